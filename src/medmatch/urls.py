@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from medmatch import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("catalog/", include("medmatch.catalog.urls")),
+    path("admin/", admin.site.urls),
+]
