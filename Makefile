@@ -1,0 +1,52 @@
+# medmatch — the two commands a new user needs are `make run` and `make test`.
+SHELL := /bin/bash
+export UV_PYTHON_DOWNLOADS := never
+export PATH := $(HOME)/.local/bin:$(PATH)
+
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PG_DATABASE ?= medmatch
+PG_USER ?= $(shell id -un)
+TEST_DATABASE_URL ?= postgres://$(PG_USER)@127.0.0.1:5432/$(PG_DATABASE)
+PYTEST := uv run pytest
+
+.PHONY: run test lint test-sqlite test-postgres test-browser bench setup clean help
+
+help:
+	@echo "make run    install what is missing, migrate, load the real catalog on first start, serve on http://$(HOST):$(PORT)"
+	@echo "make test   lint, the suite on SQLite, again on PostgreSQL, then the browser tests"
+	@echo "make bench  run every benchmark under benchmarks/ and print its figures"
+
+run:
+	@scripts/setup.sh python
+	DEBUG=$${DEBUG:-true} uv run medmatch serve --host $(HOST) --port $(PORT)
+
+test: lint test-sqlite test-postgres test-browser
+
+lint:
+	@scripts/setup.sh python
+	uv run ruff format --check .
+	uv run ruff check .
+	DEBUG=true uv run medmatch manage makemigrations --check --dry-run
+
+test-sqlite:
+	@scripts/setup.sh python
+	$(PYTEST) -m "not browser"
+
+test-postgres:
+	@scripts/setup.sh python postgres
+	DATABASE_URL=$(TEST_DATABASE_URL) $(PYTEST) -m "not browser"
+
+test-browser:
+	@scripts/setup.sh python browser
+	$(PYTEST) -m browser tests/browser --liveserver=127.0.0.1 --output=test-results
+
+bench:
+	@scripts/setup.sh python postgres
+	@for script in benchmarks/*.py; do \
+		echo "== $$script"; \
+		TEST_DATABASE_URL=$(TEST_DATABASE_URL) uv run --group bench python $$script || exit 1; \
+	done
+
+clean:
+	rm -rf var/ test-results/ .pytest_cache .ruff_cache
