@@ -1,0 +1,20 @@
+"""People who use medmatch. One custom user model from the start, so roles live on the user."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class User(AbstractUser):
+    class Role(models.TextChoices):
+        STUDENT = "student", "Student"
+        COORDINATOR = "coordinator", "Program coordinator"
+        MATCH_ADMIN = "match_admin", "Match administrator"
+
+    email = models.EmailField("email address", unique=True)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.STUDENT)
+
+    REQUIRED_FIELDS = ["email"]
+
+    @property
+    def is_student(self) -> bool:
+        return self.role == self.Role.STUDENT
