@@ -25,11 +25,8 @@ def _django_imports(package: str) -> list[str]:
     for path in sorted((SRC / package).rglob("*.py")):
         for module in _imported_modules(path):
             root = module.split(".")[0]
-            if (
-                root == "django"
-                or module.startswith("medmatch.")
-                and module.split(".")[1] not in (PURE_PACKAGES)
-            ):
+            inside_medmatch = module.startswith("medmatch.")
+            if root == "django" or (inside_medmatch and module.split(".")[1] not in PURE_PACKAGES):
                 offenders.append(f"{path.relative_to(SRC)} imports {module}")
     return offenders
 

@@ -1,7 +1,8 @@
 """Settings for medmatch, read from environment variables (see README "Configuration").
 
-SQLite under ``var/`` is the default; ``DATABASE_URL`` selects PostgreSQL. Production is the default
-mode: with ``DEBUG`` off, a missing ``SECRET_KEY`` or ``ALLOWED_HOSTS`` stops start-up with a message.
+SQLite under ``var/`` is the default; ``DATABASE_URL`` selects PostgreSQL. Production is the
+default mode: with ``DEBUG`` off, a missing ``SECRET_KEY`` or ``ALLOWED_HOSTS`` stops start-up
+with a message.
 An optional, git-ignored ``local_settings.py`` beside this file is loaded last.
 """
 

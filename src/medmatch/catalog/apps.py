@@ -4,4 +4,8 @@ from django.apps import AppConfig
 class CatalogConfig(AppConfig):
     name = "medmatch.catalog"
     verbose_name = "Catalog"
-    nav_items = [("catalog:programs", "Programs"), ("catalog:institutions", "Hospitals"), ("catalog:compare", "Compare")]
+    nav_items = [
+        ("catalog:programs", "Programs"),
+        ("catalog:institutions", "Hospitals"),
+        ("catalog:compare", "Compare"),
+    ]

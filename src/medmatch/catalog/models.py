@@ -81,7 +81,7 @@ class Institution(models.Model):
     name = models.CharField(max_length=300)
     # Empty kind = unknown.
     kind = models.CharField(max_length=20, choices=Kind.choices, blank=True)
-    hospital_type = models.CharField(max_length=100, blank=True, help_text="As the source names it.")
+    hospital_type = models.CharField(max_length=100, blank=True, help_text="As the source says.")
     address = models.CharField(max_length=300, blank=True)
     city = models.CharField(max_length=120, blank=True)
     region = models.CharField(max_length=120, blank=True, help_text="State or province.")
