@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=300)),
                 ('kind', models.CharField(blank=True, choices=[('academic', 'Academic medical center'), ('teaching', 'Teaching hospital'), ('community', 'Community hospital'), ('critical_access', 'Critical access hospital'), ('psychiatric', 'Psychiatric hospital'), ('childrens', "Children's hospital"), ('va', 'Veterans Affairs'), ('military', 'Military (DoD)'), ('sponsor', 'Sponsoring institution (GME)'), ('medical_school', 'Medical school / faculty'), ('international', 'Hospital outside the US')], max_length=20)),
-                ('hospital_type', models.CharField(blank=True, help_text='As the source names it.', max_length=100)),
+                ('hospital_type', models.CharField(blank=True, help_text='As the source says.', max_length=100)),
                 ('address', models.CharField(blank=True, max_length=300)),
                 ('city', models.CharField(blank=True, max_length=120)),
                 ('region', models.CharField(blank=True, help_text='State or province.', max_length=120)),
