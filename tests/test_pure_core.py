@@ -1,6 +1,7 @@
 """The pure engines must stay free of Django so they can be tested, benchmarked and reused alone."""
 
 import ast
+import sys
 from pathlib import Path
 
 import pytest
@@ -42,8 +43,8 @@ def test_it_detects_a_django_import(tmp_path, monkeypatch):
     fake = tmp_path / "medmatch" / "fit"
     fake.mkdir(parents=True)
     (fake / "engine.py").write_text("from django.db import models\nimport medmatch.catalog\n")
-    monkeypatch.setattr(__import__(__name__), "SRC", tmp_path / "medmatch")
+    monkeypatch.setattr(sys.modules[__name__], "SRC", tmp_path / "medmatch")
     assert _django_imports("fit") == [
-        "engine.py imports django.db",
-        "engine.py imports medmatch.catalog",
+        "fit/engine.py imports django.db",
+        "fit/engine.py imports medmatch.catalog",
     ]
