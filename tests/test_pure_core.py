@@ -24,7 +24,7 @@ def _imported_modules(path: Path) -> set[str]:
 def _django_imports(package: str) -> list[str]:
     offenders = []
     for path in sorted((SRC / package).rglob("*.py")):
-        for module in _imported_modules(path):
+        for module in sorted(_imported_modules(path)):
             root = module.split(".")[0]
             inside_medmatch = module.startswith("medmatch.")
             if root == "django" or (inside_medmatch and module.split(".")[1] not in PURE_PACKAGES):
