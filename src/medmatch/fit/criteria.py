@@ -1,0 +1,625 @@
+"""The criteria: one score column per answered question, in [0, 1] or NaN (unknown).
+
+Each ``*_column(features, goals)`` function returns a ``Column`` (or None when the question was not
+answered or gives nothing to score). A column holds the score of every program, which programs
+are known to fail the answer as a deal-breaker, and a function that says in words what the
+program's fact is (the engine adds the points). All work is vectorised over programs; only the
+``describe`` functions run per program, and only for the programs being explained.
+
+Scoring rules (also in docs/fit.md):
+
+* specialty — the program's specialty weight / the highest interest weight; 0 if not listed.
+* department (decided students) — max over interests of (interest weight / highest) x
+  strength of the institution's department in it; 0 if departments are known and none match.
+* exposure (exploring students) — (specialties trained at the institution - 1) / 9, capped at 1.
+* residency — 1 when the program is itself a residency in the target specialty or lists an
+  affiliated residency in it, 0 when affiliations are known and it does not.
+* objective — clinical: by program type (residency / rotation 1, elective 0.75, public health 0.5,
+  observership 0.25, research 0); research: research placement or research described 1,
+  described absent 0; mentorship: mentorship described 1, else teaching / balanced / service
+  emphasis 0.75 / 0.5 / 0.25; exploring: as exposure.
+* setting — the academic degree of the institution (features.ACADEMIC_BY_KIND) or 1 minus it.
+* location — 1 within a place's radius, linear to 0 at 3x the radius (best place counts);
+  great-circle distance (haversine).
+* regions / countries / languages — 1 if in the list, else 0. international — home or abroad.
+* length — 1 inside the range, minus 1/12 per month outside. hours — see goals.Hours.
+* stipend — fraction of the minimum reached; cost — 1 within budget, 0 at twice the budget.
+* visa — 1 if the program sponsors the needed visa, else 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from medmatch.fit.features import EMPHASES, KINDS, PROGRAM_TYPES, ProgramFeatures
+from medmatch.fit.goals import Goals
+
+EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius, as medmatch.lib.geo
+NAN = np.float32(np.nan)
+EXPOSURE_FULL_AT = 10  # specialties on site for a full exposure score
+KIND_LABELS = {
+    "academic": "Academic medical center",
+    "teaching": "Teaching hospital",
+    "community": "Community hospital",
+    "critical_access": "Critical access hospital",
+    "psychiatric": "Psychiatric hospital",
+    "childrens": "Children's hospital",
+    "va": "Veterans Affairs hospital",
+    "military": "Military hospital",
+    "sponsor": "GME sponsoring institution",
+    "medical_school": "Medical school",
+    "international": "Hospital outside the US",
+}
+TYPE_LABELS = {
+    "residency": "Residency track",
+    "clinical_rotation": "Clinical rotation",
+    "research": "Research placement",
+    "observership": "Observership",
+    "public_health": "Public health / community program",
+    "international_elective": "International elective",
+}
+VISA_LABELS = {"j1": "J-1", "h1b": "H-1B", "j1_or_h1b": "J-1 or H-1B"}
+VISA_MASKS = {"j1": 1, "h1b": 2, "j1_or_h1b": 3}
+
+
+@dataclass(frozen=True, eq=False)
+class Column:
+    """One criterion's scores over all programs.
+
+    ``score`` is float32 in [0, 1] with NaN where unknown; ``fails`` is a bool array (known to
+    fail the answer as a deal-breaker) or None when the answer is not a deal-breaker.
+    ``describe(i)`` is the fact for program position i, in words (no points).
+    """
+
+    key: str
+    label: str
+    weight: float
+    dealbreaker: bool
+    score: np.ndarray
+    fails: np.ndarray | None
+    describe: Callable[[int], str]
+
+
+def _table(values: list[float]) -> np.ndarray:
+    """A lookup table indexed by code; the extra last slot (code -1) is NaN = unknown."""
+    return np.array([*values, np.nan], dtype=np.float32)
+
+
+def _fails(answer_dealbreaker: bool, score: np.ndarray, rule: np.ndarray | None = None):
+    if not answer_dealbreaker:
+        return None
+    return rule if rule is not None else score == 0  # NaN == 0 is False: unknown never fails
+
+
+def _km(value: float) -> str:
+    return f"{value:,.0f} km"
+
+
+def _amount(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def haversine_km(lat_rad, lon_rad, cos_lat, lat: float, lon: float) -> np.ndarray:
+    """Great-circle distance in km from one point (degrees) to arrays of points (radians).
+
+    Takes the programs' latitude and longitude in radians and their precomputed cos(latitude);
+    returns float64 km, NaN where coordinates are unknown. Source: the haversine formula
+    (Sinnott 1984), as ``medmatch.lib.geo.haversine_km`` for single points.
+    """
+    phi, lmb = np.radians(lat), np.radians(lon)
+    a = np.sin((lat_rad - phi) * 0.5)
+    a *= a
+    b = np.sin((lon_rad - lmb) * 0.5)
+    b *= b
+    b *= cos_lat
+    b *= np.cos(phi)
+    a += b
+    np.minimum(a, 1.0, out=a)
+    np.sqrt(a, out=a)
+    np.arcsin(a, out=a)
+    a *= 2 * EARTH_RADIUS_KM
+    return a
+
+
+# --- the columns ------------------------------------------------------------------------------
+
+
+def specialty_column(f: ProgramFeatures, goals: Goals) -> Column | None:
+    answer = goals.specialties
+    if answer is None or not answer.interests:
+        return None
+    weights = answer.weights
+    top = max(weights.values())
+    table = _table([weights.get(k, 0.0) / top for k in f.specialty_keys])
+    score = table[f.specialty]
+
+    def describe(i: int) -> str:
+        code = f.specialty[i]
+        name = f.specialty_name(code)
+        s = score[i]
+        if s >= 1:
+            return f"{name} is this program's specialty"
+        if s > 0:
+            w = weights[f.specialty_keys[code]]
+            return f"{name} is one of your specialties (interest {w:g} of {top:g})"
+        return f"{name} is not among your specialties"
+
+    return Column(
+        "specialty",
+        "Specialty",
+        answer.weight,
+        answer.dealbreaker,
+        score,
+        _fails(answer.dealbreaker, score),
+        describe,
+    )
+
+
+def _interest_codes(f: ProgramFeatures, goals: Goals) -> dict[int, float]:
+    weights = goals.specialties.weights
+    top = max(weights.values())
+    codes = {f.specialty_code(k): w / top for k, w in weights.items()}
+    codes.pop(-1, None)
+    return codes
+
+
+def department_column(f: ProgramFeatures, goals: Goals) -> Column | None:
+    if not goals.is_decided:
+        return None
+    answer = goals.specialties
+    interest = _interest_codes(f, goals)
+    table = np.zeros(len(f.specialty_keys) + 1, dtype=np.float32)
+    for code, w in interest.items():
+        table[code] = w
+    value = table[f.department_specialty] * f.department_strength
+    hit = value > 0
+    score = np.where(f.departments_known, np.float32(0), NAN).astype(np.float32)
+    np.maximum.at(score, f.department_program[hit], value[hit])
+    best_specialty = {}
+    names = [i.specialty for i in goals.specialties.interests]
+
+    def describe(i: int) -> str:
+        if i not in best_specialty:
+            rows = np.flatnonzero(f.department_program == i)
+            rows = rows[hit[rows]] if rows.size else rows
+            best_specialty[i] = rows[np.argmax(value[rows])] if rows.size else None
+        row = best_specialty[i]
+        if row is None:
+            listed = " or ".join(f.specialty_name(k) for k in names)
+            return f"No department listed in {listed}"
+        name = f.specialty_name(f.department_specialty[row])
+        strength = f.department_strength[row]
+        note = "" if strength >= 1 else f" (strength {strength:.1f})"
+        return f"{name} department listed{note}"
+
+    return Column("department", "Departments", answer.weight, False, score, None, describe)
+
+
+def _exposure(f: ProgramFeatures) -> np.ndarray:
+    return np.clip((f.specialty_count - 1) / (EXPOSURE_FULL_AT - 1), 0, 1).astype(np.float32)
+
+
+def _describe_exposure(f: ProgramFeatures) -> Callable[[int], str]:
+    def describe(i: int) -> str:
+        return f"Institution trains in {f.specialty_count[i]:.0f} specialties"
+
+    return describe
+
+
+def exposure_column(f: ProgramFeatures, goals: Goals) -> Column | None:
+    answer = goals.specialties
+    if answer is None or not goals.is_exploring:
+        return None
+    if goals.objective is not None and goals.objective.value == "exploring":
+        return None  # the objective column already scores breadth
+    score = _exposure(f)
+    return Column(
+        "exposure", "Specialties on site", answer.weight, False, score, None, _describe_exposure(f)
+    )
+
+
+def residency_column(f: ProgramFeatures, goals: Goals) -> Column | None:
+    answer = goals.residency
+    if answer is None or not answer.affiliation:
+        return None
+    target = answer.specialty
+    if target is None and goals.specialties is not None and goals.specialties.interests:
+        target = max(goals.specialties.interests, key=lambda i: i.weight).specialty
+    if target is None:
+        return None
+    code = f.specialty_code(target)
+    name = f.specialty_name(target)
+    own = (f.program_type == PROGRAM_TYPES.index("residency")) & (f.specialty == code)
+    affiliated = np.zeros(len(f), dtype=bool)
+    affiliated[f.affiliation_program[f.affiliation_specialty == code]] = True
+    score = np.where(f.affiliations_known, np.float32(0), NAN).astype(np.float32)
+    score[affiliated | own] = 1
+
+    def describe(i: int) -> str:
+        if own[i]:
+            return f"This is a {name} residency"
+        if affiliated[i]:
+            return f"Residency affiliation in {name}"
+        return f"No residency affiliation in {name} listed"
+
+    return Column(
+        "residency",
+        f"Residency affiliation in {name}",
+        answer.weight,
+        answer.dealbreaker,
+        score,
+        _fails(answer.dealbreaker, score),
+        describe,
+    )
+
+
+def objective_column(f: ProgramFeatures, goals: Goals) -> Column | None:
+    answer = goals.objective
+    if answer is None:
+        return None
+    value = answer.value
+    if value == "clinical":
+        table = _table([1.0, 1.0, 0.0, 0.25, 0.5, 0.75])  # in PROGRAM_TYPES order
+        score = table[f.program_type]
+    elif value == "research":
+        score = f.has_research.copy()
+        score[f.program_type == PROGRAM_TYPES.index("research")] = 1
+    elif value == "mentorship":
+        score = _table([0.75, 0.5, 0.25])[f.emphasis]
+        score[(f.has_mentorship == 0) & np.isnan(score)] = 0
+        score[f.has_mentorship == 1] = 1
+    else:
+        score = _exposure(f)
+
+    def describe(i: int) -> str:
+        if value == "exploring":
+            return _describe_exposure(f)(i) + " (breadth for exploring)"
+        kind = TYPE_LABELS[PROGRAM_TYPES[f.program_type[i]]]
+        if value == "clinical":
+            return f"{kind} (your objective: hands-on clinical skills)"
+        if value == "research":
+            if f.has_research[i] == 1:
+                return "Research opportunities described (your objective: research)"
+            if f.program_type[i] == PROGRAM_TYPES.index("research"):
+                return f"{kind} (your objective: research)"
+            return "No research opportunities (your objective: research)"
+        if f.has_mentorship[i] == 1:
+            return "Mentorship structure described (your objective: mentorship)"
+        if f.emphasis[i] >= 0:
+            emphasis = EMPHASES[f.emphasis[i]]
+            return f"{emphasis.capitalize()}-focused program (your objective: mentorship)"
+        return "No mentorship structure (your objective: mentorship)"
+
+    labels = {
+        "clinical": "Clinical exposure",
+        "research": "Research opportunities",
+        "mentorship": "Mentorship",
+        "exploring": "Specialties on site",
+    }
+    return Column(
+        "objective",
+        labels[value],
+        answer.weight,
+        answer.dealbreaker,
+        score,
+        _fails(answer.dealbreaker, score),
+        describe,
+    )
+
+
+def setting_column(f: ProgramFeatures, goals: Goals) -> Column | None:
+    answer = goals.setting
+    if answer is None:
+        return None
+    score = f.academic if answer.value == "academic" else 1 - f.academic
+
+    def describe(i: int) -> str:
+        kind = KIND_LABELS[KINDS[f.kind[i]]] if f.kind[i] >= 0 else "Institution"
+        if f.academic[i] >= 0.75:
+            kind = kind if f.kind[i] >= 0 else "Teaching institution"
+        return f"{kind} (you want {answer.value})"
+
+    return Column(
+        "setting",
+        "Setting",
+        answer.weight,
+        answer.dealbreaker,
+        score,
+        _fails(answer.dealbreaker, score, score < 0.5),
+        describe,
+    )
+
+
+def location_column(f: ProgramFeatures, goals: Goals) -> Column | None:
+    answer = goals.location
+    if answer is None:
+        return None
+    distances = [
+        haversine_km(f.lat_rad, f.lon_rad, f.cos_lat, p.latitude, p.longitude)
+        for p in answer.places
+    ]
+    score = None
+    inside = None
+    for place, d in zip(answer.places, distances, strict=True):
+        s = 1 - (d - place.radius_km) / (2 * place.radius_km)
+        np.clip(s, 0, 1, out=s)
+        score = s if score is None else np.fmax(score, s)
+        if answer.dealbreaker:
+            within = d <= place.radius_km
+            inside = within if inside is None else inside | within
+    score = score.astype(np.float32)
+    fails = None
+    if answer.dealbreaker:
+        fails = ~inside & ~np.isnan(score)
+
+    def describe(i: int) -> str:
+        best = max(
+            range(len(answer.places)),
+            key=lambda k: (
+                min(
+                    1.0,
+                    1
+                    - (distances[k][i] - answer.places[k].radius_km)
+                    / (2 * answer.places[k].radius_km),
+                ),
+                -distances[k][i],
+            ),
+        )
+        place, d = answer.places[best], distances[best][i]
+        label = place.label or f"({place.latitude:.2f}, {place.longitude:.2f})"
+        wish = "within" if d <= place.radius_km else "wish: within"
+        return f"{_km(d)} from {label} ({wish} {_km(place.radius_km)})"
+
+    return Column("location", "Location", answer.weight, answer.dealbreaker, score, fails, describe)
+
+
+def _membership(
+    key: str, label: str, codes: np.ndarray, vocabulary: tuple, wanted: tuple, answer, noun: str
+) -> Column:
+    wanted_set = set(wanted)
+    table = _table([1.0 if k in wanted_set else 0.0 for k in vocabulary])
+    score = table[codes]
+
+    def describe(i: int) -> str:
+        value = vocabulary[codes[i]]
+        if score[i] >= 1:
+            return f"{noun} {value} (one of yours)"
+        return f"{noun} {value}, not one of yours ({', '.join(wanted)})"
+
+    return Column(
+        key,
+        label,
+        answer.weight,
+        answer.dealbreaker,
+        score,
+        _fails(answer.dealbreaker, score),
+        describe,
+    )
+
+
+def regions_column(f: ProgramFeatures, goals: Goals) -> Column | None:
+    a = goals.regions
+    if a is None:
+        return None
+    return _membership("regions", "Region", f.region, f.region_keys, a.codes, a, "In")
+
+
+def countries_column(f: ProgramFeatures, goals: Goals) -> Column | None:
+    a = goals.countries
+    if a is None:
+        return None
+    return _membership("countries", "Country", f.country, f.country_keys, a.codes, a, "In")
+
+
+def languages_column(f: ProgramFeatures, goals: Goals) -> Column | None:
+    a = goals.languages
+    if a is None:
+        return None
+    return _membership(
+        "languages", "Language", f.language, f.language_keys, a.codes, a, "Working language"
+    )
+
+
+def international_column(f: ProgramFeatures, goals: Goals) -> Column | None:
+    answer = goals.international
+    if answer is None or answer.openness == "open":
+        return None
+    home = answer.home_country
+    at_home = 1.0 if answer.openness == "home" else 0.0
+    table = _table([at_home if k == home else 1 - at_home for k in f.country_keys])
+    score = table[f.country]
+
+    def describe(i: int) -> str:
+        country = f.country_keys[f.country[i]]
+        where = f"In your home country ({home})" if country == home else f"Abroad ({country})"
+        wish = "stay home" if answer.openness == "home" else "go abroad"
+        return f"{where}; you want to {wish}"
+
+    return Column(
+        "international",
+        "Country",
+        answer.weight,
+        answer.dealbreaker,
+        score,
+        _fails(answer.dealbreaker, score),
+        describe,
+    )
+
+
+def length_column(f: ProgramFeatures, goals: Goals) -> Column | None:
+    answer = goals.length
+    if answer is None:
+        return None
+    low = answer.min_months if answer.min_months is not None else 0.0
+    high = answer.max_months if answer.max_months is not None else np.inf
+    months = f.length_months
+    gap = np.maximum(low - months, 0) + np.maximum(months - high, 0)
+    score = np.clip(1 - gap / 12, 0, 1).astype(np.float32)
+    wish = (
+        f"{low:g} to {high:g} months"
+        if answer.min_months is not None and answer.max_months is not None
+        else (
+            f"at least {low:g} months" if answer.max_months is None else f"at most {high:g} months"
+        )
+    )
+
+    def describe(i: int) -> str:
+        return f"{months[i]:g} months (wish: {wish})"
+
+    return Column(
+        "length",
+        "Program length",
+        answer.weight,
+        answer.dealbreaker,
+        score,
+        _fails(answer.dealbreaker, score, gap > 0),
+        describe,
+    )
+
+
+def hours_column(f: ProgramFeatures, goals: Goals) -> Column | None:
+    answer = goals.hours
+    if answer is None:
+        return None
+    hours = f.weekly_hours
+    score = np.ones(len(f), dtype=np.float32)
+    score[np.isnan(hours)] = np.nan
+    if answer.pace == "demanding":
+        score *= np.clip((hours - 40) / 40, 0, 1)
+    elif answer.pace == "steady":
+        score *= np.clip((80 - hours) / 40, 0, 1)
+    pace_score = score.copy()
+    cap = answer.max_weekly_hours
+    if cap is not None:
+        score *= np.clip(1 - (hours - cap) / 20, 0, 1)
+    rule = None
+    if answer.dealbreaker:
+        rule = hours > cap if cap is not None else pace_score == 0
+    wish = []
+    if answer.pace != "either":
+        wish.append(f"{answer.pace} pace")
+    if cap is not None:
+        wish.append(f"at most {cap:g}")
+
+    def describe(i: int) -> str:
+        return f"Weekly hours {hours[i]:g} (wish: {', '.join(wish)})"
+
+    return Column(
+        "hours",
+        "Weekly hours",
+        answer.weight,
+        answer.dealbreaker,
+        score,
+        _fails(answer.dealbreaker, score, rule),
+        describe,
+    )
+
+
+def stipend_column(f: ProgramFeatures, goals: Goals) -> Column | None:
+    answer = goals.stipend
+    if answer is None:
+        return None
+    minimum = answer.min_amount
+    score = np.clip(f.stipend / np.float32(minimum), 0, 1)
+
+    def describe(i: int) -> str:
+        return f"Stipend {_amount(f.stipend[i])} (wish: at least {_amount(minimum)})"
+
+    return Column(
+        "stipend",
+        "Stipend",
+        answer.weight,
+        answer.dealbreaker,
+        score,
+        _fails(answer.dealbreaker, score, f.stipend < minimum),
+        describe,
+    )
+
+
+def cost_column(f: ProgramFeatures, goals: Goals) -> Column | None:
+    answer = goals.cost
+    if answer is None:
+        return None
+    budget = answer.max_amount
+    if budget > 0:
+        score = np.clip(2 - f.cost / np.float32(budget), 0, 1)
+    else:
+        score = np.where(np.isnan(f.cost), NAN, (f.cost <= 0).astype(np.float32))
+    score = score.astype(np.float32)
+
+    def describe(i: int) -> str:
+        return f"Cost {_amount(f.cost[i])} (budget: at most {_amount(budget)})"
+
+    return Column(
+        "cost",
+        "Cost",
+        answer.weight,
+        answer.dealbreaker,
+        score,
+        _fails(answer.dealbreaker, score, f.cost > budget),
+        describe,
+    )
+
+
+def visa_column(f: ProgramFeatures, goals: Goals) -> Column | None:
+    answer = goals.visa
+    if answer is None:
+        return None
+    mask = VISA_MASKS[answer.needed]
+    table = _table([1.0 if code & mask else 0.0 for code in range(4)])
+    score = table[f.visa]
+    needed = VISA_LABELS[answer.needed]
+
+    def describe(i: int) -> str:
+        code = int(f.visa[i])
+        if code & mask:
+            offered = [label for bit, label in ((1, "J-1"), (2, "H-1B")) if code & bit]
+            return f"Sponsors {' and '.join(offered)} (you need {needed})"
+        return f"No {needed} sponsorship"
+
+    return Column(
+        "visa",
+        "Visa sponsorship",
+        answer.weight,
+        answer.dealbreaker,
+        score,
+        _fails(answer.dealbreaker, score),
+        describe,
+    )
+
+
+COLUMNS = (
+    specialty_column,
+    department_column,
+    exposure_column,
+    residency_column,
+    objective_column,
+    setting_column,
+    location_column,
+    regions_column,
+    countries_column,
+    international_column,
+    length_column,
+    hours_column,
+    stipend_column,
+    cost_column,
+    languages_column,
+    visa_column,
+)
+
+
+def build_columns(f: ProgramFeatures, goals: Goals) -> tuple[Column, ...]:
+    """Every active criterion's column for these goals, in a fixed order (COLUMNS).
+
+    Takes the features and goals; returns new columns (inputs untouched). A column with weight 0
+    that is not a deal-breaker is dropped: it can neither score nor filter.
+    """
+    out = []
+    for make in COLUMNS:
+        column = make(f, goals)
+        if column is not None and (column.weight > 0 or column.dealbreaker):
+            out.append(column)
+    return tuple(out)

@@ -1,0 +1,335 @@
+"""Rank every program against a student's goals, with a range for unknowns and a reason per number.
+
+``rank(goals, features)`` returns a ``Ranking``: the list order, and for any program (kept or
+filtered out) an ``Explanation`` with the total, the range and each criterion's signed contribution
+as a sentence. See docs/fit.md for the rules in prose.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from medmatch.fit.criteria import Column, build_columns
+from medmatch.fit.features import ProgramFeatures
+from medmatch.fit.goals import Goals
+
+MMR_LAMBDA = 0.7  # relevance vs novelty for exploring students (Carbonell & Goldstein 1998)
+MMR_POOL = 200  # the head is picked from at least this many best-scoring programs
+SETTING_SPLIT = 0.6  # academic degree at or above which a program counts as "academic" for MMR
+MINUS = "\u2212"
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One criterion's part in one program's score.
+
+    ``points`` is the signed contribution on the 0..100 scale relative to a neutral 0.5:
+    ``100 * weight * (score - 0.5) / known_weight``; the total is 50 plus the sum of the points.
+    ``widening`` is, for an unknown criterion, how many points it adds to the width of the range
+    (``100 * weight / total_weight``); 0 when known. ``status`` is ``known``, ``unknown`` or
+    ``fails`` (a deal-breaker this program is known to fail).
+    """
+
+    criterion: str
+    label: str
+    weight: float
+    dealbreaker: bool
+    status: str
+    score: float | None
+    points: float
+    widening: float
+    sentence: str
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why a program scores what it does (or why it was filtered out).
+
+    ``total``, ``low`` and ``high`` are on the 0..100 scale: ``total`` is the weighted mean of the
+    known criteria, ``[low, high]`` the range over every completion of the unknown ones.
+    ``rank`` is the 1-based place in the list, or None when ``excluded``. ``excluded_by`` holds the
+    sentences of the deal-breakers it is known to fail; ``checks`` those of the deal-breakers
+    that are unknown ("check this"). ``contributions`` are sorted: known ones by size of effect,
+    then unknown ones by widening, then the failed deal-breakers.
+    """
+
+    program_id: Any
+    rank: int | None
+    total: float
+    low: float
+    high: float
+    excluded: bool
+    excluded_by: tuple[str, ...]
+    checks: tuple[str, ...]
+    contributions: tuple[Contribution, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class Ranking:
+    """The result of ``rank``: arrays over all programs plus the list order.
+
+    ``total``, ``low`` and ``high`` are float64 in [0, 1] per program position; ``excluded`` and
+    ``check`` are bool per position. ``head`` holds the positions of the first programs of the
+    list, best first (diversified for exploring students). Use ``ids``, ``top`` and ``explain``
+    rather than the arrays.
+    """
+
+    features: ProgramFeatures
+    goals: Goals
+    columns: tuple[Column, ...]
+    total: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    known_weight: np.ndarray
+    total_weight: float
+    excluded: np.ndarray
+    check: np.ndarray
+    head: np.ndarray
+    diversified: bool
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def kept(self) -> int:
+        """How many programs pass every deal-breaker (known or unknown)."""
+        return int(len(self.features) - np.count_nonzero(self.excluded))
+
+    def order(self) -> np.ndarray:
+        """Positions of every kept program, best first: the head, then the rest by score."""
+        if "order" not in self._cache:
+            rest = ~self.excluded
+            rest[self.head] = False
+            positions = np.flatnonzero(rest)
+            ordered = positions[
+                np.lexsort((positions, -self.low[positions], -self.total[positions]))
+            ]
+            self._cache["order"] = np.concatenate([self.head, ordered])
+        return self._cache["order"]
+
+    def ids(self, start: int = 0, stop: int | None = None) -> list:
+        """Program ids of the list from ``start`` to ``stop`` (a page), best first."""
+        stop = self.kept if stop is None else min(stop, self.kept)
+        positions = self.head if stop <= len(self.head) else self.order()
+        return [self.features.ids[i] for i in positions[start:stop]]
+
+    def top(self, n: int = 50) -> list[Explanation]:
+        """Explanations of the first ``n`` programs of the list."""
+        stop = min(n, self.kept)
+        positions = self.head if stop <= len(self.head) else self.order()
+        return [self._explain(int(i), rank) for rank, i in enumerate(positions[:stop], start=1)]
+
+    def explain(self, program_id: Any) -> Explanation:
+        """Why this program scores what it does, or which deal-breaker filtered it out.
+
+        Takes a program id; returns an Explanation (its rank is looked up in the list order).
+        Raises KeyError for an id that is not among the features.
+        """
+        position = self.features.index[program_id]
+        rank = None
+        if not self.excluded[position]:
+            found = np.flatnonzero(self.head == position)
+            if found.size == 0:
+                found = np.flatnonzero(self.order() == position)
+            rank = int(found[0]) + 1
+        return self._explain(position, rank)
+
+    def _explain(self, i: int, rank: int | None) -> Explanation:
+        known_weight = float(self.known_weight[i])
+        contributions = []
+        for column in self.columns:
+            s = float(column.score[i])
+            fails = column.fails is not None and bool(column.fails[i])
+            if math.isnan(s):
+                widening = 100 * column.weight / self.total_weight if self.total_weight else 0.0
+                label = column.label
+                if column.dealbreaker:
+                    sentence = f"{label} unknown: check this (deal-breaker"
+                    sentence += f"; range widened by {widening:.0f})" if widening >= 0.5 else ")"
+                else:
+                    sentence = f"{label} unknown: ask (range widened by {widening:.0f})"
+                contributions.append(
+                    Contribution(
+                        column.key,
+                        label,
+                        column.weight,
+                        column.dealbreaker,
+                        "unknown",
+                        None,
+                        0.0,
+                        widening,
+                        sentence,
+                    )
+                )
+                continue
+            points = 100 * column.weight * (s - 0.5) / known_weight if known_weight else 0.0
+            fact = column.describe(i)
+            if fails:
+                sentence = f"Deal-breaker: {fact}"
+            elif column.weight == 0:
+                sentence = f"{fact} (deal-breaker met)"
+            else:
+                sentence = f"{fact}: {_signed(points)}"
+            contributions.append(
+                Contribution(
+                    column.key,
+                    column.label,
+                    column.weight,
+                    column.dealbreaker,
+                    "fails" if fails else "known",
+                    s,
+                    points,
+                    0.0,
+                    sentence,
+                )
+            )
+        order = {"known": 0, "unknown": 1, "fails": 2}
+        contributions.sort(key=lambda c: (order[c.status], -abs(c.points), -c.widening))
+        return Explanation(
+            program_id=self.features.ids[i],
+            rank=rank,
+            total=100 * float(self.total[i]),
+            low=100 * float(self.low[i]),
+            high=100 * float(self.high[i]),
+            excluded=bool(self.excluded[i]),
+            excluded_by=tuple(c.sentence for c in contributions if c.status == "fails"),
+            checks=tuple(
+                c.sentence for c in contributions if c.status == "unknown" and c.dealbreaker
+            ),
+            contributions=tuple(contributions),
+        )
+
+
+def _signed(points: float) -> str:
+    rounded = round(points)
+    if rounded == 0:
+        return "±0"
+    return f"+{rounded}" if rounded > 0 else f"{MINUS}{-rounded}"
+
+
+def score_columns(columns: tuple[Column, ...], n: int):
+    """Total, range and known weight per program from criterion columns.
+
+    Takes the columns and the number of programs; returns (total, low, high, known_weight,
+    total_weight) with the first four float64 arrays in [0, 1] (known_weight in weight units).
+    Steps: stack the weighted scores (C x N), K = w . known scores and Wk = w . known mask (two
+    matrix-vector products), W = sum w; total = K / Wk (0.5 when nothing is known), low = K / W
+    (every unknown completed with 0), high = (K + W - Wk) / W (every unknown completed with 1).
+    Every completion's weighted mean (K + sum of w_u s_u) / W lies in [low, high], and so does the
+    total since K <= Wk. Source: the issue's rule "unknowns widen the score into a range".
+    """
+    weighted = [c for c in columns if c.weight > 0]
+    if not weighted:
+        half = np.full(n, 0.5)
+        return half, half.copy(), half.copy(), np.zeros(n), 0.0
+    weights = np.array([c.weight for c in weighted], dtype=np.float32)
+    scores = np.stack([c.score for c in weighted])
+    known = ~np.isnan(scores)
+    np.copyto(scores, 0, where=~known)
+    known_score = (weights @ scores).astype(np.float64)
+    known_weight = (weights @ known.view(np.int8).astype(np.float32)).astype(np.float64)
+    total_weight = float(weights.sum(dtype=np.float64))
+    low = known_score / total_weight
+    high = (known_score + (total_weight - known_weight)) / total_weight
+    with np.errstate(invalid="ignore", divide="ignore"):
+        total = known_score / known_weight
+    total[known_weight == 0] = 0.5
+    # float32 sums can overshoot by an ulp; keep every value inside [low, high] and [0, 1].
+    np.clip(high, 0, 1, out=high)
+    np.clip(low, 0, high, out=low)
+    np.clip(total, low, high, out=total)
+    return total, low, high, known_weight, total_weight
+
+
+def rank(goals: Goals, features: ProgramFeatures, *, head: int = 50) -> Ranking:
+    """Score every program against the goals and order the list.
+
+    Takes frozen Goals, the ProgramFeatures (built once) and how many programs to order eagerly
+    (``head``; the rest is ordered on demand). Returns a Ranking; the inputs are not changed.
+    Steps: (1) one score column per answered question (criteria.build_columns); (2) the total and
+    range (score_columns); (3) deal-breakers: a program known to fail one is excluded, one where
+    it is unknown is kept and flagged; (4) order by total, then low end of the range, then
+    position; (5) for an exploring student, re-pick the head by maximal marginal relevance over
+    specialty and setting (mmr). A decided student's depth (department strength, residency
+    affiliation) is already in the columns. Source: the issue "Fit engine" (issue 4, part 3).
+    """
+    n = len(features)
+    columns = build_columns(features, goals)
+    total, low, high, known_weight, total_weight = score_columns(columns, n)
+    excluded = np.zeros(n, dtype=bool)
+    check = np.zeros(n, dtype=bool)
+    for column in columns:
+        if column.dealbreaker:
+            excluded |= column.fails
+            check |= np.isnan(column.score)
+    check &= ~excluded
+    kept = n - int(np.count_nonzero(excluded))
+    diversified = goals.is_exploring
+    size = min(head, kept)
+    pool = _best(total, low, excluded, max(size, MMR_POOL) if diversified else size)
+    head_positions = mmr(pool, total, features, size) if diversified else pool[:size]
+    return Ranking(
+        features=features,
+        goals=goals,
+        columns=columns,
+        total=total,
+        low=low,
+        high=high,
+        known_weight=known_weight,
+        total_weight=total_weight,
+        excluded=excluded,
+        check=check,
+        head=head_positions,
+        diversified=diversified,
+    )
+
+
+def _best(total: np.ndarray, low: np.ndarray, excluded: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the k best kept programs by (total desc, low desc, position asc)."""
+    kept = np.flatnonzero(~excluded)
+    k = min(k, kept.size)
+    if k == 0:
+        return np.zeros(0, dtype=np.intp)
+    key = total[kept]
+    if k < kept.size:
+        threshold = -np.partition(-key, k - 1)[k - 1]
+        kept = kept[key >= threshold]  # all ties at the threshold, so the order is exact
+    ordered = kept[np.lexsort((kept, -low[kept], -total[kept]))]
+    return ordered[:k]
+
+
+def mmr(pool: np.ndarray, relevance: np.ndarray, features: ProgramFeatures, k: int) -> np.ndarray:
+    """Pick k programs from ``pool`` (best first) by maximal marginal relevance.
+
+    Takes candidate positions sorted best first, the relevance (total in [0, 1]) of every
+    position, the features, and k. Returns k positions in pick order. Steps: start with the best;
+    then repeatedly take argmax of ``MMR_LAMBDA * relevance - (1 - MMR_LAMBDA) * max similarity
+    to the picked ones`` (ties: the better-ranked). Similarity of two programs = 0.5 if they share
+    a (known) specialty + 0.5 if they share a (known) setting: academic (degree >= SETTING_SPLIT)
+    or community. Source: Carbonell & Goldstein, "The use of MMR, diversity-based reranking for
+    reordering documents and producing summaries", SIGIR 1998.
+    """
+    k = min(k, pool.size)
+    if k == 0:
+        return pool[:0]
+    rel = relevance[pool].astype(np.float64)
+    spec = features.specialty[pool]
+    academic = features.academic[pool]
+    setting = np.where(np.isnan(academic), -1, (academic >= SETTING_SPLIT).astype(np.int8))
+    max_sim = np.zeros(pool.size)
+    taken = np.zeros(pool.size, dtype=bool)
+    picks = []
+    pick = 0
+    for _ in range(k):
+        picks.append(pick)
+        taken[pick] = True
+        sim = 0.5 * ((spec == spec[pick]) & (spec >= 0)) + 0.5 * (
+            (setting == setting[pick]) & (setting >= 0)
+        )
+        np.maximum(max_sim, sim, out=max_sim)
+        value = MMR_LAMBDA * rel - (1 - MMR_LAMBDA) * max_sim
+        value[taken] = -np.inf
+        pick = int(np.argmax(value))
+    return pool[np.array(picks, dtype=np.intp)]

@@ -1,0 +1,465 @@
+"""Program features in columns: what the fit engine knows about every program, unknowns kept.
+
+``build_features(rows)`` turns plain rows (one mapping per program; a Django adapter makes them
+from the catalog) into a ``ProgramFeatures``: one numpy array per fact, with NaN or -1 where the
+fact is unknown. It is built once and reused for every student's ranking; nothing in it depends on
+a student's goals.
+
+Row keys (only ``id`` is required; a missing key, ``None`` or ``""`` means *unknown*):
+
+==========================  ======================================================================
+``id``                      the program's id (int or str), unique
+``specialty``               canonical specialty key (e.g. the ACGME code, after following
+                            ``Specialty.equivalent`` for CaRMS / general specialties)
+``program_type``            ``Program.ProgramType`` value; default ``residency``
+``track_type``              ``Program.TrackType`` value (shown only)
+``institution_id``          the institution's id; used to count the specialties it trains in
+``institution_kind``        ``Institution.Kind`` value
+``is_teaching``             bool: the institution claims residents (CMS cost report)
+``resident_fte``            resident full-time equivalents claimed
+``latitude`` ``longitude``  degrees (program site if known, else the institution's)
+``country``                 ISO 3166-1 alpha-2, e.g. ``US``
+``region``                  state / province code within the country, e.g. ``MA`` or ``ON``
+``length_months``           number
+``weekly_hours``            number
+``stipend`` ``cost``        yearly amounts, all rows in one currency (the adapter converts)
+``language``                ISO 639-1 code, e.g. ``en``
+``visa_sponsorship``        ``Program.Visa`` value: ``none``, ``j1``, ``h1b``, ``j1_h1b``
+``emphasis``                ``Program.Emphasis`` value: ``teaching``, ``balanced``, ``service``
+``has_mentorship``          bool: a mentorship structure is described (empty text: pass None)
+``has_research``            bool: research opportunities are described (empty text: pass None)
+``residency_affiliations``  iterable of specialty keys with an affiliated residency; ``None`` =
+                            unknown, ``[]`` = known to have none
+``departments``             mapping specialty key -> strength in [0, 1] (or an iterable of keys,
+                            strength 1); ``None`` = unknown, ``{}`` = known to have none listed
+``specialty_count``         distinct specialties trained at the institution; when absent it is
+                            counted from the rows that share ``institution_id``
+==========================  ======================================================================
+
+Bad values raise ``FeatureError`` (a ``ValueError``) naming the row number, program id and key.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+PROGRAM_TYPES = (
+    "residency",
+    "clinical_rotation",
+    "research",
+    "observership",
+    "public_health",
+    "international_elective",
+)
+KINDS = (
+    "academic",
+    "teaching",
+    "community",
+    "critical_access",
+    "psychiatric",
+    "childrens",
+    "va",
+    "military",
+    "sponsor",
+    "medical_school",
+    "international",
+)
+EMPHASES = ("teaching", "balanced", "service")
+# Visa codes are bit masks: 1 = J-1, 2 = H-1B.
+VISA_CODES = {"none": 0, "j1": 1, "h1b": 2, "j1_h1b": 3}
+
+# How academic a setting is (0 = community, 1 = academic), by institution kind. ``None``: the
+# kind says nothing either way, so the teaching flag decides (True 0.75, False 0.25).
+ACADEMIC_BY_KIND = {
+    "academic": 1.0,
+    "medical_school": 1.0,
+    "teaching": 0.75,
+    "sponsor": 0.75,  # an ACGME sponsoring institution trains residents by definition
+    "community": 0.25,
+    "critical_access": 0.0,
+    "psychiatric": None,
+    "childrens": None,
+    "va": None,
+    "military": None,
+    "international": None,
+}
+# A hospital that claims this many resident FTEs or more counts as fully academic.
+ACADEMIC_RESIDENT_FTE = 200.0
+
+
+class FeatureError(ValueError):
+    """A bad row: names the row number, the program id and the key."""
+
+    def __init__(self, row: int, program_id: Any, key: str, reason: str) -> None:
+        self.row = row
+        self.program_id = program_id
+        self.key = key
+        self.reason = reason
+        super().__init__(f"row {row} (program {program_id!r}): {key}: {reason}")
+
+
+@dataclass(frozen=True, eq=False)
+class ProgramFeatures:
+    """Every program's facts as columns; position ``i`` is the program ``ids[i]``.
+
+    Unknown is NaN in float columns and -1 in code columns. Code columns index the matching
+    ``*_keys`` vocabulary. ``departments`` and ``affiliations`` are sparse (one entry per
+    program and specialty, sorted by program). Treat every array as read-only.
+    """
+
+    ids: tuple
+    index: Mapping[Any, int]
+    specialty: np.ndarray  # int32 code into specialty_keys
+    specialty_keys: tuple
+    specialty_names: tuple[str, ...]
+    program_type: np.ndarray  # int8 code into PROGRAM_TYPES
+    track_type: tuple[str, ...]
+    kind: np.ndarray  # int8 code into KINDS
+    academic: np.ndarray  # float32 0..1
+    latitude: np.ndarray  # float64 degrees
+    longitude: np.ndarray
+    lat_rad: np.ndarray  # float64 radians
+    lon_rad: np.ndarray
+    cos_lat: np.ndarray
+    country: np.ndarray  # int16 code into country_keys
+    country_keys: tuple[str, ...]
+    region: np.ndarray  # int32 code into region_keys ("US-MA")
+    region_keys: tuple[str, ...]
+    length_months: np.ndarray  # float32
+    weekly_hours: np.ndarray  # float32
+    stipend: np.ndarray  # float32
+    cost: np.ndarray  # float32
+    language: np.ndarray  # int16 code into language_keys
+    language_keys: tuple[str, ...]
+    visa: np.ndarray  # int8 bit mask (1 J-1, 2 H-1B), -1 unknown
+    emphasis: np.ndarray  # int8 code into EMPHASES
+    has_mentorship: np.ndarray  # float32 0/1
+    has_research: np.ndarray  # float32 0/1
+    specialty_count: np.ndarray  # float32
+    departments_known: np.ndarray  # bool
+    department_program: np.ndarray  # int32 program position, sorted
+    department_specialty: np.ndarray  # int32 code into specialty_keys
+    department_strength: np.ndarray  # float32 0..1
+    affiliations_known: np.ndarray  # bool
+    affiliation_program: np.ndarray  # int32
+    affiliation_specialty: np.ndarray  # int32
+    _matrix: list = field(default_factory=list, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def specialty_code(self, key: Any) -> int:
+        """Code of a specialty key, or -1 when no program has it."""
+        try:
+            return self.specialty_keys.index(key)
+        except ValueError:
+            return -1
+
+    def specialty_name(self, key_or_code: Any) -> str:
+        """Human name of a specialty (by key, or by int code when it is a numpy integer)."""
+        if isinstance(key_or_code, np.integer):
+            code = int(key_or_code)
+        else:
+            code = self.specialty_code(key_or_code)
+            if code < 0:
+                return str(key_or_code)
+        return self.specialty_names[code] if code >= 0 else "unknown specialty"
+
+    def matrix(self) -> np.ndarray:
+        """All per-program columns stacked as one float32 (columns x programs) matrix.
+
+        Used by the benchmark as the memory-bound floor (one matrix-vector product over the
+        same facts the engine reads). Built on first use and kept.
+        """
+        if not self._matrix:
+            columns = [
+                self.specialty,
+                self.program_type,
+                self.kind,
+                self.academic,
+                self.lat_rad,
+                self.lon_rad,
+                self.cos_lat,
+                self.country,
+                self.region,
+                self.length_months,
+                self.weekly_hours,
+                self.stipend,
+                self.cost,
+                self.language,
+                self.visa,
+                self.emphasis,
+                self.has_mentorship,
+                self.has_research,
+                self.specialty_count,
+                self.departments_known,
+                self.affiliations_known,
+            ]
+            self._matrix.append(np.stack([np.asarray(c, dtype=np.float32) for c in columns]))
+        return self._matrix[0]
+
+
+class _Vocabulary:
+    def __init__(self) -> None:
+        self.codes: dict[Any, int] = {}
+
+    def code(self, key: Any) -> int:
+        code = self.codes.get(key)
+        if code is None:
+            code = self.codes[key] = len(self.codes)
+        return code
+
+    def keys(self) -> tuple:
+        return tuple(self.codes)
+
+
+def _unknown(value: Any) -> bool:
+    return value is None or value == "" or (isinstance(value, float) and math.isnan(value))
+
+
+def build_features(
+    rows: Iterable[Mapping[str, Any]], specialty_names: Mapping[Any, str] | None = None
+) -> ProgramFeatures:
+    """Columns of program facts from plain rows (keys in the module docstring).
+
+    Takes the rows and optionally a mapping of specialty key -> display name (for sentences such
+    as "Cardiology is this program's specialty"). Returns a new ProgramFeatures; the rows are not
+    changed. Steps: validate and encode each row (unknown -> NaN / -1), count specialties per
+    institution where not given, derive the academic degree of the setting (ACADEMIC_BY_KIND,
+    then the teaching flag and resident FTE), precompute radians and cos(latitude) for the
+    haversine. Raises FeatureError naming row, id and key.
+    """
+    specialty_names = dict(specialty_names or {})
+    specialties, countries, regions, languages = (_Vocabulary() for _ in range(4))
+    ids: list = []
+    index: dict = {}
+    cols: dict[str, list] = {
+        name: []
+        for name in (
+            "specialty",
+            "program_type",
+            "track_type",
+            "kind",
+            "academic",
+            "latitude",
+            "longitude",
+            "country",
+            "region",
+            "length_months",
+            "weekly_hours",
+            "stipend",
+            "cost",
+            "language",
+            "visa",
+            "emphasis",
+            "has_mentorship",
+            "has_research",
+            "specialty_count",
+            "departments_known",
+            "affiliations_known",
+        )
+    }
+    dept_entries: list[tuple[int, int, float]] = []
+    aff_entries: list[tuple[int, int]] = []
+    institution_of: list = []
+    institution_specialties: dict[Any, set] = {}
+
+    for row_number, row in enumerate(rows, start=1):
+        if not isinstance(row, Mapping):
+            raise FeatureError(
+                row_number, None, "row", f"must be a mapping, got {type(row).__name__}"
+            )
+        pid = row.get("id")
+        if _unknown(pid) or isinstance(pid, bool) or not isinstance(pid, str | int):
+            raise FeatureError(row_number, pid, "id", "must be a non-empty string or an integer")
+        if pid in index:
+            raise FeatureError(row_number, pid, "id", "is a duplicate")
+        position = len(ids)
+        index[pid] = position
+        ids.append(pid)
+
+        def fail(key: str, reason: str, row_number: int = row_number, pid: Any = pid) -> None:
+            raise FeatureError(row_number, pid, key, reason)
+
+        def number(
+            key: str, low: float | None = None, high: float | None = None, row: Mapping = row
+        ) -> float:
+            value = row.get(key)
+            if _unknown(value):
+                return math.nan
+            try:
+                if isinstance(value, bool):
+                    raise TypeError
+                value = float(value)
+            except (TypeError, ValueError):
+                fail(key, f"must be a number, got {value!r}")
+            if not math.isfinite(value):
+                fail(key, f"must be finite, got {value!r}")
+            if (low is not None and value < low) or (high is not None and value > high):
+                fail(key, f"must be between {low} and {high}, got {value:g}")
+            return value
+
+        def choice(key: str, choices: Iterable[str], row: Mapping = row) -> str | None:
+            value = row.get(key)
+            if _unknown(value):
+                return None
+            if value not in choices:
+                fail(key, f"must be one of {', '.join(choices)}; got {value!r}")
+            return value
+
+        def flag(key: str, row: Mapping = row) -> float:
+            value = row.get(key)
+            if value is None:
+                return math.nan
+            if not isinstance(value, bool):
+                fail(key, f"must be true, false or None, got {value!r}")
+            return 1.0 if value else 0.0
+
+        spec = row.get("specialty")
+        if _unknown(spec):
+            cols["specialty"].append(-1)
+        else:
+            cols["specialty"].append(specialties.code(spec))
+        ptype = choice("program_type", PROGRAM_TYPES) or "residency"
+        cols["program_type"].append(PROGRAM_TYPES.index(ptype))
+        cols["track_type"].append(str(row.get("track_type") or ""))
+
+        kind = choice("institution_kind", KINDS)
+        cols["kind"].append(KINDS.index(kind) if kind else -1)
+        teaching = flag("is_teaching")
+        fte = number("resident_fte", low=0)
+        academic = ACADEMIC_BY_KIND.get(kind) if kind else None
+        if academic is None and not math.isnan(teaching):
+            academic = 0.75 if teaching else 0.25
+        if kind == "community" and teaching == 1.0:
+            academic = 0.5
+        if not math.isnan(fte) and fte >= ACADEMIC_RESIDENT_FTE:
+            academic = 1.0
+        cols["academic"].append(math.nan if academic is None else academic)
+
+        lat, lon = number("latitude", -90, 90), number("longitude", -180, 180)
+        if math.isnan(lat) != math.isnan(lon):
+            fail("latitude" if math.isnan(lat) else "longitude", "give both coordinates or neither")
+        cols["latitude"].append(lat)
+        cols["longitude"].append(lon)
+
+        country = row.get("country")
+        if _unknown(country):
+            cols["country"].append(-1)
+            country = None
+        else:
+            if not isinstance(country, str) or len(country) != 2 or not country.isupper():
+                fail("country", f"must be an ISO 3166-1 alpha-2 code like 'US', got {country!r}")
+            cols["country"].append(countries.code(country))
+        region = row.get("region")
+        if _unknown(region) or country is None:
+            cols["region"].append(-1)
+        else:
+            cols["region"].append(regions.code(f"{country}-{str(region).upper()}"))
+
+        cols["length_months"].append(number("length_months", 0))
+        cols["weekly_hours"].append(number("weekly_hours", 0, 168))
+        cols["stipend"].append(number("stipend", 0))
+        cols["cost"].append(number("cost", 0))
+        language = row.get("language")
+        if _unknown(language):
+            cols["language"].append(-1)
+        else:
+            if not isinstance(language, str):
+                fail("language", f"must be an ISO 639-1 code like 'en', got {language!r}")
+            cols["language"].append(languages.code(language.strip().lower()))
+        visa = choice("visa_sponsorship", tuple(VISA_CODES))
+        cols["visa"].append(-1 if visa is None else VISA_CODES[visa])
+        emphasis = choice("emphasis", EMPHASES)
+        cols["emphasis"].append(-1 if emphasis is None else EMPHASES.index(emphasis))
+        cols["has_mentorship"].append(flag("has_mentorship"))
+        cols["has_research"].append(flag("has_research"))
+
+        institution = row.get("institution_id")
+        institution_of.append(None if _unknown(institution) else institution)
+        if not _unknown(institution) and not _unknown(spec):
+            institution_specialties.setdefault(institution, set()).add(spec)
+        cols["specialty_count"].append(number("specialty_count", 0))
+
+        departments = row.get("departments")
+        cols["departments_known"].append(departments is not None)
+        if departments is not None:
+            if isinstance(departments, str) or not isinstance(departments, Iterable):
+                fail("departments", "must be a mapping of specialty -> strength, a list, or None")
+            pairs = (
+                departments.items()
+                if isinstance(departments, Mapping)
+                else ((key, 1.0) for key in departments)
+            )
+            for key, strength in pairs:
+                if isinstance(strength, bool) or not isinstance(strength, int | float):
+                    fail("departments", f"strength of {key!r} must be a number in [0, 1]")
+                if not 0.0 <= strength <= 1.0:
+                    fail("departments", f"strength of {key!r} must be in [0, 1], got {strength}")
+                dept_entries.append((position, specialties.code(key), float(strength)))
+        affiliations = row.get("residency_affiliations")
+        cols["affiliations_known"].append(affiliations is not None)
+        if affiliations is not None:
+            if isinstance(affiliations, str) or not isinstance(affiliations, Iterable):
+                fail("residency_affiliations", "must be a list of specialty keys or None")
+            for key in dict.fromkeys(affiliations):
+                aff_entries.append((position, specialties.code(key)))
+
+    counts = cols["specialty_count"]
+    for i, institution in enumerate(institution_of):
+        if math.isnan(counts[i]) and institution is not None:
+            counts[i] = float(len(institution_specialties[institution]))
+
+    specialty_keys = specialties.keys()
+    lat = np.array(cols["latitude"], dtype=np.float64)
+    lon = np.array(cols["longitude"], dtype=np.float64)
+    lat_rad, lon_rad = np.radians(lat), np.radians(lon)
+    dept = np.array(dept_entries, dtype=np.float64).reshape(-1, 3)
+    aff = np.array(aff_entries, dtype=np.int64).reshape(-1, 2)
+
+    def f32(name: str) -> np.ndarray:
+        return np.array(cols[name], dtype=np.float32)
+
+    return ProgramFeatures(
+        ids=tuple(ids),
+        index=index,
+        specialty=np.array(cols["specialty"], dtype=np.int32),
+        specialty_keys=specialty_keys,
+        specialty_names=tuple(str(specialty_names.get(k, k)) for k in specialty_keys),
+        program_type=np.array(cols["program_type"], dtype=np.int8),
+        track_type=tuple(cols["track_type"]),
+        kind=np.array(cols["kind"], dtype=np.int8),
+        academic=f32("academic"),
+        latitude=lat,
+        longitude=lon,
+        lat_rad=lat_rad,
+        lon_rad=lon_rad,
+        cos_lat=np.cos(lat_rad),
+        country=np.array(cols["country"], dtype=np.int16),
+        country_keys=countries.keys(),
+        region=np.array(cols["region"], dtype=np.int32),
+        region_keys=regions.keys(),
+        length_months=f32("length_months"),
+        weekly_hours=f32("weekly_hours"),
+        stipend=f32("stipend"),
+        cost=f32("cost"),
+        language=np.array(cols["language"], dtype=np.int16),
+        language_keys=languages.keys(),
+        visa=np.array(cols["visa"], dtype=np.int8),
+        emphasis=np.array(cols["emphasis"], dtype=np.int8),
+        has_mentorship=f32("has_mentorship"),
+        has_research=f32("has_research"),
+        specialty_count=f32("specialty_count"),
+        departments_known=np.array(cols["departments_known"], dtype=bool),
+        department_program=dept[:, 0].astype(np.int32),
+        department_specialty=dept[:, 1].astype(np.int32),
+        department_strength=dept[:, 2].astype(np.float32),
+        affiliations_known=np.array(cols["affiliations_known"], dtype=bool),
+        affiliation_program=aff[:, 0].astype(np.int32),
+        affiliation_specialty=aff[:, 1].astype(np.int32),
+    )
