@@ -1,0 +1,42 @@
+"""Catalog importers, one per shipped data file, in the order `medmatch import all` runs them."""
+
+from .base import Importer, ImportFileError, ImportReport, Progress, run_imports
+from .carms import CarmsProgramsImporter
+from .hospitals import CmsHospitalsImporter, HifldHospitalsImporter, TeachingImporter
+from .nrmp import NrmpInstitutionsImporter, NrmpProgramsImporter
+from .specialties import AcgmeSpecialtiesImporter, CarmsDisciplinesImporter
+from .wikidata import WikidataHospitalsImporter
+
+# Dependencies first: each importer joins onto rows the ones before it wrote.
+IMPORTERS: dict[str, type[Importer]] = {
+    importer.info.key: importer
+    for importer in (
+        AcgmeSpecialtiesImporter,
+        CmsHospitalsImporter,
+        HifldHospitalsImporter,
+        TeachingImporter,
+        NrmpInstitutionsImporter,
+        NrmpProgramsImporter,
+        CarmsDisciplinesImporter,
+        CarmsProgramsImporter,
+        WikidataHospitalsImporter,
+    )
+}
+
+
+def import_sources(
+    key: str, path=None, *, dry_run: bool = False, progress: Progress | None = None
+) -> list[ImportReport]:
+    """Import one source (optionally from another file) or, with key "all", every shipped file."""
+    if key == "all":
+        if path:
+            raise ValueError("A file can be given only when importing a single source.")
+        importers = [importer() for importer in IMPORTERS.values()]
+    elif key in IMPORTERS:
+        importers = [IMPORTERS[key](path)]
+    else:
+        raise ValueError(f"Unknown source “{key}”; choose all or one of: {', '.join(IMPORTERS)}.")
+    return run_imports(importers, dry_run=dry_run, progress=progress)
+
+
+__all__ = ["IMPORTERS", "ImportFileError", "ImportReport", "import_sources"]

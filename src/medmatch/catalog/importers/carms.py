@@ -1,0 +1,183 @@
+"""CaRMS 2025 R-1 program streams (Canada): one institution per faculty, one program per stream."""
+
+from datetime import date
+
+from medmatch.catalog.models import Institution, Program, Specialty
+from medmatch.catalog.search_text import institution_search_text, program_search_text
+from medmatch.lib import geo
+
+from .base import (
+    Importer,
+    ImportReport,
+    SourceInfo,
+    Table,
+    make_pattern,
+    required_text,
+    sync_rows,
+    text,
+)
+
+CARMS_PROGRAMS = SourceInfo(
+    key="carms-programs",
+    name="CaRMS 2025 R-1 Main Residency Match program streams",
+    publisher="CaRMS (Canadian Resident Matching Service), match 1503",
+    url="https://github.com/dnokes/Junior-Data-Scientist",
+    license="No licence stated; public CaRMS facts, attribute CaRMS",
+    retrieved_on=date(2025, 1, 1),
+    file_name="international/carms_2025_r1_program_master.csv",
+    notes="Program descriptions were not taken.",
+)
+
+# The 18 Canadian faculties of medicine in the file: our short key, province and main city.
+# CaRMS's own school_id in this extract changes per discipline, so it cannot key a faculty.
+FACULTIES = {
+    "Memorial University of Newfoundland": ("MUN", "NL", "St. John's"),
+    "Dalhousie University": ("DAL", "NS", "Halifax"),
+    "McGill University": ("MCGILL", "QC", "Montreal"),
+    "Université Laval": ("LAVAL", "QC", "Quebec City"),
+    "Université de Sherbrooke": ("SHERBROOKE", "QC", "Sherbrooke"),
+    "Université de Montréal": ("MONTREAL", "QC", "Montreal"),
+    "University of Ottawa": ("OTTAWA", "ON", "Ottawa"),
+    "Queen’s University": ("QUEENS", "ON", "Kingston"),
+    "University of Toronto": ("TORONTO", "ON", "Toronto"),
+    "Toronto Metropolitan University": ("TMU", "ON", "Toronto"),
+    "McMaster University": ("MCMASTER", "ON", "Hamilton"),
+    "Western University": ("WESTERN", "ON", "London"),
+    "NOSM University": ("NOSM", "ON", "Sudbury"),
+    "University of Manitoba": ("MANITOBA", "MB", "Winnipeg"),
+    "University of Saskatchewan": ("SASKATCHEWAN", "SK", "Saskatoon"),
+    "University of Alberta": ("ALBERTA", "AB", "Edmonton"),
+    "University of Calgary": ("CALGARY", "AB", "Calgary"),
+    "University of British Columbia": ("UBC", "BC", "Vancouver"),
+}
+
+stream_id = make_pattern(r"\d{1,10}", "a numeric CaRMS program stream id")
+discipline_id = make_pattern(r"\d{1,6}", "a numeric CaRMS discipline id")
+
+
+def faculty(value: str) -> str:
+    value = value.strip()
+    if value not in FACULTIES:
+        raise ValueError(f"“{value}” is not one of the 18 Canadian faculties of medicine")
+    return value
+
+
+def url(value: str) -> str:
+    value = text(value)
+    if value and not value.startswith(("http://", "https://")):
+        raise ValueError(f"“{value}” is not a web address")
+    return value
+
+
+class CarmsProgramsImporter(Importer):
+    info = CARMS_PROGRAMS
+    columns = (
+        "discipline_id",
+        "discipline_name",
+        "school_name",
+        "program_stream_id",
+        "program_site",
+        "program_stream",
+        "program_name",
+        "program_url",
+    )
+    requires = ("carms-disciplines",)
+
+    def parse(self, table: Table) -> list[dict]:
+        records, seen = [], set()
+        for number, row in table.rows:
+            stream = table.value(number, row, "program_stream_id", stream_id)
+            if stream in seen:
+                table.value(number, row, "program_stream_id", _raise_duplicate)
+            seen.add(stream)
+            records.append(
+                {
+                    "row": number,
+                    "stream_id": stream,
+                    "discipline_id": table.value(number, row, "discipline_id", discipline_id),
+                    "discipline": table.value(number, row, "discipline_name", required_text),
+                    "school": table.value(number, row, "school_name", faculty),
+                    "site": table.value(number, row, "program_site", text),
+                    "stream": table.value(number, row, "program_stream", text),
+                    "name": table.value(number, row, "program_name", required_text),
+                    "url": table.value(number, row, "program_url", url),
+                }
+            )
+        return records
+
+    def write(self, records, source, report: ImportReport, progress) -> None:
+        schools = {}
+        for record in records:
+            name = record["school"]
+            if name in schools:
+                continue
+            key, province, city = FACULTIES[name]
+            place = geo.city_to_place(city, country="CA")
+            values = {
+                "name": name,
+                "kind": Institution.Kind.MEDICAL_SCHOOL,
+                "city": city,
+                "region": province,
+                "country": "CA",
+                "country_name": "Canada",
+                "latitude": place.latitude if place else None,
+                "longitude": place.longitude if place else None,
+                "coordinates_precision": Institution.CoordinatePrecision.CITY if place else "",
+                "source_id": source.pk,
+                "source_row": record["row"],
+            }
+            values["search_text"] = institution_search_text(
+                Institution(carms_school_id=key, **values)
+            )
+            schools[key] = values
+        institutions = sync_rows(Institution, "carms_school_id", schools, report)
+        specialties = {
+            s.code: s
+            for s in Specialty.objects.filter(system=Specialty.System.CARMS).select_related(
+                "equivalent"
+            )
+        }
+        rows, located = {}, 0
+        for record in records:
+            key, province, _ = FACULTIES[record["school"]]
+            institution = institutions[key]
+            specialty = specialties.get(record["discipline_id"])
+            # Sites are cities for most streams and regions for some ("Interior", "Fraser"):
+            # only a site that names a known Canadian city gets coordinates.
+            place = geo.city_to_place(record["site"], country="CA") if record["site"] else None
+            located += place is not None
+            values = {
+                "institution_id": institution.pk,
+                "title": f"{record['discipline']} — {record['site']}"
+                if record["site"]
+                else record["discipline"],
+                "specialty_id": specialty.pk if specialty else None,
+                "program_type": Program.ProgramType.RESIDENCY,
+                "stream": record["stream"],
+                "site": record["site"],
+                "city": record["site"] if place else "",
+                "region": province,
+                "country": "CA",
+                "latitude": place.latitude if place else None,
+                "longitude": place.longitude if place else None,
+                "coordinates_precision": Institution.CoordinatePrecision.CITY if place else "",
+                "currency": "CAD",
+                "url": record["url"],
+                "description": record["name"],
+                "source_id": source.pk,
+                "source_row": record["row"],
+            }
+            program = Program(carms_stream_id=record["stream_id"], **values)
+            program.institution, program.specialty = institution, specialty
+            values["search_text"] = program_search_text(program)
+            rows[record["stream_id"]] = values
+        missing = sum(1 for values in rows.values() if values["specialty_id"] is None)
+        if missing:
+            report.figures["streams whose discipline is not in the disciplines file"] = missing
+        report.figures["faculties"] = len(schools)
+        report.figures["streams with city coordinates"] = f"{located} of {len(rows)}"
+        sync_rows(Program, "carms_stream_id", rows, report, progress=progress)
+
+
+def _raise_duplicate(value: str):
+    raise ValueError(f"stream id “{value}” appears twice")

@@ -1,0 +1,474 @@
+"""US hospitals: CMS general information, HIFLD coordinates, cost-report teaching status.
+
+The CMS file creates the hospitals (keyed by CCN); the other two only add facts to them, each
+fact pointing at the file it came from (``coordinates_source``, ``teaching_source``).
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from medmatch.catalog.models import Institution
+from medmatch.catalog.search_text import institution_search_text
+from medmatch.lib import geo
+
+from .base import (
+    Importer,
+    ImportReport,
+    SourceInfo,
+    Table,
+    ccn,
+    optional_float,
+    optional_int,
+    required_text,
+    save_derived_source,
+    sync_rows,
+    text,
+    update_rows,
+    zip5,
+)
+
+CMS_HOSPITALS = SourceInfo(
+    key="cms-hospitals",
+    name="CMS Hospital General Information (2025)",
+    publisher="Centers for Medicare & Medicaid Services (CMS), Provider Data Catalog xubh-q36u",
+    url="https://data.cms.gov/provider-data/dataset/xubh-q36u",
+    license="US federal government work, public domain",
+    retrieved_on=date(2026, 2, 6),
+    file_name="hospitals/cms_hospital_general_information_2025.csv",
+    notes="Copy from github seandunleavy/Healthcare-Market-Intelligence (commit d59fee4).",
+)
+HIFLD_HOSPITALS = SourceInfo(
+    key="hifld-hospitals",
+    name="HIFLD Open: Hospitals",
+    publisher="DHS / CISA Homeland Infrastructure Foundation-Level Data (HIFLD Open)",
+    url="https://github.com/yianzhang14/cybergis_hospitals",
+    license="HIFLD Open, public domain / unrestricted",
+    retrieved_on=date(2023, 4, 18),
+    file_name="hospitals/hifld_hospitals.csv",
+    notes="Source dates 2020-2022. Used only for coordinates, beds and websites of CMS hospitals.",
+)
+ZIP_CENTROIDS = SourceInfo(
+    key="geonames-zip-centroids",
+    name="US ZIP code centroids (zipcodes package, GeoNames)",
+    publisher="GeoNames, via the zipcodes Python package",
+    url="https://www.geonames.org/",
+    license="CC BY 4.0 (GeoNames)",
+    retrieved_on=date(2025, 1, 1),
+    file_name="",
+    notes="Fallback coordinates for CMS hospitals the HIFLD join did not find.",
+)
+TEACHING_FTE = SourceInfo(
+    key="teaching-fte",
+    name="Teaching hospitals: resident FTE, CMS cost reports FY2021",
+    publisher="CMS Hospital Provider Cost Report (HCRIS), FY2021",
+    url="https://github.com/Keerthidwaraka/A-Deep-Dive-into-America-s-Hospitals",
+    license="US federal government work, public domain",
+    retrieved_on=date(2026, 11, 1),
+    file_name="teaching/teaching_hospitals_resident_fte_fy2021.csv",
+    notes="Rows of all FY2021 cost reports with resident FTE > 0 (extract of CostReport_2021).",
+)
+
+# CMS "Hospital Type" -> our kind. Acute care (and the few long-term and rural emergency
+# hospitals) start as community hospitals; the teaching importer refines them (see kind_for).
+TYPE_KINDS = {
+    "Acute Care Hospitals": Institution.Kind.COMMUNITY,
+    "Critical Access Hospitals": Institution.Kind.CRITICAL_ACCESS,
+    "Psychiatric": Institution.Kind.PSYCHIATRIC,
+    "Acute Care - Veterans Administration": Institution.Kind.VA,
+    "Childrens": Institution.Kind.CHILDRENS,
+    "Acute Care - Department of Defense": Institution.Kind.MILITARY,
+    "Rural Emergency Hospital": Institution.Kind.COMMUNITY,
+    "Long-term": Institution.Kind.COMMUNITY,
+}
+# VA and DoD hospitals do not file Medicare cost reports, so their absence from the cost-report
+# extract says nothing about teaching (many VA hospitals train residents): unknown, not False.
+NO_COST_REPORT_KINDS = {Institution.Kind.VA, Institution.Kind.MILITARY}
+
+# A "major teaching" hospital in MedPAC's sense has an intern-and-resident-to-bed ratio of at
+# least 0.25; we call those academic medical centers when they also train a real department's
+# worth of residents (25+ FTE), and any hospital with 200+ resident FTE academic whatever its bed
+# count. Other hospitals that claim residents are "teaching"; the rest stay "community".
+ACADEMIC_RESIDENTS_PER_BED = 0.25
+ACADEMIC_MINIMUM_FTE = 25.0
+ACADEMIC_ANY_BEDS_FTE = 200.0
+
+
+def kind_for(hospital_type: str, resident_fte: float | None, beds: int | None) -> str:
+    kind = TYPE_KINDS.get(hospital_type, "")
+    if kind != Institution.Kind.COMMUNITY or not resident_fte:
+        return kind
+    if resident_fte >= ACADEMIC_ANY_BEDS_FTE or (
+        resident_fte >= ACADEMIC_MINIMUM_FTE
+        and beds
+        and resident_fte / beds >= ACADEMIC_RESIDENTS_PER_BED
+    ):
+        return Institution.Kind.ACADEMIC
+    return Institution.Kind.TEACHING
+
+
+def yes_no(value: str) -> bool | None:
+    value = text(value)
+    if not value:
+        return None
+    if value in ("Yes", "Y"):
+        return True
+    if value in ("No", "N"):
+        return False
+    raise ValueError(f"“{value}” is not Yes or No")
+
+
+def star_rating(value: str) -> int | None:
+    rating = optional_int(value)
+    if rating is not None and not 1 <= rating <= 5:
+        raise ValueError(f"“{value}” is not a star rating from 1 to 5")
+    return rating
+
+
+def refresh_search_text(institutions) -> None:
+    for inst in institutions:
+        inst.search_text = institution_search_text(inst)
+
+
+class CmsHospitalsImporter(Importer):
+    info = CMS_HOSPITALS
+    columns = (
+        "Facility ID",
+        "Facility Name",
+        "Address",
+        "City/Town",
+        "State",
+        "ZIP Code",
+        "Telephone Number",
+        "Hospital Type",
+        "Hospital Ownership",
+        "Emergency Services",
+        "Hospital overall rating",
+    )
+
+    def parse(self, table: Table) -> dict[str, dict]:
+        records = {}
+        for number, row in table.rows:
+            code = table.value(number, row, "Facility ID", ccn)
+            hospital_type = table.value(number, row, "Hospital Type", required_text)
+            if hospital_type not in TYPE_KINDS:
+                known = ", ".join(TYPE_KINDS)
+                table.value(number, row, "Hospital Type", lambda v, known=known: _raise(v, known))
+            if code in records:
+                table.value(number, row, "Facility ID", lambda v: _raise_duplicate(v))
+            records[code] = {
+                "name": table.value(number, row, "Facility Name", required_text),
+                "address": table.value(number, row, "Address", text),
+                "city": table.value(number, row, "City/Town", text),
+                "region": table.value(number, row, "State", required_text),
+                "postal_code": table.value(number, row, "ZIP Code", zip5),
+                "telephone": table.value(number, row, "Telephone Number", text),
+                "hospital_type": hospital_type,
+                "ownership": table.value(number, row, "Hospital Ownership", text),
+                "emergency_services": table.value(number, row, "Emergency Services", yes_no),
+                "cms_star_rating": table.value(number, row, "Hospital overall rating", star_rating),
+                "source_row": number,
+            }
+        return records
+
+    def write(self, records, source, report: ImportReport, progress) -> None:
+        existing = {inst.ccn: inst for inst in Institution.objects.exclude(ccn="")}
+        for code, values in records.items():
+            values.update(country="US", country_name="United States", source_id=source.pk)
+            current = existing.get(code)
+            # The kind also depends on the teaching facts, which this file does not carry: keep
+            # whatever the teaching import found so that re-running this import changes nothing.
+            fte = current.resident_fte if current else None
+            beds = current.beds if current and current.teaching_source_id else None
+            values["kind"] = kind_for(values["hospital_type"], fte, beds)
+            probe = current or Institution(ccn=code)
+            snapshot = Institution(**{**_fields(probe), **values})
+            values["search_text"] = institution_search_text(snapshot)
+        sync_rows(Institution, "ccn", records, report, existing, progress)
+
+
+def _fields(inst: Institution) -> dict:
+    return {f.attname: getattr(inst, f.attname) for f in Institution._meta.concrete_fields}
+
+
+def _raise(value: str, known: str):
+    raise ValueError(f"unknown hospital type “{value}” (known: {known})")
+
+
+def _raise_duplicate(value: str):
+    raise ValueError(f"CCN {value} appears twice")
+
+
+# --- HIFLD coordinates -------------------------------------------------------------------------
+
+_STREET_WORDS = {
+    "street": "st",
+    "avenue": "ave",
+    "av": "ave",
+    "road": "rd",
+    "drive": "dr",
+    "boulevard": "blvd",
+    "highway": "hwy",
+    "hiway": "hwy",
+    "parkway": "pkwy",
+    "lane": "ln",
+    "place": "pl",
+    "court": "ct",
+    "circle": "cir",
+    "north": "n",
+    "south": "s",
+    "east": "e",
+    "west": "w",
+    "northeast": "ne",
+    "northwest": "nw",
+    "southeast": "se",
+    "southwest": "sw",
+    "first": "1st",
+    "second": "2nd",
+    "third": "3rd",
+    "fourth": "4th",
+    "fifth": "5th",
+    "saint": "st",
+    "mount": "mt",
+    "suite": "",
+    "ste": "",
+    "us": "us",
+}
+_NON_WORD = re.compile(r"[^a-z0-9 ]+")
+
+
+def street_key(address: str) -> str:
+    """ "1108 ross clark cir" from "1108 ROSS CLARK CIRCLE, PO BOX 760": number + street words."""
+    first = address.split(",")[0].lower().replace(".", "")
+    words = [_STREET_WORDS.get(word, word) for word in _NON_WORD.sub(" ", first).split()]
+    words = [word for word in words if word]
+    if not words or not words[0][0].isdigit():
+        return ""
+    return " ".join(words)
+
+
+def street_number(address: str) -> str:
+    key = street_key(address)
+    return key.split()[0] if key else ""
+
+
+def name_key(name: str) -> str:
+    from .linking import normalise_name
+
+    return normalise_name(name)
+
+
+@dataclass(frozen=True)
+class HifldHospital:
+    row: int
+    hifld_id: str
+    name: str
+    street: str
+    postal_code: str
+    latitude: float
+    longitude: float
+    beds: int | None
+    website: str
+    is_open: bool
+
+
+def latitude(value: str) -> float:
+    number = optional_float(value)
+    if number is None or not -90 <= number <= 90:
+        raise ValueError(f"“{value}” is not a latitude")
+    return number
+
+
+def longitude(value: str) -> float:
+    number = optional_float(value)
+    if number is None or not -180 <= number <= 180:
+        raise ValueError(f"“{value}” is not a longitude")
+    return number
+
+
+def website(value: str) -> str:
+    value = text(value)
+    return value if value.lower().startswith(("http://", "https://")) else ""
+
+
+class HifldHospitalsImporter(Importer):
+    """Coordinates for CMS hospitals, joined by street (number + name) + ZIP, then name + ZIP.
+
+    CMS hospitals that neither join finds get their ZIP code's centroid, marked as such.
+    """
+
+    info = HIFLD_HOSPITALS
+    columns = ("ID", "NAME", "ADDRESS", "ZIP", "STATUS", "LATITUDE", "LONGITUDE", "BEDS", "WEBSITE")
+    requires = ("cms-hospitals",)
+
+    def parse(self, table: Table) -> list[HifldHospital]:
+        hospitals = []
+        for number, row in table.rows:
+            beds = table.value(number, row, "BEDS", optional_int)
+            hospitals.append(
+                HifldHospital(
+                    row=number,
+                    hifld_id=table.value(number, row, "ID", required_text),
+                    name=table.value(number, row, "NAME", required_text),
+                    street=street_key(row["ADDRESS"]),
+                    postal_code=table.value(number, row, "ZIP", zip5),
+                    latitude=table.value(number, row, "LATITUDE", latitude),
+                    longitude=table.value(number, row, "LONGITUDE", longitude),
+                    beds=beds if beds and beds > 0 else None,
+                    website=table.value(number, row, "WEBSITE", website),
+                    is_open=row["STATUS"].strip().upper() != "CLOSED",
+                )
+            )
+        return hospitals
+
+    def write(self, records, source, report: ImportReport, progress) -> None:
+        zip_source = save_derived_source(ZIP_CENTROIDS)
+        # Open facilities win over closed ones at the same address (a closed row is often the
+        # building's previous hospital).
+        by_street, by_name, by_number = {}, {}, {}
+        for hospital in sorted(records, key=lambda h: not h.is_open):
+            if hospital.street:
+                by_street.setdefault((hospital.street, hospital.postal_code), hospital)
+                number = hospital.street.split()[0]
+                by_number.setdefault((number, hospital.postal_code), []).append(hospital)
+            by_name.setdefault((name_key(hospital.name), hospital.postal_code), hospital)
+        hospitals = list(Institution.objects.exclude(ccn=""))
+        updates, joined, by_method = {}, 0, {"street": 0, "name": 0, "street number": 0}
+        fallback, without = 0, 0
+        for inst in hospitals:
+            match, method = None, ""
+            street = street_key(inst.address)
+            if street and (street, inst.postal_code) in by_street:
+                match, method = by_street[(street, inst.postal_code)], "street"
+            elif (name_key(inst.name), inst.postal_code) in by_name:
+                match, method = by_name[(name_key(inst.name), inst.postal_code)], "name"
+            elif street:
+                # Same street number and ZIP, and only one open hospital there: the street name is
+                # spelled differently ("US HWY 431 N" / "U S HIGHWAY 431 NORTH").
+                same = [
+                    h for h in by_number.get((street.split()[0], inst.postal_code), []) if h.is_open
+                ]
+                if len(same) == 1:
+                    match, method = same[0], "street number"
+            values: dict = {}
+            if match:
+                joined += 1
+                by_method[method] += 1
+                values = {
+                    "latitude": match.latitude,
+                    "longitude": match.longitude,
+                    "coordinates_precision": Institution.CoordinatePrecision.ADDRESS,
+                    "coordinates_source_id": source.pk,
+                    "hifld_id": match.hifld_id,
+                    "website": match.website or inst.website,
+                }
+                # Beds from the cost report (teaching import) are Medicare's own count; HIFLD's
+                # state-licence count only fills the gap for the other hospitals.
+                if inst.resident_fte is None:
+                    values["beds"] = match.beds
+            else:
+                place = geo.zip_to_place(inst.postal_code)
+                if place:
+                    fallback += 1
+                    values = {
+                        "latitude": place.latitude,
+                        "longitude": place.longitude,
+                        "coordinates_precision": Institution.CoordinatePrecision.POSTAL_CODE,
+                        "coordinates_source_id": zip_source.pk,
+                        "hifld_id": "",
+                    }
+                else:
+                    without += 1
+                    values = {
+                        "latitude": None,
+                        "longitude": None,
+                        "coordinates_precision": "",
+                        "coordinates_source_id": None,
+                        "hifld_id": "",
+                    }
+            updates[inst.pk] = values
+        total = len(hospitals)
+        report.figures["CMS hospitals joined to HIFLD"] = (
+            f"{joined} of {total} ({100 * joined / total:.1f}%)" if total else "0"
+        )
+        report.figures["joined by"] = ", ".join(f"{k}: {v}" for k, v in by_method.items())
+        report.figures["ZIP centroid fallback"] = fallback
+        report.figures["no coordinates"] = without
+        report.skip("HIFLD facility not among CMS hospitals", max(0, len(records) - joined))
+        update_rows(Institution, hospitals, updates, report, progress)
+
+
+# --- Teaching status ---------------------------------------------------------------------------
+
+
+class TeachingImporter(Importer):
+    """Teaching status and resident FTE from the FY2021 cost-report extract.
+
+    The extract lists every FY2021 Medicare cost report that claimed residents (FTE > 0). Every
+    acute, critical-access, psychiatric and children's hospital files such a report, so a CMS
+    hospital absent from it did not claim residents that year: ``is_teaching = False`` (stated as
+    "not listed as teaching in FY2021 cost reports"). VA and DoD hospitals file no Medicare cost
+    report, so for them absence proves nothing and ``is_teaching`` stays unknown (None).
+    """
+
+    info = TEACHING_FTE
+    columns = ("ccn", "hospital_name", "beds", "resident_fte")
+    requires = ("cms-hospitals",)
+
+    def parse(self, table: Table) -> dict[str, tuple[int, float, int | None]]:
+        records = {}
+        for number, row in table.rows:
+            code = table.value(number, row, "ccn", ccn)
+            fte = table.value(number, row, "resident_fte", optional_float)
+            if fte is None or fte < 0:
+                table.value(number, row, "resident_fte", _raise_fte)
+            beds = table.value(number, row, "beds", optional_int)
+            records[code] = (number, fte, beds if beds and beds > 0 else None)
+        return records
+
+    def write(self, records, source, report: ImportReport, progress) -> None:
+        hospitals = list(Institution.objects.exclude(ccn=""))
+        known = {inst.ccn for inst in hospitals}
+        report.skip(
+            "CCN not among the 2025 CMS hospitals (closed or merged since FY2021)",
+            sum(1 for code in records if code not in known),
+        )
+        updates, teaching, not_listed, unknown = {}, 0, 0, 0
+        for inst in hospitals:
+            found = records.get(inst.ccn)
+            if found:
+                _, fte, beds = found
+                teaching += 1
+                values = {
+                    "is_teaching": fte > 0,
+                    "resident_fte": fte,
+                    "beds": beds if beds is not None else inst.beds,
+                    "teaching_source_id": source.pk,
+                }
+            elif inst.kind in NO_COST_REPORT_KINDS:
+                unknown += 1
+                values = {"is_teaching": None, "resident_fte": None, "teaching_source_id": None}
+            else:
+                not_listed += 1
+                values = {
+                    "is_teaching": False,
+                    "resident_fte": None,
+                    "teaching_source_id": source.pk,
+                }
+            values["kind"] = kind_for(
+                inst.hospital_type, values["resident_fte"], values.get("beds", inst.beds)
+            )
+            snapshot = Institution(**{**_fields(inst), **values})
+            values["search_text"] = institution_search_text(snapshot)
+            updates[inst.pk] = values
+        report.figures["teaching (resident FTE > 0)"] = teaching
+        report.figures["not listed as teaching in FY2021 cost reports"] = not_listed
+        report.figures["unknown (VA/DoD: no Medicare cost report)"] = unknown
+        report.figures["academic medical centers (rule in kind_for)"] = sum(
+            1 for values in updates.values() if values["kind"] == Institution.Kind.ACADEMIC
+        )
+        update_rows(Institution, hospitals, updates, report, progress)
+
+
+def _raise_fte(value: str):
+    raise ValueError(f"“{value}” is not a resident FTE count (a number, 0 or more)")
