@@ -38,7 +38,7 @@ FACULTIES = {
     "Université de Sherbrooke": ("SHERBROOKE", "QC", "Sherbrooke"),
     "Université de Montréal": ("MONTREAL", "QC", "Montreal"),
     "University of Ottawa": ("OTTAWA", "ON", "Ottawa"),
-    "Queen’s University": ("QUEENS", "ON", "Kingston"),
+    "Queen\u2019s University": ("QUEENS", "ON", "Kingston"),
     "University of Toronto": ("TORONTO", "ON", "Toronto"),
     "Toronto Metropolitan University": ("TMU", "ON", "Toronto"),
     "McMaster University": ("MCMASTER", "ON", "Hamilton"),

@@ -1,4 +1,4 @@
-"""Fuzzy linking of NRMP sponsoring institutions to CMS hospitals (same state, strong evidence only).
+"""Fuzzy linking of NRMP sponsoring institutions to CMS hospitals: same state, strong evidence only.
 
 NRMP names are abbreviated ("U Alabama Med Ctr-Birmingham") and CMS names are upper-case and
 spelled out ("UNIVERSITY OF ALABAMA HOSPITAL"), so both sides are normalised to the same words
@@ -112,12 +112,49 @@ class Link:
 
 # Words that many hospital names share; they say little about *which* hospital is meant.
 _GENERIC = frozenset(
-    ["hospital", "hospitals", "medical", "center", "centers", "health", "healthcare", "system", "systems", "services", "clinic", "clinics", "regional", "community", "county", "university", "college", "medicine", "school"]
+    [
+        "hospital",
+        "hospitals",
+        "medical",
+        "center",
+        "centers",
+        "health",
+        "healthcare",
+        "system",
+        "systems",
+        "services",
+        "clinic",
+        "clinics",
+        "regional",
+        "community",
+        "county",
+        "university",
+        "college",
+        "medicine",
+        "school",
+    ]
 )
 # Words that make a different kind of facility: a sponsor called "Albany Medical Center" is not
 # "Albany VA Medical Center", however similar the letters.
 _KIND_WORDS = frozenset(
-    ["va", "veterans", "children", "behavioral", "psychiatric", "psychiatry", "rehabilitation", "womens", "cancer", "heart", "orthopedic", "surgical", "specialty", "kindred", "select", "acute"]
+    [
+        "va",
+        "veterans",
+        "children",
+        "behavioral",
+        "psychiatric",
+        "psychiatry",
+        "rehabilitation",
+        "womens",
+        "cancer",
+        "heart",
+        "orthopedic",
+        "surgical",
+        "specialty",
+        "kindred",
+        "select",
+        "acute",
+    ]
 )
 KIND_CONFLICT_PENALTY = 15.0
 UNEXPLAINED_WORD_PENALTY = 5.0
@@ -162,7 +199,7 @@ def best_link(name: str, candidates: dict[str, str]) -> Link:
         return Link(None, 0.0, 0.0, None)
     query = normalise_name(name)
     found = process.extract(query, candidates, scorer=score, limit=2)
-    best_name, best_score, best_key = found[0]
+    _, best_score, best_key = found[0]
     runner_up = found[1][1] if len(found) > 1 else 0.0
     accepted = best_score >= LINK_THRESHOLD and best_score - runner_up >= LINK_MARGIN
     return Link(best_key if accepted else None, best_score, runner_up, best_key)

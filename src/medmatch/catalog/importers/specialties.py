@@ -114,7 +114,7 @@ class CarmsDisciplinesImporter(Importer):
 def sync_specialties(system, records, source, report, slug_suffix, equivalents=None) -> None:
     existing = {obj.code: obj for obj in Specialty.objects.filter(system=system)}
     to_create, to_update = [], []
-    for number, code, name in records:
+    for _number, code, name in records:
         values = {
             "name": name,
             "slug": slugify(name)[:200] + slug_suffix,

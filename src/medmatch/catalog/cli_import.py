@@ -1,0 +1,212 @@
+"""`medmatch import SOURCE [FILE] [--dry-run]` and `medmatch stats [--json]`."""
+
+import argparse
+import json
+import sys
+
+# The importers' keys in run order, written out so that building the command line does not import
+# Django models (a test checks that this matches importers.IMPORTERS).
+SOURCE_KEYS = (
+    "acgme-specialties",
+    "cms-hospitals",
+    "hifld-hospitals",
+    "teaching-fte",
+    "nrmp-institutions",
+    "nrmp-programs",
+    "carms-disciplines",
+    "carms-programs",
+    "wikidata-hospitals",
+)
+
+
+def add_parser(subparsers) -> None:
+    keys = ", ".join(SOURCE_KEYS)
+    parser = subparsers.add_parser(
+        "import",
+        help="import the built-in catalog data (all) or one source, optionally from another file",
+        description=f"Import catalog data. SOURCE is all or one of: {keys}. A bad file changes "
+        "nothing and the message names the file, row, column and reason.",
+    )
+    parser.add_argument(
+        "source", metavar="SOURCE", choices=["all", *SOURCE_KEYS], help=f"all, {keys}"
+    )
+    parser.add_argument(
+        "file", metavar="FILE", nargs="?", help="a file to import instead of the shipped one"
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="report what would change; write nothing"
+    )
+    parser.set_defaults(func=run_import)
+
+    stats = subparsers.add_parser("stats", help="catalog counts per model and per source")
+    stats.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    stats.set_defaults(func=run_stats)
+
+
+class RichProgress:
+    """The importers' progress hook drawn as a rich progress bar (on stderr)."""
+
+    def __init__(self, progress):
+        self.progress = progress
+        self.task = None
+
+    def start(self, description: str, total: int) -> None:
+        if self.task is not None:
+            self.progress.update(self.task, visible=False)
+        self.task = self.progress.add_task(description, total=max(total, 1))
+
+    def advance(self, count: int = 1) -> None:
+        if self.task is not None:
+            self.progress.advance(self.task, count)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from medmatch.cli import setup_django
+
+    setup_django()
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from medmatch.catalog.importers import ImportFileError, import_sources
+
+    console, errors = Console(), Console(stderr=True)
+    try:
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=errors,
+            transient=True,
+        ) as bar:
+            reports = import_sources(
+                args.source, args.file, dry_run=args.dry_run, progress=RichProgress(bar)
+            )
+    except ImportFileError as error:
+        # Plain text, unwrapped: the message names file, row and column and must stay greppable.
+        print(f"Import failed, nothing was written: {error}", file=sys.stderr)
+        return 1
+    except ValueError as error:
+        print(f"Import failed: {error}", file=sys.stderr)
+        return 1
+    print_reports(console, reports)
+    return 0
+
+
+def print_reports(console, reports) -> None:
+    from rich.table import Table
+
+    dry_run = reports and reports[0].dry_run
+    table = Table(title="Import (dry run: nothing was written)" if dry_run else "Import")
+    for column in ("source", "rows", "created", "updated", "unchanged", "skipped", "seconds"):
+        table.add_column(column, justify="left" if column == "source" else "right")
+    for report in reports:
+        table.add_row(
+            report.source_key,
+            str(report.rows),
+            str(report.created),
+            str(report.updated),
+            str(report.unchanged),
+            str(sum(report.skipped.values())),
+            f"{report.seconds:.1f}",
+        )
+    console.print(table)
+    for report in reports:
+        notes = [f"{name}: {value}" for name, value in report.figures.items()]
+        notes += [
+            f"skipped, {reason}: {count}" for reason, count in report.skipped.items() if count
+        ]
+        if notes:
+            console.print(f"[bold]{report.source_key}[/] — " + "; ".join(notes), highlight=False)
+
+
+def catalog_stats() -> dict:
+    """Counts per model, per source and per kind/country, for `medmatch stats`."""
+    from django.db.models import Count
+
+    from medmatch.catalog.models import (
+        Accreditation,
+        Department,
+        Institution,
+        Program,
+        Source,
+        Specialty,
+    )
+
+    models = {
+        "sources": Source,
+        "specialties": Specialty,
+        "institutions": Institution,
+        "programs": Program,
+        "accreditations": Accreditation,
+        "departments": Department,
+    }
+    sources = {}
+    for source in Source.objects.order_by("key"):
+        sources[source.key] = {
+            "name": source.name,
+            "institutions": source.institutions.count(),
+            "programs": source.programs.count(),
+            "specialties": Specialty.objects.filter(source=source).count(),
+            "rows_in_file": source.row_count,
+            "imported_at": source.imported_at.isoformat() if source.imported_at else None,
+        }
+    return {
+        "models": {name: model.objects.count() for name, model in models.items()},
+        "sources": sources,
+        "institutions_by_kind": {
+            row["kind"] or "unknown": row["count"]
+            for row in Institution.objects.values("kind")
+            .annotate(count=Count("id"))
+            .order_by("kind")
+        },
+        "programs_by_country": {
+            row["country"] or "unknown": row["count"]
+            for row in Program.objects.values("country")
+            .annotate(count=Count("id"))
+            .order_by("country")
+        },
+    }
+
+
+def run_stats(args: argparse.Namespace) -> int:
+    from medmatch.cli import setup_django
+
+    setup_django()
+    stats = catalog_stats()
+    if args.json:
+        json.dump(stats, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    counts = Table(title="Catalog")
+    counts.add_column("model")
+    counts.add_column("rows", justify="right")
+    for name, count in stats["models"].items():
+        counts.add_row(name, f"{count:,}")
+    console.print(counts)
+    per_source = Table(title="Per source")
+    for column in ("source", "institutions", "programs", "specialties", "rows in file", "imported"):
+        per_source.add_column(
+            column, justify="left" if column in ("source", "imported") else "right"
+        )
+    for key, row in stats["sources"].items():
+        per_source.add_row(
+            key,
+            f"{row['institutions']:,}",
+            f"{row['programs']:,}",
+            f"{row['specialties']:,}",
+            "" if row["rows_in_file"] is None else f"{row['rows_in_file']:,}",
+            (row["imported_at"] or "")[:19],
+        )
+    console.print(per_source)
+    kinds = Table(title="Institutions by kind")
+    kinds.add_column("kind")
+    kinds.add_column("rows", justify="right")
+    for kind, count in stats["institutions_by_kind"].items():
+        kinds.add_row(kind, f"{count:,}")
+    console.print(kinds)
+    return 0

@@ -1,0 +1,283 @@
+"""Catalog importers: good files, malformed files (nothing written), re-imports, dry runs, CLI."""
+
+import argparse
+
+import pytest
+
+from medmatch.catalog import cli_import
+from medmatch.catalog.importers import IMPORTERS, ImportFileError, import_sources
+from medmatch.catalog.importers.linking import best_link, index_by_state
+from medmatch.catalog.models import Institution, Program, Source, Specialty
+
+CMS_HEADER = (
+    '"Facility ID","Facility Name","Address","City/Town","State","ZIP Code","County/Parish",'
+    '"Telephone Number","Hospital Type","Hospital Ownership","Emergency Services",'
+    '"Meets criteria for birthing friendly designation","Hospital overall rating",'
+    '"Hospital overall rating footnote"'
+)
+CMS_ROWS = [
+    "010001,SOUTHEAST HEALTH MEDICAL CENTER,1108 ROSS CLARK CIRCLE,DOTHAN,AL,36301,HOUSTON,"
+    "(334) 793-8701,Acute Care Hospitals,Government - Hospital District or Authority,Yes,Y,4,",
+    "330101,NEW YORK PRESBYTERIAN HOSPITAL,525 EAST 68TH STREET,NEW YORK,NY,10065,NEW YORK,"
+    "(212) 746-5454,Acute Care Hospitals,Voluntary non-profit - Private,Yes,Y,3,",
+    "010005,MARSHALL MEDICAL CENTERS,2505 U S HIGHWAY 431 NORTH,BOAZ,AL,35957,MARSHALL,"
+    "(256) 593-8310,Acute Care Hospitals,Voluntary non-profit - Private,Yes,Y,Not Available,",
+    "013300,CHILDREN'S OF ALABAMA,1600 7TH AVENUE SOUTH,BIRMINGHAM,AL,35233,JEFFERSON,"
+    "(205) 638-9100,Childrens,Voluntary non-profit - Private,Yes,,Not Available,",
+]
+HIFLD_HEADER = "\ufeffID,NAME,ADDRESS,CITY,STATE,ZIP,STATUS,LATITUDE,LONGITUDE,BEDS,WEBSITE"
+HIFLD_ROWS = [
+    "0001,SOUTHEAST HEALTH MEDICAL CENTER,1108 ROSS CLARK CIRCLE,DOTHAN,AL,36301,OPEN,"
+    "31.2,-85.4,420,http://southeasthealth.org",
+    "0002,NEW YORK-PRESBYTERIAN HOSPITAL,525 E 68TH ST,NEW YORK,NY,10065,OPEN,40.76,-73.95,"
+    "-999,NOT AVAILABLE",
+]
+TEACHING_HEADER = "ccn,hospital_name,address,city,state,zip,beds,resident_fte"
+TEACHING_ROWS = ["330101,NYP,525 E 68TH,NEW YORK,NY,10065,2334,1648.66"]
+SPECIALTY_ROWS = ["040,Anesthesiology", "140,Internal Medicine", "999,Transitional Year"]
+NRMP_INSTITUTIONS = ["New York Presbyterian Hosp-NY,1001", "Mercy Hospital-AL,1002"]
+NRMP_TRACKS = [
+    "Internal Medicine,1001140C0",
+    "Medicine-Preliminary,1001140P0",
+    "Anesthesiology,1002040A0",
+]
+
+
+def write(tmp_path, name: str, header: str, rows: list[str], encoding="utf-8") -> str:
+    path = tmp_path / name
+    path.write_bytes(("\n".join([header, *rows]) + "\n").encode(encoding))
+    return str(path)
+
+
+def run(key, path, **kwargs):
+    return import_sources(key, path, **kwargs)[0]
+
+
+@pytest.fixture
+def us_catalog(tmp_path):
+    """CMS + HIFLD + teaching + specialties + NRMP from small files built on the real headers."""
+    run("acgme-specialties", write(tmp_path, "spec.csv", "acgmeSpecialtyCode,name", SPECIALTY_ROWS))
+    run("cms-hospitals", write(tmp_path, "cms.csv", CMS_HEADER, CMS_ROWS))
+    run("hifld-hospitals", write(tmp_path, "hifld.csv", HIFLD_HEADER, HIFLD_ROWS))
+    run("teaching-fte", write(tmp_path, "teach.csv", TEACHING_HEADER, TEACHING_ROWS))
+    run("nrmp-institutions", write(tmp_path, "inst.csv", "name,institutionCode", NRMP_INSTITUTIONS))
+    run("nrmp-programs", write(tmp_path, "tracks.csv", "name,code", NRMP_TRACKS))
+    return tmp_path
+
+
+def database_state():
+    return (
+        list(Institution.objects.order_by("pk").values()),
+        list(Program.objects.order_by("pk").values()),
+        list(Specialty.objects.order_by("pk").values()),
+    )
+
+
+@pytest.mark.django_db
+def test_it_imports_cms_hospitals_with_kinds_and_unknowns(tmp_path):
+    report = run("cms-hospitals", write(tmp_path, "cms.csv", CMS_HEADER, CMS_ROWS))
+    assert report.created == 4
+    hospital = Institution.objects.get(ccn="010001")
+    assert hospital.region == "AL"
+    assert hospital.postal_code == "36301"
+    assert hospital.cms_star_rating == 4
+    assert hospital.source.key == "cms-hospitals"
+    assert hospital.source_row == 1
+    assert "Alabama" in hospital.search_text
+    assert Institution.objects.get(ccn="010005").cms_star_rating is None
+    assert Institution.objects.get(ccn="013300").kind == Institution.Kind.CHILDRENS
+
+
+@pytest.mark.django_db
+def test_it_joins_hifld_coordinates_and_falls_back_to_zip_centroids(us_catalog):
+    joined = Institution.objects.get(ccn="010001")
+    assert (joined.latitude, joined.longitude) == (31.2, -85.4)
+    assert joined.coordinates_precision == "address"
+    assert joined.coordinates_source.key == "hifld-hospitals"
+    assert joined.website == "http://southeasthealth.org"
+    by_street_abbreviation = Institution.objects.get(ccn="330101")
+    assert by_street_abbreviation.coordinates_source.key == "hifld-hospitals"
+    fallback = Institution.objects.get(ccn="010005")
+    assert fallback.coordinates_precision == "postal_code"
+    assert fallback.coordinates_source.key == "geonames-zip-centroids"
+
+
+@pytest.mark.django_db
+def test_it_sets_teaching_status_from_the_cost_reports(us_catalog):
+    nyp = Institution.objects.get(ccn="330101")
+    assert nyp.is_teaching is True
+    assert nyp.resident_fte == pytest.approx(1648.66)
+    assert nyp.kind == Institution.Kind.ACADEMIC
+    assert nyp.teaching_source.key == "teaching-fte"
+    assert Institution.objects.get(ccn="010001").is_teaching is False
+
+
+@pytest.mark.django_db
+def test_it_imports_nrmp_tracks_and_links_only_clear_sponsors(us_catalog):
+    sponsor = Institution.objects.get(nrmp_code="1001")
+    assert sponsor.name == "New York Presbyterian Hosp"
+    assert sponsor.hospital.ccn == "330101"
+    assert sponsor.city == "NEW YORK"
+    unlinked = Institution.objects.get(nrmp_code="1002")
+    assert unlinked.hospital is None
+    assert unlinked.region == "AL"
+    assert unlinked.latitude is None
+    program = Program.objects.get(nrmp_code="1001140P0")
+    assert program.track_type == Program.TrackType.PRELIMINARY
+    assert program.specialty.code == "140"
+    assert program.latitude == sponsor.latitude
+    assert Program.objects.get(nrmp_code="1002040A0").track_type == Program.TrackType.ADVANCED
+
+
+def test_it_accepts_a_clear_fuzzy_match_and_rejects_an_ambiguous_one():
+    candidates = index_by_state(
+        [
+            ("1", "BROOKWOOD BAPTIST MEDICAL CENTER", "BIRMINGHAM", "AL"),
+            ("2", "MERCY HOSPITAL", "SPRINGFIELD", "AL"),
+            ("3", "MERCY HOSPITAL", "MOBILE", "AL"),
+            ("4", "ALBANY VA MEDICAL CENTER", "ALBANY", "AL"),
+            ("5", "ALBANY MEDICAL CENTER HOSPITAL", "ALBANY", "AL"),
+        ]
+    )["AL"]
+    assert best_link("Brookwood Baptist Med Ctr", candidates).key == "1"
+    assert best_link("Mercy Hospital", candidates).key is None
+    assert best_link("Albany Med Ctr", candidates).key == "5"
+
+
+@pytest.mark.django_db
+def test_it_reimports_in_place_without_duplicates(tmp_path):
+    path = write(tmp_path, "cms.csv", CMS_HEADER, CMS_ROWS)
+    run("cms-hospitals", path)
+    first_pk = Institution.objects.get(ccn="010001").pk
+    changed = [
+        CMS_ROWS[0].replace("SOUTHEAST HEALTH MEDICAL CENTER", "SOUTHEAST HEALTH"),
+        *CMS_ROWS[1:],
+    ]
+    report = run("cms-hospitals", write(tmp_path, "cms2.csv", CMS_HEADER, changed))
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 3)
+    assert Institution.objects.count() == 4
+    assert Institution.objects.get(pk=first_pk).name == "SOUTHEAST HEALTH"
+    again = run("cms-hospitals", write(tmp_path, "cms3.csv", CMS_HEADER, changed))
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 4)
+
+
+@pytest.mark.django_db
+def test_it_writes_nothing_on_a_dry_run(tmp_path):
+    report = run("cms-hospitals", write(tmp_path, "cms.csv", CMS_HEADER, CMS_ROWS), dry_run=True)
+    assert report.created == 4
+    assert Institution.objects.count() == 0
+    assert Source.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_it_names_row_and_column_of_a_bad_value_and_writes_nothing(us_catalog, tmp_path):
+    before = database_state()
+    rows = [*CMS_ROWS, CMS_ROWS[0].replace("010001", "0100X")]
+    with pytest.raises(ImportFileError) as error:
+        run("cms-hospitals", write(tmp_path, "bad.csv", CMS_HEADER, rows))
+    assert error.value.row == 5
+    assert error.value.column == "Facility ID"
+    assert 'bad.csv: row 5 (line 6), column "Facility ID"' in str(error.value)
+    assert database_state() == before
+
+
+@pytest.mark.django_db
+def test_it_rejects_a_file_with_wrong_columns(tmp_path):
+    path = write(tmp_path, "tracks.csv", "title,code", ["Internal Medicine,1001140C0"])
+    with pytest.raises(ImportFileError) as error:
+        run("nrmp-programs", path)
+    assert error.value.row == 0
+    assert "name" in error.value.column
+    assert Program.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_it_rejects_a_file_that_is_not_utf8(tmp_path):
+    rows = ["040,Anesthesiology", "140,Médecine interne"]
+    path = write(tmp_path, "spec.csv", "acgmeSpecialtyCode,name", rows, encoding="latin-1")
+    with pytest.raises(ImportFileError) as error:
+        run("acgme-specialties", path)
+    assert (error.value.row, error.value.column) == (2, "name")
+    assert "UTF-8" in error.value.reason
+    assert Specialty.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_it_imports_carms_streams_with_city_coordinates(tmp_path):
+    run("acgme-specialties", write(tmp_path, "spec.csv", "acgmeSpecialtyCode,name", SPECIALTY_ROWS))
+    run(
+        "carms-disciplines",
+        write(tmp_path, "disc.csv", "discipline_id,discipline", ["13,Anesthesiology"]),
+    )
+    header = (
+        "discipline_id,discipline_name,school_id,school_name,program_stream_id,"
+        "program_stream_name,program_site,program_stream,program_name,program_url"
+    )
+    rows = [
+        "13,Anesthesiology,5177357,Dalhousie University,27416,Halifax - CMG Stream for CMG,Halifax,"
+        "CMG Stream for CMG,Dalhousie University / Anesthesiology / Halifax / CMG Stream for CMG,"
+        "https://example.org/27416",
+        "13,Anesthesiology,5898252,University of British Columbia,27500,Interior - CMG,Interior,"
+        "CMG Stream for CMG,UBC / Anesthesiology / Interior,https://example.org/27500",
+    ]
+    run("carms-programs", write(tmp_path, "carms.csv", header, rows))
+    halifax = Program.objects.get(carms_stream_id="27416")
+    assert halifax.institution.kind == Institution.Kind.MEDICAL_SCHOOL
+    assert halifax.coordinates_precision == "city"
+    assert halifax.region == "NS"
+    assert halifax.specialty.equivalent.code == "040"
+    interior = Program.objects.get(carms_stream_id="27500")
+    assert interior.latitude is None
+    assert interior.site == "Interior"
+
+
+@pytest.mark.django_db
+def test_it_dedupes_wikidata_items_and_maps_countries(tmp_path):
+    ENTITY, CHINA = "http://www.wikidata.org/entity/", "People's Republic of China"  # noqa: N806
+    header = "item\titemLabel\tcountryLabel\tofficial_website\tgeo"
+    rows = [
+        "http://www.wikidata.org/entity/Q4013\tHôtel-Dieu de Lyon\tFrance\t\tPoint(4.83 45.75)",
+        f"{ENTITY}Q23198\tShanghai Tenth\t{CHINA}\thttp://a.cn/\tPoint(121.4 31.2)",
+        f"{ENTITY}Q23198\tShanghai Tenth\t{CHINA}\thttp://b.cn/\tPoint(121.4 31.2)",
+        "http://www.wikidata.org/entity/Q1\tNowhere Hospital\t\t\tPoint(10 10)",
+    ]
+    report = run("wikidata-hospitals", write(tmp_path, "w.tsv", header, rows))
+    assert report.created == 3
+    assert Institution.objects.get(wikidata_id="Q23198").country == "CN"
+    assert Institution.objects.get(wikidata_id="Q4013").kind == Institution.Kind.INTERNATIONAL
+    assert Institution.objects.get(wikidata_id="Q1").country_name == "Unknown"
+
+
+def test_it_lists_the_same_source_keys_in_the_cli_as_the_registry():
+    assert list(cli_import.SOURCE_KEYS) == list(IMPORTERS)
+
+
+def parse(argv):
+    parser = argparse.ArgumentParser()
+    cli_import.add_parser(parser.add_subparsers())
+    return parser.parse_args(argv)
+
+
+@pytest.mark.django_db
+def test_it_exits_1_with_a_row_level_message_on_a_bad_file(tmp_path, capsys):
+    path = write(
+        tmp_path,
+        "cms.csv",
+        CMS_HEADER,
+        [*CMS_ROWS, CMS_ROWS[0].replace("010001", "010002").replace(",4,", ",9,")],
+    )
+    args = parse(["import", "cms-hospitals", path])
+    assert args.func(args) == 1
+    error = capsys.readouterr().err
+    assert 'cms.csv: row 5 (line 6), column "Hospital overall rating"' in error
+    assert Institution.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_it_exits_0_and_prints_a_report(tmp_path, capsys):
+    args = parse(["import", "cms-hospitals", write(tmp_path, "cms.csv", CMS_HEADER, CMS_ROWS)])
+    assert args.func(args) == 0
+    assert "cms-hospitals" in capsys.readouterr().out
+    stats = parse(["stats", "--json"])
+    assert stats.func(stats) == 0
+    assert '"institutions": 4' in capsys.readouterr().out
