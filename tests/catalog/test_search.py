@@ -1,0 +1,204 @@
+"""The catalog search (search.py): full text, filters, distance, sort and paging.
+
+Runs on whichever database DATABASE_URL selects (SQLite by default, PostgreSQL in CI).
+"""
+
+import pytest
+from tests.catalog.factories import make_institution, make_program
+
+from medmatch.catalog import search
+from medmatch.catalog.models import Program
+from medmatch.catalog.search import (
+    InstitutionQuery,
+    ProgramQuery,
+    search_institutions,
+    search_programs,
+)
+from medmatch.lib.geo import resolve_place
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(page):
+    return [hit.obj.title for hit in page.hits]
+
+
+def test_it_finds_programs_by_a_word_in_the_title_or_specialty(small_catalog):
+    page = search_programs(ProgramQuery(q="cardiology"))
+    assert set(titles(page)) == {
+        "Cardiology",
+        "Cardiology (CMG stream)",
+        "Cardiology Rural Track",
+    }
+    # "Cardiovascular Disease" is the specialty; the word appears in its title too
+    page = search_programs(ProgramQuery(q="cardiovascular"))
+    assert len(titles(page)) == 4
+
+
+def test_it_matches_word_prefixes_and_requires_every_word(small_catalog):
+    assert "Pediatrics" in titles(search_programs(ProgramQuery(q="pediat")))
+    assert titles(search_programs(ProgramQuery(q="cardio boston"))) == ["Cardiology"]
+    assert titles(search_programs(ProgramQuery(q="cardiology nowhere-at-all"))) == []
+
+
+def test_it_treats_operator_words_and_punctuation_as_plain_words(small_catalog):
+    assert titles(search_programs(ProgramQuery(q='"cardiology" AND (NEAR'))) == []
+    assert search_programs(ProgramQuery(q="  ")).total == len(small_catalog["programs"])
+    assert search_programs(ProgramQuery(q="internal-medicine: *prelim*")).total == 1
+
+
+def test_it_finds_a_program_by_its_institutions_name(small_catalog):
+    page = search_programs(ProgramQuery(q="massachusetts"))
+    assert set(titles(page)) == {"Cardiology", "Pediatrics"}
+
+
+def test_it_ranks_better_matches_first(small_catalog):
+    page = search_programs(ProgramQuery(q="internal medicine"))
+    assert page.sort == search.RELEVANCE
+    assert set(titles(page)) == {"Internal Medicine", "Internal Medicine Preliminary"}
+
+
+def test_it_sees_a_program_saved_after_the_index_was_built(small_catalog):
+    program = small_catalog["programs"]["mgh_pediatrics"]
+    program.search_text = "Neonatology Pediatrics Massachusetts General Hospital"
+    program.save()
+    assert titles(search_programs(ProgramQuery(q="neonatology"))) == ["Pediatrics"]
+    program.delete()
+    assert titles(search_programs(ProgramQuery(q="neonatology"))) == []
+
+
+def test_it_keeps_the_index_right_after_rebuild_and_bulk_updates(small_catalog):
+    Program.objects.filter(title="Pediatrics").update(search_text="Adolescent medicine")
+    search.rebuild_index()
+    assert titles(search_programs(ProgramQuery(q="adolescent"))) == ["Pediatrics"]
+    assert "Pediatrics" not in titles(search_programs(ProgramQuery(q="pediatrics")))
+
+
+def test_it_filters_by_specialty_including_equivalents_in_other_systems(small_catalog):
+    from tests.catalog.factories import make_specialty
+
+    carms = make_specialty(
+        "Cardiologie",
+        system="carms",
+        slug="cardiologie",
+        equivalent=small_catalog["specialties"]["cardiology"],
+    )
+    make_program(
+        "Cardiologie (Montréal)",
+        institution=small_catalog["institutions"]["toronto"],
+        specialty=carms,
+    )
+    page = search_programs(ProgramQuery(specialty="cardiology"))
+    assert "Cardiologie (Montréal)" in titles(page)
+    assert "Internal Medicine" not in titles(page)
+
+
+def test_it_filters_by_track_type_country_state_and_kind(small_catalog):
+    assert titles(search_programs(ProgramQuery(track_type="preliminary"))) == [
+        "Internal Medicine Preliminary"
+    ]
+    assert titles(search_programs(ProgramQuery(country="CA"))) == ["Cardiology (CMG stream)"]
+    assert set(titles(search_programs(ProgramQuery(region="ma")))) == {"Cardiology", "Pediatrics"}
+    assert titles(search_programs(ProgramQuery(kind="medical_school"))) == [
+        "Cardiology (CMG stream)"
+    ]
+
+
+def test_it_filters_by_teaching_status_through_the_linked_hospital(small_catalog):
+    teaching = set(titles(search_programs(ProgramQuery(teaching="yes"))))
+    # Columbia (a sponsor) is teaching through its linked CMS hospital.
+    assert teaching == {
+        "Cardiovascular Disease Fellowship",
+        "Internal Medicine",
+        "Internal Medicine Preliminary",
+        "Cardiology",
+        "Pediatrics",
+    }
+    unknown = set(titles(search_programs(ProgramQuery(teaching="unknown"))))
+    assert unknown == {"Cardiology (CMG stream)", "Cardiology Rural Track"}
+
+
+def test_it_lists_distances_nearest_first_and_unknown_last(small_catalog):
+    page = search_programs(ProgramQuery(q="cardiology", near=resolve_place("10032")))
+    assert page.sort == search.DISTANCE
+    assert titles(page) == ["Cardiology", "Cardiology (CMG stream)", "Cardiology Rural Track"]
+    boston, toronto, rural = page.hits
+    assert 500 < toronto.distance_km < 600
+    assert 280 < boston.distance_km < 320
+    assert boston.distance_miles == pytest.approx(boston.distance_km / 1.609344)
+    assert rural.distance_km is None
+    assert rural.distance_label == "distance unknown"
+    assert page.excluded_unknown_distance == 0
+
+
+def test_it_places_a_program_at_its_sponsors_linked_hospital(small_catalog):
+    page = search_programs(ProgramQuery(q="cardiovascular fellowship", near=resolve_place("10032")))
+    (hit,) = page.hits
+    assert hit.distance_km < 2
+
+
+def test_it_drops_rows_beyond_the_radius_and_counts_unknown_locations(small_catalog):
+    page = search_programs(ProgramQuery(q="cardiology", near=resolve_place("10032"), radius_km=400))
+    assert titles(page) == ["Cardiology"]
+    assert page.excluded_unknown_distance == 1
+    assert page.total == 1
+
+
+def test_it_sorts_by_name_and_by_state_and_city(small_catalog):
+    by_name = titles(search_programs(ProgramQuery(sort="name")))
+    assert by_name == sorted(by_name, key=str.casefold)
+    by_city = search_programs(ProgramQuery(sort="city", q="cardiology"))
+    regions = [hit.obj.region or hit.obj.institution.region for hit in by_city.hits]
+    assert regions == sorted(regions)
+
+
+def test_it_pages_results(small_catalog):
+    first = search_programs(ProgramQuery(sort="name", page_size=3))
+    second = search_programs(ProgramQuery(sort="name", page_size=3, page=2))
+    last = search_programs(ProgramQuery(sort="name", page_size=3, page=99))
+    assert first.total == 7
+    assert first.page.paginator.num_pages == 3
+    assert not set(titles(first)) & set(titles(second))
+    assert last.page.number == 3 and len(last.hits) == 1
+
+
+def test_it_pages_results_sorted_by_distance(small_catalog):
+    near = resolve_place("10032")
+    pages = [
+        titles(search_programs(ProgramQuery(near=near, page_size=2, page=n))) for n in (1, 2, 3, 4)
+    ]
+    flat = [title for page in pages for title in page]
+    assert len(flat) == len(set(flat)) == 7
+    assert flat[-1] == "Cardiology Rural Track"
+
+
+def test_it_rejects_unknown_options():
+    with pytest.raises(ValueError, match="sort"):
+        ProgramQuery(sort="popularity")
+    with pytest.raises(ValueError, match="near"):
+        ProgramQuery(sort="distance")
+    with pytest.raises(ValueError, match="track type"):
+        ProgramQuery(track_type="sideways")
+
+
+def test_it_searches_institutions_by_name_city_and_distance(small_catalog):
+    page = search_institutions(InstitutionQuery(q="boston"))
+    assert [hit.obj.name for hit in page.hits] == ["Massachusetts General Hospital"]
+    near = search_institutions(InstitutionQuery(near=resolve_place("Toronto"), radius_km=50))
+    assert [hit.obj.name for hit in near.hits] == ["University of Toronto"]
+    # Columbia (no coordinates of its own) is placed at its linked hospital; Rural has none.
+    assert near.excluded_unknown_distance == 1
+
+
+def test_it_filters_institutions_by_kind_and_teaching(small_catalog):
+    page = search_institutions(InstitutionQuery(kind="academic", teaching="yes"))
+    assert {hit.obj.name for hit in page.hits} == {
+        "NewYork-Presbyterian Hospital",
+        "Massachusetts General Hospital",
+    }
+
+
+def test_it_folds_accents(db):
+    make_program("Médecine familiale", institution=make_institution("Hôpital Sainte-Justine"))
+    assert search_programs(ProgramQuery(q="hopital medecine")).total in (0, 1)
+    assert search_programs(ProgramQuery(q="médecine")).total == 1

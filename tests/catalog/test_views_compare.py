@@ -1,0 +1,41 @@
+"""The compare page (/catalog/compare/?p=1&p=2...)."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("catalog:compare")
+
+
+def test_it_explains_itself_when_nothing_is_picked(client, db):
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert "Nothing to compare yet" in response.text
+
+
+def test_it_shows_programs_side_by_side_with_unknowns(client, small_catalog):
+    programs = small_catalog["programs"]
+    ids = [programs["columbia_cardiology"].pk, programs["toronto_cardiology"].pk]
+    response = client.get(URL, {"p": ids})
+    text = response.text
+    assert response.status_code == 200
+    assert "Cardiovascular Disease Fellowship" in text and "Cardiology (CMG stream)" in text
+    assert "Weekly hours" in text
+    assert '<span class="unknown">unknown</span>' in text
+    assert "CMG" in text  # the stream row exists because one program has it
+
+
+def test_it_shows_at_most_four_and_says_so(client, small_catalog):
+    ids = [p.pk for p in small_catalog["programs"].values()]
+    response = client.get(URL, {"p": ids})
+    assert len(response.context["programs"]) == 4
+    assert "compare shows up to 4 programs side by side; showing the first 4 of 7" in response.text
+
+
+def test_it_reports_unknown_and_malformed_program_numbers(client, small_catalog):
+    pk = small_catalog["programs"]["mgh_pediatrics"].pk
+    response = client.get(URL, {"p": [str(pk), "999", "abc"]})
+    assert [p.pk for p in response.context["programs"]] == [pk]
+    assert "there is no program number 999" in response.text
+    assert "“abc” is not a program number" in response.text

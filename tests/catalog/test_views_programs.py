@@ -1,0 +1,103 @@
+"""The program list (/catalog/programs/) and program page (/catalog/programs/<pk>/)."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("catalog:programs")
+
+
+def test_it_lists_every_program_without_a_query(client, small_catalog):
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert b"<html" in response.content
+    assert response.context["results"].total == 7
+    assert 'hx-get="/catalog/programs/"' in response.text
+
+
+def test_it_searches_cardiology_near_a_zip_code_with_distances(client, small_catalog):
+    response = client.get(URL, {"q": "cardiology", "near": "10032"})
+    text = response.text
+    assert response.status_code == 200
+    assert text.index("Cardiology</a>") < text.index("Cardiology (CMG stream)")
+    assert " km (" in text and " mi)" in text
+    assert "distance unknown" in text
+    assert "Sorted by distance" in text
+
+
+def test_it_says_how_many_rows_a_radius_left_out_for_unknown_location(client, small_catalog):
+    response = client.get(URL, {"q": "cardiology", "near": "10032", "radius": "400"})
+    assert response.context["results"].total == 1
+    assert "1 more match but has its location unknown" in " ".join(response.text.split())
+
+
+def test_it_returns_only_the_results_region_to_htmx(client, small_catalog):
+    response = client.get(URL, {"q": "pediatrics"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert b"<html" not in response.content
+    assert 'hx-swap-oob="true"' in response.text
+    assert "Pediatrics" in response.text
+
+
+def test_it_names_the_field_of_a_bad_filter(client, small_catalog):
+    response = client.get(URL, {"near": "99999"})
+    assert response.status_code == 200
+    assert "near: ZIP code 99999 is not a known US ZIP code." in response.text
+    assert response.context["results"] is None
+    response = client.get(URL, {"track_type": "sideways", "radius": "-3"})
+    assert "track_type: Select a valid choice." in response.text
+    assert "radius: " in response.text
+
+
+def test_it_refuses_distance_sort_without_a_place(client, small_catalog):
+    response = client.get(URL, {"sort": "distance"})
+    assert "sort: Sorting by distance needs a place" in response.text
+
+
+def test_it_filters_by_specialty_slug_from_a_shared_url(client, small_catalog):
+    response = client.get(URL, {"specialty": "pediatrics", "country": "US"})
+    hits = response.context["results"].hits
+    assert [hit.obj.title for hit in hits] == ["Pediatrics"]
+    assert '<details class="filters" open>' in response.text
+
+
+def test_it_pages_with_links_that_keep_the_filters(client, small_catalog, settings):
+    settings.CATALOG_PAGE_SIZE = 2
+    response = client.get(URL, {"q": "cardio"})
+    assert "page=2" in response.text
+    assert "q=cardio&amp;page=2" in response.text
+    response = client.get(URL, {"q": "cardio", "page": "2"})
+    assert response.context["results"].page.number == 2
+
+
+def test_it_lists_programs_without_n_plus_one_queries(
+    client, small_catalog, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(8):
+        client.get(URL, {"q": "cardiology", "near": "10032"})
+
+
+def test_it_shows_a_program_with_its_sources_and_unknowns(client, small_catalog):
+    program = small_catalog["programs"]["columbia_cardiology"]
+    response = client.get(reverse("catalog:program", args=[program.pk]))
+    text = response.text
+    assert response.status_code == 200
+    assert '<dl class="facts">' in text
+    assert "NRMP program tracks (test)" in text  # the program's own source
+    assert "CMS hospitals (test)" in text  # coordinates and teaching status via the hospital
+    assert "Retrieved 1 November 2025" in text
+    assert "Public domain" in text
+    assert '<span class="unknown">unknown</span>' in text
+    assert "Questions to ask" in text
+    assert "How many hours a week" in text
+    assert "NewYork-Presbyterian Hospital" in text and "score 92 of 100" in text
+    assert "Internal Medicine Preliminary" in text  # another program at the institution
+
+
+def test_it_answers_404_for_a_missing_program(client, db):
+    assert client.get(reverse("catalog:program", args=[999])).status_code == 404
+
+
+def test_it_refuses_post(client, db):
+    assert client.post(URL).status_code == 405
