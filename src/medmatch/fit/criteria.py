@@ -29,6 +29,7 @@ Scoring rules (also in docs/fit.md):
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -84,7 +85,10 @@ class Column:
 
 
 def _table(values: list[float]) -> np.ndarray:
-    """A lookup table indexed by code; the extra last slot (code -1) is NaN = unknown."""
+    """A lookup table indexed by code; the extra last slot (code -1) is NaN = unknown.
+
+    Look up with ``table.take(codes, mode="wrap")``: -1 wraps to the last slot.
+    """
     return np.array([*values, np.nan], dtype=np.float32)
 
 
@@ -106,21 +110,23 @@ def haversine_km(lat_rad, lon_rad, cos_lat, lat: float, lon: float) -> np.ndarra
     """Great-circle distance in km from one point (degrees) to arrays of points (radians).
 
     Takes the programs' latitude and longitude in radians and their precomputed cos(latitude);
-    returns float64 km, NaN where coordinates are unknown. Source: the haversine formula
-    (Sinnott 1984), as ``medmatch.lib.geo.haversine_km`` for single points.
+    returns km in the dtype of the inputs (float32: ~1 m), NaN where coordinates are unknown.
+    Source: the haversine formula (Sinnott 1984), as ``medmatch.lib.geo.haversine_km`` for single
+    points.
     """
-    phi, lmb = np.radians(lat), np.radians(lon)
+    dtype = lat_rad.dtype.type
+    phi, lmb = dtype(math.radians(lat)), dtype(math.radians(lon))
     a = np.sin((lat_rad - phi) * 0.5)
     a *= a
     b = np.sin((lon_rad - lmb) * 0.5)
     b *= b
     b *= cos_lat
-    b *= np.cos(phi)
+    b *= dtype(math.cos(phi))
     a += b
-    np.minimum(a, 1.0, out=a)
+    np.minimum(a, dtype(1), out=a)
     np.sqrt(a, out=a)
     np.arcsin(a, out=a)
-    a *= 2 * EARTH_RADIUS_KM
+    a *= dtype(2 * EARTH_RADIUS_KM)
     return a
 
 
@@ -134,7 +140,7 @@ def specialty_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     weights = answer.weights
     top = max(weights.values())
     table = _table([weights.get(k, 0.0) / top for k in f.specialty_keys])
-    score = table[f.specialty]
+    score = table.take(f.specialty, mode="wrap")
 
     def describe(i: int) -> str:
         code = f.specialty[i]
@@ -176,15 +182,16 @@ def department_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         table[code] = w
     value = table[f.department_specialty] * f.department_strength
     hit = value > 0
-    score = np.where(f.departments_known, np.float32(0), NAN).astype(np.float32)
+    score = f.departments_floor.copy()  # 0 where departments are known, NaN where not
     np.maximum.at(score, f.department_program[hit], value[hit])
     best_specialty = {}
     names = [i.specialty for i in goals.specialties.interests]
 
     def describe(i: int) -> str:
         if i not in best_specialty:
-            rows = np.flatnonzero(f.department_program == i)
-            rows = rows[hit[rows]] if rows.size else rows
+            start, stop = np.searchsorted(f.department_program, (i, i + 1))
+            rows = np.arange(start, stop)
+            rows = rows[hit[rows]]
             best_specialty[i] = rows[np.argmax(value[rows])] if rows.size else None
         row = best_specialty[i]
         if row is None:
@@ -235,8 +242,8 @@ def residency_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     own = (f.program_type == PROGRAM_TYPES.index("residency")) & (f.specialty == code)
     affiliated = np.zeros(len(f), dtype=bool)
     affiliated[f.affiliation_program[f.affiliation_specialty == code]] = True
-    score = np.where(f.affiliations_known, np.float32(0), NAN).astype(np.float32)
-    score[affiliated | own] = 1
+    score = f.affiliations_floor.copy()  # 0 where affiliations are known, NaN where not
+    score[np.flatnonzero(affiliated | own)] = 1  # index, not mask: masked writes are slow
 
     def describe(i: int) -> str:
         if own[i]:
@@ -263,14 +270,14 @@ def objective_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     value = answer.value
     if value == "clinical":
         table = _table([1.0, 1.0, 0.0, 0.25, 0.5, 0.75])  # in PROGRAM_TYPES order
-        score = table[f.program_type]
+        score = table.take(f.program_type, mode="wrap")
     elif value == "research":
         score = f.has_research.copy()
-        score[f.program_type == PROGRAM_TYPES.index("research")] = 1
+        score[np.flatnonzero(f.program_type == PROGRAM_TYPES.index("research"))] = 1
     elif value == "mentorship":
-        score = _table([0.75, 0.5, 0.25])[f.emphasis]
-        score[(f.has_mentorship == 0) & np.isnan(score)] = 0
-        score[f.has_mentorship == 1] = 1
+        score = _table([0.75, 0.5, 0.25]).take(f.emphasis, mode="wrap")
+        score[np.flatnonzero((f.has_mentorship == 0) & np.isnan(score))] = 0
+        score[np.flatnonzero(f.has_mentorship == 1)] = 1
     else:
         score = _exposure(f)
 
@@ -381,7 +388,7 @@ def _membership(
 ) -> Column:
     wanted_set = set(wanted)
     table = _table([1.0 if k in wanted_set else 0.0 for k in vocabulary])
-    score = table[codes]
+    score = table.take(codes, mode="wrap")
 
     def describe(i: int) -> str:
         value = vocabulary[codes[i]]
@@ -430,7 +437,7 @@ def international_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     home = answer.home_country
     at_home = 1.0 if answer.openness == "home" else 0.0
     table = _table([at_home if k == home else 1 - at_home for k in f.country_keys])
-    score = table[f.country]
+    score = table.take(f.country, mode="wrap")
 
     def describe(i: int) -> str:
         country = f.country_keys[f.country[i]]
@@ -485,16 +492,17 @@ def hours_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     if answer is None:
         return None
     hours = f.weekly_hours
-    score = np.ones(len(f), dtype=np.float32)
-    score[np.isnan(hours)] = np.nan
+    # NaN hours propagate: unknown hours give an unknown score.
     if answer.pace == "demanding":
-        score *= np.clip((hours - 40) / 40, 0, 1)
+        pace_score = np.clip((hours - 40) / 40, 0, 1)
     elif answer.pace == "steady":
-        score *= np.clip((80 - hours) / 40, 0, 1)
-    pace_score = score.copy()
+        pace_score = np.clip((80 - hours) / 40, 0, 1)
+    else:
+        pace_score = hours * 0 + 1
+    score = pace_score
     cap = answer.max_weekly_hours
     if cap is not None:
-        score *= np.clip(1 - (hours - cap) / 20, 0, 1)
+        score = pace_score * np.clip(1 - (hours - cap) / 20, 0, 1)
     rule = None
     if answer.dealbreaker:
         rule = hours > cap if cap is not None else pace_score == 0
@@ -544,10 +552,8 @@ def cost_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     if answer is None:
         return None
     budget = answer.max_amount
-    if budget > 0:
-        score = np.clip(2 - f.cost / np.float32(budget), 0, 1)
-    else:
-        score = np.where(np.isnan(f.cost), NAN, (f.cost <= 0).astype(np.float32))
+    # With a budget of 0: free 1, any cost 0, unknown NaN.
+    score = np.clip(2 - f.cost / np.float32(budget), 0, 1) if budget > 0 else 1 - np.sign(f.cost)
     score = score.astype(np.float32)
 
     def describe(i: int) -> str:
@@ -570,7 +576,7 @@ def visa_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         return None
     mask = VISA_MASKS[answer.needed]
     table = _table([1.0 if code & mask else 0.0 for code in range(4)])
-    score = table[f.visa]
+    score = table.take(f.visa, mode="wrap")
     needed = VISA_LABELS[answer.needed]
 
     def describe(i: int) -> str:

@@ -114,38 +114,40 @@ class ProgramFeatures:
 
     ids: tuple
     index: Mapping[Any, int]
-    specialty: np.ndarray  # int32 code into specialty_keys
+    specialty: np.ndarray  # intp code into specialty_keys (code columns are intp: fastest gather)
     specialty_keys: tuple
     specialty_names: tuple[str, ...]
-    program_type: np.ndarray  # int8 code into PROGRAM_TYPES
+    program_type: np.ndarray  # intp code into PROGRAM_TYPES
     track_type: tuple[str, ...]
-    kind: np.ndarray  # int8 code into KINDS
+    kind: np.ndarray  # intp code into KINDS
     academic: np.ndarray  # float32 0..1
     latitude: np.ndarray  # float64 degrees
     longitude: np.ndarray
-    lat_rad: np.ndarray  # float64 radians
+    lat_rad: np.ndarray  # float32 radians (float32 trigonometry is vectorised and ~1 m exact)
     lon_rad: np.ndarray
     cos_lat: np.ndarray
-    country: np.ndarray  # int16 code into country_keys
+    country: np.ndarray  # intp code into country_keys
     country_keys: tuple[str, ...]
-    region: np.ndarray  # int32 code into region_keys ("US-MA")
+    region: np.ndarray  # intp code into region_keys ("US-MA")
     region_keys: tuple[str, ...]
     length_months: np.ndarray  # float32
     weekly_hours: np.ndarray  # float32
     stipend: np.ndarray  # float32
     cost: np.ndarray  # float32
-    language: np.ndarray  # int16 code into language_keys
+    language: np.ndarray  # intp code into language_keys
     language_keys: tuple[str, ...]
-    visa: np.ndarray  # int8 bit mask (1 J-1, 2 H-1B), -1 unknown
-    emphasis: np.ndarray  # int8 code into EMPHASES
+    visa: np.ndarray  # intp bit mask (1 J-1, 2 H-1B), -1 unknown
+    emphasis: np.ndarray  # intp code into EMPHASES
     has_mentorship: np.ndarray  # float32 0/1
     has_research: np.ndarray  # float32 0/1
     specialty_count: np.ndarray  # float32
     departments_known: np.ndarray  # bool
+    departments_floor: np.ndarray  # float32: 0 where known, NaN where unknown
     department_program: np.ndarray  # int32 program position, sorted
     department_specialty: np.ndarray  # int32 code into specialty_keys
     department_strength: np.ndarray  # float32 0..1
     affiliations_known: np.ndarray  # bool
+    affiliations_floor: np.ndarray  # float32: 0 where known, NaN where unknown
     affiliation_program: np.ndarray  # int32
     affiliation_specialty: np.ndarray  # int32
     _matrix: list = field(default_factory=list, repr=False)
@@ -216,6 +218,10 @@ class _Vocabulary:
 
     def keys(self) -> tuple:
         return tuple(self.codes)
+
+
+def _floor(known: list[bool]) -> np.ndarray:
+    return np.array([0.0 if k else math.nan for k in known], dtype=np.float32)
 
 
 def _unknown(value: Any) -> bool:
@@ -418,7 +424,7 @@ def build_features(
     specialty_keys = specialties.keys()
     lat = np.array(cols["latitude"], dtype=np.float64)
     lon = np.array(cols["longitude"], dtype=np.float64)
-    lat_rad, lon_rad = np.radians(lat), np.radians(lon)
+    lat_rad, lon_rad = np.radians(lat).astype(np.float32), np.radians(lon).astype(np.float32)
     dept = np.array(dept_entries, dtype=np.float64).reshape(-1, 3)
     aff = np.array(aff_entries, dtype=np.int64).reshape(-1, 2)
 
@@ -428,38 +434,40 @@ def build_features(
     return ProgramFeatures(
         ids=tuple(ids),
         index=index,
-        specialty=np.array(cols["specialty"], dtype=np.int32),
+        specialty=np.array(cols["specialty"], dtype=np.intp),
         specialty_keys=specialty_keys,
         specialty_names=tuple(str(specialty_names.get(k, k)) for k in specialty_keys),
-        program_type=np.array(cols["program_type"], dtype=np.int8),
+        program_type=np.array(cols["program_type"], dtype=np.intp),
         track_type=tuple(cols["track_type"]),
-        kind=np.array(cols["kind"], dtype=np.int8),
+        kind=np.array(cols["kind"], dtype=np.intp),
         academic=f32("academic"),
         latitude=lat,
         longitude=lon,
         lat_rad=lat_rad,
         lon_rad=lon_rad,
         cos_lat=np.cos(lat_rad),
-        country=np.array(cols["country"], dtype=np.int16),
+        country=np.array(cols["country"], dtype=np.intp),
         country_keys=countries.keys(),
-        region=np.array(cols["region"], dtype=np.int32),
+        region=np.array(cols["region"], dtype=np.intp),
         region_keys=regions.keys(),
         length_months=f32("length_months"),
         weekly_hours=f32("weekly_hours"),
         stipend=f32("stipend"),
         cost=f32("cost"),
-        language=np.array(cols["language"], dtype=np.int16),
+        language=np.array(cols["language"], dtype=np.intp),
         language_keys=languages.keys(),
-        visa=np.array(cols["visa"], dtype=np.int8),
-        emphasis=np.array(cols["emphasis"], dtype=np.int8),
+        visa=np.array(cols["visa"], dtype=np.intp),
+        emphasis=np.array(cols["emphasis"], dtype=np.intp),
         has_mentorship=f32("has_mentorship"),
         has_research=f32("has_research"),
         specialty_count=f32("specialty_count"),
         departments_known=np.array(cols["departments_known"], dtype=bool),
+        departments_floor=_floor(cols["departments_known"]),
         department_program=dept[:, 0].astype(np.int32),
         department_specialty=dept[:, 1].astype(np.int32),
         department_strength=dept[:, 2].astype(np.float32),
         affiliations_known=np.array(cols["affiliations_known"], dtype=bool),
+        affiliations_floor=_floor(cols["affiliations_known"]),
         affiliation_program=aff[:, 0].astype(np.int32),
         affiliation_specialty=aff[:, 1].astype(np.int32),
     )
