@@ -247,7 +247,7 @@ def residency_column(f: ProgramFeatures, goals: Goals) -> Column | None:
 
     def describe(i: int) -> str:
         if own[i]:
-            return f"This is a {name} residency"
+            return f"This program is a residency in {name}"
         if affiliated[i]:
             return f"Residency affiliation in {name}"
         return f"No residency affiliation in {name} listed"
