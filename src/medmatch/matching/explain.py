@@ -1,0 +1,226 @@
+"""Explanations: for each applicant, why each program they ranked above their match did not
+take them. Works from the instance records and the result only (like the checker)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .instance import Instance
+from .result import Result
+
+FILLED = "filled_with_higher"
+NOT_RANKED = "not_ranked"
+PARTNER = "partner_not_placed"
+REGIONAL_CAP = "regional_cap"
+LOTTERY = "lottery"
+NO_POSITIONS = "no_positions"
+UNSTABLE = "would_take"
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why one choice above the match failed. ``choice`` is the program, or a couple's row."""
+
+    choice: tuple[str | None, ...]
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """An applicant's outcome and one :class:`Reason` per choice ranked above it."""
+
+    applicant: str
+    couple: str | None
+    matched: str | None
+    supplemental: str | None
+    choice_number: int | None  # 1-based position of the match on the list (or couple row)
+    reasons: tuple[Reason, ...]
+
+    def lines(self) -> list[str]:
+        """Plain-text lines, one per reason, for the command line."""
+        where = self.matched or "unmatched"
+        if self.matched and self.supplemental:
+            where += f" (preliminary year at {self.supplemental})"
+        head = f"{self.applicant}: {where}"
+        if self.choice_number:
+            head += f", choice {self.choice_number}"
+        if self.couple:
+            head += f" (couple {self.couple})"
+        out = [head]
+        for reason in self.reasons:
+            choice = " + ".join(c or "no match" for c in reason.choice)
+            out.append(f"  {choice}: {reason.text}")
+        return out
+
+
+class _Context:
+    def __init__(self, instance: Instance, result: Result) -> None:
+        self.instance = instance
+        self.result = result
+        self.programs = {p.id: p for p in instance.programs}
+        self.lottery = result.rules == "ukfp"
+        self.holders: dict[str, list[str]] = {pid: [] for pid in self.programs}
+        for person, pid in result.assignment.items():
+            if pid is not None and pid in self.holders:
+                self.holders[pid].append(person)
+        for person, pid in result.supplemental.items():
+            if pid in self.holders:
+                self.holders[pid].append(person)
+        if self.lottery:
+            position = {unit: i for i, unit in enumerate(result.order)}
+            for couple in instance.couples:
+                for member in couple.members:
+                    position[member] = position.get(couple.id, len(position))
+            self.position = position
+        self.rank_cache: dict[str, dict[str, int]] = {}
+
+    def priority(self, pid: str, person: str) -> int | None:
+        if self.lottery:
+            return self.position.get(person)
+        if pid not in self.rank_cache:
+            self.rank_cache[pid] = {a: r for r, a in enumerate(self.programs[pid].ranking)}
+        return self.rank_cache[pid].get(person)
+
+    def side(
+        self, pid: str, newcomers: list[str], leaving: set[str], who: str = "you"
+    ) -> Reason | None:
+        """Why ``pid`` would not take all of ``newcomers`` (None: it would)."""
+        program = self.programs[pid]
+        capacity = self.result.capacities.get(pid, program.capacity)
+        for person in newcomers:
+            if self.priority(pid, person) is None:
+                return Reason(
+                    (pid,),
+                    NOT_RANKED,
+                    f"did not rank {who}" if len(newcomers) == 1 else f"did not rank {person}",
+                )
+        if capacity == 0:
+            if program.capacity > 0 and program.region is not None:
+                return Reason(
+                    (pid,),
+                    REGIONAL_CAP,
+                    f"had no positions left under the cap of region {program.region}",
+                )
+            return Reason((pid,), NO_POSITIONS, "had no positions")
+        staying = sorted((self.priority(pid, a), a) for a in self.holders[pid] if a not in leaving)
+        pool = sorted(staying + [(self.priority(pid, a), a) for a in newcomers])
+        taken = {a for _, a in pool[:capacity]}
+        if all(a in taken for a in newcomers):
+            return None
+        worst_priority, worst = staying[-1]
+        mine = max(self.priority(pid, a) for a in newcomers)
+        two = " (the couple needed two positions)" if len(newcomers) == 2 else ""
+        if self.lottery:
+            return Reason(
+                (pid,),
+                LOTTERY,
+                f"its {capacity} places went to applicants drawn earlier "
+                f"in the lottery; the last drawn it took is {worst} (draw "
+                f"{worst_priority + 1}; yours was {mine + 1}){two}",
+            )
+        if (
+            capacity < program.capacity
+            and program.region is not None
+            and (len(staying) + len(newcomers) <= program.capacity)
+        ):
+            return Reason(
+                (pid,),
+                REGIONAL_CAP,
+                f"filled the {capacity} of its {program.capacity} "
+                f"positions allowed under the cap of region {program.region} with "
+                f"applicants it ranked higher; without the cap it had room{two}",
+            )
+        return Reason(
+            (pid,),
+            FILLED,
+            f"filled its {capacity} positions with applicants it ranked "
+            f"higher; the lowest-ranked it took is {worst} (rank {worst_priority + 1}; "
+            f"you were rank {mine + 1}){two}",
+        )
+
+
+def explain(instance: Instance, result: Result, applicant_id: str) -> Explanation:
+    """Explain one applicant's outcome.
+
+    Takes the instance records, the result and an applicant id (a single or a couple member);
+    returns an :class:`Explanation` with, for each program (or couple row) ranked above the match,
+    the reason it did not take them: it filled with applicants it ranked higher (naming the
+    lowest-ranked one taken), it did not rank them, the partner could not be placed, a regional
+    cap bound (JRMP), or the places went to applicants drawn earlier (UKFP); ``would_take`` flags a
+    choice that would have taken them, i.e. a blocking pair in an unstable result. Raises KeyError
+    for an unknown applicant. Steps: rebuild each program's holders from the result; for each
+    earlier choice, test whether the program would take the applicant among its best ``capacity``.
+    """
+    context = _Context(instance, result)
+    assignment = result.assignment
+    if applicant_id not in assignment:
+        raise KeyError(f"applicant {applicant_id!r} is not in the result")
+    matched = assignment[applicant_id]
+    supplemental = result.supplemental.get(applicant_id)
+    reasons: list[Reason] = []
+    for couple in instance.couples:
+        if applicant_id not in couple.members:
+            continue
+        me = couple.members.index(applicant_id)
+        partner = couple.members[1 - me]
+        row = (assignment.get(couple.members[0]), assignment.get(couple.members[1]))
+        index = couple.ranking.index(row) if row in couple.ranking else len(couple.ranking)
+        leaving = set(couple.members)
+        for choice in couple.ranking[:index]:
+            mine, theirs = choice[me], choice[1 - me]
+            if mine is not None and mine == theirs:
+                reason = context.side(mine, list(couple.members), leaving, who="you both")
+                reasons.append(
+                    Reason(choice, reason.kind, reason.text)
+                    if reason
+                    else Reason(choice, UNSTABLE, "would have taken you both: not stable here")
+                )
+                continue
+            own = context.side(mine, [applicant_id], leaving) if mine is not None else None
+            other = (
+                context.side(theirs, [partner], leaving, who=partner)
+                if theirs is not None
+                else None
+            )
+            if own is not None:
+                reasons.append(Reason(choice, own.kind, f"{mine} {own.text}"))
+            elif other is not None:
+                reasons.append(
+                    Reason(
+                        choice,
+                        PARTNER,
+                        f"your partner {partner} could not be "
+                        f"placed: {theirs} {other.text.replace('you', 'them')}",
+                    )
+                )
+            else:
+                reasons.append(
+                    Reason(
+                        choice,
+                        UNSTABLE,
+                        "both programs would have taken you: the matching is not stable here",
+                    )
+                )
+        number = index + 1 if row != (None, None) else None
+        return Explanation(applicant_id, couple.id, matched, None, number, tuple(reasons))
+    applicant = next(a for a in instance.applicants if a.id == applicant_id)
+    ranking = applicant.ranking
+    index = ranking.index(matched) if matched in ranking else len(ranking)
+    for pid in ranking[:index]:
+        reason = context.side(pid, [applicant_id], {applicant_id})
+        reasons.append(
+            reason
+            or Reason(
+                (pid,),
+                UNSTABLE,
+                "would have taken you: the matching is not stable here (see medmatch match check)",
+            )
+        )
+    if supplemental is not None and supplemental in applicant.supplemental:
+        for pid in applicant.supplemental[: applicant.supplemental.index(supplemental)]:
+            reason = context.side(pid, [applicant_id], {applicant_id})
+            if reason is not None:
+                reasons.append(Reason((pid,), reason.kind, f"(supplemental) {reason.text}"))
+    number = index + 1 if matched is not None else None
+    return Explanation(applicant_id, None, matched, supplemental, number, tuple(reasons))

@@ -1,0 +1,676 @@
+"""The matching algorithms: deferred acceptance and its clearinghouse variants.
+
+Every public function takes an :class:`~medmatch.matching.instance.Instance` or its
+:class:`~medmatch.matching.compact.CompactInstance` (never mutated) and returns a new
+:class:`~medmatch.matching.result.Result`. Internally a run uses integer lists: for each entry of an
+applicant's list the program and its ``key``, the program's rank of the applicant times two (plus
+one for the preliminary "second self" of an applicant with a supplemental list); for each program
+a max-heap of the keys it holds and ``threshold``, the key a newcomer must beat (the worst held key
+when full, else "anything").
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from heapq import heapify, heappush, heapreplace
+from itertools import chain
+
+import numpy as np
+
+from .compact import NONE, CompactInstance, as_compact, owners
+from .instance import TRACKS, Instance
+from .result import NO_STABLE_MATCHING, STABLE, Result
+from .rules import RuleSet, check_supported, check_supported_compact, get_rules
+
+OPEN = 1 << 40  # threshold of a program with a free position: every acceptable key fits
+UNACCEPTABLE = 1 << 41  # key of a program that did not rank the applicant: never fits
+ADVANCED = TRACKS.index("advanced")
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """Keys and joint rows for one run (built by :func:`_prepare`)."""
+
+    keys: list[int]  # per single-list entry, aligned with applicant_programs
+    rows: list[list[tuple[int, int, int, int]] | None]  # per unit: (p1, k1, p2, k2) or None
+    unit_agents: list[tuple[int, ...]]
+    unit_of: list[int]  # per agent
+    phantom_of: dict[int, int]  # person -> agent of their preliminary self
+    order: list[int]  # singles in the order they first propose
+
+
+def _lookup_keys(ci: CompactInstance, persons: np.ndarray, programs: np.ndarray) -> np.ndarray:
+    """For each (person, program) pair, twice the program's rank of the person, or UNACCEPTABLE.
+
+    Steps: encode every program-list entry as person * P + program, sort the codes once, and
+    find each queried pair by binary search (numpy)."""
+    n_programs = len(ci.program_ids)
+    start = ci.program_start
+    lengths = np.diff(start)
+    program_of = np.repeat(np.arange(n_programs, dtype=np.int64), lengths)
+    codes = ci.program_persons * n_programs + program_of
+    order = np.argsort(codes)
+    sorted_codes = codes[order]
+    sorted_keys = (2 * (np.arange(len(codes), dtype=np.int64) - start[program_of]))[order]
+    query = persons * n_programs + programs
+    if not len(sorted_codes):
+        return np.full(len(query), UNACCEPTABLE, dtype=np.int64)
+    found = np.minimum(np.searchsorted(sorted_codes, query), len(sorted_codes) - 1)
+    hit = (sorted_codes[found] == query) & (programs >= 0)
+    return np.where(hit, sorted_keys[found], UNACCEPTABLE)
+
+
+def _proposal_order(ci: CompactInstance) -> list[int]:
+    """Singles ordered by how well programs rank them, best first. The outcome of deferred
+    acceptance does not depend on the order (Dubins & Freedman 1981); this one makes
+    displacements rare, which is what costs time."""
+    start = ci.program_start
+    lengths = np.diff(start)
+    if not len(ci.program_persons):
+        return list(range(ci.n_singles))
+    program_of = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+    rank = np.arange(len(program_of)) - start[program_of]
+    share = (rank + 0.5) / np.maximum(lengths[program_of], 1)
+    n = len(ci.person_ids)
+    total = np.bincount(ci.program_persons, weights=share, minlength=n)
+    count = np.bincount(ci.program_persons, minlength=n)
+    mean = np.where(count > 0, total / np.maximum(count, 1), 2.0)[: ci.n_singles]
+    return np.argsort(mean, kind="stable").tolist()
+
+
+def _prepare(ci: CompactInstance, use_supplemental: bool) -> _Prepared:
+    n_singles = ci.n_singles
+    start = ci.applicant_start
+    keys_array = _lookup_keys(ci, owners(start), ci.applicant_programs)
+    keys = keys_array.tolist()
+    rows: list = [None] * n_singles
+    unit_agents: list[tuple[int, ...]] = [(u,) for u in range(n_singles)]
+    unit_of = list(range(len(ci.person_ids)))
+    phantom_of: dict[int, int] = {}
+    if use_supplemental and len(ci.supplemental_programs):
+        sstart = ci.supplemental_start.tolist()
+        supplemental_keys = (
+            _lookup_keys(ci, owners(ci.supplemental_start), ci.supplemental_programs) | 1
+        ).tolist()
+        supplemental_programs = ci.supplemental_programs.tolist()
+        applicant_programs = ci.applicant_programs
+        bounds = start.tolist()
+        for u in range(n_singles):
+            if sstart[u + 1] == sstart[u]:
+                continue
+            programs = applicant_programs[bounds[u] : bounds[u + 1]].tolist()
+            if not any(ci.track[p] == ADVANCED for p in programs):
+                continue
+            phantom = len(unit_of)
+            unit_of.append(u)
+            phantom_of[u] = phantom
+            preliminary = list(
+                zip(
+                    supplemental_programs[sstart[u] : sstart[u + 1]],
+                    supplemental_keys[sstart[u] : sstart[u + 1]],
+                    strict=False,
+                )
+            )
+            expanded = []
+            for p, key in zip(programs, keys[bounds[u] : bounds[u + 1]], strict=False):
+                if ci.track[p] == ADVANCED:
+                    expanded.extend((p, key, s, skey) for s, skey in preliminary)
+                expanded.append((p, key, NONE, 0))
+            rows[u] = expanded
+            unit_agents[u] = (u, phantom)
+    if ci.couple_ids:
+        row_owner = owners(ci.couple_start)
+        first_person = n_singles + 2 * row_owner
+        k1 = np.where(
+            ci.couple_first >= 0, _lookup_keys(ci, first_person, ci.couple_first), 0
+        ).tolist()
+        k2 = np.where(
+            ci.couple_second >= 0, _lookup_keys(ci, first_person + 1, ci.couple_second), 0
+        ).tolist()
+        p1 = ci.couple_first.tolist()
+        p2 = ci.couple_second.tolist()
+        cstart = ci.couple_start.tolist()
+        for c in range(len(ci.couple_ids)):
+            first = n_singles + 2 * c
+            unit = len(rows)
+            unit_of[first] = unit_of[first + 1] = unit
+            r0, r1 = cstart[c], cstart[c + 1]
+            rows.append(list(zip(p1[r0:r1], k1[r0:r1], p2[r0:r1], k2[r0:r1], strict=False)))
+            unit_agents.append((first, first + 1))
+    return _Prepared(keys, rows, unit_agents, unit_of, phantom_of, _proposal_order(ci))
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    agent_program: list[int]
+    stable: bool
+    steps: int
+
+
+def _deferred_acceptance(
+    ci: CompactInstance, prepared: _Prepared, capacity: list[int], max_steps: int
+) -> _Outcome:
+    """Applicant-proposing deferred acceptance with couples (Roth & Peranson 1999).
+
+    Steps: (1) singles propose down their lists one at a time (McVitie & Wilson 1970); a full
+    program keeps its best ``capacity`` keys and rejects the worst, who proposes on. (2) Units with
+    joint rows (couples, supplemental lists) propose row by row, after all singles; a row is
+    accepted when every program in it would take its member (both, when it names one program
+    twice). A displaced member's partner withdraws, leaving a vacancy, and the unit re-enters at
+    its next row. (3) When no one is left to propose, each vacated program walks its rank list
+    from the top while a key still fits and lets an applicant who had passed it over (or was
+    rejected) and prefers it leave their place and re-propose from it (Roth & Peranson's
+    re-entry). (4) Stop when nothing moves (stable), or after ``max_steps`` proposals: with
+    couples a stable matching may not exist (Roth 1984) and the cycle is reported.
+    """
+    n_units = len(prepared.rows)
+    n_agents = len(prepared.unit_of)
+    held: list[list[int]] = [[] for _ in capacity]
+    threshold = [OPEN if c > 0 else -1 for c in capacity]
+    at = [-1] * n_agents
+    agent_key = [0] * n_agents
+    pos = [-1] * n_units  # singles: absolute entry index; multi units: row index
+    bounds = ci.applicant_start.tolist()
+    ptr = bounds[: ci.n_singles] + [0] * (n_units - ci.n_singles)
+    end = bounds[1:]
+    programs = ci.applicant_programs.tolist()
+    keys = prepared.keys
+    rows_of = prepared.rows
+    unit_agents = prepared.unit_agents
+    unit_of = prepared.unit_of
+    phantom_of = prepared.phantom_of
+    persons = ci.program_persons.tolist()
+    pstart = ci.program_start.tolist()
+    vacated: list[int] = []
+    stack = list(range(n_units - 1, ci.n_singles - 1, -1)) + prepared.order[::-1]
+    steps = 0
+
+    def agent_of(p: int, key: int) -> int:
+        person = persons[pstart[p] + (key >> 1)]
+        return phantom_of[person] if key & 1 else person
+
+    def withdraw(unit: int) -> list[tuple[int, int, int]]:
+        removed = []
+        for agent in unit_agents[unit]:
+            p = at[agent]
+            if p >= 0:
+                h = held[p]
+                h.remove(-agent_key[agent])
+                heapify(h)
+                threshold[p] = OPEN
+                removed.append((agent, p, agent_key[agent]))
+                at[agent] = -1
+        pos[unit] = -1
+        return removed
+
+    def restore(removed: list[tuple[int, int, int]]) -> None:
+        for agent, p, key in removed:
+            h = held[p]
+            heappush(h, -key)
+            at[agent] = p
+            agent_key[agent] = key
+            if len(h) >= capacity[p]:
+                threshold[p] = -h[0]
+
+    def displace(agent: int) -> None:
+        unit = unit_of[agent]
+        at[agent] = -1
+        if rows_of[unit] is not None:
+            vacated.extend(p for _, p, _ in withdraw(unit))
+        pos[unit] = -1
+        stack.append(unit)
+
+    def place(agent: int, p: int, key: int) -> None:
+        h = held[p]
+        at[agent] = p
+        agent_key[agent] = key
+        if len(h) < capacity[p]:
+            heappush(h, -key)
+            if len(h) == capacity[p]:
+                threshold[p] = -h[0]
+        else:
+            worst = -heapreplace(h, -key)
+            threshold[p] = -h[0]
+            displace(agent_of(p, worst))
+
+    def row_fits(p1: int, k1: int, p2: int, k2: int) -> bool:
+        if p1 == p2:
+            if k1 >= UNACCEPTABLE or k2 >= UNACCEPTABLE:
+                return False
+            h = held[p1]
+            if capacity[p1] - len(h) >= 2:
+                return True
+            worst = max(k1, k2)
+            return sum(1 for x in h if -x < worst) + 2 <= capacity[p1]
+        return (p1 < 0 or k1 < threshold[p1]) and (p2 < 0 or k2 < threshold[p2])
+
+    def run() -> None:
+        nonlocal steps
+        while stack:
+            steps += 1
+            if steps > max_steps:
+                return
+            u = stack.pop()
+            rows = rows_of[u]
+            if rows is None:
+                i = ptr[u]
+                e = end[u]
+                while i < e:
+                    p = programs[i]
+                    if keys[i] < threshold[p]:
+                        break
+                    i += 1
+                else:
+                    ptr[u] = e
+                    continue
+                k = keys[i]
+                h = held[p]
+                at[u] = p
+                agent_key[u] = k
+                pos[u] = i
+                ptr[u] = i + 1
+                if len(h) < capacity[p]:
+                    heappush(h, -k)
+                    if len(h) == capacity[p]:
+                        threshold[p] = -h[0]
+                else:
+                    worst = -heapreplace(h, -k)
+                    threshold[p] = -h[0]
+                    person = persons[pstart[p] + (worst >> 1)]
+                    displace(phantom_of[person] if worst & 1 else person)
+                continue
+            first, second = unit_agents[u]
+            i = ptr[u]
+            n = len(rows)
+            while i < n:
+                p1, k1, p2, k2 = rows[i]
+                i += 1
+                if row_fits(p1, k1, p2, k2):
+                    pos[u] = i - 1
+                    ptr[u] = i
+                    if p1 >= 0:
+                        place(first, p1, k1)
+                    if p2 >= 0:
+                        place(second, p2, k2)
+                    break
+            else:
+                ptr[u] = n
+
+    def reenter(q: int) -> None:
+        base = pstart[q]
+        for rank in range(pstart[q + 1] - base):
+            if 2 * rank >= threshold[q]:
+                return
+            person = persons[base + rank]
+            unit = unit_of[person]
+            rows = rows_of[unit]
+            if rows is None:
+                s = bounds[unit]
+                limit = pos[unit] if pos[unit] >= 0 else ptr[unit]
+                try:
+                    index = programs.index(q, s, limit)
+                except ValueError:
+                    continue
+                if keys[index] >= threshold[q]:
+                    continue
+                if at[unit] >= 0:
+                    vacated.extend(p for _, p, _ in withdraw(unit))
+            else:
+                limit = pos[unit] if pos[unit] >= 0 else ptr[unit]
+                first, second = unit_agents[unit]
+                candidates = [
+                    index
+                    for index in range(limit)
+                    if (rows[index][0] == q and first == person)
+                    or (rows[index][2] == q and (second == person or unit < ci.n_singles))
+                ]
+                if not candidates:
+                    continue
+                current = pos[unit]
+                removed = withdraw(unit)
+                index = next((i for i in candidates if row_fits(*rows[i])), -1)
+                if index < 0:
+                    restore(removed)
+                    pos[unit] = current
+                    continue
+                vacated.extend(p for _, p, _ in removed)
+            ptr[unit] = index
+            stack.append(unit)
+            run()
+            if steps > max_steps:
+                return
+
+    run()
+    while vacated and steps <= max_steps:
+        reenter(vacated.pop())
+    return _Outcome(at, steps <= max_steps and not stack, steps)
+
+
+def _result(
+    ci: CompactInstance,
+    prepared: _Prepared,
+    outcome: _Outcome,
+    capacity: list[int],
+    rules: str,
+    message: str = "",
+) -> Result:
+    pids = ci.program_ids
+    n = len(ci.person_ids)
+    assignment = dict(
+        zip(
+            ci.person_ids,
+            [pids[p] if p >= 0 else None for p in outcome.agent_program[:n]],
+            strict=False,
+        )
+    )
+    supplemental = {
+        ci.person_ids[person]: pids[outcome.agent_program[agent]]
+        for person, agent in prepared.phantom_of.items()
+        if outcome.agent_program[agent] >= 0
+    }
+    return Result(
+        rules=rules,
+        status=STABLE if outcome.stable else NO_STABLE_MATCHING,
+        assignment=assignment,
+        capacities=dict(zip(pids, capacity, strict=False)),
+        supplemental=supplemental,
+        message=message,
+        statistics={"proposals": outcome.steps},
+    )
+
+
+def _default_steps(ci: CompactInstance, prepared: _Prepared) -> int:
+    joint = sum(len(rows) for rows in prepared.rows[ci.n_singles :]) + sum(
+        len(rows) for rows in prepared.rows[: ci.n_singles] if rows is not None
+    )
+    return 4 * (len(ci.applicant_programs) + joint + len(prepared.rows)) + 10_000
+
+
+def _capacity_list(ci: CompactInstance, capacity: dict[str, int] | None) -> list[int]:
+    if capacity is None:
+        return list(ci.capacity)
+    return [capacity[pid] for pid in ci.program_ids]
+
+
+def applicant_proposing(instance: Instance | CompactInstance, *, rules: str = "nrmp") -> Result:
+    """Applicant-proposing deferred acceptance with capacities (hospitals/residents problem).
+
+    Takes an instance without couples (supplemental lists are ignored); returns the
+    applicant-optimal stable matching. Steps: each applicant proposes to their best program not
+    yet tried; a program holds its best ``capacity`` proposers among those it ranked and rejects
+    the rest; rejected applicants propose on until held or out of list. Source: Gale & Shapley
+    (1962), "College admissions and the stability of marriage"; Roth (1984) for residents.
+    """
+    ci = as_compact(instance)
+    if ci.couple_ids:
+        raise ValueError("applicant_proposing takes no couples; use roth_peranson")
+    prepared = _prepare(ci, use_supplemental=False)
+    outcome = _deferred_acceptance(ci, prepared, list(ci.capacity), _default_steps(ci, prepared))
+    return _result(ci, prepared, outcome, list(ci.capacity), rules)
+
+
+def program_proposing(
+    instance: Instance | CompactInstance,
+    *,
+    rules: str = "nrmp",
+    capacity: dict[str, int] | None = None,
+) -> Result:
+    """Program-proposing deferred acceptance with capacities.
+
+    Takes an instance without couples (supplemental lists are ignored) and optional capacities;
+    returns the program-optimal stable matching. Steps: every program with free positions offers
+    to the next applicant on its list who also ranked it; an applicant keeps the best offer so far
+    and releases the previous one, whose program offers on. Source: Gale & Shapley (1962); Roth &
+    Sotomayor (1990), "Two-sided matching", ch. 5.
+    """
+    ci = as_compact(instance)
+    if ci.couple_ids:
+        raise ValueError("program_proposing takes no couples")
+    n_programs = len(ci.program_ids)
+    caps = _capacity_list(ci, capacity)
+    start = ci.applicant_start.tolist()
+    applicant_programs = ci.applicant_programs.tolist()
+    applicant_rank: dict[int, int] = {}
+    for u in range(ci.n_singles):
+        for r, p in enumerate(applicant_programs[start[u] : start[u + 1]]):
+            applicant_rank[u * n_programs + p] = r
+    holder = [-1] * len(ci.person_ids)
+    holder_rank = [OPEN] * len(ci.person_ids)
+    count = [0] * n_programs
+    ptr = ci.program_start[:-1].tolist()
+    pend = ci.program_start[1:].tolist()
+    persons = ci.program_persons.tolist()
+    stack = list(range(n_programs - 1, -1, -1))
+    while stack:
+        p = stack.pop()
+        i = ptr[p]
+        while count[p] < caps[p] and i < pend[p]:
+            a = persons[i]
+            i += 1
+            rank = applicant_rank.get(a * n_programs + p)
+            if rank is not None and rank < holder_rank[a]:
+                old = holder[a]
+                holder[a] = p
+                holder_rank[a] = rank
+                count[p] += 1
+                if old >= 0:
+                    count[old] -= 1
+                    stack.append(old)
+        ptr[p] = i
+    pids = ci.program_ids
+    assignment = dict(
+        zip(ci.person_ids, [pids[p] if p >= 0 else None for p in holder], strict=False)
+    )
+    return Result(rules, STABLE, assignment, dict(zip(pids, caps, strict=False)))
+
+
+def roth_peranson(
+    instance: Instance | CompactInstance,
+    *,
+    rules: str = "nrmp",
+    capacity: dict[str, int] | None = None,
+    max_steps: int | None = None,
+    supplemental: bool = True,
+) -> Result:
+    """Applicant-proposing deferred acceptance with couples and supplemental lists.
+
+    Takes an instance (``None``/-1 on a side of a couple's row is "no match"), optional capacities
+    overriding the instance's, a proposal bound (default four times the list entries) and whether
+    supplemental lists are used. Returns the matching with status ``stable``; or, when the bound is
+    reached, ``no_stable_matching_found`` with a message and a matching that respects capacities
+    and couples' rows but may have blocking pairs (``medmatch match check`` lists them). Steps: see
+    ``_deferred_acceptance``; an applicant with a supplemental list proposes the rows (advanced,
+    preliminary) for each preliminary program, then (advanced, none), at each advanced program of
+    their list, as the NRMP does. Source: Roth & Peranson (1999), "The redesign of the matching
+    market for American physicians", American Economic Review 89(4).
+    """
+    ci = as_compact(instance)
+    caps = _capacity_list(ci, capacity)
+    prepared = _prepare(ci, use_supplemental=supplemental)
+    bound = _default_steps(ci, prepared) if max_steps is None else max_steps
+    outcome = _deferred_acceptance(ci, prepared, caps, bound)
+    message = ""
+    if not outcome.stable:
+        message = (
+            f"no stable matching found within {bound} proposals: the couples' moves cycle "
+            "(with couples a stable matching may not exist, Roth 1984); the matching shown "
+            "respects capacities and couples' lists but may have blocking pairs"
+        )
+    return _result(ci, prepared, outcome, caps, rules, message)
+
+
+def nrmp(
+    instance: Instance | CompactInstance, *, max_steps: int | None = None, max_reversions: int = 10
+) -> Result:
+    """The NRMP Main Match: Roth-Peranson with couples, supplemental lists and reversion.
+
+    Takes an instance; returns the result. Steps: run :func:`roth_peranson`; if a program with
+    ``revert_to`` has unfilled positions, move them to the target program and run again from the
+    start; repeat until no positions move (at most ``max_reversions`` rounds). Source: NRMP, "How
+    the Matching Algorithm Works"; Roth & Peranson (1999) section on reversions.
+    """
+    ci = as_compact(instance)
+    capacity = dict(zip(ci.program_ids, ci.capacity, strict=False))
+    links = [(ci.program_ids[p], ci.program_ids[t]) for p, t in enumerate(ci.revert_to) if t >= 0]
+    result = roth_peranson(ci, rules="nrmp", capacity=capacity, max_steps=max_steps)
+    for _ in range(max_reversions if links else 0):
+        filled: dict[str, int] = {}
+        for program in chain(result.assignment.values(), result.supplemental.values()):
+            if program is not None:
+                filled[program] = filled.get(program, 0) + 1
+        capacity = dict(capacity)
+        moved = False
+        for source, target in links:
+            spare = capacity[source] - filled.get(source, 0)
+            if spare > 0:
+                capacity[source] -= spare
+                capacity[target] += spare
+                moved = True
+        if not moved:
+            break
+        result = roth_peranson(ci, rules="nrmp", capacity=capacity, max_steps=max_steps)
+    return result
+
+
+def target_capacities(instance: Instance | CompactInstance) -> dict[str, int]:
+    """JRMP target capacities: program capacities scaled down so each region meets its cap.
+
+    Takes an instance with regions; returns each program's capacity. Steps: for a region whose
+    programs' capacities sum to more than its cap, give each program floor(capacity * cap / sum)
+    and hand the positions left one by one to the largest remainders (ties: instance order).
+    Source: Kamada & Kojima (2015), "Efficient matching under distributional constraints: theory
+    and applications", American Economic Review 105(1), section I (the JRMP cap since 2008).
+    """
+    ci = as_compact(instance)
+    capacity = list(ci.capacity)
+    for r, cap in enumerate(ci.region_cap):
+        members = [p for p, region in enumerate(ci.region) if region == r]
+        total = sum(ci.capacity[p] for p in members)
+        if total <= cap:
+            continue
+        shares = []
+        for p in members:
+            whole, remainder = divmod(ci.capacity[p] * cap, total)
+            capacity[p] = whole
+            shares.append((-remainder, p))
+        left = cap - sum(capacity[p] for p in members)
+        for _, p in sorted(shares)[:left]:
+            capacity[p] += 1
+    return dict(zip(ci.program_ids, capacity, strict=False))
+
+
+def jrmp(instance: Instance | CompactInstance, *, proposing: str = "applicants") -> Result:
+    """Japan Residency Matching Program: deferred acceptance under regional caps.
+
+    Takes an instance without couples; returns the stable matching for the target capacities
+    (applicant-optimal, or program-optimal with ``proposing="programs"``). Steps: compute
+    :func:`target_capacities`, then run deferred acceptance with them. Source: Kamada & Kojima
+    (2015), section I; JRMP, "Matching algorithm" (regional caps on hospital quotas).
+    """
+    capacity = target_capacities(instance)
+    if proposing == "programs":
+        return program_proposing(instance, rules="jrmp", capacity=capacity)
+    return roth_peranson(instance, rules="jrmp", capacity=capacity, supplemental=False)
+
+
+def lottery_order(instance: Instance | CompactInstance, seed: int) -> tuple[str, ...]:
+    """The UKFP random order of applicant ids and couple ids (a linked pair is one entry):
+    instance order shuffled by ``random.Random(seed)``."""
+    ci = as_compact(instance)
+    order = ci.person_ids[: ci.n_singles] + list(ci.couple_ids)
+    random.Random(seed).shuffle(order)
+    return tuple(order)
+
+
+def serial_dictatorship(instance: Instance | CompactInstance, *, seed: int = 0) -> Result:
+    """UK Foundation Programme allocation: serial dictatorship on a seeded random order.
+
+    Takes an instance (program rankings are ignored: programmes do not rank) and a seed; returns
+    the allocation with its order. Steps: draw the order (:func:`lottery_order`); in that order
+    each applicant takes the first programme on their list with a free place; a linked pair
+    (couple) takes its first row with places for both (two places when the row names one
+    programme twice; no match leaves that member unplaced). Source: UKFPO, "Preference Informed
+    Allocation" (2023 onward); Abdulkadiroglu & Sonmez (1998) on random serial dictatorship.
+    """
+    ci = as_compact(instance)
+    order = lottery_order(ci, seed)
+    free = list(ci.capacity)
+    unit = {name: i for i, name in enumerate(ci.person_ids[: ci.n_singles])}
+    unit.update({name: ci.n_singles + c for c, name in enumerate(ci.couple_ids)})
+    at = [-1] * len(ci.person_ids)
+    start = ci.applicant_start.tolist()
+    applicant_programs = ci.applicant_programs.tolist()
+    couple_start = ci.couple_start.tolist()
+    couple_first = ci.couple_first.tolist()
+    couple_second = ci.couple_second.tolist()
+    for name in order:
+        u = unit[name]
+        if u < ci.n_singles:
+            for p in applicant_programs[start[u] : start[u + 1]]:
+                if free[p] > 0:
+                    free[p] -= 1
+                    at[u] = p
+                    break
+            continue
+        c = u - ci.n_singles
+        first = ci.n_singles + 2 * c
+        for r in range(couple_start[c], couple_start[c + 1]):
+            p1, p2 = couple_first[r], couple_second[r]
+            if p1 == p2:
+                ok = free[p1] >= 2
+            else:
+                ok = (p1 < 0 or free[p1] > 0) and (p2 < 0 or free[p2] > 0)
+            if ok:
+                for agent, p in ((first, p1), (first + 1, p2)):
+                    if p >= 0:
+                        free[p] -= 1
+                        at[agent] = p
+                break
+    pids = ci.program_ids
+    assignment = dict(zip(ci.person_ids, [pids[p] if p >= 0 else None for p in at], strict=False))
+    return Result(
+        "ukfp", STABLE, assignment, dict(zip(pids, ci.capacity, strict=False)), order=order
+    )
+
+
+def solve(
+    instance: Instance | CompactInstance,
+    rules: str | RuleSet = "nrmp",
+    *,
+    seed: int = 0,
+    proposing: str = "applicants",
+    max_steps: int | None = None,
+) -> Result:
+    """Run the match under a clearinghouse's rules and return the result (no statistics).
+
+    Takes an instance, ``rules`` in {nrmp, carms, jrmp, ukfp}, a seed (UKFP lottery), who proposes
+    (``applicants`` or ``programs``; programs only without couples or supplemental lists) and an
+    optional proposal bound. Raises ValueError for unknown rules or proposing and InstanceError
+    for features the rules lack. Steps: check the features; nrmp -> :func:`nrmp`; carms ->
+    :func:`roth_peranson` (streams are programs with their own quota; eligibility is checked);
+    jrmp -> :func:`jrmp`; ukfp -> :func:`serial_dictatorship`.
+    """
+    rule_set = rules if isinstance(rules, RuleSet) else get_rules(rules)
+    if proposing not in ("applicants", "programs"):
+        raise ValueError(f"unknown proposing {proposing!r}; expected applicants or programs")
+    if isinstance(instance, Instance):
+        check_supported(instance, rule_set)
+    else:
+        check_supported_compact(instance, rule_set)
+    ci = as_compact(instance)
+    if proposing == "programs":
+        if rule_set.lottery:
+            raise ValueError("ukfp has no program-proposing variant")
+        if ci.couple_ids or len(ci.supplemental_programs):
+            raise ValueError("program-proposing takes no couples or supplemental lists")
+        if rule_set.regions:
+            return jrmp(ci, proposing="programs")
+        return program_proposing(ci, rules=rule_set.name)
+    if rule_set.name == "nrmp":
+        return nrmp(ci, max_steps=max_steps)
+    if rule_set.name == "carms":
+        return roth_peranson(ci, rules="carms", max_steps=max_steps, supplemental=False)
+    if rule_set.name == "jrmp":
+        return jrmp(ci)
+    return serial_dictatorship(ci, seed=seed)
