@@ -233,7 +233,7 @@ def test_it_imports_carms_streams_with_city_coordinates(tmp_path):
 
 @pytest.mark.django_db
 def test_it_dedupes_wikidata_items_and_maps_countries(tmp_path):
-    ENTITY, CHINA = "http://www.wikidata.org/entity/", "People's Republic of China"  # noqa: N806
+    ENTITY, CHINA = "http://www.wikidata.org/entity/", "People's Republic of China"
     header = "item\titemLabel\tcountryLabel\tofficial_website\tgeo"
     rows = [
         "http://www.wikidata.org/entity/Q4013\tHôtel-Dieu de Lyon\tFrance\t\tPoint(4.83 45.75)",

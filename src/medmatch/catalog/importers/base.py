@@ -25,6 +25,8 @@ from django.utils import timezone
 from medmatch.catalog.models import Source
 
 BATCH_SIZE = 500
+# bulk_update builds one CASE per field per batch; smaller batches measured no faster here.
+UPDATE_BATCH_SIZE = BATCH_SIZE
 # Strings the sources use for "no value"; they become unknown (empty / None), never a value.
 NULL_STRINGS = frozenset({"", "NOT AVAILABLE", "Not Available", "N/A", "-999"})
 
@@ -337,7 +339,7 @@ def sync_rows(
             changed_fields.add("updated_at")
         for start in range(0, len(to_update), BATCH_SIZE):
             batch = to_update[start : start + BATCH_SIZE]
-            model.objects.bulk_update(batch, sorted(changed_fields), batch_size=BATCH_SIZE)
+            model.objects.bulk_update(batch, sorted(changed_fields), batch_size=UPDATE_BATCH_SIZE)
             if progress:
                 progress.advance(len(batch))
     result = dict(existing)
@@ -385,7 +387,7 @@ def update_rows(
         progress.start(f"updating {model._meta.verbose_name_plural}", len(to_update))
     for start in range(0, len(to_update), BATCH_SIZE):
         batch = to_update[start : start + BATCH_SIZE]
-        model.objects.bulk_update(batch, sorted(changed_fields), batch_size=BATCH_SIZE)
+        model.objects.bulk_update(batch, sorted(changed_fields), batch_size=UPDATE_BATCH_SIZE)
         if progress:
             progress.advance(len(batch))
     return len(to_update)
