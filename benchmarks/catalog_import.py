@@ -1,7 +1,8 @@
 """Time `medmatch import all` on a fresh database, then a second (idempotent) import.
 
     uv run python benchmarks/catalog_import.py               # a fresh SQLite file in /tmp
-    DATABASE_URL=postgres://root@127.0.0.1:5432/medmatch_bench uv run python benchmarks/catalog_import.py
+    DATABASE_URL=postgres://root@127.0.0.1:5432/medmatch_bench \
+        uv run python benchmarks/catalog_import.py
 
 With DATABASE_URL pointing at PostgreSQL, the catalog tables of that database are emptied first,
 so use a database meant for benchmarks.
