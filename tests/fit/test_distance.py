@@ -1,0 +1,56 @@
+"""Distance is great-circle (haversine) from the student's places."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from medmatch.fit import Location, Place, build_features, rank
+from medmatch.fit.criteria import haversine_km as vectorised_haversine_km
+from medmatch.lib.geo import haversine_km
+from tests.fit.factories import make_goals, make_row
+
+latitudes = st.floats(-89.9, 89.9)
+longitudes = st.floats(-180, 180)
+
+
+@given(latitudes, longitudes, st.lists(st.tuples(latitudes, longitudes), min_size=1, max_size=5))
+def test_it_matches_the_reference_haversine(lat, lon, points):
+    features = build_features(
+        [make_row(i, latitude=p[0], longitude=p[1]) for i, p in enumerate(points)]
+    )
+    distances = vectorised_haversine_km(
+        features.lat_rad, features.lon_rad, features.cos_lat, lat, lon
+    )
+    expected = [haversine_km(lat, lon, *p) for p in points]
+    # float32 arithmetic: within a few metres near, a few parts per million far.
+    assert distances.tolist() == pytest.approx(expected, rel=2e-5, abs=0.05)
+
+
+def test_it_scores_full_within_the_radius_and_zero_beyond_three_radii():
+    place = Place(0.0, 0.0, 100, "Origin")
+    km_per_degree = haversine_km(0, 0, 0, 1)
+    rows = [
+        make_row(km, latitude=0.0, longitude=km / km_per_degree) for km in (0, 99, 200, 299, 301)
+    ]
+    rows.append(make_row("unknown"))
+    goals = make_goals(
+        specialties=None, hours=None, setting=None, location=Location(places=(place,))
+    )
+    column = rank(goals, build_features(rows)).columns[0]
+    assert column.score[:5].tolist() == pytest.approx([1, 1, 0.5, 0.005, 0], abs=1e-3)
+    assert np.isnan(column.score[5])
+
+
+def test_it_uses_the_best_of_several_places():
+    goals = make_goals(
+        specialties=None,
+        hours=None,
+        setting=None,
+        location=Location(
+            places=(Place(42.36, -71.06, 50, "Boston"), Place(41.88, -87.63, 50, "Chicago"))
+        ),
+    )
+    features = build_features([make_row("chicago", latitude=41.9, longitude=-87.6)])
+    explanation = rank(goals, features).explain("chicago")
+    assert explanation.contributions[0].sentence.startswith("3 km from Chicago (within 50 km)")
