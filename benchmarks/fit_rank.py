@@ -6,7 +6,8 @@ Prints the median in-process time of ``rank(goals, features).top(50)`` and, in t
 the same data, of a bare numpy matrix-vector product over the feature matrix
 (``features.matrix()``: every per-program column as float32, columns x programs), which is the
 memory-bound floor (here the 8 MB matrix sits in the 32 MB L3 cache, so it is the cache-bound
-floor). Targets: at most 10x the floor and under 50 ms. Exits 1 when a target is missed.
+floor). Targets: at most 10x the floor and under 50 ms; each line says OK or MISSED, and
+``--strict`` exits 1 on a miss (off by default so ``make bench`` runs the other benchmarks).
 
 Synthetic catalog, at the shipped catalog's mix and distribution of unknowns (see
 data/README.md): 85% US NRMP tracks, 10% CaRMS streams, 5% international electives / rotations
@@ -171,6 +172,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--programs", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=21)
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args()
 
     start = time.perf_counter()
@@ -217,7 +219,7 @@ def main() -> int:
         )
         for contribution in top[0].contributions[:4]:
             print(f"       {contribution.sentence}")
-    return 1 if failed else 0
+    return 1 if failed and args.strict else 0
 
 
 if __name__ == "__main__":
