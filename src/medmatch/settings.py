@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "axes",
     "medmatch.accounts",
     "medmatch.catalog",
+    "medmatch.goals",
+    "medmatch.research",
 ]
 
 MIDDLEWARE = [

@@ -7,5 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("medmatch.accounts.urls")),
     path("catalog/", include("medmatch.catalog.urls")),
+    path("goals/", include("medmatch.goals.urls")),
+    path("research/", include("medmatch.research.urls")),
     path("admin/", admin.site.urls),
 ]

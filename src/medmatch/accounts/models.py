@@ -12,6 +12,8 @@ class User(AbstractUser):
 
     email = models.EmailField("email address", unique=True)
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.STUDENT)
+    # Demo accounts hold fictional data; every page they see says so.
+    is_demo = models.BooleanField(default=False)
 
     REQUIRED_FIELDS = ["email"]
 
