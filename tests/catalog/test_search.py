@@ -24,25 +24,35 @@ def titles(page):
 
 
 def test_it_finds_programs_by_a_word_in_the_title_or_specialty(small_catalog):
-    page = search_programs(ProgramQuery(q="cardiology"))
-    assert set(titles(page)) == {
-        "Cardiology",
-        "Cardiology (CMG stream)",
-        "Cardiology Rural Track",
-    }
-    # "Cardiovascular Disease" is the specialty; the word appears in its title too
+    page = search_programs(ProgramQuery(q="pediatrics"))
+    assert titles(page) == ["Pediatrics"]
+    # "Cardiovascular Disease" is the specialty of the MGH program called "Cardiology"
     page = search_programs(ProgramQuery(q="cardiovascular"))
     assert len(titles(page)) == 4
+
+
+def test_it_leads_a_fellowship_word_to_the_residency_that_trains_for_it(small_catalog):
+    page = search_programs(ProgramQuery(q="cardiology"))
+    assert "Pediatrics" not in titles(page)
+    assert {"Internal Medicine", "Cardiology", "Cardiovascular Disease Fellowship"} <= set(
+        titles(page)
+    )
+    assert page.notes == [
+        "“cardiology” is trained in a fellowship after a residency in Internal Medicine, so "
+        "Internal Medicine programs are included."
+    ]
+    # The program named for the word itself ranks above the residency it leads from.
+    assert titles(page).index("Cardiology") < titles(page).index("Internal Medicine")
 
 
 def test_it_matches_word_prefixes_and_requires_every_word(small_catalog):
     assert "Pediatrics" in titles(search_programs(ProgramQuery(q="pediat")))
     assert titles(search_programs(ProgramQuery(q="cardio boston"))) == ["Cardiology"]
-    assert titles(search_programs(ProgramQuery(q="cardiology nowhere-at-all"))) == []
+    assert titles(search_programs(ProgramQuery(q="pediatrics nowhere-at-all"))) == []
 
 
 def test_it_treats_operator_words_and_punctuation_as_plain_words(small_catalog):
-    assert titles(search_programs(ProgramQuery(q='"cardiology" AND (NEAR'))) == []
+    assert titles(search_programs(ProgramQuery(q='"pediatrics" AND (NEAR'))) == []
     assert search_programs(ProgramQuery(q="  ")).total == len(small_catalog["programs"])
     assert search_programs(ProgramQuery(q="internal-medicine: *prelim*")).total == 1
 
@@ -121,10 +131,11 @@ def test_it_filters_by_teaching_status_through_the_linked_hospital(small_catalog
 def test_it_lists_distances_nearest_first_and_unknown_last(small_catalog):
     page = search_programs(ProgramQuery(q="cardiology", near=resolve_place("10032")))
     assert page.sort == search.DISTANCE
-    assert titles(page) == ["Cardiology", "Cardiology (CMG stream)", "Cardiology Rural Track"]
-    boston, toronto, rural = page.hits
-    assert 500 < toronto.distance_km < 600
+    assert titles(page)[3:] == ["Cardiology", "Cardiology (CMG stream)", "Cardiology Rural Track"]
+    columbia, boston, toronto, rural = page.hits[0], *page.hits[3:]
+    assert columbia.distance_km < 2
     assert 280 < boston.distance_km < 320
+    assert 500 < toronto.distance_km < 600
     assert boston.distance_miles == pytest.approx(boston.distance_km / 1.609344)
     assert rural.distance_km is None
     assert rural.distance_label == "distance unknown"
@@ -138,16 +149,17 @@ def test_it_places_a_program_at_its_sponsors_linked_hospital(small_catalog):
 
 
 def test_it_drops_rows_beyond_the_radius_and_counts_unknown_locations(small_catalog):
-    page = search_programs(ProgramQuery(q="cardiology", near=resolve_place("10032"), radius_km=400))
-    assert titles(page) == ["Cardiology"]
+    near = resolve_place("10032")
+    page = search_programs(ProgramQuery(q="cardiovascular", near=near, radius_km=400))
+    assert titles(page) == ["Cardiovascular Disease Fellowship", "Cardiology"]
     assert page.excluded_unknown_distance == 1
-    assert page.total == 1
+    assert page.total == 2
 
 
 def test_it_sorts_by_name_and_by_state_and_city(small_catalog):
     by_name = titles(search_programs(ProgramQuery(sort="name")))
     assert by_name == sorted(by_name, key=str.casefold)
-    by_city = search_programs(ProgramQuery(sort="city", q="cardiology"))
+    by_city = search_programs(ProgramQuery(sort="city", q="cardiovascular"))
     regions = [hit.obj.region or hit.obj.institution.region for hit in by_city.hits]
     assert regions == sorted(regions)
 

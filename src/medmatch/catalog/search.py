@@ -141,6 +141,7 @@ class SearchPage:
     # Rows that matched everything but have no known coordinates, left out by the radius.
     excluded_unknown_distance: int = 0
     hits: list[Hit] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -151,6 +152,41 @@ class SearchPage:
 
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+
+# The catalog holds residency tracks (NRMP) and streams (CaRMS). Students often search for the
+# specialty they want in the end, which in the US and Canada is trained in a fellowship after a
+# residency, or use a short or lay name. Such a word also matches the words the catalog uses, and
+# the page says which residency leads there.
+_PATHWAYS = {
+    "Internal Medicine": (
+        "cardiology cardiologist gastroenterology hepatology nephrology pulmonology pulmonary "
+        "endocrinology rheumatology hematology oncology allergy immunology geriatrics "
+        "infectious"
+    ),
+    "Pediatrics": "neonatology neonatal",
+    "Surgery": "trauma",
+}
+_ALSO_MATCH: dict[str, tuple[str, ...]] = {
+    "heart": ("cardio", "cardiac", "cardiovascular"),
+    "cancer": ("oncology",),
+    "peds": ("pediatrics",),
+    "paediatrics": ("pediatrics",),
+    "obgyn": ("obstetrics",),
+    "ent": ("otolaryngology",),
+    "psych": ("psychiatry",),
+    "im": ("internal medicine",),
+    "fm": ("family medicine",),
+    "em": ("emergency medicine",),
+}
+for _residency, _words in _PATHWAYS.items():
+    for _word in _words.split():
+        _ALSO_MATCH[_word] = (_residency.casefold(),)
+_ALSO_MATCH["cardiology"] = _ALSO_MATCH["cardiologist"] = (
+    "cardio",
+    "cardiac",
+    "cardiovascular",
+    "internal medicine",
+)
 
 
 def search_terms(text: str) -> list[str]:
@@ -163,18 +199,46 @@ def search_terms(text: str) -> list[str]:
     return seen[:MAX_TERMS]
 
 
+def term_groups(terms: list[str]) -> list[tuple[str, ...]]:
+    """Each word with the other words and phrases that count as a match for it."""
+    return [(term, *_ALSO_MATCH.get(term, ())) for term in terms]
+
+
+def pathway_notes(terms: list[str]) -> list[str]:
+    """Why a fellowship word also finds a residency, e.g. cardiology -> Internal Medicine."""
+    notes = []
+    for term in terms:
+        for residency, words in _PATHWAYS.items():
+            if term in words.split():
+                notes.append(
+                    f"“{term}” is trained in a fellowship after a residency in {residency}, so "
+                    f"{residency} programs are included."
+                )
+    return notes
+
+
 def _is_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _tsquery(terms: list[str]) -> str:
-    # Words come from \w+ so they hold none of tsquery's operators; each is a prefix.
-    return " & ".join(f"{term}:*" for term in terms)
+def _tsquery(alternatives_per_word: list[tuple[str, ...]]) -> str:
+    # Words come from \w+ so they hold none of tsquery's operators; each is a prefix, and a
+    # phrase's words must follow each other.
+    groups = []
+    for group in alternatives_per_word:
+        alternatives = [" <-> ".join(phrase.split()) + ":*" for phrase in group]
+        groups.append("(" + " | ".join(alternatives) + ")")
+    return " & ".join(groups)
 
 
-def _fts5_match(terms: list[str]) -> str:
-    # Each word quoted (so "and"/"or"/"near" stay words) and matched as a prefix; all must match.
-    return " ".join('"{}"*'.format(term.replace('"', "")) for term in terms)
+def _fts5_match(alternatives_per_word: list[tuple[str, ...]]) -> str:
+    # Each word or phrase quoted (so "and"/"or"/"near" stay words) and matched as a prefix; every
+    # group must match.
+    groups = []
+    for group in alternatives_per_word:
+        alternatives = ['"{}"*'.format(phrase.replace('"', "")) for phrase in group]
+        groups.append("(" + " OR ".join(alternatives) + ")")
+    return " AND ".join(groups)
 
 
 def _text_filter(queryset: QuerySet, terms: list[str]) -> QuerySet:
@@ -184,33 +248,48 @@ def _text_filter(queryset: QuerySet, terms: list[str]) -> QuerySet:
         condition = RawSQL(
             f'to_tsvector(\'simple\'::regconfig, "{table}"."search_text") '
             "@@ to_tsquery('simple'::regconfig, %s)",
-            [_tsquery(terms)],
+            [_tsquery(term_groups(terms))],
             output_field=BooleanField(),
         )
         return queryset.filter(condition)
     fts = _FTS_TABLES[model]
     return queryset.filter(
-        pk__in=RawSQL(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [_fts5_match(terms)])
+        pk__in=RawSQL(
+            f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [_fts5_match(term_groups(terms))]
+        )
     )
 
 
-def _text_ranks(model, terms: list[str]) -> dict[int, float]:
-    """Relevance of every row matching the words, higher is better (bm25 / ts_rank)."""
+def _text_ranks(model, terms: list[str]) -> dict[int, tuple[bool, float]]:
+    """Relevance of every row matching the words: (matches the words as typed, score).
+
+    Rows that match the typed words come before rows found only through another word for them
+    (a fellowship's residency, a short name); within each, higher bm25 / ts_rank is better.
+    """
+    scores = _scores(model, terms, expand=True)
+    if all(len(group) == 1 for group in term_groups(terms)):
+        return {pk: (True, score) for pk, score in scores.items()}
+    literal = _scores(model, terms, expand=False)
+    return {pk: (pk in literal, score) for pk, score in scores.items()}
+
+
+def _scores(model, terms: list[str], *, expand: bool) -> dict[int, float]:
     table = model._meta.db_table
+    groups = term_groups(terms) if expand else [(term,) for term in terms]
     with connection.cursor() as cursor:
         if _is_postgres():
             cursor.execute(
                 f"SELECT id, ts_rank(to_tsvector('simple'::regconfig, search_text), query) "
                 f"FROM {table}, to_tsquery('simple'::regconfig, %s) query "
                 "WHERE to_tsvector('simple'::regconfig, search_text) @@ query",
-                [_tsquery(terms)],
+                [_tsquery(groups)],
             )
             return dict(cursor.fetchall())
         fts = _FTS_TABLES[model]
         # bm25 is negative, more negative = better; flip it so higher is better everywhere.
         cursor.execute(
             f"SELECT rowid, -bm25({fts}) FROM {fts} WHERE {fts} MATCH %s",
-            [_fts5_match(terms)],
+            [_fts5_match(groups)],
         )
         return dict(cursor.fetchall())
 
@@ -407,7 +486,8 @@ def _search(query, queryset, *, latitude, longitude, sort_keys, load) -> SearchP
             if sort == DISTANCE:
                 order = (distance is None, distance or 0.0, key, pk)
             elif sort == RELEVANCE:
-                order = (-ranks.get(pk, 0.0), key, pk)
+                literal, score = ranks.get(pk, (False, 0.0))
+                order = (not literal, -score, key, pk)
             else:
                 order = (key, pk)
             candidates.append((order, pk))
@@ -423,6 +503,7 @@ def _search(query, queryset, *, latitude, longitude, sort_keys, load) -> SearchP
         sort=sort,
         excluded_unknown_distance=excluded,
         hits=hits,
+        notes=pathway_notes(query.terms) if queryset.model is Program else [],
     )
 
 

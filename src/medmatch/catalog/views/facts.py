@@ -36,7 +36,7 @@ class FactSheet:
         """Every source cited, in order of first citation, each once."""
         seen: list[Source] = []
         for fact in self.facts:
-            if fact.source is not None and fact.source not in seen:
+            if fact.source is not None and not fact.unknown and fact.source not in seen:
                 seen.append(fact.source)
         return seen
 
@@ -49,9 +49,12 @@ class FactSheet:
         ]
 
     def numbered(self) -> list[tuple[Fact, int | None]]:
-        """Each fact with the footnote number of its source."""
+        """Each fact with the footnote number of its source; an unknown fact cites nothing."""
         numbers = {source.pk: i for i, source in enumerate(self.sources, start=1)}
-        return [(f, numbers.get(f.source.pk) if f.source else None) for f in self.facts]
+        return [
+            (f, numbers.get(f.source.pk) if f.source and not f.unknown else None)
+            for f in self.facts
+        ]
 
 
 def _yes_no(value: bool | None) -> str | None:
@@ -76,14 +79,22 @@ def program_location(program: Program) -> tuple[float | None, float | None, str,
     institution = program.institution
     if program.latitude is not None and program.longitude is not None:
         precision = program.get_coordinates_precision_display() or "precision unknown"
-        return program.latitude, program.longitude, f"program site, {precision}", program.source
-    for place, whose in ((institution, "institution"), (institution.hospital, "linked hospital")):
+        return (
+            program.latitude,
+            program.longitude,
+            f"program site; {precision.lower()}",
+            program.source,
+        )
+    for place, whose in (
+        (institution, "the institution"),
+        (institution.hospital, "linked hospital"),
+    ):
         if place is not None and place.has_coordinates:
             precision = place.get_coordinates_precision_display() or "precision unknown"
             return (
                 place.latitude,
                 place.longitude,
-                f"{whose}, {precision}",
+                f"at {whose}; {precision.lower()}",
                 place.coordinates_source or place.source,
             )
     return None, None, "", None

@@ -1,0 +1,61 @@
+"""Playwright with the system's Chromium (browsers cannot be downloaded here)."""
+
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "browser"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture
+def screenshot_dir() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
+
+
+@pytest.fixture
+def assert_accessible():
+    """Run axe-core on the page; fail on any violation of serious or critical impact."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+
+    def check(page, label: str) -> None:
+        results = axe.run(page)
+        bad = [
+            f"{v['id']} ({v['impact']}): {v['help']} — "
+            + "; ".join(node["target"][0] for node in v["nodes"][:3])
+            for v in results.response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        assert not bad, f"axe-core on {label}:\n" + "\n".join(bad)
+
+    return check
+
+
+@pytest.fixture(autouse=True)
+def _serve_project_static_files(settings):
+    # settings.py has no STATICFILES_DIRS yet, so src/medmatch/static/ (htmx, CSS) is not found
+    # by the finders the live server uses. Add it here until settings carries it.
+    static = Path(__file__).resolve().parents[2] / "src" / "medmatch" / "static"
+    if static not in [Path(p) for p in getattr(settings, "STATICFILES_DIRS", [])]:
+        settings.STATICFILES_DIRS = [*getattr(settings, "STATICFILES_DIRS", []), static]

@@ -1,0 +1,140 @@
+"""Search the catalog in a browser: type, filter, watch htmx update the list, open a program."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+from tests.catalog.factories import make_institution, make_program, make_source, make_specialty
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def catalog(transactional_db):
+    nrmp = make_source(key="nrmp", name="NRMP program tracks", publisher="NRMP")
+    cms = make_source(key="cms", name="CMS Hospital General Information", publisher="CMS")
+    cardiology = make_specialty("Cardiovascular Disease", slug="cardiovascular-disease")
+    pediatrics = make_specialty("Pediatrics")
+    columbia = make_institution(
+        "NewYork-Presbyterian Hospital",
+        kind="academic",
+        city="New York",
+        region="NY",
+        country="US",
+        latitude=40.8404,
+        longitude=-73.9419,
+        coordinates_precision="address",
+        coordinates_source=cms,
+        is_teaching=True,
+        resident_fte=1649.0,
+        teaching_source=cms,
+        source=cms,
+    )
+    mgh = make_institution(
+        "Massachusetts General Hospital",
+        kind="academic",
+        city="Boston",
+        region="MA",
+        country="US",
+        latitude=42.3631,
+        longitude=-71.0686,
+        is_teaching=True,
+        source=cms,
+    )
+    make_program(
+        "Cardiovascular Disease",
+        institution=columbia,
+        specialty=cardiology,
+        track_type="categorical",
+        source=nrmp,
+    )
+    make_program(
+        "Cardiovascular Disease Preliminary",
+        institution=columbia,
+        specialty=cardiology,
+        track_type="preliminary",
+        source=nrmp,
+    )
+    make_program(
+        "Cardiovascular Disease",
+        institution=mgh,
+        specialty=cardiology,
+        track_type="categorical",
+        source=nrmp,
+    )
+    make_program("Pediatrics", institution=mgh, specialty=pediatrics, source=nrmp)
+    rural = make_institution("Rural Health Sponsor", kind="sponsor", region="NY", country="US")
+    make_program("Cardiovascular Disease Rural", institution=rural, specialty=cardiology)
+
+
+def test_it_searches_filters_and_opens_a_program(
+    page, live_server, catalog, screenshot_dir, assert_accessible
+):
+    page.goto(f"{live_server.url}/catalog/programs/")
+    expect(page.locator("#result-count")).to_contain_text("5 programs found")
+    assert_accessible(page, "the program list")
+
+    # Typing searches without reloading the page, and the address follows the search.
+    page.evaluate("window.__same_page = true")
+    page.get_by_label("Search", exact=True).fill("cardio")
+    expect(page.locator("#result-count")).to_contain_text("4 programs found")
+    expect(page).to_have_url(re.compile(r"q=cardio"))
+    page.get_by_label("Near (ZIP code or city)").fill("10032")
+    expect(page.locator("#result-count")).to_contain_text("distances from 10032")
+    expect(page.locator(".result .distance").first).to_contain_text("km")
+    expect(page.locator(".result .distance.unknown")).to_have_text("distance unknown")
+
+    # A filter inside "More filters" narrows the list, still without a reload.
+    page.get_by_text("More filters and sort").click()
+    page.get_by_label("Track type").select_option("preliminary")
+    expect(page.locator("#result-count")).to_contain_text("1 program found")
+    expect(page).to_have_url(re.compile(r"track_type=preliminary"))
+    assert page.evaluate("window.__same_page") is True
+    page.get_by_label("Track type").select_option("")
+    expect(page.locator("#result-count")).to_contain_text("4 programs found")
+    page.screenshot(path=screenshot_dir / "catalog-search.png", full_page=True)
+
+    # A bad place is named, with its field.
+    page.get_by_label("Near (ZIP code or city)").fill("99999")
+    expect(page.locator(".form-errors")).to_contain_text("near: ZIP code 99999 is not a known")
+    page.get_by_label("Near (ZIP code or city)").fill("10032")
+    expect(page.locator("#result-count")).to_contain_text("4 programs found")
+    assert_accessible(page, "the program list with results")
+
+    # The shared URL reproduces the search on a fresh load.
+    page.reload()
+    expect(page.locator("#result-count")).to_contain_text("4 programs found")
+
+    # Open the nearest program: its facts carry sources; unknowns are marked.
+    page.locator(".result-title a").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cardiovascular Disease")
+    expect(page.locator("dl.facts")).to_contain_text("NewYork-Presbyterian Hospital")
+    expect(page.locator(".source-list")).to_contain_text("NRMP program tracks")
+    expect(page.locator(".source-list")).to_contain_text("CMS Hospital General Information")
+    expect(page.locator("dl.facts .unknown").first).to_be_visible()
+    expect(page.get_by_role("heading", name="Questions to ask")).to_be_visible()
+    assert_accessible(page, "the program page")
+    page.screenshot(path=screenshot_dir / "catalog-program.png", full_page=True)
+
+    # On a phone: nothing wider than the screen.
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.screenshot(path=screenshot_dir / "catalog-program-375.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.go_back()
+    expect(page.locator("#result-count")).to_contain_text("4 programs found")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert_accessible(page, "the program list at 375 px")
+    page.screenshot(path=screenshot_dir / "catalog-search-375.png", full_page=True)
+
+
+def test_it_compares_ticked_programs(page, live_server, catalog, screenshot_dir, assert_accessible):
+    page.goto(f"{live_server.url}/catalog/programs/?q=cardiovascular")
+    boxes = page.get_by_role("checkbox")
+    boxes.nth(0).check()
+    boxes.nth(1).check()
+    page.get_by_role("button", name="Compare ticked programs").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Compare programs")
+    expect(page.locator("table.compare thead th")).to_have_count(3)
+    expect(page.locator("table.compare .unknown").first).to_be_visible()
+    assert_accessible(page, "the compare page")
+    page.screenshot(path=screenshot_dir / "catalog-compare.png", full_page=True)
