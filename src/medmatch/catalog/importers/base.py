@@ -19,14 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from medmatch.catalog.models import Source
 
 BATCH_SIZE = 500
-# bulk_update builds one CASE per field per batch; smaller batches measured no faster here.
-UPDATE_BATCH_SIZE = BATCH_SIZE
 # Strings the sources use for "no value"; they become unknown (empty / None), never a value.
 NULL_STRINGS = frozenset({"", "NOT AVAILABLE", "Not Available", "N/A", "-999"})
 
@@ -339,7 +337,7 @@ def sync_rows(
             changed_fields.add("updated_at")
         for start in range(0, len(to_update), BATCH_SIZE):
             batch = to_update[start : start + BATCH_SIZE]
-            model.objects.bulk_update(batch, sorted(changed_fields), batch_size=UPDATE_BATCH_SIZE)
+            _update_objects(model, batch, sorted(changed_fields))
             if progress:
                 progress.advance(len(batch))
     result = dict(existing)
@@ -387,10 +385,33 @@ def update_rows(
         progress.start(f"updating {model._meta.verbose_name_plural}", len(to_update))
     for start in range(0, len(to_update), BATCH_SIZE):
         batch = to_update[start : start + BATCH_SIZE]
-        model.objects.bulk_update(batch, sorted(changed_fields), batch_size=UPDATE_BATCH_SIZE)
+        _update_objects(model, batch, sorted(changed_fields))
         if progress:
             progress.advance(len(batch))
     return len(to_update)
+
+
+def _update_objects(model: type[models.Model], objects: list, field_names: list[str]) -> None:
+    """UPDATE each object's ``field_names`` with one prepared statement run for all of them.
+
+    Django's ``bulk_update`` builds a CASE expression with one branch per row for every field,
+    which SQLite evaluates per row: 5,000 hospitals took ~10 s. A parameterised UPDATE by primary
+    key through ``executemany`` does the same work in well under a second on SQLite and PostgreSQL.
+    """
+    fields = [model._meta.get_field(name) for name in field_names]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    sql = (
+        f"UPDATE {quote(model._meta.db_table)} SET {assignments} "
+        f"WHERE {quote(model._meta.pk.column)} = %s"
+    )
+    rows = [
+        [field.get_db_prep_save(getattr(obj, field.attname), connection) for field in fields]
+        + [obj.pk]
+        for obj in objects
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def rebuild_search_index() -> bool:
