@@ -4,3 +4,17 @@ from django.apps import AppConfig
 class GoalsConfig(AppConfig):
     name = "medmatch.goals"
     verbose_name = "Goals and recommendations"
+    nav_items = [("goals:recommendations", "For you"), ("goals:questionnaire", "My goals")]
+
+    def export_user_data(self, user) -> dict:
+        """The student's goals as the medmatch-goals/1 JSON (``medmatch recommend`` reads it)."""
+        from medmatch.goals.models import GoalProfile
+
+        profile = GoalProfile.objects.filter(student=user).first()
+        if profile is None:
+            return {}
+        return {
+            "goals": profile.data,
+            "completed_steps": profile.completed_steps,
+            "updated_at": profile.updated_at.isoformat(timespec="seconds"),
+        }

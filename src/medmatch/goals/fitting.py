@@ -1,0 +1,344 @@
+"""The one place that turns the catalog into fit-engine rows, and a student's goals into a ranking.
+
+Other apps call only the public functions here:
+
+* ``catalog_features()`` — the catalog as ``medmatch.fit.ProgramFeatures``, built once per process
+  and catalog version (a few aggregate queries decide whether the cached copy is still current).
+* ``rank_for_user(user, overrides=None)`` — the student's ranking, or None without goals.
+* ``explain_for_user(user, program_ids)`` — ``{program id: Explanation}`` for those programs.
+* ``rank_goals(goals_dict)`` — the same engine for a goals file (``medmatch recommend``).
+
+How a program becomes a row (docs/fit.md, "the adapter should"):
+
+* specialty: the *canonical* key — follow ``Specialty.equivalent`` so a CaRMS discipline and its
+  ACGME specialty share one key (``specialty_key``);
+* coordinates: the program's own, else its institution's, else the linked CMS hospital's;
+  country and region the same way;
+* setting facts (kind, teaching flag, resident FTE): the institution's, else the linked hospital's;
+* mentorship / research: True when described, else None (empty text is *unknown*, not "no");
+* departments: the institution's (else the hospital's) Department rows, strength 1.0 with
+  strength notes, 0.7 listed only; None when none are recorded;
+* amounts: converted to US dollars (``USD_PER``); an amount in an unknown currency is unknown.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Max
+
+from medmatch.catalog.models import Department, Institution, Program, Specialty
+from medmatch.fit import Explanation, Goals, ProgramFeatures, Ranking, build_features, rank
+
+# Goals amounts are in US dollars. Rough yearly-average rates; only used to compare a stipend or
+# a fee with the student's figure, never shown as a converted amount.
+USD_PER = {"USD": 1.0, "CAD": 0.73, "EUR": 1.08, "GBP": 1.27, "AUD": 0.66}
+LISTED_DEPARTMENT = 0.7
+DESCRIBED_DEPARTMENT = 1.0
+LANGUAGE_NAMES = {
+    "english": "en",
+    "french": "fr",
+    "français": "fr",
+    "spanish": "es",
+    "german": "de",
+    "portuguese": "pt",
+    "italian": "it",
+    "arabic": "ar",
+    "chinese": "zh",
+    "japanese": "ja",
+}
+_SPLIT = re.compile(r"[,;\n/]+")
+
+
+@dataclass(frozen=True)
+class CatalogFeatures:
+    """The features with the version they were built for and how long building took."""
+
+    version: tuple
+    features: ProgramFeatures
+    seconds: float
+
+
+INSTITUTION_RECHECK_SECONDS = 30.0
+_lock = threading.Lock()
+_cached: list[CatalogFeatures] = []
+_institutions_seen: list = []  # [monotonic time of the check, max(updated_at)]
+
+
+def specialty_key(specialty_id: int, specialties: Mapping[int, dict]) -> str:
+    """Canonical key of a specialty: follow ``equivalent`` to the end, then the ACGME code (as in
+    the goals JSON, e.g. "040"), or "<system>-<code>" for one with no ACGME equivalent."""
+    seen = set()
+    row = specialties[specialty_id]
+    while row["equivalent_id"] and row["equivalent_id"] in specialties and row["id"] not in seen:
+        seen.add(row["id"])
+        row = specialties[row["equivalent_id"]]
+    if row["system"] == Specialty.System.ACGME:
+        return row["code"]
+    return f"{row['system']}-{row['code']}"
+
+
+def specialty_choices() -> list[tuple[str, str]]:
+    """(canonical key, name) of every specialty a program in the catalog has, by name."""
+    features = catalog_features()
+    pairs = {
+        key: name
+        for key, name in zip(features.specialty_keys, features.specialty_names, strict=True)
+        if name
+    }
+    return sorted(pairs.items(), key=lambda pair: pair[1].casefold())
+
+
+def catalog_version() -> tuple:
+    """What the cached features depend on: counts and last changes of the catalog tables.
+
+    Scanning every institution's ``updated_at`` costs ~15 ms on the full catalog, too much for
+    each page view, so it is re-read at most every ``INSTITUTION_RECHECK_SECONDS``; new or
+    removed rows and every program change are seen at once.
+    """
+    programs = Program.objects.aggregate(n=Count("id"), last=Max("updated_at"))
+    institutions = Institution.objects.aggregate(n=Count("id"), top=Max("id"))
+    now = time.monotonic()
+    if not _institutions_seen or now - _institutions_seen[0] > INSTITUTION_RECHECK_SECONDS:
+        last = Institution.objects.aggregate(last=Max("updated_at"))["last"]
+        _institutions_seen[:] = [now, last]
+    return (
+        programs["n"],
+        programs["last"],
+        institutions["n"],
+        institutions["top"],
+        _institutions_seen[1],
+        Specialty.objects.count(),
+        Department.objects.count(),
+    )
+
+
+def catalog_features() -> ProgramFeatures:
+    """The catalog's program features, rebuilt only when the catalog version changed."""
+    return catalog_features_with_timing().features
+
+
+def catalog_features_with_timing() -> CatalogFeatures:
+    version = catalog_version()
+    if _cached and _cached[0].version == version:
+        return _cached[0]
+    with _lock:
+        if _cached and _cached[0].version == version:
+            return _cached[0]
+        started = time.perf_counter()
+        rows, names = catalog_rows()
+        features = build_features(rows, names)
+        built = CatalogFeatures(version, features, time.perf_counter() - started)
+        _cached[:] = [built]
+        return built
+
+
+def clear_cache() -> None:
+    _cached.clear()
+    _institutions_seen.clear()
+
+
+def catalog_rows() -> tuple[list[dict], dict[str, str]]:
+    """Plain fit rows for every program, and {specialty key: name}. Four queries, no N+1."""
+    specialties = {
+        row["id"]: row
+        for row in Specialty.objects.values("id", "system", "code", "name", "equivalent_id")
+    }
+    key_of = {pk: specialty_key(pk, specialties) for pk in specialties}
+    names: dict[str, str] = {}
+    for pk, key in key_of.items():
+        # The canonical specialty's own name, so "Cardiology" reads the same in every system.
+        if specialties[pk]["system"] == Specialty.System.ACGME or key not in names:
+            names.setdefault(key, specialties[pk]["name"])
+    name_lookup = _specialty_name_lookup(specialties, key_of)
+
+    institutions = {
+        row["id"]: row
+        for row in Institution.objects.values(
+            "id",
+            "kind",
+            "is_teaching",
+            "resident_fte",
+            "latitude",
+            "longitude",
+            "country",
+            "region",
+            "hospital_id",
+        )
+    }
+    departments: dict[int, dict[str, float]] = {}
+    for row in Department.objects.values("institution_id", "specialty_id", "strength_notes"):
+        strength = DESCRIBED_DEPARTMENT if row["strength_notes"].strip() else LISTED_DEPARTMENT
+        found = departments.setdefault(row["institution_id"], {})
+        if row["specialty_id"] in key_of:
+            key = key_of[row["specialty_id"]]
+            found[key] = max(found.get(key, 0.0), strength)
+
+    rows = []
+    for program in Program.objects.order_by("id").values(
+        "id",
+        "specialty_id",
+        "program_type",
+        "track_type",
+        "institution_id",
+        "latitude",
+        "longitude",
+        "country",
+        "region",
+        "length_months",
+        "weekly_hours",
+        "stipend_amount",
+        "cost_amount",
+        "currency",
+        "language",
+        "visa_sponsorship",
+        "emphasis",
+        "mentorship",
+        "research_opportunities",
+        "residency_affiliations",
+    ):
+        institution = institutions[program["institution_id"]]
+        hospital = institutions.get(institution["hospital_id"]) or {}
+        rows.append(_row(program, institution, hospital, key_of, departments, name_lookup))
+    return rows, names
+
+
+def _first(*values: Any) -> Any:
+    for value in values:
+        if value is not None and value != "":
+            return value
+    return None
+
+
+def _row(program, institution, hospital, key_of, departments, name_lookup) -> dict:
+    if program["latitude"] is not None and program["longitude"] is not None:
+        latitude, longitude = program["latitude"], program["longitude"]
+    elif institution["latitude"] is not None and institution["longitude"] is not None:
+        latitude, longitude = institution["latitude"], institution["longitude"]
+    else:
+        latitude, longitude = hospital.get("latitude"), hospital.get("longitude")
+    country = _first(program["country"], institution["country"], hospital.get("country"))
+    region = _first(program["region"], institution["region"], hospital.get("region"))
+    if country and region and not re.fullmatch(r"[A-Za-z0-9]{1,3}", str(region)):
+        region = None  # a full province name from a world source is not an ISO 3166-2 code
+    institution_departments = departments.get(institution["id"])
+    if institution_departments is None and hospital:
+        institution_departments = departments.get(hospital["id"])
+    return {
+        "id": program["id"],
+        "specialty": key_of.get(program["specialty_id"]),
+        "program_type": program["program_type"] or None,
+        "track_type": program["track_type"],
+        "institution_id": institution["id"],
+        "institution_kind": _first(institution["kind"], hospital.get("kind")),
+        "is_teaching": _first(institution["is_teaching"], hospital.get("is_teaching")),
+        "resident_fte": _first(institution["resident_fte"], hospital.get("resident_fte")),
+        "latitude": latitude,
+        "longitude": longitude,
+        "country": country.upper() if isinstance(country, str) else None,
+        "region": region,
+        "length_months": program["length_months"],
+        "weekly_hours": program["weekly_hours"],
+        "stipend": _usd(program["stipend_amount"], program["currency"]),
+        "cost": _usd(program["cost_amount"], program["currency"]),
+        "language": _language(program["language"]),
+        "visa_sponsorship": program["visa_sponsorship"] or None,
+        "emphasis": program["emphasis"] or None,
+        "has_mentorship": True if program["mentorship"].strip() else None,
+        "has_research": True if program["research_opportunities"].strip() else None,
+        "residency_affiliations": _affiliations(program["residency_affiliations"], name_lookup),
+        "departments": institution_departments,
+    }
+
+
+def _usd(amount, currency: str) -> float | None:
+    if amount is None:
+        return None
+    rate = USD_PER.get((currency or "USD").upper())
+    return None if rate is None else float(amount) * rate
+
+
+def _language(text: str) -> str | None:
+    text = (text or "").strip().casefold()
+    if not text:
+        return None
+    if re.fullmatch(r"[a-z]{2,3}", text):
+        return text
+    return LANGUAGE_NAMES.get(_SPLIT.split(text)[0].strip())
+
+
+def _specialty_name_lookup(specialties, key_of) -> dict[str, str]:
+    lookup = {}
+    for pk, row in specialties.items():
+        lookup[row["name"].casefold()] = key_of[pk]
+        lookup[row["code"].casefold()] = key_of[pk]
+    return lookup
+
+
+def _affiliations(text: str, name_lookup: Mapping[str, str]) -> list[str] | None:
+    """Specialty keys named in the free text (one per comma, semicolon or line); None if empty."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    keys = []
+    for part in _SPLIT.split(text):
+        key = name_lookup.get(part.strip().casefold())
+        if key is not None and key not in keys:
+            keys.append(key)
+    return keys
+
+
+# --- goals to rankings ---------------------------------------------------------------------------
+
+
+def merge_overrides(data: Mapping, overrides: Mapping | None) -> dict:
+    """The goals JSON with ``overrides`` applied: ``{question: {field: value}}`` replaces those
+    fields of that question (e.g. ``{"location": {"weight": 5}}``); ``{question: None}`` drops
+    the question. Returns a new dict; neither input is changed."""
+    merged = {
+        key: (dict(value) if isinstance(value, Mapping) else value) for key, value in data.items()
+    }
+    for question, change in (overrides or {}).items():
+        if change is None:
+            merged.pop(question, None)
+        elif isinstance(merged.get(question), dict):
+            merged[question] = {**merged[question], **change}
+    return merged
+
+
+def rank_goals(data: Mapping, overrides: Mapping | None = None) -> Ranking:
+    """Rank the whole catalog against a goals JSON (raises GoalsError on bad goals)."""
+    goals = Goals.from_dict(merge_overrides(data, overrides))
+    return rank(goals, catalog_features())
+
+
+def rank_for_user(user, overrides: Mapping | None = None) -> Ranking | None:
+    """The student's ranking of the whole catalog, or None when they have no saved goals.
+
+    ``overrides`` (see ``merge_overrides``) re-weight without saving: the page's "what if".
+    """
+    from medmatch.goals.models import GoalProfile
+
+    if user is None or not user.is_authenticated:
+        return None
+    profile = GoalProfile.objects.filter(student=user).first()
+    if profile is None or not profile.has_answers:
+        return None
+    return rank_goals(profile.data, overrides)
+
+
+def explain_for_user(user, program_ids: Iterable) -> dict[Any, Explanation]:
+    """``{program id: Explanation}`` for the given programs against the student's goals.
+
+    Programs not in the catalog are left out; without goals the dict is empty.
+    """
+    ranking = rank_for_user(user)
+    if ranking is None:
+        return {}
+    index = ranking.features.index
+    return {pid: ranking.explain(pid) for pid in program_ids if pid in index}
