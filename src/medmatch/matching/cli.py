@@ -195,7 +195,7 @@ def _instance_for(document: dict, override: str | None):
 
 def check_command(args: argparse.Namespace) -> int:
     """``match check``: exit 0 when valid and stable, 1 listing blocking pairs, 2 on bad input."""
-    from .check import check
+    from .checker import check
     from .compact import InstanceError, as_instance, load_any
     from .result import ResultError
 
@@ -224,7 +224,7 @@ def check_command(args: argparse.Namespace) -> int:
 def explain_command(args: argparse.Namespace) -> int:
     """``match explain``: print why the applicant did not get each earlier choice."""
     from .compact import InstanceError, as_instance
-    from .explain import explain
+    from .explanations import explain
     from .result import ResultError
 
     try:
@@ -243,8 +243,8 @@ def generate_command(args: argparse.Namespace) -> int:
     """``match generate``: write a realistic NRMP-like instance."""
     import json
 
-    from .compact import compact, to_compact_dict
-    from .generate import generate
+    from .compact import to_compact, to_compact_dict
+    from .generator import generate
     from .instance import to_csv_directory, to_dict
 
     if args.encoding not in ("compact", "records", "csv"):
@@ -259,7 +259,7 @@ def generate_command(args: argparse.Namespace) -> int:
         to_csv_directory(instance, args.out)
         return EXIT_OK
     document = (
-        to_compact_dict(compact(instance)) if args.encoding == "compact" else to_dict(instance)
+        to_compact_dict(to_compact(instance)) if args.encoding == "compact" else to_dict(instance)
     )
     text = json.dumps(document, separators=(",", ":"))
     if args.out:

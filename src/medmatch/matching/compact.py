@@ -95,7 +95,7 @@ def _csr(lists: list) -> tuple[np.ndarray, np.ndarray]:
     return _array(start), _array(flat)
 
 
-def compact(instance: Instance) -> CompactInstance:
+def to_compact(instance: Instance) -> CompactInstance:
     """Convert a validated :class:`Instance` to its compact form (ids become indices)."""
     program_ids = [p.id for p in instance.programs]
     program_index = {pid: i for i, pid in enumerate(program_ids)}
@@ -450,7 +450,7 @@ def as_instance(value: Instance | CompactInstance) -> Instance:
 
 def as_compact(value: Instance | CompactInstance) -> CompactInstance:
     """The compact form for either form."""
-    return value if isinstance(value, CompactInstance) else compact(value)
+    return value if isinstance(value, CompactInstance) else to_compact(value)
 
 
 def dump_compact(ci: CompactInstance, path: str | os.PathLike) -> None:

@@ -149,7 +149,11 @@ class _Outcome:
 
 
 def _deferred_acceptance(
-    ci: CompactInstance, prepared: _Prepared, capacity: list[int], max_steps: int
+    ci: CompactInstance,
+    prepared: _Prepared,
+    capacity: list[int],
+    max_steps: int,
+    shuffle: int | None = None,
 ) -> _Outcome:
     """Applicant-proposing deferred acceptance with couples (Roth & Peranson 1999).
 
@@ -173,6 +177,8 @@ def _deferred_acceptance(
     pos = [-1] * n_units  # singles: absolute entry index; multi units: row index
     bounds = ci.applicant_start.tolist()
     ptr = bounds[: ci.n_singles] + [0] * (n_units - ci.n_singles)
+    for u in prepared.phantom_of:  # singles with supplemental lists walk their joint rows
+        ptr[u] = 0
     end = bounds[1:]
     programs = ci.applicant_programs.tolist()
     keys = prepared.keys
@@ -183,7 +189,10 @@ def _deferred_acceptance(
     persons = ci.program_persons.tolist()
     pstart = ci.program_start.tolist()
     vacated: list[int] = []
-    stack = list(range(n_units - 1, ci.n_singles - 1, -1)) + prepared.order[::-1]
+    joint_units = list(range(n_units - 1, ci.n_singles - 1, -1))
+    if shuffle is not None:
+        random.Random(shuffle).shuffle(joint_units)
+    stack = joint_units + prepared.order[::-1]
     steps = 0
 
     def agent_of(p: int, key: int) -> int:
@@ -245,6 +254,20 @@ def _deferred_acceptance(
             return sum(1 for x in h if -x < worst) + 2 <= capacity[p1]
         return (p1 < 0 or k1 < threshold[p1]) and (p2 < 0 or k2 < threshold[p2])
 
+    def self_block(u: int, index: int) -> int:
+        # A unit's own new positions can make one of its earlier rows feasible (a member's
+        # seat freed for the partner): then it blocks its own match and moves up.
+        rows = rows_of[u]
+        here = {rows[index][0], rows[index][2]}
+        candidates = [j for j in range(index) if rows[j][0] in here or rows[j][2] in here]
+        if not candidates:
+            return -1
+        removed = withdraw(u)
+        better = next((j for j in candidates if row_fits(*rows[j])), -1)
+        restore(removed)
+        pos[u] = index
+        return better
+
     def run() -> None:
         nonlocal steps
         while stack:
@@ -293,6 +316,11 @@ def _deferred_acceptance(
                         place(first, p1, k1)
                     if p2 >= 0:
                         place(second, p2, k2)
+                    better = self_block(u, i - 1)
+                    if better >= 0:
+                        vacated.extend(p for _, p, _ in withdraw(u))
+                        ptr[u] = better
+                        stack.append(u)
                     break
             else:
                 ptr[u] = n
@@ -472,13 +500,15 @@ def roth_peranson(
     capacity: dict[str, int] | None = None,
     max_steps: int | None = None,
     supplemental: bool = True,
+    attempts: int = 5,
 ) -> Result:
     """Applicant-proposing deferred acceptance with couples and supplemental lists.
 
     Takes an instance (``None``/-1 on a side of a couple's row is "no match"), optional capacities
-    overriding the instance's, a proposal bound (default four times the list entries) and whether
-    supplemental lists are used. Returns the matching with status ``stable``; or, when the bound is
-    reached, ``no_stable_matching_found`` with a message and a matching that respects capacities
+    overriding the instance's, a proposal bound (default four times the list entries), whether
+    supplemental lists are used and how many couple orders to try. Returns the matching with
+    status ``stable``; or, when every order reaches the bound, ``no_stable_matching_found`` with
+    a message and a matching that respects capacities
     and couples' rows but may have blocking pairs (``medmatch match check`` lists them). Steps: see
     ``_deferred_acceptance``; an applicant with a supplemental list proposes the rows (advanced,
     preliminary) for each preliminary program, then (advanced, none), at each advanced program of
@@ -490,10 +520,15 @@ def roth_peranson(
     prepared = _prepare(ci, use_supplemental=supplemental)
     bound = _default_steps(ci, prepared) if max_steps is None else max_steps
     outcome = _deferred_acceptance(ci, prepared, caps, bound)
+    tries = 1
+    while not outcome.stable and tries < attempts:
+        outcome = _deferred_acceptance(ci, prepared, caps, bound, shuffle=tries)
+        tries += 1
     message = ""
     if not outcome.stable:
         message = (
-            f"no stable matching found within {bound} proposals: the couples' moves cycle "
+            f"no stable matching found in {tries} orders of the couples, each within {bound} "
+            "proposals: the couples' moves cycle "
             "(with couples a stable matching may not exist, Roth 1984); the matching shown "
             "respects capacities and couples' lists but may have blocking pairs"
         )

@@ -201,7 +201,9 @@ def check(instance: Instance, result: Result) -> CheckReport:
         for person in holders[pid]:
             pre = person in supplemental_holders.get(pid, ())
             if person not in leaving:
-                staying.append((priority(pid, person, pre), person))
+                # an invalid holder (one the program did not rank) counts as its worst
+                held = priority(pid, person, pre)
+                staying.append((len(people) if held is None else held, person))
         pool = staying + [(priority(pid, person, pre), person) for person, pre in newcomers]
         pool.sort()
         best = {person for _, person in pool[: capacity[pid]]}

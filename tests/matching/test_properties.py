@@ -1,0 +1,124 @@
+"""Property tests of the solver against the independent brute-force checker."""
+
+from dataclasses import replace
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from medmatch.matching import (
+    applicant_proposing,
+    check,
+    jrmp,
+    program_proposing,
+    serial_dictatorship,
+    solve,
+)
+from medmatch.matching.compact import expand, from_compact_dict, to_compact, to_compact_dict
+
+from .strategies import all_stable_matchings, instances, rank
+
+FAST = settings(max_examples=300, deadline=None)
+ENUMERATING = settings(max_examples=200, deadline=None)
+
+
+@FAST
+@given(instances())
+def test_it_finds_a_stable_matching_with_either_side_proposing(instance):
+    for solver in (applicant_proposing, program_proposing):
+        report = check(instance, solver(instance))
+        assert report.ok, report
+
+
+@ENUMERATING
+@given(instances(max_applicants=4, max_programs=3))
+def test_it_finds_the_applicant_optimal_and_the_program_optimal_stable_matchings(instance):
+    stable = all_stable_matchings(instance)
+    best = applicant_proposing(instance).assignment
+    worst = program_proposing(instance).assignment
+    assert best in stable and worst in stable
+    for applicant in instance.applicants:
+        for matching in stable:
+            assert rank(applicant, best[applicant.id]) <= rank(applicant, matching[applicant.id])
+            assert rank(applicant, worst[applicant.id]) >= rank(applicant, matching[applicant.id])
+
+
+@ENUMERATING
+@given(instances(max_applicants=4, max_programs=3))
+def test_it_matches_the_same_applicants_and_fills_the_same_positions_in_every_stable_matching(
+    instance,
+):
+    stable = all_stable_matchings(instance)
+    matched = {frozenset(a for a, p in m.items() if p is not None) for m in stable}
+    assert len(matched) == 1
+    filled = set()
+    for matching in stable:
+        counts = {p.id: 0 for p in instance.programs}
+        for program in matching.values():
+            if program is not None:
+                counts[program] += 1
+        filled.add(tuple(sorted(counts.items())))
+    assert len(filled) == 1
+
+
+@FAST
+@given(instances(max_applicants=4, max_programs=4), st.data())
+def test_it_never_rewards_an_applicant_for_misreporting(instance, data):
+    index = data.draw(st.integers(0, len(instance.applicants) - 1))
+    truthful = instance.applicants[index]
+    programs = [p.id for p in instance.programs]
+    lie = data.draw(st.permutations(programs))
+    lie = tuple(lie[: data.draw(st.integers(0, len(programs)))])
+    applicants = list(instance.applicants)
+    applicants[index] = replace(truthful, ranking=lie)
+    honest = applicant_proposing(instance).assignment[truthful.id]
+    lying = applicant_proposing(replace(instance, applicants=tuple(applicants)))
+    assert rank(truthful, honest) <= rank(truthful, lying.assignment[truthful.id])
+
+
+@FAST
+@given(instances(max_couples=2, max_applicants=4))
+def test_it_returns_a_valid_matching_with_couples_and_a_stable_one_when_it_says_so(instance):
+    result = solve(instance, "nrmp")
+    report = check(instance, result)
+    assert report.valid, report
+    if result.stable:
+        assert report.stable, report
+    else:
+        assert "no stable matching" in result.message
+
+
+@FAST
+@given(instances(tracks=True))
+def test_it_keeps_supplemental_lists_stable_and_valid(instance):
+    result = solve(instance, "nrmp")
+    report = check(instance, result)
+    assert report.valid, report
+    assert report.stable or not result.stable, report
+
+
+@FAST
+@given(instances(regions=True, max_capacity=3))
+def test_it_respects_regional_caps_and_is_stable_for_the_target_capacities(instance):
+    for proposing in ("applicants", "programs"):
+        result = jrmp(instance, proposing=proposing)
+        report = check(instance, result)
+        assert report.ok, report
+    for region in instance.regions:
+        assert sum(
+            result.capacities[p.id] for p in instance.programs if p.region == region.id
+        ) <= max(region.cap, 0) or all(p.region != region.id for p in instance.programs)
+
+
+@FAST
+@given(instances(max_couples=2), st.integers(0, 10))
+def test_it_allocates_ukfp_places_so_no_one_envies_a_later_draw(instance, seed):
+    result = serial_dictatorship(instance, seed=seed)
+    assert check(instance, result).ok
+
+
+@FAST
+@given(instances(max_couples=2, tracks=True))
+def test_it_round_trips_the_compact_encoding(instance):
+    ci = to_compact(instance)
+    assert from_compact_dict(to_compact_dict(ci)) == ci
+    assert expand(ci) == instance
