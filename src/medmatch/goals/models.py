@@ -54,6 +54,19 @@ class GoalProfile(models.Model):
             data[question] = answer
         self.data = Goals.from_dict(data).to_dict()
 
+    def save_answers(self, answers: dict[str, dict | None], *, step: str = "") -> None:
+        """Replace several answers at once and save; all or nothing.
+
+        Raises GoalsError naming the first bad field; then nothing is saved or changed.
+        """
+        data = {key: value for key, value in (self.data or {}).items() if key not in answers}
+        data.update({key: value for key, value in answers.items() if value is not None})
+        data["format"] = GOALS_FORMAT
+        self.data = Goals.from_dict(data).to_dict()
+        if step:
+            self.mark_done(step)
+        self.save()
+
     def mark_done(self, step: str) -> None:
         if step not in self.completed_steps:
             self.completed_steps = [*self.completed_steps, step]

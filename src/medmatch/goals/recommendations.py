@@ -1,0 +1,140 @@
+"""The recommendations page's data: a filtered page of the ranking with programs and explanations.
+
+Filtering happens on the ranking's arrays (numpy), not in SQL: the order is the engine's, and only
+the page's programs are loaded from the database (one query).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from django import forms
+from django.core.paginator import Page, Paginator
+
+from medmatch.catalog.models import Program
+from medmatch.fit import Explanation, Ranking
+from medmatch.fit.features import PROGRAM_TYPES
+from medmatch.goals.forms import QUESTION_TITLES, WEIGHT_CHOICES
+
+PAGE_SIZE = 20
+SHOWN_CONTRIBUTIONS = 4
+TYPE_NAMES = dict(Program.ProgramType.choices)
+
+
+class RecommendationForm(forms.Form):
+    """Filters and the "what if" weights (``w_<question>``) of the recommendations page."""
+
+    specialty = forms.ChoiceField(required=False, label="Specialty")
+    country = forms.ChoiceField(required=False, label="Country")
+    program_type = forms.ChoiceField(required=False, label="Program type")
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, data, *, ranking: Ranking, saved: dict):
+        super().__init__(data)
+        features = ranking.features
+        specialties = sorted(
+            (
+                (key, name)
+                for key, name in zip(features.specialty_keys, features.specialty_names, strict=True)
+            ),
+            key=lambda pair: str(pair[1]).casefold(),
+        )
+        self.fields["specialty"].choices = [("", "Any specialty"), *specialties]
+        self.fields["country"].choices = [
+            ("", "Any country"),
+            *((code, code) for code in sorted(features.country_keys)),
+        ]
+        self.fields["program_type"].choices = [
+            ("", "Any type"),
+            *((t, TYPE_NAMES.get(t, t)) for t in PROGRAM_TYPES),
+        ]
+        self.saved = saved
+        for question, answer in saved.items():
+            if question == "format" or not isinstance(answer, dict):
+                continue
+            self.fields[f"w_{question}"] = forms.TypedChoiceField(
+                label=QUESTION_TITLES.get(question, question),
+                choices=WEIGHT_CHOICES,
+                coerce=int,
+                required=False,
+                initial=round(answer.get("weight", 3)),
+                help_text="0 not important … 5 essential",
+                widget=forms.NumberInput(attrs={"type": "range", "min": 0, "max": 5, "step": 1}),
+            )
+
+    def weight_fields(self):
+        return [self[name] for name in self.fields if name.startswith("w_")]
+
+    def overrides(self) -> dict:
+        """``{question: {"weight": w}}`` for each weight moved away from the saved one."""
+        out = {}
+        for name, value in self.cleaned_data.items():
+            if not name.startswith("w_") or value in (None, ""):
+                continue
+            question = name[2:]
+            if value != round(self.saved[question].get("weight", 3)):
+                out[question] = {"weight": value}
+        return out
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    program: Program
+    explanation: Explanation
+
+    @property
+    def bar(self) -> dict[str, int]:
+        """Whole numbers for the score bar: total, range ends and the range's width."""
+        e = self.explanation
+        low, high = round(e.low), round(e.high)
+        return {"total": round(e.total), "low": low, "high": high, "width": high - low}
+
+    @property
+    def shown(self):
+        """The biggest known effects, as sentences."""
+        known = [c for c in self.explanation.contributions if c.status == "known" and c.weight > 0]
+        return known[:SHOWN_CONTRIBUTIONS]
+
+    @property
+    def unknowns(self):
+        return [
+            c for c in self.explanation.contributions if c.status == "unknown" and not c.dealbreaker
+        ]
+
+
+def filtered_positions(
+    ranking: Ranking, *, specialty="", country="", program_type=""
+) -> np.ndarray:
+    """Positions of the kept programs in list order, narrowed by the page's filters."""
+    features = ranking.features
+    order = ranking.order()
+    mask = np.ones(order.size, dtype=bool)
+    if specialty:
+        mask &= features.specialty[order] == features.specialty_code(specialty)
+    if country:
+        code = features.country_keys.index(country) if country in features.country_keys else -2
+        mask &= features.country[order] == code
+    if program_type:
+        mask &= features.program_type[order] == PROGRAM_TYPES.index(program_type)
+    return order[mask]
+
+
+def recommendation_page(ranking: Ranking, filters: dict[str, Any], number: int) -> Page:
+    """One page of recommendations; its ``object_list`` holds ``Recommendation``s."""
+    positions = filtered_positions(
+        ranking,
+        specialty=filters.get("specialty") or "",
+        country=filters.get("country") or "",
+        program_type=filters.get("program_type") or "",
+    )
+    page = Paginator(positions, PAGE_SIZE).get_page(number)
+    ids = [ranking.features.ids[int(i)] for i in page.object_list]
+    page.object_list = explained_programs(ranking, ids)
+    return page
+
+
+def explained_programs(ranking: Ranking, ids: list) -> list[Recommendation]:
+    programs = Program.objects.select_related("institution", "specialty").in_bulk(ids)
+    return [Recommendation(programs[pid], ranking.explain(pid)) for pid in ids if pid in programs]

@@ -1,0 +1,97 @@
+"""The recommendations page, its "what if" weights and "why not this one?"."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from medmatch.catalog.search import ProgramQuery, search_programs
+from medmatch.fit import GoalsError
+from medmatch.goals.fitting import rank_for_user
+from medmatch.goals.models import GoalProfile
+from medmatch.goals.recommendations import (
+    RecommendationForm,
+    explained_programs,
+    recommendation_page,
+)
+
+WHY_NOT_RESULTS = 5
+
+
+def _saved_goals(user) -> dict | None:
+    profile = GoalProfile.objects.for_student(user).first()
+    return profile.data if profile is not None and profile.has_answers else None
+
+
+@login_required
+@require_GET
+def show_recommendations(request):
+    saved = _saved_goals(request.user)
+    if saved is None:
+        messages.info(request, "Tell us what you want first: the list is built from your goals.")
+        return redirect("goals:questionnaire")
+    base = rank_for_user(request.user)
+    form = RecommendationForm(request.GET, ranking=base, saved=saved)
+    filters = form.cleaned_data if form.is_valid() else {}
+    overrides = form.overrides() if filters else {}
+    ranking = rank_for_user(request.user, overrides) if overrides else base
+    page = recommendation_page(ranking, filters, filters.get("page") or 1)
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "ranking": ranking,
+        "overrides": overrides,
+        "querystring": params.urlencode(),
+    }
+    template = "goals/_results.html" if request.htmx else "goals/recommendations.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def save_weights(request):
+    with transaction.atomic():
+        profile = GoalProfile.objects.for_student(request.user).select_for_update().first()
+        if profile is None:
+            return redirect("goals:questionnaire")
+        answers = {}
+        for question, answer in profile.data.items():
+            value = request.POST.get(f"w_{question}", "")
+            if isinstance(answer, dict) and value.isdigit():
+                answers[question] = {**answer, "weight": int(value)}
+        try:
+            profile.save_answers(answers)
+        except GoalsError as error:
+            messages.error(request, f"The weights were not saved: {error}")
+        else:
+            messages.success(request, "Your new weights are saved.")
+    filters = QueryDict(mutable=True)
+    for name in ("specialty", "country", "program_type"):
+        if request.POST.get(name):
+            filters[name] = request.POST[name]
+    url = reverse("goals:recommendations")
+    return redirect(f"{url}?{filters.urlencode()}" if filters else url)
+
+
+@login_required
+@require_GET
+def explain_program(request):
+    text = request.GET.get("q", "").strip()[:200]
+    ranking = rank_for_user(request.user)
+    results, total = [], 0
+    program = request.GET.get("program", "")
+    if ranking is not None and program.isdigit():
+        results = explained_programs(ranking, [int(program)])
+        total = len(results)
+    elif ranking is not None and text:
+        found = search_programs(ProgramQuery(q=text, page_size=WHY_NOT_RESULTS))
+        total = found.total
+        results = explained_programs(ranking, [hit.obj.pk for hit in found.page.object_list])
+    context = {"q": text, "results": results, "total": total, "has_goals": ranking is not None}
+    template = "goals/_why_not.html" if request.htmx else "goals/why_not.html"
+    return render(request, template, context)
