@@ -25,6 +25,7 @@ def _serve(args: argparse.Namespace) -> int:
     call_command("migrate", interactive=False, verbosity=0)
     if not args.no_import:
         ensure_catalog()
+    __import__("medmatch.goals.demo", fromlist=["_"]).ensure_demo()  # only with no user yet
     options = ["runserver", f"{args.host}:{args.port}"]
     if not args.reload:
         options.append("--noreload")
@@ -68,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_import.add_parser(subparsers)
     cli_search.add_parser(subparsers)
     match_cli.add_parser(subparsers)
+    __import__("medmatch.goals.cli", fromlist=["_"]).add_parser(subparsers)
     return parser
 
 
