@@ -29,7 +29,7 @@ def test_it_reports_clearly_when_no_stable_matching_exists():
 def test_it_reports_a_cycle_within_the_step_bound_it_was_given():
     result = solve(roth_1984_no_stable_matching(), "nrmp", max_steps=50)
     assert result.status == NO_STABLE_MATCHING
-    assert "within 50 proposals" in result.message
+    assert "after 50 proposals" in result.message
 
 
 def test_it_places_a_couple_together_and_lets_the_displaced_single_move_on():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from .instance import Applicant, Couple, Instance, Program, validate
 
 REGIONS = 9  # the US census divisions
+SPECIALTIES = 24  # roughly the NRMP's main specialties
 CANDIDATES_GLOBAL = 40
 CANDIDATES_LOCAL = 20
 
@@ -23,9 +24,10 @@ def generate(
     number of programs (default applicants / 7.5) and positions per applicant (2025: 43,237 /
     52,498 = 0.82). Returns a validated :class:`Instance`. Steps: (1) programs get a region, a
     popularity (normal) and a skewed capacity (log-normal, 1 to 30, scaled to the position
-    total); (2) every applicant has a home region, a strength, and a list length of 1 to 20
-    (normal around 11); (3) each draws 40 candidate programs weighted by popularity and 20 from
-    the home region, scores them by popularity, distance and noise and ranks the best; (4) a
+    total) and belong to one of 24 specialties; (2) every applicant has a specialty, a home
+    region, a strength, and a list length of 1 to 20 (normal around 11); (3) each draws 40
+    candidate programs of their specialty nationwide and 20 in their home region, near their own
+    level, scores them by popularity, region and noise and ranks the best; (4) a
     couple's members draw lists the same way and their joint list is the best same-region pairs
     by summed score, then a few "no match" rows; (5) each program ranks 90% of the applicants who
     ranked it, by strength plus noise, with a bonus for its own region. Source: NRMP "Results and
@@ -45,36 +47,74 @@ def generate(
     for _ in range(8):
         capacity = np.clip(np.rint(raw * scale), 1, 30).astype(np.int64)
         scale *= target / max(1, capacity.sum())
-    by_prestige = np.argsort(popularity, kind="stable")
-    prestige_sorted = popularity[by_prestige]
-    by_region = [np.flatnonzero(program_region == r) for r in range(REGIONS)]
-    region_sorted = [
-        by_region[r][np.argsort(popularity[by_region[r]], kind="stable")] for r in range(REGIONS)
-    ]
+    # Specialties: program tracks belong to one; an applicant applies within theirs, and the
+    # two members of a couple usually belong to different ones.
+    share = rng.dirichlet(np.full(SPECIALTIES, 1.5))
+    program_specialty = rng.choice(SPECIALTIES, size=n_programs, p=share)
+    seats = np.bincount(program_specialty, weights=capacity, minlength=SPECIALTIES)
+    seats = np.where(seats > 0, seats, 0)
+
+    def sorted_programs(mask: np.ndarray) -> np.ndarray:
+        chosen = np.flatnonzero(mask)
+        return chosen[np.argsort(popularity[chosen], kind="stable")]
+
+    groups = {
+        (s, r): sorted_programs((program_specialty == s) & (program_region == r))
+        for s in range(SPECIALTIES)
+        for r in range(REGIONS)
+    }
+    nationwide = {s: sorted_programs(program_specialty == s) for s in range(SPECIALTIES)}
 
     home = rng.integers(0, REGIONS, applicants)
     for i in range(couples):  # couple members share a home region
         home[applicants - 2 * couples + 2 * i + 1] = home[applicants - 2 * couples + 2 * i]
+    specialty = rng.choice(SPECIALTIES, size=applicants, p=seats / seats.sum())
+    second = np.arange(applicants - 2 * couples + 1, applicants, 2)
+    clash = specialty[second] == specialty[second - 1]
+    while clash.any():  # partners in the same specialty are rare: redraw one of them
+        specialty[second[clash]] = rng.choice(
+            SPECIALTIES, size=int(clash.sum()), p=seats / seats.sum()
+        )
+        clash = specialty[second] == specialty[second - 1]
     strength = rng.normal(0.0, 1.0, applicants)
     length = np.clip(np.rint(rng.normal(11, 4, applicants)), 1, 20).astype(np.int64)
 
-    # Interviews, hence candidates, sit around the applicant's own level: a program whose
-    # prestige is near the applicant's strength (a little above: applicants reach).
+    # Interviews, hence candidates, sit around the applicant's own level: programs of their
+    # specialty whose prestige is near their strength (a little above: applicants reach), 40
+    # nationwide and 20 in their home region (60 in it for couple members: one metro area).
     width = CANDIDATES_GLOBAL + CANDIDATES_LOCAL
     candidates = np.empty((applicants, width), dtype=np.int64)
-    aim = strength[:, None] + rng.normal(0.2, 0.6, (applicants, CANDIDATES_GLOBAL))
-    at = np.clip(np.searchsorted(prestige_sorted, aim), 0, n_programs - 1)
-    candidates[:, :CANDIDATES_GLOBAL] = by_prestige[at]
-    for r in range(REGIONS):
-        rows = np.flatnonzero(home == r)
-        local = region_sorted[r] if len(region_sorted[r]) else by_prestige
-        aim = strength[rows, None] + rng.normal(0.0, 0.8, (len(rows), CANDIDATES_LOCAL))
-        at = np.clip(np.searchsorted(popularity[local], aim), 0, len(local) - 1)
-        candidates[rows, CANDIDATES_GLOBAL:] = local[at]
+    is_couple = np.arange(applicants) >= applicants - 2 * couples
+    for s in range(SPECIALTIES):
+        pool = nationwide[s]
+        if not len(pool):
+            continue
+        for r in range(REGIONS):
+            rows = np.flatnonzero((specialty == s) & (home == r))
+            if not len(rows):
+                continue
+            local = groups[(s, r)] if len(groups[(s, r)]) else pool
+            aim = strength[rows, None] + rng.normal(0.2, 0.6, (len(rows), CANDIDATES_GLOBAL))
+            where = np.clip(np.searchsorted(popularity[pool], aim), 0, len(pool) - 1)
+            candidates[rows, :CANDIDATES_GLOBAL] = pool[where]
+            aim = strength[rows, None] + rng.normal(0.0, 0.8, (len(rows), CANDIDATES_LOCAL))
+            where = np.clip(np.searchsorted(popularity[local], aim), 0, len(local) - 1)
+            candidates[rows, CANDIDATES_GLOBAL:] = local[where]
+            pair = rows[is_couple[rows]]
+            if len(pair):
+                aim = strength[pair, None] + rng.normal(0.0, 0.8, (len(pair), CANDIDATES_GLOBAL))
+                where = np.clip(np.searchsorted(popularity[local], aim), 0, len(local) - 1)
+                candidates[pair, :CANDIDATES_GLOBAL] = local[where]
+    empty = ~np.isin(specialty, program_specialty)
+    if empty.any():  # a specialty without programs: apply anywhere
+        everywhere = sorted_programs(np.ones(n_programs, dtype=bool))
+        aim = strength[empty, None] + rng.normal(0.0, 0.8, (int(empty.sum()), width))
+        where = np.clip(np.searchsorted(popularity[everywhere], aim), 0, n_programs - 1)
+        candidates[empty] = everywhere[where]
     score = (
-        popularity[candidates]
+        0.6 * popularity[candidates]
         + 0.8 * (program_region[candidates] == home[:, None])
-        + rng.gumbel(0.0, 0.7, candidates.shape)
+        + rng.gumbel(0.0, 1.0, candidates.shape)
     )
     order = np.argsort(candidates, axis=1, kind="stable")
     sorted_candidates = np.take_along_axis(candidates, order, axis=1)
@@ -108,16 +148,24 @@ def generate(
     for i in range(couples):
         first = n_singles + 2 * i
         second = first + 1
-        s1 = dict(zip(ranked_list[first], ranked_score[first].tolist(), strict=False))
-        s2 = dict(zip(ranked_list[second], ranked_score[second].tolist(), strict=False))
+        s1 = {
+            p: v
+            for p, v in zip(ranked_list[first], ranked_score[first].tolist(), strict=True)
+            if v > -np.inf
+        }
+        s2 = {
+            q: v
+            for q, v in zip(ranked_list[second], ranked_score[second].tolist(), strict=True)
+            if v > -np.inf
+        }
         options = [
             (s1[p] + s2[q], p, q)
-            for p in lists[first]
-            for q in lists[second]
+            for p in s1
+            for q in s2
             if program_region[p] == program_region[q] and (p != q or capacity[p] >= 2)
         ]
         options.sort(key=lambda o: -o[0])
-        rows: list[tuple[int, int]] = [(p, q) for _, p, q in options[:24]]
+        rows: list[tuple[int, int]] = [(p, q) for _, p, q in options[:30]]
         rows += [(p, -1) for p in lists[first][:2]] + [(-1, q) for q in lists[second][:1]]
         couple_records.append(
             Couple(

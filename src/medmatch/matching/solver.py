@@ -25,6 +25,7 @@ from .rules import RuleSet, check_supported, check_supported_compact, get_rules
 
 OPEN = 1 << 40  # threshold of a program with a free position: every acceptable key fits
 UNACCEPTABLE = 1 << 41  # key of a program that did not rank the applicant: never fits
+MAX_MOVES = 60  # displacements of one couple before a run is taken to cycle
 ADVANCED = TRACKS.index("advanced")
 
 
@@ -146,6 +147,7 @@ class _Outcome:
     agent_program: list[int]
     stable: bool
     steps: int
+    cycling: list[int]  # units that moved most often when a cycle was cut
 
 
 def _deferred_acceptance(
@@ -154,6 +156,7 @@ def _deferred_acceptance(
     capacity: list[int],
     max_steps: int,
     shuffle: int | None = None,
+    max_moves: int = MAX_MOVES,
 ) -> _Outcome:
     """Applicant-proposing deferred acceptance with couples (Roth & Peranson 1999).
 
@@ -189,6 +192,7 @@ def _deferred_acceptance(
     persons = ci.program_persons.tolist()
     pstart = ci.program_start.tolist()
     vacated: list[int] = []
+    moves = [0] * n_units
     joint_units = list(range(n_units - 1, ci.n_singles - 1, -1))
     if shuffle is not None:
         random.Random(shuffle).shuffle(joint_units)
@@ -222,10 +226,17 @@ def _deferred_acceptance(
             if len(h) >= capacity[p]:
                 threshold[p] = -h[0]
 
+    def moved(unit: int) -> None:
+        nonlocal steps
+        moves[unit] += 1
+        if moves[unit] > max_moves:
+            steps = max_steps + 1  # a cycle: stop here
+
     def displace(agent: int) -> None:
         unit = unit_of[agent]
         at[agent] = -1
         if rows_of[unit] is not None:
+            moved(unit)
             vacated.extend(p for _, p, _ in withdraw(unit))
         pos[unit] = -1
         stack.append(unit)
@@ -318,6 +329,7 @@ def _deferred_acceptance(
                         place(second, p2, k2)
                     better = self_block(u, i - 1)
                     if better >= 0:
+                        moved(u)
                         vacated.extend(p for _, p, _ in withdraw(u))
                         ptr[u] = better
                         stack.append(u)
@@ -363,6 +375,7 @@ def _deferred_acceptance(
                     pos[unit] = current
                     continue
                 vacated.extend(p for _, p, _ in removed)
+                moved(unit)
             ptr[unit] = index
             stack.append(unit)
             run()
@@ -372,7 +385,9 @@ def _deferred_acceptance(
     run()
     while vacated and steps <= max_steps:
         reenter(vacated.pop())
-    return _Outcome(at, steps <= max_steps and not stack, steps)
+    stable = steps <= max_steps and not stack
+    cycling = [] if stable else sorted(range(n_units), key=lambda u: -moves[u])[:5]
+    return _Outcome(at, stable, steps, [u for u in cycling if moves[u] > 0])
 
 
 def _result(
@@ -406,6 +421,13 @@ def _result(
         message=message,
         statistics={"proposals": outcome.steps},
     )
+
+
+def prepared_names(ci: CompactInstance, units: list[int]) -> list[str]:
+    """Ids of units: applicants for singles, couple ids for couples."""
+    return [
+        ci.person_ids[u] if u < ci.n_singles else ci.couple_ids[u - ci.n_singles] for u in units
+    ]
 
 
 def _default_steps(ci: CompactInstance, prepared: _Prepared) -> int:
@@ -526,11 +548,13 @@ def roth_peranson(
         tries += 1
     message = ""
     if not outcome.stable:
+        names = ", ".join(prepared_names(ci, outcome.cycling)) or "none recorded"
         message = (
-            f"no stable matching found in {tries} orders of the couples, each within {bound} "
-            "proposals: the couples' moves cycle "
-            "(with couples a stable matching may not exist, Roth 1984); the matching shown "
-            "respects capacities and couples' lists but may have blocking pairs"
+            f"no stable matching found in {tries} orders of the couples (each run stopped "
+            f"after {bound} proposals or a unit moving {MAX_MOVES} times; most moves: {names}). "
+            "With couples a stable matching may not exist (Roth 1984). The matching shown "
+            "respects capacities and couples' lists but may have blocking pairs: run "
+            "'medmatch match check'."
         )
     return _result(ci, prepared, outcome, caps, rules, message)
 
