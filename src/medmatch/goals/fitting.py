@@ -30,7 +30,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max
+from django.db import connection
+from django.db.models import Max
 
 from medmatch.catalog.models import Department, Institution, Program, Specialty
 from medmatch.fit import Explanation, Goals, ProgramFeatures, Ranking, build_features, rank
@@ -64,10 +65,10 @@ class CatalogFeatures:
     seconds: float
 
 
-INSTITUTION_RECHECK_SECONDS = 30.0
+CHANGES_RECHECK_SECONDS = 30.0
 _lock = threading.Lock()
 _cached: list[CatalogFeatures] = []
-_institutions_seen: list = []  # [monotonic time of the check, max(updated_at)]
+_changes_seen: list = [None, None]  # [monotonic time of the check, last updated_at values]
 
 
 def specialty_key(specialty_id: int, specialties: Mapping[int, dict]) -> str:
@@ -95,27 +96,38 @@ def specialty_choices() -> list[tuple[str, str]]:
 
 
 def catalog_version() -> tuple:
-    """What the cached features depend on: counts and last changes of the catalog tables.
+    """What the cached features depend on: sizes and last changes of the catalog tables.
 
-    Scanning every institution's ``updated_at`` costs ~15 ms on the full catalog, too much for
-    each page view, so it is re-read at most every ``INSTITUTION_RECHECK_SECONDS``; new or
-    removed rows and every program change are seen at once.
+    Row counts and highest ids (index-only, well under a millisecond) are read on every call.
+    The last ``updated_at`` needs a scan of every program and institution (~5-15 ms on the full
+    catalog, too much for each page view), so it is re-read at most every
+    ``CHANGES_RECHECK_SECONDS``, or at once when this process saved a catalog row (signals,
+    see ``apps.py``); an edit made in another process shows within that many seconds.
     """
-    programs = Program.objects.aggregate(n=Count("id"), last=Max("updated_at"))
-    institutions = Institution.objects.aggregate(n=Count("id"), top=Max("id"))
     now = time.monotonic()
-    if not _institutions_seen or now - _institutions_seen[0] > INSTITUTION_RECHECK_SECONDS:
-        last = Institution.objects.aggregate(last=Max("updated_at"))["last"]
-        _institutions_seen[:] = [now, last]
-    return (
-        programs["n"],
-        programs["last"],
-        institutions["n"],
-        institutions["top"],
-        _institutions_seen[1],
-        Specialty.objects.count(),
-        Department.objects.count(),
-    )
+    if _changes_seen[0] is None or now - _changes_seen[0] > CHANGES_RECHECK_SECONDS:
+        last_program = Program.objects.aggregate(last=Max("updated_at"))["last"]
+        last_institution = Institution.objects.aggregate(last=Max("updated_at"))["last"]
+        _changes_seen[:] = [now, (last_program, last_institution)]
+    return (_table_sizes(), _changes_seen[1])
+
+
+def _table_sizes() -> tuple:
+    # One round trip of COUNT(*) and MAX(id) per table: both are answered from an index or
+    # the table's b-tree without reading rows (Count("id") through the ORM is 30x slower on
+    # SQLite, as it is not recognised as COUNT(*)).
+    parts = []
+    for model in (Program, Institution, Specialty, Department):
+        table = connection.ops.quote_name(model._meta.db_table)
+        parts.append(f"(SELECT COUNT(*) FROM {table}), (SELECT MAX(id) FROM {table})")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}")
+        return tuple(cursor.fetchone())
+
+
+def catalog_changed(**kwargs) -> None:
+    """Signal receiver: a catalog row was saved or deleted in this process; re-check now."""
+    _changes_seen[0] = None
 
 
 def catalog_features() -> ProgramFeatures:
@@ -140,7 +152,7 @@ def catalog_features_with_timing() -> CatalogFeatures:
 
 def clear_cache() -> None:
     _cached.clear()
-    _institutions_seen.clear()
+    _changes_seen[:] = [None, None]
 
 
 def catalog_rows() -> tuple[list[dict], dict[str, str]]:

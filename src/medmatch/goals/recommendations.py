@@ -14,7 +14,7 @@ from django import forms
 from django.core.paginator import Page, Paginator
 
 from medmatch.catalog.models import Program
-from medmatch.fit import Explanation, Ranking
+from medmatch.fit import Explanation, ProgramFeatures, Ranking
 from medmatch.fit.features import PROGRAM_TYPES
 from medmatch.goals.forms import QUESTION_TITLES, WEIGHT_CHOICES
 
@@ -31,9 +31,8 @@ class RecommendationForm(forms.Form):
     program_type = forms.ChoiceField(required=False, label="Program type")
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
-    def __init__(self, data, *, ranking: Ranking, saved: dict):
+    def __init__(self, data, *, features: ProgramFeatures, saved: dict):
         super().__init__(data)
-        features = ranking.features
         specialties = sorted(
             (
                 (key, name)

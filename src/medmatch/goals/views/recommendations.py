@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from medmatch.catalog.search import ProgramQuery, search_programs
 from medmatch.fit import GoalsError
-from medmatch.goals.fitting import rank_for_user
+from medmatch.goals.fitting import catalog_features, rank_for_user, rank_goals
 from medmatch.goals.models import GoalProfile
 from medmatch.goals.recommendations import (
     RecommendationForm,
@@ -33,11 +33,9 @@ def show_recommendations(request):
     if saved is None:
         messages.info(request, "Tell us what you want first: the list is built from your goals.")
         return redirect("goals:questionnaire")
-    base = rank_for_user(request.user)
-    form = RecommendationForm(request.GET, ranking=base, saved=saved)
+    form = RecommendationForm(request.GET, features=catalog_features(), saved=saved)
     filters = form.cleaned_data if form.is_valid() else {}
-    overrides = form.overrides() if filters else {}
-    ranking = rank_for_user(request.user, overrides) if overrides else base
+    ranking = rank_goals(saved, form.overrides() if filters else None)
     page = recommendation_page(ranking, filters, filters.get("page") or 1)
     params = request.GET.copy()
     params.pop("page", None)
@@ -45,7 +43,7 @@ def show_recommendations(request):
         "form": form,
         "page": page,
         "ranking": ranking,
-        "overrides": overrides,
+        "overrides": form.overrides() if filters else {},
         "querystring": params.urlencode(),
     }
     template = "goals/_results.html" if request.htmx else "goals/recommendations.html"
