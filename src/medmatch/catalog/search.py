@@ -496,7 +496,8 @@ def _order_in_python(query, queryset, sort, sort_keys):
     columns = ["pk", "_lat", "_lon"] if near is not None else ["pk"]
     # Names are fetched only to sort by them; distance and relevance break ties by id.
     keys = {f"_key{i}": key for i, key in enumerate(sort_keys.get(sort, ()))}
-    rows = list(queryset.annotate(**keys).values_list(*columns, *keys))
+    # order_by(): the model's default ordering would only make the database sort for nothing.
+    rows = list(queryset.annotate(**keys).order_by().values_list(*columns, *keys))
     pks = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
     if near is not None:
         coordinates = np.array([row[1:3] for row in rows], dtype=float).reshape(-1, 2)
