@@ -15,6 +15,8 @@ from medmatch.catalog.views.facts import Fact, program_facts
 from medmatch.research.models import ShortlistItem
 
 COLUMN_LETTERS = "ABCD"
+# The column headings already name the program and its institution.
+_HEADING_FACTS = {"Program", "Institution"}
 _INSTITUTION_RELATED = ("source", "coordinates_source", "teaching_source")
 
 
@@ -98,7 +100,14 @@ def build_comparison(user, items: list[ShortlistItem]) -> Comparison:
     ]
     sheets = [program_facts(column.program) for column in columns]
     # One row per fact label, in the order the programs list them; a missing fact is unknown.
-    labels = list(dict.fromkeys(fact.label for sheet in sheets for fact in sheet.facts))
+    labels = list(
+        dict.fromkeys(
+            fact.label
+            for sheet in sheets
+            for fact in sheet.facts
+            if fact.label not in _HEADING_FACTS
+        )
+    )
     fact_rows = [
         (label, [next((f for f in sheet.facts if f.label == label), None) for sheet in sheets])
         for label in labels

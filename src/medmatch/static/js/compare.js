@@ -54,7 +54,9 @@
         datasets: data.datasets.map(function (set, d) {
           return {
             label: set.label, title: set.title, data: set.data,
-            backgroundColor: COLOURS[d % COLOURS.length], borderWidth: 0, skipNull: false
+            backgroundColor: COLOURS[d % COLOURS.length], borderWidth: 0, skipNull: false,
+            // A known 0 still shows as a sliver, unlike an unknown (a hatched band, no bar).
+            minBarLength: 3
           };
         })
       },
