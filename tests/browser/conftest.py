@@ -1,11 +1,17 @@
 """Playwright with the system's Chromium (browsers cannot be downloaded here)."""
 
+import os
 from pathlib import Path
 
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "browser"
+# Screenshots go under test-results/ (git-ignored); SCREENSHOT_DIR puts them elsewhere, e.g. when
+# another pytest-playwright run would empty test-results/ as it starts.
+SCREENSHOTS = Path(
+    os.environ.get("SCREENSHOT_DIR")
+    or Path(__file__).resolve().parents[2] / "test-results" / "browser"
+)
 
 
 @pytest.fixture(scope="session")
