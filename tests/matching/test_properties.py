@@ -12,6 +12,7 @@ from medmatch.matching import (
     program_proposing,
     serial_dictatorship,
     solve,
+    solver,
 )
 from medmatch.matching.compact import expand, from_compact_dict, to_compact, to_compact_dict
 
@@ -24,8 +25,8 @@ ENUMERATING = settings(max_examples=200, deadline=None)
 @FAST
 @given(instances())
 def test_it_finds_a_stable_matching_with_either_side_proposing(instance):
-    for solver in (applicant_proposing, program_proposing):
-        report = check(instance, solver(instance))
+    for algorithm in (applicant_proposing, program_proposing):
+        report = check(instance, algorithm(instance))
         assert report.ok, report
 
 
@@ -122,3 +123,19 @@ def test_it_round_trips_the_compact_encoding(instance):
     ci = to_compact(instance)
     assert from_compact_dict(to_compact_dict(ci)) == ci
     assert expand(ci) == instance
+
+
+@FAST
+@given(instances(max_applicants=6, max_programs=4, max_capacity=2, max_couples=1, tracks=True))
+def test_it_finds_the_same_matching_when_opening_with_simultaneous_rounds(instance):
+    sequential = solve(instance, "nrmp")
+    saved = solver.OPENING_ROUNDS_FROM, solver.OPENING_ROUNDS_UNTIL
+    solver.OPENING_ROUNDS_FROM, solver.OPENING_ROUNDS_UNTIL = 0, 0
+    try:
+        opened = solve(instance, "nrmp")
+    finally:
+        solver.OPENING_ROUNDS_FROM, solver.OPENING_ROUNDS_UNTIL = saved
+    assert check(instance, opened).valid
+    if not instance.couples:
+        assert opened.assignment == sequential.assignment
+        assert opened.supplemental == sequential.supplemental

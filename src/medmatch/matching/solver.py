@@ -26,6 +26,8 @@ from .rules import RuleSet, check_supported, check_supported_compact, get_rules
 OPEN = 1 << 40  # threshold of a program with a free position: every acceptable key fits
 UNACCEPTABLE = 1 << 41  # key of a program that did not rank the applicant: never fits
 MAX_MOVES = 60  # displacements of one couple before a run is taken to cycle
+OPENING_ROUNDS_FROM = 2000  # singles: above this, open with simultaneous rounds in numpy
+OPENING_ROUNDS_UNTIL = 1000  # ... until this few are free
 ADVANCED = TRACKS.index("advanced")
 
 
@@ -33,7 +35,12 @@ ADVANCED = TRACKS.index("advanced")
 class _Prepared:
     """Keys and joint rows for one run (built by :func:`_prepare`)."""
 
-    keys: list[int]  # per single-list entry, aligned with applicant_programs
+    bounds_array: np.ndarray  # the three lists below, as numpy arrays
+    programs_array: np.ndarray
+    keys_array: np.ndarray
+    bounds: list[int]  # per single: where its acceptable entries start in programs/keys
+    programs: list[int]  # singles' list entries the program also ranked, in order
+    keys: list[int]  # aligned with programs
     rows: list[list[tuple[int, int, int, int]] | None]  # per unit: (p1, k1, p2, k2) or None
     unit_agents: list[tuple[int, ...]]
     unit_of: list[int]  # per agent
@@ -41,50 +48,62 @@ class _Prepared:
     order: list[int]  # singles in the order they first propose
 
 
-def _lookup_keys(ci: CompactInstance, persons: np.ndarray, programs: np.ndarray) -> np.ndarray:
-    """For each (person, program) pair, twice the program's rank of the person, or UNACCEPTABLE.
+class _KeyTable:
+    """Twice each program's rank of each person it ranked, looked up by (person, program).
 
-    Steps: encode every program-list entry as person * P + program, sort the codes once, and
-    find each queried pair by binary search (numpy)."""
-    n_programs = len(ci.program_ids)
-    start = ci.program_start
-    lengths = np.diff(start)
-    program_of = np.repeat(np.arange(n_programs, dtype=np.int64), lengths)
-    codes = ci.program_persons * n_programs + program_of
-    order = np.argsort(codes)
-    sorted_codes = codes[order]
-    sorted_keys = (2 * (np.arange(len(codes), dtype=np.int64) - start[program_of]))[order]
-    query = persons * n_programs + programs
-    if not len(sorted_codes):
-        return np.full(len(query), UNACCEPTABLE, dtype=np.int64)
-    found = np.minimum(np.searchsorted(sorted_codes, query), len(sorted_codes) - 1)
-    hit = (sorted_codes[found] == query) & (programs >= 0)
-    return np.where(hit, sorted_keys[found], UNACCEPTABLE)
+    Steps: encode every program-list entry as person * P + program, sort the codes once (radix
+    sort), and find queried pairs by binary search (numpy). Also gives the proposal order."""
 
+    def __init__(self, ci: CompactInstance) -> None:
+        self.n_programs = len(ci.program_ids)
+        start = ci.program_start
+        self.lengths = np.diff(start)
+        self.program_of = np.repeat(np.arange(self.n_programs, dtype=np.int64), self.lengths)
+        self.rank = np.arange(len(self.program_of), dtype=np.int64) - start[self.program_of]
+        persons = ci.program_persons
+        codes = persons * self.n_programs + self.program_of
+        # Entries are grouped by program already, so a stable sort by person sorts the codes;
+        # two stable passes over 16-bit digits (LSD radix sort, linear time) do it.
+        order = np.argsort((persons & 0xFFFF).astype(np.uint16), kind="stable")
+        if len(ci.person_ids) > 0xFFFF:
+            high = (persons[order] >> 16).astype(np.uint16)
+            order = order[np.argsort(high, kind="stable")]
+        self.codes = codes[order]
+        self.keys = (2 * self.rank)[order]
 
-def _proposal_order(ci: CompactInstance) -> list[int]:
-    """Singles ordered by how well programs rank them, best first. The outcome of deferred
-    acceptance does not depend on the order (Dubins & Freedman 1981); this one makes
-    displacements rare, which is what costs time."""
-    start = ci.program_start
-    lengths = np.diff(start)
-    if not len(ci.program_persons):
-        return list(range(ci.n_singles))
-    program_of = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
-    rank = np.arange(len(program_of)) - start[program_of]
-    share = (rank + 0.5) / np.maximum(lengths[program_of], 1)
-    n = len(ci.person_ids)
-    total = np.bincount(ci.program_persons, weights=share, minlength=n)
-    count = np.bincount(ci.program_persons, minlength=n)
-    mean = np.where(count > 0, total / np.maximum(count, 1), 2.0)[: ci.n_singles]
-    return np.argsort(mean, kind="stable").tolist()
+    def lookup(self, persons: np.ndarray, programs: np.ndarray) -> np.ndarray:
+        """Keys of the pairs, UNACCEPTABLE where the program did not rank the person."""
+        query = persons * self.n_programs + programs
+        if not len(self.codes):
+            return np.full(len(query), UNACCEPTABLE, dtype=np.int64)
+        found = np.minimum(np.searchsorted(self.codes, query), len(self.codes) - 1)
+        hit = (self.codes[found] == query) & (programs >= 0)
+        return np.where(hit, self.keys[found], UNACCEPTABLE)
+
+    def proposal_order(self, ci: CompactInstance) -> list[int]:
+        """Singles ordered by how well programs rank them, best first. The outcome of deferred
+        acceptance does not depend on the order (Dubins & Freedman 1981); this one makes
+        displacements, which is what costs time, rare."""
+        if not len(self.program_of):
+            return list(range(ci.n_singles))
+        share = (self.rank + 0.5) / np.maximum(self.lengths[self.program_of], 1)
+        n = len(ci.person_ids)
+        total = np.bincount(ci.program_persons, weights=share, minlength=n)
+        count = np.bincount(ci.program_persons, minlength=n)
+        mean = np.where(count > 0, total / np.maximum(count, 1), 2.0)[: ci.n_singles]
+        return np.argsort(mean, kind="stable").tolist()
 
 
 def _prepare(ci: CompactInstance, use_supplemental: bool) -> _Prepared:
     n_singles = ci.n_singles
     start = ci.applicant_start
-    keys_array = _lookup_keys(ci, owners(start), ci.applicant_programs)
-    keys = keys_array.tolist()
+    owner = owners(start)
+    table = _KeyTable(ci)
+    keys_array = table.lookup(owner, ci.applicant_programs)
+    acceptable = keys_array < UNACCEPTABLE
+    accepted_start = np.zeros(n_singles + 1, dtype=np.int64)
+    np.cumsum(np.bincount(owner[acceptable], minlength=n_singles), out=accepted_start[1:])
+    keys = keys_array.tolist() if len(ci.supplemental_programs) else []
     rows: list = [None] * n_singles
     unit_agents: list[tuple[int, ...]] = [(u,) for u in range(n_singles)]
     unit_of = list(range(len(ci.person_ids)))
@@ -92,7 +111,7 @@ def _prepare(ci: CompactInstance, use_supplemental: bool) -> _Prepared:
     if use_supplemental and len(ci.supplemental_programs):
         sstart = ci.supplemental_start.tolist()
         supplemental_keys = (
-            _lookup_keys(ci, owners(ci.supplemental_start), ci.supplemental_programs) | 1
+            table.lookup(owners(ci.supplemental_start), ci.supplemental_programs) | 1
         ).tolist()
         supplemental_programs = ci.supplemental_programs.tolist()
         applicant_programs = ci.applicant_programs
@@ -124,10 +143,10 @@ def _prepare(ci: CompactInstance, use_supplemental: bool) -> _Prepared:
         row_owner = owners(ci.couple_start)
         first_person = n_singles + 2 * row_owner
         k1 = np.where(
-            ci.couple_first >= 0, _lookup_keys(ci, first_person, ci.couple_first), 0
+            ci.couple_first >= 0, table.lookup(first_person, ci.couple_first), 0
         ).tolist()
         k2 = np.where(
-            ci.couple_second >= 0, _lookup_keys(ci, first_person + 1, ci.couple_second), 0
+            ci.couple_second >= 0, table.lookup(first_person + 1, ci.couple_second), 0
         ).tolist()
         p1 = ci.couple_first.tolist()
         p2 = ci.couple_second.tolist()
@@ -139,7 +158,57 @@ def _prepare(ci: CompactInstance, use_supplemental: bool) -> _Prepared:
             r0, r1 = cstart[c], cstart[c + 1]
             rows.append(list(zip(p1[r0:r1], k1[r0:r1], p2[r0:r1], k2[r0:r1], strict=False)))
             unit_agents.append((first, first + 1))
-    return _Prepared(keys, rows, unit_agents, unit_of, phantom_of, _proposal_order(ci))
+    accepted_programs = ci.applicant_programs[acceptable]
+    accepted_keys = keys_array[acceptable]
+    return _Prepared(
+        accepted_start,
+        accepted_programs,
+        accepted_keys,
+        accepted_start.tolist(),
+        accepted_programs.tolist(),
+        accepted_keys.tolist(),
+        rows,
+        unit_agents,
+        unit_of,
+        phantom_of,
+        table.proposal_order(ci),
+    )
+
+
+def _opening_rounds(
+    prepared: _Prepared, capacity: np.ndarray, singles: np.ndarray, min_free: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Simultaneous rounds of deferred acceptance for plain singles, in numpy, while many
+    applicants are free (Gale & Shapley's original round form; the outcome does not depend on
+    the order of proposals). Returns the held (program, key, applicant) triples sorted by
+    program then key, each single's current entry index, and the singles still free."""
+    programs = prepared.programs_array
+    keys = prepared.keys_array
+    start = prepared.bounds_array
+    ptr = start[:-1].copy()
+    end = start[1:]
+    free = singles[ptr[singles] < end[singles]]
+    empty = np.empty(0, dtype=np.int64)
+    held_p, held_k, held_a = empty, empty, empty
+    span = int(keys.max()) + 2 if len(keys) else 2
+    while len(free) > min_free:
+        entries = ptr[free]
+        new_p = programs[entries]
+        new_k = keys[entries]
+        new_order = np.argsort(new_p * span + new_k)
+        p = np.concatenate([held_p, new_p[new_order]])
+        k = np.concatenate([held_k, new_k[new_order]])
+        a = np.concatenate([held_a, free[new_order]])
+        order = np.argsort(p * span + k, kind="stable")  # merges the two sorted runs
+        p, k, a = p[order], k[order], a[order]
+        group_start = np.flatnonzero(np.r_[True, p[1:] != p[:-1]])
+        first = np.repeat(group_start, np.diff(np.r_[group_start, len(p)]))
+        keep = (np.arange(len(p)) - first) < capacity[p]
+        held_p, held_k, held_a = p[keep], k[keep], a[keep]
+        out = a[~keep]
+        ptr[out] += 1
+        free = out[ptr[out] < end[out]]
+    return held_p, held_k, held_a, ptr, free
 
 
 @dataclass(frozen=True)
@@ -178,29 +247,65 @@ def _deferred_acceptance(
     at = [-1] * n_agents
     agent_key = [0] * n_agents
     pos = [-1] * n_units  # singles: absolute entry index; multi units: row index
-    bounds = ci.applicant_start.tolist()
+    bounds = prepared.bounds
     ptr = bounds[: ci.n_singles] + [0] * (n_units - ci.n_singles)
     for u in prepared.phantom_of:  # singles with supplemental lists walk their joint rows
         ptr[u] = 0
     end = bounds[1:]
-    programs = ci.applicant_programs.tolist()
+    programs = prepared.programs
     keys = prepared.keys
     rows_of = prepared.rows
     unit_agents = prepared.unit_agents
     unit_of = prepared.unit_of
     phantom_of = prepared.phantom_of
-    persons = ci.program_persons.tolist()
+    persons = ci.program_persons  # numpy: read only on displacement and re-entry
     pstart = ci.program_start.tolist()
     vacated: list[int] = []
     moves = [0] * n_units
     joint_units = list(range(n_units - 1, ci.n_singles - 1, -1))
     if shuffle is not None:
         random.Random(shuffle).shuffle(joint_units)
-    stack = joint_units + prepared.order[::-1]
     steps = 0
+    plain = np.asarray(prepared.order, dtype=np.int64)
+    if prepared.phantom_of:
+        plain = plain[[u not in prepared.phantom_of for u in prepared.order]]
+    if len(plain) > OPENING_ROUNDS_FROM:
+        # Opening rounds in numpy, then the sequential algorithm from that state.
+        held_p, held_k, held_a, current, free = _opening_rounds(
+            prepared, np.asarray(capacity, dtype=np.int64), plain, OPENING_ROUNDS_UNTIL
+        )
+        counts = np.bincount(held_p, minlength=len(capacity)).tolist()
+        negative = (-held_k).tolist()
+        first = 0
+        for p, count in enumerate(counts):
+            if count:
+                h = negative[first : first + count]
+                h.reverse()  # ascending negated keys: already a heap
+                held[p] = h
+                first += count
+                if count >= capacity[p]:
+                    threshold[p] = -h[0]
+        singles_ptr = np.minimum(current, prepared.bounds_array[1:])
+        singles_ptr[held_a] = current[held_a] + 1
+        singles_pos = np.full(n_units, -1, dtype=np.int64)
+        singles_pos[held_a] = current[held_a]
+        agents_at = np.full(n_agents, -1, dtype=np.int64)
+        agents_at[held_a] = held_p
+        agents_key = np.zeros(n_agents, dtype=np.int64)
+        agents_key[held_a] = held_k
+        if prepared.phantom_of:
+            singles_ptr[list(prepared.phantom_of)] = 0
+        ptr = singles_ptr.tolist() + [0] * (n_units - ci.n_singles)
+        pos = singles_pos.tolist()
+        at = agents_at.tolist()
+        agent_key = agents_key.tolist()
+        stack = joint_units + [u for u in prepared.order[::-1] if u in prepared.phantom_of]
+        stack += free.tolist()[::-1]
+    else:
+        stack = joint_units + prepared.order[::-1]
 
     def agent_of(p: int, key: int) -> int:
-        person = persons[pstart[p] + (key >> 1)]
+        person = int(persons[pstart[p] + (key >> 1)])
         return phantom_of[person] if key & 1 else person
 
     def withdraw(unit: int) -> list[tuple[int, int, int]]:
@@ -311,7 +416,7 @@ def _deferred_acceptance(
                 else:
                     worst = -heapreplace(h, -k)
                     threshold[p] = -h[0]
-                    person = persons[pstart[p] + (worst >> 1)]
+                    person = int(persons[pstart[p] + (worst >> 1)])
                     displace(phantom_of[person] if worst & 1 else person)
                 continue
             first, second = unit_agents[u]
@@ -342,7 +447,7 @@ def _deferred_acceptance(
         for rank in range(pstart[q + 1] - base):
             if 2 * rank >= threshold[q]:
                 return
-            person = persons[base + rank]
+            person = int(persons[base + rank])
             unit = unit_of[person]
             rows = rows_of[unit]
             if rows is None:
