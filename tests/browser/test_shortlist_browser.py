@@ -190,6 +190,13 @@ def test_it_shortlists_edits_and_compares_programs(
     _assert_fits_the_screen(page)
     page.screenshot(path=screenshot_dir / "shortlist-375.png", full_page=True)
 
+    # Remove one, after confirming, without a reload.
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.evaluate("window.__same_page = true")
+    items.last.get_by_role("button", name=re.compile("^Remove")).click()
+    expect(items).to_have_count(2)
+    assert page.evaluate("window.__same_page") is True
+
 
 def test_it_explains_choosing_more_than_four(
     page, live_server, student, screenshot_dir, assert_accessible

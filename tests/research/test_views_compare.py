@@ -139,3 +139,28 @@ def test_it_charts_criterion_scores_with_null_for_unknown(client, alice, alice_i
     assert "(range 55\u201382)" in page
     scores = dict(response.context["comparison"].score_rows)
     assert scores["Weekly hours"][1]["score"] is None
+
+
+def test_it_charts_the_real_fit_of_the_students_goals(client, alice, alice_items, programs):
+    fitting = pytest.importorskip("medmatch.goals.fitting")
+    from medmatch.goals.models import GoalProfile
+
+    assert comparison.load_explainer() is fitting.explain_for_user
+    cardiology = programs["columbia_cardiology"].specialty
+    GoalProfile.objects.create(
+        student=alice,
+        data={
+            "format": "medmatch-goals/1",
+            "specialties": {"interests": [{"specialty": cardiology.code, "weight": 5}]},
+            "hours": {"pace": "steady", "weight": 3},
+        },
+    )
+    client.force_login(alice)
+    response = _compare(client, alice_items[:2])
+    result = response.context["comparison"]
+    assert result.has_fit
+    data = result.chart_data()
+    hours = [label for _, label in result.criteria].index("Weekly hours")
+    # Columbia publishes its weekly hours; MGH does not: a gap, not a 0.
+    assert data["datasets"][0]["data"][hours] is not None
+    assert data["datasets"][1]["data"][hours] is None

@@ -233,3 +233,13 @@ def test_it_keeps_two_students_shortlists_apart(client, alice, bob, programs, al
     assert "bob&#x27;s secret" not in page and "bob's secret" not in page
     assert "bobtag" not in page
     assert response.context["tag_names"] == ["nyc", "reach", "safety"]
+
+
+def test_it_edits_on_a_page_of_its_own_without_javascript(client, alice, alice_items):
+    client.force_login(alice)
+    response = client.get(reverse("research:edit", args=[alice_items[0].pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<html" in page
+    assert "Strong cath lab." in page
+    assert 'value="nyc, reach"' in page
