@@ -125,7 +125,7 @@ def main() -> int:
             params[f"w_{rng.choice(weights)}"] = str(rng.randint(0, 5))
         if rng.random() < 0.2:
             params["page"] = str(rng.randint(2, 5))
-        headers = {"HX-Request": "true"} if n % 2 else {}
+        headers = {"HX-Request": "true", "HX-Target": "results"} if n % 2 else {}
         started = time.perf_counter()
         response = client.get("/goals/", params, headers=headers)
         times.append((time.perf_counter() - started) * 1000)

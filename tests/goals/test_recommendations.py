@@ -70,7 +70,9 @@ def test_it_filters_by_specialty_and_answers_htmx_with_the_results_only(client, 
     give_goals(alice)
     client.force_login(alice)
     response = client.get(
-        reverse("goals:recommendations"), {"specialty": "320"}, headers={"HX-Request": "true"}
+        reverse("goals:recommendations"),
+        {"specialty": "320"},
+        headers={"HX-Request": "true", "HX-Target": "results"},
     )
     assert _titles_in_order(response.text) == [str(catalog["programs"]["mgh_pediatrics"].pk)]
     assert "<html" not in response.text

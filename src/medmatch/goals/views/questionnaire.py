@@ -1,6 +1,5 @@
 """The goals questionnaire: a few short steps, each saved on its own and editable any time."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404
@@ -87,7 +86,6 @@ def answer_step(request, step):
 
 def _after_save(request, number):
     if "finish" in request.POST or number == len(STEPS) - 1:
-        messages.success(request, "Your goals are saved. Here are the programs that fit them.")
         target = reverse("goals:recommendations")
     else:
         target = reverse("goals:step", kwargs={"step": STEP_SLUGS[number + 1]})

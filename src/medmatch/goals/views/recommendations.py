@@ -46,7 +46,10 @@ def show_recommendations(request):
         "overrides": form.overrides() if filters else {},
         "querystring": params.urlencode(),
     }
-    template = "goals/_results.html" if request.htmx else "goals/recommendations.html"
+    # Only the list's own htmx requests get the list alone; a boosted navigation (the
+    # questionnaire's redirect here) needs the whole page.
+    partial = request.htmx and request.htmx.target == "results"
+    template = "goals/_results.html" if partial else "goals/recommendations.html"
     return render(request, template, context)
 
 
@@ -91,5 +94,6 @@ def explain_program(request):
         total = found.total
         results = explained_programs(ranking, [hit.obj.pk for hit in found.page.object_list])
     context = {"q": text, "results": results, "total": total, "has_goals": ranking is not None}
-    template = "goals/_why_not.html" if request.htmx else "goals/why_not.html"
+    partial = request.htmx and request.htmx.target == "why-not-result"
+    template = "goals/_why_not.html" if partial else "goals/why_not.html"
     return render(request, template, context)
