@@ -217,8 +217,33 @@ def check(instance: Instance, result: Result) -> CheckReport:
         leaving = set(members)
         return all(would_take(pid, group, leaving) for pid, group in wanted.items())
 
+    # For one newcomer at a program they do not hold, "would take" reduces to: a free
+    # position, or a holder it ranks below the newcomer.
+    worst: dict[str, float] = {}
+    for pid, members in holders.items():
+        ranks = [
+            priority(pid, person, person in supplemental_holders.get(pid, ())) for person in members
+        ]
+        worst[pid] = max((len(people) if r is None else r for r in ranks), default=-1)
+
+    def single_blocks(pid: str, person: str) -> bool:
+        rank = priority(pid, person, False)
+        if rank is None or capacity[pid] <= 0:
+            return False
+        return len(holders[pid]) < capacity[pid] or rank < worst[pid]
+
     blocking: list[BlockingPair] = []
     for applicant in instance.applicants:
+        if not (rules.supplemental and applicant.supplemental):
+            current = assignment.get(applicant.id)
+            ranking = applicant.ranking
+            index = ranking.index(current) if current in ranking else len(ranking)
+            blocking.extend(
+                BlockingPair(applicant.id, (pid,), "would be taken")
+                for pid in ranking[:index]
+                if single_blocks(pid, applicant.id)
+            )
+            continue
         rows = _rows_of_single(instance, applicant, rules.supplemental)
         current = (assignment.get(applicant.id), supplemental.get(applicant.id))
         index = rows.index(current) if current in rows else len(rows)

@@ -142,9 +142,7 @@ def _prepare(ci: CompactInstance, use_supplemental: bool) -> _Prepared:
     if ci.couple_ids:
         row_owner = owners(ci.couple_start)
         first_person = n_singles + 2 * row_owner
-        k1 = np.where(
-            ci.couple_first >= 0, table.lookup(first_person, ci.couple_first), 0
-        ).tolist()
+        k1 = np.where(ci.couple_first >= 0, table.lookup(first_person, ci.couple_first), 0).tolist()
         k2 = np.where(
             ci.couple_second >= 0, table.lookup(first_person + 1, ci.couple_second), 0
         ).tolist()
