@@ -56,12 +56,3 @@ def assert_accessible():
         assert not bad, f"axe-core on {label}:\n" + "\n".join(bad)
 
     return check
-
-
-@pytest.fixture(autouse=True)
-def _serve_project_static_files(settings):
-    # settings.py has no STATICFILES_DIRS yet, so src/medmatch/static/ (htmx, CSS) is not found
-    # by the finders the live server uses. Add it here until settings carries it.
-    static = Path(__file__).resolve().parents[2] / "src" / "medmatch" / "static"
-    if static not in [Path(p) for p in getattr(settings, "STATICFILES_DIRS", [])]:
-        settings.STATICFILES_DIRS = [*getattr(settings, "STATICFILES_DIRS", []), static]

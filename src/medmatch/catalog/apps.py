@@ -9,3 +9,10 @@ class CatalogConfig(AppConfig):
         ("catalog:institutions", "Hospitals"),
         ("catalog:compare", "Compare"),
     ]
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from medmatch.catalog.search import ensure_index
+
+        post_migrate.connect(ensure_index, sender=self)

@@ -311,7 +311,8 @@ def _sqlite_fts_statements(table: str) -> list[str]:
         f"CREATE TRIGGER IF NOT EXISTS {fts}_delete AFTER DELETE ON {table} BEGIN "
         f"INSERT INTO {fts}({fts}, rowid, search_text) VALUES ('delete', old.id, old.search_text); "
         "END",
-        f"CREATE TRIGGER IF NOT EXISTS {fts}_update AFTER UPDATE ON {table} BEGIN "
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_update AFTER UPDATE OF search_text ON {table} "
+        "BEGIN "
         f"INSERT INTO {fts}({fts}, rowid, search_text) VALUES ('delete', old.id, old.search_text); "
         f"INSERT INTO {fts}(rowid, search_text) VALUES (new.id, new.search_text); END",
     ]
@@ -332,6 +333,26 @@ def rebuild_index() -> None:
             for statement in _sqlite_fts_statements(table):
                 cursor.execute(statement)
             cursor.execute(f"INSERT INTO {table}_fts({table}_fts) VALUES ('rebuild')")
+
+
+def ensure_index(**kwargs) -> None:
+    """Rebuild the SQLite index only when a trigger is missing (run after every migrate).
+
+    A migration that rebuilds a catalog table on SQLite drops the table's triggers with it; this
+    puts them back. Checking costs one query, so ``migrate`` at every start stays fast.
+    """
+    if _is_postgres():
+        return
+    expected = {
+        f"{model._meta.db_table}_fts_{suffix}"
+        for model in _FTS_TABLES
+        for suffix in ("insert", "delete", "update")
+    }
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        present = {row[0] for row in cursor.fetchall()}
+    if not expected <= present:
+        rebuild_index()
 
 
 def refresh_search_text(obj) -> None:

@@ -85,6 +85,7 @@ def program_search_text(program) -> str:
     specialty = program.specialty
     equivalent = specialty.equivalent if specialty and specialty.equivalent_id else None
     institution = program.institution
+    hospital = institution.hospital if institution.hospital_id else None
     return _join(
         program.title,
         specialty.name if specialty else "",
@@ -99,7 +100,12 @@ def program_search_text(program) -> str:
         institution.name,
         institution.get_kind_display() if institution.kind else "",
         institution.city,
+        institution.region,
+        region_name(institution.region, institution.country),
         institution.country_name,
+        # An NRMP sponsor often has no city of its own; its linked hospital's says where it is.
+        hospital.city if hospital else "",
         program.nrmp_code,
         program.carms_stream_id,
+        program.description,
     )

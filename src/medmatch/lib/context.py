@@ -21,9 +21,9 @@ def _nav_items() -> tuple[tuple[str, str, str], ...]:
 
 
 def site(request):
-    current = request.resolver_match.namespace if request.resolver_match else ""
+    # An item is current on its own page and the pages below it (/catalog/programs/12/).
     nav = [
-        {"label": label, "url": url, "current": url_name.split(":")[0] == current}
+        {"label": label, "url": url, "current": request.path.startswith(url)}
         for url_name, label, url in _nav_items()
     ]
     return {"debug": settings.DEBUG, "nav": nav}

@@ -198,7 +198,10 @@ class NrmpProgramsImporter(Importer):
         return records
 
     def write(self, records, source, report: ImportReport, progress) -> None:
-        institutions = {inst.nrmp_code: inst for inst in Institution.objects.exclude(nrmp_code="")}
+        institutions = {
+            inst.nrmp_code: inst
+            for inst in Institution.objects.exclude(nrmp_code="").select_related("hospital")
+        }
         specialties = {
             s.code: s
             for s in Specialty.objects.filter(system=Specialty.System.ACGME).select_related(
