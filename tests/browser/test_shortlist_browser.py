@@ -2,47 +2,16 @@
 with the fit chart, on a laptop and on a phone, with axe-core checking each page."""
 
 import re
-import sys
-import types
 
 import pytest
-from django.template import engines
 from django.test import Client
-from django.urls import path
 from playwright.sync_api import expect
 from tests.catalog.factories import make_institution, make_program, make_source, make_specialty
 from tests.personas import make_user
 
-import medmatch.urls
 from medmatch.catalog.models import Program
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-# Until the catalog and recommendation pages include the button, a page that lists programs the
-# way they do, each with "research/_shortlist_button.html".
-BUTTONS_PAGE = """{% extends "base.html" %}{% block content %}<h1>Programs</h1>
-<ol class="results">{% for program in programs %}<li class="result">
-<h2 class="result-title">{{ program.title }}</h2><p>{{ program.institution.name }}</p>
-{% include "research/_shortlist_button.html" %}</li>{% endfor %}</ol>{% endblock %}"""
-
-
-def _buttons_page(request):
-    from django.http import HttpResponse
-
-    programs = Program.objects.select_related("institution").order_by("title")
-    template = engines["django"].from_string(BUTTONS_PAGE)
-    return HttpResponse(template.render({"programs": programs}, request))
-
-
-@pytest.fixture
-def urls_with_buttons_page(settings, monkeypatch):
-    module = types.ModuleType("shortlist_browser_urls")
-    module.urlpatterns = [
-        path("test/programs-with-buttons/", _buttons_page),
-        *medmatch.urls.urlpatterns,
-    ]
-    monkeypatch.setitem(sys.modules, module.__name__, module)
-    settings.ROOT_URLCONF = module.__name__
 
 
 @pytest.fixture
@@ -130,10 +99,10 @@ def _log_in(page, live_server, user) -> None:
 
 
 def test_it_shortlists_edits_and_compares_programs(
-    page, live_server, student, urls_with_buttons_page, screenshot_dir, assert_accessible
+    page, live_server, student, screenshot_dir, assert_accessible
 ):
     _log_in(page, live_server, student)
-    page.goto(f"{live_server.url}/test/programs-with-buttons/")
+    page.goto(f"{live_server.url}/catalog/programs/?sort=name")
     page.evaluate("window.__same_page = true")
     results = page.locator(".result")
     expect(results).to_have_count(4)
@@ -141,7 +110,7 @@ def test_it_shortlists_edits_and_compares_programs(
         results.nth(index).get_by_role("button", name=re.compile("Add to shortlist")).click()
         expect(results.nth(index).locator(".shortlisted")).to_contain_text("On your shortlist")
     assert page.evaluate("window.__same_page") is True  # htmx, no reload
-    assert_accessible(page, "a program list with shortlist buttons")
+    assert_accessible(page, "the catalog search with shortlist buttons")
     page.screenshot(path=screenshot_dir / "shortlist-buttons.png", full_page=True)
 
     # The shortlist page; edit one item's note, tags and rating in place.
