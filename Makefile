@@ -18,7 +18,7 @@ help:
 	@echo "make bench  run every benchmark under benchmarks/ and print its figures"
 
 run:
-	@scripts/setup.sh python
+	@scripts/setup.sh python pdf
 	DEBUG=$${DEBUG:-true} uv run medmatch serve --host $(HOST) --port $(PORT)
 
 test: lint test-sqlite test-postgres test-browser
@@ -30,11 +30,11 @@ lint:
 	DEBUG=true uv run medmatch manage makemigrations --check --dry-run
 
 test-sqlite:
-	@scripts/setup.sh python
+	@scripts/setup.sh python pdf
 	$(PYTEST) -m "not browser"
 
 test-postgres:
-	@scripts/setup.sh python postgres
+	@scripts/setup.sh python pdf postgres
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PYTEST) -m "not browser"
 
 test-browser:

@@ -2,6 +2,7 @@
 # Installs what `make run` and `make test` need on a fresh machine, and only what is missing.
 #   scripts/setup.sh python      uv + the locked Python environment
 #   scripts/setup.sh browser     Debian's chromium for the browser tests
+#   scripts/setup.sh pdf         the libraries and fonts WeasyPrint renders PDFs with, and pdftoppm
 #   scripts/setup.sh postgres    a running PostgreSQL with a role and database for the tests
 # System packages are installed with apt-get when run as root; otherwise it says which to install.
 set -euo pipefail
@@ -51,8 +52,11 @@ setup_python() {
 }
 
 setup_browser() {
-    # WeasyPrint's libraries and fonts come with the browser set, so screenshots and PDFs agree.
     apt_install chromium fonts-dejavu-core
+}
+
+setup_pdf() {
+    apt_install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils
 }
 
 pg_answers() {
@@ -96,7 +100,8 @@ for part in "$@"; do
     case "$part" in
         python) setup_python ;;
         browser) setup_browser ;;
+        pdf) setup_pdf ;;
         postgres) setup_postgres ;;
-        *) die "unknown part '$part' (python, browser, postgres)" ;;
+        *) die "unknown part '$part' (python, browser, pdf, postgres)" ;;
     esac
 done

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "medmatch.catalog",
     "medmatch.goals",
     "medmatch.research",
+    "medmatch.applications",
 ]
 
 MIDDLEWARE = [

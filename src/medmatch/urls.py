@@ -9,5 +9,6 @@ urlpatterns = [
     path("catalog/", include("medmatch.catalog.urls")),
     path("goals/", include("medmatch.goals.urls")),
     path("research/", include("medmatch.research.urls")),
+    path("applications/", include("medmatch.applications.urls")),
     path("admin/", admin.site.urls),
 ]
