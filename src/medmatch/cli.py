@@ -5,8 +5,18 @@ is set up only by the commands that need it, so ``medmatch match ...`` starts fa
 """
 
 import argparse
+import importlib
 import os
 import sys
+
+# Each module adds its commands with ``add_parser(subparsers)``; importing one must not set up
+# Django, so `medmatch match` starts fast.
+COMMAND_MODULES = [
+    "medmatch.catalog.cli_import",
+    "medmatch.catalog.cli_search",
+    "medmatch.goals.cli",
+    "medmatch.matching.cli",
+]
 
 
 def setup_django() -> None:
@@ -21,11 +31,12 @@ def _serve(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
     from medmatch.catalog.bootstrap import ensure_catalog
+    from medmatch.goals.demo import ensure_demo
 
     call_command("migrate", interactive=False, verbosity=0)
     if not args.no_import:
         ensure_catalog()
-    __import__("medmatch.goals.demo", fromlist=["_"]).ensure_demo()  # only with no user yet
+    ensure_demo()  # only while there is no user yet
     options = ["runserver", f"{args.host}:{args.port}"]
     if not args.reload:
         options.append("--noreload")
@@ -63,13 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
     manage.add_argument("arguments", nargs=argparse.REMAINDER)
     manage.set_defaults(func=_manage)
 
-    from medmatch.catalog import cli_import, cli_search
-    from medmatch.matching import cli as match_cli
-
-    cli_import.add_parser(subparsers)
-    cli_search.add_parser(subparsers)
-    match_cli.add_parser(subparsers)
-    __import__("medmatch.goals.cli", fromlist=["_"]).add_parser(subparsers)
+    for module in COMMAND_MODULES:
+        importlib.import_module(module).add_parser(subparsers)
     return parser
 
 

@@ -21,9 +21,10 @@ def _nav_items() -> tuple[tuple[str, str, str], ...]:
 
 
 def site(request):
-    # An item is current on its own page and the pages below it (/catalog/programs/12/).
-    nav = [
-        {"label": label, "url": url, "current": request.path.startswith(url)}
-        for url_name, label, url in _nav_items()
-    ]
+    # An item is current on its own page and the pages below it (/catalog/programs/12/); when two
+    # items contain the page (/goals/ and /goals/questionnaire/), the more specific one wins.
+    items = _nav_items()
+    containing = [url for _, _, url in items if request.path.startswith(url)]
+    current = max(containing, key=len, default=None)
+    nav = [{"label": label, "url": url, "current": url == current} for _, label, url in items]
     return {"debug": settings.DEBUG, "nav": nav}
