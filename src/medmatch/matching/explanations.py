@@ -117,7 +117,7 @@ class _Context:
                 LOTTERY,
                 f"its {capacity} places went to applicants drawn earlier "
                 f"in the lottery; the last drawn it took is {worst} (draw "
-                f"{worst_priority + 1}; yours was {mine + 1}){two}",
+                f"{worst_priority + 1}; {who}: {mine + 1}){two}",
             )
         if (
             capacity < program.capacity
@@ -136,7 +136,7 @@ class _Context:
             FILLED,
             f"filled its {capacity} positions with applicants it ranked "
             f"higher; the lowest-ranked it took is {worst} (rank {worst_priority + 1}; "
-            f"you were rank {mine + 1}){two}",
+            f"{who}: rank {mine + 1}){two}",
         )
 
 

@@ -59,19 +59,23 @@ def compute_statistics(instance, result: Result) -> dict:
     persons = ci.person_ids
     applicants = len(persons)
     matched = sum(1 for program in assignment.values() if program is not None)
-    first = top_three = 0
-    start = ci.applicant_start.tolist()
-    programs = ci.applicant_programs.tolist()
+    import numpy as np
+
+    from .compact import owners
+
+    index[None] = -1
+    matched_index = np.array(
+        [index.get(assignment.get(person), -1) for person in persons[: ci.n_singles]],
+        dtype=np.int64,
+    )
+    owner = owners(ci.applicant_start)
+    place = np.arange(len(owner)) - ci.applicant_start[owner]
+    hit = ci.applicant_programs == matched_index[owner]
+    first = int(np.count_nonzero(hit & (place == 0)))
+    top_three = int(np.count_nonzero(hit & (place < 3)))
     cstart = ci.couple_start.tolist()
     cfirst = ci.couple_first.tolist()
     csecond = ci.couple_second.tolist()
-    for u in range(ci.n_singles):
-        program = assignment.get(persons[u])
-        if program is None:
-            continue
-        rank = programs.index(index[program], start[u], start[u + 1]) - start[u]
-        first += rank == 0
-        top_three += rank < 3
     couples_placed = couples_both = 0
     for c in range(len(ci.couple_ids)):
         member = ci.n_singles + 2 * c
@@ -80,7 +84,7 @@ def compute_statistics(instance, result: Result) -> dict:
             continue
         couples_placed += 1
         couples_both += None not in row
-        wanted = tuple(index[p] if p is not None else -1 for p in row)
+        wanted = (index[row[0]], index[row[1]])
         rows = list(
             zip(cfirst[cstart[c] : cstart[c + 1]], csecond[cstart[c] : cstart[c + 1]], strict=False)
         )

@@ -18,7 +18,7 @@ from itertools import chain
 
 import numpy as np
 
-from .compact import NONE, CompactInstance, as_compact, owners
+from .compact import NONE, CompactInstance, as_compact, owners, radix_order
 from .instance import TRACKS, Instance
 from .result import NO_STABLE_MATCHING, STABLE, Result
 from .rules import RuleSet, check_supported, check_supported_compact, get_rules
@@ -62,12 +62,8 @@ class _KeyTable:
         self.rank = np.arange(len(self.program_of), dtype=np.int64) - start[self.program_of]
         persons = ci.program_persons
         codes = persons * self.n_programs + self.program_of
-        # Entries are grouped by program already, so a stable sort by person sorts the codes;
-        # two stable passes over 16-bit digits (LSD radix sort, linear time) do it.
-        order = np.argsort((persons & 0xFFFF).astype(np.uint16), kind="stable")
-        if len(ci.person_ids) > 0xFFFF:
-            high = (persons[order] >> 16).astype(np.uint16)
-            order = order[np.argsort(high, kind="stable")]
+        # Entries are grouped by program already, so a stable sort by person sorts the codes.
+        order = radix_order(persons, len(ci.person_ids))
         self.codes = codes[order]
         self.keys = (2 * self.rank)[order]
 
@@ -169,7 +165,8 @@ def _prepare(ci: CompactInstance, use_supplemental: bool) -> _Prepared:
         unit_agents,
         unit_of,
         phantom_of,
-        table.proposal_order(ci),
+        # Opening rounds make the order of single proposals irrelevant to speed.
+        table.proposal_order(ci) if n_singles <= OPENING_ROUNDS_FROM else list(range(n_singles)),
     )
 
 
