@@ -19,6 +19,8 @@ from medmatch.fit.goals import Goals
 
 MMR_LAMBDA = 0.7  # relevance vs novelty for exploring students (Carbonell & Goldstein 1998)
 MMR_POOL = 200  # the head is picked from at least this many best-scoring programs
+MMR_WIDE_POOL = 2000  # ... plus the best MMR_PER_SPECIALTY of each specialty among this many
+MMR_PER_SPECIALTY = 3
 SETTING_SPLIT = 0.6  # academic degree at or above which a program counts as "academic" for MMR
 MINUS = "\u2212"
 
@@ -271,8 +273,11 @@ def rank(goals: Goals, features: ProgramFeatures, *, head: int = 50) -> Ranking:
     kept = n - int(np.count_nonzero(excluded))
     diversified = goals.is_exploring
     size = min(head, kept)
-    pool = _best(total, low, excluded, max(size, MMR_POOL) if diversified else size)
-    head_positions = mmr(pool, total, features, size) if diversified else pool[:size]
+    if diversified:
+        pool = _diverse_pool(_best(total, low, excluded, max(size, MMR_WIDE_POOL)), features, size)
+        head_positions = mmr(pool, total, features, size)
+    else:
+        head_positions = _best(total, low, excluded, size)
     return Ranking(
         features=features,
         goals=goals,
@@ -301,6 +306,24 @@ def _best(total: np.ndarray, low: np.ndarray, excluded: np.ndarray, k: int) -> n
         kept = kept[key >= threshold]  # all ties at the threshold, so the order is exact
     ordered = kept[np.lexsort((kept, -low[kept], -total[kept]))]
     return ordered[:k]
+
+
+def _diverse_pool(wide: np.ndarray, features: ProgramFeatures, size: int) -> np.ndarray:
+    """The candidates MMR picks from: the best ``max(size, MMR_POOL)`` of ``wide`` (positions,
+    best first) plus the best ``MMR_PER_SPECIALTY`` of every specialty found in ``wide``.
+
+    Without the second part, a catalog where hundreds of programs of one specialty tie at the top
+    gives MMR nothing else to choose, and an exploring student sees one specialty only.
+    """
+    take = np.zeros(wide.size, dtype=bool)
+    take[: max(size, MMR_POOL)] = True
+    specialty = features.specialty[wide]
+    order = np.argsort(specialty, kind="stable")  # stable: best first within each specialty
+    grouped = specialty[order]
+    starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
+    rank_in_group = np.arange(order.size) - np.repeat(starts, np.diff(np.r_[starts, order.size]))
+    take[order[rank_in_group < MMR_PER_SPECIALTY]] = True
+    return wide[take]
 
 
 def mmr(pool: np.ndarray, relevance: np.ndarray, features: ProgramFeatures, k: int) -> np.ndarray:
