@@ -56,7 +56,7 @@ def test_it_keeps_score_order_for_a_decided_student():
     assert all(program_id.startswith("cardio-") for program_id in ranking.ids(0, 4))
 
 
-def brute_force_mmr(pool, relevance, specialty, setting, k):
+def brute_force_mmr(pool, relevance, specialty, setting, k, institution=None):
     """Textbook greedy MMR, written independently of the vectorised one."""
     picked = []
     candidates = list(pool)
@@ -66,8 +66,9 @@ def brute_force_mmr(pool, relevance, specialty, setting, k):
             if not picked:
                 return relevance[i]
             similarity = max(
-                0.5 * (specialty[i] == specialty[j] and specialty[i] >= 0)
-                + 0.5 * (setting[i] == setting[j] and setting[i] >= 0)
+                0.4 * (specialty[i] == specialty[j] and specialty[i] is not None)
+                + 0.4 * (institution[i] == institution[j] and institution[i] is not None)
+                + 0.2 * (setting[i] == setting[j] and setting[i] >= 0)
                 for j in picked
             )
             return MMR_LAMBDA * relevance[i] - (1 - MMR_LAMBDA) * similarity
@@ -80,7 +81,12 @@ def brute_force_mmr(pool, relevance, specialty, setting, k):
 
 @given(
     st.lists(
-        st.tuples(st.floats(0, 1), st.integers(-1, 3), st.sampled_from([np.nan, 0.2, 0.9])),
+        st.tuples(
+            st.floats(0, 1),
+            st.integers(-1, 3),
+            st.sampled_from([np.nan, 0.2, 0.9]),
+            st.sampled_from([None, "h1", "h2"]),
+        ),
         min_size=1,
         max_size=12,
     ),
@@ -93,18 +99,21 @@ def test_it_picks_by_maximal_marginal_relevance(programs, k):
             {
                 "id": i,
                 "specialty": None if spec < 0 else f"s{spec}",
+                "institution_id": inst,
                 "institution_kind": None
                 if np.isnan(a)
                 else ("academic" if a > 0.5 else "community"),
             }
-            for i, (_, spec, a) in enumerate(programs)
+            for i, (_, spec, a, inst) in enumerate(programs)
         ]
     )
     relevance = np.array([p[0] for p in programs])
     pool = np.arange(len(programs))
     setting = [
         -1 if np.isnan(a) else int(features.academic[i] >= SETTING_SPLIT)
-        for i, (*_, a) in enumerate(programs)
+        for i, (_, _, a, _) in enumerate(programs)
     ]
-    expected = brute_force_mmr(list(pool), relevance, list(features.specialty), setting, k)
+    specialty = [None if spec < 0 else spec for _, spec, _, _ in programs]
+    institution = [inst for *_, inst in programs]
+    expected = brute_force_mmr(list(pool), relevance, specialty, setting, k, institution)
     assert mmr(pool, relevance, features, k).tolist() == expected

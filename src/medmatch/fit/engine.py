@@ -21,6 +21,7 @@ MMR_LAMBDA = 0.7  # relevance vs novelty for exploring students (Carbonell & Gol
 MMR_POOL = 200  # the head is picked from at least this many best-scoring programs
 MMR_WIDE_POOL = 2000  # ... plus the best MMR_PER_SPECIALTY of each specialty among this many
 MMR_PER_SPECIALTY = 3
+SIMILARITY_SPECIALTY, SIMILARITY_INSTITUTION, SIMILARITY_SETTING = 0.4, 0.4, 0.2
 SETTING_SPLIT = 0.6  # academic degree at or above which a program counts as "academic" for MMR
 MINUS = "\u2212"
 
@@ -332,16 +333,18 @@ def mmr(pool: np.ndarray, relevance: np.ndarray, features: ProgramFeatures, k: i
     Takes candidate positions sorted best first, the relevance (total in [0, 1]) of every
     position, the features, and k. Returns k positions in pick order. Steps: start with the best;
     then repeatedly take argmax of ``MMR_LAMBDA * relevance - (1 - MMR_LAMBDA) * max similarity
-    to the picked ones`` (ties: the better-ranked). Similarity of two programs = 0.5 if they share
-    a (known) specialty + 0.5 if they share a (known) setting: academic (degree >= SETTING_SPLIT)
-    or community. Source: Carbonell & Goldstein, "The use of MMR, diversity-based reranking for
-    reordering documents and producing summaries", SIGIR 1998.
+    to the picked ones`` (ties: the better-ranked). Similarity of two programs = 0.4 if they share
+    a (known) specialty + 0.4 if they are at the same (known) institution + 0.2 if they share a
+    (known) setting: academic (degree >= SETTING_SPLIT) or community — so ten tracks of one
+    hospital do not fill the head of the list. Source: Carbonell & Goldstein, "The use of MMR,
+    diversity-based reranking for reordering documents and producing summaries", SIGIR 1998.
     """
     k = min(k, pool.size)
     if k == 0:
         return pool[:0]
     rel = relevance[pool].astype(np.float64)
     spec = features.specialty[pool]
+    institution = features.institution[pool]
     academic = features.academic[pool]
     setting = np.where(np.isnan(academic), -1, (academic >= SETTING_SPLIT).astype(np.int8))
     max_sim = np.zeros(pool.size)
@@ -351,8 +354,10 @@ def mmr(pool: np.ndarray, relevance: np.ndarray, features: ProgramFeatures, k: i
     for _ in range(k):
         picks.append(pick)
         taken[pick] = True
-        sim = 0.5 * ((spec == spec[pick]) & (spec >= 0)) + 0.5 * (
-            (setting == setting[pick]) & (setting >= 0)
+        sim = (
+            SIMILARITY_SPECIALTY * ((spec == spec[pick]) & (spec >= 0))
+            + SIMILARITY_INSTITUTION * ((institution == institution[pick]) & (institution >= 0))
+            + SIMILARITY_SETTING * ((setting == setting[pick]) & (setting >= 0))
         )
         np.maximum(max_sim, sim, out=max_sim)
         value = MMR_LAMBDA * rel - (1 - MMR_LAMBDA) * max_sim

@@ -115,6 +115,7 @@ class ProgramFeatures:
     ids: tuple
     index: Mapping[Any, int]
     specialty: np.ndarray  # intp code into specialty_keys (code columns are intp: fastest gather)
+    institution: np.ndarray  # intp code per distinct institution_id, -1 unknown (for MMR)
     specialty_keys: tuple
     specialty_names: tuple[str, ...]
     program_type: np.ndarray  # intp code into PROGRAM_TYPES
@@ -418,7 +419,8 @@ def build_features(
 
     counts = cols["specialty_count"]
     for i, institution in enumerate(institution_of):
-        if math.isnan(counts[i]) and institution is not None:
+        # An institution none of whose programs has a known specialty: the count stays unknown.
+        if math.isnan(counts[i]) and institution in institution_specialties:
             counts[i] = float(len(institution_specialties[institution]))
 
     specialty_keys = specialties.keys()
@@ -431,10 +433,19 @@ def build_features(
     def f32(name: str) -> np.ndarray:
         return np.array(cols[name], dtype=np.float32)
 
+    institution_codes: dict[Any, int] = {}
+    institution = np.array(
+        [
+            -1 if inst is None else institution_codes.setdefault(inst, len(institution_codes))
+            for inst in institution_of
+        ],
+        dtype=np.intp,
+    )
     return ProgramFeatures(
         ids=tuple(ids),
         index=index,
         specialty=np.array(cols["specialty"], dtype=np.intp),
+        institution=institution,
         specialty_keys=specialty_keys,
         specialty_names=tuple(str(specialty_names.get(k, k)) for k in specialty_keys),
         program_type=np.array(cols["program_type"], dtype=np.intp),
