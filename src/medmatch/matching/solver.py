@@ -500,12 +500,9 @@ def _result(
 ) -> Result:
     pids = ci.program_ids
     n = len(ci.person_ids)
+    names = [*pids, None]  # index -1 is "unmatched"
     assignment = dict(
-        zip(
-            ci.person_ids,
-            [pids[p] if p >= 0 else None for p in outcome.agent_program[:n]],
-            strict=False,
-        )
+        zip(ci.person_ids, map(names.__getitem__, outcome.agent_program[:n]), strict=True)
     )
     supplemental = {
         ci.person_ids[person]: pids[outcome.agent_program[agent]]
