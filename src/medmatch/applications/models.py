@@ -1,0 +1,255 @@
+"""A student's applications: one per (student, program), its status history and its checklist.
+
+Everything here belongs to one student and is fetched through ``get_owned_or_404``; deleting the
+account cascades to it. A *deadline* is not a model of its own: it is the application's submission
+deadline, or a requirement's own due date. A requirement without a due date of its own is due with
+the application (and so, like the application's deadline, may be unknown — never "no deadline").
+"""
+
+import datetime
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from medmatch.catalog.models import Program
+
+# A deadline within this many days (today included) is "due soon".
+DUE_SOON_DAYS = 14
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def for_student(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(student=user)
+
+    def with_program(self):
+        return self.select_related("program__institution", "program__specialty")
+
+    def with_progress(self):
+        return self.annotate(
+            requirements_total=Count("requirements", distinct=True),
+            requirements_done=Count(
+                "requirements", filter=Q(requirements__done=True), distinct=True
+            ),
+        )
+
+
+class Application(models.Model):
+    class Status(models.TextChoices):
+        # In the order an application moves through them; the last three end it.
+        RESEARCHING = "researching", "Researching"
+        PREPARING = "preparing", "Preparing"
+        SUBMITTED = "submitted", "Submitted"
+        INTERVIEW_INVITED = "interview_invited", "Interview invited"
+        INTERVIEWED = "interviewed", "Interviewed"
+        RANKED = "ranked", "Ranked"
+        MATCHED = "matched", "Matched"
+        NOT_MATCHED = "not_matched", "Not matched"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    CLOSED = frozenset({Status.MATCHED, Status.NOT_MATCHED, Status.WITHDRAWN})
+    # Until it is submitted, the application's own deadline is the one that matters.
+    BEFORE_SUBMISSION = frozenset({Status.RESEARCHING, Status.PREPARING})
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="applications"
+    )
+    # PROTECT, not CASCADE: a catalog clean-up must never silently take a student's checklist,
+    # notes and history with it. Deleting a program someone applies to fails loudly instead.
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="applications")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RESEARCHING)
+    # Kept on the row (the history is in StatusChange) so the board shows "since" without a join.
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    opens_on = models.DateField("applications open", null=True, blank=True)
+    # None = not known yet (shown as unknown and asked about), never "no deadline".
+    deadline = models.DateField("submission deadline", null=True, blank=True)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "program"], name="applications_one_per_program"
+            ),
+            models.CheckConstraint(
+                condition=Q(opens_on__isnull=True)
+                | Q(deadline__isnull=True)
+                | Q(opens_on__lte=models.F("deadline")),
+                name="applications_opens_before_deadline",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.program.title} ({self.get_status_display()}, {self.student})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("applications:detail", args=[self.pk])
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in self.CLOSED
+
+    def deadline_state(self, today: datetime.date) -> str:
+        """ "overdue", "soon", "later", "unknown" or "" (past submission: the deadline is moot)."""
+        if self.status not in self.BEFORE_SUBMISSION:
+            return ""
+        return date_state(self.deadline, today)
+
+    def to_export(self) -> dict:
+        program = self.program
+        return {
+            "program_id": program.pk,
+            "nrmp_code": program.nrmp_code,
+            "carms_stream_id": program.carms_stream_id,
+            "title": program.title,
+            "institution": program.institution.name,
+            "status": self.status,
+            "status_changed_at": _iso(self.status_changed_at),
+            "opens_on": _iso(self.opens_on),
+            "deadline": _iso(self.deadline),
+            "notes": self.notes,
+            "created_at": _iso(self.created_at),
+            "updated_at": _iso(self.updated_at),
+            "status_history": [change.to_export() for change in self.status_changes.all()],
+            "requirements": [requirement.to_export() for requirement in self.requirements.all()],
+        }
+
+
+class StatusChange(models.Model):
+    """One move on the board. ``from_status`` is blank for the application's creation."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(max_length=20, choices=Application.Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Application.Status.choices)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self):
+        return f"{self.from_status or 'new'} → {self.to_status}"
+
+    def to_export(self) -> dict:
+        return {"from": self.from_status, "to": self.to_status, "at": _iso(self.changed_at)}
+
+
+class RequirementQuerySet(models.QuerySet):
+    def for_student(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(application__student=user)
+
+
+class Requirement(models.Model):
+    class Kind(models.TextChoices):
+        DOCUMENT = "document", "Document"
+        FEE = "fee", "Fee"
+        EXAM = "exam", "Exam or transcript"
+        LETTER = "letter", "Letter of recommendation"
+        INTERVIEW = "interview", "Interview"
+        OTHER = "other", "Other"
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="requirements"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.DOCUMENT)
+    title = models.CharField(max_length=200)
+    # None = due with the application (whose deadline may itself be unknown).
+    due_on = models.DateField("due date", null=True, blank=True)
+    done = models.BooleanField(default=False)
+    done_at = models.DateTimeField(null=True, blank=True)
+    # For fees; None = amount not known yet, never 0.
+    amount = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True)
+    notes = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RequirementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def effective_due_on(self) -> datetime.date | None:
+        return self.due_on or self.application.deadline
+
+    def due_state(self, today: datetime.date) -> str:
+        """ "done", "overdue", "soon", "later" or "unknown"; "" once the application is closed."""
+        if self.done:
+            return "done"
+        if self.application.is_closed:
+            return ""
+        return date_state(self.effective_due_on, today)
+
+    def set_done(self, done: bool) -> None:
+        self.done = done
+        self.done_at = timezone.now() if done else None
+
+    def to_export(self) -> dict:
+        return {
+            "kind": self.kind,
+            "title": self.title,
+            "due_on": _iso(self.due_on),
+            "done": self.done,
+            "done_at": _iso(self.done_at),
+            "amount": None if self.amount is None else str(self.amount),
+            "currency": self.currency,
+            "notes": self.notes,
+        }
+
+
+class CalendarFeed(models.Model):
+    """A private calendar subscription URL. Only a hash of its secret is stored, so the URL is
+    shown once; revoking deletes the row and the old URL becomes a 404."""
+
+    student = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"Calendar feed of {self.student}"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        # The token is 256 random bits, so a plain SHA-256 (indexable) is as safe as a slow hash.
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @staticmethod
+    def new_token() -> str:
+        return secrets.token_urlsafe(32)
+
+
+def date_state(day: datetime.date | None, today: datetime.date) -> str:
+    if day is None:
+        return "unknown"
+    if day < today:
+        return "overdue"
+    if day <= today + datetime.timedelta(days=DUE_SOON_DAYS):
+        return "soon"
+    return "later"
+
+
+def _iso(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(timespec="seconds")
+    return value.isoformat()

@@ -1,0 +1,100 @@
+"""The dashboard's "what is next" list across all of a student's applications.
+
+Takes applications with their requirements prefetched and ``today`` explicitly (so tests fix the
+date), and returns a list in the order a student should act on it:
+
+1. overdue deadlines, oldest first;
+2. deadlines due within DUE_SOON_DAYS, soonest first;
+3. one next step per open application, by stage and then by deadline (unknown last).
+
+Before submission, the application's own deadline is one item that counts the requirements due
+with it; a requirement with its own due date is an item of its own. After submission, every open
+requirement whose (own or inherited) date has come is listed on its own.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from medmatch.applications.models import Application, Requirement
+
+Status = Application.Status
+_STAGE = {status: position for position, status in enumerate(Status.values)}
+
+
+@dataclass(frozen=True)
+class Step:
+    urgency: str  # "overdue", "soon" or "next"
+    application: Application
+    text: str
+    due_on: datetime.date | None = None
+    requirement: Requirement | None = None
+
+
+def next_steps(applications, today: datetime.date) -> list[Step]:
+    dated: list[Step] = []
+    later: list[Step] = []
+    for application in applications:
+        if application.is_closed:
+            continue
+        requirements = list(application.requirements.all())
+        dated.extend(_dated_steps(application, requirements, today))
+        later.append(_stage_step(application, requirements))
+    dated.sort(key=lambda step: (step.urgency != "overdue", step.due_on, step.application.pk))
+    later.sort(
+        key=lambda step: (
+            _STAGE[step.application.status],
+            step.application.deadline is None,
+            step.application.deadline or datetime.date.max,
+            step.application.program.title,
+        )
+    )
+    return dated + later
+
+
+def _dated_steps(application, requirements, today):
+    before_submission = application.status in Application.BEFORE_SUBMISSION
+    if before_submission:
+        state = application.deadline_state(today)
+        if state in ("overdue", "soon"):
+            open_with_it = [r for r in requirements if not r.done and r.due_on is None]
+            text = "Submit the application"
+            if open_with_it:
+                text += f" — {len(open_with_it)} requirement{_s(open_with_it)} still open"
+            yield Step(state, application, text, application.deadline)
+    for requirement in requirements:
+        if before_submission and requirement.due_on is None:
+            continue  # counted in the application's own deadline above
+        state = requirement.due_state(today)
+        if state in ("overdue", "soon"):
+            yield Step(
+                state, application, requirement.title, requirement.effective_due_on, requirement
+            )
+
+
+def _stage_step(application, requirements) -> Step:
+    done = sum(1 for r in requirements if r.done)
+    open_ = [r for r in requirements if not r.done]
+    status = application.status
+    if status == Status.RESEARCHING:
+        text = "Decide whether to apply"
+        if application.deadline is None:
+            text += " — the deadline is unknown: look it up on the program's website"
+    elif status == Status.PREPARING:
+        text = f"{done} of {len(requirements)} requirements done"
+        if open_:
+            text += f" — next: {open_[0].title}"
+    elif status == Status.SUBMITTED:
+        text = "Submitted — wait for interview invitations"
+        if open_:
+            text += f"; {len(open_)} requirement{_s(open_)} still open"
+    elif status == Status.INTERVIEW_INVITED:
+        text = "Schedule the interview and prepare for it"
+    elif status == Status.INTERVIEWED:
+        text = "Write down your impressions while they are fresh, then decide where to rank it"
+    else:  # ranked
+        text = "Ranked — the result comes on Match Day"
+    return Step("next", application, text, application.deadline)
+
+
+def _s(items) -> str:
+    return "" if len(items) == 1 else "s"

@@ -1,0 +1,77 @@
+"""The application board (a column per status), the same applications as a sortable table, and
+the move between statuses that both the drag-and-drop script and the no-JavaScript status menu
+post to."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from medmatch.applications.forms import MoveForm
+from medmatch.applications.models import Application
+from medmatch.applications.services import application_move
+from medmatch.applications.views.common import back, get_application, post_size_guard, today
+
+Status = Application.Status
+_STAGE = {status: position for position, status in enumerate(Status.values)}
+TABLE_SORTS = {
+    "program": lambda a: (a.program.title.lower(), a.program.institution.name.lower()),
+    "status": lambda a: _STAGE[a.status],
+    "deadline": lambda a: (a.deadline is None, a.deadline or datetime.date.max),
+    "progress": lambda a: (a.requirements_done, a.requirements_total),
+    "updated": lambda a: a.updated_at,
+}
+
+
+def _applications(user):
+    return Application.objects.for_student(user).with_program().with_progress()
+
+
+@login_required
+@require_GET
+def show_board(request):
+    applications = list(_applications(request.user).order_by("status_changed_at", "pk"))
+    columns = [
+        {"status": value, "label": label, "cards": [a for a in applications if a.status == value]}
+        for value, label in Status.choices
+    ]
+    context = {"columns": columns, "total": len(applications), "today": today()}
+    return render(request, "applications/board.html", context)
+
+
+@login_required
+@require_GET
+def show_table(request):
+    sort = request.GET.get("sort", "deadline")
+    sort = sort if sort in TABLE_SORTS else "deadline"
+    descending = request.GET.get("direction") == "desc"
+    applications = sorted(_applications(request.user), key=TABLE_SORTS[sort], reverse=descending)
+    context = {
+        "applications": applications,
+        "sort": sort,
+        "descending": descending,
+        "columns": [(key, key.capitalize()) for key in TABLE_SORTS],
+        "today": today(),
+    }
+    return render(request, "applications/table.html", context)
+
+
+@require_POST
+@post_size_guard
+def move_application(request, pk: int):
+    application = get_application(request, pk)
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(form.error_text(), status=400, content_type="text/plain")
+    moved = application_move(application=application, status=form.cleaned_data["status"])
+    if request.htmx:
+        card = _applications(request.user).get(pk=application.pk)
+        return render(request, "applications/_card.html", {"application": card, "today": today()})
+    if moved:
+        label = application.get_status_display()
+        messages.success(request, f"Moved “{application.program.title}” to {label}.")
+    return back(request, reverse("applications:board"))

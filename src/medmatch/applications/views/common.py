@@ -1,0 +1,65 @@
+"""What every application page shares: the access helpers (STYLE rule 4), the safe "back" redirect
+and the guard that turns an oversized POST into a clear message instead of an error page."""
+
+import datetime
+from functools import wraps
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from medmatch.applications.forms import MAX_NOTES_LENGTH
+from medmatch.applications.models import Application, Requirement
+from medmatch.lib.access import get_owned_or_404
+
+TOO_LARGE = (
+    f"notes: at most {MAX_NOTES_LENGTH:,} characters. What you sent is far larger, so nothing "
+    "was saved; shorten the text and save again."
+)
+
+
+def get_application(request, pk: int) -> Application:
+    return get_owned_or_404(Application.objects.with_program(), request.user, pk=pk)
+
+
+def get_requirement(request, pk: int) -> Requirement:
+    return get_owned_or_404(
+        Requirement.objects.select_related("application__program__institution"),
+        request.user,
+        owner_field="application__student",
+        pk=pk,
+    )
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+def back(request, default: str):
+    target = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return redirect(target if safe and target else default)
+
+
+def post_size_guard(view):
+    """Read the POST body up front; one larger than DATA_UPLOAD_MAX_MEMORY_SIZE (a 20 MB paste)
+    gets a 413 page that says what to do, and nothing is written. The browser keeps the text:
+    Back returns to the form with it."""
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if request.method == "POST":
+            try:
+                request.POST  # noqa: B018 — parsing is what raises
+            except RequestDataTooBig:
+                if request.htmx:  # board.js shows this text; the form keeps what was typed
+                    return HttpResponse(TOO_LARGE, status=413, content_type="text/plain")
+                context = {"max_notes": MAX_NOTES_LENGTH}
+                return render(request, "applications/too_large.html", context, status=413)
+        return view(request, *args, **kwargs)
+
+    return guarded
