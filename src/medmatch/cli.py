@@ -16,6 +16,7 @@ COMMAND_MODULES = [
     "medmatch.catalog.cli_search",
     "medmatch.goals.cli",
     "medmatch.matching.cli",
+    "medmatch.writing.cli",
 ]
 
 
