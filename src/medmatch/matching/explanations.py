@@ -108,6 +108,10 @@ class _Context:
         taken = {a for _, a in pool[:capacity]}
         if all(a in taken for a in newcomers):
             return None
+        if not staying or capacity < len(newcomers):
+            return Reason(
+                (pid,), NO_POSITIONS, f"has {capacity} position(s); the couple needed two"
+            )
         worst_priority, worst = staying[-1]
         mine = max(self.priority(pid, a) for a in newcomers)
         two = " (the couple needed two positions)" if len(newcomers) == 2 else ""

@@ -295,6 +295,12 @@ def from_dict(data: object) -> Instance:
             if not isinstance(row, list) or len(row) != 2:
                 raise InstanceError(record, "ranking", f"row {row!r} is not a pair")
         streams = item.get("streams") or [[], []]
+        if (
+            not isinstance(streams, list)
+            or len(streams) != 2
+            or not all(isinstance(side, list) for side in streams)
+        ):
+            raise InstanceError(record, "streams", "must be two lists of stream names")
         couples.append(
             Couple(
                 item["id"],
