@@ -3,6 +3,8 @@ specificity report. Plain data in, frozen dataclasses out; see docs/writing.md."
 
 from __future__ import annotations
 
+import functools
+import re
 from collections import Counter
 from dataclasses import dataclass, fields
 
@@ -154,6 +156,13 @@ class Analysis:
         }
 
 
+@functools.cache
+def _cliche_filter(patterns: tuple[Pattern, ...]) -> re.Pattern:
+    """One regex matching where any cliché pattern matches: most sentences then cost one search."""
+    regexes = [pattern.regex for pattern in patterns if pattern.kind == "cliche"]
+    return re.compile("|".join(f"(?:{regex})" for regex in regexes) or "(?!)", re.IGNORECASE)
+
+
 def _pattern_flag(pattern: Pattern, start: int, end: int) -> Flag:
     if pattern.kind == "superlative":
         reason = f"Style: {pattern.label}. Cut the adverb or show the fact behind it."
@@ -213,12 +222,14 @@ def analyze(
         if limit is not None and limit < 0:
             raise ValueError(f"{name}: must not be negative, got {limit}")
     patterns = load_patterns()
+    cliche_filter = _cliche_filter(patterns)
     specs = aspect_specs(program)
     anchor_regexes = tuple(spec.regex for spec in specs if spec.anchor and spec.regex)
 
     spans = split_sentences(text)
     sentences: list[Sentence] = []
     openings: list[str] = []
+    opening_forms: dict[str, str] = {}  # first spelling seen, for display
     total_words = syllables = first_person = generic_count = flagged_count = 0
     counts: Counter[str] = Counter()
     for index, (start, end) in enumerate(spans):
@@ -231,8 +242,11 @@ def analyze(
         counts.update(word for word in lowered if len(word) > 3 and word not in STOPWORDS)
         flags: list[Flag] = []
 
+        has_cliche = cliche_filter.search(sentence_text) is not None
         for pattern in patterns:
             if pattern.compiled is None or (pattern.at_start and index > 0):
+                continue
+            if pattern.kind == "cliche" and not has_cliche:
                 continue
             if pattern.kind == "superlative":
                 for match in pattern.compiled.finditer(sentence_text):
@@ -278,6 +292,8 @@ def analyze(
             )
         opening = lowered[0] if lowered else ""
         openings.append(opening)
+        if opening:
+            opening_forms.setdefault(opening, word_matches[0].group(0))
         run = openings[-REPEATED_OPENING_RUN:]
         if opening and len(run) == REPEATED_OPENING_RUN and len(set(run)) == 1:
             first = word_matches[0]
@@ -315,7 +331,9 @@ def analyze(
             if count >= REPEATED_WORD_MIN
         ),
         repeated_openings=tuple(
-            (word, count) for word, count in opening_counts.most_common() if count >= 3
+            (opening_forms[word], count)
+            for word, count in opening_counts.most_common()
+            if count >= 3
         ),
         limit_words=limit_words,
         limit_chars=limit_chars,

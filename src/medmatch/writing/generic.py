@@ -171,8 +171,15 @@ _WORD = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*|\d")
 _SPECIALTY_REGEX = re.compile(rf"\b({_SPECIALTY_WORDS})\b", re.IGNORECASE)
 
 
+_ANY_TRIGGER = re.compile(
+    "|".join(f"(?:{trigger.regex.pattern})" for trigger in TRIGGERS), re.IGNORECASE
+)
+
+
 def triggers_in(sentence: str) -> list[tuple[Trigger, tuple[int, int]]]:
     """The triggers found in ``sentence`` with their span (offsets into ``sentence``)."""
+    if _ANY_TRIGGER.search(sentence) is None:  # one search for the common case
+        return []
     found = []
     for trigger in TRIGGERS:
         match = trigger.regex.search(sentence)

@@ -63,10 +63,10 @@ class Pattern:
     kind: str
     sources: tuple[Source, ...]
     compiled: re.Pattern | None = field(default=None, compare=False, repr=False)
+    at_start: bool = field(init=False, compare=False, repr=False)
 
-    @property
-    def at_start(self) -> bool:
-        return "\\A" in self.regex
+    def __post_init__(self):
+        object.__setattr__(self, "at_start", "\\A" in self.regex)
 
     @property
     def source(self) -> Source:
