@@ -11,7 +11,9 @@ RECALL_TARGET = 0.8
 
 
 def test_it_has_a_labelled_set_of_at_least_40_paragraphs_half_of_them_specific():
-    paragraphs = [paragraph for paragraph, *_ in labelled_paragraphs()]
+    paragraphs = [
+        paragraph for paragraph, *_ in labelled_paragraphs() if paragraph["split"] != "fresh"
+    ]
     assert len(paragraphs) >= 40
     generic = [p for p in paragraphs if p["id"].startswith("g")]
     assert len(generic) * 2 == len(paragraphs)
@@ -27,3 +29,13 @@ def test_it_meets_the_precision_and_recall_targets_on_the_held_out_split():
     )
     assert scores.precision >= PRECISION_TARGET, scores.mistakes
     assert scores.recall >= RECALL_TARGET, scores.mistakes
+
+
+def test_it_reports_the_untuned_fresh_split():
+    # Written after the rules were frozen; reported, not asserted (see tests/writing/evaluation.py).
+    scores = score("fresh")
+    print(
+        f"\nwriting analyzer, fresh split (untuned): precision {scores.precision:.3f}, recall "
+        f"{scores.recall:.3f} over {scores.sentences} sentences"
+    )
+    assert scores.sentences == 40
