@@ -6,7 +6,6 @@ import pytest
 
 from medmatch.catalog import cli_import
 from medmatch.catalog.importers import IMPORTERS, ImportFileError, import_sources
-from medmatch.catalog.importers.linking import best_link, index_by_state
 from medmatch.catalog.models import Institution, Program, Source, Specialty
 
 CMS_HEADER = (
@@ -25,17 +24,34 @@ CMS_ROWS = [
     "013300,CHILDREN'S OF ALABAMA,1600 7TH AVENUE SOUTH,BIRMINGHAM,AL,35233,JEFFERSON,"
     "(205) 638-9100,Childrens,Voluntary non-profit - Private,Yes,,Not Available,",
 ]
-HIFLD_HEADER = "\ufeffID,NAME,ADDRESS,CITY,STATE,ZIP,STATUS,LATITUDE,LONGITUDE,BEDS,WEBSITE"
+HIFLD_HEADER = (
+    "\ufeffID,NAME,ADDRESS,CITY,STATE,ZIP,STATUS,LATITUDE,LONGITUDE,BEDS,WEBSITE,ALT_NAME"
+)
 HIFLD_ROWS = [
     "0001,SOUTHEAST HEALTH MEDICAL CENTER,1108 ROSS CLARK CIRCLE,DOTHAN,AL,36301,OPEN,"
-    "31.2,-85.4,420,http://southeasthealth.org",
+    "31.2,-85.4,420,http://southeasthealth.org,NOT AVAILABLE",
     "0002,NEW YORK-PRESBYTERIAN HOSPITAL,525 E 68TH ST,NEW YORK,NY,10065,OPEN,40.76,-73.95,"
-    "-999,NOT AVAILABLE",
+    "-999,NOT AVAILABLE,THE NEW YORK AND PRESBYTERIAN HOSPITAL",
+    # A campus under the same CCN, which the CMS file lists only once (at 525 E 68th St).
+    "0003,NEW YORK - PRESBYTERIAN HOSPITAL - COLUMBIA PRESBYTERIAN CENTER,622 WEST 168TH STREET,"
+    "NEW YORK,NY,10032,OPEN,40.8404,-73.9419,-999,NOT AVAILABLE,"
+    "THE NEW YORK AND PRESBYTERIAN HOSPITAL",
+]
+LOCATIONS_HEADER = "program_name,acgme_program_id,city,state,latitude,longitude"
+LOCATIONS_ROWS = [
+    "Baptist Outreach Services Montgomery Program,1200121001,Montgomery,AL,32.3668,-86.3",
+    "Mercy Hospital Program,1200121002,Mobile,AL,30.69,-88.04",
+    "Mercy Hospital Program,1200121003,Springfield,AL,31.1,-86.9",
 ]
 TEACHING_HEADER = "ccn,hospital_name,address,city,state,zip,beds,resident_fte"
 TEACHING_ROWS = ["330101,NYP,525 E 68TH,NEW YORK,NY,10065,2334,1648.66"]
 SPECIALTY_ROWS = ["040,Anesthesiology", "140,Internal Medicine", "999,Transitional Year"]
-NRMP_INSTITUTIONS = ["New York Presbyterian Hosp-NY,1001", "Mercy Hospital-AL,1002"]
+NRMP_INSTITUTIONS = [
+    "New York Presbyterian Hosp-NY,1001",
+    "Mercy Hospital-AL,1002",
+    "NYP Hosp-Columbia Univ Med Ctr-NY,1003",
+    "Baptist Outreach Services-AL,1004",
+]
 NRMP_TRACKS = [
     "Internal Medicine,1001140C0",
     "Medicine-Preliminary,1001140P0",
@@ -45,6 +61,7 @@ NRMP_TRACKS = [
 
 def write(tmp_path, name: str, header: str, rows: list[str], encoding="utf-8") -> str:
     path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(("\n".join([header, *rows]) + "\n").encode(encoding))
     return str(path)
 
@@ -54,11 +71,25 @@ def run(key, path, **kwargs):
 
 
 @pytest.fixture
-def us_catalog(tmp_path):
-    """CMS + HIFLD + teaching + specialties + NRMP from small files built on the real headers."""
+def us_catalog(tmp_path, settings):
+    """CMS + HIFLD + teaching + specialties + NRMP from small files built on the real headers.
+
+    The NRMP institutions import also reads the HIFLD and program-location files from the data
+    directory, so the small ones are written there.
+    """
+    settings.CATALOG_DATA_DIR = tmp_path
+    write(
+        tmp_path,
+        "programs/residency_program_locations_2018_2019.csv",
+        LOCATIONS_HEADER,
+        LOCATIONS_ROWS,
+    )
     run("acgme-specialties", write(tmp_path, "spec.csv", "acgmeSpecialtyCode,name", SPECIALTY_ROWS))
     run("cms-hospitals", write(tmp_path, "cms.csv", CMS_HEADER, CMS_ROWS))
-    run("hifld-hospitals", write(tmp_path, "hifld.csv", HIFLD_HEADER, HIFLD_ROWS))
+    run(
+        "hifld-hospitals",
+        write(tmp_path, "hospitals/hifld_hospitals.csv", HIFLD_HEADER, HIFLD_ROWS),
+    )
     run("teaching-fte", write(tmp_path, "teach.csv", TEACHING_HEADER, TEACHING_ROWS))
     run("nrmp-institutions", write(tmp_path, "inst.csv", "name,institutionCode", NRMP_INSTITUTIONS))
     run("nrmp-programs", write(tmp_path, "tracks.csv", "name,code", NRMP_TRACKS))
@@ -122,6 +153,7 @@ def test_it_imports_nrmp_tracks_and_links_only_clear_sponsors(us_catalog):
     assert unlinked.hospital is None
     assert unlinked.region == "AL"
     assert unlinked.latitude is None
+    assert unlinked.city == ""
     program = Program.objects.get(nrmp_code="1001140P0")
     assert program.track_type == Program.TrackType.PRELIMINARY
     assert program.specialty.code == "140"
@@ -129,19 +161,34 @@ def test_it_imports_nrmp_tracks_and_links_only_clear_sponsors(us_catalog):
     assert Program.objects.get(nrmp_code="1002040A0").track_type == Program.TrackType.ADVANCED
 
 
-def test_it_accepts_a_clear_fuzzy_match_and_rejects_an_ambiguous_one():
-    candidates = index_by_state(
-        [
-            ("1", "BROOKWOOD BAPTIST MEDICAL CENTER", "BIRMINGHAM", "AL"),
-            ("2", "MERCY HOSPITAL", "SPRINGFIELD", "AL"),
-            ("3", "MERCY HOSPITAL", "MOBILE", "AL"),
-            ("4", "ALBANY VA MEDICAL CENTER", "ALBANY", "AL"),
-            ("5", "ALBANY MEDICAL CENTER HOSPITAL", "ALBANY", "AL"),
-        ]
-    )["AL"]
-    assert best_link("Brookwood Baptist Med Ctr", candidates).key == "1"
-    assert best_link("Mercy Hospital", candidates).key is None
-    assert best_link("Albany Med Ctr", candidates).key == "5"
+@pytest.mark.django_db
+def test_it_places_a_campus_sponsor_at_its_hifld_campus_under_the_ccn(us_catalog):
+    columbia = Institution.objects.get(nrmp_code="1003")
+    assert columbia.hospital.ccn == "330101"
+    assert (columbia.latitude, columbia.longitude) == (40.8404, -73.9419)
+    assert columbia.coordinates_precision == "address"
+    assert columbia.coordinates_source.key == "hifld-hospitals"
+
+
+@pytest.mark.django_db
+def test_it_links_no_hospital_for_a_system_listed_in_several_states(us_catalog, tmp_path):
+    rows = ["Marshall Health-AL,2001", "Marshall Health-NY,2002", "Marshall Health Boaz-AL,2003"]
+    report = run("nrmp-institutions", write(tmp_path, "inst2.csv", "name,institutionCode", rows))
+    assert Institution.objects.get(nrmp_code="2001").hospital is None
+    assert Institution.objects.get(nrmp_code="2003").hospital.ccn == "010005"
+    assert report.figures["systems listed in several states (no hospital link)"] == 2
+
+
+@pytest.mark.django_db
+def test_it_falls_back_to_the_city_of_a_program_of_the_same_name(us_catalog):
+    sponsor = Institution.objects.get(nrmp_code="1004")
+    assert sponsor.hospital is None
+    assert sponsor.hospital_link_score is None
+    assert sponsor.city == "Montgomery"
+    assert (sponsor.latitude, sponsor.longitude) == (32.3668, -86.3)
+    assert sponsor.coordinates_precision == "city"
+    assert sponsor.coordinates_source.key == "acgme-program-locations"
+    assert sponsor.coordinates_source.file_sha256
 
 
 @pytest.mark.django_db

@@ -13,7 +13,9 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
+
+from medmatch.lib.geo import haversine_km
 
 # Tuned by eye on the real files: with the penalties below, links scoring 90+ with a clear margin
 # were right in spot checks; below that, sponsors (health systems, schools) began to link to one
@@ -64,18 +66,55 @@ _WORDS = {
     "the": "",
     "of": "",
     "at": "",
+    "for": "",
     "inc": "",
     "llc": "",
     "program": "",
     "programs": "",
     "progs": "",
     "gme": "",
+    # Read off the NRMP sponsor names and the CMS/HIFLD spellings of the same hospitals.
+    "nyp": "new york presbyterian",
+    "sf": "san francisco",
+    "newyork": "new york",
+    "uams": "university arkansas medical science",
+    "uc": "university california",
+    "hsc": "health science center",
+    "sci": "science",
+    "sciences": "science",
+    "fdn": "foundation",
+    "affil": "affiliated",
+    "educ": "education",
+    "grad": "graduate",
+    "ctrs": "centers",
+    "fam": "family",
+    "prac": "practice",
+    "presby": "presbyterian",
+    "grtr": "greater",
+    "insts": "institutes",
+    "mass": "massachusetts",
+    "rehab": "rehabilitation",
+    "svc": "services",
+    "amc": "army medical center",
+    "corp": "corporation",
 }
 _PHRASES = [
     (re.compile(r"\bcom\b"), "college medicine"),
     (re.compile(r"\bsom\b"), "school medicine"),
     (re.compile(r"\bchm\b"), "college human medicine"),
+    (re.compile(r"\bst (?=univ)"), "state "),  # "Michigan St Univ", "East Tennessee St Univ"
+    (re.compile(r"\bs and w\b"), "scott white"),  # "Baylor S&W"
+    (re.compile(r"\bb i\b"), "beth israel"),  # "B I Deaconess"
 ]
+# Saints' names lose the possessive s ("St Joseph's" and "St Josephs" = "saint joseph"); only
+# these names, since "Francis" or "Agnes" end in s by themselves.
+_SAINTS = frozenset(
+    [
+        *("agatha", "ann", "anne", "anthony", "bernard", "catherine", "clare", "cloud", "david"),
+        *("dominic", "elizabeth", "helena", "joseph", "jude", "john", "luke", "mark", "martha"),
+        *("mary", "michael", "patrick", "peter", "rose", "vincent"),
+    ]
+)
 _STATE_SUFFIX = re.compile(r"-([A-Z]{2})$")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
@@ -96,18 +135,12 @@ def normalise_name(name: str) -> str:
     text = _NON_WORD.sub(" ", text)
     for pattern, replacement in _PHRASES:
         text = pattern.sub(replacement, text)
-    words = (_WORDS.get(word, word) for word in text.split())
+    words = [_WORDS.get(word, word) for word in text.split()]
+    words = [
+        word[:-1] if word.endswith("s") and word[:-1] in _SAINTS and before == "saint" else word
+        for before, word in zip(["", *words], words, strict=False)
+    ]
     return " ".join(word for word in words if word)
-
-
-@dataclass(frozen=True)
-class Link:
-    """The decision for one name: the chosen key (or None), its score and the runner-up's."""
-
-    key: str | None
-    score: float
-    runner_up_score: float
-    candidate_key: str | None  # the best candidate even when rejected, for the report
 
 
 # Words that many hospital names share; they say little about *which* hospital is meant.
@@ -132,6 +165,28 @@ _GENERIC = frozenset(
         "college",
         "medicine",
         "school",
+        "care",
+        "foundation",
+        "corporation",
+        "inc",
+        "authority",
+        "district",
+        "campus",
+        "network",
+        # Directions name a part of a state, not a hospital ("Central Michigan University").
+        "north",
+        "south",
+        "east",
+        "west",
+        "central",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
     ]
 )
 # Words that make a different kind of facility: a sponsor called "Albany Medical Center" is not
@@ -150,6 +205,8 @@ _KIND_WORDS = frozenset(
         "heart",
         "orthopedic",
         "surgical",
+        "surgery",
+        "hospice",
         "specialty",
         "kindred",
         "select",
@@ -193,21 +250,171 @@ def score(query: str, candidate: str, **_: object) -> float:
     return max(0.0, result)
 
 
-def best_link(name: str, candidates: dict[str, str]) -> Link:
-    """Pick the candidate (key -> normalised name) that ``name`` most likely is, if clearly so."""
-    if not candidates:
-        return Link(None, 0.0, 0.0, None)
-    query = normalise_name(name)
-    found = process.extract(query, candidates, scorer=score, limit=2)
-    _, best_score, best_key = found[0]
-    runner_up = found[1][1] if len(found) > 1 else 0.0
-    accepted = best_score >= LINK_THRESHOLD and best_score - runner_up >= LINK_MARGIN
-    return Link(best_key if accepted else None, best_score, runner_up, best_key)
+# Two rules accept a link; both need the best candidate to beat the runner-up (another place):
+# - the name rule: rapidfuzz score >= LINK_THRESHOLD with LINK_MARGIN over the runner-up;
+# - the evidence rule: exactly one place in the state has every distinctive word of the name
+#   (in its names or its city), and its score is at least EVIDENCE_THRESHOLD with EVIDENCE_MARGIN.
+#   "Johns Hopkins/Bayview" has "bayview" in one Maryland hospital only; "Mercy Hospital" has
+#   "mercy" in many, so it stays unlinked however well one of them scores.
+EVIDENCE_THRESHOLD = 70.0
+EVIDENCE_MARGIN = 5.0
+# Two candidates closer than this are one place (a campus listed twice, a CMS hospital and its
+# HIFLD row): they do not compete with each other for the margin or the evidence rule.
+SAME_PLACE_KM = 2.0
 
 
-def index_by_state(rows: Iterable[tuple[str, str, str, str]]) -> dict[str, dict[str, str]]:
-    """{state: {key: "normalised name | normalised city"}} from (key, name, city, state) rows."""
-    index: dict[str, dict[str, str]] = {}
-    for key, name, city, state in rows:
-        index.setdefault(state, {})[key] = f"{normalise_name(name)} | {normalise_name(city)}"
-    return index
+@dataclass(frozen=True)
+class Place:
+    """Something a sponsor can be placed at: a CMS hospital, a HIFLD facility, a city.
+
+    ``names`` are normalised names with the origin of each ("cms", "hifld", ...), so that the
+    import can report which kind of name made the link.
+    """
+
+    key: str
+    names: tuple[tuple[str, str], ...]
+    city: str  # normalised
+    latitude: float | None = None
+    longitude: float | None = None
+    # The hospital a campus belongs to (its CCN), so that it does not compete with it.
+    hospital_key: str = ""
+
+    @property
+    def group(self) -> str:
+        return self.hospital_key or self.key
+
+
+@dataclass(frozen=True)
+class Link:
+    """The decision for one name: the chosen place key (or None), the scores and the rule."""
+
+    key: str | None
+    score: float
+    runner_up_score: float
+    candidate_key: str | None  # the best candidate even when rejected, for the report
+    rule: str = ""  # "name" or "evidence" when accepted
+    origin: str = ""  # the origin of the name that scored best ("cms", "hifld"...)
+
+
+class PlaceIndex:
+    """The places of one state with an inverted index from word to place keys."""
+
+    def __init__(
+        self, places: Iterable[Place], common: Iterable[str] = (), *, one_kind: bool = True
+    ):
+        # A hospital is of one kind under all its names (HIFLD's "RUTGERS HEALTH GROUP" is
+        # still a behavioral-health facility); a city has places of every kind (one_kind=False).
+        self.one_kind = one_kind
+        # Words that every name in the state may carry ("Alabama", "AL"): like generic words,
+        # they do not say which place is meant ("U North Dakota SOM" is not "NORTH DAKOTA STATE
+        # HOSPITAL").
+        self.common = _GENERIC | set(common)
+        self.places: dict[str, Place] = {}
+        for place in places:
+            known = self.places.get(place.key)
+            if known:  # the same place under another name (CMS + HIFLD): merge the names
+                place = Place(
+                    place.key,
+                    known.names + place.names,
+                    known.city,
+                    known.latitude,
+                    known.longitude,
+                )
+            self.places[place.key] = place
+        self.words: dict[str, set[str]] = {}
+        for place in self.places.values():
+            for word in {w for name, _ in place.names for w in name.split()} | set(
+                place.city.split()
+            ):
+                self.words.setdefault(word, set()).add(place.key)
+
+    def link(self, name: str, *, complete: bool = False) -> Link:
+        """Decide which place ``name`` (a raw sponsor name) is, if the evidence is strong.
+
+        With ``complete``, even the name rule needs every distinctive word of ``name`` in the
+        place's name or city (for weak places such as cities, where a close spelling is not
+        enough: "St Marys Med Ctr-SF" is no "St Mary Medical Center" of Long Beach).
+        """
+        query = normalise_name(name)
+        distinct = set(query.split()) - self.common
+        if not distinct:
+            return Link(None, 0.0, 0.0, None)
+        keys = set().union(*(self.words.get(word, set()) for word in distinct))
+        if not keys:
+            return Link(None, 0.0, 0.0, None)
+        # On a tie a hospital comes before a campus of it, and a CMS name before a HIFLD one.
+        scored = sorted(
+            ((*self._score(query, self.places[key]), key) for key in keys),
+            key=lambda found: (
+                found[0],
+                not self.places[found[3]].hospital_key,
+                found[1] == "cms",
+            ),
+            reverse=True,
+        )
+        best_score, origin, best_name, best_key = scored[0]
+        best = self.places[best_key]
+        kinds = set(query.split()) & _KIND_WORDS
+        runner_up = next(
+            (score for score, _, _, key in scored[1:] if not self._same_place(best, key)), 0.0
+        )
+        margin = best_score - runner_up
+        rule = ""
+        if self._kinds(best, best_name) != kinds:
+            pass  # a VA, children's, psychiatric... place under any of its names: another kind
+        elif best_score >= LINK_THRESHOLD and margin >= LINK_MARGIN:
+            if not complete or self._covers(best, distinct, kinds):
+                rule = "name"
+        elif best_score >= EVIDENCE_THRESHOLD and margin >= EVIDENCE_MARGIN:
+            others = set.intersection(*(self.words.get(word, set()) for word in distinct))
+            if self._covers(best, distinct, kinds) and not any(
+                self._covers(self.places[key], distinct, kinds, in_name=False)
+                for key in others
+                if not self._same_place(best, key)
+            ):
+                rule = "evidence"
+        return Link(
+            best_key if rule else None,
+            best_score,
+            runner_up,
+            best_key,
+            rule,
+            origin if rule else "",
+        )
+
+    def _score(self, query: str, place: Place) -> tuple[float, str, str]:
+        """The best (score, origin, name) of the place's names; on a tie the CMS spelling is
+        credited, since HIFLD often repeats the CMS name."""
+        return max(
+            (
+                (score(query, f"{name} | {place.city}"), origin, name)
+                for name, origin in place.names
+            ),
+            key=lambda found: (found[0], found[1] == "cms"),
+        )
+
+    def _kinds(self, place: Place, name: str) -> set[str]:
+        names = [n for n, _ in place.names] if self.one_kind else [name]
+        return {word for n in names for word in n.split()} & _KIND_WORDS
+
+    def _covers(self, place: Place, words: set[str], kinds: set[str], in_name=True) -> bool:
+        """Whether one name of ``place`` (with its city) has all ``words``. The chosen place must
+        have one of them in the name itself ("Atlantic Health System" is not the one hospital
+        called AtlantiCare in Atlantic City); a rival needs only the city to compete."""
+        city = set(place.city.split())
+        return any(
+            words <= set(name.split()) | city
+            and (words & set(name.split()) or not in_name)
+            and self._kinds(place, name) == kinds
+            for name, _ in place.names
+        )
+
+    def _same_place(self, place: Place, key: str) -> bool:
+        other = self.places[key]
+        if other.group == place.group:
+            return True
+        if None in (place.latitude, place.longitude, other.latitude, other.longitude):
+            return False
+        return haversine_km(place.latitude, place.longitude, other.latitude, other.longitude) < (
+            SAME_PLACE_KM
+        )

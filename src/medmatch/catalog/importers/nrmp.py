@@ -2,10 +2,16 @@
 NRMP program tracks they offer."""
 
 import re
+from collections import Counter
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from pathlib import Path
 
-from medmatch.catalog.models import Institution, Program, Specialty
+from django.conf import settings
+from django.utils import timezone
+
+from medmatch.catalog.models import Institution, Program, Source, Specialty
 from medmatch.catalog.search_text import institution_search_text, program_search_text
 
 from .base import (
@@ -13,11 +19,16 @@ from .base import (
     ImportReport,
     SourceInfo,
     Table,
+    file_sha256,
     make_pattern,
+    optional_float,
+    read_table,
     required_text,
     sync_rows,
+    text,
 )
-from .linking import best_link, index_by_state, split_state_suffix
+from .hospitals import HIFLD_HOSPITALS
+from .linking import Link, Place, PlaceIndex, normalise_name, split_state_suffix
 
 NRMP_INSTITUTIONS = SourceInfo(
     key="nrmp-institutions",
@@ -36,6 +47,17 @@ NRMP_PROGRAMS = SourceInfo(
     license="Factual identifiers from NRMP publications; attribute NRMP",
     retrieved_on=date(2024, 6, 3),
     file_name="programs/nrmp_program_tracks.csv",
+)
+
+PROGRAM_LOCATIONS = SourceInfo(
+    key="acgme-program-locations",
+    name="Residency program locations 2018-19 (city centroids)",
+    publisher="ACGME/NRMP program names and ids, compiled by MactionCreations",
+    url="https://github.com/nmacklin/MactionCreations",
+    license="None stated; names, ids and city centroids are facts",
+    retrieved_on=date(2019, 1, 20),
+    file_name="programs/residency_program_locations_2018_2019.csv",
+    notes="Used only to place NRMP sponsors that no hospital link places, at city precision.",
 )
 
 institution_code = make_pattern(r"\d{4}", "a 4-digit NRMP institution code")
@@ -109,6 +131,13 @@ class NrmpInstitutionsImporter(Importer):
     columns = ("name", "institutionCode")
     requires = ("cms-hospitals", "hifld-hospitals", "teaching-fte")
 
+    def __init__(self, path=None):
+        super().__init__(path)
+        # Two more shipped files give names and places to link to (read, not imported).
+        data = Path(settings.CATALOG_DATA_DIR)
+        self.hifld_path = data / HIFLD_HOSPITALS.file_name
+        self.locations_path = data / PROGRAM_LOCATIONS.file_name
+
     def parse(self, table: Table) -> list[tuple[int, str, str]]:
         names: dict[str, str] = {}
         records = []
@@ -131,17 +160,30 @@ class NrmpInstitutionsImporter(Importer):
             inst.ccn: inst
             for inst in Institution.objects.exclude(ccn="").select_related("coordinates_source")
         }
-        candidates = index_by_state(
-            (code, inst.name, inst.city, inst.region) for code, inst in hospitals.items()
+        hifld = read_hifld_places(self.hifld_path, hospitals)
+        hospital_index = _index_by_state(
+            [*(hospital_place(inst) for inst in hospitals.values()), *hifld.places]
         )
+        location_index = _index_by_state(
+            read_program_locations(self.locations_path), one_kind=False
+        )
+        hifld_source = Source.objects.filter(key=HIFLD_HOSPITALS.key).first()
+        locations_source = None
         states = infer_states([name for _, _, name in records])
+        # A name NRMP lists in several states is a system ("Mayo Clinic School of Grad Med
+        # Educ"): which of its hospitals a program uses cannot be told from the name.
+        sponsors = [
+            (normalise_name(split_state_suffix(raw)[0]), state)
+            for (_, _, raw), state in zip(records, states, strict=True)
+        ]
+        names_in_states = Counter(
+            name for name, _ in set(sponsors) if not _HOSPITAL_WORD.search(name)
+        )
         report.skip("repeated row", self.repeated)
-        rows, linked, unlinked, no_state = {}, 0, 0, 0
+        rows, methods = {}, Counter()
         progress.start("linking NRMP institutions", len(records))
         for (number, code, raw_name), state in zip(records, states, strict=True):
             name, _ = split_state_suffix(raw_name)
-            link = best_link(name, candidates.get(state, {})) if state else None
-            hospital = hospitals.get(link.key) if link and link.key else None
             values = {
                 "name": name,
                 "kind": Institution.Kind.SPONSOR,
@@ -150,29 +192,234 @@ class NrmpInstitutionsImporter(Importer):
                 "country_name": "United States",
                 "source_id": source.pk,
                 "source_row": number,
-                "hospital_id": hospital.pk if hospital else None,
-                "hospital_link_score": round(link.score, 1) if hospital else None,
-                # A linked sponsor is placed where its hospital is; an unlinked one only in its
-                # state — its city is not published.
-                "city": hospital.city if hospital else "",
-                "latitude": hospital.latitude if hospital else None,
-                "longitude": hospital.longitude if hospital else None,
-                "coordinates_precision": hospital.coordinates_precision if hospital else "",
-                "coordinates_source_id": hospital.coordinates_source_id if hospital else None,
+                "hospital_id": None,
+                "hospital_link_score": None,
+                # Unlinked: known by state only — NRMP does not publish the city.
+                "city": "",
+                "latitude": None,
+                "longitude": None,
+                "coordinates_precision": "",
+                "coordinates_source_id": None,
                 "is_teaching": True,
             }
+            method = "unlinked (state only)" if state else "state unknown"
+            system = names_in_states[normalise_name(name)] > 1
+            link = link_sponsor(name, hospital_index.get(state)) if state and not system else None
+            if link and link.key:
+                if link.key.startswith("hifld:"):
+                    facility = hifld.facilities[link.key]
+                    hospital = hospitals.get(facility.ccn) if facility.ccn else None
+                    values.update(
+                        city=facility.city,
+                        latitude=facility.latitude,
+                        longitude=facility.longitude,
+                        coordinates_precision=Institution.CoordinatePrecision.ADDRESS,
+                        coordinates_source_id=hifld_source.pk if hifld_source else None,
+                    )
+                    method = "placed at a HIFLD facility (address)"
+                else:
+                    hospital = hospitals[link.key]
+                    values.update(
+                        city=hospital.city,
+                        latitude=hospital.latitude,
+                        longitude=hospital.longitude,
+                        coordinates_precision=hospital.coordinates_precision,
+                        coordinates_source_id=hospital.coordinates_source_id,
+                    )
+                    method = f"linked to a CMS hospital by its {link.origin.upper()} name"
+                if hospital:
+                    values["hospital_id"] = hospital.pk
+                    values["hospital_link_score"] = round(link.score, 1)
+            elif state:
+                # Weaker: an ACGME program of the same name in the same state gives the city.
+                place = link_sponsor(name, location_index.get(state), complete=True)
+                if place and place.key:
+                    if locations_source is None:
+                        locations_source = save_file_source(PROGRAM_LOCATIONS, self.locations_path)
+                    city, latitude, longitude = place.key.split("|")
+                    values.update(
+                        city=city,
+                        latitude=float(latitude),
+                        longitude=float(longitude),
+                        coordinates_precision=Institution.CoordinatePrecision.CITY,
+                        coordinates_source_id=locations_source.pk,
+                    )
+                    method = "placed at a city (ACGME program of the same name, 2018-19)"
+            methods[method] += 1
             values["search_text"] = institution_search_text(Institution(nrmp_code=code, **values))
             rows[code] = values
-            if hospital:
-                linked += 1
-            else:
-                unlinked += 1
-                no_state += not state
             progress.advance()
-        report.figures["linked to a CMS hospital"] = linked
-        report.figures["unlinked (state only)"] = unlinked
-        report.figures["state unknown"] = no_state
+        for method in (
+            "linked to a CMS hospital by its CMS name",
+            "linked to a CMS hospital by its HIFLD name",
+            "placed at a HIFLD facility (address)",
+            "placed at a city (ACGME program of the same name, 2018-19)",
+            "unlinked (state only)",
+            "state unknown",
+        ):
+            report.figures[method] = methods[method]
+        report.figures["systems listed in several states (no hospital link)"] = sum(
+            1 for name, _ in sponsors if names_in_states[name] > 1
+        )
         sync_rows(Institution, "nrmp_code", rows, report, progress=progress)
+
+
+@dataclass(frozen=True)
+class HifldFacility:
+    key: str
+    city: str
+    latitude: float
+    longitude: float
+    ccn: str  # the CMS hospital this is a campus of, when its legal name says so; else ""
+
+
+@dataclass
+class HifldPlaces:
+    places: list[Place]
+    facilities: dict[str, HifldFacility]
+
+
+def hospital_place(inst: Institution) -> tuple[str, Place]:
+    return inst.region, Place(
+        inst.ccn,
+        ((normalise_name(inst.name), "cms"),),
+        normalise_name(inst.city),
+        inst.latitude,
+        inst.longitude,
+    )
+
+
+def read_hifld_places(path: Path, hospitals: dict[str, Institution]) -> HifldPlaces:
+    """HIFLD names (NAME and ALT_NAME) as more names of the CMS hospitals they were joined to,
+    and the open HIFLD facilities joined to none as places of their own (with coordinates).
+
+    A facility of its own whose legal name (ALT_NAME) is exactly one CMS hospital's name in its
+    state is a campus of that hospital ("NEW YORK - PRESBYTERIAN HOSPITAL - COLUMBIA
+    PRESBYTERIAN CENTER", legally "THE NEW YORK AND PRESBYTERIAN HOSPITAL").
+    """
+    table = read_table(path, ("ID", "NAME", "CITY", "STATE", "STATUS", "LATITUDE", "LONGITUDE"))
+    by_hifld_id = {inst.hifld_id: inst for inst in hospitals.values() if inst.hifld_id}
+    cms_names = Counter((normalise_name(i.name), i.region) for i in hospitals.values())
+    ccn_by_name = {(normalise_name(i.name), i.region): i.ccn for i in hospitals.values()}
+    places, facilities = [], {}
+    for number, row in table.rows:
+        names = [text(row["NAME"]), text(row.get("ALT_NAME", ""))]
+        names = tuple((normalise_name(n), "hifld") for n in dict.fromkeys(names) if n)
+        hospital = by_hifld_id.get(row["ID"].strip())
+        if hospital:
+            places.append(
+                (
+                    hospital.region,
+                    Place(
+                        hospital.ccn,
+                        names,
+                        normalise_name(hospital.city),
+                        hospital.latitude,
+                        hospital.longitude,
+                    ),
+                )
+            )
+            continue
+        if row["STATUS"].strip().upper() == "CLOSED":
+            continue
+        latitude = table.value(number, row, "LATITUDE", optional_float)
+        longitude = table.value(number, row, "LONGITUDE", optional_float)
+        if latitude is None or longitude is None:
+            continue
+        state, key = row["STATE"].strip(), f"hifld:{row['ID'].strip()}"
+        legal = (normalise_name(text(row.get("ALT_NAME", ""))), state)
+        ccn = ccn_by_name[legal] if cms_names.get(legal) == 1 else ""
+        city = text(row["CITY"]).title()
+        facilities[key] = HifldFacility(key, city, latitude, longitude, ccn)
+        places.append((state, Place(key, names, normalise_name(city), latitude, longitude, ccn)))
+    return HifldPlaces(places, facilities)
+
+
+def read_program_locations(path: Path) -> list[tuple[str, Place]]:
+    """One place per city of the 2018-19 program list, named by every program there.
+
+    The key carries the city and its centroid ("Rochester|44.02|-92.47"): a city is all this
+    file can say, and two programs of one name in two cities cancel each other out.
+    """
+    table = read_table(path, ("program_name", "city", "state", "latitude", "longitude"))
+    cities: dict[str, tuple[str, list]] = {}
+    for number, row in table.rows:
+        latitude = table.value(number, row, "latitude", optional_float)
+        longitude = table.value(number, row, "longitude", optional_float)
+        city, state = text(row["city"]), text(row["state"])
+        if latitude is None or longitude is None or not city or not state:
+            continue
+        key = f"{city}|{latitude}|{longitude}"
+        cities.setdefault(key, (state, []))[1].append(
+            (normalise_name(row["program_name"]), "acgme")
+        )
+    return [
+        (
+            state,
+            Place(
+                key,
+                tuple(names),
+                normalise_name(key.split("|")[0]),
+                *map(float, key.split("|")[1:]),
+            ),
+        )
+        for key, (state, names) in cities.items()
+    ]
+
+
+def _index_by_state(places: list[tuple[str, Place]], *, one_kind=True) -> dict[str, PlaceIndex]:
+    by_state: dict[str, list[Place]] = {}
+    for state, place in places:
+        by_state.setdefault(state, []).append(place)
+    names = _state_names()
+    return {
+        state: PlaceIndex(
+            places,
+            [state.lower(), *normalise_name(names.get(state, "")).split()],
+            one_kind=one_kind,
+        )
+        for state, places in by_state.items()
+    }
+
+
+def link_sponsor(name: str, index: PlaceIndex | None, *, complete: bool = False) -> Link | None:
+    """The whole name first; then, for "Brown Univ/Butler Hospital", the part after or before
+    the slash that names a facility (an affiliation is not a hospital). Campus suffixes after a
+    dash ("U Alabama SOM-Huntsville") are never dropped: they say which site is meant."""
+    if index is None:
+        return None
+    link = index.link(name, complete=complete)
+    if link.key or "/" not in name:
+        return link
+    for part in name.split("/"):
+        if _FACILITY_WORD.search(part):
+            found = index.link(part, complete=complete)
+            if found.key:
+                return found
+    return link
+
+
+_HOSPITAL_WORD = re.compile(r"\b(hospital|medical center)\b")
+_FACILITY_WORD = re.compile(r"\b(hosp|hospital|med ctr|medical center|clinic)\b", re.IGNORECASE)
+
+
+def save_file_source(info: SourceInfo, path: Path) -> Source:
+    """The Source row of a file that an importer reads besides its own."""
+    source, _ = Source.objects.update_or_create(
+        key=info.key,
+        defaults={
+            "name": info.name,
+            "publisher": info.publisher,
+            "url": info.url,
+            "license": info.license,
+            "retrieved_on": info.retrieved_on,
+            "notes": info.notes,
+            "file_name": info.file_name,
+            "file_sha256": file_sha256(path),
+            "imported_at": timezone.now(),
+        },
+    )
+    return source
 
 
 class NrmpProgramsImporter(Importer):
@@ -239,8 +486,8 @@ class NrmpProgramsImporter(Importer):
             rows[code] = values
         if missing_institution:
             report.skip("institution code not in the NRMP institutions file", missing_institution)
-        report.figures["with coordinates (from the linked hospital)"] = sum(
-            1 for values in rows.values() if values["latitude"] is not None
+        report.figures["with coordinates (from the sponsor: hospital, HIFLD facility or city)"] = (
+            sum(1 for values in rows.values() if values["latitude"] is not None)
         )
         sync_rows(Program, "nrmp_code", rows, report, progress=progress)
 
