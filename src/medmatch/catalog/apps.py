@@ -4,6 +4,7 @@ from django.apps import AppConfig
 class CatalogConfig(AppConfig):
     name = "medmatch.catalog"
     verbose_name = "Catalog"
+    nav_public = True
     nav_items = [
         ("catalog:programs", "Programs"),
         ("catalog:institutions", "Hospitals"),

@@ -1,7 +1,9 @@
 """Template context shared by every page.
 
 Each app plugs its pages into the main navigation by giving its AppConfig a ``nav_items`` list of
-``(url name, label)`` pairs; the layout shows them in INSTALLED_APPS order.
+``(url name, label)`` pairs; the layout shows them in INSTALLED_APPS order. An app whose pages are
+open to anonymous visitors says so with ``nav_public = True``; the others' items appear only to
+people who are logged in (they would only lead a visitor to the log-in page).
 """
 
 from functools import cache
@@ -12,19 +14,22 @@ from django.urls import reverse
 
 
 @cache
-def _nav_items() -> tuple[tuple[str, str, str], ...]:
+def _nav_items() -> tuple[tuple[str, str, bool], ...]:
     items = []
     for config in apps.get_app_configs():
+        public = getattr(config, "nav_public", False)
         for url_name, label in getattr(config, "nav_items", ()):
-            items.append((url_name, label, reverse(url_name)))
+            items.append((reverse(url_name), label, public))
     return tuple(items)
 
 
 def site(request):
+    user = getattr(request, "user", None)
+    logged_in = bool(user and user.is_authenticated)
+    items = [(url, label) for url, label, public in _nav_items() if public or logged_in]
     # An item is current on its own page and the pages below it (/catalog/programs/12/); when two
     # items contain the page (/goals/ and /goals/questionnaire/), the more specific one wins.
-    items = _nav_items()
-    containing = [url for _, _, url in items if request.path.startswith(url)]
+    containing = [url for url, _ in items if request.path.startswith(url)]
     current = max(containing, key=len, default=None)
-    nav = [{"label": label, "url": url, "current": url == current} for _, label, url in items]
+    nav = [{"label": label, "url": url, "current": url == current} for url, label in items]
     return {"debug": settings.DEBUG, "nav": nav}
