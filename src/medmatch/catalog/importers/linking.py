@@ -1,9 +1,10 @@
-"""Fuzzy linking of NRMP sponsoring institutions to CMS hospitals: same state, strong evidence only.
+"""Fuzzy linking of NRMP sponsoring institutions to places of their state: strong evidence only.
 
-NRMP names are abbreviated ("U Alabama Med Ctr-Birmingham") and CMS names are upper-case and
-spelled out ("UNIVERSITY OF ALABAMA HOSPITAL"), so both sides are normalised to the same words
-before rapidfuzz compares them. A link is accepted only when the best candidate in the same state
-scores at least ``LINK_THRESHOLD`` *and* beats the runner-up by ``LINK_MARGIN``: two similar
+NRMP names are abbreviated ("U Alabama Med Ctr-Birmingham") and CMS/HIFLD names are upper-case
+and spelled out ("UNIVERSITY OF ALABAMA HOSPITAL"), so both sides are normalised to the same words
+before rapidfuzz compares them. ``PlaceIndex.link`` accepts the best place of the state only when
+it beats the runner-up (another place) by a margin and either scores ``LINK_THRESHOLD`` or is the
+only place with every distinctive word of the name (see ``EVIDENCE_THRESHOLD``). Two similar
 hospitals in one state ("Mercy Hospital" twice) mean we cannot tell, and then we leave the
 institution unlinked rather than guess (DESIGN: unknown is not zero).
 """
