@@ -101,13 +101,17 @@ def test_it_counts_progress_and_says_when_the_deadline_is_unknown(alice, program
     assert step.text.startswith("2 of 10 requirements done — next: ")
 
 
-def test_it_lists_open_requirements_on_their_own_after_submission(alice_application):
+def test_it_still_counts_open_requirements_after_submission(alice_application):
     application_move(application=alice_application, status=Application.Status.SUBMITTED)
     Application.objects.filter(pk=alice_application.pk).update(deadline=days(-1))
     steps = next_steps(_applications(alice_application.student), TODAY)
-    overdue = [s for s in steps if s.urgency == "overdue"]
-    assert len(overdue) == 10  # each open requirement, inherited date passed
-    assert all(s.requirement is not None for s in overdue)
+    (overdue,) = [s for s in steps if s.urgency == "overdue"]
+    assert overdue.text == "10 requirements still open, due with the application"
+    for requirement in alice_application.requirements.all():
+        requirement.set_done(True)
+        requirement.save()
+    steps = next_steps(_applications(alice_application.student), TODAY)
+    assert [s.urgency for s in steps] == ["next"]
 
 
 def test_it_leaves_closed_applications_out(alice_application):

@@ -95,3 +95,17 @@ def test_it_sorts_the_table(client, alice, programs, today, query, expected):
     client.force_login(alice)
     response = client.get(reverse("applications:table") + query)
     assert [a.pk for a in response.context["applications"]] == [made[k].pk for k in expected]
+
+
+def test_it_offers_to_track_shortlisted_programs(client, alice, bob, programs, alice_application):
+    from medmatch.research.models import ShortlistItem
+
+    for key in ["columbia", "mgh"]:  # columbia is already tracked
+        ShortlistItem.objects.create(student=alice, program=programs[key])
+    ShortlistItem.objects.create(student=bob, program=programs["toronto"])
+    client.force_login(alice)
+    response = client.get(reverse("applications:board"))
+    assert response.context["suggestions"] == [programs["mgh"]]
+    html = response.content.decode()
+    assert reverse("applications:create", args=[programs["mgh"].pk]) in html
+    assert "hx-post" not in html.split("suggestions-heading")[1]  # a plain post: opens the page

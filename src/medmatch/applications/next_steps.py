@@ -7,15 +7,15 @@ date), and returns a list in the order a student should act on it:
 2. deadlines due within DUE_SOON_DAYS, soonest first;
 3. one next step per open application, by stage and then by deadline (unknown last).
 
-Before submission, the application's own deadline is one item that counts the requirements due
-with it; a requirement with its own due date is an item of its own. After submission, every open
-requirement whose (own or inherited) date has come is listed on its own.
+The requirements due with the application are one item on its deadline ("Submit the application —
+3 requirements still open"; after submission, while some are still open, "3 requirements still
+open"); a requirement with a due date of its own is an item of its own.
 """
 
 import datetime
 from dataclasses import dataclass
 
-from medmatch.applications.models import Application, Requirement
+from medmatch.applications.models import Application, Requirement, date_state
 
 Status = Application.Status
 _STAGE = {status: position for position, status in enumerate(Status.values)}
@@ -52,23 +52,24 @@ def next_steps(applications, today: datetime.date) -> list[Step]:
 
 
 def _dated_steps(application, requirements, today):
-    before_submission = application.status in Application.BEFORE_SUBMISSION
-    if before_submission:
+    open_with_it = [r for r in requirements if not r.done and r.due_on is None]
+    if application.status in Application.BEFORE_SUBMISSION:
         state = application.deadline_state(today)
-        if state in ("overdue", "soon"):
-            open_with_it = [r for r in requirements if not r.done and r.due_on is None]
-            text = "Submit the application"
-            if open_with_it:
-                text += f" — {len(open_with_it)} requirement{_s(open_with_it)} still open"
-            yield Step(state, application, text, application.deadline)
+        text = "Submit the application"
+        if open_with_it:
+            text += f" — {len(open_with_it)} requirement{_s(open_with_it)} still open"
+    else:
+        state = date_state(application.deadline, today) if open_with_it else ""
+        count = len(open_with_it)
+        text = f"{count} requirement{_s(open_with_it)} still open, due with the application"
+    if state in ("overdue", "soon"):
+        yield Step(state, application, text, application.deadline)
     for requirement in requirements:
-        if before_submission and requirement.due_on is None:
-            continue  # counted in the application's own deadline above
+        if requirement.due_on is None:
+            continue  # counted with the application's own deadline above
         state = requirement.due_state(today)
         if state in ("overdue", "soon"):
-            yield Step(
-                state, application, requirement.title, requirement.effective_due_on, requirement
-            )
+            yield Step(state, application, requirement.title, requirement.due_on, requirement)
 
 
 def _stage_step(application, requirements) -> Step:

@@ -39,8 +39,22 @@ def show_board(request):
         {"status": value, "label": label, "cards": [a for a in applications if a.status == value]}
         for value, label in Status.choices
     ]
-    context = {"columns": columns, "total": len(applications), "today": today()}
+    context = {
+        "columns": columns,
+        "total": len(applications),
+        "today": today(),
+        "suggestions": _shortlisted_untracked(request.user, applications),
+    }
     return render(request, "applications/board.html", context)
+
+
+def _shortlisted_untracked(user, applications, limit: int = 12):
+    # The journey goes shortlist → application: offer the next step for programs saved there.
+    from medmatch.research.models import ShortlistItem
+
+    tracked = [application.program_id for application in applications]
+    items = ShortlistItem.objects.for_student(user).with_program().exclude(program__in=tracked)
+    return [item.program for item in items[:limit]]
 
 
 @login_required
