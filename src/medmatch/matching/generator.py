@@ -165,8 +165,8 @@ def generate(
             if program_region[p] == program_region[q] and (p != q or capacity[p] >= 2)
         ]
         options.sort(key=lambda o: -o[0])
-        rows: list[tuple[int, int]] = [(p, q) for _, p, q in options[:30]]
-        rows += [(p, -1) for p in lists[first][:2]] + [(-1, q) for q in lists[second][:1]]
+        rows: list[tuple[int, int]] = [(p, q) for _, p, q in options[:40]]
+        rows += [(p, -1) for p in lists[first][:3]] + [(-1, q) for q in lists[second][:2]]
         couple_records.append(
             Couple(
                 f"C{i:05d}",
