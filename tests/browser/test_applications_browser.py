@@ -133,6 +133,17 @@ def test_it_tracks_moves_and_ticks_applications(
     page.get_by_role("button", name="Add to the checklist").click()
     expect(page.locator(".requirement")).to_have_count(11)
 
+    # Notes longer than allowed are stopped before sending, the text kept.
+    page.get_by_role("link", name="Edit dates and notes").click()
+    page.get_by_label("Notes").fill("n" * 20_001)
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#board-status")).to_contain_text("notes: at most 20,000 characters")
+    expect(page.get_by_label("Notes")).to_have_value("n" * 20_001)
+    assert "/edit/" in page.url
+    page.get_by_label("Notes").fill("Ask about night float.")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".application-notes")).to_have_text("Ask about night float.")
+
     # The dashboard and the table.
     page.goto(f"{live_server.url}/applications/next/")
     # The submitted one's open requirements are due soon (with it); then a next step for each.

@@ -34,7 +34,8 @@ def _notes_field(help_text: str) -> forms.CharField:
         label="Notes",
         required=False,
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        # board.js reads data-max-length to stop a huge paste before it is sent.
+        widget=forms.Textarea(attrs={"rows": 4, "data-max-length": MAX_NOTES_LENGTH}),
         help_text=f"{help_text} At most {MAX_NOTES_LENGTH:,} characters. Only you can see them.",
     )
 

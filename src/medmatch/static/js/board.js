@@ -21,6 +21,7 @@
       var main = document.getElementById("main");
       main.insertBefore(region, main.firstChild);
     }
+    region.setAttribute("role", isError ? "alert" : "status");
     region.textContent = text;
     region.classList.toggle("error", Boolean(isError));
   }
@@ -107,6 +108,32 @@
 
   var board = document.querySelector(".board");
   if (board) setUpBoard(board);
+
+  // A text longer than its field allows is stopped here, before a huge body is sent (the server
+  // would refuse it too); the text stays in the field to be shortened.
+  document.addEventListener(
+    "submit",
+    function (event) {
+      var fields = event.target.querySelectorAll("textarea[data-max-length]");
+      for (var i = 0; i < fields.length; i++) {
+        var field = fields[i];
+        var limit = Number(field.dataset.maxLength);
+        var length = field.value.trim().length;
+        if (length > limit) {
+          event.preventDefault();
+          event.stopImmediatePropagation();
+          announce(
+            field.name.replace(/^.*-/, "") + ": at most " + limit.toLocaleString("en") +
+              " characters (this has " + length.toLocaleString("en") + "). Nothing was sent.",
+            true
+          );
+          field.focus();
+          return;
+        }
+      }
+    },
+    true
+  );
 
   document.body.addEventListener("htmx:responseError", function (event) {
     var xhr = event.detail.xhr;
