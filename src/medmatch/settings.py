@@ -53,12 +53,16 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "axes",
     "medmatch.accounts",
     "medmatch.catalog",
     "medmatch.goals",
     "medmatch.research",
     "medmatch.applications",
+    "medmatch.letters",
+    "medmatch.interviews",
 ]
 
 MIDDLEWARE = [
@@ -180,6 +184,16 @@ if not DEBUG and not TESTING:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 CATALOG_PAGE_SIZE = env_int("CATALOG_PAGE_SIZE", 25)
+
+# Background work (emails, reminders, PDFs) goes through the database queue; `medmatch worker`
+# runs it. Tests run tasks at once, in-process.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if TESTING
+        else "django_tasks_db.DatabaseBackend",
+    }
+}
 
 LOGGING = {
     "version": 1,

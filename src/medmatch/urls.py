@@ -10,5 +10,7 @@ urlpatterns = [
     path("goals/", include("medmatch.goals.urls")),
     path("research/", include("medmatch.research.urls")),
     path("applications/", include("medmatch.applications.urls")),
+    path("letters/", include("medmatch.letters.urls")),
+    path("interviews/", include("medmatch.interviews.urls")),
     path("admin/", admin.site.urls),
 ]
