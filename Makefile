@@ -41,12 +41,20 @@ test-browser:
 	@scripts/setup.sh python browser
 	$(PYTEST) -m browser tests/browser --liveserver=127.0.0.1 --output=test-results
 
+# Each benchmark prints its own figures (medians, p95, ratios measured side by side in one run).
+BENCH_DATABASE_URL ?= postgres://$(PG_USER)@127.0.0.1:5432/medmatch_bench
+BENCH := uv run --group bench python
 bench:
-	@scripts/setup.sh python postgres
-	@for script in benchmarks/*.py; do \
-		echo "== $$script"; \
-		TEST_DATABASE_URL=$(TEST_DATABASE_URL) uv run --group bench python $$script || exit 1; \
-	done
+	@scripts/setup.sh python pdf
+	@PG_DATABASE=medmatch_bench scripts/setup.sh postgres
+	$(BENCH) benchmarks/match_nrmp.py
+	$(BENCH) benchmarks/match_compare.py
+	$(BENCH) benchmarks/fit_rank.py
+	$(BENCH) benchmarks/writing_analyze.py
+	$(BENCH) benchmarks/catalog_import.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BENCH) benchmarks/catalog_import.py
+	$(BENCH) benchmarks/catalog_search.py --postgres $(BENCH_DATABASE_URL)
+	$(BENCH) benchmarks/recommendations_page.py
 
 clean:
 	rm -rf var/ test-results/ .pytest_cache .ruff_cache
