@@ -237,6 +237,229 @@ class CalendarFeed(models.Model):
         return secrets.token_urlsafe(32)
 
 
+# ---- CV builder -----------------------------------------------------------------------------
+# ERAS asks for at most 750 characters per experience description and lets an applicant mark up
+# to three experiences as "most meaningful" (AAMC, "ERAS Experiences Guide"). 750 is guidance
+# here (warned above, the student may write for another system); the hard cap only stops text
+# that cannot be a CV entry.
+CV_DESCRIPTION_GUIDANCE = 750
+CV_DESCRIPTION_MAX = 2_000
+CV_MOST_MEANINGFUL_MAX = 3
+
+
+class CVEntryQuerySet(models.QuerySet):
+    def for_student(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(student=user)
+
+
+class CVEntry(models.Model):
+    class Section(models.TextChoices):
+        # In the order a CV lists them by default.
+        EDUCATION = "education", "Education"
+        HONOURS = "honours", "Honours and academic achievements"
+        RESEARCH = "research", "Research projects"
+        PUBLICATIONS = "publications", "Publications and presentations"
+        CLINICAL = "clinical", "Clinical experience"
+        VOLUNTEERING = "volunteering", "Volunteering and community work"
+        LEADERSHIP = "leadership", "Leadership"
+        TEACHING = "teaching", "Teaching"
+        SKILLS = "skills", "Skills"
+        LANGUAGES = "languages", "Languages"
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cv_entries"
+    )
+    section = models.CharField(max_length=20, choices=Section.choices)
+    title = models.CharField(max_length=200)
+    organisation = models.CharField(max_length=200, blank=True)
+    location = models.CharField(max_length=120, blank=True)
+    # Month precision: stored as the first of the month.
+    start_date = models.DateField(null=True, blank=True)
+    # None with a start date = ongoing.
+    end_date = models.DateField(null=True, blank=True)
+    hours_per_week = models.PositiveSmallIntegerField(null=True, blank=True)
+    total_hours = models.PositiveIntegerField(null=True, blank=True)
+    description = models.TextField(blank=True)
+    # Normalised slugs ("internal-medicine", "ultrasound"): specialties and skills.
+    tags = models.JSONField(default=list, blank=True)
+    most_meaningful = models.BooleanField(default=False)
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CVEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = "CV entry"
+        verbose_name_plural = "CV entries"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(end_date__isnull=True)
+                | Q(start_date__lte=models.F("end_date")),
+                name="applications_cv_entry_starts_before_end",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_ongoing(self) -> bool:
+        return self.start_date is not None and self.end_date is None
+
+    @property
+    def over_guidance(self) -> bool:
+        return len(self.description) > CV_DESCRIPTION_GUIDANCE
+
+    @property
+    def tag_labels(self) -> list[str]:
+        return [tag.replace("-", " ") for tag in self.tags]
+
+    def to_export(self) -> dict:
+        return {
+            "id": self.pk,
+            "section": self.section,
+            "title": self.title,
+            "organisation": self.organisation,
+            "location": self.location,
+            "start_date": _iso(self.start_date),
+            "end_date": _iso(self.end_date),
+            "hours_per_week": self.hours_per_week,
+            "total_hours": self.total_hours,
+            "description": self.description,
+            "tags": list(self.tags),
+            "most_meaningful": self.most_meaningful,
+            "position": self.position,
+            "created_at": _iso(self.created_at),
+            "updated_at": _iso(self.updated_at),
+        }
+
+
+class TailoredCV(models.Model):
+    """The CV sent with one application: which entries, in which order. Created on demand from
+    the relevance ranking (``cv_relevance``); ``entry_ids`` is then the student's to change.
+    Entries added to the CV later are offered, not silently included."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="tailored_cv"
+    )
+    # Included entries, in order. Ids of deleted entries are skipped when read.
+    entry_ids = models.JSONField(default=list)
+    # Every entry that existed when the ranking (or the student) last decided; entries not in
+    # it are new since and shown as such.
+    known_ids = models.JSONField(default=list)
+    adjusted = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "tailored CV"
+
+    def __str__(self):
+        return f"CV for {self.application.program.title}"
+
+    def to_export(self) -> dict:
+        return {
+            "program_id": self.application.program_id,
+            "entry_ids": list(self.entry_ids),
+            "known_ids": list(self.known_ids),
+            "adjusted": self.adjusted,
+            "created_at": _iso(self.created_at),
+            "updated_at": _iso(self.updated_at),
+        }
+
+
+# ---- Personal statements --------------------------------------------------------------------
+STATEMENT_MAX_CHARS = 10_000
+STATEMENT_DEFAULT_WORDS = 650
+
+
+class StatementQuerySet(models.QuerySet):
+    def for_student(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(student=user)
+
+
+class Statement(models.Model):
+    """A personal statement: the base one (no application) or a variant for one application.
+    Its text lives in its versions; the latest is the current text."""
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="statements"
+    )
+    title = models.CharField(max_length=200)
+    # SET_NULL, not CASCADE: stopping tracking an application must not delete what was written
+    # for it; the variant becomes a statement of its own.
+    application = models.ForeignKey(
+        Application,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="statements",
+    )
+    based_on = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="variants"
+    )
+    word_limit = models.PositiveIntegerField(null=True, blank=True, default=STATEMENT_DEFAULT_WORDS)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = StatementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("applications:statement", args=[self.pk])
+
+    @property
+    def is_base(self) -> bool:
+        return self.application_id is None
+
+    def latest_version(self):
+        return self.versions.order_by("-created_at", "-pk").first()
+
+    def current_body(self) -> str:
+        latest = self.latest_version()
+        return latest.body if latest else ""
+
+    def to_export(self) -> dict:
+        return {
+            "id": self.pk,
+            "title": self.title,
+            "program_id": self.application.program_id if self.application_id else None,
+            "based_on": self.based_on_id,
+            "word_limit": self.word_limit,
+            "created_at": _iso(self.created_at),
+            "updated_at": _iso(self.updated_at),
+            "versions": [version.to_export() for version in self.versions.all()],
+        }
+
+
+class StatementVersion(models.Model):
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="versions")
+    body = models.TextField(blank=True)
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.statement.title} at {self.created_at:%Y-%m-%d %H:%M}"
+
+    def to_export(self) -> dict:
+        return {"body": self.body, "note": self.note, "created_at": _iso(self.created_at)}
+
+
 def date_state(day: datetime.date | None, today: datetime.date) -> str:
     if day is None:
         return "unknown"

@@ -1,0 +1,61 @@
+"""The CV PDF: a real PDF whose first page, rendered to PNG, shows the CV (not a blank page)."""
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from medmatch.applications.cv_pdf import render_cv_pdf
+from medmatch.applications.models import TailoredCV
+from tests.applications.cv_factories import make_cv
+
+pytestmark = pytest.mark.django_db
+
+
+def _page_one_png(pdf: bytes, tmp_path) -> bytes:
+    path = tmp_path / "cv.pdf"
+    path.write_bytes(pdf)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(path), str(tmp_path / "page")],
+        check=True,
+        timeout=60,
+    )
+    (png,) = tmp_path.glob("page*.png")
+    return png.read_bytes()
+
+
+def _ink_fraction(png: bytes) -> float:
+    from io import BytesIO
+
+    from PIL import Image
+
+    image = Image.open(BytesIO(png)).convert("L")
+    histogram = image.histogram()
+    return sum(histogram[:200]) / sum(histogram)
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
+def test_it_renders_a_cv_whose_first_page_is_not_blank(alice, tmp_path):
+    alice.first_name, alice.last_name = "Alice", "Moreno"
+    alice.save()
+    make_cv(alice)
+    pdf = render_cv_pdf(student=alice)
+    assert pdf.startswith(b"%PDF")
+    png = _page_one_png(pdf, tmp_path)
+    assert png.startswith(b"\x89PNG")
+    assert 0.01 < _ink_fraction(png) < 0.5
+    if keep := os.environ.get("CV_PNG"):  # to look at it: CV_PNG=/tmp/cv.png pytest ...
+        Path(keep).write_bytes(png)
+
+
+def test_it_renders_the_tailored_cv_without_saving_a_choice(alice, alice_application):
+    make_cv(alice)
+    pdf = render_cv_pdf(student=alice, application=alice_application)
+    assert pdf.startswith(b"%PDF")
+    assert not TailoredCV.objects.exists()
+
+
+def test_it_renders_an_empty_cv(alice):
+    assert render_cv_pdf(student=alice).startswith(b"%PDF")
