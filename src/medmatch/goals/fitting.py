@@ -7,6 +7,11 @@ Other apps call only the public functions here:
 * ``rank_for_user(user, overrides=None)`` — the student's ranking, or None without goals.
 * ``explain_for_user(user, program_ids)`` — ``{program id: Explanation}`` for those programs.
 * ``rank_goals(goals_dict)`` — the same engine for a goals file (``medmatch recommend``).
+* ``student_facts(user)`` / ``apply_student_facts(features, facts)`` — the one place a student's
+  own information (answered open questions, ``research.OpenQuestion``) enters the fit: it fills
+  facts the catalog leaves unknown, for that student only, on a copy of the few columns it
+  touches; the cached catalog features are never rebuilt or changed. ``rank_for_user`` and
+  ``explain_for_user`` apply it, and their sentences say "(your own information)".
 
 How a program becomes a row (docs/fit.md, "the adapter should"):
 
@@ -27,14 +32,16 @@ import re
 import threading
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
+import numpy as np
 from django.db import connection
 from django.db.models import Max
 
 from medmatch.catalog.models import Department, Institution, Program, Specialty
 from medmatch.fit import Explanation, Goals, ProgramFeatures, Ranking, build_features, rank
+from medmatch.fit.features import EMPHASES, VISA_CODES
 
 # Goals amounts are in US dollars. Rough yearly-average rates; only used to compare a stipend or
 # a fee with the student's figure, never shown as a converted amount.
@@ -323,10 +330,21 @@ def merge_overrides(data: Mapping, overrides: Mapping | None) -> dict:
     return merged
 
 
-def rank_goals(data: Mapping, overrides: Mapping | None = None) -> Ranking:
-    """Rank the whole catalog against a goals JSON (raises GoalsError on bad goals)."""
+def rank_goals(
+    data: Mapping, overrides: Mapping | None = None, facts: Mapping | None = None
+) -> Ranking:
+    """Rank the whole catalog against a goals JSON (raises GoalsError on bad goals).
+
+    ``facts`` (see ``student_facts``) fill unknown catalog facts with the student's own.
+    """
     goals = Goals.from_dict(merge_overrides(data, overrides))
-    return rank(goals, catalog_features())
+    features = catalog_features()
+    if not facts:
+        return rank(goals, features)
+    features, own = apply_student_facts(features, facts)
+    ranking = rank(goals, features)
+    kept = {f.name: getattr(ranking, f.name) for f in fields(Ranking) if f.name != "_cache"}
+    return StudentRanking(**kept, own_criteria=own)
 
 
 def rank_for_user(user, overrides: Mapping | None = None) -> Ranking | None:
@@ -341,7 +359,7 @@ def rank_for_user(user, overrides: Mapping | None = None) -> Ranking | None:
     profile = GoalProfile.objects.filter(student=user).first()
     if profile is None or not profile.has_answers:
         return None
-    return rank_goals(profile.data, overrides)
+    return rank_goals(profile.data, overrides, student_facts(user))
 
 
 def explain_for_user(user, program_ids: Iterable) -> dict[Any, Explanation]:
@@ -354,3 +372,136 @@ def explain_for_user(user, program_ids: Iterable) -> dict[Any, Explanation]:
         return {}
     index = ranking.features.index
     return {pid: ranking.explain(pid) for pid in program_ids if pid in index}
+
+
+# --- the student's own information -------------------------------------------------------------
+
+OWN_INFORMATION = "your own information"
+# Open-question fact key -> (fit row key, the criteria whose sentence reads that fact).
+STUDENT_FACT_ROWS = {
+    "weekly_hours": ("weekly_hours", ("hours",)),
+    "length_months": ("length_months", ("length",)),
+    "stipend": ("stipend", ("stipend",)),
+    "cost": ("cost", ("cost",)),
+    "visa": ("visa_sponsorship", ("visa",)),
+    "mentorship": ("has_mentorship", ("objective",)),
+    "research": ("has_research", ("objective",)),
+    "emphasis": ("emphasis", ("objective",)),
+}
+
+
+def student_facts(user) -> dict[int, dict[str, Any]]:
+    """``{program id: {fit row key: value}}`` from the student's answered open questions.
+
+    Amounts are taken in the program's currency (as the question asks) and converted like the
+    catalog's (``USD_PER``); a fact with no fit row (accreditation) is left out. One query.
+    """
+    from medmatch.research.models import OpenQuestion
+
+    if user is None or not user.is_authenticated:
+        return {}
+    facts: dict[int, dict[str, Any]] = {}
+    for question in (
+        OpenQuestion.objects.for_student(user)
+        .answered_facts()
+        .select_related("program")
+        .only(
+            "program_id",
+            "fact_key",
+            "answer_number",
+            "answer_flag",
+            "answer_choice",
+            "program__currency",
+        )
+    ):
+        if question.fact_key not in STUDENT_FACT_ROWS:
+            continue
+        key = STUDENT_FACT_ROWS[question.fact_key][0]
+        value = question.typed_value
+        if key in ("stipend", "cost"):
+            value = _usd(value, question.program.currency)
+        if value is not None:
+            facts.setdefault(question.program_id, {})[key] = value
+    return facts
+
+
+def apply_student_facts(
+    features: ProgramFeatures, facts: Mapping[Any, Mapping[str, Any]]
+) -> tuple[ProgramFeatures, dict[int, frozenset[str]]]:
+    """The features with a student's own facts filled in, and which criteria they fed.
+
+    Takes the cached catalog features and ``{program id: {row key: value}}`` (``student_facts``).
+    Returns a new ProgramFeatures sharing every column it does not touch, and ``{position:
+    criteria}`` for the sentences. Only an *unknown* catalog value is filled: a published fact
+    (with its source) wins over what the student heard. Programs not in the catalog are skipped.
+    """
+    columns: dict[str, np.ndarray] = {}
+    own: dict[int, set[str]] = {}
+
+    def column(name: str) -> np.ndarray:
+        if name not in columns:
+            columns[name] = getattr(features, name).copy()
+        return columns[name]
+
+    encode = {
+        "weekly_hours": ("weekly_hours", float, np.isnan),
+        "length_months": ("length_months", float, np.isnan),
+        "stipend": ("stipend", float, np.isnan),
+        "cost": ("cost", float, np.isnan),
+        "has_mentorship": ("has_mentorship", lambda v: 1.0 if v else 0.0, np.isnan),
+        "has_research": ("has_research", lambda v: 1.0 if v else 0.0, np.isnan),
+        "visa_sponsorship": ("visa", VISA_CODES.get, lambda v: v < 0),
+        "emphasis": (
+            "emphasis",
+            lambda v: EMPHASES.index(v) if v in EMPHASES else None,
+            lambda v: v < 0,
+        ),
+    }
+    criteria_of = {row: criteria for row, criteria in STUDENT_FACT_ROWS.values()}
+    for program_id, values in facts.items():
+        position = features.index.get(program_id)
+        if position is None:
+            continue
+        for key, value in values.items():
+            name, convert, is_unknown = encode[key]
+            code = convert(value)
+            if code is None or not is_unknown(getattr(features, name)[position]):
+                continue
+            column(name)[position] = code
+            own.setdefault(position, set()).update(criteria_of[key])
+    if not columns:
+        return features, {}
+    return replace(features, **columns, _matrix=[]), {k: frozenset(v) for k, v in own.items()}
+
+
+def mark_own_information(explanation: Explanation, criteria: frozenset[str]) -> Explanation:
+    """The explanation with "(your own information)" on the sentences of these criteria."""
+
+    def mark(contribution):
+        if contribution.criterion not in criteria or contribution.status == "unknown":
+            return contribution
+        fact, colon, points = contribution.sentence.rpartition(": ")
+        if not colon or contribution.status == "fails":
+            sentence = f"{contribution.sentence} ({OWN_INFORMATION})"
+        else:
+            sentence = f"{fact} ({OWN_INFORMATION}): {points}"
+        return replace(contribution, sentence=sentence)
+
+    contributions = tuple(mark(c) for c in explanation.contributions)
+    return replace(
+        explanation,
+        contributions=contributions,
+        excluded_by=tuple(c.sentence for c in contributions if c.status == "fails"),
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class StudentRanking(Ranking):
+    """A Ranking over features with the student's own facts: explanations say which ones."""
+
+    own_criteria: Mapping[int, frozenset[str]] = field(default_factory=dict)
+
+    def _explain(self, i: int, rank: int | None) -> Explanation:
+        explanation = super()._explain(i, rank)
+        criteria = self.own_criteria.get(i)
+        return mark_own_information(explanation, criteria) if criteria else explanation

@@ -4,13 +4,26 @@ from django.apps import AppConfig
 class ResearchConfig(AppConfig):
     name = "medmatch.research"
     verbose_name = "Research: shortlist and notes"
-    nav_items = [("research:shortlist", "Shortlist")]
+    nav_items = [("research:shortlist", "Shortlist"), ("research:contacts", "Contacts")]
 
     def export_user_data(self, user) -> dict:
-        from medmatch.research.models import ShortlistItem, Tag
+        from medmatch.research.models import Contact, OpenQuestion, Review, ShortlistItem, Tag
 
         items = ShortlistItem.objects.for_student(user).with_program().order_by("created_at", "pk")
+        contacts = (
+            Contact.objects.for_student(user)
+            .order_by("created_at", "pk")
+            .prefetch_related("conversations__insights")
+        )
+        # A user's reviews go with the account: deleting it deletes them (they are the author's
+        # words, and an approved review whose author is gone could no longer be verified or
+        # corrected). The export keeps a copy.
+        reviews = Review.objects.filter(author=user).order_by("created_at", "pk")
+        questions = OpenQuestion.objects.for_student(user).order_by("program_id", "pk")
         return {
             "shortlist": [item.to_export() for item in items],
             "tags": [tag.name for tag in Tag.objects.for_student(user)],
+            "contacts": [contact.to_export() for contact in contacts],
+            "reviews": [review.to_export() for review in reviews],
+            "open_questions": [question.to_export() for question in questions],
         }

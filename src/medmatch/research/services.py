@@ -1,9 +1,22 @@
-"""Shortlist writes that touch an item and the student's tags together."""
+"""Writes that touch several research rows together: the shortlist with its tags, a
+conversation with its insights, the open questions of a student's programs, a review."""
+
+from collections.abc import Iterable
 
 from django.db import transaction
+from django.utils import timezone
 
 from medmatch.catalog.models import Program
-from medmatch.research.models import ShortlistItem, Tag
+from medmatch.research.models import (
+    Contact,
+    Conversation,
+    Insight,
+    OpenQuestion,
+    Review,
+    ShortlistItem,
+    Tag,
+)
+from medmatch.research.questions import FACTS, INSIGHT, insight_question, unknown_facts
 
 
 @transaction.atomic
@@ -39,3 +52,133 @@ def _tag(student, name: str) -> Tag:
 def _drop_unused_tags(student) -> None:
     # A tag exists only while some item carries it, so the tag filter never offers an empty list.
     Tag.objects.filter(student=student, items__isnull=True).delete()
+
+
+# --- conversations, open questions, reviews (issue 7) ------------------------------------------
+
+
+@transaction.atomic
+def conversation_save(
+    *,
+    contact: Contact,
+    conversation: Conversation | None = None,
+    insights: dict[str, dict],
+    **fields,
+) -> Conversation:
+    """Create or update a conversation and replace its insights.
+
+    ``insights`` maps an aspect to ``{"rating", "confidence", "note"}``; an aspect left out has
+    no insight (one that was there is removed, with any question it raised).
+    """
+    if conversation is None:
+        conversation = Conversation(contact=contact)
+    for name, value in fields.items():
+        setattr(conversation, name, value)
+    conversation.save()
+    conversation.insights.exclude(aspect__in=insights).delete()
+    for aspect, values in insights.items():
+        Insight.objects.update_or_create(conversation=conversation, aspect=aspect, defaults=values)
+    return conversation
+
+
+@transaction.atomic
+def open_questions_refresh(*, student, programs: Iterable[Program] | None = None) -> None:
+    """Make sure every unknown fact and every doubtful insight about these programs (default:
+    the student's shortlist) has one open question. Idempotent.
+
+    An unanswered question whose fact the catalog has since published, or whose insight is no
+    longer doubtful (or gone), is removed: it no longer needs asking. Answers are never removed.
+    """
+    if programs is None:
+        programs = Program.objects.filter(shortlist_items__student=student)
+    programs = list(
+        Program.objects.filter(pk__in=[getattr(p, "pk", p) for p in programs]).prefetch_related(
+            "accreditations"
+        )
+    )
+    if not programs:
+        return
+    existing = OpenQuestion.objects.filter(student=student, program__in=programs)
+    wanted: list[OpenQuestion] = []
+    stale: list[int] = []
+    have = {(q.program_id, q.fact_key, q.insight_id): q for q in existing}
+    for program in programs:
+        unknown = {fact.key: fact for fact in unknown_facts(program)}
+        for key, fact in unknown.items():
+            if (program.pk, key, None) not in have:
+                wanted.append(
+                    OpenQuestion(
+                        student=student, program=program, fact_key=key, question=fact.question
+                    )
+                )
+        doubtful = {
+            insight.pk: insight
+            for insight in Insight.objects.for_student(student).about(program).doubtful()
+        }
+        for insight in doubtful.values():
+            if not any(key[2] == insight.pk for key in have):
+                wanted.append(
+                    OpenQuestion(
+                        student=student,
+                        program=program,
+                        fact_key=INSIGHT,
+                        insight=insight,
+                        question=insight_question(insight),
+                    )
+                )
+        for (program_id, key, insight_id), question in have.items():
+            if program_id != program.pk or question.answered:
+                continue
+            published = insight_id is None and key in FACTS and key not in unknown
+            settled = insight_id is not None and insight_id not in doubtful
+            if published or settled:
+                stale.append(question.pk)
+    OpenQuestion.objects.filter(pk__in=stale).delete()
+    OpenQuestion.objects.bulk_create(wanted, ignore_conflicts=True)
+
+
+@transaction.atomic
+def open_question_answer(*, question: OpenQuestion, answer: str, value=None) -> OpenQuestion:
+    """Record the student's answer; a typed ``value`` becomes their own fact for the fit score."""
+    question.answered = True
+    question.answer = answer
+    is_flag = isinstance(value, bool)
+    question.answer_number = (
+        float(value) if isinstance(value, int | float) and not is_flag else None
+    )
+    question.answer_flag = value if is_flag else None
+    question.answer_choice = value if isinstance(value, str) else ""
+    question.answered_on = timezone.localdate()
+    question.save()
+    return question
+
+
+@transaction.atomic
+def open_question_reopen(*, question: OpenQuestion) -> OpenQuestion:
+    question.answered = False
+    question.answer = ""
+    question.answer_number = None
+    question.answer_flag = None
+    question.answer_choice = ""
+    question.answered_on = None
+    question.save()
+    return question
+
+
+@transaction.atomic
+def review_save(*, author, program: Program, **fields) -> Review:
+    """Create or edit the author's review of a program. Any edit goes back to moderation and
+    loses the verification: staff approved and checked the old text, not this one."""
+    review = Review.objects.filter(author=author, program=program).first() or Review(
+        author=author, program=program
+    )
+    for name, value in fields.items():
+        setattr(review, name, value)
+    review.status = Review.Status.PENDING
+    review.moderated_at = None
+    review.verified = False
+    review.verified_by = None
+    review.verified_at = None
+    review.verified_how = ""
+    review.save()
+    return review

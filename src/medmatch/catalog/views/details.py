@@ -4,6 +4,7 @@ from django.views.decorators.http import require_GET
 
 from medmatch.catalog.models import Accreditation, Institution, Program
 from medmatch.catalog.views.facts import institution_facts, program_facts
+from medmatch.research.program_page import program_research_context
 
 _INSTITUTION_RELATED = ("source", "coordinates_source", "teaching_source")
 
@@ -40,6 +41,8 @@ def show_program(request, pk: int):
         "siblings": program.institution.programs.exclude(pk=program.pk)
         .select_related("specialty")
         .order_by("title"),
+        # Reviews for everyone; the student's own insights, contacts and review (research app).
+        **program_research_context(request.user, program),
     }
     return render(request, "catalog/program_detail.html", context)
 

@@ -1,0 +1,103 @@
+"""Everything a student should reread before an interview, for one application's program:
+the "review the hospital's values, specialties, and recent initiatives" step.
+
+One function gathers it; the page and the PDF render the same ``Briefing``. It reads only, except
+that the program's open questions are brought up to date first (idempotent), so an unknown fact
+is never missing from the list.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+
+from medmatch.applications.models import Application
+from medmatch.catalog.models import Accreditation, Department, Program
+from medmatch.catalog.views.facts import FactSheet, program_facts
+from medmatch.research.fit import ProgramFit, explain_program
+from medmatch.research.models import Contact, Insight, OpenQuestion, ShortlistItem
+from medmatch.research.questions import FACTS
+from medmatch.research.reviews import ReviewSummary, program_review_summary
+from medmatch.research.services import open_questions_refresh
+
+
+@dataclass(frozen=True)
+class AnsweredQuestion:
+    question: OpenQuestion
+    value: str  # the typed answer in words, "" when answered in words only
+
+
+@dataclass(frozen=True)
+class Briefing:
+    application: Application
+    program: Program
+    sheet: FactSheet
+    departments: list[Department]
+    accreditations: list[Accreditation]
+    reviews: ReviewSummary
+    insights: list[Insight]
+    contacts: list[Contact]
+    open_questions: list[OpenQuestion]
+    answered: list[AnsweredQuestion]
+    shortlist_item: ShortlistItem | None
+    fit: ProgramFit | None
+
+    @property
+    def title(self) -> str:
+        return f"{self.program.title} — {self.program.institution.name}"
+
+
+def _program(pk: int) -> Program:
+    related = ("source", "coordinates_source", "teaching_source")
+    return (
+        Program.objects.select_related(
+            "source",
+            "specialty__source",
+            *(f"institution__{name}" for name in related),
+            *(f"institution__hospital__{name}" for name in related),
+        )
+        .prefetch_related(
+            Prefetch("accreditations", Accreditation.objects.select_related("source"))
+        )
+        .get(pk=pk)
+    )
+
+
+def build_briefing(application: Application) -> Briefing:
+    student = application.student
+    program = _program(application.program_id)
+    open_questions_refresh(student=student, programs=[program])
+    institution = program.institution
+    places = [institution.pk] + ([institution.hospital_id] if institution.hospital_id else [])
+    departments = list(
+        Department.objects.filter(institution__in=places).select_related("specialty", "source")
+    )
+    accreditations = list(program.accreditations.all()) + list(
+        Accreditation.objects.filter(institution__in=places, program__isnull=True).select_related(
+            "source"
+        )
+    )
+    questions = list(
+        OpenQuestion.objects.for_student(student).filter(program=program).select_related("insight")
+    )
+    currency = program.currency or "USD"
+    answered = [
+        AnsweredQuestion(
+            q, FACTS[q.fact_key].show(q.typed_value, currency) if q.fact_key in FACTS else ""
+        )
+        for q in questions
+        if q.answered
+    ]
+    return Briefing(
+        application=application,
+        program=program,
+        sheet=program_facts(program),
+        departments=departments,
+        accreditations=accreditations,
+        reviews=program_review_summary(program),
+        insights=list(Insight.objects.for_student(student).about(program)),
+        contacts=list(Contact.objects.for_student(student).at_program(program)),
+        open_questions=[q for q in questions if not q.answered],
+        answered=answered,
+        shortlist_item=ShortlistItem.objects.filter(student=student, program=program).first(),
+        fit=explain_program(student, program),
+    )

@@ -1,0 +1,285 @@
+"""Forms for contacts, conversations with insights, open questions and reviews. As in
+``forms.py``, every error message starts with the field's name."""
+
+import datetime
+
+from django import forms
+
+from medmatch.catalog.models import Institution, Program
+from medmatch.research.forms import MAX_NOTE_LENGTH
+from medmatch.research.models import (
+    RATING_CHOICES,
+    REVIEW_ASPECTS,
+    Aspect,
+    Contact,
+    Conversation,
+    Insight,
+    OpenQuestion,
+    Review,
+)
+from medmatch.research.questions import FACTS
+
+MAX_REVIEW_LENGTH = 5000
+RATING_SELECT = [("", "No insight"), *RATING_CHOICES]
+
+
+def _limit(text: str, name: str, limit: int = MAX_NOTE_LENGTH) -> str:
+    text = text.strip()
+    if len(text) > limit:
+        raise forms.ValidationError(
+            f"{name}: at most {limit:,} characters (this has {len(text):,})."
+        )
+    return text
+
+
+class ContactForm(forms.ModelForm):
+    """Program and institution are picked from the student's own shortlist and applications (and
+    the program the page came from): the catalog is far too long for a select."""
+
+    class Meta:
+        model = Contact
+        fields = ["name", "role", "program", "institution", "how_met", "email", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "how_met": "e.g. “alumni panel, October”, “introduced by Dr Lee”.",
+            "notes": "Only you can see your contacts.",
+            "institution": "When they are not tied to one program.",
+        }
+        error_messages = {
+            "name": {"required": "name: who did you talk to?"},
+            "email": {"invalid": "email: not an email address."},
+            "program": {"invalid_choice": "program: pick one of your programs."},
+            "institution": {"invalid_choice": "institution: pick one of your programs' hospitals."},
+        }
+
+    def __init__(self, *args, student, extra_program: Program | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        ids = set(
+            Program.objects.filter(shortlist_items__student=student).values_list("pk", flat=True)
+        )
+        ids |= set(
+            Program.objects.filter(applications__student=student).values_list("pk", flat=True)
+        )
+        if extra_program is not None:
+            ids.add(extra_program.pk)
+        if self.instance.program_id:
+            ids.add(self.instance.program_id)
+        programs = Program.objects.filter(pk__in=ids).select_related("institution")
+        self.fields["program"].queryset = programs.order_by("title", "institution__name")
+        self.fields["program"].label_from_instance = lambda p: f"{p.title} — {p.institution.name}"
+        institutions = Institution.objects.filter(programs__in=ids)
+        if self.instance.institution_id:
+            institutions = institutions | Institution.objects.filter(
+                pk=self.instance.institution_id
+            )
+        self.fields["institution"].queryset = institutions.distinct().order_by("name")
+
+    def clean_notes(self):
+        return _limit(self.cleaned_data["notes"], "notes")
+
+    def clean(self):
+        cleaned = super().clean()
+        program, institution = cleaned.get("program"), cleaned.get("institution")
+        if program and institution and program.institution_id != institution.pk:
+            self.add_error(
+                "institution",
+                "institution: leave it empty, or pick the program's own "
+                f"({program.institution.name}).",
+            )
+        return cleaned
+
+
+class ConversationForm(forms.ModelForm):
+    """A conversation and, per aspect, an optional insight: rating, confidence and a note."""
+
+    class Meta:
+        model = Conversation
+        fields = ["date", "channel", "summary", "follow_up_on", "follow_up_done"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}),
+            "follow_up_on": forms.DateInput(attrs={"type": "date"}),
+            "summary": forms.Textarea(attrs={"rows": 4}),
+        }
+        labels = {"follow_up_done": "Follow-up done"}
+        help_texts = {"follow_up_on": "A reminder shows on your contacts page from this date."}
+        error_messages = {
+            "date": {"required": "date: when did you talk?", "invalid": "date: not a date."},
+            "follow_up_on": {"invalid": "follow up on: not a date."},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            self.fields["date"].initial = datetime.date.today()
+        existing = {i.aspect: i for i in self.instance.insights.all()} if self.instance.pk else {}
+        for aspect in Aspect:
+            insight = existing.get(aspect.value)
+            self.fields[f"{aspect.value}_rating"] = forms.TypedChoiceField(
+                label="Rating",
+                choices=RATING_SELECT,
+                coerce=int,
+                empty_value=None,
+                required=False,
+                initial=insight.rating if insight else "",
+                error_messages={"invalid_choice": f"{aspect.value} rating: must be 1\u20135."},
+            )
+            self.fields[f"{aspect.value}_confidence"] = forms.ChoiceField(
+                label="How sure",
+                choices=Insight.Confidence.choices,
+                initial=insight.confidence if insight else Insight.Confidence.MEDIUM,
+                required=False,
+            )
+            self.fields[f"{aspect.value}_note"] = forms.CharField(
+                label="What they said",
+                required=False,
+                initial=insight.note if insight else "",
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def aspect_groups(self):
+        """(aspect label, rating, confidence, note) bound fields, for the template."""
+        return [
+            (
+                aspect.value,
+                aspect.label,
+                self[f"{aspect.value}_rating"],
+                self[f"{aspect.value}_confidence"],
+                self[f"{aspect.value}_note"],
+            )
+            for aspect in Aspect
+        ]
+
+    def main_fields(self):
+        return [self[name] for name in self.Meta.fields]
+
+    def clean_summary(self):
+        return _limit(self.cleaned_data["summary"], "summary")
+
+    def clean(self):
+        cleaned = super().clean()
+        for aspect in Aspect:
+            note = (cleaned.get(f"{aspect.value}_note") or "").strip()
+            if len(note) > MAX_NOTE_LENGTH:
+                self.add_error(f"{aspect.value}_note", f"{aspect.value} note: too long.")
+            if note and cleaned.get(f"{aspect.value}_rating") is None:
+                self.add_error(
+                    f"{aspect.value}_rating",
+                    f"{aspect.value} rating: rate it 1\u20135 with the note, or clear the note.",
+                )
+        return cleaned
+
+    def insights(self) -> dict[str, dict]:
+        out = {}
+        for aspect in Aspect:
+            rating = self.cleaned_data.get(f"{aspect.value}_rating")
+            if rating is not None:
+                out[aspect.value] = {
+                    "rating": rating,
+                    "confidence": self.cleaned_data.get(f"{aspect.value}_confidence")
+                    or Insight.Confidence.MEDIUM,
+                    "note": (self.cleaned_data.get(f"{aspect.value}_note") or "").strip(),
+                }
+        return out
+
+    def conversation_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class AnswerForm(forms.Form):
+    """The answer to one open question: words, and for a fact the typed value that counts in the
+    fit score."""
+
+    answer = forms.CharField(
+        label="Answer",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="What you learned, and from whom.",
+    )
+
+    def __init__(self, *args, question: OpenQuestion, **kwargs):
+        prefix = f"q{question.pk}"
+        super().__init__(*args, prefix=prefix, **kwargs)
+        self.question = question
+        self.fact = FACTS.get(question.fact_key)
+        self.fields["answer"].initial = question.answer
+        fact = self.fact
+        if fact is None or fact.kind == "text":
+            return
+        currency = question.program.currency or "USD"
+        label = (
+            f"{fact.label} ({fact.unit.replace('{currency}', currency)})"
+            if fact.unit
+            else fact.label
+        )
+        if fact.kind == "number":
+            field = forms.FloatField(
+                label=label,
+                required=False,
+                min_value=fact.low,
+                max_value=fact.high,
+                error_messages={
+                    "invalid": f"{fact.key}: must be a number.",
+                    "min_value": f"{fact.key}: must be at least {fact.low:g}.",
+                    "max_value": f"{fact.key}: must be at most {fact.high:g}.",
+                },
+            )
+            initial = question.answer_number
+        elif fact.kind == "flag":
+            field = forms.TypedChoiceField(
+                label=f"Is there {fact.label[0].lower()}{fact.label[1:]}?",
+                choices=[("", "Not sure"), ("yes", "Yes"), ("no", "No")],
+                coerce=lambda v: v == "yes",
+                empty_value=None,
+                required=False,
+            )
+            flag = question.answer_flag
+            initial = "" if flag is None else ("yes" if flag else "no")
+        else:
+            field = forms.ChoiceField(
+                label=label, choices=[("", "Not sure"), *fact.choices], required=False
+            )
+            initial = question.answer_choice
+        field.help_text = "Counts in your fit score as your own information."
+        field.initial = initial
+        self.fields["value"] = field
+
+    def clean_answer(self):
+        return _limit(self.cleaned_data["answer"], "answer")
+
+    def clean(self):
+        cleaned = super().clean()
+        value = cleaned.get("value")
+        if not cleaned.get("answer") and value in (None, ""):
+            raise forms.ValidationError("answer: write what you learned, or choose a value.")
+        return cleaned
+
+    def value(self):
+        value = self.cleaned_data.get("value")
+        return None if value == "" else value
+
+
+class ReviewForm(forms.ModelForm):
+    class Meta:
+        model = Review
+        fields = ["relation", *(aspect.value for aspect in REVIEW_ASPECTS), "text"]
+        labels = {
+            "relation": "Your relation to the program",
+            "workload": "Workload (5 = sustainable)",
+            "text": "Your review",
+        }
+        help_texts = {
+            "relation": "Stated on your review. Staff may verify it, e.g. by your work email.",
+            "text": "What should a future applicant know? Staff read each review before it shows.",
+        }
+        widgets = {"text": forms.Textarea(attrs={"rows": 6})}
+        error_messages = {
+            "relation": {"required": "relation: how do you know this program?"},
+            "text": {"required": "text: write a few sentences."},
+            **{
+                aspect.value: {"required": f"{aspect.value}: rate it 1\u20135."}
+                for aspect in REVIEW_ASPECTS
+            },
+        }
+
+    def clean_text(self):
+        return _limit(self.cleaned_data["text"], "text", MAX_REVIEW_LENGTH)
