@@ -13,6 +13,18 @@ from icalendar import Calendar, Event
 PRODID = "-//medmatch//application deadlines//EN"
 UID_DOMAIN = "medmatch"
 
+# Extension point: other apps add their own events for the same applications to this calendar
+# (the download and the private feed). A provider is called as
+# ``provider(applications, url_for=..., now=...)`` and returns icalendar ``Event``s; ``url_for``
+# turns any object with ``get_absolute_url`` into an absolute URL. The interviews app registers
+# one in its AppConfig.ready().
+EVENT_PROVIDERS: list = []
+
+
+def register_event_provider(provider) -> None:
+    if provider not in EVENT_PROVIDERS:
+        EVENT_PROVIDERS.append(provider)
+
 
 def build_calendar(applications, *, url_for, now: datetime.datetime) -> bytes:
     """``applications`` with program, requirements prefetched; ``url_for(application)`` is the
@@ -56,6 +68,9 @@ def build_calendar(applications, *, url_for, now: datetime.datetime) -> bytes:
                     now=now,
                 )
             )
+    for provider in EVENT_PROVIDERS:  # see the extension point above
+        for event in provider(applications, url_for=url_for, now=now):
+            calendar.add_component(event)
     return calendar.to_ical()
 
 

@@ -20,6 +20,17 @@ from medmatch.applications.models import Application, Requirement, date_state
 Status = Application.Status
 _STAGE = {status: position for position, status in enumerate(Status.values)}
 
+# Extension point: other apps add dated steps (e.g. upcoming interviews) to the list. A provider
+# is called as ``provider(applications, today)`` with the open applications and returns ``Step``s
+# whose urgency is "overdue" or "soon"; they are sorted in with the deadlines. The interviews app
+# registers one in its AppConfig.ready().
+STEP_PROVIDERS: list = []
+
+
+def register_step_provider(provider) -> None:
+    if provider not in STEP_PROVIDERS:
+        STEP_PROVIDERS.append(provider)
+
 
 @dataclass(frozen=True)
 class Step:
@@ -33,12 +44,13 @@ class Step:
 def next_steps(applications, today: datetime.date) -> list[Step]:
     dated: list[Step] = []
     later: list[Step] = []
-    for application in applications:
-        if application.is_closed:
-            continue
+    open_applications = [application for application in applications if not application.is_closed]
+    for application in open_applications:
         requirements = list(application.requirements.all())
         dated.extend(_dated_steps(application, requirements, today))
         later.append(_stage_step(application, requirements))
+    for provider in STEP_PROVIDERS:  # see the extension point above
+        dated.extend(provider(open_applications, today))
     dated.sort(key=lambda step: (step.urgency != "overdue", step.due_on, step.application.pk))
     later.sort(
         key=lambda step: (

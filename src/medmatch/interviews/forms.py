@@ -1,0 +1,269 @@
+"""Forms for the question bank, practice, the schedule and the after-interview pages. Every error
+message starts with the field's name, so a message read alone still says what to fix."""
+
+import datetime
+import zoneinfo
+
+from django import forms
+from django.utils import timezone
+
+from medmatch.applications.models import Application
+from medmatch.interviews.models import Impression, Interview, PracticeAttempt, Question
+
+MAX_TEXT_LENGTH = 20_000
+MAX_SECONDS = 60 * 60
+TIME_LIMITS = [(60, "1 minute"), (90, "1½ minutes"), (120, "2 minutes"), (180, "3 minutes")]
+RATING_CHOICES = [("", "not rated")] + [(n, str(n)) for n in range(1, 6)]
+COMMON_TIME_ZONES = [
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Phoenix",
+    "America/Los_Angeles",
+    "America/Anchorage",
+    "Pacific/Honolulu",
+    "America/Puerto_Rico",
+    "America/Halifax",
+    "America/Toronto",
+    "America/Winnipeg",
+    "America/Edmonton",
+    "America/Vancouver",
+    "Europe/London",
+    "Europe/Paris",
+    "Asia/Tokyo",
+    "UTC",
+]
+
+
+def _text_field(label: str, help_text: str = "", rows: int = 4) -> forms.CharField:
+    # No maxlength attribute: a browser would silently cut a long paste; the server says so.
+    return forms.CharField(
+        label=label,
+        required=False,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        help_text=help_text,
+    )
+
+
+def _check_length(name: str, text: str) -> str:
+    if len(text) > MAX_TEXT_LENGTH:
+        raise forms.ValidationError(
+            f"{name}: at most {MAX_TEXT_LENGTH:,} characters (this has {len(text):,})."
+        )
+    return text
+
+
+def _rating_field(label: str) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=RATING_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+
+class QuestionForm(forms.ModelForm):
+    text = forms.CharField(
+        label="Your question",
+        max_length=500,
+        error_messages={
+            "required": "text: write the question.",
+            "max_length": "text: at most 500 characters.",
+        },
+    )
+
+    class Meta:
+        model = Question
+        fields = ["category", "text"]
+
+
+class PracticeForm(forms.ModelForm):
+    seconds_taken = forms.IntegerField(
+        label="Time taken (seconds)",
+        min_value=1,
+        max_value=MAX_SECONDS,
+        help_text="The timer fills this in; without it, type how long you spoke.",
+        error_messages={
+            "required": "seconds_taken: say how long the answer took, in seconds.",
+            "min_value": "seconds_taken: at least 1 second.",
+            "max_value": f"seconds_taken: at most {MAX_SECONDS:,} seconds (an hour).",
+            "invalid": "seconds_taken: a whole number of seconds.",
+        },
+    )
+    time_limit_seconds = forms.TypedChoiceField(
+        label="Aim for", choices=TIME_LIMITS, coerce=int, initial=120
+    )
+    answer = _text_field(
+        "Outline or transcript",
+        "What you said, or its outline. The checker reads it; only you can see it.",
+        rows=8,
+    )
+    clarity = _rating_field("Clarity")
+    concision = _rating_field("Concision")
+    honesty = _rating_field("Honesty")
+    structure = _rating_field("Structure")
+    notes = _text_field("Notes", "What to do differently next time.", rows=3)
+
+    class Meta:
+        model = PracticeAttempt
+        fields = [
+            "seconds_taken",
+            "time_limit_seconds",
+            "answer",
+            "clarity",
+            "concision",
+            "honesty",
+            "structure",
+            "notes",
+        ]
+
+    def rating_fields(self):
+        return [self[name] for name in PracticeAttempt.RATINGS]
+
+    def clean_answer(self):
+        return _check_length("answer", self.cleaned_data["answer"])
+
+    def clean_notes(self):
+        return _check_length("notes", self.cleaned_data["notes"])
+
+
+class InterviewForm(forms.ModelForm):
+    """The date and time are typed as the program gave them, in their time zone; they are stored
+    as one aware datetime plus the zone's name."""
+
+    application = forms.ModelChoiceField(
+        queryset=Application.objects.none(),
+        label="Application",
+        error_messages={"required": "application: choose which application this is for."},
+    )
+    date = forms.DateField(
+        label="Date",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": "date: enter the interview's date.",
+            "invalid": "date: not a date; use the form YYYY-MM-DD.",
+        },
+    )
+    time = forms.TimeField(
+        label="Start time",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={
+            "required": "time: enter the start time.",
+            "invalid": "time: not a time; use the form HH:MM.",
+        },
+    )
+    time_zone = forms.CharField(
+        label="Time zone",
+        initial="America/New_York",
+        help_text="The zone the program gave the time in (IANA name, e.g. America/Chicago).",
+        widget=forms.TextInput(attrs={"list": "time-zones", "autocomplete": "off"}),
+        error_messages={"required": "time_zone: enter a time zone such as America/New_York."},
+    )
+    interviewers = _text_field("Interviewers", "One name a line.", rows=3)
+    notes = _text_field("Notes", "Anything to remember: parking, dress code, who to ask for.")
+
+    class Meta:
+        model = Interview
+        fields = [
+            "application",
+            "format",
+            "duration_minutes",
+            "place",
+            "city",
+            "link",
+            "interviewers",
+            "notes",
+        ]
+        labels = {"duration_minutes": "Duration (minutes)"}
+        help_texts = {
+            "city": "For an in-person interview: used to spot travel between cities.",
+            "link": "For a virtual interview.",
+        }
+        error_messages = {
+            "link": {"invalid": "link: not a web address; start it with https://."},
+            "duration_minutes": {
+                "min_value": "duration_minutes: at least 5 minutes.",
+                "max_value": "duration_minutes: at most a day (1,440 minutes).",
+            },
+        }
+
+    def __init__(self, *args, student, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["application"].queryset = (
+            Application.objects.for_student(student).with_program().order_by("program__title")
+        )
+        self.fields["application"].label_from_instance = lambda application: (
+            f"{application.program.title} — {application.program.institution.name}"
+        )
+        if self.instance.pk:
+            local = self.instance.local_start
+            self.initial.update(
+                date=local.date(), time=local.time(), time_zone=self.instance.time_zone
+            )
+
+    def clean_time_zone(self):
+        name = self.cleaned_data["time_zone"].strip()
+        try:
+            zoneinfo.ZoneInfo(name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
+            raise forms.ValidationError(
+                f"time_zone: “{name}” is not a known time zone; use a name such as "
+                "America/New_York or Europe/London."
+            ) from error
+        return name
+
+    def clean(self):
+        data = super().clean()
+        if all(data.get(name) for name in ("date", "time", "time_zone")):
+            local = datetime.datetime.combine(data["date"], data["time"])
+            self.instance.starts_at = timezone.make_aware(
+                local, zoneinfo.ZoneInfo(data["time_zone"])
+            )
+            self.instance.time_zone = data["time_zone"]
+        if data.get("format") == Interview.Format.IN_PERSON and not data.get("city", "").strip():
+            self.add_error("city", "city: an in-person interview needs its city.")
+        return data
+
+    def save(self, commit=True):
+        interview = super().save(commit=False)
+        interview.locate()
+        if commit:
+            interview.save()
+        return interview
+
+
+class ImpressionForm(forms.ModelForm):
+    teaching = _rating_field("Teaching")
+    culture = _rating_field("Culture")
+    fit = _rating_field("Fit for you")
+    location = _rating_field("Location")
+    overall = _rating_field("Overall")
+    notes = _text_field("Notes", "What stood out: people, teaching, what residents said.", rows=5)
+
+    class Meta:
+        model = Impression
+        fields = ["teaching", "culture", "fit", "location", "overall", "notes"]
+
+    def rating_fields(self):
+        return [self[name] for name in Impression.RATINGS]
+
+    def clean_notes(self):
+        return _check_length("notes", self.cleaned_data["notes"])
+
+
+class ThankYouForm(forms.ModelForm):
+    thank_you_note = _text_field(
+        "Thank-you note draft",
+        "Edit it, then copy it into your email. medmatch never sends it.",
+        rows=12,
+    )
+
+    class Meta:
+        model = Interview
+        fields = ["thank_you_note"]
+
+    def clean_thank_you_note(self):
+        return _check_length("thank_you_note", self.cleaned_data["thank_you_note"])

@@ -1,0 +1,149 @@
+"""The interview schedule: interviews per application with their clashes, the ICS download, and
+after each interview the impressions and a thank-you note draft."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from medmatch.applications.models import Application
+from medmatch.interviews.calendar import build_interview_calendar
+from medmatch.interviews.forms import (
+    COMMON_TIME_ZONES,
+    ImpressionForm,
+    InterviewForm,
+    ThankYouForm,
+)
+from medmatch.interviews.models import Impression, Interview, Question
+from medmatch.interviews.thank_you import draft_thank_you
+from medmatch.interviews.views.common import (
+    conflicts_by_interview,
+    current_interviews,
+    get_interview,
+    now,
+)
+from medmatch.lib.access import get_owned_or_404
+
+
+@login_required
+@require_GET
+def show_schedule(request):
+    application = None
+    if request.GET.get("application", "").isdigit():
+        application = get_owned_or_404(
+            Application.objects.with_program(), request.user, pk=request.GET["application"]
+        )
+    interviews = Interview.objects.for_student(request.user).with_program()
+    if application:
+        interviews = interviews.filter(application=application)
+    interviews = list(interviews)
+    conflicts, by_id = conflicts_by_interview(current_interviews(request.user))
+    for interview in interviews:
+        interview.clashes = by_id.get(interview.pk, [])
+    if application:
+        shown = {interview.pk for interview in interviews}
+        conflicts = [c for c in conflicts if c.first.id in shown or c.second.id in shown]
+    context = {
+        "application": application,
+        "upcoming": [i for i in interviews if i.ends_at >= now()],
+        "past": [i for i in interviews if i.ends_at < now()][::-1],
+        "conflicts": conflicts,
+    }
+    return render(request, "interviews/schedule.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def add_interview(request):
+    initial = {"application": request.GET.get("application")}
+    data = request.POST if request.method == "POST" else None
+    form = InterviewForm(data, student=request.user, initial=initial)
+    if form.is_valid():
+        interview = form.save()
+        messages.success(request, "Added the interview to your schedule.")
+        return redirect(interview)
+    context = {"form": form, "interview": None, "time_zones": COMMON_TIME_ZONES}
+    return render(request, "interviews/interview_form.html", context)
+
+
+@require_GET
+def show_interview(request, pk: int):
+    interview = get_interview(request, pk)
+    _, by_id = conflicts_by_interview(current_interviews(request.user))
+    context = {
+        "interview": interview,
+        "conflicts": by_id.get(interview.pk, []),
+        "impression": getattr(interview, "impression", None),
+        "happened": interview.has_happened(now()),
+        "questions_to_ask": Question.objects.visible_to(request.user).filter(
+            category=Question.Category.ASK
+        ),
+    }
+    return render(request, "interviews/interview.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def edit_interview(request, pk: int):
+    interview = get_interview(request, pk)
+    data = request.POST if request.method == "POST" else None
+    form = InterviewForm(data, student=request.user, instance=interview)
+    if form.is_valid():
+        form.save()
+        messages.success(request, "Saved the interview.")
+        return redirect(interview)
+    context = {"form": form, "interview": interview, "time_zones": COMMON_TIME_ZONES}
+    return render(request, "interviews/interview_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def delete_interview(request, pk: int):
+    interview = get_interview(request, pk)
+    if request.method == "GET":
+        return render(request, "interviews/interview_delete.html", {"interview": interview})
+    interview.delete()  # its impressions and thank-you draft go with it
+    messages.success(request, "Removed the interview from your schedule.")
+    return redirect("interviews:schedule")
+
+
+@require_http_methods(["GET", "POST"])
+def record_impression(request, pk: int):
+    interview = get_interview(request, pk)
+    impression = getattr(interview, "impression", None) or Impression(interview=interview)
+    form = ImpressionForm(request.POST if request.method == "POST" else None, instance=impression)
+    if form.is_valid():
+        form.save()
+        messages.success(request, "Saved your impressions.")
+        return redirect(interview)
+    return render(request, "interviews/impression.html", {"interview": interview, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def edit_thank_you(request, pk: int):
+    interview = get_interview(request, pk)
+    draft = draft_thank_you(interview, student_name=request.user.get_full_name())
+    if request.method == "POST" and request.POST.get("action") == "regenerate":
+        form = ThankYouForm(instance=interview, initial={"thank_you_note": draft})
+    elif request.method == "POST":
+        form = ThankYouForm(request.POST, instance=interview)
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Saved the draft. Copy it into your email to send it.")
+            return redirect("interviews:thank_you", interview.pk)
+    else:
+        initial = {} if interview.thank_you_note else {"thank_you_note": draft}
+        form = ThankYouForm(instance=interview, initial=initial)
+    return render(request, "interviews/thank_you.html", {"interview": interview, "form": form})
+
+
+@login_required
+@require_GET
+def download_interviews(request):
+    interviews = Interview.objects.for_student(request.user).with_program()
+    body = build_interview_calendar(
+        interviews, url_for=lambda o: request.build_absolute_uri(o.get_absolute_url()), now=now()
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="medmatch-interviews.ics"'
+    response["Cache-Control"] = "private, no-store"
+    return response
