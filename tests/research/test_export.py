@@ -37,7 +37,13 @@ def test_it_exports_the_shortlist_with_the_account(client, alice, alice_items, p
 def test_it_exports_nothing_of_another_students_shortlist(client, bob, alice_items):
     client.force_login(bob)
     data = json.loads(client.get(reverse("accounts:export")).content)
-    assert data["research"] == {"shortlist": [], "tags": []}
+    assert data["research"] == {
+        "shortlist": [],
+        "tags": [],
+        "contacts": [],
+        "reviews": [],
+        "open_questions": [],
+    }
 
 
 def test_it_deletes_the_shortlist_with_the_account(client, alice, bob, alice_items, programs):
