@@ -15,6 +15,7 @@ COMMAND_MODULES = [
     "medmatch.catalog.cli_import",
     "medmatch.catalog.cli_search",
     "medmatch.goals.cli",
+    "medmatch.letters.cli",
     "medmatch.matching.cli",
     "medmatch.writing.cli",
 ]

@@ -1,0 +1,153 @@
+from django import forms
+
+from medmatch.applications.models import Application
+from medmatch.catalog.models import Specialty
+from medmatch.letters.models import LetterRequest, Recommender
+from medmatch.letters.services import over_limit
+
+MAX_TEXT = 5000
+
+KNOWS_WELL = [
+    ("", "Not said"),
+    (1, "1 — barely; met a few times"),
+    (2, "2 — a little"),
+    (3, "3 — well enough to comment on my work"),
+    (4, "4 — well; supervised me closely"),
+    (5, "5 — very well; can speak to my work in detail"),
+]
+
+
+class RecommenderForm(forms.ModelForm):
+    class Meta:
+        model = Recommender
+        fields = [
+            "name",
+            "title",
+            "role",
+            "institution",
+            "specialty",
+            "email",
+            "relationship",
+            "known_months",
+            "knows_well",
+            "notes",
+        ]
+        widgets = {
+            "relationship": forms.Textarea(attrs={"rows": 3, "maxlength": MAX_TEXT}),
+            "notes": forms.Textarea(attrs={"rows": 3, "maxlength": MAX_TEXT}),
+            "knows_well": forms.Select(choices=KNOWS_WELL),
+        }
+        help_texts = {
+            "specialty": "Programs value a letter from someone in their own specialty.",
+            "email": "The request, its packet and reminders go to this address.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # ACGME specialties: CaRMS and other systems' disciplines point at them (``equivalent``).
+        self.fields["specialty"].queryset = Specialty.objects.filter(
+            system=Specialty.System.ACGME
+        ).order_by("name")
+        self.fields["specialty"].empty_label = "Not a specialist / not said"
+
+    def clean_relationship(self):
+        return _limit(self.cleaned_data["relationship"], "relationship")
+
+    def clean_notes(self):
+        return _limit(self.cleaned_data["notes"], "notes")
+
+
+class LetterRequestForm(forms.ModelForm):
+    applications = forms.ModelMultipleChoiceField(
+        queryset=Application.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The letter is assigned to each of these; ERAS takes up to 4 per program.",
+    )
+
+    class Meta:
+        model = LetterRequest
+        fields = [
+            "recommender",
+            "applications",
+            "status",
+            "asked_on",
+            "due_on",
+            "waived",
+            "talking_points",
+        ]
+        widgets = {
+            "asked_on": forms.DateInput(attrs={"type": "date"}),
+            "due_on": forms.DateInput(attrs={"type": "date"}),
+            "talking_points": forms.Textarea(attrs={"rows": 4, "maxlength": MAX_TEXT}),
+        }
+        help_texts = {
+            "due_on": "Leave it empty to use the suggestion: a week before the earliest deadline "
+            "of the chosen applications.",
+            "waived": "Programs give more weight to letters the applicant has not read. Once "
+            "the recommender has been asked, this cannot change.",
+        }
+
+    def __init__(self, *args, student, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recommender"].queryset = Recommender.objects.for_student(student)
+        self.fields["recommender"].empty_label = None
+        self.fields["applications"].queryset = (
+            Application.objects.for_student(student)
+            .with_program()
+            .exclude(status__in=Application.CLOSED)
+            .order_by("deadline", "pk")
+        )
+        self.fields["applications"].label_from_instance = _application_label
+        if self.instance.pk:
+            self.initial.setdefault("applications", list(self.instance.applications.all()))
+        if self.waiver_locked:
+            # A letter's reader must not change after the recommender wrote it for them.
+            self.fields["waived"].disabled = True
+            self.fields["waived"].help_text = "Fixed: the recommender was asked on these terms."
+
+    @property
+    def waiver_locked(self) -> bool:
+        instance = self.instance
+        if not instance.pk:
+            return False
+        saved = LetterRequest.objects.get(pk=instance.pk)
+        return saved.status != LetterRequest.Status.TO_ASK or saved.letter_or_none is not None
+
+    def clean_talking_points(self):
+        return _limit(self.cleaned_data["talking_points"], "talking_points")
+
+    def clean(self):
+        data = super().clean()
+        asked_on, due_on = data.get("asked_on"), data.get("due_on")
+        if asked_on and due_on and due_on < asked_on:
+            self.add_error("due_on", "The due date is before the date asked.")
+        applications = data.get("applications")
+        if applications and data.get("status") != LetterRequest.Status.DECLINED:
+            for problem in over_limit(list(applications), self.instance):
+                self.add_error("applications", problem)
+        return data
+
+
+def _application_label(application) -> str:
+    program = application.program
+    day = application.deadline
+    deadline = f"deadline {day.day} {day:%b %Y}" if day else "deadline unknown"
+    return f"{program.title} — {program.institution.name} ({deadline})"
+
+
+def _limit(text: str, field: str) -> str:
+    if len(text) > MAX_TEXT:
+        raise forms.ValidationError(
+            f"At most {MAX_TEXT:,} characters; this is {len(text):,}. Shorten it and save again."
+        )
+    return text
+
+
+class UploadForm(forms.Form):
+    # Empty files are let through to check_pdf, whose message says what to do.
+    letter = forms.FileField(
+        allow_empty_file=True,
+        label="The letter, as a PDF",
+        help_text="At most 5 MB. Until the due date you can upload a new version to replace it.",
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )

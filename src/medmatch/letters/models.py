@@ -1,0 +1,302 @@
+"""Letters of recommendation: who writes them, what was asked, the uploaded letter, the upload
+links recommenders use without an account, and the log of every use of those links.
+
+Everything hangs off the student (``student`` on Recommender and LetterRequest) and cascades when
+the account is deleted; the letter's file goes with its row (see ``signals``). Whether anyone may
+read a letter's content is decided in one place, ``medmatch.letters.permissions``.
+"""
+
+import hashlib
+import secrets
+import uuid
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from medmatch.applications.models import Application
+from medmatch.catalog.models import Specialty
+
+
+class PrivateStorage(FileSystemStorage):
+    """Files under MEDIA_ROOT that have no public URL: nothing serves MEDIA_ROOT, and asking for
+    a URL is a programming error. Letters leave the server only through a view that checks
+    ``can_read_letter``."""
+
+    def url(self, name):
+        raise ValueError("Private files have no URL; serve them through a permission-checked view.")
+
+
+private_storage = PrivateStorage()
+
+
+def letter_path(instance, filename: str) -> str:
+    # The recommender's file name never reaches the disk: it could say whose letter it is.
+    return f"private/letters/{uuid.uuid4().hex}.pdf"
+
+
+class OwnedQuerySet(models.QuerySet):
+    def for_student(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(student=user)
+
+
+class Recommender(models.Model):
+    class Role(models.TextChoices):
+        PROFESSOR = "professor", "Professor"
+        ATTENDING = "attending", "Attending physician"
+        CLINICAL_SUPERVISOR = "clinical_supervisor", "Clinical supervisor"
+        RESEARCH_MENTOR = "research_mentor", "Research mentor"
+        OTHER = "other", "Other"
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recommenders"
+    )
+    name = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, blank=True, help_text="e.g. Associate Professor")
+    role = models.CharField(max_length=30, choices=Role.choices, default=Role.ATTENDING)
+    institution = models.CharField(max_length=300, blank=True)
+    # A catalog specialty, so "a letter from the program's specialty" can be checked.
+    specialty = models.ForeignKey(
+        Specialty, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    email = models.EmailField(blank=True)
+    relationship = models.TextField(
+        "how they know you",
+        blank=True,
+        help_text="e.g. Supervised me on a 4-week cardiology sub-internship.",
+    )
+    # None = not said; never 0.
+    known_months = models.PositiveSmallIntegerField(
+        "known you for (months)", null=True, blank=True, validators=[MaxValueValidator(600)]
+    )
+    knows_well = models.PositiveSmallIntegerField(
+        "how well they know your work (1 to 5)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(knows_well__isnull=True) | Q(knows_well__gte=1, knows_well__lte=5),
+                name="letters_knows_well_1_to_5",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("letters:recommender_edit", args=[self.pk])
+
+    def to_export(self) -> dict:
+        return {
+            "name": self.name,
+            "title": self.title,
+            "role": self.role,
+            "institution": self.institution,
+            "specialty": self.specialty.name if self.specialty else None,
+            "email": self.email,
+            "relationship": self.relationship,
+            "known_months": self.known_months,
+            "knows_well": self.knows_well,
+            "notes": self.notes,
+        }
+
+
+class LetterRequestQuerySet(OwnedQuerySet):
+    def open(self):
+        return self.filter(status__in=LetterRequest.WAITING)
+
+
+class LetterRequest(models.Model):
+    class Status(models.TextChoices):
+        TO_ASK = "to_ask", "To ask"
+        ASKED = "asked", "Asked"
+        AGREED = "agreed", "Agreed"
+        DECLINED = "declined", "Declined"
+        SUBMITTED = "submitted", "Submitted"
+
+    # Asked and not in yet: reminders go out and the planner watches the deadline.
+    WAITING = frozenset({Status.ASKED, Status.AGREED})
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="letter_requests"
+    )
+    recommender = models.ForeignKey(Recommender, on_delete=models.CASCADE, related_name="requests")
+    applications = models.ManyToManyField(
+        Application, through="LetterAssignment", related_name="letter_requests"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.TO_ASK)
+    asked_on = models.DateField("date asked", null=True, blank=True)
+    due_on = models.DateField("due date", null=True, blank=True)
+    # ERAS and CaRMS let an applicant waive the right to read a letter; programs trust waived
+    # letters more. Once the recommender has been asked, the choice is fixed (see forms).
+    waived = models.BooleanField("I waive my right to see this letter", default=True)
+    talking_points = models.TextField(
+        "points you would like the letter to speak to",
+        blank=True,
+        help_text="e.g. how I handled a difficult family meeting on night float.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LetterRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+
+    def __str__(self):
+        return f"Letter from {self.recommender} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("letters:request_detail", args=[self.pk])
+
+    @property
+    def letter_or_none(self):
+        try:
+            return self.letter
+        except Letter.DoesNotExist:
+            return None
+
+
+class LetterAssignment(models.Model):
+    """The letter counts for this application (ERAS: "assign to program")."""
+
+    request = models.ForeignKey(LetterRequest, on_delete=models.CASCADE)
+    application = models.ForeignKey(Application, on_delete=models.CASCADE)
+    assigned_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "application"], name="letters_assign_once_per_application"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Request {self.request_id} for application {self.application_id}"
+
+
+class Letter(models.Model):
+    request = models.OneToOneField(LetterRequest, on_delete=models.CASCADE, related_name="letter")
+    file = models.FileField(upload_to=letter_path, storage=private_storage, max_length=200)
+    # The recommender's own file name: shown to those who may read the letter, nobody else.
+    original_name = models.CharField(max_length=255, blank=True)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    replaced_count = models.PositiveSmallIntegerField(default=0)
+
+    def __str__(self):
+        return f"Letter for request {self.request_id}"
+
+
+class UploadLink(models.Model):
+    """A recommender's personal upload address for one request. Only a hash of its secret is
+    stored, so the address is shown (or emailed) once; revoking keeps the row for the log."""
+
+    request = models.ForeignKey(LetterRequest, on_delete=models.CASCADE, related_name="links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    # "page" (made on the request page), "email" (sent with the request), "reminder".
+    purpose = models.CharField(max_length=20, default="page")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"Upload link {self.pk} for request {self.request_id}"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        # 256 random bits: a plain SHA-256 (indexable) is as safe here as a slow hash.
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @staticmethod
+    def new_token() -> str:
+        return secrets.token_urlsafe(32)
+
+    def state(self, now) -> str:
+        if self.revoked_at is not None:
+            return "revoked"
+        if now >= self.expires_at:
+            return "expired"
+        return "active"
+
+
+class AccessLog(models.Model):
+    """One use of the upload portal. The IP address is truncated (/24, /48) before it is stored:
+    enough to tell two places apart, not to identify a person."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", "Opened the upload page"
+        UPLOAD = "upload", "Uploaded a letter"
+        REPLACE = "replace", "Replaced the letter"
+        REFUSED = "refused", "Upload refused"
+
+    request = models.ForeignKey(
+        LetterRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="access_log"
+    )
+    link = models.ForeignKey(UploadLink, null=True, blank=True, on_delete=models.SET_NULL)
+    at = models.DateTimeField(default=timezone.now)
+    ip_prefix = models.CharField(max_length=64, blank=True)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    # "ok", "unknown token", "expired", "revoked", or why an upload was refused.
+    outcome = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.action} {self.outcome} at {self.at}"
+
+
+class ReminderSent(models.Model):
+    """A reminder or digest that went out. The unique constraints make sending idempotent: a
+    restarted worker (or two workers) cannot send the same reminder twice."""
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    request = models.ForeignKey(
+        LetterRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="reminders"
+    )
+    # "before_14", "before_7"... for recommenders; "digest" for the student's weekly digest.
+    kind = models.CharField(max_length=20)
+    # The request's due date the reminder was about (a new due date earns new reminders), or
+    # the Monday of the digest's week.
+    key_date = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "kind", "key_date"],
+                condition=Q(request__isnull=False),
+                name="letters_one_reminder_per_due_date",
+            ),
+            models.UniqueConstraint(
+                fields=["student", "kind", "key_date"],
+                condition=Q(request__isnull=True),
+                name="letters_one_digest_per_week",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.key_date}"

@@ -1,0 +1,255 @@
+"""Letter writes that touch several models: a request with its assignments, upload links, an
+uploaded letter with its log entry, and sending the request to the recommender."""
+
+import datetime
+import ipaddress
+
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import Count, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from medmatch.letters import conf
+from medmatch.letters.models import (
+    AccessLog,
+    Letter,
+    LetterAssignment,
+    LetterRequest,
+    UploadLink,
+)
+
+
+class LetterError(ValueError):
+    """A write that cannot be done, with a message for the person who tried."""
+
+
+# --- requests and their assignments ------------------------------------------------------------
+
+
+def over_limit(applications, request: LetterRequest | None = None) -> list[str]:
+    """One message per application that already has the most letters it can take (declined
+    requests do not count; ``request`` itself does not count against its own applications)."""
+    limit = conf.get("LETTERS_PER_APPLICATION")
+    others = LetterAssignment.objects.exclude(request__status=LetterRequest.Status.DECLINED)
+    if request is not None and request.pk:
+        others = others.exclude(request=request)
+    counts = dict(
+        others.filter(application__in=applications)
+        .values_list("application")
+        .annotate(n=Count("pk"))
+        .values_list("application", "n")
+    )
+    return [
+        f"{application.program.title} ({application.program.institution.name}) already has "
+        f"{limit} letters assigned, the most it takes. Unassign one there first."
+        for application in applications
+        if counts.get(application.pk, 0) >= limit
+    ]
+
+
+@transaction.atomic
+def request_save(*, request: LetterRequest, applications) -> LetterRequest:
+    """Save ``request`` (new or changed) and make ``applications`` exactly its assignments."""
+    if request.status != LetterRequest.Status.DECLINED:
+        problems = over_limit(applications, request)
+        if problems:
+            raise LetterError(" ".join(problems))
+    request.save()
+    wanted = {application.pk for application in applications}
+    LetterAssignment.objects.filter(request=request).exclude(application__in=wanted).delete()
+    have = set(
+        LetterAssignment.objects.filter(request=request).values_list("application", flat=True)
+    )
+    LetterAssignment.objects.bulk_create(
+        LetterAssignment(request=request, application_id=pk) for pk in sorted(wanted - have)
+    )
+    return request
+
+
+def mark_asked(request: LetterRequest, on: datetime.date) -> None:
+    if request.status == LetterRequest.Status.TO_ASK:
+        request.status = LetterRequest.Status.ASKED
+    if request.asked_on is None:
+        request.asked_on = on
+    request.save(update_fields=["status", "asked_on", "updated_at"])
+
+
+# --- upload links ------------------------------------------------------------------------------
+
+
+def link_expiry(request: LetterRequest, now: datetime.datetime) -> datetime.datetime:
+    if request.due_on is None:
+        return now + datetime.timedelta(days=conf.get("LETTERS_LINK_DAYS_WITHOUT_DUE_DATE"))
+    last = request.due_on + datetime.timedelta(days=conf.get("LETTERS_LINK_GRACE_DAYS") + 1)
+    # Midnight after the last day, in the site's zone.
+    return timezone.make_aware(datetime.datetime.combine(last, datetime.time()))
+
+
+def link_create(
+    *, request: LetterRequest, purpose: str = "page", now=None
+) -> tuple[str, UploadLink]:
+    """A new upload link; returns the secret token (shown or mailed once) and the link."""
+    now = now or timezone.now()
+    expires_at = link_expiry(request, now)
+    if expires_at <= now:
+        raise LetterError(
+            "The due date passed more than "
+            f"{conf.get('LETTERS_LINK_GRACE_DAYS')} days ago, so a link would expire at once. "
+            "Set a new due date first."
+        )
+    token = UploadLink.new_token()
+    link = UploadLink.objects.create(
+        request=request,
+        token_hash=UploadLink.hash_token(token),
+        created_at=now,
+        expires_at=expires_at,
+        purpose=purpose,
+    )
+    return token, link
+
+
+def link_revoke(*, link: UploadLink) -> bool:
+    if link.revoked_at is not None:
+        return False
+    link.revoked_at = timezone.now()
+    link.save(update_fields=["revoked_at"])
+    return True
+
+
+def portal_url(base_url: str, request: LetterRequest, token: str) -> str:
+    return base_url.rstrip("/") + reverse("letters:portal", args=[request.pk, token])
+
+
+def link_resolve(request_pk: int, token: str, now=None) -> tuple[UploadLink | None, str]:
+    """The active link for ``token`` on request ``request_pk``, or None and why not. A token
+    is single-purpose: one made for another request does not open this one."""
+    now = now or timezone.now()
+    if not token or len(token) > 100:
+        return None, "unknown token"
+    link = (
+        UploadLink.objects.select_related("request__recommender", "request__student")
+        .filter(token_hash=UploadLink.hash_token(token))
+        .first()
+    )
+    if link is None:
+        return None, "unknown token"
+    if link.request_id != request_pk:
+        return None, "token of another request"
+    state = link.state(now)
+    return (link, "ok") if state == "active" else (None, state)
+
+
+def ip_prefix(address: str) -> str:
+    """The network an address is in (/24 for IPv4, /48 for IPv6), never the address itself."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return ""
+    prefix = 24 if ip.version == 4 else 48
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+
+
+def log_access(*, request_pk, link, address: str, action: str, outcome: str) -> None:
+    # A guessed token on a real request is logged against it; on no request, without one.
+    exists = request_pk is not None and LetterRequest.objects.filter(pk=request_pk).exists()
+    AccessLog.objects.create(
+        request_id=request_pk if exists else None,
+        link=link,
+        ip_prefix=ip_prefix(address),
+        action=action,
+        outcome=outcome[:200],
+    )
+
+
+# --- the letter --------------------------------------------------------------------------------
+
+
+def can_replace(request: LetterRequest, on: datetime.date) -> bool:
+    return request.due_on is None or on <= request.due_on
+
+
+def letter_store(*, link: UploadLink, upload, sha256: str, address: str) -> Letter:
+    """Keep the uploaded letter (replacing an earlier one until the due date), mark the request
+    submitted, log it and tell the student — without the letter's content."""
+    request = link.request
+    with transaction.atomic():
+        request = LetterRequest.objects.select_for_update().get(pk=request.pk)
+        old = Letter.objects.filter(request=request).first()
+        if old is not None and not can_replace(request, timezone.localdate()):
+            raise LetterError(
+                "The due date has passed, so the letter can no longer be replaced. If something "
+                f"must change, write to {request.student.get_full_name() or 'the student'}."
+            )
+        old_file = old.file.name if old else None
+        letter = old or Letter(request=request)
+        letter.file.save(f"{request.pk}.pdf", upload, save=False)
+        letter.original_name = (upload.name or "")[:255]
+        letter.size = upload.size
+        letter.sha256 = sha256
+        letter.uploaded_at = timezone.now()
+        if old is not None:
+            letter.replaced_count += 1
+        letter.save()
+        request.status = LetterRequest.Status.SUBMITTED
+        request.save(update_fields=["status", "updated_at"])
+        action = AccessLog.Action.REPLACE if old else AccessLog.Action.UPLOAD
+        log_access(request_pk=request.pk, link=link, address=address, action=action, outcome="ok")
+        if old_file:
+            storage = letter.file.storage
+            transaction.on_commit(lambda: storage.delete(old_file))
+    _notify_student(request, replaced=old is not None)
+    return letter
+
+
+def _notify_student(request: LetterRequest, *, replaced: bool) -> None:
+    student = request.student
+    if not student.email:
+        return
+    context = {"request": request, "replaced": replaced, "student": student}
+    body = render_to_string("letters/email/letter_received.txt", context)
+    subject = f"{request.recommender.name} {'replaced' if replaced else 'uploaded'} a letter"
+    EmailMessage(subject, body, to=[student.email]).send()
+
+
+# --- sending the request ----------------------------------------------------------------------
+
+
+def request_send(*, request: LetterRequest, base_url: str) -> None:
+    """Email the recommender the request with a fresh upload link and the packet PDF, and mark
+    the request asked."""
+    from medmatch.letters.packet import build_packet
+
+    recommender = request.recommender
+    if not recommender.email:
+        raise LetterError(f"{recommender.name} has no email address yet; add it first.")
+    with transaction.atomic():
+        token, link = link_create(request=request, purpose="email")
+        mark_asked(request, timezone.localdate())
+        context = {
+            "request": request,
+            "recommender": recommender,
+            "student_name": request.student.get_full_name() or request.student.username,
+            "url": portal_url(base_url, request, token),
+            "link": link,
+            "applications": list(request.applications.all()),
+        }
+        body = render_to_string("letters/email/request.txt", context)
+        message = EmailMessage(
+            f"Letter of recommendation request from {context['student_name']}",
+            body,
+            to=[recommender.email],
+            reply_to=[request.student.email] if request.student.email else None,
+        )
+        message.attach("letter-packet.pdf", build_packet(request), "application/pdf")
+        message.send()
+
+
+def open_requests_for_reminders():
+    return (
+        LetterRequest.objects.open()
+        .filter(due_on__isnull=False)
+        .exclude(Q(recommender__email="") | Q(student__is_active=False))
+        .select_related("recommender", "student")
+    )

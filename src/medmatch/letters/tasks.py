@@ -1,0 +1,142 @@
+"""Background work (django-tasks): sending a request with its packet, and the daily reminders.
+
+``medmatch worker`` runs the queue and enqueues ``send_reminders`` every
+LETTERS_REMINDER_SCAN_SECONDS; ``medmatch letters remind`` enqueues it once (for cron). Sending
+is idempotent — each reminder and digest is recorded in ReminderSent under a unique constraint
+before its email goes out, in one transaction — so restarts, retries and two workers never send
+one twice.
+"""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django_tasks import task
+
+from medmatch.letters import conf
+from medmatch.letters.models import LetterRequest, ReminderSent
+
+logger = logging.getLogger(__name__)
+
+
+@task()
+def send_letter_request(request_id: int, base_url: str) -> None:
+    from medmatch.letters.services import request_send
+
+    request = LetterRequest.objects.select_related("recommender", "student").get(pk=request_id)
+    request_send(request=request, base_url=base_url)
+
+
+@task()
+def send_reminders(on: str = "") -> dict:
+    """Send what is due on ``on`` (ISO date; default today): returns the counts sent."""
+    day = datetime.date.fromisoformat(on) if on else timezone.localdate()
+    return {"reminders": send_recommender_reminders(day), "digests": send_student_digests(day)}
+
+
+def reminder_kind(request: LetterRequest, on: datetime.date) -> str | None:
+    """The reminder due for ``request`` on ``on``: the closest threshold already reached
+    ("before_7" from 7 days before the due date on), or None. After the due date there are no
+    more reminders to the recommender; the student's digest says it is late."""
+    if request.due_on is None or request.status not in LetterRequest.WAITING:
+        return None
+    days_left = (request.due_on - on).days
+    if days_left < 0:
+        return None
+    if request.asked_on is not None and (on - request.asked_on).days < 2:
+        return None  # they have just been asked; a reminder now would not be polite
+    reached = [days for days in conf.get("LETTERS_REMINDER_DAYS") if days_left <= days]
+    return f"before_{min(reached)}" if reached else None
+
+
+def send_recommender_reminders(on: datetime.date) -> int:
+    from medmatch.letters.services import open_requests_for_reminders
+
+    sent = 0
+    for request in open_requests_for_reminders():
+        kind = reminder_kind(request, on)
+        if kind is None:
+            continue
+
+        def email(request=request):
+            return _reminder_email(request, on)
+
+        if _send_once(request.student, request, kind, request.due_on, email):
+            sent += 1
+    return sent
+
+
+def send_student_digests(on: datetime.date) -> int:
+    """Once a week (keyed by its Monday), each student with letters still to come gets one
+    digest: what is late or at risk, then every open request with its status."""
+    from medmatch.accounts.models import User
+    from medmatch.letters.planning import flagged, requests_with_applications
+
+    monday = on - datetime.timedelta(days=on.weekday())
+    waiting = [LetterRequest.Status.TO_ASK, *LetterRequest.WAITING]
+    students = (
+        User.objects.filter(is_active=True, letter_requests__status__in=waiting)
+        .exclude(email="")
+        .distinct()
+    )
+    sent = 0
+    for student in students:
+        requests = [r for r in requests_with_applications(student) if r.status in waiting]
+        flags = flagged(requests, on)
+
+        def email(student=student, flags=flags, requests=requests):
+            return _digest_email(student, flags, requests, on)
+
+        if _send_once(student, None, "digest", monday, email):
+            sent += 1
+    return sent
+
+
+def _send_once(student, request, kind: str, key_date: datetime.date, make_email) -> bool:
+    """Record the reminder, then send it; an error while sending undoes the record so the next
+    run tries again. False when it was already sent."""
+    try:
+        with transaction.atomic():
+            ReminderSent.objects.create(
+                student=student, request=request, kind=kind, key_date=key_date
+            )
+            make_email().send()
+    except IntegrityError:
+        return False
+    return True
+
+
+def _reminder_email(request: LetterRequest, on: datetime.date) -> EmailMessage:
+    from medmatch.letters.services import link_create, portal_url
+
+    student_name = request.student.get_full_name() or request.student.username
+    site_url = getattr(settings, "SITE_URL", "")
+    url = ""
+    if site_url:  # a fresh link only where the site's own address is known
+        token, _ = link_create(request=request, purpose="reminder")
+        url = portal_url(site_url, request, token)
+    context = {
+        "request": request,
+        "student_name": student_name,
+        "days_left": (request.due_on - on).days,
+        "url": url,
+    }
+    return EmailMessage(
+        f"Reminder: letter of recommendation for {student_name}",
+        render_to_string("letters/email/reminder.txt", context),
+        to=[request.recommender.email],
+        reply_to=[request.student.email] if request.student.email else None,
+    )
+
+
+def _digest_email(student, flags, requests, on: datetime.date) -> EmailMessage:
+    context = {"student": student, "flags": flags, "requests": requests, "on": on}
+    return EmailMessage(
+        "Your letters of recommendation this week",
+        render_to_string("letters/email/digest.txt", context),
+        to=[student.email],
+    )

@@ -1,0 +1,151 @@
+"""A letter request: create, edit, its page (status, waiver, packet, upload links, access log),
+sending it, and the letter's download — which only ``can_read_letter`` opens."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from medmatch.letters.forms import LetterRequestForm
+from medmatch.letters.models import Letter, Recommender
+from medmatch.letters.packet import build_packet
+from medmatch.letters.permissions import can_read_letter
+from medmatch.letters.planning import STATE_LABELS, plan_for, plan_for_applications, today
+from medmatch.letters.services import (
+    LetterError,
+    link_create,
+    link_revoke,
+    portal_url,
+    request_save,
+)
+from medmatch.letters.tasks import send_letter_request
+from medmatch.letters.views.common import get_letter_request, get_link
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create_request(request):
+    if not Recommender.objects.for_student(request.user).exists():
+        messages.info(request, "Add the person you would like to ask first.")
+        return redirect("letters:recommender_create")
+    initial = {"recommender": request.GET.get("recommender")}
+    form = LetterRequestForm(request.POST or None, student=request.user, initial=initial)
+    return _save_request(request, form, "letters/request_form.html")
+
+
+@require_http_methods(["GET", "POST"])
+def edit_request(request, pk: int):
+    letter_request = get_letter_request(request, pk)
+    form = LetterRequestForm(request.POST or None, student=request.user, instance=letter_request)
+    return _save_request(request, form, "letters/request_form.html")
+
+
+def _save_request(request, form, template):
+    if form.is_valid():
+        letter_request = form.save(commit=False)
+        letter_request.student = request.user
+        applications = list(form.cleaned_data["applications"])
+        if letter_request.due_on is None:
+            letter_request.due_on = plan_for_applications(applications, today()).suggested_due
+        try:
+            request_save(request=letter_request, applications=applications)
+        except LetterError as error:  # a race with another tab filled an application
+            form.add_error("applications", str(error))
+        else:
+            messages.success(request, "Saved.")
+            return redirect(letter_request)
+    return render(request, template, {"form": form, "letter_request": form.instance})
+
+
+@require_GET
+def show_request(request, pk: int):
+    return _detail(request, get_letter_request(request, pk))
+
+
+def _detail(request, letter_request, new_link_url: str = ""):
+    letter = letter_request.letter_or_none
+    plan = plan_for(letter_request, today())
+    context = {
+        "letter_request": letter_request,
+        "applications": letter_request.applications.with_program().order_by("deadline", "pk"),
+        "plan": plan,
+        "state_label": STATE_LABELS[plan.state],
+        "letter": letter,
+        # The waived student learns that a letter arrived and when; nothing of its content.
+        "can_read": can_read_letter(request.user, letter),
+        "links": letter_request.links.all(),
+        "access_log": letter_request.access_log.select_related("link")[:50],
+        "now": timezone.now(),
+        "new_link_url": new_link_url,
+    }
+    return render(request, "letters/request_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def delete_request(request, pk: int):
+    letter_request = get_letter_request(request, pk)
+    if request.method == "POST":
+        letter_request.delete()
+        messages.success(request, "Deleted the request.")
+        return redirect("letters:index")
+    return render(request, "letters/request_delete.html", {"letter_request": letter_request})
+
+
+@require_GET
+def download_packet(request, pk: int):
+    letter_request = get_letter_request(request, pk)
+    response = HttpResponse(build_packet(letter_request), content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="letter-packet.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+def send_request(request, pk: int):
+    letter_request = get_letter_request(request, pk)
+    if not letter_request.recommender.email:
+        messages.error(request, f"Add {letter_request.recommender.name}'s email address first.")
+        return redirect(letter_request)
+    send_letter_request.enqueue(letter_request.pk, request.build_absolute_uri("/"))
+    messages.success(
+        request,
+        f"The request, its packet and an upload link are on their way to "
+        f"{letter_request.recommender.email}.",
+    )
+    return redirect(letter_request)
+
+
+@require_POST
+def create_link(request, pk: int):
+    letter_request = get_letter_request(request, pk)
+    try:
+        token, _ = link_create(request=letter_request)
+    except LetterError as error:
+        messages.error(request, str(error))
+        return redirect(letter_request)
+    # Only the hash is stored: this response is the one time the address can be shown.
+    url = portal_url(request.build_absolute_uri("/"), letter_request, token)
+    return _detail(request, letter_request, new_link_url=url)
+
+
+@require_POST
+def revoke_link(request, pk: int):
+    link = get_link(request, pk)
+    if link_revoke(link=link):
+        messages.success(request, "Revoked. That upload address no longer works.")
+    return redirect(f"{link.request.get_absolute_url()}#links")
+
+
+@require_GET
+def download_letter(request, pk: int):
+    # Not an owner's lookup: a coordinator may read it too. can_read_letter is the access check,
+    # and "no letter" and "not yours to read" get the same answer.
+    letter = Letter.objects.select_related("request").filter(request_id=pk).first()
+    if not can_read_letter(request.user, letter):
+        raise Http404("No such file.")
+    response = FileResponse(letter.file.open("rb"), content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="letter.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response

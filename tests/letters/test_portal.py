@@ -1,0 +1,184 @@
+"""The recommender's upload page: no login, one request per link, PDFs checked by content, every
+use logged, and every token that does not open this request a plain 404."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from medmatch.letters.models import AccessLog, Letter, LetterRequest, UploadLink
+from medmatch.letters.services import link_create, link_revoke, request_save
+from tests.letters.conftest import days, pdf_bytes, upload
+
+pytestmark = pytest.mark.django_db
+
+
+def portal(request_pk, token):
+    return reverse("letters:portal", args=[request_pk, token])
+
+
+def test_it_shows_the_upload_page_without_a_login(letter_request, token):
+    response = Client().get(portal(letter_request.pk, token))
+    assert response.status_code == 200
+    assert b"Letter of recommendation for alice" in response.content
+    assert b"Internal Medicine" in response.content and b"Cardiology" in response.content
+    log = AccessLog.objects.get()
+    assert (log.action, log.outcome, log.request) == ("view", "ok", letter_request)
+
+
+def test_it_accepts_a_pdf_and_marks_the_request_submitted(letter_request, token, private_media):
+    client = Client(enforce_csrf_checks=True)
+    page = client.get(portal(letter_request.pk, token))
+    csrf = page.context["csrf_token"]
+    response = client.post(
+        portal(letter_request.pk, token),
+        {
+            "letter": upload(pdf_bytes(), "Okafor - letter for Alice.pdf"),
+            "csrfmiddlewaretoken": csrf,
+        },
+        REMOTE_ADDR="203.0.113.77",
+    )
+    assert response.status_code == 200
+    assert b"your letter was received" in response.content
+    letter_request.refresh_from_db()
+    assert letter_request.status == LetterRequest.Status.SUBMITTED
+    letter = Letter.objects.get()
+    assert letter.original_name == "Okafor - letter for Alice.pdf"
+    # Stored under a random name in the private folder, never the recommender's file name.
+    assert letter.file.name.startswith("private/letters/") and "Okafor" not in letter.file.name
+    assert (private_media / letter.file.name).read_bytes() == pdf_bytes()
+    upload_log = AccessLog.objects.filter(action="upload").get()
+    assert upload_log.ip_prefix == "203.0.113.0/24"
+    assert mail.outbox[-1].to == ["alice@example.org"]
+    assert "uploaded your letter" in mail.outbox[-1].body
+
+
+def test_it_lets_the_recommender_replace_the_letter_until_the_due_date(
+    letter_request, token, django_capture_on_commit_callbacks
+):
+    client = Client()
+    client.post(portal(letter_request.pk, token), {"letter": upload(pdf_bytes())})
+    first = Letter.objects.get().file.name
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(portal(letter_request.pk, token), {"letter": upload(pdf_bytes(2000))})
+    letter = Letter.objects.get()
+    assert letter.replaced_count == 1 and letter.size == 2000
+    assert AccessLog.objects.filter(action="replace").count() == 1
+    assert not letter.file.storage.exists(first)
+
+
+def test_it_refuses_a_replacement_after_the_due_date(letter_request, token):
+    client = Client()
+    client.post(portal(letter_request.pk, token), {"letter": upload(pdf_bytes())})
+    LetterRequest.objects.filter(pk=letter_request.pk).update(due_on=days(-1))
+    response = client.post(portal(letter_request.pk, token), {"letter": upload(pdf_bytes(3000))})
+    assert response.status_code == 400
+    assert b"can no longer be replaced" in response.content
+    assert Letter.objects.get().replaced_count == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (
+            b"MZ\x90\x00" + b"\x00" * 500,
+            "letter.pdf",
+            "This file is not a PDF (it looks like a Windows program)",
+        ),
+        (b"", "letter.pdf", "The file is empty"),
+        (
+            pdf_bytes(6 * 1024 * 1024),
+            "letter.pdf",
+            "The file is 6.0 MB; letters can be at most 5 MB",
+        ),
+        (b"PK\x03\x04" + b"\x00" * 100, "letter.pdf", "it looks like a Word document"),
+        (pdf_bytes()[:-8], "letter.pdf", "This PDF looks incomplete"),
+    ],
+    ids=["renamed exe", "empty", "6 MB", "docx renamed", "truncated"],
+)
+def test_it_refuses_what_is_not_a_pdf_with_a_clear_message(
+    letter_request, token, content, name, message
+):
+    response = Client().post(portal(letter_request.pk, token), {"letter": upload(content, name)})
+    assert response.status_code in (400, 413)
+    assert message in response.content.decode()
+    assert not Letter.objects.exists()
+    assert LetterRequest.objects.get().status == LetterRequest.Status.ASKED
+    assert message[:20] in AccessLog.objects.filter(action="refused").get().outcome
+
+
+def test_it_refuses_a_huge_body_before_reading_it(letter_request, token):
+    response = Client().post(
+        portal(letter_request.pk, token),
+        data=b"x",
+        content_type="multipart/form-data; boundary=BoUnDaRy",
+        CONTENT_LENGTH=str(50 * 1024 * 1024),
+    )
+    assert response.status_code == 413
+    assert "letters can be at most 5 MB" in response.content.decode()
+
+
+def test_it_asks_for_a_file_when_none_is_sent(letter_request, token):
+    response = Client().post(portal(letter_request.pk, token), {})
+    assert response.status_code == 400
+    assert not Letter.objects.exists()
+
+
+def _other_request(letter_request):
+    other = LetterRequest(student=letter_request.student, recommender=letter_request.recommender)
+    return request_save(request=other, applications=[])
+
+
+def test_it_gives_404_to_every_token_that_does_not_open_this_request(letter_request):
+    other = _other_request(letter_request)
+    expired_token, expired = link_create(request=letter_request)
+    UploadLink.objects.filter(pk=expired.pk).update(
+        expires_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    revoked_token, revoked = link_create(request=letter_request)
+    link_revoke(link=revoked)
+    other_token, _ = link_create(request=other)
+    guessed = UploadLink.new_token()
+    cases = {
+        "expired": (letter_request.pk, expired_token),
+        "revoked": (letter_request.pk, revoked_token),
+        "token of another request": (letter_request.pk, other_token),
+        "guessed": (letter_request.pk, guessed),
+        "guessed, no such request": (999999, guessed),
+        "too long": (letter_request.pk, "x" * 200),
+    }
+    client = Client()
+    for label, (pk, token) in cases.items():
+        for method in ("get", "post"):
+            response = getattr(client, method)(portal(pk, token), {"letter": upload(pdf_bytes())})
+            assert response.status_code == 404, f"{label}: {method}"
+            assert b"alice" not in response.content, label
+    assert not Letter.objects.exists()
+    outcomes = set(AccessLog.objects.values_list("outcome", flat=True))
+    assert outcomes == {"expired", "revoked", "token of another request", "unknown token"}
+    # A guess at a request that does not exist is logged without one.
+    assert AccessLog.objects.filter(request=None).count() == 2
+
+
+def test_it_stores_only_the_hash_of_a_token(letter_request):
+    token, link = link_create(request=letter_request)
+    assert token not in link.token_hash and len(link.token_hash) == 64
+    assert UploadLink.objects.filter(token_hash=UploadLink.hash_token(token)).exists()
+
+
+def test_it_expires_a_link_two_weeks_after_the_due_date(letter_request):
+    _, link = link_create(request=letter_request)
+    local = timezone.localtime(link.expires_at)
+    assert local.date() == letter_request.due_on + datetime.timedelta(days=15)
+    assert (local.hour, local.minute) == (0, 0)
+
+
+def test_it_refuses_to_make_a_link_that_would_be_dead_already(letter_request):
+    from medmatch.letters.services import LetterError
+
+    letter_request.due_on = days(-30)
+    with pytest.raises(LetterError, match="Set a new due date first"):
+        link_create(request=letter_request)
