@@ -38,7 +38,13 @@ def test_it_exports_applications_history_and_requirements(client, alice, alice_a
 def test_it_exports_nothing_of_another_students_applications(client, bob, alice_application):
     client.force_login(bob)
     data = json.loads(client.get(reverse("accounts:export")).content)
-    assert data["applications"] == {"applications": [], "calendar_feed": None}
+    assert data["applications"] == {
+        "applications": [],
+        "calendar_feed": None,
+        "cv_entries": [],
+        "tailored_cvs": [],
+        "statements": [],
+    }
 
 
 def test_it_deletes_everything_with_the_account(client, alice, bob, programs, alice_application):

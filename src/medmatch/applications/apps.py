@@ -4,10 +4,21 @@ from django.apps import AppConfig
 class ApplicationsConfig(AppConfig):
     name = "medmatch.applications"
     verbose_name = "Applications, CV and personal statements"
-    nav_items = [("applications:dashboard", "Next steps"), ("applications:board", "Applications")]
+    nav_items = [
+        ("applications:dashboard", "Next steps"),
+        ("applications:board", "Applications"),
+        ("applications:cv", "CV"),
+        ("applications:statements", "Statements"),
+    ]
 
     def export_user_data(self, user) -> dict:
-        from medmatch.applications.models import Application, CalendarFeed
+        from medmatch.applications.models import (
+            Application,
+            CalendarFeed,
+            CVEntry,
+            Statement,
+            TailoredCV,
+        )
 
         applications = (
             Application.objects.for_student(user)
@@ -22,4 +33,19 @@ class ApplicationsConfig(AppConfig):
             "calendar_feed": {"created_at": feed.created_at.isoformat(timespec="seconds")}
             if feed
             else None,
+            "cv_entries": [entry.to_export() for entry in CVEntry.objects.for_student(user)],
+            "tailored_cvs": [
+                tailored.to_export()
+                for tailored in TailoredCV.objects.filter(application__student=user)
+                .select_related("application")
+                .order_by("pk")
+            ],
+            # Every version of every statement: the history is the student's work too.
+            "statements": [
+                statement.to_export()
+                for statement in Statement.objects.for_student(user)
+                .select_related("application")
+                .prefetch_related("versions")
+                .order_by("created_at", "pk")
+            ],
         }

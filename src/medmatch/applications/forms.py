@@ -4,7 +4,16 @@ so a message read alone (in a summary, or by a screen reader) still says what to
 from django import forms
 from django.utils.formats import date_format
 
-from medmatch.applications.models import Application, Requirement
+from medmatch.applications.cv_tailoring import MAX_TAG_LENGTH, MAX_TAGS, normalise_tags
+from medmatch.applications.models import (
+    CV_DESCRIPTION_GUIDANCE,
+    CV_DESCRIPTION_MAX,
+    CV_MOST_MEANINGFUL_MAX,
+    STATEMENT_MAX_CHARS,
+    Application,
+    CVEntry,
+    Requirement,
+)
 
 MAX_NOTES_LENGTH = 20_000
 MAX_TITLE_LENGTH = 200
@@ -149,6 +158,273 @@ class MoveForm(forms.Form):
             + ".",
         },
     )
+
+    def error_text(self) -> str:
+        return " ".join(message for messages in self.errors.values() for message in messages)
+
+
+# ---- CV entries and personal statements ----------------------------------------------------
+MONTH_HELP = "Month and year (YYYY-MM)."
+
+
+class MonthInput(forms.DateInput):
+    input_type = "month"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m")
+
+
+def _month_field(label: str, name: str, help_text: str) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=False,
+        widget=MonthInput(),
+        input_formats=["%Y-%m", "%Y-%m-%d"],
+        help_text=help_text,
+        error_messages={"invalid": f"{name}: not a month; use the form YYYY-MM, e.g. 2024-09."},
+    )
+
+
+def _hours_field(label: str, name: str, maximum: int) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=maximum,
+        error_messages={
+            "invalid": f"{name}: a whole number of hours.",
+            "min_value": f"{name}: cannot be negative.",
+            "max_value": f"{name}: at most {maximum:,}.",
+        },
+    )
+
+
+class CVEntryForm(forms.ModelForm):
+    section = forms.ChoiceField(
+        label="Section",
+        choices=CVEntry.Section.choices,
+        error_messages={"invalid_choice": "section: choose one of the listed sections."},
+    )
+    title = forms.CharField(
+        label="Title",
+        max_length=MAX_TITLE_LENGTH,
+        help_text="The degree, award, project, role or skill, "
+        "e.g. “Student clinician, free clinic”.",
+        error_messages={
+            "required": "title: required — name the degree, role, project or award.",
+            "max_length": f"title: at most {MAX_TITLE_LENGTH} characters.",
+        },
+    )
+    organisation = forms.CharField(label="Organisation", required=False, max_length=200)
+    location = forms.CharField(label="Location", required=False, max_length=120)
+    start_date = _month_field("Start", "start_date", MONTH_HELP)
+    end_date = _month_field("End", "end_date", "Leave empty while it is ongoing.")
+    hours_per_week = _hours_field("Hours per week", "hours_per_week", 168)
+    total_hours = _hours_field("Total hours", "total_hours", 100_000)
+    description = forms.CharField(
+        label="Description",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 5, "data-max-length": CV_DESCRIPTION_MAX}),
+        help_text=(
+            f"What you did and what came of it. ERAS allows {CV_DESCRIPTION_GUIDANCE} characters "
+            f"per experience; at most {CV_DESCRIPTION_MAX:,} here."
+        ),
+    )
+    tags_text = forms.CharField(
+        label="Tags",
+        required=False,
+        max_length=1_000,
+        help_text="Specialties and skills, separated by commas, "
+        "e.g. “internal medicine, ultrasound”. "
+        "The tailored CV puts entries tagged with a program's specialty first.",
+        error_messages={"max_length": "tags: at most 1,000 characters in all."},
+    )
+    most_meaningful = forms.BooleanField(
+        label="One of my 3 most meaningful experiences",
+        required=False,
+        help_text="As ERAS asks: at most three.",
+    )
+
+    class Meta:
+        model = CVEntry
+        fields = [
+            "section",
+            "title",
+            "organisation",
+            "location",
+            "start_date",
+            "end_date",
+            "hours_per_week",
+            "total_hours",
+            "description",
+            "most_meaningful",
+        ]
+
+    field_order = [
+        "section",
+        "title",
+        "organisation",
+        "location",
+        "start_date",
+        "end_date",
+        "hours_per_week",
+        "total_hours",
+        "description",
+        "tags_text",
+        "most_meaningful",
+    ]
+
+    def __init__(self, *args, student, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.student = student
+        if self.instance.pk and not self.is_bound:
+            self.initial["tags_text"] = ", ".join(self.instance.tag_labels)
+
+    def clean_title(self):
+        return " ".join(self.cleaned_data["title"].split())
+
+    def clean_description(self):
+        text = self.cleaned_data["description"].strip()
+        if len(text) > CV_DESCRIPTION_MAX:
+            raise forms.ValidationError(
+                f"description: at most {CV_DESCRIPTION_MAX:,} characters (this has {len(text):,}). "
+                f"ERAS takes {CV_DESCRIPTION_GUIDANCE}; keep the essentials. Your text is still "
+                "in the box."
+            )
+        return text
+
+    def clean_tags_text(self):
+        tags = normalise_tags(self.cleaned_data["tags_text"])
+        if len(tags) > MAX_TAGS:
+            raise forms.ValidationError(f"tags: at most {MAX_TAGS} (this has {len(tags)}).")
+        long = [tag for tag in tags if len(tag) > MAX_TAG_LENGTH]
+        if long:
+            raise forms.ValidationError(
+                f"tags: each at most {MAX_TAG_LENGTH} characters; “{long[0]}” is longer."
+            )
+        return tags
+
+    def clean_most_meaningful(self):
+        meaningful = self.cleaned_data["most_meaningful"]
+        if meaningful:
+            others = CVEntry.objects.filter(student=self.student, most_meaningful=True)
+            if self.instance.pk:
+                others = others.exclude(pk=self.instance.pk)
+            if others.count() >= CV_MOST_MEANINGFUL_MAX:
+                titles = "; ".join(f"“{entry.title}”" for entry in others[:3])
+                raise forms.ValidationError(
+                    f"most_meaningful: at most {CV_MOST_MEANINGFUL_MAX}, as ERAS allows. "
+                    f"Untick one of {titles} first."
+                )
+        return meaningful
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error(
+                "end_date",
+                f"end_date: must be on or after the start ({date_format(start, 'M Y')}); "
+                "check both dates.",
+            )
+        if end and not start:
+            self.add_error("start_date", "start_date: needed with an end date.")
+        return cleaned
+
+    def save(self, commit=True):
+        self.instance.student = self.student
+        self.instance.tags = self.cleaned_data["tags_text"]
+        return super().save(commit)
+
+
+def _statement_body_field() -> forms.CharField:
+    return forms.CharField(
+        label="Statement",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 18, "data-max-length": STATEMENT_MAX_CHARS}),
+        help_text=f"At most {STATEMENT_MAX_CHARS:,} characters. "
+        "Saving keeps every earlier version.",
+    )
+
+
+def clean_statement_body(text: str) -> str:
+    if len(text) > STATEMENT_MAX_CHARS:
+        raise forms.ValidationError(
+            f"body: at most {STATEMENT_MAX_CHARS:,} characters (this has {len(text):,}). "
+            "Nothing was saved; your text is still in the box — shorten it and save again."
+        )
+    return text
+
+
+class StatementCreateForm(forms.Form):
+    title = forms.CharField(
+        label="Title",
+        max_length=MAX_TITLE_LENGTH,
+        error_messages={
+            "required": "title: required — e.g. “Internal medicine, base”.",
+            "max_length": f"title: at most {MAX_TITLE_LENGTH} characters.",
+        },
+    )
+    application = forms.ModelChoiceField(
+        label="For",
+        queryset=None,
+        required=False,
+        empty_label="All programs (base statement)",
+        help_text="A variant for one application is checked against that program.",
+        error_messages={"invalid_choice": "application: choose one of your applications."},
+    )
+
+    def __init__(self, *args, student, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["application"].queryset = (
+            Application.objects.for_student(student).with_program().order_by("program__title")
+        )
+        self.fields["application"].label_from_instance = lambda a: (
+            f"{a.program.title} — {a.program.institution.name}"
+        )
+
+    def clean_title(self):
+        return " ".join(self.cleaned_data["title"].split())
+
+
+class StatementForm(forms.Form):
+    max_chars = STATEMENT_MAX_CHARS
+    title = StatementCreateForm.base_fields["title"]
+    word_limit = forms.IntegerField(
+        label="Word limit",
+        required=False,
+        min_value=1,
+        max_value=5_000,
+        help_text="Leave empty for none. Most programs expect about one page (650 words or fewer).",
+        error_messages={
+            "invalid": "word_limit: a whole number of words.",
+            "min_value": "word_limit: at least 1, or leave it empty.",
+            "max_value": "word_limit: at most 5,000.",
+        },
+    )
+    body = _statement_body_field()
+    note = forms.CharField(
+        label="Note for this version",
+        required=False,
+        max_length=200,
+        help_text="Optional, e.g. “after Dr Chen's comments”.",
+        error_messages={"max_length": "note: at most 200 characters."},
+    )
+
+    def clean_title(self):
+        return " ".join(self.cleaned_data["title"].split())
+
+    def clean_body(self):
+        return clean_statement_body(self.cleaned_data["body"])
+
+
+class StatementAnalyzeForm(forms.Form):
+    body = _statement_body_field()
+
+    def clean_body(self):
+        return clean_statement_body(self.cleaned_data["body"])
 
     def error_text(self) -> str:
         return " ".join(message for messages in self.errors.values() for message in messages)

@@ -1,11 +1,26 @@
 """Application writes that touch several models at once: creation with its checklist and first
-history entry, a move on the board with its history entry, and the calendar feed's secret."""
+history entry, a move on the board with its history entry, the calendar feed's secret, a tailored
+CV's choices, and personal statements with their versions."""
+
+import datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 
+from medmatch.applications import cv_relevance
 from medmatch.applications.checklists import default_checklist
-from medmatch.applications.models import Application, CalendarFeed, Requirement, StatusChange
+from medmatch.applications.cv_tailoring import ranking
+from medmatch.applications.models import (
+    Application,
+    CalendarFeed,
+    CVEntry,
+    Requirement,
+    Statement,
+    StatementVersion,
+    StatusChange,
+    TailoredCV,
+)
 from medmatch.catalog.models import Program
 
 
@@ -82,3 +97,170 @@ def calendar_feed_owner(token: str):
         .first()
     )
     return feed.student if feed else None
+
+
+# ---- CV -------------------------------------------------------------------------------------
+
+
+def cv_entry_next_position(student) -> int:
+    last = CVEntry.objects.filter(student=student).aggregate(last=Max("position"))["last"]
+    return 0 if last is None else last + 1
+
+
+@transaction.atomic
+def cv_entry_move(*, entry: CVEntry, step: int) -> bool:
+    """Swap ``entry`` with its neighbour in its section (``step`` -1 up, +1 down); False at an
+    edge. Positions are renumbered so equal positions (older rows) cannot stall a move."""
+    if step not in (-1, 1):
+        raise ValueError(f"step: {step!r} must be -1 or 1")
+    siblings = list(
+        CVEntry.objects.select_for_update()
+        .filter(student=entry.student_id, section=entry.section)
+        .order_by("position", "pk")
+    )
+    index = next(i for i, sibling in enumerate(siblings) if sibling.pk == entry.pk)
+    other = index + step
+    if not 0 <= other < len(siblings):
+        return False
+    positions = sorted(sibling.position for sibling in siblings)
+    if len(set(positions)) != len(positions):
+        base = cv_entry_next_position(entry.student_id)
+        positions = list(range(base, base + len(siblings)))
+    siblings[index], siblings[other] = siblings[other], siblings[index]
+    for sibling, position in zip(siblings, positions, strict=True):
+        sibling.position = position
+    CVEntry.objects.bulk_update(siblings, ["position"])
+    return True
+
+
+def _entries(application: Application) -> list[CVEntry]:
+    return list(CVEntry.objects.for_student(application.student))
+
+
+def tailored_cv_create(*, application: Application, today: datetime.date) -> TailoredCV:
+    """The application's tailored CV, created from the relevance ranking the first time."""
+    existing = TailoredCV.objects.filter(application=application).first()
+    if existing is not None:
+        return existing
+    entries = _entries(application)
+    ranked = ranking(application.program, entries, today)
+    try:
+        with transaction.atomic():
+            return TailoredCV.objects.create(
+                application=application,
+                entry_ids=[r.id for r in ranked if r.included],
+                known_ids=[entry.pk for entry in entries],
+            )
+    except IntegrityError:  # created by a parallel request
+        return TailoredCV.objects.get(application=application)
+
+
+TAILORED_ACTIONS = ("up", "down", "section_up", "section_down", "include", "leave_out", "reset")
+
+
+@transaction.atomic
+def tailored_cv_change(
+    *, tailored: TailoredCV, action: str, today: datetime.date, entry_id=None, section=""
+) -> None:
+    """Apply one of ``TAILORED_ACTIONS`` to the tailored CV. ``entry_id`` must be one of the
+    student's entries (``ValueError`` otherwise) — the view passes what the form posted."""
+    if action not in TAILORED_ACTIONS:
+        raise ValueError(f"action: {action!r} is not one of {', '.join(TAILORED_ACTIONS)}")
+    tailored = TailoredCV.objects.select_for_update().get(pk=tailored.pk)
+    application = tailored.application
+    entries = _entries(application)
+    sections = {entry.pk: entry.section for entry in entries}
+    ids = [pk for pk in tailored.entry_ids if pk in sections]
+    if action == "reset":
+        ranked = ranking(application.program, entries, today)
+        tailored.entry_ids = [r.id for r in ranked if r.included]
+        tailored.known_ids = list(sections)
+        tailored.adjusted = False
+        tailored.save()
+        return
+    if action in ("section_up", "section_down"):
+        step = -1 if action == "section_up" else 1
+        ids = cv_relevance.move_section(ids, section, step, sections)
+    else:
+        if entry_id not in sections:
+            raise ValueError(f"entry: {entry_id!r} is not one of this student's CV entries")
+        if action in ("up", "down"):
+            ids = cv_relevance.move(ids, entry_id, -1 if action == "up" else 1, sections)
+        elif action == "leave_out":
+            ids = [pk for pk in ids if pk != entry_id]
+        elif entry_id not in ids:  # include: after the last entry of its section, else at the end
+            same = [i for i, pk in enumerate(ids) if sections[pk] == sections[entry_id]]
+            ids.insert(same[-1] + 1 if same else len(ids), entry_id)
+    tailored.entry_ids = ids
+    tailored.known_ids = sorted(set(tailored.known_ids) | {entry_id} - {None})
+    tailored.adjusted = True
+    tailored.save()
+
+
+# ---- Personal statements --------------------------------------------------------------------
+
+
+@transaction.atomic
+def statement_create(
+    *, student, title: str, application: Application | None = None, based_on=None, body=""
+) -> Statement:
+    """A new statement; its first version is ``body`` or, for a variant, the base's current text."""
+    statement = Statement.objects.create(
+        student=student,
+        title=title,
+        application=application,
+        based_on=based_on,
+        word_limit=based_on.word_limit
+        if based_on
+        else Statement._meta.get_field("word_limit").default,
+    )
+    text = body or (based_on.current_body() if based_on else "")
+    note = f"started from “{based_on.title}”" if based_on and not body else "first version"
+    if text:
+        StatementVersion.objects.create(statement=statement, body=text, note=note)
+    return statement
+
+
+def statement_for_application(*, application: Application) -> tuple[Statement, bool]:
+    """The application's statement variant, or a new one copied from the latest base statement."""
+    existing = application.statements.order_by("-updated_at", "-pk").first()
+    if existing is not None:
+        return existing, False
+    base = (
+        Statement.objects.for_student(application.student)
+        .filter(application__isnull=True)
+        .order_by("-updated_at", "-pk")
+        .first()
+    )
+    title = f"{application.program.title} — {application.program.institution.name}"[:200]
+    statement = statement_create(
+        student=application.student, title=title, application=application, based_on=base
+    )
+    return statement, True
+
+
+@transaction.atomic
+def statement_save(
+    *, statement: Statement, body: str, title: str, word_limit, note: str = ""
+) -> StatementVersion | None:
+    """Save the statement's title and limit; a new version only when the text changed (returned),
+    else None."""
+    statement = Statement.objects.select_for_update().get(pk=statement.pk)
+    statement.title = title
+    statement.word_limit = word_limit
+    statement.save()
+    if body == statement.current_body():
+        return None
+    return StatementVersion.objects.create(statement=statement, body=body, note=note)
+
+
+def statement_restore(*, version: StatementVersion) -> StatementVersion | None:
+    """Make an earlier version's text the current one again, as a new version (history is kept)."""
+    statement = version.statement
+    return statement_save(
+        statement=statement,
+        body=version.body,
+        title=statement.title,
+        word_limit=statement.word_limit,
+        note=f"restored the version of {timezone.localtime(version.created_at):%d %b %Y, %H:%M}",
+    )
