@@ -1,0 +1,57 @@
+"""After the interview: the impressions form (ratings, unknown kept unknown) and the thank-you
+note draft (built from the interview, editable, never sent)."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from medmatch.interviews.models import Impression
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_records_impressions_with_unrated_parts_left_unknown(client, alice, interview):
+    client.force_login(alice)
+    url = reverse("interviews:impression", args=[interview.pk])
+    response = client.post(url, {"teaching": "5", "overall": "4", "notes": "Great morning report."})
+    assert response.status_code == 302
+    impression = Impression.objects.get(interview=interview)
+    assert (impression.teaching, impression.culture, impression.overall) == (5, None, 4)
+    client.post(url, {"teaching": "3", "notes": ""})
+    impression.refresh_from_db()
+    assert impression.teaching == 3 and impression.overall is None
+    assert Impression.objects.count() == 1
+
+
+def test_it_rejects_a_rating_outside_1_to_5(client, alice, interview):
+    client.force_login(alice)
+    response = client.post(reverse("interviews:impression", args=[interview.pk]), {"overall": "9"})
+    assert response.status_code == 200 and not Impression.objects.exists()
+
+
+def test_it_drafts_a_thank_you_note_from_the_interview(client, alice, interview):
+    Impression.objects.create(interview=interview, notes="The residents' journal club. Also lunch.")
+    alice.first_name, alice.last_name = "Alice", "Archer"
+    alice.save()
+    client.force_login(alice)
+    response = client.get(reverse("interviews:thank_you", args=[interview.pk]))
+    draft = response.context["form"]["thank_you_note"].value()
+    assert draft.startswith("Dear Dr. Ada Lovelace and Dr. Grace Hopper,")
+    assert "Internal Medicine program at Massachusetts General Hospital" in draft
+    assert "One thing that stayed with me: The residents' journal club." in draft
+    assert draft.endswith("Alice Archer")
+    assert mail.outbox == []
+
+
+def test_it_saves_the_edited_note_and_can_start_again(client, alice, interview):
+    client.force_login(alice)
+    url = reverse("interviews:thank_you", args=[interview.pk])
+    client.post(url, {"thank_you_note": "My own words."})
+    interview.refresh_from_db()
+    assert interview.thank_you_note == "My own words."
+    assert client.get(url).context["form"]["thank_you_note"].value() == "My own words."
+    fresh = client.post(url, {"action": "regenerate", "thank_you_note": "ignored"})
+    assert "[one specific thing from the day" in fresh.context["form"]["thank_you_note"].value()
+    interview.refresh_from_db()
+    assert interview.thank_you_note == "My own words."  # regenerating does not overwrite
+    assert mail.outbox == []

@@ -1,0 +1,133 @@
+"""The schedule: adding an interview in its own time zone, conflicts on the schedule and interview
+pages, the ICS download, and interviews in the applications' calendar and next steps."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from icalendar import Calendar
+
+from medmatch.applications.next_steps import next_steps
+from medmatch.interviews.models import Interview
+from tests.interviews.conftest import DAY, at, make_interview
+
+pytestmark = pytest.mark.django_db
+
+
+def _form(application, **fields):
+    return {
+        "application": application.pk,
+        "date": DAY.isoformat(),
+        "time": "09:30",
+        "time_zone": "America/Chicago",
+        "duration_minutes": 90,
+        "format": "virtual",
+        "link": "https://meet.example.org/abc",
+        "interviewers": "Dr. Ada Lovelace",
+        **fields,
+    }
+
+
+def test_it_adds_an_interview_at_its_local_time(client, alice, applications):
+    client.force_login(alice)
+    response = client.post(reverse("interviews:interview_add"), _form(applications["mgh"]))
+    interview = Interview.objects.get()
+    assert response.status_code == 302 and response["Location"] == interview.get_absolute_url()
+    assert interview.starts_at == at(DAY, 9, "America/Chicago", minute=30)
+    assert interview.time_zone == "America/Chicago"
+    page = client.get(interview.get_absolute_url()).content.decode()
+    assert "09:30" in page and "America/Chicago" in page
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"time_zone": "Mars/Olympus"}, "time_zone: “Mars/Olympus” is not a known time zone"),
+        ({"format": "in_person", "city": ""}, "city: an in-person interview needs its city."),
+        ({"link": "not a url"}, "link: not a web address"),
+        ({"date": "31/12"}, "date: not a date"),
+    ],
+)
+def test_it_says_what_is_wrong_with_an_interview(client, alice, applications, fields, message):
+    client.force_login(alice)
+    response = client.post(
+        reverse("interviews:interview_add"), _form(applications["mgh"], **fields)
+    )
+    assert response.status_code == 200 and message in response.content.decode()
+    assert not Interview.objects.exists()
+
+
+def test_it_only_offers_the_students_own_applications(client, bob, applications):
+    client.force_login(bob)
+    response = client.post(reverse("interviews:interview_add"), _form(applications["mgh"]))
+    assert response.status_code == 200 and not Interview.objects.exists()
+
+
+def test_it_flags_two_interviews_on_the_same_day(client, alice, applications, interview):
+    other = make_interview(applications["northwestern"], at(DAY, 15))
+    client.force_login(alice)
+    schedule = client.get(reverse("interviews:schedule"))
+    (conflict,) = schedule.context["conflicts"]
+    assert conflict.kind == "same_day"
+    assert "are on the same day" in schedule.content.decode()
+    page = client.get(other.get_absolute_url()).content.decode()
+    assert "Same day" in page and "Internal Medicine, Massachusetts General Hospital" in page
+    # The application's own view of the schedule shows it too.
+    filtered = client.get(reverse("interviews:schedule"), {"application": other.application.pk})
+    assert [i.pk for i in filtered.context["upcoming"]] == [other.pk]
+    assert len(filtered.context["conflicts"]) == 1
+
+
+def test_it_flags_travel_between_boston_and_chicago_on_consecutive_days(
+    client, alice, applications, interview
+):
+    make_interview(
+        applications["northwestern"],
+        at(DAY + datetime.timedelta(days=1), 9, "America/Chicago"),
+        zone="America/Chicago",
+        format=Interview.Format.IN_PERSON,
+        city="Chicago",
+    )
+    client.force_login(alice)
+    (conflict,) = client.get(reverse("interviews:schedule")).context["conflicts"]
+    assert conflict.kind == "travel" and conflict.distance_km > 1000
+
+
+def test_it_downloads_the_interviews_as_ics(client, alice, interview):
+    client.force_login(alice)
+    response = client.get(reverse("interviews:calendar"))
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    (event,) = Calendar.from_ical(response.content).walk("VEVENT")
+    assert str(event["UID"]) == f"interview-{interview.pk}@medmatch"
+    assert event.decoded("DTSTART") == interview.starts_at
+    assert event.decoded("DTEND") - event.decoded("DTSTART") == datetime.timedelta(hours=1)
+    assert "Dr. Ada Lovelace, Dr. Grace Hopper" in str(event["DESCRIPTION"])
+    assert str(event["LOCATION"]) == "Bulfinch Building, Boston, MA"
+
+
+def test_it_puts_interviews_in_the_applications_calendar_and_feed(client, alice, interview):
+    client.force_login(alice)
+    response = client.get(reverse("applications:calendar"))
+    uids = [str(e["UID"]) for e in Calendar.from_ical(response.content).walk("VEVENT")]
+    assert f"interview-{interview.pk}@medmatch" in uids
+
+
+def test_it_lists_an_upcoming_interview_in_next_steps(alice, applications, interview):
+    steps = next_steps(list(applications.values()), DAY - datetime.timedelta(days=2))
+    (step,) = [s for s in steps if "interview at 09:00" in s.text]
+    assert step.urgency == "soon" and step.due_on == DAY
+    assert step.application == applications["mgh"]
+    later = next_steps(list(applications.values()), DAY - datetime.timedelta(days=30))
+    assert not [s for s in later if "interview at" in s.text]
+
+
+def test_it_edits_and_removes_an_interview(client, alice, applications, interview):
+    client.force_login(alice)
+    client.post(
+        reverse("interviews:interview_edit", args=[interview.pk]),
+        _form(applications["mgh"], time="11:00", time_zone="America/New_York"),
+    )
+    interview.refresh_from_db()
+    assert interview.starts_at == at(DAY, 11) and interview.format == "virtual"
+    client.post(reverse("interviews:interview_delete", args=[interview.pk]))
+    assert not Interview.objects.exists()
