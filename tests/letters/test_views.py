@@ -1,0 +1,198 @@
+"""The student's letters pages: recommenders, a request for two applications with the due date
+the planner suggests, the per-application limit, the packet, sending by email, upload links,
+the guidance and the dashboard panel."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from medmatch.letters.models import LetterRequest, Recommender, UploadLink
+from medmatch.letters.planning import dashboard_panel_context
+from medmatch.letters.services import request_save
+from tests.letters.conftest import TODAY, days
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def as_alice(alice):
+    client = Client()
+    client.force_login(alice)
+    return client
+
+
+def test_it_adds_a_recommender_and_goes_on_to_the_request(as_alice, programs, alice):
+    response = as_alice.post(
+        reverse("letters:recommender_create"),
+        {
+            "name": "Dr. Lee",
+            "role": "professor",
+            "specialty": programs["mgh"].specialty.pk,
+            "email": "lee@example.org",
+            "known_months": "24",
+            "knows_well": "4",
+        },
+    )
+    recommender = Recommender.objects.get()
+    assert (recommender.student, recommender.knows_well) == (alice, 4)
+    assert response.url == reverse("letters:request_create") + f"?recommender={recommender.pk}"
+
+
+def test_it_refuses_a_knows_well_outside_one_to_five(as_alice):
+    response = as_alice.post(
+        reverse("letters:recommender_create"), {"name": "X", "role": "other", "knows_well": "9"}
+    )
+    assert response.status_code == 200
+    assert not Recommender.objects.exists()
+
+
+def test_it_requests_a_letter_for_two_applications_with_a_suggested_due_date(
+    as_alice, recommender, applications, today
+):
+    response = as_alice.post(
+        reverse("letters:request_create"),
+        {
+            "recommender": recommender.pk,
+            "applications": [a.pk for a in applications],
+            "status": "to_ask",
+            "waived": "on",
+            "talking_points": "Night float.",
+        },
+    )
+    letter_request = LetterRequest.objects.get()
+    assert response.url == letter_request.get_absolute_url()
+    assert set(letter_request.applications.all()) == set(applications)
+    # A week before the earliest deadline (Columbia, in 50 days).
+    assert letter_request.due_on == days(43)
+    assert letter_request.waived
+
+
+def test_it_limits_letters_per_application(as_alice, alice, recommender, applications, settings):
+    settings.LETTERS_PER_APPLICATION = 2
+    for _ in range(2):
+        request_save(
+            request=LetterRequest(student=alice, recommender=recommender),
+            applications=[applications[0]],
+        )
+    response = as_alice.post(
+        reverse("letters:request_create"),
+        {"recommender": recommender.pk, "applications": [applications[0].pk], "status": "to_ask"},
+    )
+    assert response.status_code == 200
+    assert "already has 2 letters assigned" in response.content.decode()
+    assert LetterRequest.objects.count() == 2
+    # A declined request frees its place.
+    LetterRequest.objects.filter(pk=LetterRequest.objects.first().pk).update(status="declined")
+    response = as_alice.post(
+        reverse("letters:request_create"),
+        {"recommender": recommender.pk, "applications": [applications[0].pk], "status": "to_ask"},
+    )
+    assert response.status_code == 302
+
+
+def test_it_downloads_the_packet_as_a_pdf(as_alice, letter_request):
+    response = as_alice.get(reverse("letters:packet", args=[letter_request.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+
+
+def test_it_emails_the_request_with_the_packet_and_a_link(as_alice, letter_request):
+    LetterRequest.objects.filter(pk=letter_request.pk).update(status="to_ask", asked_on=None)
+    response = as_alice.post(reverse("letters:send", args=[letter_request.pk]))
+    assert response.status_code == 302
+    message = mail.outbox[-1]
+    assert message.to == ["okafor@example.org"]
+    assert message.reply_to == ["alice@example.org"]
+    name, content, mimetype = message.attachments[0]
+    assert (name, mimetype) == ("letter-packet.pdf", "application/pdf")
+    assert content.startswith(b"%PDF-")
+    link = UploadLink.objects.get()
+    assert link.purpose == "email"
+    token = message.body.split("/letters/upload/")[1].split("/")[1]
+    assert UploadLink.hash_token(token) == link.token_hash
+    letter_request.refresh_from_db()
+    assert (letter_request.status, letter_request.asked_on) == ("asked", TODAY)
+
+
+def test_it_shows_a_new_upload_link_once(as_alice, letter_request):
+    response = as_alice.post(reverse("letters:link_create", args=[letter_request.pk]))
+    url = response.context["new_link_url"]
+    assert f"/letters/upload/{letter_request.pk}/" in url
+    assert url.encode() in response.content
+    again = as_alice.get(reverse("letters:request_detail", args=[letter_request.pk]))
+    assert url.encode() not in again.content
+    assert Client().get(url).status_code == 200
+
+
+def test_it_revokes_a_link(as_alice, letter_request, token):
+    link = UploadLink.objects.get()
+    as_alice.post(reverse("letters:link_revoke", args=[link.pk]))
+    link.refresh_from_db()
+    assert link.revoked_at is not None
+    assert (
+        Client().get(reverse("letters:portal", args=[letter_request.pk, token])).status_code == 404
+    )
+
+
+def test_it_shows_which_applications_still_lack_letters(as_alice, recommender, applications):
+    response = as_alice.get(reverse("letters:index"))
+    text = response.content.decode()
+    assert "0 of 3 letters — still needs 3 more letters and a letter from Internal Medicine" in text
+    request_save(
+        request=LetterRequest(student=recommender.student, recommender=recommender),
+        applications=applications,
+    )
+    text = as_alice.get(reverse("letters:index")).content.decode()
+    # Dr. Okafor is in internal medicine: Columbia has its specialty letter, MGH (cardiology) not.
+    assert "1 of 3 letters — still needs 2 more letters." in text
+    assert "a letter from Cardiovascular Disease" in text
+
+
+def test_it_flags_late_and_at_risk_requests_for_the_dashboard(alice, recommender, applications):
+    soon = request_save(
+        request=LetterRequest(student=alice, recommender=recommender, status="to_ask"),
+        applications=[applications[0]],  # deadline in 50 days: ask within 8 days
+    )
+    request_save(
+        request=LetterRequest(
+            student=alice, recommender=recommender, status="asked", asked_on=days(-60)
+        ),
+        applications=[applications[1]],  # deadline in 80 days, asked in time
+    )
+    context = dashboard_panel_context(alice, TODAY)
+    assert [(flag.request, flag.plan.state) for flag in context["letter_flags"]] == [
+        (soon, "at_risk")
+    ]
+    assert context["letter_requests_total"] == 2
+    html = Client()
+    html.force_login(alice)
+    assert "(in 8 days)" in html.get(reverse("letters:index")).content.decode()
+
+
+def test_it_will_not_delete_a_recommender_with_requests(as_alice, letter_request):
+    as_alice.post(reverse("letters:recommender_delete", args=[letter_request.recommender.pk]))
+    assert Recommender.objects.exists()
+
+
+def test_it_deletes_a_request_and_its_links(as_alice, letter_request, token):
+    as_alice.post(reverse("letters:request_delete", args=[letter_request.pk]))
+    assert not LetterRequest.objects.exists()
+    assert not UploadLink.objects.exists()
+
+
+def test_it_refuses_a_due_date_before_the_date_asked(as_alice, recommender, applications):
+    response = as_alice.post(
+        reverse("letters:request_create"),
+        {
+            "recommender": recommender.pk,
+            "applications": [applications[0].pk],
+            "status": "asked",
+            "asked_on": TODAY.isoformat(),
+            "due_on": (TODAY - datetime.timedelta(days=1)).isoformat(),
+        },
+    )
+    assert "The due date is before the date asked." in response.content.decode()
