@@ -20,6 +20,10 @@ from medmatch.research.models import (
 from medmatch.research.questions import FACTS
 
 MAX_REVIEW_LENGTH = 5000
+FLAG_LABELS = {
+    "mentorship": "Is there a mentorship structure?",
+    "research": "Are there research opportunities?",
+}
 RATING_SELECT = [("", "No insight"), *RATING_CHOICES]
 
 
@@ -202,6 +206,9 @@ class AnswerForm(forms.Form):
         self.question = question
         self.fact = FACTS.get(question.fact_key)
         self.fields["answer"].initial = question.answer
+        currency = question.program.currency or "USD"
+        # The recorded typed answer in words ("45,000 USD a year"), for the page.
+        self.shown_value = self.fact.show(question.typed_value, currency) if self.fact else ""
         fact = self.fact
         if fact is None or fact.kind == "text":
             return
@@ -226,7 +233,7 @@ class AnswerForm(forms.Form):
             initial = question.answer_number
         elif fact.kind == "flag":
             field = forms.TypedChoiceField(
-                label=f"Is there {fact.label[0].lower()}{fact.label[1:]}?",
+                label=FLAG_LABELS.get(fact.key, fact.label),
                 choices=[("", "Not sure"), ("yes", "Yes"), ("no", "No")],
                 coerce=lambda v: v == "yes",
                 empty_value=None,
