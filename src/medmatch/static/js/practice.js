@@ -58,10 +58,11 @@
         datasets: [
           // null = unknown: Chart.js leaves a gap (spanGaps false) instead of drawing a zero.
           { label: "Mean self-rating (1–5)", data: data.self_rating, yAxisID: "rating",
-            borderColor: "#0b5cab", backgroundColor: "#0b5cab", spanGaps: false, pointRadius: 4 },
+            borderColor: "#0b5cab", backgroundColor: "#0b5cab", spanGaps: false, pointRadius: 4,
+            clip: false },
           { label: "Checker score (0–100)", data: data.score, yAxisID: "score",
             borderColor: "#b54708", backgroundColor: "#b54708", borderDash: [6, 4],
-            spanGaps: false, pointRadius: 4, pointStyle: "rectRot" }
+            spanGaps: false, pointRadius: 4, pointStyle: "rectRot", clip: false }
         ]
       },
       options: {
