@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from medmatch.catalog.search import ProgramQuery, search_programs
 from medmatch.fit import GoalsError
-from medmatch.goals.fitting import catalog_features, rank_for_user, rank_goals
+from medmatch.goals.fitting import catalog_features, rank_for_user, rank_goals, student_facts
 from medmatch.goals.models import GoalProfile
 from medmatch.goals.recommendations import (
     RecommendationForm,
@@ -35,7 +35,8 @@ def show_recommendations(request):
         return redirect("goals:questionnaire")
     form = RecommendationForm(request.GET, features=catalog_features(), saved=saved)
     filters = form.cleaned_data if form.is_valid() else {}
-    ranking = rank_goals(saved, form.overrides() if filters else None)
+    # The student's own answers to open questions fill facts the catalog does not know.
+    ranking = rank_goals(saved, form.overrides() if filters else None, student_facts(request.user))
     page = recommendation_page(ranking, filters, filters.get("page") or 1)
     params = request.GET.copy()
     params.pop("page", None)
