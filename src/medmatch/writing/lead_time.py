@@ -152,7 +152,7 @@ def _not_asked(today, day, ask_by, policy):
         left = (day - today).days
         return "late", (
             f"Ask now: {left} day{_s(left)} remain before the earliest deadline ({_d(day)}); "
-            f"the plan was to ask by {_d(ask_by)}, {where}.",
+            f"the plan was to ask by {_d(ask_by)}, {policy.lead_days} days before it.",
         )
     if (ask_by - today).days <= policy.warn_days:
         left = (ask_by - today).days
