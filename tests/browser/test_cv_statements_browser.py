@@ -153,6 +153,18 @@ def test_it_builds_a_cv_tailors_it_and_gives_statement_feedback(
     expect(body).to_have_value("x" * 10_001)
     assert statement.versions.count() == 1
 
+    # A second version, then the word diff between the two.
+    body.fill(CLICHE.replace("help people", "care for adults with diabetes in Ann Arbor"))
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".messages")).to_contain_text("Saved a new version.")
+    page.get_by_role("link", name="Versions and changes").click()
+    assert_accessible(page, "the versions page")
+    page.get_by_role("button", name="Compare").click()
+    expect(page.locator(".statement-diff del")).to_contain_text("help")
+    expect(page.locator(".statement-diff ins")).to_contain_text("Ann Arbor")
+    assert_accessible(page, "the diff page")
+    page.screenshot(path=screenshot_dir / "statement-diff.png", full_page=True)
+
     # On a phone: no page-level horizontal scroll on any of these pages.
     page.set_viewport_size({"width": 375, "height": 800})
     for name, path in [
@@ -160,6 +172,7 @@ def test_it_builds_a_cv_tailors_it_and_gives_statement_feedback(
         ("tailored", f"/applications/{application.pk}/cv/"),
         ("statement", statement.get_absolute_url()),
         ("statements", "/applications/statements/"),
+        ("versions", f"{statement.get_absolute_url()}versions/"),
     ]:
         page.goto(f"{live_server.url}{path}")
         _assert_fits_the_screen(page)
