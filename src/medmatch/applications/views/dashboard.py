@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 from medmatch.applications.models import Application
 from medmatch.applications.next_steps import next_steps
 from medmatch.applications.views.common import today
+from medmatch.letters.planning import dashboard_panel_context
 
 
 @login_required
@@ -24,5 +25,6 @@ def show_next_steps(request):
         "later": [step for step in steps if step.urgency == "next"],
         "total": len(applications),
         "today": today(),
+        **dashboard_panel_context(request.user, today()),
     }
     return render(request, "applications/dashboard.html", context)
