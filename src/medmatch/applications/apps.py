@@ -7,8 +7,6 @@ class ApplicationsConfig(AppConfig):
     nav_items = [
         ("applications:dashboard", "Next steps"),
         ("applications:board", "Applications"),
-        ("applications:cv", "CV"),
-        ("applications:statements", "Statements"),
     ]
 
     def export_user_data(self, user) -> dict:

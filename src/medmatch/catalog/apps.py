@@ -8,7 +8,6 @@ class CatalogConfig(AppConfig):
     nav_items = [
         ("catalog:programs", "Programs"),
         ("catalog:institutions", "Hospitals"),
-        ("catalog:compare", "Compare"),
     ]
 
     def ready(self):
