@@ -166,13 +166,13 @@ def snapshot(goals: Goals, features) -> dict:
     """The top 50 (ids, total, range) plus a digest of every sentence shown and one explained."""
     ranking = rank(goals, features)
     top = ranking.top(50)
-    text = [
-        [e.program_id, e.rank, *e.checks, *(c.sentence for c in e.contributions)] for e in top
-    ]
+    text = [[e.program_id, e.rank, *e.checks, *(c.sentence for c in e.contributions)] for e in top]
     excluded = [pid for pid in features.ids[:400] if ranking.explain(pid).excluded]
     for pid in (excluded[:1] or []) + ["p7", "p1234"]:
         e = ranking.explain(pid)
-        text.append([pid, e.rank, round(e.total, 3), *e.excluded_by, *(c.sentence for c in e.contributions)])
+        text.append(
+            [pid, e.rank, round(e.total, 3), *e.excluded_by, *(c.sentence for c in e.contributions)]
+        )
     return {
         "kept": ranking.kept,
         "ids": [e.program_id for e in top],
@@ -205,6 +205,5 @@ def test_it_ranks_and_explains_as_before(features, seed):
 if __name__ == "__main__":
     f = catalog()
     EXPECTED.write_text(
-        json.dumps({str(seed): snapshot(random_goals(seed), f) for seed in SEEDS}, indent=1)
-        + "\n"
+        json.dumps({str(seed): snapshot(random_goals(seed), f) for seed in SEEDS}, indent=1) + "\n"
     )

@@ -72,7 +72,10 @@ class Column:
 
     ``score`` is float32 in [0, 1] with NaN where unknown; ``fails`` is a bool array (known to
     fail the answer as a deal-breaker) or None when the answer is not a deal-breaker.
-    ``describe(i)`` is the fact for program position i, in words (no points).
+    ``describe(i)`` is the fact for program position i, in words (no points). ``unknown`` names
+    the fact of ``ProgramFeatures.unknown_masks`` that is unknown exactly where ``score`` is NaN
+    (the engine then sums unknown weights per pattern of unknowns), or None when it depends on
+    the goals.
     """
 
     key: str
@@ -82,6 +85,7 @@ class Column:
     score: np.ndarray
     fails: np.ndarray | None
     describe: Callable[[int], str]
+    unknown: str | None = None
 
 
 def _table(values: list[float]) -> np.ndarray:
@@ -161,6 +165,7 @@ def specialty_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         score,
         _fails(answer.dealbreaker, score),
         describe,
+        unknown="specialty",
     )
 
 
@@ -202,7 +207,16 @@ def department_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         note = "" if strength >= 1 else f" (strength {strength:.1f})"
         return f"{name} department listed{note}"
 
-    return Column("department", "Departments", answer.weight, False, score, None, describe)
+    return Column(
+        "department",
+        "Departments",
+        answer.weight,
+        False,
+        score,
+        None,
+        describe,
+        unknown="departments",
+    )
 
 
 def _exposure(f: ProgramFeatures) -> np.ndarray:
@@ -224,7 +238,14 @@ def exposure_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         return None  # the objective column already scores breadth
     score = _exposure(f)
     return Column(
-        "exposure", "Specialties on site", answer.weight, False, score, None, _describe_exposure(f)
+        "exposure",
+        "Specialties on site",
+        answer.weight,
+        False,
+        score,
+        None,
+        _describe_exposure(f),
+        unknown="specialty_count",
     )
 
 
@@ -306,6 +327,7 @@ def objective_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         "mentorship": "Mentorship",
         "exploring": "Specialties on site",
     }
+    unknown = {"clinical": "program_type", "exploring": "specialty_count"}.get(value, value)
     return Column(
         "objective",
         labels[value],
@@ -314,6 +336,7 @@ def objective_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         score,
         _fails(answer.dealbreaker, score),
         describe,
+        unknown=unknown,
     )
 
 
@@ -337,6 +360,7 @@ def setting_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         score,
         _fails(answer.dealbreaker, score, score < 0.5),
         describe,
+        unknown="academic",
     )
 
 
@@ -380,11 +404,27 @@ def location_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         wish = "within" if d <= place.radius_km else "wish: within"
         return f"{_km(d)} from {label} ({wish} {_km(place.radius_km)})"
 
-    return Column("location", "Location", answer.weight, answer.dealbreaker, score, fails, describe)
+    return Column(
+        "location",
+        "Location",
+        answer.weight,
+        answer.dealbreaker,
+        score,
+        fails,
+        describe,
+        unknown="coordinates",
+    )
 
 
 def _membership(
-    key: str, label: str, codes: np.ndarray, vocabulary: tuple, wanted: tuple, answer, noun: str
+    key: str,
+    label: str,
+    codes: np.ndarray,
+    vocabulary: tuple,
+    wanted: tuple,
+    answer,
+    noun: str,
+    unknown: str,
 ) -> Column:
     wanted_set = set(wanted)
     table = _table([1.0 if k in wanted_set else 0.0 for k in vocabulary])
@@ -404,6 +444,7 @@ def _membership(
         score,
         _fails(answer.dealbreaker, score),
         describe,
+        unknown=unknown,
     )
 
 
@@ -411,14 +452,16 @@ def regions_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     a = goals.regions
     if a is None:
         return None
-    return _membership("regions", "Region", f.region, f.region_keys, a.codes, a, "In")
+    return _membership("regions", "Region", f.region, f.region_keys, a.codes, a, "In", "region")
 
 
 def countries_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     a = goals.countries
     if a is None:
         return None
-    return _membership("countries", "Country", f.country, f.country_keys, a.codes, a, "In")
+    return _membership(
+        "countries", "Country", f.country, f.country_keys, a.codes, a, "In", "country"
+    )
 
 
 def languages_column(f: ProgramFeatures, goals: Goals) -> Column | None:
@@ -426,7 +469,14 @@ def languages_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     if a is None:
         return None
     return _membership(
-        "languages", "Language", f.language, f.language_keys, a.codes, a, "Working language"
+        "languages",
+        "Language",
+        f.language,
+        f.language_keys,
+        a.codes,
+        a,
+        "Working language",
+        "language",
     )
 
 
@@ -453,6 +503,7 @@ def international_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         score,
         _fails(answer.dealbreaker, score),
         describe,
+        unknown="country",
     )
 
 
@@ -484,6 +535,7 @@ def length_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         score,
         _fails(answer.dealbreaker, score, gap > 0),
         describe,
+        unknown="length_months",
     )
 
 
@@ -523,6 +575,7 @@ def hours_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         score,
         _fails(answer.dealbreaker, score, rule),
         describe,
+        unknown="weekly_hours",
     )
 
 
@@ -544,6 +597,7 @@ def stipend_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         score,
         _fails(answer.dealbreaker, score, f.stipend < minimum),
         describe,
+        unknown="stipend",
     )
 
 
@@ -567,6 +621,7 @@ def cost_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         score,
         _fails(answer.dealbreaker, score, f.cost > budget),
         describe,
+        unknown="cost",
     )
 
 
@@ -594,6 +649,7 @@ def visa_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         score,
         _fails(answer.dealbreaker, score),
         describe,
+        unknown="visa",
     )
 
 

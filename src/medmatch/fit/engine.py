@@ -24,6 +24,9 @@ MMR_PER_SPECIALTY = 3
 SIMILARITY_SPECIALTY, SIMILARITY_INSTITUTION, SIMILARITY_SETTING = 0.4, 0.4, 0.2
 SETTING_SPLIT = 0.6  # academic degree at or above which a program counts as "academic" for MMR
 MINUS = "\u2212"
+# _best guesses its cut from every BEST_SAMPLE_STRIDE-th program, with this many to spare.
+BEST_SAMPLE_STRIDE = 64
+BEST_SAMPLE_SPARE = 8
 
 
 @dataclass(frozen=True)
@@ -212,36 +215,59 @@ def _signed(points: float) -> str:
     return f"+{rounded}" if rounded > 0 else f"{MINUS}{-rounded}"
 
 
-def score_columns(columns: tuple[Column, ...], n: int):
+def score_columns(
+    columns: tuple[Column, ...],
+    n: int,
+    patterns: tuple[np.ndarray, dict[str, np.ndarray]] | None = None,
+):
     """Total, range and known weight per program from criterion columns.
 
-    Takes the columns and the number of programs; returns (total, low, high, known_weight,
+    Takes the columns, the number of programs and optionally the features' unknown patterns
+    (``ProgramFeatures.unknown_patterns``); returns (total, low, high, known_weight,
     total_weight) with the first four float64 arrays in [0, 1] (known_weight in weight units).
-    Steps: stack the weighted scores (C x N), K = w . known scores and Wk = W - w . unknown mask
-    (two matrix-vector products), W = sum w; total = K / Wk (0.5 when nothing is known), low = K / W
-    (every unknown completed with 0), high = (K + W - Wk) / W (every unknown completed with 1).
-    Every completion's weighted mean (K + sum of w_u s_u) / W lies in [low, high], and so does the
-    total since K <= Wk. Source: the issue's rule "unknowns widen the score into a range".
+    Steps: K = sum over columns of w x score, unknown scores as 0, accumulated in float32 in
+    column order (one multiply and one add per column, no stacked matrix); U = the weight of the
+    unknown columns: summed per pattern of unknowns and gathered once per program for columns
+    that name their fact, else w x isnan(score); Wk = W - U, W = sum w; total = K / Wk (0.5
+    when nothing is known), low = K / W (every unknown completed with 0), high = (K + W - Wk) / W
+    (every unknown completed with 1). Every completion's weighted mean (K + sum of w_u s_u) / W
+    lies in [low, high], and so does the total since K <= Wk. Source: the issue's rule
+    "unknowns widen the score into a range".
     """
     weighted = [c for c in columns if c.weight > 0]
     if not weighted:
         half = np.full(n, 0.5)
         return half, half.copy(), half.copy(), np.zeros(n), 0.0
+    known_score = np.zeros(n, dtype=np.float32)
+    buffer = np.empty(n, dtype=np.float32)
+    unknown_weight = np.zeros(n, dtype=np.float32)
+    pattern_weight = None
+    for column in weighted:
+        weight = np.float32(column.weight)
+        np.fmax(column.score, 0, out=buffer)  # NaN -> 0 (scores are in [0, 1])
+        buffer *= weight
+        known_score += buffer
+        if patterns is not None and column.unknown is not None:
+            table = patterns[1]
+            if pattern_weight is None:
+                pattern_weight = np.zeros(len(table[column.unknown]), dtype=np.float32)
+            pattern_weight += table[column.unknown] * weight
+        else:
+            np.isnan(column.score, out=buffer, casting="unsafe")
+            buffer *= weight
+            unknown_weight += buffer
+    if pattern_weight is not None:
+        unknown_weight += pattern_weight.take(patterns[0])
     weights = np.array([c.weight for c in weighted], dtype=np.float32)
-    scores = np.stack([c.score for c in weighted])
-    unknown = np.isnan(scores)
-    np.fmax(scores, 0, out=scores)  # NaN -> 0 (scores are in [0, 1]); masked writes are slow
-    # einsum rather than ``@``: a threaded BLAS gemv can stall for a scheduler tick on a busy
-    # machine (seen: 8 ms instead of 0.1 ms), and these products are small.
-    known_score = np.einsum("c,cn->n", weights, scores).astype(np.float64)
-    unknown_weight = np.einsum("c,cn->n", weights, unknown.astype(np.float32))
     total_weight = float(weights.sum(dtype=np.float64))
+    known_score = known_score.astype(np.float64)
     known_weight = total_weight - unknown_weight.astype(np.float64)
     low = known_score / total_weight
-    high = (known_score + (total_weight - known_weight)) / total_weight
+    high = known_score + (total_weight - known_weight)
+    high /= total_weight
     with np.errstate(invalid="ignore", divide="ignore"):
         total = known_score / known_weight
-    total[known_weight == 0] = 0.5
+    total[np.flatnonzero(known_weight == 0)] = 0.5
     # float32 sums can overshoot by an ulp; keep every value inside [low, high] and [0, 1].
     np.clip(high, 0, 1, out=high)
     np.clip(low, 0, high, out=low)
@@ -263,7 +289,9 @@ def rank(goals: Goals, features: ProgramFeatures, *, head: int = 50) -> Ranking:
     """
     n = len(features)
     columns = build_columns(features, goals)
-    total, low, high, known_weight, total_weight = score_columns(columns, n)
+    total, low, high, known_weight, total_weight = score_columns(
+        columns, n, features.unknown_patterns()
+    )
     excluded = np.zeros(n, dtype=bool)
     check = np.zeros(n, dtype=bool)
     for column in columns:
@@ -296,16 +324,35 @@ def rank(goals: Goals, features: ProgramFeatures, *, head: int = 50) -> Ranking:
 
 
 def _best(total: np.ndarray, low: np.ndarray, excluded: np.ndarray, k: int) -> np.ndarray:
-    """Positions of the k best kept programs by (total desc, low desc, position asc)."""
-    kept = np.flatnonzero(~excluded)
-    k = min(k, kept.size)
-    if k == 0:
-        return np.zeros(0, dtype=np.intp)
-    key = total[kept]
-    if k < kept.size:
-        threshold = -np.partition(-key, k - 1)[k - 1]
-        kept = kept[key >= threshold]  # all ties at the threshold, so the order is exact
-    ordered = kept[np.lexsort((kept, -low[kept], -total[kept]))]
+    """Positions of the k best kept programs by (total desc, low desc, position asc).
+
+    Steps: guess a threshold from every ``BEST_SAMPLE_STRIDE``-th program (the total of its
+    ``k // stride + BEST_SAMPLE_SPARE``-th best), take every kept program at or above it (one
+    compare, no partition of all programs); if fewer than k pass, fall back to a full partition.
+    Either way every program that can be among the k best is a candidate, and the candidates
+    are sorted exactly.
+    """
+    n = total.size
+    candidates = None
+    if n >= 16 * k:  # small lists: the full partition is cheap anyway
+        sample = total[::BEST_SAMPLE_STRIDE][~excluded[::BEST_SAMPLE_STRIDE]]
+        place = k // BEST_SAMPLE_STRIDE + BEST_SAMPLE_SPARE
+        if sample.size > place:
+            threshold = np.partition(sample, sample.size - place)[sample.size - place]
+            candidates = np.flatnonzero(total >= threshold)
+            candidates = candidates[~excluded[candidates]]
+            if candidates.size < k:
+                candidates = None
+    if candidates is None:
+        candidates = np.flatnonzero(~excluded)
+        k = min(k, candidates.size)
+        if k == 0:
+            return np.zeros(0, dtype=np.intp)
+        key = total[candidates]
+        if k < candidates.size:
+            threshold = -np.partition(-key, k - 1)[k - 1]
+            candidates = candidates[key >= threshold]  # all ties at the threshold: exact order
+    ordered = candidates[np.lexsort((candidates, -low[candidates], -total[candidates]))]
     return ordered[:k]
 
 

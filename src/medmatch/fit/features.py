@@ -152,6 +152,9 @@ class ProgramFeatures:
     affiliation_program: np.ndarray  # int32
     affiliation_specialty: np.ndarray  # int32
     _matrix: list = field(default_factory=list, repr=False)
+    # Goal-independent pieces derived on first use (``unknown_patterns``). Not an init field, so
+    # ``dataclasses.replace`` (the adapter fills a student's own facts that way) starts afresh.
+    _derived: dict = field(default_factory=dict, init=False, repr=False)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -172,6 +175,52 @@ class ProgramFeatures:
             if code < 0:
                 return str(key_or_code)
         return self.specialty_names[code] if code >= 0 else "unknown specialty"
+
+    def unknown_masks(self) -> dict[str, np.ndarray]:
+        """Which programs leave each fact unknown: ``{fact: bool array}`` (UNKNOWN_FACTS).
+
+        A criterion that reads one fact is unknown exactly where that fact is (criteria.py
+        names the fact on its Column); ``research`` and ``mentorship`` are the objective's
+        combined facts, ``program_type`` is always known.
+        """
+        return {
+            "program_type": np.zeros(len(self), dtype=bool),
+            "specialty": self.specialty < 0,
+            "departments": ~self.departments_known,
+            "specialty_count": np.isnan(self.specialty_count),
+            "research": np.isnan(self.has_research)
+            & (self.program_type != PROGRAM_TYPES.index("research")),
+            "mentorship": np.isnan(self.has_mentorship) & (self.emphasis < 0),
+            "academic": np.isnan(self.academic),
+            "coordinates": np.isnan(self.lat_rad),
+            "region": self.region < 0,
+            "country": self.country < 0,
+            "language": self.language < 0,
+            "visa": self.visa < 0,
+            "length_months": np.isnan(self.length_months),
+            "weekly_hours": np.isnan(self.weekly_hours),
+            "stipend": np.isnan(self.stipend),
+            "cost": np.isnan(self.cost),
+        }
+
+    def unknown_patterns(self) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Every program's pattern of unknown facts, as a code into a short table of patterns.
+
+        Returns ``(pattern, table)``: ``pattern`` is an intp code per program and ``table`` maps
+        each fact of ``unknown_masks`` to a bool array over the distinct patterns (a catalog has a
+        few hundred), so ``table[fact][pattern]`` is that fact's unknown mask. The engine sums the
+        weights of a student's unknown criteria over the patterns, then gathers once per program.
+        Steps: pack the masks as bits, ``np.unique`` with the inverse. Built on first use, kept.
+        """
+        if "patterns" not in self._derived:
+            masks = self.unknown_masks()
+            bits = np.zeros(len(self), dtype=np.int64)
+            for bit, mask in enumerate(masks.values()):
+                bits |= mask.astype(np.int64) << bit
+            distinct, pattern = np.unique(bits, return_inverse=True)
+            table = {name: (distinct >> bit) & 1 == 1 for bit, name in enumerate(masks)}
+            self._derived["patterns"] = (pattern.astype(np.intp).reshape(-1), table)
+        return self._derived["patterns"]
 
     def matrix(self) -> np.ndarray:
         """All per-program columns stacked as one float32 (columns x programs) matrix.
