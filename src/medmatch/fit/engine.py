@@ -394,20 +394,25 @@ def mmr(pool: np.ndarray, relevance: np.ndarray, features: ProgramFeatures, k: i
     institution = features.institution[pool]
     academic = features.academic[pool]
     setting = np.where(np.isnan(academic), -1, (academic >= SETTING_SPLIT).astype(np.int8))
+    # Every pair's similarity at once (the pool is a few hundred): the loop is then max, argmax.
+    similarity = (
+        SIMILARITY_SPECIALTY * ((spec[:, None] == spec[None, :]) & (spec >= 0)[:, None])
+        + SIMILARITY_INSTITUTION
+        * ((institution[:, None] == institution[None, :]) & (institution >= 0)[:, None])
+        + SIMILARITY_SETTING * ((setting[:, None] == setting[None, :]) & (setting >= 0)[:, None])
+    )
+    relevant = MMR_LAMBDA * rel
     max_sim = np.zeros(pool.size)
+    value = np.empty(pool.size)
     taken = np.zeros(pool.size, dtype=bool)
     picks = []
     pick = 0
     for _ in range(k):
         picks.append(pick)
         taken[pick] = True
-        sim = (
-            SIMILARITY_SPECIALTY * ((spec == spec[pick]) & (spec >= 0))
-            + SIMILARITY_INSTITUTION * ((institution == institution[pick]) & (institution >= 0))
-            + SIMILARITY_SETTING * ((setting == setting[pick]) & (setting >= 0))
-        )
-        np.maximum(max_sim, sim, out=max_sim)
-        value = MMR_LAMBDA * rel - (1 - MMR_LAMBDA) * max_sim
+        np.maximum(max_sim, similarity[pick], out=max_sim)
+        np.multiply(max_sim, 1 - MMR_LAMBDA, out=value)
+        np.subtract(relevant, value, out=value)
         value[taken] = -np.inf
         pick = int(np.argmax(value))
     return pool[np.array(picks, dtype=np.intp)]
