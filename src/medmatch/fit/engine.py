@@ -7,8 +7,7 @@ as a sentence. See docs/fit.md for the rules in prose.
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
@@ -144,55 +143,47 @@ class Ranking:
 
     def _explain(self, i: int, rank: int | None) -> Explanation:
         known_weight = float(self.known_weight[i])
-        contributions = []
+        total_weight = self.total_weight
+        known, unknown, failed = [], [], []
         for column in self.columns:
             s = float(column.score[i])
-            fails = column.fails is not None and bool(column.fails[i])
-            if math.isnan(s):
-                widening = 100 * column.weight / self.total_weight if self.total_weight else 0.0
+            weight = column.weight
+            if s != s:  # NaN: unknown
+                widening = 100 * weight / total_weight if total_weight else 0.0
                 label = column.label
                 if column.dealbreaker:
                     sentence = f"{label} unknown: check this (deal-breaker"
                     sentence += f"; range widened by {widening:.0f})" if widening >= 0.5 else ")"
                 else:
                     sentence = f"{label} unknown: ask (range widened by {widening:.0f})"
-                contributions.append(
-                    Contribution(
-                        column.key,
-                        label,
-                        column.weight,
-                        column.dealbreaker,
-                        "unknown",
-                        None,
-                        0.0,
-                        widening,
-                        sentence,
+                unknown.append(
+                    _contribution(
+                        column.key, label, weight, column.dealbreaker, "unknown", None, 0.0,
+                        widening, sentence,
                     )
-                )
+                )  # fmt: skip
                 continue
-            points = 100 * column.weight * (s - 0.5) / known_weight if known_weight else 0.0
+            fails = column.fails is not None and bool(column.fails[i])
+            points = 100 * weight * (s - 0.5) / known_weight if known_weight else 0.0
             fact = column.describe(i)
             if fails:
                 sentence = f"Deal-breaker: {fact}"
-            elif column.weight == 0:
+            elif weight == 0:
                 sentence = f"{fact} (deal-breaker met)"
             else:
                 sentence = f"{fact}: {_signed(points)}"
-            contributions.append(
-                Contribution(
-                    column.key,
-                    column.label,
-                    column.weight,
-                    column.dealbreaker,
-                    "fails" if fails else "known",
-                    s,
-                    points,
-                    0.0,
-                    sentence,
+            (failed if fails else known).append(
+                _contribution(
+                    column.key, column.label, weight, column.dealbreaker,
+                    "fails" if fails else "known", s, points, 0.0, sentence,
                 )
-            )
-        order = {"known": 0, "unknown": 1, "fails": 2}
-        contributions.sort(key=lambda c: (order[c.status], -abs(c.points), -c.widening))
+            )  # fmt: skip
+        # Known ones by size of effect, then unknown ones by widening, then failed deal-breakers
+        # (stable sorts, as one sort on (status, -|points|, -widening)).
+        known.sort(key=_by_effect)
+        unknown.sort(key=_by_widening)
+        failed.sort(key=_by_effect)
+        contributions = (*known, *unknown, *failed)
         return Explanation(
             program_id=self.features.ids[i],
             rank=rank,
@@ -200,12 +191,30 @@ class Ranking:
             low=100 * float(self.low[i]),
             high=100 * float(self.high[i]),
             excluded=bool(self.excluded[i]),
-            excluded_by=tuple(c.sentence for c in contributions if c.status == "fails"),
-            checks=tuple(
-                c.sentence for c in contributions if c.status == "unknown" and c.dealbreaker
-            ),
-            contributions=tuple(contributions),
+            excluded_by=tuple(c.sentence for c in failed),
+            checks=tuple(c.sentence for c in unknown if c.dealbreaker),
+            contributions=contributions,
         )
+
+
+def _by_effect(contribution: Contribution) -> float:
+    return -abs(contribution.points)
+
+
+def _by_widening(contribution: Contribution) -> float:
+    return -contribution.widening
+
+
+_CONTRIBUTION_FIELDS = tuple(f.name for f in fields(Contribution))
+
+
+def _contribution(*values: Any) -> Contribution:
+    """A Contribution from its field values in order, without the frozen dataclass's
+    per-field ``object.__setattr__`` (an explanation makes one per criterion; the result is the
+    same object as ``Contribution(*values)``)."""
+    contribution = object.__new__(Contribution)
+    contribution.__dict__.update(zip(_CONTRIBUTION_FIELDS, values, strict=True))
+    return contribution
 
 
 def _signed(points: float) -> str:
