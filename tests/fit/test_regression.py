@@ -34,6 +34,7 @@ from medmatch.fit import (
     build_features,
     rank,
 )
+from medmatch.fit.criteria import build_columns
 from medmatch.fit.features import KINDS, PROGRAM_TYPES
 
 EXPECTED = Path(__file__).with_name("regression_expected.json")
@@ -200,6 +201,16 @@ def test_it_ranks_and_explains_as_before(features, seed):
     assert got["highs"] == pytest.approx(expected["highs"], abs=2e-3)
     assert got["page"] == expected["page"]
     assert got["sentences"] == expected["sentences"]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_it_names_the_fact_that_is_unknown_exactly_where_a_score_is(features, seed):
+    # The engine sums unknown weights per pattern of the named facts; that is only right if
+    # each column's NaNs are exactly its fact's unknown mask.
+    masks = features.unknown_masks()
+    for column in build_columns(features, random_goals(seed)):
+        if column.unknown is not None:
+            assert np.array_equal(np.isnan(column.score), masks[column.unknown]), column.key
 
 
 if __name__ == "__main__":

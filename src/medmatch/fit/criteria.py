@@ -188,7 +188,10 @@ def department_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     value = table[f.department_specialty] * f.department_strength
     hit = value > 0
     score = f.departments_floor.copy()  # 0 where departments are known, NaN where not
-    np.maximum.at(score, f.department_program[hit], value[hit])
+    programs, starts = f.department_segments()
+    if programs.size:
+        # Best value per program; every value is >= 0 and these programs' floor is 0.
+        score[programs] = np.maximum.reduceat(value, starts)
     best_specialty = {}
     names = [i.specialty for i in goals.specialties.interests]
 
@@ -374,10 +377,16 @@ def location_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     ]
     score = None
     inside = None
+    s = np.empty_like(distances[0])
     for place, d in zip(answer.places, distances, strict=True):
-        s = 1 - (d - place.radius_km) / (2 * place.radius_km)
+        np.subtract(d, place.radius_km, out=s)  # 1 - (d - r) / 2r, in place
+        s /= 2 * place.radius_km
+        np.subtract(1, s, out=s)
         np.clip(s, 0, 1, out=s)
-        score = s if score is None else np.fmax(score, s)
+        if score is None:
+            score, s = s, np.empty_like(s)
+        else:
+            np.fmax(score, s, out=score)
         if answer.dealbreaker:
             within = d <= place.radius_km
             inside = within if inside is None else inside | within

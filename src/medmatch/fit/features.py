@@ -222,6 +222,26 @@ class ProgramFeatures:
             self._derived["patterns"] = (pattern.astype(np.intp).reshape(-1), table)
         return self._derived["patterns"]
 
+    def department_segments(self) -> tuple[np.ndarray, np.ndarray]:
+        """Programs with department entries and where each one's entries start.
+
+        Returns ``(programs, starts)``: the distinct ``department_program`` values and the index
+        of each one's first entry (entries are sorted by program), for ``np.maximum.reduceat``.
+        Built on first use, kept.
+        """
+        if "department_segments" not in self._derived:
+            program = self.department_program
+            starts = (
+                np.flatnonzero(np.r_[True, program[1:] != program[:-1]])
+                if program.size
+                else program
+            )
+            self._derived["department_segments"] = (
+                program[starts].astype(np.intp),
+                starts.astype(np.intp),
+            )
+        return self._derived["department_segments"]
+
     def matrix(self) -> np.ndarray:
         """All per-program columns stacked as one float32 (columns x programs) matrix.
 
