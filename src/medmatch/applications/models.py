@@ -17,16 +17,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from medmatch.catalog.models import Program
+from medmatch.lib.models import OwnedQuerySet
 
 # A deadline within this many days (today included) is "due soon".
 DUE_SOON_DAYS = 14
 
 
-class ApplicationQuerySet(models.QuerySet):
-    def for_student(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(student=user)
+class ApplicationQuerySet(OwnedQuerySet):
+    owner_path = "student"
 
     def with_program(self):
         return self.select_related("program__institution", "program__specialty")
@@ -145,11 +143,8 @@ class StatusChange(models.Model):
         return {"from": self.from_status, "to": self.to_status, "at": _iso(self.changed_at)}
 
 
-class RequirementQuerySet(models.QuerySet):
-    def for_student(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(application__student=user)
+class RequirementQuerySet(OwnedQuerySet):
+    owner_path = "application__student"
 
 
 class Requirement(models.Model):
@@ -247,11 +242,8 @@ CV_DESCRIPTION_MAX = 2_000
 CV_MOST_MEANINGFUL_MAX = 3
 
 
-class CVEntryQuerySet(models.QuerySet):
-    def for_student(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(student=user)
+class CVEntryQuerySet(OwnedQuerySet):
+    owner_path = "student"
 
 
 class CVEntry(models.Model):
@@ -378,11 +370,8 @@ STATEMENT_MAX_CHARS = 10_000
 STATEMENT_DEFAULT_WORDS = 650
 
 
-class StatementQuerySet(models.QuerySet):
-    def for_student(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(student=user)
+class StatementQuerySet(OwnedQuerySet):
+    owner_path = "student"
 
 
 class Statement(models.Model):

@@ -9,15 +9,15 @@ from django.db import models
 
 from medmatch.fit import Goals, GoalsError
 from medmatch.fit.goals import GOALS_FORMAT
+from medmatch.lib.models import OwnedQuerySet
 
 
 def empty_goals() -> dict:
     return {"format": GOALS_FORMAT}
 
 
-class GoalProfileQuerySet(models.QuerySet):
-    def for_student(self, user):
-        return self.filter(student=user) if user.is_authenticated else self.none()
+class GoalProfileQuerySet(OwnedQuerySet):
+    owner_path = "student"
 
 
 class GoalProfile(models.Model):

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from medmatch.applications.models import Application
 from medmatch.interviews.conflicts import Slot
+from medmatch.lib.models import OwnedQuerySet
 from medmatch.writing.answer_check import check_answer, format_duration
 
 RATING_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
@@ -140,11 +141,8 @@ class Question(models.Model):
         }
 
 
-class PracticeAttemptQuerySet(models.QuerySet):
-    def for_student(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(student=user)
+class PracticeAttemptQuerySet(OwnedQuerySet):
+    owner_path = "student"
 
 
 class PracticeAttempt(models.Model):
@@ -225,11 +223,8 @@ class PracticeAttempt(models.Model):
         }
 
 
-class InterviewQuerySet(models.QuerySet):
-    def for_student(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(application__student=user)
+class InterviewQuerySet(OwnedQuerySet):
+    owner_path = "application__student"
 
     def with_program(self):
         return self.select_related("application__program__institution", "impression")

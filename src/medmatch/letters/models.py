@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from medmatch.applications.models import Application
 from medmatch.catalog.models import Specialty
+from medmatch.lib.models import OwnedQuerySet
 
 
 class PrivateStorage(FileSystemStorage):
@@ -37,13 +38,6 @@ private_storage = PrivateStorage()
 def letter_path(instance, filename: str) -> str:
     # The recommender's file name never reaches the disk: it could say whose letter it is.
     return f"private/letters/{uuid.uuid4().hex}.pdf"
-
-
-class OwnedQuerySet(models.QuerySet):
-    def for_student(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(student=user)
 
 
 class Recommender(models.Model):

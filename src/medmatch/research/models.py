@@ -9,13 +9,13 @@ from django.db import models
 from django.db.models.functions import Lower
 
 from medmatch.catalog.models import Institution, Program
+from medmatch.lib.models import OwnedQuerySet
 
 RATING_CHOICES = [(n, f"{n} of 5") for n in range(1, 6)]
 
 
-class TagQuerySet(models.QuerySet):
-    def for_student(self, user):
-        return self.filter(student=user) if user.is_authenticated else self.none()
+class TagQuerySet(OwnedQuerySet):
+    owner_path = "student"
 
 
 class Tag(models.Model):
@@ -40,11 +40,8 @@ class Tag(models.Model):
         return self.name
 
 
-class ShortlistItemQuerySet(models.QuerySet):
-    def for_student(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(student=user)
+class ShortlistItemQuerySet(OwnedQuerySet):
+    owner_path = "student"
 
     def with_program(self):
         return self.select_related("program__institution", "program__specialty").prefetch_related(
@@ -139,9 +136,8 @@ class Aspect(models.TextChoices):
 REVIEW_ASPECTS = [Aspect.TEACHING, Aspect.MENTORSHIP, Aspect.WORKLOAD, Aspect.CULTURE]
 
 
-class ContactQuerySet(models.QuerySet):
-    def for_student(self, user):
-        return self.filter(student=user) if user.is_authenticated else self.none()
+class ContactQuerySet(OwnedQuerySet):
+    owner_path = "student"
 
     def at_program(self, program: Program):
         """Contacts at this program, or at its institution when no program is named."""
@@ -207,9 +203,8 @@ class Contact(models.Model):
         }
 
 
-class ConversationQuerySet(models.QuerySet):
-    def for_student(self, user):
-        return self.filter(contact__student=user) if user.is_authenticated else self.none()
+class ConversationQuerySet(OwnedQuerySet):
+    owner_path = "contact__student"
 
     def follow_ups_due(self):
         return self.filter(follow_up_on__isnull=False, follow_up_done=False).order_by(
@@ -253,11 +248,8 @@ class Conversation(models.Model):
         }
 
 
-class InsightQuerySet(models.QuerySet):
-    def for_student(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(conversation__contact__student=user)
+class InsightQuerySet(OwnedQuerySet):
+    owner_path = "conversation__contact__student"
 
     def about(self, program: Program):
         """Insights from contacts at this program (or at its institution, no program named)."""
@@ -424,9 +416,8 @@ class Review(models.Model):
 # --- open questions (issue 7, part 3) ----------------------------------------------------------
 
 
-class OpenQuestionQuerySet(models.QuerySet):
-    def for_student(self, user):
-        return self.filter(student=user) if user.is_authenticated else self.none()
+class OpenQuestionQuerySet(OwnedQuerySet):
+    owner_path = "student"
 
     def answered_facts(self):
         """Answered fact questions with a typed value: what counts as the student's own facts."""

@@ -1,0 +1,18 @@
+"""Model helpers shared by the apps that hold a student's own objects."""
+
+from django.db import models
+
+
+class OwnedQuerySet(models.QuerySet):
+    """Rows that belong to one student, reached through ``owner_path``.
+
+    Subclasses name the path from the row to its owner ("student", "application__student", ...);
+    an anonymous user owns nothing.
+    """
+
+    owner_path = "student"
+
+    def for_student(self, user):
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(**{self.owner_path: user})
