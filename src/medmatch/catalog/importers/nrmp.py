@@ -139,20 +139,7 @@ class NrmpInstitutionsImporter(Importer):
         self.locations_path = data / PROGRAM_LOCATIONS.file_name
 
     def parse(self, table: Table) -> list[tuple[int, str, str]]:
-        names: dict[str, str] = {}
-        records = []
-        self.repeated = 0
-        for number, row in table.rows:
-            code = table.value(number, row, "institutionCode", institution_code)
-            name = table.value(number, row, "name", required_text)
-            if code in names:
-                # The file repeats a few rows word for word; a code with two names is an error.
-                if names[code] != name:
-                    table.value(number, row, "institutionCode", _raise_duplicate)
-                self.repeated += 1
-                continue
-            names[code] = name
-            records.append((number, code, name))
+        records, self.repeated = _coded_names(table, "institutionCode", institution_code)
         return records
 
     def write(self, records, source, report: ImportReport, progress) -> None:
@@ -428,20 +415,7 @@ class NrmpProgramsImporter(Importer):
     requires = ("acgme-specialties", "nrmp-institutions")
 
     def parse(self, table: Table) -> list[tuple[int, str, str]]:
-        names: dict[str, str] = {}
-        records = []
-        self.repeated = 0
-        for number, row in table.rows:
-            code = table.value(number, row, "code", program_code)
-            name = table.value(number, row, "name", required_text)
-            if code in names:
-                # The file repeats a few rows word for word; a code with two names is an error.
-                if names[code] != name:
-                    table.value(number, row, "code", _raise_duplicate)
-                self.repeated += 1
-                continue
-            names[code] = name
-            records.append((number, code, name))
+        records, self.repeated = _coded_names(table, "code", program_code)
         return records
 
     def write(self, records, source, report: ImportReport, progress) -> None:
@@ -490,6 +464,26 @@ class NrmpProgramsImporter(Importer):
             sum(1 for values in rows.values() if values["latitude"] is not None)
         )
         sync_rows(Program, "nrmp_code", rows, report, progress=progress)
+
+
+def _coded_names(table: Table, code_column: str, parse_code) -> tuple[list, int]:
+    """(row number, code, name) per distinct code, and how many rows repeated an earlier one.
+
+    The NRMP files repeat a few rows word for word; a code with two different names is an error.
+    """
+    names: dict[str, str] = {}
+    records, repeated = [], 0
+    for number, row in table.rows:
+        code = table.value(number, row, code_column, parse_code)
+        name = table.value(number, row, "name", required_text)
+        if code in names:
+            if names[code] != name:
+                table.value(number, row, code_column, _raise_duplicate)
+            repeated += 1
+            continue
+        names[code] = name
+        records.append((number, code, name))
+    return records, repeated
 
 
 def _raise_duplicate(value: str):
