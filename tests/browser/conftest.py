@@ -4,8 +4,12 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 CHROMIUM = "/usr/bin/chromium"
+# A shared 2-core machine can be slow to answer the first request of a page; wait longer than
+# Playwright's 5 s default before calling an expectation failed.
+expect.set_options(timeout=15_000)
 # Screenshots go under test-results/ (git-ignored); SCREENSHOT_DIR puts them elsewhere, e.g. when
 # another pytest-playwright run would empty test-results/ as it starts.
 SCREENSHOTS = Path(
