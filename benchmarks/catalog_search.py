@@ -148,6 +148,7 @@ def main() -> int:
     if not args.postgres:
         return run_one_database(args.strict)
     status = 0
+    DEFAULT_SQLITE.parent.mkdir(parents=True, exist_ok=True)
     for url in (f"sqlite:///{DEFAULT_SQLITE}", args.postgres):
         env = {**os.environ, "DATABASE_URL": url}
         command = [sys.executable, __file__, *(["--strict"] if args.strict else [])]
