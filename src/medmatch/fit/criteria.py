@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -76,16 +76,39 @@ class Column:
     the fact of ``ProgramFeatures.unknown_masks`` that is unknown exactly where ``score`` is NaN
     (the engine then sums unknown weights per pattern of unknowns), or None when it depends on
     the goals.
+
+    A *lookup* column (a score per code of one code column) passes ``values=None`` with
+    ``table`` and ``codes``: its score is ``table.take(codes, mode="wrap")``, gathered only when
+    ``score`` is read. The engine adds ``weight x table`` to the total in one gather and reads
+    the scores of the programs it explains with ``score_at``, so the full column is never made.
     """
 
     key: str
     label: str
     weight: float
     dealbreaker: bool
-    score: np.ndarray
+    values: np.ndarray | None
     fails: np.ndarray | None
     describe: Callable[[int], str]
     unknown: str | None = None
+    table: np.ndarray | None = None
+    codes: np.ndarray | None = None
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def score(self) -> np.ndarray:
+        """Every program's score (float32, NaN unknown); a lookup column's is gathered once."""
+        if self.values is not None:
+            return self.values
+        if "score" not in self._cache:
+            self._cache["score"] = self.table.take(self.codes, mode="wrap")
+        return self._cache["score"]
+
+    def score_at(self, positions: np.ndarray) -> np.ndarray:
+        """The scores of a few program positions (the same values as ``score[positions]``)."""
+        if self.values is not None:
+            return self.values[positions]
+        return self.table.take(self.codes[positions], mode="wrap")
 
 
 def _table(values: list[float]) -> np.ndarray:
@@ -100,6 +123,13 @@ def _fails(answer_dealbreaker: bool, score: np.ndarray, rule: np.ndarray | None 
     if not answer_dealbreaker:
         return None
     return rule if rule is not None else score == 0  # NaN == 0 is False: unknown never fails
+
+
+def _lookup_fails(answer_dealbreaker: bool, table: np.ndarray, codes: np.ndarray):
+    """``score == 0`` of a lookup column, gathered from the table (NaN == 0 is False)."""
+    if not answer_dealbreaker:
+        return None
+    return (table == 0).take(codes, mode="wrap")
 
 
 def _km(value: float) -> str:
@@ -144,12 +174,11 @@ def specialty_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     weights = answer.weights
     top = max(weights.values())
     table = _table([weights.get(k, 0.0) / top for k in f.specialty_keys])
-    score = table.take(f.specialty, mode="wrap")
 
     def describe(i: int) -> str:
         code = f.specialty[i]
         name = f.specialty_name(code)
-        s = score[i]
+        s = table[code]
         if s >= 1:
             return f"{name} is this program's specialty"
         if s > 0:
@@ -162,10 +191,12 @@ def specialty_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         "Specialty",
         answer.weight,
         answer.dealbreaker,
-        score,
-        _fails(answer.dealbreaker, score),
+        None,
+        _lookup_fails(answer.dealbreaker, table, f.specialty),
         describe,
         unknown="specialty",
+        table=table,
+        codes=f.specialty,
     )
 
 
@@ -292,9 +323,11 @@ def objective_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     if answer is None:
         return None
     value = answer.value
+    table = codes = None
     if value == "clinical":
         table = _table([1.0, 1.0, 0.0, 0.25, 0.5, 0.75])  # in PROGRAM_TYPES order
-        score = table.take(f.program_type, mode="wrap")
+        codes = f.program_type
+        score = None
     elif value == "research":
         score = f.has_research.copy()
         score[np.flatnonzero(f.program_type == PROGRAM_TYPES.index("research"))] = 1
@@ -337,9 +370,13 @@ def objective_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         answer.weight,
         answer.dealbreaker,
         score,
-        _fails(answer.dealbreaker, score),
+        _fails(answer.dealbreaker, score)
+        if table is None
+        else _lookup_fails(answer.dealbreaker, table, codes),
         describe,
         unknown=unknown,
+        table=table,
+        codes=codes,
     )
 
 
@@ -437,11 +474,10 @@ def _membership(
 ) -> Column:
     wanted_set = set(wanted)
     table = _table([1.0 if k in wanted_set else 0.0 for k in vocabulary])
-    score = table.take(codes, mode="wrap")
 
     def describe(i: int) -> str:
         value = vocabulary[codes[i]]
-        if score[i] >= 1:
+        if table[codes[i]] >= 1:
             return f"{noun} {value} (one of yours)"
         return f"{noun} {value}, not one of yours ({', '.join(wanted)})"
 
@@ -450,10 +486,12 @@ def _membership(
         label,
         answer.weight,
         answer.dealbreaker,
-        score,
-        _fails(answer.dealbreaker, score),
+        None,
+        _lookup_fails(answer.dealbreaker, table, codes),
         describe,
         unknown=unknown,
+        table=table,
+        codes=codes,
     )
 
 
@@ -496,7 +534,6 @@ def international_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     home = answer.home_country
     at_home = 1.0 if answer.openness == "home" else 0.0
     table = _table([at_home if k == home else 1 - at_home for k in f.country_keys])
-    score = table.take(f.country, mode="wrap")
 
     def describe(i: int) -> str:
         country = f.country_keys[f.country[i]]
@@ -509,10 +546,12 @@ def international_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         "Country",
         answer.weight,
         answer.dealbreaker,
-        score,
-        _fails(answer.dealbreaker, score),
+        None,
+        _lookup_fails(answer.dealbreaker, table, f.country),
         describe,
         unknown="country",
+        table=table,
+        codes=f.country,
     )
 
 
@@ -640,7 +679,6 @@ def visa_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         return None
     mask = VISA_MASKS[answer.needed]
     table = _table([1.0 if code & mask else 0.0 for code in range(4)])
-    score = table.take(f.visa, mode="wrap")
     needed = VISA_LABELS[answer.needed]
 
     def describe(i: int) -> str:
@@ -655,10 +693,12 @@ def visa_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         "Visa sponsorship",
         answer.weight,
         answer.dealbreaker,
-        score,
-        _fails(answer.dealbreaker, score),
+        None,
+        _lookup_fails(answer.dealbreaker, table, f.visa),
         describe,
         unknown="visa",
+        table=table,
+        codes=f.visa,
     )
 
 

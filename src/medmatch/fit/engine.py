@@ -141,14 +141,13 @@ class Ranking:
             rank = int(found[0]) + 1
         return self._explain(position, rank)
 
-    def _explain(self, i: int, rank: int | None) -> Explanation:
-        known_weight = float(self.known_weight[i])
-        total_weight = self.total_weight
-        known, unknown, failed = [], [], []
-        for column in self.columns:
-            s = float(column.score[i])
-            weight = column.weight
-            if s != s:  # NaN: unknown
+    def _unknown_contributions(self) -> tuple[Contribution, ...]:
+        """Per column, its Contribution where it is unknown: the same for every program."""
+        if "unknown" not in self._cache:
+            total_weight = self.total_weight
+            made = []
+            for column in self.columns:
+                weight = column.weight
                 widening = 100 * weight / total_weight if total_weight else 0.0
                 label = column.label
                 if column.dealbreaker:
@@ -156,14 +155,27 @@ class Ranking:
                     sentence += f"; range widened by {widening:.0f})" if widening >= 0.5 else ")"
                 else:
                     sentence = f"{label} unknown: ask (range widened by {widening:.0f})"
-                unknown.append(
+                made.append(
                     _contribution(
                         column.key, label, weight, column.dealbreaker, "unknown", None, 0.0,
                         widening, sentence,
                     )
                 )  # fmt: skip
+            self._cache["unknown"] = tuple(made)
+        return self._cache["unknown"]
+
+    def _explain(self, i: int, rank: int | None) -> Explanation:
+        known_weight = self.known_weight.item(i)
+        known, unknown, failed = [], [], []
+        unknown_contributions = self._unknown_contributions()
+        for c, column in enumerate(self.columns):
+            values = column.values
+            s = values.item(i) if values is not None else column.table.item(column.codes.item(i))
+            if s != s:  # NaN: unknown
+                unknown.append(unknown_contributions[c])
                 continue
-            fails = column.fails is not None and bool(column.fails[i])
+            weight = column.weight
+            fails = column.fails is not None and column.fails.item(i)
             points = 100 * weight * (s - 0.5) / known_weight if known_weight else 0.0
             fact = column.describe(i)
             if fails:
@@ -187,10 +199,10 @@ class Ranking:
         return Explanation(
             program_id=self.features.ids[i],
             rank=rank,
-            total=100 * float(self.total[i]),
-            low=100 * float(self.low[i]),
-            high=100 * float(self.high[i]),
-            excluded=bool(self.excluded[i]),
+            total=100 * self.total.item(i),
+            low=100 * self.low.item(i),
+            high=100 * self.high.item(i),
+            excluded=self.excluded.item(i),
             excluded_by=tuple(c.sentence for c in failed),
             checks=tuple(c.sentence for c in unknown if c.dealbreaker),
             contributions=contributions,
@@ -249,12 +261,18 @@ def score_columns(
         return half, half.copy(), half.copy(), np.zeros(n), 0.0
     known_score = np.zeros(n, dtype=np.float32)
     buffer = np.empty(n, dtype=np.float32)
-    unknown_weight = np.zeros(n, dtype=np.float32)
+    unknown_weight = None
     pattern_weight = None
     for column in weighted:
         weight = np.float32(column.weight)
-        np.fmax(column.score, 0, out=buffer)  # NaN -> 0 (scores are in [0, 1])
-        buffer *= weight
+        if column.table is not None:
+            # w x fmax(table, 0) gathered: per program the same float32 product as below.
+            weighted_table = np.fmax(column.table, 0)
+            weighted_table *= weight
+            weighted_table.take(column.codes, out=buffer, mode="wrap")
+        else:
+            np.fmax(column.score, 0, out=buffer)  # NaN -> 0 (scores are in [0, 1])
+            buffer *= weight
         known_score += buffer
         if patterns is not None and column.unknown is not None:
             table = patterns[1]
@@ -262,21 +280,34 @@ def score_columns(
                 pattern_weight = np.zeros(len(table[column.unknown]), dtype=np.float32)
             pattern_weight += table[column.unknown] * weight
         else:
+            if unknown_weight is None:
+                unknown_weight = np.zeros(n, dtype=np.float32)
             np.isnan(column.score, out=buffer, casting="unsafe")
             buffer *= weight
             unknown_weight += buffer
-    if pattern_weight is not None:
-        unknown_weight += pattern_weight.take(patterns[0])
     weights = np.array([c.weight for c in weighted], dtype=np.float32)
     total_weight = float(weights.sum(dtype=np.float64))
     known_score = known_score.astype(np.float64)
-    known_weight = total_weight - unknown_weight.astype(np.float64)
+    if unknown_weight is None:
+        # Every unknown weight comes from the pattern table (0 + x = x exactly), so Wk and
+        # W - Wk are computed per pattern, in the same float64 operations, and gathered.
+        pattern_known = total_weight - pattern_weight.astype(np.float64)
+        known_weight = pattern_known.take(patterns[0])
+        high = (total_weight - pattern_known).take(patterns[0])
+        high += known_score
+        nothing_known = bool((pattern_known == 0).any())
+    else:
+        if pattern_weight is not None:
+            unknown_weight += pattern_weight.take(patterns[0])
+        known_weight = total_weight - unknown_weight.astype(np.float64)
+        high = known_score + (total_weight - known_weight)
+        nothing_known = True
     low = known_score / total_weight
-    high = known_score + (total_weight - known_weight)
     high /= total_weight
     with np.errstate(invalid="ignore", divide="ignore"):
         total = known_score / known_weight
-    total[np.flatnonzero(known_weight == 0)] = 0.5
+    if nothing_known:
+        total[np.flatnonzero(known_weight == 0)] = 0.5
     # float32 sums can overshoot by an ulp; keep every value inside [low, high] and [0, 1].
     np.clip(high, 0, 1, out=high)
     np.clip(low, 0, high, out=low)
@@ -301,12 +332,20 @@ def rank(goals: Goals, features: ProgramFeatures, *, head: int = 50) -> Ranking:
     total, low, high, known_weight, total_weight = score_columns(
         columns, n, features.unknown_patterns()
     )
+    patterns = features.unknown_patterns()
     excluded = np.zeros(n, dtype=bool)
     check = np.zeros(n, dtype=bool)
+    pattern_check = None  # deal-breakers unknown by pattern of unknown facts, gathered once
     for column in columns:
         if column.dealbreaker:
             excluded |= column.fails
-            check |= np.isnan(column.score)
+            if column.unknown is not None:
+                unknown = patterns[1][column.unknown]
+                pattern_check = unknown if pattern_check is None else pattern_check | unknown
+            else:
+                check |= np.isnan(column.score)
+    if pattern_check is not None:
+        check |= pattern_check.take(patterns[0])
     check &= ~excluded
     kept = n - int(np.count_nonzero(excluded))
     diversified = goals.is_exploring
