@@ -150,14 +150,21 @@ def haversine_km(lat_rad, lon_rad, cos_lat, lat: float, lon: float) -> np.ndarra
     """
     dtype = lat_rad.dtype.type
     phi, lmb = dtype(math.radians(lat)), dtype(math.radians(lon))
-    a = np.sin((lat_rad - phi) * 0.5)
+    # In place on two buffers: the same float32 operations as sin((lat_rad - phi) * 0.5) etc.
+    a = np.subtract(lat_rad, phi)
+    a *= 0.5
+    np.sin(a, out=a)
     a *= a
-    b = np.sin((lon_rad - lmb) * 0.5)
+    b = np.subtract(lon_rad, lmb)
+    b *= 0.5
+    np.sin(b, out=b)
     b *= b
     b *= cos_lat
     b *= dtype(math.cos(phi))
     a += b
-    np.minimum(a, dtype(1), out=a)
+    # min(a, 1) as a clip (a >= 0, NaN stays NaN: the same values): numpy's clip loop is SIMD,
+    # minimum against a scalar is not.
+    np.clip(a, dtype(-np.inf), dtype(1), out=a)
     np.sqrt(a, out=a)
     np.arcsin(a, out=a)
     a *= dtype(2 * EARTH_RADIUS_KM)
@@ -216,10 +223,10 @@ def department_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     table = np.zeros(len(f.specialty_keys) + 1, dtype=np.float32)
     for code, w in interest.items():
         table[code] = w
-    value = table[f.department_specialty] * f.department_strength
-    hit = value > 0
+    programs, starts, specialty = f.department_segments()
+    value = table.take(specialty)
+    value *= f.department_strength
     score = f.departments_floor.copy()  # 0 where departments are known, NaN where not
-    programs, starts = f.department_segments()
     if programs.size:
         # Best value per program; every value is >= 0 and these programs' floor is 0.
         score[programs] = np.maximum.reduceat(value, starts)
@@ -230,7 +237,7 @@ def department_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         if i not in best_specialty:
             start, stop = np.searchsorted(f.department_program, (i, i + 1))
             rows = np.arange(start, stop)
-            rows = rows[hit[rows]]
+            rows = rows[value[rows] > 0]
             best_specialty[i] = rows[np.argmax(value[rows])] if rows.size else None
         row = best_specialty[i]
         if row is None:

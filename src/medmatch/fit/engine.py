@@ -260,6 +260,7 @@ def score_columns(
         half = np.full(n, 0.5)
         return half, half.copy(), half.copy(), np.zeros(n), 0.0
     known_score = np.zeros(n, dtype=np.float32)
+    zero = np.zeros(n, dtype=np.float32)  # fmax against an array is SIMD, against 0 is not
     buffer = np.empty(n, dtype=np.float32)
     unknown_weight = None
     pattern_weight = None
@@ -271,7 +272,7 @@ def score_columns(
             weighted_table *= weight
             weighted_table.take(column.codes, out=buffer, mode="wrap")
         else:
-            np.fmax(column.score, 0, out=buffer)  # NaN -> 0 (scores are in [0, 1])
+            np.fmax(column.score, zero, out=buffer)  # NaN -> 0 (scores are in [0, 1])
             buffer *= weight
         known_score += buffer
         if patterns is not None and column.unknown is not None:
@@ -309,9 +310,13 @@ def score_columns(
     if nothing_known:
         total[np.flatnonzero(known_weight == 0)] = 0.5
     # float32 sums can overshoot by an ulp; keep every value inside [low, high] and [0, 1].
+    # As np.clip(high, 0, 1), np.clip(low, 0, high), np.clip(total, low, high): low and high
+    # are >= +0 and no value is NaN here, so a lower bound 0 is a no-op, and minimum/maximum give
+    # the same values as clip with array bounds at a quarter of its cost.
     np.clip(high, 0, 1, out=high)
-    np.clip(low, 0, high, out=low)
-    np.clip(total, low, high, out=total)
+    np.minimum(low, high, out=low)
+    np.maximum(total, low, out=total)
+    np.minimum(total, high, out=total)
     return total, low, high, known_weight, total_weight
 
 

@@ -222,12 +222,13 @@ class ProgramFeatures:
             self._derived["patterns"] = (pattern.astype(np.intp).reshape(-1), table)
         return self._derived["patterns"]
 
-    def department_segments(self) -> tuple[np.ndarray, np.ndarray]:
-        """Programs with department entries and where each one's entries start.
+    def department_segments(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Programs with department entries, where each one's entries start, and their codes.
 
-        Returns ``(programs, starts)``: the distinct ``department_program`` values and the index
-        of each one's first entry (entries are sorted by program), for ``np.maximum.reduceat``.
-        Built on first use, kept.
+        Returns ``(programs, starts, specialty)``: the distinct ``department_program`` values,
+        the index of each one's first entry (entries are sorted by program), for
+        ``np.maximum.reduceat``, and ``department_specialty`` as intp (the fastest gather
+        index). Built on first use, kept.
         """
         if "department_segments" not in self._derived:
             program = self.department_program
@@ -239,6 +240,7 @@ class ProgramFeatures:
             self._derived["department_segments"] = (
                 program[starts].astype(np.intp),
                 starts.astype(np.intp),
+                self.department_specialty.astype(np.intp),
             )
         return self._derived["department_segments"]
 
