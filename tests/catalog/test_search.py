@@ -14,7 +14,7 @@ from medmatch.catalog.search import (
     search_institutions,
     search_programs,
 )
-from medmatch.lib.geo import resolve_place
+from medmatch.lib.geo import Place, resolve_place
 
 pytestmark = pytest.mark.django_db
 
@@ -214,3 +214,30 @@ def test_it_folds_accents(db):
     make_program("Médecine familiale", institution=make_institution("Hôpital Sainte-Justine"))
     assert search_programs(ProgramQuery(q="hopital medecine")).total in (0, 1)
     assert search_programs(ProgramQuery(q="médecine")).total == 1
+
+
+def test_it_keeps_every_row_within_a_large_radius_far_from_the_equator(db):
+    # 1,535 km east-north-east of (60, 0): inside a 1,550 km radius, but 28.5° of longitude away,
+    # beyond a box that is 1,550 km wide at the centre's latitude only (27.9°). Such rows were
+    # once dropped by a bounding box before the exact distance was computed.
+    far = make_institution("Northern Hospital", latitude=63.0, longitude=28.5)
+    make_program("Family Medicine", institution=far)
+    near = Place("60, 0", "60, 0", 60.0, 0.0, "NO")
+    programs = search_programs(ProgramQuery(near=near, radius_km=1550))
+    assert titles(programs) == ["Family Medicine"]
+    assert 1530 < programs.hits[0].distance_km < 1540
+    institutions = search_institutions(InstitutionQuery(near=near, radius_km=1550))
+    assert [hit.obj.name for hit in institutions.hits] == ["Northern Hospital"]
+    assert search_programs(ProgramQuery(near=near, radius_km=1500)).total == 0
+
+
+def test_it_gives_the_page_its_distances_when_sorted_by_name_near_a_place(small_catalog):
+    near = resolve_place("10032")
+    by_distance = {
+        hit.obj.pk: hit.distance_km for hit in search_programs(ProgramQuery(near=near)).hits
+    }
+    page = search_programs(ProgramQuery(near=near, sort="name", page_size=3, page=2))
+    assert titles(page) == titles(search_programs(ProgramQuery(sort="name", page_size=3, page=2)))
+    assert {hit.obj.pk: hit.distance_km for hit in page.hits} == {
+        hit.obj.pk: by_distance[hit.obj.pk] for hit in page.hits
+    }

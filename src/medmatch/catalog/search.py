@@ -9,11 +9,15 @@ How a search runs:
 1. Filters (specialty, types, country/state, teaching status, kind) become SQL ``WHERE`` clauses.
 2. Words in ``q`` become a prefix full-text query over the ``search_text`` column: an FTS5 virtual
    table on SQLite (kept in step by triggers), a GIN expression index on PostgreSQL.
-3. With a place (``near``), a bounding box on the row's coordinates is applied in SQL, then the
-   exact great-circle distance is computed in Python, rows beyond the radius are dropped and
-   the rest sorted. Rows whose coordinates nobody published have an *unknown* distance: they are
-   never given a distance of 0; with a radius they are left out and counted.
-4. The page of ids is loaded with its related rows in one query.
+3. Sorted by name or place without a radius, SQL orders, counts and slices; a place then only
+   adds the page's distances.
+4. Otherwise (nearest first, best match, or a radius) the ids and coordinates of every candidate
+   are fetched — a few thousand rows at most, from the searched table alone, plus the places
+   of the institutions they borrow coordinates from — and the exact great-circle distance is
+   computed with numpy, rows beyond the radius are dropped and the rest sorted. Rows whose
+   coordinates nobody published have an *unknown* distance: they are never given a distance of
+   0; with a radius they are left out and counted.
+5. The page of ids is loaded with its related rows in one query.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Lower, NullIf
 
 from medmatch.catalog.models import Institution, Program, Specialty
-from medmatch.lib.geo import EARTH_RADIUS_KM, KM_PER_MILE, Place, bounding_box
+from medmatch.lib.geo import EARTH_RADIUS_KM, KM_PER_MILE, Place
 
 RELEVANCE, NAME, DISTANCE, CITY = "relevance", "name", "distance", "city"
 SORTS = (RELEVANCE, NAME, DISTANCE, CITY)
@@ -423,13 +427,23 @@ def _institution_queryset(query: InstitutionQuery) -> QuerySet:
 
 
 # A program without coordinates is placed at its institution, or at the hospital that
-# institution is linked to.
-_PROGRAM_LATITUDE = Coalesce("latitude", "institution__latitude", "institution__hospital__latitude")
-_PROGRAM_LONGITUDE = Coalesce(
-    "longitude", "institution__longitude", "institution__hospital__longitude"
-)
+# institution is linked to; an institution without coordinates at its linked hospital. Each
+# coordinate falls back on its own, as COALESCE would. The fallback rows are fetched by id in a
+# second query rather than joined: the institution table is five times the program table and
+# joining it to every candidate cost more than the rest of the search (see _coordinates).
 _INSTITUTION_LATITUDE = Coalesce("latitude", "hospital__latitude")
 _INSTITUTION_LONGITUDE = Coalesce("longitude", "hospital__longitude")
+
+
+def _institution_places(ids) -> QuerySet:
+    return Institution.objects.filter(pk__in=ids).values_list(
+        "pk", _INSTITUTION_LATITUDE, _INSTITUTION_LONGITUDE
+    )
+
+
+def _hospital_places(ids) -> QuerySet:
+    return Institution.objects.filter(pk__in=ids).values_list("pk", "latitude", "longitude")
+
 
 _PROGRAM_SORT_KEYS = {
     NAME: (Lower("title"), Lower("institution__name")),
@@ -454,8 +468,7 @@ def search_programs(query: ProgramQuery) -> SearchPage:
     return _search(
         query,
         _program_queryset(query),
-        latitude=_PROGRAM_LATITUDE,
-        longitude=_PROGRAM_LONGITUDE,
+        fallback=("institution_id", _institution_places),
         sort_keys=_PROGRAM_SORT_KEYS,
         load=lambda ids: Program.objects.select_related(
             "institution", "institution__hospital", "specialty"
@@ -468,34 +481,32 @@ def search_institutions(query: InstitutionQuery) -> SearchPage:
     return _search(
         query,
         _institution_queryset(query),
-        latitude=_INSTITUTION_LATITUDE,
-        longitude=_INSTITUTION_LONGITUDE,
+        fallback=("hospital_id", _hospital_places),
         sort_keys=_INSTITUTION_SORT_KEYS,
         load=lambda ids: Institution.objects.select_related("hospital").in_bulk(ids),
     )
 
 
-def _search(query, queryset, *, latitude, longitude, sort_keys, load) -> SearchPage:
+def _search(query, queryset, *, fallback, sort_keys, load) -> SearchPage:
     sort = query.effective_sort
     excluded = 0
-    if query.near is None and sort != RELEVANCE:
-        # Everything happens in SQL: order, count, slice.
+    if sort in sort_keys and query.radius_km is None:
+        # Everything happens in SQL: order, count, slice. A place without a radius drops no row,
+        # so only the page's distances are needed.
         ordered = queryset.order_by(*sort_keys[sort], "pk").values_list("pk", flat=True)
         page = Paginator(ordered, query.size).get_page(query.page)
         ids = list(page.object_list)
         distances: dict[int, float | None] = {}
-    else:
         if query.near is not None:
-            queryset = queryset.annotate(_lat=latitude, _lon=longitude)
-            if query.radius_km is not None:
-                excluded = queryset.filter(Q(_lat__isnull=True) | Q(_lon__isnull=True)).count()
-                queryset = _within_box(queryset, query.near, query.radius_km)
-        ordered, distance_of = _order_in_python(query, queryset, sort, sort_keys)
+            pks, coordinates, _ = _coordinates(queryset.model.objects.filter(pk__in=ids), fallback)
+            distance = _haversine_km(query.near.latitude, query.near.longitude, coordinates)
+            distances = dict(zip(pks.tolist(), distance.tolist(), strict=True))
+    else:
+        ordered, distances, excluded = _order_in_python(query, queryset, sort, sort_keys, fallback)
         page = Paginator(ordered, query.size).get_page(query.page)
         ids = list(page.object_list)
-        distances = {pk: distance_of(pk) for pk in ids}
     objects = load(ids)
-    hits = [Hit(objects[pk], distances.get(pk)) for pk in ids if pk in objects]
+    hits = [Hit(objects[pk], _known(distances.get(pk))) for pk in ids if pk in objects]
     page.object_list = hits
     return SearchPage(
         query=replace(query, page=page.number),
@@ -507,30 +518,64 @@ def _search(query, queryset, *, latitude, longitude, sort_keys, load) -> SearchP
     )
 
 
-def _order_in_python(query, queryset, sort, sort_keys):
-    """Ids in result order, and a function giving an id's distance (None when unknown).
+def _known(distance: float | None) -> float | None:
+    return None if distance is None or math.isnan(distance) else distance
+
+
+def _coordinates(queryset, fallback, keys=None) -> tuple[np.ndarray, np.ndarray, list[tuple]]:
+    """Ids, their (latitude, longitude) with NaN where unknown, and the ``keys`` of each row.
+
+    One query over the searched table (joined only as its filters and ``keys`` need), then one
+    by id for the rows that borrow their place from ``fallback`` — (foreign key, places of ids).
+    """
+    field_name, places = fallback
+    keys = keys or {}
+    # order_by(): the model's default ordering would only make the database sort for nothing.
+    rows = list(
+        queryset.annotate(**keys)
+        .order_by()
+        .values_list("pk", "latitude", "longitude", field_name, *keys)
+    )
+    borrowed = {row[3] for row in rows if (row[1] is None or row[2] is None) and row[3]}
+    stand_in = {pk: (lat, lon) for pk, lat, lon in places(borrowed)} if borrowed else {}
+    unknown = (None, None)
+    coordinates = np.array(
+        [
+            (
+                row[1] if row[1] is not None else stand_in.get(row[3], unknown)[0],
+                row[2] if row[2] is not None else stand_in.get(row[3], unknown)[1],
+            )
+            for row in rows
+        ],
+        dtype=float,
+    ).reshape(-1, 2)
+    pks = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+    return pks, coordinates, [row[4:] for row in rows]
+
+
+def _order_in_python(query, queryset, sort, sort_keys, fallback):
+    """Ids in result order, their distances (NaN when unknown), and how many rows the radius
+    left out for having no known place.
 
     Distances of every candidate are computed at once with numpy (7,000 rows in well under a
-    millisecond); rows beyond the radius are dropped here, after the bounding box in SQL.
+    millisecond); with a radius, rows beyond it are dropped here.
     """
     near = query.near
-    columns = ["pk", "_lat", "_lon"] if near is not None else ["pk"]
     # Names are fetched only to sort by them; distance and relevance break ties by id.
     keys = {f"_key{i}": key for i, key in enumerate(sort_keys.get(sort, ()))}
-    # order_by(): the model's default ordering would only make the database sort for nothing.
-    rows = list(queryset.annotate(**keys).order_by().values_list(*columns, *keys))
-    pks = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+    excluded = 0
     if near is not None:
-        coordinates = np.array([row[1:3] for row in rows], dtype=float).reshape(-1, 2)
+        pks, coordinates, key_rows = _coordinates(queryset, fallback, keys)
         distance = _haversine_km(near.latitude, near.longitude, coordinates)
         if query.radius_km is not None:
-            keep = distance <= query.radius_km
-            pks, distance, rows = (
-                pks[keep],
-                distance[keep],
-                [r for r, k in zip(rows, keep, strict=True) if k],
-            )
+            excluded = int(np.isnan(coordinates).any(axis=1).sum())
+            keep = distance <= query.radius_km  # False for NaN: unknown places are left out
+            pks, distance = pks[keep], distance[keep]
+            key_rows = [r for r, k in zip(key_rows, keep, strict=True) if k]
     else:
+        rows = list(queryset.annotate(**keys).order_by().values_list("pk", *keys))
+        pks = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+        key_rows = [row[1:] for row in rows]
         distance = np.full(len(pks), np.nan)
     if sort == DISTANCE:
         order = np.lexsort((pks, np.nan_to_num(distance, nan=np.inf)))
@@ -540,19 +585,12 @@ def _order_in_python(query, queryset, sort, sort_keys):
         score = np.array([ranks.get(int(pk), (False, 0.0))[1] for pk in pks], dtype=float)
         order = np.lexsort((pks, -score, ~literal))
     else:
-        first_key = len(columns)
         order = sorted(
-            range(len(rows)),
-            key=lambda i: (tuple(part or "" for part in rows[i][first_key:]), rows[i][0]),
+            range(len(key_rows)),
+            key=lambda i: (tuple(part or "" for part in key_rows[i]), int(pks[i])),
         )
     ordered = [int(pk) for pk in pks[order]]
-    by_pk = dict(zip(pks.tolist(), distance.tolist(), strict=True))
-
-    def distance_of(pk: int) -> float | None:
-        value = by_pk.get(pk)
-        return None if value is None or math.isnan(value) else value
-
-    return ordered, distance_of
+    return ordered, dict(zip(pks.tolist(), distance.tolist(), strict=True)), excluded
 
 
 def _haversine_km(lat: float, lon: float, coordinates: np.ndarray) -> np.ndarray:
@@ -566,18 +604,6 @@ def _haversine_km(lat: float, lon: float, coordinates: np.ndarray) -> np.ndarray
     dlmb = np.radians(coordinates[:, 1] - lon)
     a = np.sin(dphi / 2) ** 2 + math.cos(phi1) * np.cos(phi2) * np.sin(dlmb / 2) ** 2
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
-
-
-def _within_box(queryset: QuerySet, place: Place, radius_km: float) -> QuerySet:
-    min_lat, max_lat, min_lon, max_lon = bounding_box(place.latitude, place.longitude, radius_km)
-    queryset = queryset.filter(_lat__gte=min_lat, _lat__lte=max_lat)
-    if min_lon >= -180 and max_lon <= 180:
-        queryset = queryset.filter(_lon__gte=min_lon, _lon__lte=max_lon)
-    else:  # the box crosses the antimeridian: two longitude ranges
-        low = ((min_lon + 540) % 360) - 180
-        high = ((max_lon + 540) % 360) - 180
-        queryset = queryset.filter(Q(_lon__gte=low) | Q(_lon__lte=high))
-    return queryset
 
 
 # --------------------------------------------------------------------------- helpers for pages
