@@ -78,7 +78,8 @@ class Column:
     the goals.
 
     A *lookup* column (a score per code of one code column) passes ``values=None`` with
-    ``table`` and ``codes``: its score is ``table.take(codes, mode="wrap")``, gathered only when
+    ``table`` and ``codes`` (``_lookup``): its score is ``table.take(codes, mode="clip")``, gathered
+    only when
     ``score`` is read. The engine adds ``weight x table`` to the total in one gather and reads
     the scores of the programs it explains with ``score_at``, so the full column is never made.
     """
@@ -101,14 +102,14 @@ class Column:
         if self.values is not None:
             return self.values
         if "score" not in self._cache:
-            self._cache["score"] = self.table.take(self.codes, mode="wrap")
+            self._cache["score"] = self.table.take(self.codes, mode="clip")
         return self._cache["score"]
 
     def score_at(self, positions: np.ndarray) -> np.ndarray:
         """The scores of a few program positions (the same values as ``score[positions]``)."""
         if self.values is not None:
             return self.values[positions]
-        return self.table.take(self.codes[positions], mode="wrap")
+        return self.table.take(self.codes[positions], mode="clip")
 
 
 def _table(values: list[float]) -> np.ndarray:
@@ -125,11 +126,22 @@ def _fails(answer_dealbreaker: bool, score: np.ndarray, rule: np.ndarray | None 
     return rule if rule is not None else score == 0  # NaN == 0 is False: unknown never fails
 
 
+def _lookup(f: ProgramFeatures, name: str, values: list[float]) -> tuple[np.ndarray, np.ndarray]:
+    """A lookup column's ``(table, codes)`` for the code column ``name`` of the features.
+
+    ``codes`` is the column plus one (``ProgramFeatures.lookup_codes``) and ``table`` has NaN
+    (unknown) in its first slot, then one value per code: ``table.take(codes, mode="clip")`` is
+    the same as ``_table(values).take(f.<name>, mode="wrap")``, at the speed of non-negative
+    indices.
+    """
+    return np.array([np.nan, *values], dtype=np.float32), f.lookup_codes(name)
+
+
 def _lookup_fails(answer_dealbreaker: bool, table: np.ndarray, codes: np.ndarray):
     """``score == 0`` of a lookup column, gathered from the table (NaN == 0 is False)."""
     if not answer_dealbreaker:
         return None
-    return (table == 0).take(codes, mode="wrap")
+    return (table == 0).take(codes, mode="clip")
 
 
 def _km(value: float) -> str:
@@ -180,12 +192,12 @@ def specialty_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         return None
     weights = answer.weights
     top = max(weights.values())
-    table = _table([weights.get(k, 0.0) / top for k in f.specialty_keys])
+    table, codes = _lookup(f, "specialty", [weights.get(k, 0.0) / top for k in f.specialty_keys])
 
     def describe(i: int) -> str:
         code = f.specialty[i]
         name = f.specialty_name(code)
-        s = table[code]
+        s = table[code + 1]
         if s >= 1:
             return f"{name} is this program's specialty"
         if s > 0:
@@ -199,11 +211,11 @@ def specialty_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         answer.weight,
         answer.dealbreaker,
         None,
-        _lookup_fails(answer.dealbreaker, table, f.specialty),
+        _lookup_fails(answer.dealbreaker, table, codes),
         describe,
         unknown="specialty",
         table=table,
-        codes=f.specialty,
+        codes=codes,
     )
 
 
@@ -223,13 +235,14 @@ def department_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     table = np.zeros(len(f.specialty_keys) + 1, dtype=np.float32)
     for code, w in interest.items():
         table[code] = w
-    programs, starts, specialty = f.department_segments()
-    value = table.take(specialty)
-    value *= f.department_strength
     score = f.departments_floor.copy()  # 0 where departments are known, NaN where not
-    if programs.size:
-        # Best value per program; every value is >= 0 and these programs' floor is 0.
-        score[programs] = np.maximum.reduceat(value, starts)
+    # Only entries in the student's specialties score above 0: each program's best value is the
+    # maximum over those (a program has one entry per specialty; its floor is 0).
+    entries, bounds = f.department_entries()
+    for code in interest:
+        rows = entries[bounds[code] : bounds[code + 1]]
+        positions = f.department_program[rows]
+        score[positions] = np.maximum(score[positions], table[code] * f.department_strength[rows])
     best_specialty = {}
     names = [i.specialty for i in goals.specialties.interests]
 
@@ -237,8 +250,9 @@ def department_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         if i not in best_specialty:
             start, stop = np.searchsorted(f.department_program, (i, i + 1))
             rows = np.arange(start, stop)
-            rows = rows[value[rows] > 0]
-            best_specialty[i] = rows[np.argmax(value[rows])] if rows.size else None
+            value = table[f.department_specialty[rows]] * f.department_strength[rows]
+            rows, value = rows[value > 0], value[value > 0]
+            best_specialty[i] = rows[np.argmax(value)] if rows.size else None
         row = best_specialty[i]
         if row is None:
             listed = " or ".join(f.specialty_name(k) for k in names)
@@ -332,8 +346,7 @@ def objective_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     value = answer.value
     table = codes = None
     if value == "clinical":
-        table = _table([1.0, 1.0, 0.0, 0.25, 0.5, 0.75])  # in PROGRAM_TYPES order
-        codes = f.program_type
+        table, codes = _lookup(f, "program_type", [1.0, 1.0, 0.0, 0.25, 0.5, 0.75])
         score = None
     elif value == "research":
         score = f.has_research.copy()
@@ -470,6 +483,7 @@ def location_column(f: ProgramFeatures, goals: Goals) -> Column | None:
 
 
 def _membership(
+    f: ProgramFeatures,
     key: str,
     label: str,
     codes: np.ndarray,
@@ -480,11 +494,11 @@ def _membership(
     unknown: str,
 ) -> Column:
     wanted_set = set(wanted)
-    table = _table([1.0 if k in wanted_set else 0.0 for k in vocabulary])
+    table, lookup_codes = _lookup(f, unknown, [1.0 if k in wanted_set else 0.0 for k in vocabulary])
 
     def describe(i: int) -> str:
         value = vocabulary[codes[i]]
-        if table[codes[i]] >= 1:
+        if table[codes[i] + 1] >= 1:
             return f"{noun} {value} (one of yours)"
         return f"{noun} {value}, not one of yours ({', '.join(wanted)})"
 
@@ -494,11 +508,11 @@ def _membership(
         answer.weight,
         answer.dealbreaker,
         None,
-        _lookup_fails(answer.dealbreaker, table, codes),
+        _lookup_fails(answer.dealbreaker, table, lookup_codes),
         describe,
         unknown=unknown,
         table=table,
-        codes=codes,
+        codes=lookup_codes,
     )
 
 
@@ -506,7 +520,7 @@ def regions_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     a = goals.regions
     if a is None:
         return None
-    return _membership("regions", "Region", f.region, f.region_keys, a.codes, a, "In", "region")
+    return _membership(f, "regions", "Region", f.region, f.region_keys, a.codes, a, "In", "region")
 
 
 def countries_column(f: ProgramFeatures, goals: Goals) -> Column | None:
@@ -514,7 +528,7 @@ def countries_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     if a is None:
         return None
     return _membership(
-        "countries", "Country", f.country, f.country_keys, a.codes, a, "In", "country"
+        f, "countries", "Country", f.country, f.country_keys, a.codes, a, "In", "country"
     )
 
 
@@ -523,6 +537,7 @@ def languages_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     if a is None:
         return None
     return _membership(
+        f,
         "languages",
         "Language",
         f.language,
@@ -540,7 +555,9 @@ def international_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         return None
     home = answer.home_country
     at_home = 1.0 if answer.openness == "home" else 0.0
-    table = _table([at_home if k == home else 1 - at_home for k in f.country_keys])
+    table, codes = _lookup(
+        f, "country", [at_home if k == home else 1 - at_home for k in f.country_keys]
+    )
 
     def describe(i: int) -> str:
         country = f.country_keys[f.country[i]]
@@ -554,11 +571,11 @@ def international_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         answer.weight,
         answer.dealbreaker,
         None,
-        _lookup_fails(answer.dealbreaker, table, f.country),
+        _lookup_fails(answer.dealbreaker, table, codes),
         describe,
         unknown="country",
         table=table,
-        codes=f.country,
+        codes=codes,
     )
 
 
@@ -685,7 +702,7 @@ def visa_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     if answer is None:
         return None
     mask = VISA_MASKS[answer.needed]
-    table = _table([1.0 if code & mask else 0.0 for code in range(4)])
+    table, codes = _lookup(f, "visa", [1.0 if code & mask else 0.0 for code in range(4)])
     needed = VISA_LABELS[answer.needed]
 
     def describe(i: int) -> str:
@@ -701,11 +718,11 @@ def visa_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         answer.weight,
         answer.dealbreaker,
         None,
-        _lookup_fails(answer.dealbreaker, table, f.visa),
+        _lookup_fails(answer.dealbreaker, table, codes),
         describe,
         unknown="visa",
         table=table,
-        codes=f.visa,
+        codes=codes,
     )
 
 

@@ -7,7 +7,7 @@ as a sentence. See docs/fit.md for the rules in prose.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -123,8 +123,9 @@ class Ranking:
     def top(self, n: int = 50) -> list[Explanation]:
         """Explanations of the first ``n`` programs of the list."""
         stop = min(n, self.kept)
-        positions = self.head if stop <= len(self.head) else self.order()
-        return [self._explain(int(i), rank) for rank, i in enumerate(positions[:stop], start=1)]
+        positions = (self.head if stop <= len(self.head) else self.order())[:stop]
+        self._fetch(positions)
+        return [self._explain(int(i), rank) for rank, i in enumerate(positions, start=1)]
 
     def explain(self, program_id: Any) -> Explanation:
         """Why this program scores what it does, or which deal-breaker filtered it out.
@@ -141,11 +142,39 @@ class Ranking:
             rank = int(found[0]) + 1
         return self._explain(position, rank)
 
-    def _unknown_contributions(self) -> tuple[Contribution, ...]:
-        """Per column, its Contribution where it is unknown: the same for every program."""
-        if "unknown" not in self._cache:
+    def _fetch(self, positions: np.ndarray) -> None:
+        """Read the numbers of these programs in one gather per array, for ``_explain``.
+
+        Keeps, per position, ``(scores, fails, known_weight, total, low, high, excluded)`` as
+        Python values (scores and fails one per column), the same values ``.item(i)`` gives.
+        """
+        rows = self._cache.setdefault("rows", {})
+        positions = np.asarray(positions, dtype=np.intp)
+        if positions.size == 0:
+            return
+        none = [()] * positions.size  # no columns: no goals answered
+        scores = [column.score_at(positions).tolist() for column in self.columns]
+        no = [False] * positions.size
+        fails = [no if c.fails is None else c.fails[positions].tolist() for c in self.columns]
+        numbers = zip(
+            list(zip(*scores, strict=True)) or none,
+            list(zip(*fails, strict=True)) or none,
+            self.known_weight[positions].tolist(),
+            self.total[positions].tolist(),
+            self.low[positions].tolist(),
+            self.high[positions].tolist(),
+            self.excluded[positions].tolist(),
+            strict=True,
+        )
+        rows.update(zip(positions.tolist(), numbers, strict=True))
+
+    def _parts(self) -> tuple:
+        """Per-ranking constants of the explanations: per column its fields, 100 x weight and
+        its Contribution where unknown (the same for every program), and the columns' order by
+        widening (the order of unknown contributions)."""
+        if "parts" not in self._cache:
             total_weight = self.total_weight
-            made = []
+            columns, unknown = [], []
             for column in self.columns:
                 weight = column.weight
                 widening = 100 * weight / total_weight if total_weight else 0.0
@@ -155,57 +184,62 @@ class Ranking:
                     sentence += f"; range widened by {widening:.0f})" if widening >= 0.5 else ")"
                 else:
                     sentence = f"{label} unknown: ask (range widened by {widening:.0f})"
-                made.append(
+                unknown.append(
                     _contribution(
                         column.key, label, weight, column.dealbreaker, "unknown", None, 0.0,
                         widening, sentence,
                     )
                 )  # fmt: skip
-            self._cache["unknown"] = tuple(made)
-        return self._cache["unknown"]
+                columns.append(
+                    (column.key, label, weight, column.dealbreaker, 100 * weight, column.describe)
+                )
+            # A stable sort by -widening of all columns, filtered to the unknown ones, is the
+            # stable sort of the unknown ones.
+            by_widening = sorted(range(len(unknown)), key=lambda c: -unknown[c].widening)
+            self._cache["parts"] = (tuple(columns), tuple(unknown), tuple(by_widening))
+        return self._cache["parts"]
 
     def _explain(self, i: int, rank: int | None) -> Explanation:
-        known_weight = self.known_weight.item(i)
-        known, unknown, failed = [], [], []
-        unknown_contributions = self._unknown_contributions()
-        for c, column in enumerate(self.columns):
-            values = column.values
-            s = values.item(i) if values is not None else column.table.item(column.codes.item(i))
+        row = self._cache.get("rows", {}).get(i)
+        if row is None:
+            self._fetch(np.array([i]))
+            row = self._cache["rows"][i]
+        scores, fails, known_weight, total, low, high, excluded = row
+        columns, unknown_contributions, by_widening = self._parts()
+        known, failed = [], []
+        for c, (key, label, weight, dealbreaker, scale, describe) in enumerate(columns):
+            s = scores[c]
             if s != s:  # NaN: unknown
-                unknown.append(unknown_contributions[c])
                 continue
-            weight = column.weight
-            fails = column.fails is not None and column.fails.item(i)
-            points = 100 * weight * (s - 0.5) / known_weight if known_weight else 0.0
-            fact = column.describe(i)
-            if fails:
-                sentence = f"Deal-breaker: {fact}"
-            elif weight == 0:
-                sentence = f"{fact} (deal-breaker met)"
-            else:
-                sentence = f"{fact}: {_signed(points)}"
-            (failed if fails else known).append(
-                _contribution(
-                    column.key, column.label, weight, column.dealbreaker,
-                    "fails" if fails else "known", s, points, 0.0, sentence,
-                )
-            )  # fmt: skip
+            points = scale * (s - 0.5) / known_weight if known_weight else 0.0
+            fact = describe(i)
+            if fails[c]:
+                failed.append(
+                    _contribution(
+                        key, label, weight, dealbreaker, "fails", s, points, 0.0,
+                        f"Deal-breaker: {fact}",
+                    )
+                )  # fmt: skip
+                continue
+            sentence = f"{fact}: {_signed(points)}" if weight else f"{fact} (deal-breaker met)"
+            known.append(
+                _contribution(key, label, weight, dealbreaker, "known", s, points, 0.0, sentence)
+            )
+        unknown = [unknown_contributions[c] for c in by_widening if scores[c] != scores[c]]
         # Known ones by size of effect, then unknown ones by widening, then failed deal-breakers
         # (stable sorts, as one sort on (status, -|points|, -widening)).
         known.sort(key=_by_effect)
-        unknown.sort(key=_by_widening)
         failed.sort(key=_by_effect)
-        contributions = (*known, *unknown, *failed)
         return Explanation(
             program_id=self.features.ids[i],
             rank=rank,
-            total=100 * self.total.item(i),
-            low=100 * self.low.item(i),
-            high=100 * self.high.item(i),
-            excluded=self.excluded.item(i),
+            total=100 * total,
+            low=100 * low,
+            high=100 * high,
+            excluded=excluded,
             excluded_by=tuple(c.sentence for c in failed),
             checks=tuple(c.sentence for c in unknown if c.dealbreaker),
-            contributions=contributions,
+            contributions=(*known, *unknown, *failed),
         )
 
 
@@ -217,15 +251,38 @@ def _by_widening(contribution: Contribution) -> float:
     return -contribution.widening
 
 
-_CONTRIBUTION_FIELDS = tuple(f.name for f in fields(Contribution))
-
-
-def _contribution(*values: Any) -> Contribution:
+def _contribution(
+    criterion: str,
+    label: str,
+    weight: float,
+    dealbreaker: bool,
+    status: str,
+    score: float | None,
+    points: float,
+    widening: float,
+    sentence: str,
+    _new=object.__new__,
+    _set=object.__setattr__,
+) -> Contribution:
     """A Contribution from its field values in order, without the frozen dataclass's
     per-field ``object.__setattr__`` (an explanation makes one per criterion; the result is the
-    same object as ``Contribution(*values)``)."""
-    contribution = object.__new__(Contribution)
-    contribution.__dict__.update(zip(_CONTRIBUTION_FIELDS, values, strict=True))
+    same object as ``Contribution(...)``)."""
+    contribution = _new(Contribution)
+    _set(
+        contribution,
+        "__dict__",
+        {
+            "criterion": criterion,
+            "label": label,
+            "weight": weight,
+            "dealbreaker": dealbreaker,
+            "status": status,
+            "score": score,
+            "points": points,
+            "widening": widening,
+            "sentence": sentence,
+        },
+    )
     return contribution
 
 
@@ -270,7 +327,7 @@ def score_columns(
             # w x fmax(table, 0) gathered: per program the same float32 product as below.
             weighted_table = np.fmax(column.table, 0)
             weighted_table *= weight
-            weighted_table.take(column.codes, out=buffer, mode="wrap")
+            weighted_table.take(column.codes, out=buffer, mode="clip")
         else:
             np.fmax(column.score, zero, out=buffer)  # NaN -> 0 (scores are in [0, 1])
             buffer *= weight

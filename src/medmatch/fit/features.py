@@ -222,27 +222,32 @@ class ProgramFeatures:
             self._derived["patterns"] = (pattern.astype(np.intp).reshape(-1), table)
         return self._derived["patterns"]
 
-    def department_segments(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Programs with department entries, where each one's entries start, and their codes.
+    def lookup_codes(self, name: str) -> np.ndarray:
+        """The code column ``name`` plus one, as intp: unknown (-1) becomes 0.
 
-        Returns ``(programs, starts, specialty)``: the distinct ``department_program`` values,
-        the index of each one's first entry (entries are sorted by program), for
-        ``np.maximum.reduceat``, and ``department_specialty`` as intp (the fastest gather
-        index). Built on first use, kept.
+        Criteria look scores up with ``table.take(codes, mode="clip")`` on a table whose first
+        slot is NaN; numpy's take is fastest with non-negative indices and clip mode. Built on
+        first use per column, kept.
         """
-        if "department_segments" not in self._derived:
-            program = self.department_program
-            starts = (
-                np.flatnonzero(np.r_[True, program[1:] != program[:-1]])
-                if program.size
-                else program
-            )
-            self._derived["department_segments"] = (
-                program[starts].astype(np.intp),
-                starts.astype(np.intp),
-                self.department_specialty.astype(np.intp),
-            )
-        return self._derived["department_segments"]
+        key = f"lookup_{name}"
+        if key not in self._derived:
+            self._derived[key] = (getattr(self, name) + 1).astype(np.intp)
+        return self._derived[key]
+
+    def department_entries(self) -> tuple[np.ndarray, np.ndarray]:
+        """Department entries grouped by specialty: ``(entries, bounds)``.
+
+        ``entries`` are the entry indices sorted by specialty code (stable, so by program
+        within a code) and ``entries[bounds[c]:bounds[c + 1]]`` are those of code ``c``; a
+        student's department score then reads only the entries of their few specialties.
+        Built on first use, kept.
+        """
+        if "department_entries" not in self._derived:
+            specialty = self.department_specialty
+            entries = np.argsort(specialty, kind="stable").astype(np.intp)
+            bounds = np.searchsorted(specialty[entries], np.arange(len(self.specialty_keys) + 1))
+            self._derived["department_entries"] = (entries, bounds.astype(np.intp))
+        return self._derived["department_entries"]
 
     def matrix(self) -> np.ndarray:
         """All per-program columns stacked as one float32 (columns x programs) matrix.
