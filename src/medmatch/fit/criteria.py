@@ -586,8 +586,11 @@ def length_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     low = answer.min_months if answer.min_months is not None else 0.0
     high = answer.max_months if answer.max_months is not None else np.inf
     months = f.length_months
-    gap = np.maximum(low - months, 0) + np.maximum(months - high, 0)
-    score = np.clip(1 - gap / 12, 0, 1).astype(np.float32)
+    # max(x, 0) as a clip to [0, inf] in place (NaN stays NaN: the same values, in the dtype
+    # of x; numpy's maximum against a scalar is not vectorised).
+    below, above = low - months, months - high
+    gap = np.clip(below, 0, np.inf, out=below) + np.clip(above, 0, np.inf, out=above)
+    score = np.clip(1 - gap / 12, 0, 1).astype(np.float32, copy=False)
     wish = (
         f"{low:g} to {high:g} months"
         if answer.min_months is not None and answer.max_months is not None

@@ -347,11 +347,11 @@ def score_columns(
     total_weight = float(weights.sum(dtype=np.float64))
     known_score = known_score.astype(np.float64)
     if unknown_weight is None:
-        # Every unknown weight comes from the pattern table (0 + x = x exactly), so Wk and
-        # W - Wk are computed per pattern, in the same float64 operations, and gathered.
+        # Every unknown weight comes from the pattern table (0 + x = x exactly), so Wk is
+        # computed per pattern, in the same float64 operations, and gathered.
         pattern_known = total_weight - pattern_weight.astype(np.float64)
         known_weight = pattern_known.take(patterns[0])
-        high = (total_weight - pattern_known).take(patterns[0])
+        high = np.subtract(total_weight, known_weight)
         high += known_score
         nothing_known = bool((pattern_known == 0).any())
     else:
