@@ -94,7 +94,7 @@ class Column:
     unknown: str | None = None
     table: np.ndarray | None = None
     codes: np.ndarray | None = None
-    _cache: dict = field(default_factory=dict, repr=False)
+    _cache: dict = field(default_factory=dict, init=False, repr=False)
 
     @property
     def score(self) -> np.ndarray:
