@@ -77,25 +77,44 @@ class Explanation:
 class Ranking:
     """The result of ``rank``: arrays over all programs plus the list order.
 
-    ``total``, ``low`` and ``high`` are float64 in [0, 1] per program position; ``excluded`` and
-    ``check`` are bool per position. ``head`` holds the positions of the first programs of the
-    list, best first (diversified for exploring students). Use ``ids``, ``top`` and ``explain``
-    rather than the arrays.
+    ``total``, ``low`` and ``high`` are float64 in [0, 1] per program position and
+    ``known_weight`` the weight of the known criteria; they are computed from ``totals`` when
+    first read (ranking and explaining the head needs them for a few programs only). ``excluded``
+    and ``check`` are bool per position. ``head`` holds the positions of the first programs of
+    the list, best first (diversified for exploring students). Use ``ids``, ``top`` and
+    ``explain`` rather than the arrays.
     """
 
     features: ProgramFeatures
     goals: Goals
     columns: tuple[Column, ...]
-    total: np.ndarray
-    low: np.ndarray
-    high: np.ndarray
-    known_weight: np.ndarray
+    totals: Totals
     total_weight: float
     excluded: np.ndarray
     check: np.ndarray
     head: np.ndarray
     diversified: bool
     _cache: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def total(self) -> np.ndarray:
+        """Every program's total, float64 in [0, 1]."""
+        return self.totals.full()[0]
+
+    @property
+    def low(self) -> np.ndarray:
+        """Every program's low end of the range, float64 in [0, 1]."""
+        return self.totals.full()[1]
+
+    @property
+    def high(self) -> np.ndarray:
+        """Every program's high end of the range, float64 in [0, 1]."""
+        return self.totals.full()[2]
+
+    @property
+    def known_weight(self) -> np.ndarray:
+        """Every program's weight of known criteria, float64."""
+        return self.totals.full()[3]
 
     @property
     def kept(self) -> int:
@@ -156,13 +175,14 @@ class Ranking:
         scores = [column.score_at(positions).tolist() for column in self.columns]
         no = [False] * positions.size
         fails = [no if c.fails is None else c.fails[positions].tolist() for c in self.columns]
+        total, low, high, known_weight = self.totals.at(positions)
         numbers = zip(
             list(zip(*scores, strict=True)) or none,
             list(zip(*fails, strict=True)) or none,
-            self.known_weight[positions].tolist(),
-            self.total[positions].tolist(),
-            self.low[positions].tolist(),
-            self.high[positions].tolist(),
+            known_weight.tolist(),
+            total.tolist(),
+            low.tolist(),
+            high.tolist(),
             self.excluded[positions].tolist(),
             strict=True,
         )
@@ -293,29 +313,137 @@ def _signed(points: float) -> str:
     return f"+{rounded}" if rounded > 0 else f"{MINUS}{-rounded}"
 
 
-def score_columns(
+class Totals:
+    """Total, range and known weight per program, computed on demand from the weighted sum.
+
+    Built by ``weigh_columns``; holds K (float32 weighted sum of the known scores per program),
+    the total weight W and either the known weight per pattern of unknown facts (float64, with
+    each program's pattern) or the unknown weight per program (float32). ``full()`` gives every
+    program's (total, low, high, known_weight), ``at(positions)`` the same values for a few
+    programs (the same float64 operations element by element, so the same bits), and
+    ``estimate()`` a float32 total with an error bound, enough to choose the candidates of the
+    head of the list without the ~10 float64 passes over all programs.
+    """
+
+    def __init__(
+        self,
+        n: int,
+        known_score: np.ndarray | None = None,
+        total_weight: float = 0.0,
+        *,
+        pattern: np.ndarray | None = None,
+        pattern_known: np.ndarray | None = None,
+        unknown_weight: np.ndarray | None = None,
+        min_weight: float = 0.0,
+        columns: int = 0,
+    ):
+        self.n = n
+        self.known_score = known_score
+        self.total_weight = total_weight
+        self.pattern = pattern
+        self.pattern_known = pattern_known
+        self.unknown_weight = unknown_weight
+        self.min_weight = min_weight
+        self.columns = columns
+        self._full = None
+
+    def full(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(total, low, high, known_weight) of every program, computed once."""
+        if self._full is None:
+            if self.known_score is None:
+                half = np.full(self.n, 0.5)
+                self._full = (half, half.copy(), half.copy(), np.zeros(self.n))
+            else:
+                self._full = self._finish(
+                    self.known_score.astype(np.float64),
+                    self.pattern,
+                    self.unknown_weight,
+                    bool((self.pattern_known == 0).any()) if self.unknown_weight is None else True,
+                )
+        return self._full
+
+    def at(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(total, low, high, known_weight) of these program positions: the values of
+        ``full()`` at them."""
+        if self._full is not None:
+            return tuple(values[positions] for values in self._full)
+        if self.known_score is None:
+            half = np.full(len(positions), 0.5)
+            return half, half.copy(), half.copy(), np.zeros(len(positions))
+        return self._finish(
+            self.known_score[positions].astype(np.float64),
+            None if self.pattern is None else self.pattern[positions],
+            None if self.unknown_weight is None else self.unknown_weight[positions],
+            True,
+        )
+
+    def _finish(self, known_score, pattern, unknown_weight, nothing_known):
+        total_weight = self.total_weight
+        if unknown_weight is None:
+            # Every unknown weight comes from the pattern table (0 + x = x exactly), so Wk is
+            # computed per pattern, in the same float64 operations, and gathered.
+            known_weight = self.pattern_known.take(pattern)
+            high = np.subtract(total_weight, known_weight)
+            high += known_score
+        else:
+            known_weight = total_weight - unknown_weight.astype(np.float64)
+            high = known_score + (total_weight - known_weight)
+        low = known_score / total_weight
+        high /= total_weight
+        with np.errstate(invalid="ignore", divide="ignore"):
+            total = known_score / known_weight
+        if nothing_known:
+            total[np.flatnonzero(known_weight == 0)] = 0.5
+        # float32 sums can overshoot by an ulp; keep every value inside [low, high] and [0, 1].
+        # As np.clip(high, 0, 1), np.clip(low, 0, high), np.clip(total, low, high): low and
+        # high are >= +0 and no value is NaN here, so a lower bound 0 is a no-op, and
+        # minimum/maximum give the same values as clip with array bounds at a quarter of its
+        # cost.
+        np.clip(high, 0, 1, out=high)
+        np.minimum(low, high, out=low)
+        np.maximum(total, low, out=total)
+        np.minimum(total, high, out=total)
+        return total, low, high, known_weight
+
+    def estimate(self) -> tuple[np.ndarray, float] | None:
+        """A float32 estimate of every program's total and a bound ``eps`` on its error (NaN or
+        inf where the estimate's known weight is 0: no bound there), or None when there is
+        nothing to estimate.
+
+        The estimate is K / (W - U) in float32, where the total is clip(K / (W - U), low, high)
+        in float64 from the same float32 K and U. W - U loses at most 2^-24 (W / Wk + 1) of its
+        value in float32 (and Wk >= the smallest weight when some criterion is known), the
+        division 2^-24, and the clip moves the total by less than K's float32 overshoot (2 x
+        2^-24 per column, relative). ``eps`` is 16 times their sum for totals up to ~1.
+        """
+        if self.known_score is None:
+            return None
+        total_weight = np.float32(self.total_weight)
+        if self.unknown_weight is None:
+            estimate = self.pattern_known.astype(np.float32).take(self.pattern)
+        else:
+            estimate = np.subtract(total_weight, self.unknown_weight)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            np.divide(self.known_score, estimate, out=estimate)
+        relative = self.total_weight / self.min_weight + 3 + 2 * self.columns
+        return estimate, 2.0**-20 * relative
+
+
+def weigh_columns(
     columns: tuple[Column, ...],
     n: int,
     patterns: tuple[np.ndarray, dict[str, np.ndarray]] | None = None,
-):
-    """Total, range and known weight per program from criterion columns.
+) -> Totals:
+    """The weighted sum of the criterion columns, as ``Totals`` (see ``score_columns``).
 
-    Takes the columns, the number of programs and optionally the features' unknown patterns
-    (``ProgramFeatures.unknown_patterns``); returns (total, low, high, known_weight,
-    total_weight) with the first four float64 arrays in [0, 1] (known_weight in weight units).
     Steps: K = sum over columns of w x score, unknown scores as 0, accumulated in float32 in
     column order (one multiply and one add per column, no stacked matrix); U = the weight of the
-    unknown columns: summed per pattern of unknowns and gathered once per program for columns
-    that name their fact, else w x isnan(score); Wk = W - U, W = sum w; total = K / Wk (0.5
-    when nothing is known), low = K / W (every unknown completed with 0), high = (K + W - Wk) / W
-    (every unknown completed with 1). Every completion's weighted mean (K + sum of w_u s_u) / W
-    lies in [low, high], and so does the total since K <= Wk. Source: the issue's rule
-    "unknowns widen the score into a range".
+    unknown columns: summed per pattern of unknowns for columns that name their fact, else
+    w x isnan(score) per program; W = sum w.
     """
     weighted = [c for c in columns if c.weight > 0]
     if not weighted:
-        half = np.full(n, 0.5)
-        return half, half.copy(), half.copy(), np.zeros(n), 0.0
+        return Totals(n)
     known_score = np.zeros(n, dtype=np.float32)
     zero = np.zeros(n, dtype=np.float32)  # fmax against an array is SIMD, against 0 is not
     buffer = np.empty(n, dtype=np.float32)
@@ -345,36 +473,35 @@ def score_columns(
             unknown_weight += buffer
     weights = np.array([c.weight for c in weighted], dtype=np.float32)
     total_weight = float(weights.sum(dtype=np.float64))
-    known_score = known_score.astype(np.float64)
+    shape = {"min_weight": float(weights.min()), "columns": len(weighted)}
     if unknown_weight is None:
-        # Every unknown weight comes from the pattern table (0 + x = x exactly), so Wk is
-        # computed per pattern, in the same float64 operations, and gathered.
         pattern_known = total_weight - pattern_weight.astype(np.float64)
-        known_weight = pattern_known.take(patterns[0])
-        high = np.subtract(total_weight, known_weight)
-        high += known_score
-        nothing_known = bool((pattern_known == 0).any())
-    else:
-        if pattern_weight is not None:
-            unknown_weight += pattern_weight.take(patterns[0])
-        known_weight = total_weight - unknown_weight.astype(np.float64)
-        high = known_score + (total_weight - known_weight)
-        nothing_known = True
-    low = known_score / total_weight
-    high /= total_weight
-    with np.errstate(invalid="ignore", divide="ignore"):
-        total = known_score / known_weight
-    if nothing_known:
-        total[np.flatnonzero(known_weight == 0)] = 0.5
-    # float32 sums can overshoot by an ulp; keep every value inside [low, high] and [0, 1].
-    # As np.clip(high, 0, 1), np.clip(low, 0, high), np.clip(total, low, high): low and high
-    # are >= +0 and no value is NaN here, so a lower bound 0 is a no-op, and minimum/maximum give
-    # the same values as clip with array bounds at a quarter of its cost.
-    np.clip(high, 0, 1, out=high)
-    np.minimum(low, high, out=low)
-    np.maximum(total, low, out=total)
-    np.minimum(total, high, out=total)
-    return total, low, high, known_weight, total_weight
+        return Totals(
+            n, known_score, total_weight, pattern=patterns[0], pattern_known=pattern_known, **shape
+        )
+    if pattern_weight is not None:
+        unknown_weight += pattern_weight.take(patterns[0])
+    return Totals(n, known_score, total_weight, unknown_weight=unknown_weight, **shape)
+
+
+def score_columns(
+    columns: tuple[Column, ...],
+    n: int,
+    patterns: tuple[np.ndarray, dict[str, np.ndarray]] | None = None,
+):
+    """Total, range and known weight per program from criterion columns.
+
+    Takes the columns, the number of programs and optionally the features' unknown patterns
+    (``ProgramFeatures.unknown_patterns``); returns (total, low, high, known_weight,
+    total_weight) with the first four float64 arrays in [0, 1] (known_weight in weight units).
+    Steps: K and U as in ``weigh_columns``; Wk = W - U, total = K / Wk (0.5 when nothing is
+    known), low = K / W (every unknown completed with 0), high = (K + W - Wk) / W (every unknown
+    completed with 1). Every completion's weighted mean (K + sum of w_u s_u) / W lies in
+    [low, high], and so does the total since K <= Wk. Source: the issue's rule "unknowns widen
+    the score into a range".
+    """
+    totals = weigh_columns(columns, n, patterns)
+    return (*totals.full(), totals.total_weight)
 
 
 def rank(goals: Goals, features: ProgramFeatures, *, head: int = 50) -> Ranking:
@@ -382,19 +509,18 @@ def rank(goals: Goals, features: ProgramFeatures, *, head: int = 50) -> Ranking:
 
     Takes frozen Goals, the ProgramFeatures (built once) and how many programs to order eagerly
     (``head``; the rest is ordered on demand). Returns a Ranking; the inputs are not changed.
-    Steps: (1) one score column per answered question (criteria.build_columns); (2) the total and
-    range (score_columns); (3) deal-breakers: a program known to fail one is excluded, one where
-    it is unknown is kept and flagged; (4) order by total, then low end of the range, then
-    position; (5) for an exploring student, re-pick the head by maximal marginal relevance over
-    specialty and setting (mmr). A decided student's depth (department strength, residency
-    affiliation) is already in the columns. Source: the issue "Fit engine" (issue 4, part 3).
+    Steps: (1) one score column per answered question (criteria.build_columns); (2) the weighted
+    sum (weigh_columns; the total and range of a program are computed when needed); (3)
+    deal-breakers: a program known to fail one is excluded, one where it is unknown is kept and
+    flagged; (4) order by total, then low end of the range, then position; (5) for an exploring
+    student, re-pick the head by maximal marginal relevance over specialty and setting (mmr). A
+    decided student's depth (department strength, residency affiliation) is already in the
+    columns. Source: the issue "Fit engine" (issue 4, part 3).
     """
     n = len(features)
     columns = build_columns(features, goals)
-    total, low, high, known_weight, total_weight = score_columns(
-        columns, n, features.unknown_patterns()
-    )
     patterns = features.unknown_patterns()
+    totals = weigh_columns(columns, n, patterns)
     excluded = np.zeros(n, dtype=bool)
     check = np.zeros(n, dtype=bool)
     pattern_check = None  # deal-breakers unknown by pattern of unknown facts, gathered once
@@ -413,24 +539,58 @@ def rank(goals: Goals, features: ProgramFeatures, *, head: int = 50) -> Ranking:
     diversified = goals.is_exploring
     size = min(head, kept)
     if diversified:
-        pool = _diverse_pool(_best(total, low, excluded, max(size, MMR_WIDE_POOL)), features, size)
-        head_positions = mmr(pool, total, features, size)
+        wide, relevance = _best_of(totals, excluded, max(size, MMR_WIDE_POOL))
+        take = _diverse_pool(wide, features, size)
+        head_positions = _mmr(wide[take], relevance[take], features, size)
     else:
-        head_positions = _best(total, low, excluded, size)
+        head_positions, _ = _best_of(totals, excluded, size)
     return Ranking(
         features=features,
         goals=goals,
         columns=columns,
-        total=total,
-        low=low,
-        high=high,
-        known_weight=known_weight,
-        total_weight=total_weight,
+        totals=totals,
+        total_weight=totals.total_weight,
         excluded=excluded,
         check=check,
         head=head_positions,
         diversified=diversified,
     )
+
+
+def _best_of(totals: Totals, excluded: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the k best kept programs by (total desc, low desc, position asc), and
+    their totals; the exact totals are computed for a few candidates only.
+
+    Steps: guess a cut C from every ``BEST_SAMPLE_STRIDE``-th program's float32 estimate (the
+    ``k // stride + BEST_SAMPLE_SPARE``-th best of the sample); the candidates are the kept
+    programs whose estimate is not below C - 2 eps (NaN estimates included). Every other program's
+    exact total is below C - eps. Their exact totals and ranges are computed; if the k-th best
+    exact total is above C - eps, every program that can be among the k best is a candidate,
+    and sorting the candidates exactly gives the same k as sorting all programs. Otherwise
+    (few candidates, a bad guess) ``_best`` over every program's exact total.
+    """
+    estimated = totals.estimate()
+    if estimated is not None and excluded.size >= 16 * k:
+        estimate, eps = estimated
+        sample = estimate[::BEST_SAMPLE_STRIDE][~excluded[::BEST_SAMPLE_STRIDE]]
+        place = k // BEST_SAMPLE_STRIDE + BEST_SAMPLE_SPARE
+        if sample.size > place:
+            guess = float(np.partition(sample, sample.size - place)[sample.size - place])
+            cut = np.float32(guess - 2 * eps)
+            if np.isfinite(guess) and float(cut) > guess - 2 * eps:
+                cut = np.nextafter(cut, np.float32(-np.inf))
+            if np.isfinite(guess):
+                candidates = np.flatnonzero(~(estimate < cut))  # NaN: a candidate
+                candidates = candidates[~excluded[candidates]]
+                if candidates.size >= k > 0:
+                    total, low, _, _ = totals.at(candidates)
+                    kth = -np.partition(-total, k - 1)[k - 1]
+                    if kth > float(cut) + eps:
+                        best = np.lexsort((candidates, -low, -total))[:k]
+                        return candidates[best], total[best]
+    total, low = totals.full()[:2]
+    best = _best(total, low, excluded, k)
+    return best, total[best]
 
 
 def _best(total: np.ndarray, low: np.ndarray, excluded: np.ndarray, k: int) -> np.ndarray:
@@ -467,8 +627,8 @@ def _best(total: np.ndarray, low: np.ndarray, excluded: np.ndarray, k: int) -> n
 
 
 def _diverse_pool(wide: np.ndarray, features: ProgramFeatures, size: int) -> np.ndarray:
-    """The candidates MMR picks from: the best ``max(size, MMR_POOL)`` of ``wide`` (positions,
-    best first) plus the best ``MMR_PER_SPECIALTY`` of every specialty found in ``wide``.
+    """Which of ``wide`` (positions, best first) MMR picks from, as a bool mask: the best
+    ``max(size, MMR_POOL)`` plus the best ``MMR_PER_SPECIALTY`` of every specialty found in it.
 
     Without the second part, a catalog where hundreds of programs of one specialty tie at the top
     gives MMR nothing else to choose, and an exploring student sees one specialty only.
@@ -481,7 +641,7 @@ def _diverse_pool(wide: np.ndarray, features: ProgramFeatures, size: int) -> np.
     starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
     rank_in_group = np.arange(order.size) - np.repeat(starts, np.diff(np.r_[starts, order.size]))
     take[order[rank_in_group < MMR_PER_SPECIALTY]] = True
-    return wide[take]
+    return take
 
 
 def mmr(pool: np.ndarray, relevance: np.ndarray, features: ProgramFeatures, k: int) -> np.ndarray:
@@ -496,10 +656,15 @@ def mmr(pool: np.ndarray, relevance: np.ndarray, features: ProgramFeatures, k: i
     hospital do not fill the head of the list. Source: Carbonell & Goldstein, "The use of MMR,
     diversity-based reranking for reordering documents and producing summaries", SIGIR 1998.
     """
+    return _mmr(pool, relevance[pool], features, k)
+
+
+def _mmr(pool: np.ndarray, relevance: np.ndarray, features: ProgramFeatures, k: int) -> np.ndarray:
+    """``mmr`` with the relevance of the pool's programs only (in pool order)."""
     k = min(k, pool.size)
     if k == 0:
         return pool[:0]
-    rel = relevance[pool].astype(np.float64)
+    rel = relevance.astype(np.float64)
     spec = features.specialty[pool]
     institution = features.institution[pool]
     academic = features.academic[pool]
