@@ -8,7 +8,7 @@ How a search runs:
 
 1. Filters (specialty, types, country/state, teaching status, kind) become SQL ``WHERE`` clauses.
 2. Words in ``q`` become a prefix full-text query over the ``search_text`` column: an FTS5 virtual
-   table on SQLite (kept in step by triggers), a GIN expression index on PostgreSQL.
+   table on SQLite (kept in step by triggers), a GIN-indexed stored tsvector on PostgreSQL.
 3. Sorted by name or place without a radius, SQL orders, counts and slices; a place then only
    adds the page's distances.
 4. Otherwise (nearest first, best match, or a radius) the ids and coordinates of every candidate
@@ -429,7 +429,7 @@ def _institution_queryset(query: InstitutionQuery) -> QuerySet:
 # A program without coordinates is placed at its institution, or at the hospital that
 # institution is linked to; an institution without coordinates at its linked hospital. Each
 # coordinate falls back on its own, as COALESCE would. The fallback rows are fetched by id in a
-# second query rather than joined: the institution table is five times the program table and
+# second query rather than joined: the institution table has five times the program table's rows and
 # joining it to every candidate cost more than the rest of the search (see _coordinates).
 _INSTITUTION_LATITUDE = Coalesce("latitude", "hospital__latitude")
 _INSTITUTION_LONGITUDE = Coalesce("longitude", "hospital__longitude")
@@ -498,7 +498,7 @@ def _search(query, queryset, *, fallback, sort_keys, load) -> SearchPage:
         ids = list(page.object_list)
         distances: dict[int, float | None] = {}
         if query.near is not None:
-            pks, coordinates, _ = _coordinates(queryset.model.objects.filter(pk__in=ids), fallback)
+            pks, coordinates = _coordinates(queryset.model.objects.filter(pk__in=ids), fallback)
             distance = _haversine_km(query.near.latitude, query.near.longitude, coordinates)
             distances = dict(zip(pks.tolist(), distance.tolist(), strict=True))
     else:
@@ -522,20 +522,15 @@ def _known(distance: float | None) -> float | None:
     return None if distance is None or math.isnan(distance) else distance
 
 
-def _coordinates(queryset, fallback, keys=None) -> tuple[np.ndarray, np.ndarray, list[tuple]]:
-    """Ids, their (latitude, longitude) with NaN where unknown, and the ``keys`` of each row.
+def _coordinates(queryset, fallback) -> tuple[np.ndarray, np.ndarray]:
+    """Ids and their (latitude, longitude), NaN where unknown.
 
-    One query over the searched table (joined only as its filters and ``keys`` need), then one
-    by id for the rows that borrow their place from ``fallback`` — (foreign key, places of ids).
+    One query over the searched table (joined only as its filters need), then one by id for the
+    rows that borrow their place from ``fallback`` — (foreign key, places of ids).
     """
     field_name, places = fallback
-    keys = keys or {}
     # order_by(): the model's default ordering would only make the database sort for nothing.
-    rows = list(
-        queryset.annotate(**keys)
-        .order_by()
-        .values_list("pk", "latitude", "longitude", field_name, *keys)
-    )
+    rows = list(queryset.order_by().values_list("pk", "latitude", "longitude", field_name))
     borrowed = {row[3] for row in rows if (row[1] is None or row[2] is None) and row[3]}
     stand_in = {pk: (lat, lon) for pk, lat, lon in places(borrowed)} if borrowed else {}
     unknown = (None, None)
@@ -550,7 +545,7 @@ def _coordinates(queryset, fallback, keys=None) -> tuple[np.ndarray, np.ndarray,
         dtype=float,
     ).reshape(-1, 2)
     pks = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
-    return pks, coordinates, [row[4:] for row in rows]
+    return pks, coordinates
 
 
 def _order_in_python(query, queryset, sort, sort_keys, fallback):
@@ -565,13 +560,19 @@ def _order_in_python(query, queryset, sort, sort_keys, fallback):
     keys = {f"_key{i}": key for i, key in enumerate(sort_keys.get(sort, ()))}
     excluded = 0
     if near is not None:
-        pks, coordinates, key_rows = _coordinates(queryset, fallback, keys)
+        pks, coordinates = _coordinates(queryset, fallback)
         distance = _haversine_km(near.latitude, near.longitude, coordinates)
         if query.radius_km is not None:
             excluded = int(np.isnan(coordinates).any(axis=1).sum())
             keep = distance <= query.radius_km  # False for NaN: unknown places are left out
             pks, distance = pks[keep], distance[keep]
-            key_rows = [r for r, k in zip(key_rows, keep, strict=True) if k]
+        # Names (sorting by name or place within a radius) live in joined tables: fetched
+        # for the rows kept only.
+        named = {}
+        if keys:
+            rows = queryset.model.objects.filter(pk__in=pks.tolist()).annotate(**keys)
+            named = {row[0]: row[1:] for row in rows.order_by().values_list("pk", *keys)}
+        key_rows = [named.get(int(pk), ()) for pk in pks]
     else:
         rows = list(queryset.annotate(**keys).order_by().values_list("pk", *keys))
         pks = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
