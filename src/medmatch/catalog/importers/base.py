@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from medmatch.catalog.models import Source
+from medmatch.catalog.models import Institution, Program, Source, Specialty
 
 BATCH_SIZE = 500
 # Strings the sources use for "no value"; they become unknown (empty / None), never a value.
@@ -456,4 +456,15 @@ def run_imports(
             transaction.set_rollback(True)
     if not dry_run:
         rebuild_search_index()
+        _refresh_planner_statistics()
     return reports
+
+
+def _refresh_planner_statistics() -> None:
+    # A bulk import rewrites most catalog rows; without fresh statistics (and where autovacuum is
+    # off) PostgreSQL plans the search joins as if the tables were empty.
+    if connection.vendor != "postgresql":
+        return
+    tables = [model._meta.db_table for model in (Source, Institution, Program, Specialty)]
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
