@@ -55,3 +55,10 @@ def test_it_saves_the_edited_note_and_can_start_again(client, alice, interview):
     interview.refresh_from_db()
     assert interview.thank_you_note == "My own words."  # regenerating does not overwrite
     assert mail.outbox == []
+
+
+def test_it_moves_the_application_to_interviewed_with_the_impressions(client, alice, interview):
+    client.force_login(alice)
+    client.post(reverse("interviews:impression", args=[interview.pk]), {"overall": "4"})
+    interview.application.refresh_from_db()
+    assert interview.application.status == "interviewed"

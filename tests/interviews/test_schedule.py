@@ -131,3 +131,23 @@ def test_it_edits_and_removes_an_interview(client, alice, applications, intervie
     assert interview.starts_at == at(DAY, 11) and interview.format == "virtual"
     client.post(reverse("interviews:interview_delete", args=[interview.pk]))
     assert not Interview.objects.exists()
+
+
+def test_it_moves_the_application_to_interview_invited(client, alice, applications):
+    application = applications["mgh"]
+    client.force_login(alice)
+    client.post(reverse("interviews:interview_add"), _form(application))
+    application.refresh_from_db()
+    assert application.status == "interview_invited"
+    assert application.status_changes.last().to_status == "interview_invited"
+
+
+def test_it_never_moves_an_application_back(client, alice, applications):
+    from medmatch.applications.services import application_move
+
+    application = applications["mgh"]
+    application_move(application=application, status="ranked")
+    client.force_login(alice)
+    client.post(reverse("interviews:interview_add"), _form(application))
+    application.refresh_from_db()
+    assert application.status == "ranked"

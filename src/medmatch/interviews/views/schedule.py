@@ -16,6 +16,7 @@ from medmatch.interviews.forms import (
     ThankYouForm,
 )
 from medmatch.interviews.models import Impression, Interview, Question
+from medmatch.interviews.services import impression_record, interview_schedule
 from medmatch.interviews.thank_you import draft_thank_you
 from medmatch.interviews.views.common import (
     conflicts_by_interview,
@@ -60,8 +61,10 @@ def add_interview(request):
     data = request.POST if request.method == "POST" else None
     form = InterviewForm(data, student=request.user, initial=initial)
     if form.is_valid():
-        interview = form.save()
+        interview, moved_to = interview_schedule(form=form)
         messages.success(request, "Added the interview to your schedule.")
+        if moved_to:
+            messages.info(request, f"The application moved to “{moved_to}” on your board.")
         return redirect(interview)
     context = {"form": form, "interview": None, "time_zones": COMMON_TIME_ZONES}
     return render(request, "interviews/interview_form.html", context)
@@ -112,8 +115,10 @@ def record_impression(request, pk: int):
     impression = getattr(interview, "impression", None) or Impression(interview=interview)
     form = ImpressionForm(request.POST if request.method == "POST" else None, instance=impression)
     if form.is_valid():
-        form.save()
+        _, moved_to = impression_record(form=form)
         messages.success(request, "Saved your impressions.")
+        if moved_to:
+            messages.info(request, f"The application moved to “{moved_to}” on your board.")
         return redirect(interview)
     return render(request, "interviews/impression.html", {"interview": interview, "form": form})
 
