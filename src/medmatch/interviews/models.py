@@ -378,3 +378,28 @@ class Impression(models.Model):
             "notes": self.notes,
             "updated_at": _iso(self.updated_at),
         }
+
+
+class InterviewReminder(models.Model):
+    """A reminder email that went out for an interview. The unique constraint makes sending
+    idempotent (a restarted worker, or two, cannot send it twice); ``starts_at`` is part of the
+    key so a rescheduled interview earns a new reminder."""
+
+    class Kind(models.TextChoices):
+        DAY_BEFORE = "day_before", "The day before"
+
+    interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    starts_at = models.DateTimeField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["interview", "kind", "starts_at"],
+                name="interviews_one_reminder_per_start",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} reminder for {self.interview_id}"

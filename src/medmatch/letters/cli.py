@@ -2,10 +2,12 @@
 ``medmatch letters remind``.
 
 The worker is one process and one loop: every LETTERS_REMINDER_SCAN_SECONDS (default an hour) it
-enqueues ``send_reminders``, and in between it runs django-tasks' database worker in batch mode
-(everything queued, then back to the loop) every ``--interval`` seconds. Sending is idempotent
-(see ``medmatch.letters.tasks``), so a restart simply scans again. Sites that prefer cron run
-``medmatch letters remind`` daily and the worker with ``--no-reminders``.
+enqueues every reminder scan in ``medmatch.letters.tasks.REMINDER_SCANS`` (the letters'
+reminders and digests, the interview reminders, the contact follow-ups), and in between it runs
+django-tasks' database worker in batch mode (everything queued, then back to the loop) every
+``--interval`` seconds. Sending is idempotent (each scan records what it sent under a unique
+constraint), so a restart simply scans again. Sites that prefer cron run
+``medmatch letters remind`` (every scan) at least daily and the worker with ``--no-reminders``.
 """
 
 import argparse
@@ -16,13 +18,16 @@ def add_parser(subparsers) -> None:
     worker = subparsers.add_parser(
         "worker",
         help="run background tasks (emails, reminders, PDFs) until stopped",
-        description="Run queued background tasks and, every hour, enqueue the letter reminders.",
+        description=(
+            "Run queued background tasks and, every hour, enqueue the reminder scans (letters,"
+            " interviews, contact follow-ups)."
+        ),
     )
     worker.add_argument(
         "--interval", type=float, default=2.0, help="seconds between queue checks (default 2)"
     )
     worker.add_argument(
-        "--no-reminders", action="store_true", help="do not schedule the letter reminders"
+        "--no-reminders", action="store_true", help="do not schedule the reminder scans"
     )
     worker.add_argument("--once", action="store_true", help="one round, then exit (for tests)")
     worker.set_defaults(func=run_worker)
@@ -32,7 +37,10 @@ def add_parser(subparsers) -> None:
     remind = letters_commands.add_parser(
         "remind",
         help="enqueue today's reminders and digests (the worker sends them)",
-        description="Enqueue the reminder scan; with --now send in this process instead.",
+        description=(
+            "Enqueue every reminder scan (letters, interviews, contact follow-ups); with --now send"
+            " in this process instead."
+        ),
     )
     remind.add_argument("--now", action="store_true", help="send here, without the queue")
     remind.add_argument("--date", default="", help="send as if today were this ISO date")
@@ -47,14 +55,15 @@ def run_worker(args: argparse.Namespace, *, sleep=time.sleep, clock=time.monoton
     from django.core.management import call_command
 
     from medmatch.letters import conf
-    from medmatch.letters.tasks import send_reminders
+    from medmatch.letters.tasks import REMINDER_SCANS
 
     every = conf.get("LETTERS_REMINDER_SCAN_SECONDS")
     last_scan = None
     try:
         while True:
             if not args.no_reminders and (last_scan is None or clock() - last_scan >= every):
-                send_reminders.enqueue()
+                for scan in REMINDER_SCANS:
+                    scan.enqueue()
                 last_scan = clock()
             call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
             if args.once:
@@ -68,12 +77,17 @@ def run_remind(args: argparse.Namespace) -> int:
     from medmatch.cli import setup_django
 
     setup_django()
-    from medmatch.letters.tasks import send_reminders
+    from medmatch.letters.tasks import REMINDER_SCANS
 
     if args.now:
-        counts = send_reminders.call(args.date)
-        print(f"Sent {counts['reminders']} reminder(s) and {counts['digests']} digest(s).")
+        counts = {}
+        for scan in REMINDER_SCANS:
+            counts |= scan.call(args.date)
+        print(f"Sent {counts.pop('reminders')} reminder(s) and {counts.pop('digests')} digest(s).")
+        for name, count in counts.items():
+            print(f"Sent {count} {name.replace('_', ' ')}.")
     else:
-        send_reminders.enqueue(args.date)
+        for scan in REMINDER_SCANS:
+            scan.enqueue(args.date)
         print("Enqueued; `medmatch worker` sends them.")
     return 0

@@ -5,6 +5,11 @@ LETTERS_REMINDER_SCAN_SECONDS; ``medmatch letters remind`` enqueues it once (for
 is idempotent — each reminder and digest is recorded in ReminderSent under a unique constraint
 before its email goes out, in one transaction — so restarts, retries and two workers never send
 one twice.
+
+Other apps' reminders join the same schedule through ``REMINDER_SCANS``: each is a task taking
+one optional ISO date or datetime (default now) and returning its counts, registered from the
+app's ``AppConfig.ready()`` (interview reminders, contact follow-ups). The worker and
+``medmatch letters remind`` enqueue every registered scan.
 """
 
 import datetime
@@ -23,6 +28,16 @@ from medmatch.letters.models import LetterRequest, ReminderSent
 logger = logging.getLogger(__name__)
 
 
+# The reminder scans ``medmatch worker`` enqueues every LETTERS_REMINDER_SCAN_SECONDS; the letters'
+# own scan is first, other apps add theirs (see the module docstring).
+REMINDER_SCANS: list = []
+
+
+def register_reminder_scan(scan) -> None:
+    if scan not in REMINDER_SCANS:
+        REMINDER_SCANS.append(scan)
+
+
 @task()
 def send_letter_request(request_id: int, base_url: str) -> None:
     from medmatch.letters.services import request_send
@@ -36,6 +51,9 @@ def send_reminders(on: str = "") -> dict:
     """Send what is due on ``on`` (ISO date; default today): returns the counts sent."""
     day = datetime.date.fromisoformat(on) if on else timezone.localdate()
     return {"reminders": send_recommender_reminders(day), "digests": send_student_digests(day)}
+
+
+register_reminder_scan(send_reminders)
 
 
 def reminder_kind(request: LetterRequest, on: datetime.date) -> str | None:

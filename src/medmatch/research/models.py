@@ -7,6 +7,7 @@ account cascades to it.
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from medmatch.catalog.models import Institution, Program
 from medmatch.lib.models import OwnedQuerySet
@@ -246,6 +247,28 @@ class Conversation(models.Model):
             "follow_up_done": self.follow_up_done,
             "insights": [insight.to_export() for insight in self.insights.all()],
         }
+
+
+class FollowUpReminder(models.Model):
+    """The email sent on a conversation's follow-up date. The unique constraint makes sending
+    idempotent (restarts and two workers send it once); the date is part of the key so moving
+    the follow-up to another day earns a new email."""
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="follow_up_reminders"
+    )
+    follow_up_on = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conversation", "follow_up_on"], name="research_one_follow_up_reminder"
+            )
+        ]
+
+    def __str__(self):
+        return f"Follow-up reminder for {self.conversation_id} on {self.follow_up_on}"
 
 
 class InsightQuerySet(OwnedQuerySet):
