@@ -1,14 +1,28 @@
-"""World hospitals from Wikidata (CC0): one institution per Wikidata item."""
+"""World hospitals from Wikidata (CC0): one institution per Wikidata item.
 
+Except where a US item is clearly a CMS hospital already in the catalog (same place within
+1.5 km, clearly the same name): then no second institution is made, and the item's id is recorded
+on the CMS hospital (``wikidata_id``, if it has none), whose facts and source stay CMS's.
+"""
+
+import math
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
+from rapidfuzz import fuzz
+
 from medmatch.catalog.models import Institution
+from medmatch.lib.geo import haversine_km
 
 from ..search_text import institution_search_text
-from .base import Importer, ImportReport, SourceInfo, Table, sync_rows, text
+from .base import Importer, ImportReport, SourceInfo, Table, sync_rows, text, update_rows
 from .hospitals import website
+from .linking import _GENERIC as GENERIC_WORDS
+from .linking import _KIND_WORDS as KIND_WORDS
+from .linking import EVIDENCE_THRESHOLD, LINK_MARGIN, normalise_name, score
 
 WIKIDATA_HOSPITALS = SourceInfo(
     key="wikidata-hospitals",
@@ -90,6 +104,133 @@ def point(value: str) -> tuple[float, float] | None:
     return latitude, longitude
 
 
+# Merging US items into the CMS hospitals they duplicate. The state of a Wikidata item is not in
+# the file, so the place is told by its coordinates: a CMS hospital (coordinates from the HIFLD
+# join, i.e. its street address) within MERGE_RADIUS_KM whose name matches clearly.
+MERGE_RADIUS_KM = 1.5
+MERGE_NAME_THRESHOLD = 90.0  # rapidfuzz token_set_ratio of the normalised names
+MERGE_MARGIN = LINK_MARGIN  # over the next CMS hospital nearby, on linking.score
+# Countries of the CMS file (states, DC and the territories CMS certifies).
+CMS_COUNTRIES = frozenset({"US", "PR", "GU", "VI", "AS", "MP"})
+_CELL_DEGREES = 0.05  # grid cell for the neighbour search; > 1.5 km in latitude everywhere
+
+
+@dataclass(frozen=True)
+class Merge:
+    """A Wikidata item judged the same place as a CMS hospital, with the evidence."""
+
+    qid: str
+    institution: Institution
+    distance_km: float
+    name_score: float  # token_set_ratio
+    score: float  # linking.score, used for the margin
+    runner_up: float
+    rule: str  # "name" or "evidence"
+
+
+class CmsPlaces:
+    """CMS hospitals with address coordinates, on a latitude/longitude grid."""
+
+    def __init__(self, hospitals: Iterable[Institution]):
+        self.cells: dict[tuple[int, int], list[tuple[Institution, str, set[str]]]] = {}
+        for inst in hospitals:
+            name = normalise_name(inst.name)
+            self.cells.setdefault(self._cell(inst.latitude, inst.longitude), []).append(
+                (inst, name, set(normalise_name(inst.city).split()))
+            )
+
+    @staticmethod
+    def _cell(latitude: float, longitude: float) -> tuple[int, int]:
+        return math.floor(latitude / _CELL_DEGREES), math.floor(longitude / _CELL_DEGREES)
+
+    def near(self, latitude: float, longitude: float):
+        """(distance km, institution, normalised name, city words) within MERGE_RADIUS_KM."""
+        row, column = self._cell(latitude, longitude)
+        # A degree of longitude shrinks with the latitude: widen the search in columns.
+        spread = 1 + int(1 / max(0.05, math.cos(math.radians(latitude))))
+        for r in (row - 1, row, row + 1):
+            for c in range(column - spread, column + spread + 1):
+                for inst, name, city in self.cells.get((r, c), ()):
+                    distance = haversine_km(latitude, longitude, inst.latitude, inst.longitude)
+                    if distance <= MERGE_RADIUS_KM:
+                        yield distance, inst, name, city
+
+    def match(self, qid: str, label: str, latitude: float, longitude: float) -> Merge | None:
+        """The CMS hospital this item clearly is, or None when unclear."""
+        query = normalise_name(label)
+        words = set(query.split())
+        distinct = words - GENERIC_WORDS
+        if not distinct:
+            return None  # "Hospital", "Medical Center": nothing says which
+        kinds = words & KIND_WORDS
+        candidates = []
+        for distance, inst, name, city in self.near(latitude, longitude):
+            candidates.append(
+                (score(query, f"{name} | {' '.join(sorted(city))}"), distance, inst, name, city)
+            )
+        if not candidates:
+            return None
+        candidates.sort(key=lambda found: (-found[0], found[1], found[2].ccn))
+        best_score, distance, inst, name, city = candidates[0]
+        runner_up = candidates[1][0] if len(candidates) > 1 else 0.0
+        name_words = set(name.split())
+        if (name_words & KIND_WORDS) != kinds or best_score - runner_up < MERGE_MARGIN:
+            return None
+        name_score = fuzz.token_set_ratio(query, name)
+        rule = ""
+        if name_score >= MERGE_NAME_THRESHOLD and distinct & name_words:
+            rule = "name"
+        elif (
+            best_score >= EVIDENCE_THRESHOLD
+            and distinct & name_words
+            and distinct <= name_words | city
+            # Only this hospital nearby has every distinctive word of the label.
+            and not any(distinct <= set(n.split()) | c for _, _, i, n, c in candidates[1:])
+        ):
+            rule = "evidence"
+        if not rule:
+            return None
+        return Merge(qid, inst, distance, name_score, best_score, runner_up, rule)
+
+
+def find_merges(items: dict[str, dict]) -> dict[str, Merge]:
+    """{qid: Merge} for the US items that are clearly a CMS hospital of the catalog."""
+    hospitals = Institution.objects.exclude(ccn="").filter(
+        coordinates_precision=Institution.CoordinatePrecision.ADDRESS,
+        latitude__isnull=False,
+        longitude__isnull=False,
+    )
+    places = CmsPlaces(
+        hospitals.only("pk", "name", "city", "latitude", "longitude", "ccn", "wikidata_id")
+    )
+    merges = {}
+    for qid, item in items.items():
+        if item["country"] not in CMS_COUNTRIES:
+            continue
+        found = places.match(qid, item["label"], *item["coordinates"])
+        if found:
+            merges[qid] = found
+    return merges
+
+
+def referenced_pks(pks: Iterable[int]) -> set[int]:
+    """The institutions among ``pks`` that any row of any model points at (programs, contacts,
+    sponsors' hospital links...), hidden relations included."""
+    pks = list(pks)
+    found: set[int] = set()
+    if not pks:
+        return found
+    for relation in Institution._meta.get_fields(include_hidden=True):
+        if not (relation.is_relation and relation.auto_created and not relation.concrete):
+            continue
+        field = relation.field
+        lookup = {f"{field.name}__in": pks}
+        found.update(
+            relation.related_model._base_manager.filter(**lookup).values_list(field.name, flat=True)
+        )
+    return found
+
+
 class WikidataHospitalsImporter(Importer):
     info = WIKIDATA_HOSPITALS
     columns = ("item", "itemLabel", "countryLabel", "official_website", "geo")
@@ -125,6 +266,7 @@ class WikidataHospitalsImporter(Importer):
         rows = {}
         for qid, record in records.items():
             country, country_name = country_for(record["country_label"])
+            record["country"] = country
             latitude, longitude = record["coordinates"]
             values = {
                 "name": record["label"],
@@ -146,4 +288,67 @@ class WikidataHospitalsImporter(Importer):
         report.figures["without a present-day country"] = sum(
             1 for values in rows.values() if not values["country"]
         )
+        self.merge_into_cms(records, rows, report)
         sync_rows(Institution, "wikidata_id", rows, report, progress=progress)
+
+    def merge_into_cms(self, records, rows: dict[str, dict], report: ImportReport) -> None:
+        """Take the items that are CMS hospitals out of ``rows`` and record their ids instead.
+
+        An id already on a CMS hospital (an earlier import merged it) stays merged, so that a
+        re-import changes nothing. An item imported earlier as its own row loses that row, unless
+        something points at the row (a program, a contact...): then the item is not merged.
+        """
+        merges = find_merges(records)
+        existing = {
+            qid: (pk, ccn)
+            for qid, pk, ccn in Institution.objects.exclude(wikidata_id="").values_list(
+                "wikidata_id", "pk", "ccn"
+            )
+        }
+        recorded = {qid for qid, (_, ccn) in existing.items() if ccn and qid in rows}
+        own_rows = {
+            qid: existing[qid][0] for qid in merges if qid in existing and not existing[qid][1]
+        }
+        referenced = referenced_pks(own_rows.values())
+        kept = {qid for qid, pk in own_rows.items() if pk in referenced}
+        for qid in kept:
+            del merges[qid]
+        removed = [pk for qid, pk in own_rows.items() if qid not in kept]
+        if removed:
+            Institution.objects.filter(pk__in=removed).delete()
+        # Record one id per CMS hospital, the best match first; never replace an id it has.
+        to_record: dict[int, tuple[Institution, str]] = {}
+        for merge in sorted(merges.values(), key=lambda m: (-m.score, m.distance_km, m.qid)):
+            inst = merge.institution
+            if merge.qid in recorded or inst.pk in to_record:  # already on a CMS hospital
+                continue
+            if not inst.wikidata_id:
+                to_record[inst.pk] = (inst, merge.qid)
+        if to_record:
+            hospitals = list(Institution.objects.filter(pk__in=list(to_record)).order_by("pk"))
+            values = {}
+            for inst in hospitals:
+                inst_qid = to_record[inst.pk][1]
+                probe = Institution(**{**_fields(inst), "wikidata_id": inst_qid})
+                values[inst.pk] = {
+                    "wikidata_id": inst_qid,
+                    "search_text": institution_search_text(probe),
+                }
+            update_rows(Institution, hospitals, values)
+        merged = set(merges) | recorded
+        for qid in merged:
+            rows.pop(qid, None)
+        self.merges = merges
+        rules = [merge.rule for merge in merges.values()]
+        report.figures["merged into a CMS hospital"] = len(merged)
+        report.figures["merged by"] = (
+            f"name: {rules.count('name')}, distinctive words: {rules.count('evidence')}"
+        )
+        report.figures["Wikidata id newly recorded on a CMS hospital"] = len(to_record)
+        report.figures["own rows of merged items removed"] = len(removed)
+        if kept:
+            report.skip("not merged into a CMS hospital: its own row is referenced", len(kept))
+
+
+def _fields(inst: Institution) -> dict:
+    return {f.attname: getattr(inst, f.attname) for f in Institution._meta.concrete_fields}
