@@ -7,8 +7,6 @@ the application (and so, like the application's deadline, may be unknown — nev
 """
 
 import datetime
-import hashlib
-import secrets
 
 from django.conf import settings
 from django.db import models
@@ -17,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from medmatch.catalog.models import Program
+from medmatch.lib import tokens
 from medmatch.lib.models import OwnedQuerySet
 
 # A deadline within this many days (today included) is "due soon".
@@ -222,14 +221,8 @@ class CalendarFeed(models.Model):
     def __str__(self):
         return f"Calendar feed of {self.student}"
 
-    @staticmethod
-    def hash_token(token: str) -> str:
-        # The token is 256 random bits, so a plain SHA-256 (indexable) is as safe as a slow hash.
-        return hashlib.sha256(token.encode()).hexdigest()
-
-    @staticmethod
-    def new_token() -> str:
-        return secrets.token_urlsafe(32)
+    hash_token = staticmethod(tokens.hash_token)
+    new_token = staticmethod(tokens.new_token)
 
 
 # ---- CV builder -----------------------------------------------------------------------------

@@ -6,8 +6,6 @@ the account is deleted; the letter's file goes with its row (see ``signals``). W
 read a letter's content is decided in one place, ``medmatch.letters.permissions``.
 """
 
-import hashlib
-import secrets
 import uuid
 
 from django.conf import settings
@@ -20,6 +18,7 @@ from django.utils import timezone
 
 from medmatch.applications.models import Application
 from medmatch.catalog.models import Specialty
+from medmatch.lib import tokens
 from medmatch.lib.models import OwnedQuerySet
 
 
@@ -217,14 +216,8 @@ class UploadLink(models.Model):
     def __str__(self):
         return f"Upload link {self.pk} for request {self.request_id}"
 
-    @staticmethod
-    def hash_token(token: str) -> str:
-        # 256 random bits: a plain SHA-256 (indexable) is as safe here as a slow hash.
-        return hashlib.sha256(token.encode()).hexdigest()
-
-    @staticmethod
-    def new_token() -> str:
-        return secrets.token_urlsafe(32)
+    hash_token = staticmethod(tokens.hash_token)
+    new_token = staticmethod(tokens.new_token)
 
     def state(self, now) -> str:
         if self.revoked_at is not None:
