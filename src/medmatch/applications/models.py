@@ -17,6 +17,7 @@ from django.utils import timezone
 from medmatch.catalog.models import Program
 from medmatch.lib import tokens
 from medmatch.lib.models import OwnedQuerySet
+from medmatch.lib.models import iso_or_none as _iso
 
 # A deadline within this many days (today included) is "due soon".
 DUE_SOON_DAYS = 14
@@ -450,11 +451,3 @@ def date_state(day: datetime.date | None, today: datetime.date) -> str:
     if day <= today + datetime.timedelta(days=DUE_SOON_DAYS):
         return "soon"
     return "later"
-
-
-def _iso(value) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.isoformat(timespec="seconds")
-    return value.isoformat()

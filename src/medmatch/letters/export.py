@@ -4,6 +4,7 @@ guess of the text). What the student may read is decided by ``can_read_letter``.
 
 from medmatch.letters.models import LetterRequest, Recommender
 from medmatch.letters.permissions import can_read_letter
+from medmatch.lib.models import iso_or_none as _iso
 
 
 def export_letters(user) -> dict:
@@ -47,9 +48,3 @@ def _request(user, request: LetterRequest) -> dict:
                 "note": "Download the letter itself from its request page.",
             }
     return data
-
-
-def _iso(value):
-    if value is None:
-        return None
-    return value.isoformat(timespec="seconds") if hasattr(value, "hour") else value.isoformat()

@@ -16,3 +16,12 @@ class OwnedQuerySet(models.QuerySet):
         if user is None or not user.is_authenticated:
             return self.none()
         return self.filter(**{self.owner_path: user})
+
+
+def iso_or_none(value) -> str | None:
+    """A date or datetime for an export: ISO 8601 (datetimes to the second), None stays None."""
+    if value is None:
+        return None
+    if hasattr(value, "hour"):
+        return value.isoformat(timespec="seconds")
+    return value.isoformat()
