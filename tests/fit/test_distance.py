@@ -23,8 +23,12 @@ def test_it_matches_the_reference_haversine(lat, lon, points):
         features.lat_rad, features.lon_rad, features.cos_lat, lat, lon
     )
     expected = [haversine_km(lat, lon, *p) for p in points]
-    # float32 arithmetic: within a few metres near, a few parts per million far.
-    assert distances.tolist() == pytest.approx(expected, rel=2e-5, abs=0.05)
+    # float32 arithmetic: within a few metres near, a few parts per million far. Near the
+    # antipode arcsin(sqrt(h)) is ill-conditioned (h within float32's 6e-8 of 1 moves the angle by
+    # ~3.5e-4 rad, ~2.2 km); such points lie far beyond any radius, where the score is 0 anyway.
+    for got, want in zip(distances.tolist(), expected, strict=True):
+        antipodal = want > 19_900
+        assert got == pytest.approx(want, rel=2e-5, abs=3.0 if antipodal else 0.05)
 
 
 def test_it_scores_full_within_the_radius_and_zero_beyond_three_radii():
