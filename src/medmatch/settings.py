@@ -12,7 +12,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from medmatch.lib.env import env_bool, env_int, env_list, env_str
+from medmatch.lib.env import env_bool, env_int, env_list, env_networks, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = PACKAGE_DIR.parent.parent
@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF, which reads the body: an oversized form gets the 413 page, never read.
+    "medmatch.lib.middleware.RequestSizeLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -135,10 +137,19 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("LOGIN_LOCKOUT_HOURS", 1)
+# The reverse proxies (addresses or CIDR networks) whose X-Forwarded-For is believed; empty trusts
+# nobody and uses REMOTE_ADDR. medmatch.lib.client_ip reads it for the lockout and rate limits.
+TRUSTED_PROXY_IPS = env_networks("TRUSTED_PROXY_IPS")
+AXES_CLIENT_IP_CALLABLE = "medmatch.lib.client_ip.client_ip"
+# A lockout holds one username from one client address: guesses from elsewhere cannot lock the
+# owner out (this needs the real client address, hence the two settings above).
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# Sign-up and password-reset emails per hour, per email address and per client address.
+ACCOUNT_EMAILS_PER_ADDRESS_PER_HOUR = env_int("ACCOUNT_EMAILS_PER_ADDRESS_PER_HOUR", 3)
+ACCOUNT_EMAILS_PER_CLIENT_PER_HOUR = env_int("ACCOUNT_EMAILS_PER_CLIENT_PER_HOUR", 20)
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:account"
