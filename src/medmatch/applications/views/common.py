@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from medmatch.applications.forms import MAX_NOTES_LENGTH
 from medmatch.applications.models import Application, Requirement
 from medmatch.lib.access import get_owned_or_404
+from medmatch.lib.middleware import answers_too_large
 
 TOO_LARGE = (
     f"notes: at most {MAX_NOTES_LENGTH:,} characters. What you sent is far larger, so nothing "
@@ -50,16 +51,21 @@ def post_size_guard(view):
     gets a 413 page that says what to do, and nothing is written. The browser keeps the text:
     Back returns to the form with it."""
 
+    @answers_too_large(_too_large)  # lib.middleware answers before CSRF reads the body
     @wraps(view)
     def guarded(request, *args, **kwargs):
         if request.method == "POST":
             try:
                 request.POST  # noqa: B018 — parsing is what raises
             except RequestDataTooBig:
-                if request.htmx:  # board.js shows this text; the form keeps what was typed
-                    return HttpResponse(TOO_LARGE, status=413, content_type="text/plain")
-                context = {"max_notes": MAX_NOTES_LENGTH}
-                return render(request, "applications/too_large.html", context, status=413)
+                return _too_large(request)
         return view(request, *args, **kwargs)
 
     return guarded
+
+
+def _too_large(request):
+    if request.htmx:  # board.js shows this text; the form keeps what was typed
+        return HttpResponse(TOO_LARGE, status=413, content_type="text/plain")
+    context = {"max_notes": MAX_NOTES_LENGTH}
+    return render(request, "applications/too_large.html", context, status=413)

@@ -27,6 +27,7 @@ from medmatch.applications.statement_text import Mark, diff_counts, segments, wo
 from medmatch.applications.views.common import get_application
 from medmatch.applications.writing_context import program_context_by_id
 from medmatch.lib.access import get_owned_or_404
+from medmatch.lib.middleware import answers_too_large
 from medmatch.writing import analyze
 
 FLAG_LABELS = {
@@ -43,24 +44,26 @@ def text_size_guard(field: str, limit: int, back_to: str):
     gets a 413 that says what to do, and nothing is written. For htmx the message comes back as a
     200 fragment so it is shown where the feedback goes; the text stays in the browser."""
 
+    def too_large(request):
+        message = (
+            f"{field}: at most {limit:,} characters. What you sent is far larger, "
+            "so nothing was saved or analyzed; shorten the text and try again."
+        )
+        if request.htmx:
+            context = {"error": message}
+            return render(request, "applications/statement_feedback.html", context)
+        context = {"message": message, "back_to": back_to}
+        return render(request, "applications/statement_too_large.html", context, status=413)
+
     def decorator(view):
+        @answers_too_large(too_large)  # lib.middleware answers before CSRF reads the body
         @wraps(view)
         def guarded(request, *args, **kwargs):
             if request.method == "POST":
                 try:
                     request.POST  # noqa: B018 — parsing is what raises
                 except RequestDataTooBig:
-                    message = (
-                        f"{field}: at most {limit:,} characters. What you sent is far larger, "
-                        "so nothing was saved or analyzed; shorten the text and try again."
-                    )
-                    if request.htmx:
-                        context = {"error": message}
-                        return render(request, "applications/statement_feedback.html", context)
-                    context = {"message": message, "back_to": back_to}
-                    return render(
-                        request, "applications/statement_too_large.html", context, status=413
-                    )
+                    return too_large(request)
             return view(request, *args, **kwargs)
 
         return guarded
