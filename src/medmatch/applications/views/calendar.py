@@ -16,6 +16,7 @@ from medmatch.applications.services import (
     calendar_feed_renew,
     calendar_feed_revoke,
 )
+from medmatch.lib.downloads import private_download
 
 
 def _ics_response(request, student, *, filename: str) -> HttpResponse:
@@ -32,16 +33,17 @@ def _ics_response(request, student, *, filename: str) -> HttpResponse:
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
     return response
 
 
 @login_required
+@private_download
 @require_GET
 def download_calendar(request):
     return _ics_response(request, request.user, filename="medmatch-deadlines.ics")
 
 
+@private_download
 @require_GET
 def calendar_feed(request, token: str):
     student = calendar_feed_owner(token)

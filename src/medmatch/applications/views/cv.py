@@ -30,6 +30,7 @@ from medmatch.applications.services import (
 from medmatch.applications.views.common import get_application, today
 from medmatch.applications.views.statements import text_size_guard
 from medmatch.lib.access import get_owned_or_404
+from medmatch.lib.downloads import private_download
 
 cv_size_guard = text_size_guard("description", 2_000, "applications:cv")
 
@@ -41,7 +42,6 @@ def get_cv_entry(request, pk: int) -> CVEntry:
 def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
     return response
 
 
@@ -117,6 +117,7 @@ def move_cv_entry(request, pk: int):
 
 
 @login_required
+@private_download
 @require_GET
 def download_cv(request):
     return _pdf_response(render_cv_pdf(student=request.user), _filename(request.user))
@@ -159,6 +160,7 @@ def change_tailored_cv(request, pk: int):
     return redirect(f"{application.get_absolute_url()}cv/{anchor}")
 
 
+@private_download
 @require_GET
 def download_tailored_cv(request, pk: int):
     application = get_application(request, pk)

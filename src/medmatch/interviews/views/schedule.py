@@ -25,6 +25,7 @@ from medmatch.interviews.views.common import (
     now,
 )
 from medmatch.lib.access import get_owned_or_404
+from medmatch.lib.downloads import private_download
 
 
 @login_required
@@ -142,6 +143,7 @@ def edit_thank_you(request, pk: int):
 
 
 @login_required
+@private_download
 @require_GET
 def download_interviews(request):
     interviews = Interview.objects.for_student(request.user).with_program()
@@ -150,5 +152,4 @@ def download_interviews(request):
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="medmatch-interviews.ics"'
-    response["Cache-Control"] = "private, no-store"
     return response

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from medmatch.applications.models import Application
 from medmatch.lib.access import get_owned_or_404
+from medmatch.lib.downloads import private_download
 from medmatch.research.briefing import build_briefing
 from medmatch.research.briefing_pdf import render_briefing_pdf
 
@@ -27,6 +28,7 @@ def show_briefing(request, pk: int):
     return render(request, "research/briefing.html", {"briefing": briefing})
 
 
+@private_download
 @require_GET
 def download_briefing_pdf(request, pk: int):
     application = get_application(request, pk)
