@@ -1,6 +1,8 @@
 import json
 
 import pytest
+from django.contrib.sessions.models import Session
+from django.test import Client
 from django.urls import reverse
 
 from medmatch.accounts.models import User
@@ -20,6 +22,7 @@ def test_it_exports_the_account_as_json(client, alice):
     assert data["account"]["username"] == "alice"
     assert data["account"]["email"] == "alice@example.org"
     assert "password" not in json.dumps(data)
+    assert response["Cache-Control"] == "private, no-store"
 
 
 def test_it_exports_only_the_logged_in_users_data(client, alice, bob):
@@ -50,3 +53,25 @@ def test_it_sends_anonymous_visitors_to_log_in(client, name):
     response = client.get(reverse(name))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def _logged_in(username: str) -> Client:
+    client = Client()
+    response = client.post(reverse("accounts:login"), {"username": username, "password": PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+def _session_user_ids() -> list[str]:
+    return [session.get_decoded().get("_auth_user_id") for session in Session.objects.all()]
+
+
+def test_it_deletes_every_session_of_a_deleted_account(alice, bob):
+    laptop, phone, bobs = _logged_in("alice"), _logged_in("alice"), _logged_in("bob")
+    alice_id = str(alice.pk)
+    assert _session_user_ids().count(alice_id) == 2
+    assert phone.post(reverse("accounts:delete"), {"password": PASSWORD}).status_code == 302
+    assert alice_id not in _session_user_ids()  # the laptop's session row is gone too
+    assert laptop.get(reverse("accounts:account")).status_code == 302
+    assert str(bob.pk) in _session_user_ids()
+    assert bobs.get(reverse("accounts:account")).status_code == 200

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 from tests.goals.conftest import catalog  # noqa: F401
 
@@ -25,6 +26,11 @@ def test_it_takes_a_new_student_from_sign_up_to_recommendations(
     page.locator("#id_password1").fill("a long enough passphrase 42")
     page.locator("#id_password2").fill("a long enough passphrase 42")
     page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    link = re.search(r"http://\S+/accounts/signup/confirm/\S+/", mail.outbox[-1].body).group(0)
+    page.goto(link)
+    page.get_by_label("Password").fill("a long enough passphrase 42")
+    page.get_by_role("button", name="Confirm and log in").click()
     page.get_by_role("link", name="My goals").click()
 
     expect(page.get_by_role("heading", level=2)).to_contain_text("Step 1 of 6")

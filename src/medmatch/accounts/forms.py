@@ -1,11 +1,20 @@
-from django import forms
-from django.contrib.auth.forms import UserCreationForm
+import unicodedata
 
+from django import forms
+from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+
+from medmatch.accounts.emails import mail_allowed
 from medmatch.accounts.models import User
+from medmatch.lib.client_ip import client_ip
 
 
 class SignupForm(UserCreationForm):
-    """A new account is always a student's; staff give coordinator and administrator roles."""
+    """A new account is always a student's; staff give coordinator and administrator roles.
+
+    A taken username is reported (names are unique and shown to nobody), a taken email address is
+    not: the sign-up service writes to that address instead."""
 
     class Meta:
         model = User
@@ -13,10 +22,55 @@ class SignupForm(UserCreationForm):
         help_texts = {"username": "Letters, digits and @ . + - _ only. Shown to nobody but you."}
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("An account with this email address already exists.")
-        return email
+        return User.objects.normalize_email(self.cleaned_data["email"].strip())
+
+    def validate_unique(self):
+        exclude = self._get_validation_exclusions() | {"email"}
+        try:
+            self.instance.validate_unique(exclude=exclude)
+        except ValidationError as error:
+            self._update_errors(error)
+
+
+class ConfirmSignupForm(forms.Form):
+    password = forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="The password you chose when you signed up.",
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(
+                "password: not the one chosen at sign-up. Forgot it? Reset it below."
+            )
+        return password
+
+
+class ThrottledPasswordResetForm(PasswordResetForm):
+    """Django's reset form, but an address or a client past its hourly limit of account emails is
+    sent nothing, with the same page as always; and an account still awaiting its sign-up
+    confirmation can reset too (the reset proves the address, which confirms it)."""
+
+    def get_users(self, email):
+        candidates = User._default_manager.filter(email__iexact=email).filter(
+            Q(is_active=True) | Q(email_confirmed=False)
+        )
+        wanted = _caseless(email)
+        return (
+            user
+            for user in candidates
+            if user.has_usable_password() and _caseless(user.email) == wanted
+        )
+
+    def save(self, *args, request=None, **kwargs):
+        if not mail_allowed(email=self.cleaned_data["email"], address=client_ip(request)):
+            return
+        super().save(*args, request=request, **kwargs)
 
 
 class DeleteAccountForm(forms.Form):
@@ -34,3 +88,8 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError("That is not your password.")
         return password
+
+
+def _caseless(text: str) -> str:
+    # As Django's reset form compares: iexact in SQL is not Unicode-aware on every database.
+    return unicodedata.normalize("NFKC", text).casefold()

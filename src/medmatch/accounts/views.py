@@ -2,13 +2,26 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from medmatch.accounts.forms import DeleteAccountForm, SignupForm
-from medmatch.accounts.services import account_delete, account_export
+from medmatch.accounts.forms import ConfirmSignupForm, DeleteAccountForm, SignupForm
+from medmatch.accounts.models import User
+from medmatch.accounts.services import (
+    account_confirm,
+    account_delete,
+    account_export,
+    account_signup,
+    account_unlock,
+)
+from medmatch.accounts.tokens import signup_token_generator
+from medmatch.lib.client_ip import client_ip
+from medmatch.lib.downloads import private_download
 
 
 @require_http_methods(["GET", "POST"])
@@ -17,11 +30,48 @@ def signup(request):
         return redirect("accounts:account")
     form = SignupForm(request.POST or None)
     if form.is_valid():
-        user = form.save()
+        base_url = request.build_absolute_uri("/")
+        account_signup(form=form, base_url=base_url, client_address=client_ip(request))
+        return redirect("accounts:signup_sent")
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+@require_GET
+def signup_sent(request):
+    return render(request, "accounts/signup_sent.html")
+
+
+def _user_from_link(uidb64: str, token: str) -> User | None:
+    try:
+        user = User.objects.get(pk=int(force_str(urlsafe_base64_decode(uidb64))))
+    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
+        return None
+    if not user.awaits_confirmation or not signup_token_generator.check_token(user, token):
+        return None
+    return user
+
+
+@require_http_methods(["GET", "POST"])
+def confirm_signup(request, uidb64: str, token: str):
+    user = _user_from_link(uidb64, token)
+    if user is None:
+        return render(request, "accounts/signup_confirm.html", {"form": None}, status=404)
+    form = ConfirmSignupForm(request.POST or None, user=user)
+    if form.is_valid():
+        account_confirm(user=user)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Welcome to medmatch. Your account is ready.")
         return redirect("accounts:account")
-    return render(request, "accounts/signup.html", {"form": form})
+    return render(request, "accounts/signup_confirm.html", {"form": form})
+
+
+class ResetPasswordConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's view; a new password set through the emailed link also lifts a log-in lockout."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        account_unlock(user=form.user)
+        return response
 
 
 @login_required
@@ -30,6 +80,7 @@ def account(request):
 
 
 @login_required
+@private_download
 def export_account(request):
     payload = json.dumps(account_export(user=request.user), indent=2, ensure_ascii=False)
     response = HttpResponse(payload, content_type="application/json; charset=utf-8")
