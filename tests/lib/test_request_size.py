@@ -84,3 +84,13 @@ def test_it_leaves_upload_views_their_own_limit(settings):
     assert _run(uploads, 5 * limit) is None
     assert _run(uploads, 11 * limit).status_code == 413
     assert _run(csrf_exempt(lambda request: None), 50 * limit) is None
+
+
+@pytest.mark.parametrize(
+    "url",
+    [reverse("letters:portal", args=[1, "x" * 43]), reverse("accounts:login")],
+    ids=["recommenders' portal (csrf-exempt)", "log-in"],
+)
+def test_it_refuses_a_malformed_content_length_anywhere(client, url):
+    response = client.post(url, {"letter": "x"}, CONTENT_LENGTH="-5")
+    assert response.status_code == 400
