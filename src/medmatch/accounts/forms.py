@@ -68,7 +68,8 @@ class ThrottledPasswordResetForm(PasswordResetForm):
         )
 
     def save(self, *args, request=None, **kwargs):
-        if not mail_allowed(email=self.cleaned_data["email"], address=client_ip(request)):
+        address = client_ip(request) if request is not None else None
+        if not mail_allowed(email=self.cleaned_data["email"], address=address):
             return
         super().save(*args, request=request, **kwargs)
 
