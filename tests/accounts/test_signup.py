@@ -147,3 +147,10 @@ def test_it_can_hash_with_argon2_which_production_uses():
     encoded = hasher.encode(PASSWORD, hasher.salt())
     assert encoded.startswith("argon2$")
     assert hasher.verify(PASSWORD, encoded)
+
+
+def test_it_says_where_the_link_went_when_no_mail_server_is_configured(client, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    assert "printed in the terminal" in client.get(reverse("accounts:signup_sent")).text
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    assert "printed in the terminal" not in client.get(reverse("accounts:signup_sent")).text

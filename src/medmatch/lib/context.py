@@ -32,4 +32,6 @@ def site(request):
     containing = [url for url, _ in items if request.path.startswith(url)]
     current = max(containing, key=len, default=None)
     nav = [{"label": label, "url": url, "current": url == current} for url, label in items]
-    return {"debug": settings.DEBUG, "nav": nav}
+    # With no mail server configured, emails (sign-up and reset links) go to the server's terminal.
+    emails_printed = settings.EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend"
+    return {"debug": settings.DEBUG, "nav": nav, "emails_printed": emails_printed}
