@@ -85,22 +85,6 @@ def test_it_lets_a_student_who_did_not_waive_read_the_letter(alice, letter_reque
     )
 
 
-def test_it_keeps_the_waiver_fixed_once_the_recommender_was_asked(alice, letter_request):
-    url = reverse("letters:request_edit", args=[letter_request.pk])
-    data = {
-        "recommender": letter_request.recommender.pk,
-        "applications": [a.pk for a in letter_request.applications.all()],
-        "status": "asked",
-        "asked_on": letter_request.asked_on.isoformat(),
-        "due_on": letter_request.due_on.isoformat(),
-        "talking_points": "",
-        # "waived" left out: an unticked box would un-waive it
-    }
-    response = _logged_in(alice).post(url, data)
-    assert response.status_code == 302
-    assert LetterRequest.objects.get().waived is True
-
-
 def test_it_hides_the_letter_from_other_students_and_anonymous(bob, letter_request, letter):
     for client in (_logged_in(bob), Client()):
         response = client.get(reverse("letters:letter_download", args=[letter_request.pk]))
