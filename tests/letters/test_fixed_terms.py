@@ -339,3 +339,22 @@ def test_it_lets_the_student_rename_a_recommender_not_yet_asked(as_alice, letter
     url = reverse("letters:recommender_edit", args=[letter_request.recommender_id])
     as_alice.post(url, _recommender_data(name="Dr. Ruth A. Okafor", email="ruth@example.org"))
     assert Recommender.objects.get().name == "Dr. Ruth A. Okafor"
+
+
+def test_it_keeps_fixed_terms_read_only_in_the_admin_and_exports_them(
+    alice, letter_request, recommender
+):
+    from django.contrib import admin
+
+    from medmatch.accounts.services import account_export
+
+    request_admin = admin.site._registry[LetterRequest]
+    recommender_admin = admin.site._registry[Recommender]
+    assert "recommender" not in request_admin.get_readonly_fields(None, letter_request)
+    assert recommender_admin.get_readonly_fields(None, recommender) == []
+    link_create(request=letter_request)
+    letter_request.refresh_from_db()
+    assert {"waived", "recommender"} <= set(request_admin.get_readonly_fields(None, letter_request))
+    assert recommender_admin.get_readonly_fields(None, recommender) == ["name", "email"]
+    exported = account_export(user=alice)["letters"]["requests"][0]
+    assert exported["terms_fixed_at"] == letter_request.terms_fixed_at.isoformat("T", "seconds")
