@@ -243,6 +243,7 @@ CATALOG_WITH_ACTION = b"<</Type/Catalog/Pages 2 0 R/OpenAction 4 0 R>>"
         (b"<html>%PDF-1.4" + pdf_bytes()[8:], "This file is not a PDF"),
         (b"%PDF-1.4\n<html><script>alert(document.cookie)</script></html>\n%%EOF\n", "web-page"),
         (pdf_bytes(comment=b"<script>fetch('/letters/')</script>"), "web-page code"),
+        (pdf_bytes(comment=b"<body onload=alert(1)>"), "web-page code"),
         (
             pdf_bytes(
                 objects=[
@@ -293,6 +294,7 @@ CATALOG_WITH_ACTION = b"<</Type/Catalog/Pages 2 0 R/OpenAction 4 0 R>>"
         "html first",
         "html polyglot",
         "script in a comment",
+        "html at the start",
         "document javascript",
         "open action javascript",
         "page action javascript",
@@ -390,3 +392,13 @@ def test_it_limits_how_often_one_address_tries_tokens(letter_request, settings, 
     assert len(guesses) == 4
     other = Client(REMOTE_ADDR="203.0.113.9")
     assert other.get(portal(letter_request.pk, UploadLink.new_token())).status_code == 404
+
+
+def test_it_accepts_a_real_letter_with_fonts_and_links(letter_request, token):
+    # The packet is a real PDF (WeasyPrint: embedded fonts, compressed streams, link annotations).
+    from medmatch.letters.packet import build_packet
+
+    content = build_packet(letter_request)
+    response = Client().post(portal(letter_request.pk, token), {"letter": upload(content)})
+    assert response.status_code == 200, response.content.decode()[:2000]
+    assert Letter.objects.get().sha256
