@@ -6,6 +6,7 @@ other date is counted from it."""
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -21,16 +22,44 @@ def days(n: int) -> datetime.date:
     return TODAY + datetime.timedelta(days=n)
 
 
-def pdf_bytes(size: int = 0) -> bytes:
-    """A small PDF (header, one empty page, trailer), padded to ``size`` bytes with a comment."""
-    body = (
-        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-        b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\n"
-    )
-    end = b"trailer<</Root 1 0 R>>\n%%EOF\n"
-    padding = max(0, size - len(body) - len(end))
-    return body + (b"%" + b"x" * (padding - 2) + b"\n" if padding >= 2 else b"") + end
+PDF_OBJECTS = [
+    b"<</Type/Catalog/Pages 2 0 R>>",
+    b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+    b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>",
+]
+
+
+def pdf_bytes(size: int = 0, comment: bytes = b"", objects=None) -> bytes:
+    """A small PDF a parser reads (header, a catalog, one empty page or the ``objects`` given,
+    a cross-reference table, the trailer), with ``comment`` as a comment line, padded to
+    ``size`` bytes with a comment after the header."""
+
+    def build(padding: int) -> bytes:
+        out = b"%PDF-1.4\n"
+        if padding >= 2:
+            out += b"%" + b"x" * (padding - 2) + b"\n"
+        if comment:
+            out += b"% " + comment + b"\n"
+        offsets = []
+        for number, body in enumerate(objects or PDF_OBJECTS, 1):
+            offsets.append(len(out))
+            out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+        xref = len(out)
+        out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(offsets) + 1)
+        out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+        out += b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (
+            len(offsets) + 1,
+            xref,
+        )
+        return out
+
+    out = build(0)
+    if size > len(out):
+        padding = size - len(out)
+        out = build(padding)
+        # The startxref offset may have grown by a digit.
+        out = build(padding - (len(out) - size))
+    return out
 
 
 def upload(content: bytes, name: str = "letter.pdf", content_type="application/pdf"):
@@ -41,6 +70,14 @@ def upload(content: bytes, name: str = "letter.pdf", content_type="application/p
 def private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def portal_counts():
+    # The portal's rate limit counts in the cache, which outlives a test.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -85,22 +85,6 @@ def test_it_lets_a_student_who_did_not_waive_read_the_letter(alice, letter_reque
     )
 
 
-def test_it_keeps_the_waiver_fixed_once_the_recommender_was_asked(alice, letter_request):
-    url = reverse("letters:request_edit", args=[letter_request.pk])
-    data = {
-        "recommender": letter_request.recommender.pk,
-        "applications": [a.pk for a in letter_request.applications.all()],
-        "status": "asked",
-        "asked_on": letter_request.asked_on.isoformat(),
-        "due_on": letter_request.due_on.isoformat(),
-        "talking_points": "",
-        # "waived" left out: an unticked box would un-waive it
-    }
-    response = _logged_in(alice).post(url, data)
-    assert response.status_code == 302
-    assert LetterRequest.objects.get().waived is True
-
-
 def test_it_hides_the_letter_from_other_students_and_anonymous(bob, letter_request, letter):
     for client in (_logged_in(bob), Client()):
         response = client.get(reverse("letters:letter_download", args=[letter_request.pk]))
@@ -147,3 +131,23 @@ def test_it_deletes_the_letter_file_with_the_account(
 def test_it_gives_private_files_no_url(letter):
     with pytest.raises(ValueError, match="no URL"):
         letter.file.url  # noqa: B018
+
+
+def test_it_shows_a_waived_student_only_that_an_upload_was_refused(alice, letter_request, token):
+    too_big = pdf_bytes(6 * 1024 * 1024)
+    portal = reverse("letters:portal", args=[letter_request.pk, token])
+    Client().post(portal, {"letter": upload(too_big, "Okafor-confidential-Alice.pdf")})
+    page = _logged_in(alice).get(reverse("letters:request_detail", args=[letter_request.pk]))
+    text = page.content.decode()
+    assert "Upload refused" in text and "Not accepted" in text
+    assert "6.0 MB" not in text and "Okafor-confidential-Alice" not in text
+
+
+def test_it_shows_the_refusal_reason_when_the_student_may_read_the_letter(
+    alice, letter_request, token
+):
+    LetterRequest.objects.filter(pk=letter_request.pk).update(waived=False)
+    portal = reverse("letters:portal", args=[letter_request.pk, token])
+    Client().post(portal, {"letter": upload(pdf_bytes(6 * 1024 * 1024))})
+    page = _logged_in(alice).get(reverse("letters:request_detail", args=[letter_request.pk]))
+    assert "The file is 6.0 MB" in page.content.decode()

@@ -2,16 +2,22 @@
 use logged, and every token that does not open this request a plain 404."""
 
 import datetime
+import io
+import stat
 
 import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfWriter
+from pypdf.actions import JavaScript
+from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
-from medmatch.letters.models import AccessLog, Letter, LetterRequest, UploadLink
+from medmatch.letters import ratelimit
+from medmatch.letters.models import AccessLog, Letter, LetterRequest, Recommender, UploadLink
 from medmatch.letters.services import link_create, link_revoke, request_save
-from tests.letters.conftest import days, pdf_bytes, upload
+from tests.letters.conftest import PDF_OBJECTS, days, pdf_bytes, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -132,7 +138,7 @@ def _other_request(letter_request):
     return request_save(request=other, applications=[])
 
 
-def test_it_gives_404_to_every_token_that_does_not_open_this_request(letter_request):
+def test_it_gives_404_to_every_token_that_does_not_open_this_request(letter_request, caplog):
     other = _other_request(letter_request)
     expired_token, expired = link_create(request=letter_request)
     UploadLink.objects.filter(pk=expired.pk).update(
@@ -157,10 +163,15 @@ def test_it_gives_404_to_every_token_that_does_not_open_this_request(letter_requ
             assert response.status_code == 404, f"{label}: {method}"
             assert b"alice" not in response.content, label
     assert not Letter.objects.exists()
+    # The request's own links, expired or revoked, are in its access log; anything else is in
+    # the server's log, not attached to any request, so nobody can fill a student's log.
     outcomes = set(AccessLog.objects.values_list("outcome", flat=True))
-    assert outcomes == {"expired", "revoked", "token of another request", "unknown token"}
-    # A guess at a request that does not exist is logged without one.
-    assert AccessLog.objects.filter(request=None).count() == 2
+    assert outcomes == {"expired", "revoked"}
+    assert not AccessLog.objects.filter(request=None).exists()
+    unknown = [r.getMessage() for r in caplog.records if r.name == "medmatch.letters.services"]
+    assert len(unknown) == 8
+    assert sum("(token of another request)" in line for line in unknown) == 2
+    assert "on request 999999 from 127.0.0.0/24 (unknown token)" in " ".join(unknown)
 
 
 def test_it_stores_only_the_hash_of_a_token(letter_request):
@@ -182,3 +193,212 @@ def test_it_refuses_to_make_a_link_that_would_be_dead_already(letter_request):
     letter_request.due_on = days(-30)
     with pytest.raises(LetterError, match="Set a new due date first"):
         link_create(request=letter_request)
+
+
+# --- what a PDF may hold ------------------------------------------------------------------------
+
+
+def _written_by_pypdf(change=None, **encrypt) -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(612, 792)
+    if change:
+        change(writer)
+    if encrypt:
+        writer.encrypt(**encrypt)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _open_action(action: dict):
+    def change(writer):
+        writer._root_object[NameObject("/OpenAction")] = DictionaryObject(
+            {NameObject(k): v for k, v in action.items()}
+        )
+
+    return change
+
+
+def _page_action(writer):
+    writer.pages[0][NameObject("/AA")] = DictionaryObject(
+        {
+            NameObject("/O"): DictionaryObject(
+                {
+                    NameObject("/S"): NameObject("/JavaScript"),
+                    NameObject("/JS"): TextStringObject("app.alert(1)"),
+                }
+            )
+        }
+    )
+
+
+CATALOG_WITH_ACTION = b"<</Type/Catalog/Pages 2 0 R/OpenAction 4 0 R>>"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"%PDF-1.7\nnot a PDF at all\n%%EOF\n", "cannot be read as one"),
+        (b"\n" + pdf_bytes(), "This file is not a PDF"),
+        (b"<html>%PDF-1.4" + pdf_bytes()[8:], "This file is not a PDF"),
+        (b"%PDF-1.4\n<html><script>alert(document.cookie)</script></html>\n%%EOF\n", "web-page"),
+        (pdf_bytes(comment=b"<script>fetch('/letters/')</script>"), "web-page code"),
+        (pdf_bytes(comment=b"<body onload=alert(1)>"), "web-page code"),
+        (
+            pdf_bytes(
+                objects=[
+                    b"<</Type/Catalog/Pages 2 0 R/Names<</JavaScript<</Names[(a) 4 0 R]>>>>>>",
+                    PDF_OBJECTS[1],
+                    PDF_OBJECTS[2],
+                    b"<</S/JavaScript/JS(app.alert(1))>>",
+                ]
+            ),
+            "contains JavaScript",
+        ),
+        (
+            _written_by_pypdf(lambda writer: writer.add_open_action(JavaScript("app.alert(1)"))),
+            "contains JavaScript",
+        ),
+        (_written_by_pypdf(_page_action), "contains JavaScript"),
+        (
+            # Names may be written with #hex escapes: /J#61vaScript is /JavaScript.
+            pdf_bytes(
+                objects=[
+                    CATALOG_WITH_ACTION,
+                    PDF_OBJECTS[1],
+                    PDF_OBJECTS[2],
+                    b"<</S/J#61vaScript/J#53(app.alert(1))>>",
+                ]
+            ),
+            "contains JavaScript",
+        ),
+        (
+            _written_by_pypdf(
+                _open_action({"/S": NameObject("/Launch"), "/F": TextStringObject("calc.exe")})
+            ),
+            "/Launch",
+        ),
+        (
+            _written_by_pypdf(lambda writer: writer.add_attachment("run.exe", b"MZ")),
+            "files embedded or attached",
+        ),
+        (_written_by_pypdf(user_password="secret", owner_password="secret"), "password"),
+        (
+            pdf_bytes(objects=[PDF_OBJECTS[0], b"<</Type/Pages/Kids[]/Count 0>>"]),
+            "has no pages",
+        ),
+    ],
+    ids=[
+        "unparseable",
+        "not at the start",
+        "html first",
+        "html polyglot",
+        "script in a comment",
+        "html at the start",
+        "document javascript",
+        "open action javascript",
+        "page action javascript",
+        "escaped name",
+        "launch",
+        "embedded file",
+        "password",
+        "no pages",
+    ],
+)
+def test_it_refuses_pdfs_that_are_not_just_a_letter(letter_request, token, content, message):
+    response = Client().post(portal(letter_request.pk, token), {"letter": upload(content)})
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Letter.objects.exists()
+    assert message[:10] in AccessLog.objects.filter(action="refused").get().outcome
+
+
+@pytest.mark.parametrize(
+    "content",
+    [_written_by_pypdf(), _written_by_pypdf(user_password="", owner_password="no edits")],
+    ids=["plain", "owner password only"],
+)
+def test_it_accepts_a_pdf_a_real_writer_made(letter_request, token, content):
+    response = Client().post(portal(letter_request.pk, token), {"letter": upload(content)})
+    assert response.status_code == 200
+    assert Letter.objects.get().size == len(content)
+
+
+# --- bad input and odd names -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("length", ["abc", "-1", "1e6", "١٢٣"])
+def test_it_answers_a_broken_content_length_with_a_400(letter_request, token, length):
+    response = Client().post(
+        portal(letter_request.pk, token), {"letter": upload(pdf_bytes())}, CONTENT_LENGTH=length
+    )
+    assert response.status_code == 400
+    assert "broken Content-Length header" in response.content.decode()
+    assert not Letter.objects.exists()
+
+
+def test_it_takes_a_letter_when_the_recommenders_name_has_a_newline(letter_request, token):
+    # Stored before names were refused control characters: the upload still succeeds and the
+    # student's email has a one-line subject.
+    Recommender.objects.update(name="Dr. Eve\r\nBcc: evil@example.org")
+    response = Client().post(portal(letter_request.pk, token), {"letter": upload(pdf_bytes())})
+    assert response.status_code == 200
+    assert b"your letter was received" in response.content
+    assert "Dr. Eve Bcc: evil@example.org" in response.content.decode()
+    assert mail.outbox[-1].subject == "Dr. Eve Bcc: evil@example.org uploaded a letter"
+
+
+def test_it_stores_letters_readable_by_the_server_alone(letter_request, token, private_media):
+    Client().post(portal(letter_request.pk, token), {"letter": upload(pdf_bytes())})
+    path = private_media / Letter.objects.get().file.name
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700  # private/letters
+    assert stat.S_IMODE(path.parent.parent.stat().st_mode) == 0o700  # private
+
+
+# --- how often the portal answers -----------------------------------------------------------
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    now = {"t": 1_000_000.0}
+    monkeypatch.setattr(ratelimit, "_clock", lambda: now["t"])
+    return now
+
+
+def test_it_limits_how_often_one_link_is_used(letter_request, token, settings, clock):
+    settings.LETTERS_PORTAL_PER_TOKEN = 3
+    client = Client()
+    statuses = [client.get(portal(letter_request.pk, token)).status_code for _ in range(5)]
+    assert statuses == [200, 200, 200, 429, 429]
+    assert AccessLog.objects.count() == 3  # nothing written past the limit
+    response = client.get(portal(letter_request.pk, token))
+    assert "Too many attempts" in response.content.decode()
+    assert response["Retry-After"] == "60"
+    clock["t"] += 60  # the next window
+    assert client.get(portal(letter_request.pk, token)).status_code == 200
+
+
+def test_it_limits_how_often_one_address_tries_tokens(letter_request, settings, clock, caplog):
+    settings.LETTERS_PORTAL_PER_ADDRESS = 4
+    client = Client(REMOTE_ADDR="198.51.100.7")
+    statuses = [
+        client.get(portal(letter_request.pk, UploadLink.new_token())).status_code for _ in range(6)
+    ]
+    assert statuses == [404, 404, 404, 404, 429, 429]
+    # Guesses are not the request's business: none is in its access log, four in the server's.
+    assert not AccessLog.objects.exists()
+    guesses = [r for r in caplog.records if r.name == "medmatch.letters.services"]
+    assert len(guesses) == 4
+    other = Client(REMOTE_ADDR="203.0.113.9")
+    assert other.get(portal(letter_request.pk, UploadLink.new_token())).status_code == 404
+
+
+def test_it_accepts_a_real_letter_with_fonts_and_links(letter_request, token):
+    # The packet is a real PDF (WeasyPrint: embedded fonts, compressed streams, link annotations).
+    from medmatch.letters.packet import build_packet
+
+    content = build_packet(letter_request)
+    response = Client().post(portal(letter_request.pk, token), {"letter": upload(content)})
+    assert response.status_code == 200, response.content.decode()[:2000]
+    assert Letter.objects.get().sha256

@@ -196,3 +196,12 @@ def test_it_refuses_a_due_date_before_the_date_asked(as_alice, recommender, appl
         },
     )
     assert "The due date is before the date asked." in response.content.decode()
+
+
+@pytest.mark.parametrize("field", ["name", "title", "institution"])
+def test_it_refuses_control_characters_in_a_recommenders_one_line_fields(as_alice, field):
+    data = {"name": "Dr. Eve", "role": "other", field: "Dr. Eve\r\nBcc: evil@example.org"}
+    response = as_alice.post(reverse("letters:recommender_create"), data)
+    assert response.status_code == 200
+    assert "without control characters" in response.context["form"].errors[field][0]
+    assert not Recommender.objects.exists()

@@ -9,6 +9,12 @@ class RecommenderAdmin(admin.ModelAdmin):
     search_fields = ["name", "institution", "student__username"]
     raw_id_fields = ["student", "specialty"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Letters were asked under this name and address (see RecommenderForm).
+        if obj is not None and obj.has_fixed_requests():
+            return ["name", "email"]
+        return []
+
 
 @admin.register(LetterRequest)
 class LetterRequestAdmin(admin.ModelAdmin):
@@ -17,7 +23,12 @@ class LetterRequestAdmin(admin.ModelAdmin):
     list_display = ["recommender", "student", "status", "due_on", "waived"]
     list_filter = ["status", "waived"]
     raw_id_fields = ["student", "recommender"]
-    readonly_fields = ["waived"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The waiver is the student's alone to give; once the terms are fixed, who writes is too.
+        if obj is not None and obj.terms_fixed:
+            return ["waived", "recommender", "terms_fixed_at"]
+        return ["waived", "terms_fixed_at"]
 
 
 @admin.register(AccessLog)

@@ -7,7 +7,7 @@ class LettersConfig(AppConfig):
     nav_items = [("letters:index", "Letters")]
 
     def ready(self):
-        from medmatch.letters import signals  # noqa: F401 — connects the file clean-up
+        from medmatch.letters import signals  # noqa: F401 — file clean-up, terms fixed by reminders
 
     def export_user_data(self, user) -> dict:
         from medmatch.letters.export import export_letters

@@ -15,6 +15,11 @@ DEFAULTS = {
     "LETTERS_LINK_GRACE_DAYS": 14,
     "LETTERS_LINK_DAYS_WITHOUT_DUE_DATE": 60,
     "LETTERS_MAX_UPLOAD_BYTES": 5 * 1024 * 1024,
+    # The upload portal answers at most this many requests per window from one client address,
+    # and for one token (see medmatch.letters.ratelimit); beyond that, 429 and nothing logged.
+    "LETTERS_PORTAL_WINDOW_SECONDS": 60,
+    "LETTERS_PORTAL_PER_ADDRESS": 30,
+    "LETTERS_PORTAL_PER_TOKEN": 15,
     # ERAS lets an applicant assign up to four letters to each program.
     "LETTERS_PER_APPLICATION": 4,
     # Reminders go to the recommender this many days before the due date (the closest one due).

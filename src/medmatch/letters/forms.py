@@ -4,6 +4,7 @@ from medmatch.applications.models import Application
 from medmatch.catalog.models import Specialty
 from medmatch.letters.models import LetterRequest, Recommender
 from medmatch.letters.services import over_limit
+from medmatch.lib.validators import validate_single_line
 
 MAX_TEXT = 5000
 
@@ -49,6 +50,18 @@ class RecommenderForm(forms.ModelForm):
             system=Specialty.System.ACGME
         ).order_by("name")
         self.fields["specialty"].empty_label = "Not a specialist / not said"
+        # Names reach email subjects, the packet's title and the upload page: one line each.
+        for name in ("name", "title", "institution"):
+            self.fields[name].validators.append(validate_single_line)
+        if self.instance.has_fixed_requests():
+            # A received letter stays labelled with the person who was asked for it
+            # (services.recommender_save checks it again under a lock).
+            for name in ("name", "email"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = (
+                    "Fixed: a letter was asked for under this name and address. To ask someone "
+                    "else, or at another address, add a new recommender."
+                )
 
     def clean_relationship(self):
         return _limit(self.cleaned_data["relationship"], "relationship")
@@ -84,7 +97,7 @@ class LetterRequestForm(forms.ModelForm):
             "due_on": "Leave it empty to use the suggestion: a week before the earliest deadline "
             "of the chosen applications.",
             "waived": "Programs give more weight to letters the applicant has not read. Once "
-            "the recommender has been asked, this cannot change.",
+            "an upload link is made or the request is emailed, this cannot change.",
         }
 
     def __init__(self, *args, student, **kwargs):
@@ -100,18 +113,24 @@ class LetterRequestForm(forms.ModelForm):
         self.fields["applications"].label_from_instance = _application_label
         if self.instance.pk:
             self.initial.setdefault("applications", list(self.instance.applications.all()))
-        if self.waiver_locked:
-            # A letter's reader must not change after the recommender wrote it for them.
-            self.fields["waived"].disabled = True
-            self.fields["waived"].help_text = "Fixed: the recommender was asked on these terms."
-
-    @property
-    def waiver_locked(self) -> bool:
-        instance = self.instance
-        if not instance.pk:
-            return False
-        saved = LetterRequest.objects.get(pk=instance.pk)
-        return saved.status != LetterRequest.Status.TO_ASK or saved.letter_or_none is not None
+        # From the stored row, never from anything posted: the status is the student's to edit,
+        # the fixed terms are not (services.request_save checks again under a lock).
+        self.terms_fixed = self.instance.pk is not None and (
+            LetterRequest.objects.filter(pk=self.instance.pk, terms_fixed_at__isnull=False).exists()
+        )
+        if self.terms_fixed:
+            # Disabled fields keep the stored value whatever is posted.
+            for name in ("waived", "recommender"):
+                self.fields[name].disabled = True
+            self.fields[
+                "waived"
+            ].help_text = (
+                "Fixed: the recommender was given these terms with the upload link or email."
+            )
+            self.fields["recommender"].help_text = (
+                "Fixed: the letter is asked of this person. To ask someone else, make a new "
+                "request."
+            )
 
     def clean_talking_points(self):
         return _limit(self.cleaned_data["talking_points"], "talking_points")

@@ -25,7 +25,19 @@ from medmatch.lib.models import OwnedQuerySet
 class PrivateStorage(FileSystemStorage):
     """Files under MEDIA_ROOT that have no public URL: nothing serves MEDIA_ROOT, and asking for
     a URL is a programming error. Letters leave the server only through a view that checks
-    ``can_read_letter``."""
+    ``can_read_letter``. Files are readable by the server's user alone (0600, folders 0700),
+    whatever the site-wide FILE_UPLOAD_PERMISSIONS says: another account on the machine must not
+    read a confidential letter."""
+
+    FILE_MODE = 0o600
+    DIRECTORY_MODE = 0o700
+
+    def __init__(self, **kwargs):
+        # Defaults here, not as arguments at the call site: the migration's deconstructed
+        # ``PrivateStorage()`` stays the same.
+        kwargs.setdefault("file_permissions_mode", self.FILE_MODE)
+        kwargs.setdefault("directory_permissions_mode", self.DIRECTORY_MODE)
+        super().__init__(**kwargs)
 
     def url(self, name):
         raise ValueError("Private files have no URL; serve them through a permission-checked view.")
@@ -95,6 +107,11 @@ class Recommender(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("letters:recommender_edit", args=[self.pk])
 
+    def has_fixed_requests(self) -> bool:
+        """Whether any request to this person has fixed terms: then their name and email are the
+        ones the letter was asked under and can no longer change (see forms.RecommenderForm)."""
+        return self.pk is not None and self.requests.filter(terms_fixed_at__isnull=False).exists()
+
     def to_export(self) -> dict:
         return {
             "name": self.name,
@@ -137,8 +154,13 @@ class LetterRequest(models.Model):
     asked_on = models.DateField("date asked", null=True, blank=True)
     due_on = models.DateField("due date", null=True, blank=True)
     # ERAS and CaRMS let an applicant waive the right to read a letter; programs trust waived
-    # letters more. Once the recommender has been asked, the choice is fixed (see forms).
+    # letters more. The waiver and the recommender are the terms the recommender writes under:
+    # they are fixed (``terms_fixed_at``) the moment an upload link exists or an email went to the
+    # recommender, and never change afterwards (services.request_fix_terms, request_save).
     waived = models.BooleanField("I waive my right to see this letter", default=True)
+    terms_fixed_at = models.DateTimeField(
+        "waiver and recommender fixed at", null=True, blank=True, editable=False
+    )
     talking_points = models.TextField(
         "points you would like the letter to speak to",
         blank=True,
@@ -164,6 +186,17 @@ class LetterRequest(models.Model):
             return self.letter
         except Letter.DoesNotExist:
             return None
+
+    @property
+    def terms_fixed(self) -> bool:
+        return self.terms_fixed_at is not None
+
+    @property
+    def confidential(self) -> bool:
+        """Whether what the recommender sends is kept from the student: the letter's own recorded
+        waiver once a letter arrived (it is never less strict than the request's)."""
+        letter = self.letter_or_none
+        return self.waived or (letter is not None and letter.waived)
 
 
 class LetterAssignment(models.Model):
@@ -193,6 +226,9 @@ class Letter(models.Model):
     sha256 = models.CharField(max_length=64)
     uploaded_at = models.DateTimeField(default=timezone.now)
     replaced_count = models.PositiveSmallIntegerField(default=0)
+    # The waiver the letter was written under, recorded when it arrived: the one that decides
+    # whether the student may read it (permissions.can_read_letter). Once True it stays True.
+    waived = models.BooleanField()
 
     def __str__(self):
         return f"Letter for request {self.request_id}"
@@ -252,6 +288,14 @@ class AccessLog(models.Model):
 
     def __str__(self):
         return f"{self.action} {self.outcome} at {self.at}"
+
+    def outcome_for_student(self, *, confidential: bool) -> str:
+        """What the student is shown of this entry. For a confidential letter only that an upload
+        was refused, never why: the reason describes the recommender's file ("The file is
+        6.0 MB...")."""
+        if confidential and self.action == self.Action.REFUSED:
+            return "Not accepted"
+        return self.outcome
 
 
 class ReminderSent(models.Model):

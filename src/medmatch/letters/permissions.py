@@ -1,8 +1,9 @@
 """Who may read a letter's content. Every path that could show or send it — the download view,
 the request page, the account export, the API — asks ``can_read_letter`` and nothing else.
 
-- The student it is about: only when they did not waive the right to see it. With a waiver they
-  see its status and when it arrived, never its content, file name, size or hash.
+- The student it is about: only when they did not waive the right to see it — as recorded on
+  the letter when it arrived (``Letter.waived``), and on the request. With a waiver they see its
+  status and when it arrived, never its content, file name, size or hash.
 - A program coordinator: only when the letter is assigned to an application that was submitted
   to a program they coordinate.
 - Nobody else (other students, anonymous visitors, the recommender after uploading).
@@ -40,7 +41,9 @@ def can_read_letter(user, letter) -> bool:
         return False
     request = letter.request
     if user.pk == request.student_id:
-        return not request.waived
+        # The letter's own record decides; the request's waiver is fixed before any letter can
+        # arrive, and asking both means no later change to either can open it.
+        return not (letter.waived or request.waived)
     if getattr(user, "role", None) == User.Role.COORDINATOR:
         return Application.objects.filter(
             letter_requests=request,

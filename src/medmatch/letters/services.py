@@ -3,6 +3,7 @@ uploaded letter with its log entry, and sending the request to the recommender."
 
 import datetime
 import ipaddress
+import logging
 
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -17,12 +18,21 @@ from medmatch.letters.models import (
     Letter,
     LetterAssignment,
     LetterRequest,
+    Recommender,
     UploadLink,
 )
+from medmatch.lib.validators import single_line
+
+logger = logging.getLogger(__name__)
 
 
 class LetterError(ValueError):
     """A write that cannot be done, with a message for the person who tried."""
+
+
+class TermsFixedError(LetterError):
+    """A change to what was fixed when the recommender was asked (waiver, recommender, their
+    name and email)."""
 
 
 # --- requests and their assignments ------------------------------------------------------------
@@ -49,9 +59,73 @@ def over_limit(applications, request: LetterRequest | None = None) -> list[str]:
     ]
 
 
+def fixed_terms_message(request: LetterRequest) -> str:
+    day = timezone.localtime(request.terms_fixed_at)
+    return (
+        f"The waiver and the recommender were fixed on {day.day} {day:%B %Y} (an upload link "
+        "was made or the request was emailed), so they can no longer change. To ask on other "
+        "terms, make a new request."
+    )
+
+
+def request_fix_terms(*, request: LetterRequest, now=None) -> LetterRequest:
+    """Fix the waiver and the recommender of ``request`` from now on (a no-op when they already
+    are). Call it inside the transaction that makes an upload link or sends the recommender an
+    email, so the terms the recommender sees are the ones that stay. Locks the request's row;
+    ``request`` is brought up to date with it (waiver, recommender, when fixed) and returned."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = LetterRequest.objects.select_for_update().get(pk=request.pk)
+        # The recommender's row too: recommender_save refuses a new name or email under this lock.
+        recommender = Recommender.objects.select_for_update().get(pk=locked.recommender_id)
+        if locked.terms_fixed_at is None:
+            locked.terms_fixed_at = now
+            locked.save(update_fields=["terms_fixed_at"])
+    request.terms_fixed_at = locked.terms_fixed_at
+    request.waived = locked.waived
+    request.recommender = recommender
+    return request
+
+
+@transaction.atomic
+def recommender_save(*, recommender: Recommender) -> Recommender:
+    """Save ``recommender``, refusing a new name or email once a request to them has fixed
+    terms: a letter received must stay labelled with the person who was asked for it."""
+    if recommender.pk is not None:
+        stored = Recommender.objects.select_for_update().filter(pk=recommender.pk).first()
+        renamed = stored is not None and (recommender.name, recommender.email) != (
+            stored.name,
+            stored.email,
+        )
+        if renamed and stored.has_fixed_requests():
+            raise TermsFixedError(fixed_recommender_message(stored))
+    recommender.save()
+    return recommender
+
+
+def fixed_recommender_message(recommender: Recommender) -> str:
+    return (
+        f"{recommender.name} was asked for a letter under this name and email address, so they "
+        "can no longer change. To ask someone else, or the same person at another address, add "
+        "them as a new recommender."
+    )
+
+
 @transaction.atomic
 def request_save(*, request: LetterRequest, applications) -> LetterRequest:
-    """Save ``request`` (new or changed) and make ``applications`` exactly its assignments."""
+    """Save ``request`` (new or changed) and make ``applications`` exactly its assignments.
+    Fixed terms are never changed here, whatever the caller set (see request_fix_terms)."""
+    if request.pk is not None:
+        stored = LetterRequest.objects.select_for_update().filter(pk=request.pk).first()
+        if stored is not None:
+            # The in-memory copy may predate a link made in another tab: the row decides.
+            request.terms_fixed_at = stored.terms_fixed_at
+            changed = (request.waived, request.recommender_id) != (
+                stored.waived,
+                stored.recommender_id,
+            )
+            if stored.terms_fixed and changed:
+                raise TermsFixedError(fixed_terms_message(stored))
     if request.status != LetterRequest.Status.DECLINED:
         problems = over_limit(applications, request)
         if problems:
@@ -100,13 +174,16 @@ def link_create(
             "Set a new due date first."
         )
     token = UploadLink.new_token()
-    link = UploadLink.objects.create(
-        request=request,
-        token_hash=UploadLink.hash_token(token),
-        created_at=now,
-        expires_at=expires_at,
-        purpose=purpose,
-    )
+    with transaction.atomic():
+        # The portal shows the waiver from the first link on: from then on it is fixed.
+        request_fix_terms(request=request, now=now)
+        link = UploadLink.objects.create(
+            request=request,
+            token_hash=UploadLink.hash_token(token),
+            created_at=now,
+            expires_at=expires_at,
+            purpose=purpose,
+        )
     return token, link
 
 
@@ -123,8 +200,10 @@ def portal_url(base_url: str, request: LetterRequest, token: str) -> str:
 
 
 def link_resolve(request_pk: int, token: str, now=None) -> tuple[UploadLink | None, str]:
-    """The active link for ``token`` on request ``request_pk``, or None and why not. A token
-    is single-purpose: one made for another request does not open this one."""
+    """The link ``token`` names on request ``request_pk`` and its state ("ok", "expired",
+    "revoked"); or None and why not ("unknown token", "token of another request"). Only an "ok"
+    link opens the portal. A token is single-purpose: one made for another request does not
+    open this one."""
     now = now or timezone.now()
     if not token or len(token) > 100:
         return None, "unknown token"
@@ -138,7 +217,7 @@ def link_resolve(request_pk: int, token: str, now=None) -> tuple[UploadLink | No
     if link.request_id != request_pk:
         return None, "token of another request"
     state = link.state(now)
-    return (link, "ok") if state == "active" else (None, state)
+    return link, ("ok" if state == "active" else state)
 
 
 def ip_prefix(address: str) -> str:
@@ -151,15 +230,26 @@ def ip_prefix(address: str) -> str:
     return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
 
 
-def log_access(*, request_pk, link, address: str, action: str, outcome: str) -> None:
-    # A guessed token on a real request is logged against it; on no request, without one.
-    exists = request_pk is not None and LetterRequest.objects.filter(pk=request_pk).exists()
+def log_access(*, link: UploadLink, address: str, action: str, outcome: str) -> None:
+    """One row in the access log of ``link``'s request. Only a real link of the request writes
+    there: guessed tokens go to ``log_unknown_token``, so nobody can fill a student's log."""
     AccessLog.objects.create(
-        request_id=request_pk if exists else None,
+        request_id=link.request_id,
         link=link,
         ip_prefix=ip_prefix(address),
         action=action,
         outcome=outcome[:200],
+    )
+
+
+def log_unknown_token(*, request_pk, address: str, action: str, outcome: str) -> None:
+    # The server's log, not the request's: a guess says nothing about the request it named.
+    logger.warning(
+        "letters portal: %s on request %s from %s (%s)",
+        action,
+        request_pk,
+        ip_prefix(address) or "unknown network",
+        outcome,
     )
 
 
@@ -182,8 +272,12 @@ def letter_store(*, link: UploadLink, upload, sha256: str, address: str) -> Lett
                 "The due date has passed, so the letter can no longer be replaced. If something "
                 f"must change, write to {request.student.get_full_name() or 'the student'}."
             )
+        # Normally fixed since the link was made; rows from before that rule get fixed here.
+        request = request_fix_terms(request=request)
         old_file = old.file.name if old else None
         letter = old or Letter(request=request)
+        # The waiver this letter arrived under; a confidential letter never becomes readable.
+        letter.waived = request.waived or (old is not None and old.waived)
         letter.file.save(f"{request.pk}.pdf", upload, save=False)
         letter.original_name = (upload.name or "")[:255]
         letter.size = upload.size
@@ -195,7 +289,7 @@ def letter_store(*, link: UploadLink, upload, sha256: str, address: str) -> Lett
         request.status = LetterRequest.Status.SUBMITTED
         request.save(update_fields=["status", "updated_at"])
         action = AccessLog.Action.REPLACE if old else AccessLog.Action.UPLOAD
-        log_access(request_pk=request.pk, link=link, address=address, action=action, outcome="ok")
+        log_access(link=link, address=address, action=action, outcome="ok")
         if old_file:
             storage = letter.file.storage
             transaction.on_commit(lambda: storage.delete(old_file))
@@ -209,8 +303,16 @@ def _notify_student(request: LetterRequest, *, replaced: bool) -> None:
         return
     context = {"request": request, "replaced": replaced, "student": student}
     body = render_to_string("letters/email/letter_received.txt", context)
-    subject = f"{request.recommender.name} {'replaced' if replaced else 'uploaded'} a letter"
-    EmailMessage(subject, body, to=[student.email]).send()
+    name = single_line(request.recommender.name)
+    subject = f"{name} {'replaced' if replaced else 'uploaded'} a letter"
+    try:
+        EmailMessage(subject, body, to=[student.email]).send()
+    except Exception:
+        # The letter is stored; a mail problem must not turn the recommender's upload into an
+        # error page (they would upload again and again).
+        logger.exception(
+            "letters: could not tell student %s about letter %s", student.pk, request.pk
+        )
 
 
 # --- sending the request ----------------------------------------------------------------------
@@ -221,11 +323,14 @@ def request_send(*, request: LetterRequest, base_url: str) -> None:
     the request asked."""
     from medmatch.letters.packet import build_packet
 
-    recommender = request.recommender
-    if not recommender.email:
-        raise LetterError(f"{recommender.name} has no email address yet; add it first.")
+    if not request.recommender.email:
+        raise LetterError(f"{request.recommender.name} has no email address yet; add it first.")
     with transaction.atomic():
+        # Fixes the terms; ``request`` then holds the waiver and recommender as fixed.
         token, link = link_create(request=request, purpose="email")
+        recommender = request.recommender
+        if not recommender.email:
+            raise LetterError(f"{recommender.name} has no email address yet; add it first.")
         mark_asked(request, timezone.localdate())
         context = {
             "request": request,
@@ -237,7 +342,7 @@ def request_send(*, request: LetterRequest, base_url: str) -> None:
         }
         body = render_to_string("letters/email/request.txt", context)
         message = EmailMessage(
-            f"Letter of recommendation request from {context['student_name']}",
+            f"Letter of recommendation request from {single_line(context['student_name'])}",
             body,
             to=[recommender.email],
             reply_to=[request.student.email] if request.student.email else None,

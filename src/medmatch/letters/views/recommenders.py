@@ -16,6 +16,7 @@ from medmatch.letters.planning import (
     requests_with_applications,
     today,
 )
+from medmatch.letters.services import TermsFixedError, recommender_save
 from medmatch.letters.views.common import get_recommender
 
 
@@ -53,9 +54,13 @@ def edit_recommender(request, pk: int):
     recommender = get_recommender(request, pk)
     form = RecommenderForm(request.POST or None, instance=recommender)
     if form.is_valid():
-        form.save()
-        messages.success(request, f"Saved {recommender.name}.")
-        return redirect("letters:index")
+        try:
+            recommender_save(recommender=form.save(commit=False))
+        except TermsFixedError as error:  # a request to them was sent from another tab
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Saved {recommender.name}.")
+            return redirect("letters:index")
     context = {"form": form, "recommender": recommender}
     return render(request, "letters/recommender_form.html", context)
 

@@ -15,6 +15,7 @@ from medmatch.letters.permissions import can_read_letter
 from medmatch.letters.planning import STATE_LABELS, plan_for, plan_for_applications, today
 from medmatch.letters.services import (
     LetterError,
+    TermsFixedError,
     link_create,
     link_revoke,
     portal_url,
@@ -51,6 +52,8 @@ def _save_request(request, form, template):
             letter_request.due_on = plan_for_applications(applications, today()).suggested_due
         try:
             request_save(request=letter_request, applications=applications)
+        except TermsFixedError as error:  # a link was made in another tab meanwhile
+            form.add_error(None, str(error))
         except LetterError as error:  # a race with another tab filled an application
             form.add_error("applications", str(error))
         else:
@@ -76,7 +79,10 @@ def _detail(request, letter_request, new_link_url: str = ""):
         # The waived student learns that a letter arrived and when; nothing of its content.
         "can_read": can_read_letter(request.user, letter),
         "links": letter_request.links.all(),
-        "access_log": letter_request.access_log.select_related("link")[:50],
+        "access_log": [
+            (entry, entry.outcome_for_student(confidential=letter_request.confidential))
+            for entry in letter_request.access_log.all()[:50]
+        ],
         "now": timezone.now(),
         "new_link_url": new_link_url,
     }
