@@ -26,6 +26,7 @@ from medmatch.letters.services import (
     log_unknown_token,
 )
 from medmatch.letters.uploads import UploadError, check_pdf, too_large_message
+from medmatch.lib.client_ip import client_ip
 from medmatch.lib.validators import single_line
 
 # Multipart framing around the file: a body larger than the limit plus this is refused unread.
@@ -42,7 +43,7 @@ BAD_LENGTH = (
 @never_cache
 @require_http_methods(["GET", "POST"])
 def portal(request, request_pk: int, token: str):
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_ip(request) or ""  # the recommender's, not the reverse proxy's
     action = AccessLog.Action.VIEW if request.method == "GET" else AccessLog.Action.UPLOAD
     if not portal_allowed(address=address, token=token):
         return _busy(request)
