@@ -121,3 +121,39 @@ def test_it_is_one_of_the_worker_s_scans(interview, monkeypatch, capsys):
     assert len(mail.outbox) == 1  # the scan ran (ImmediateBackend in tests)
     assert run_remind(argparse.Namespace(now=True, date="")) == 0
     assert "Interview reminders: 0 sent, 0 failed." in capsys.readouterr().out
+
+
+def test_it_sends_the_other_reminders_when_one_fails(interview, bob, monkeypatch, caplog):
+    from medmatch.applications.services import application_create
+    from medmatch.interviews import tasks
+    from tests.catalog.factories import make_institution, make_program
+
+    program = make_program("Surgery", institution=make_institution("Yale", city="New Haven"))
+    bobs = make_interview(application_create(student=bob, program=program)[0], interview.starts_at)
+    build = tasks.reminder_email
+
+    def fail_for_alice(one):
+        if one.pk == interview.pk:
+            raise ValueError("Header values can't contain newlines")
+        return build(one)
+
+    monkeypatch.setattr(tasks, "reminder_email", fail_for_alice)
+    moment = hours_before(interview, 20)
+    counts = send_interview_reminders.call(moment)
+    assert counts == {"interview_reminders": {"sent": 1, "failed": 1}}
+    assert [message.to for message in mail.outbox] == [["bob@example.org"]]
+    assert list(InterviewReminder.objects.values_list("interview", flat=True)) == [bobs.pk]
+    assert f"interview reminder for interview {interview.pk}" in caplog.text
+    monkeypatch.setattr(tasks, "reminder_email", build)
+    counts = send_interview_reminders.call(moment)  # the next scan: alice's, and not bob's again
+    assert counts == {"interview_reminders": {"sent": 1, "failed": 0}}
+    assert [message.to for message in mail.outbox] == [["bob@example.org"], ["alice@example.org"]]
+
+
+def test_it_sends_a_reminder_when_an_imported_name_has_a_line_break(interview):
+    program = interview.application.program
+    type(program).objects.filter(pk=program.pk).update(title="Internal\r\nMedicine")
+    send_interview_reminders.call(hours_before(interview, 20))
+    assert mail.outbox[0].subject.startswith(
+        "Reminder: your interview with Internal Medicine, Massachusetts General Hospital on "
+    )

@@ -107,3 +107,38 @@ def test_it_is_one_of_the_reminder_scans(conversation, monkeypatch, capsys):
     assert run_remind(argparse.Namespace(now=True, date=day(0))) == 0
     assert "Follow up reminders: 1 sent, 0 failed." in capsys.readouterr().out
     assert len(mail.outbox) == 1
+
+
+def test_it_sends_a_follow_up_about_a_contact_whose_name_has_a_line_break(conversation, bob):
+    eve = make_contact(bob, name="Eve\r\nBcc: x@example.org")
+    make_conversation(eve, follow_up_on=FOLLOW_UP)
+    counts = send_follow_up_reminders.call(day(0))
+    assert counts == {"follow_up_reminders": {"sent": 2, "failed": 0}}
+    bobs = next(message for message in mail.outbox if message.to == ["bob@example.org"])
+    assert bobs.subject == "Follow up with Eve Bcc: x@example.org today"
+    headers = bobs.message().as_string().split("\n\n", 1)[0]
+    assert bobs.bcc == [] and "\nBcc:" not in headers
+
+
+def test_it_sends_the_other_follow_ups_when_one_fails(conversation, bob, monkeypatch, caplog):
+    from medmatch.research import tasks
+
+    bobs = make_conversation(make_contact(bob, name="Dr Lee"), follow_up_on=FOLLOW_UP)
+    build = tasks.reminder_email
+
+    def fail_for_alice(one):
+        if one.pk == conversation.pk:
+            raise ConnectionError("SMTP refused one recipient")
+        return build(one)
+
+    monkeypatch.setattr(tasks, "reminder_email", fail_for_alice)
+    counts = send_follow_up_reminders.call(day(0))
+    assert counts == {"follow_up_reminders": {"sent": 1, "failed": 1}}
+    assert [message.to for message in mail.outbox] == [["bob@example.org"]]
+    assert list(FollowUpReminder.objects.values_list("conversation", flat=True)) == [bobs.pk]
+    assert f"follow-up reminder for conversation {conversation.pk}" in caplog.text
+    assert "Priya" not in caplog.text  # ids, never the contact's name
+    monkeypatch.setattr(tasks, "reminder_email", build)
+    counts = send_follow_up_reminders.call(day(0))  # the next scan: alice's, and not bob's again
+    assert counts == {"follow_up_reminders": {"sent": 1, "failed": 0}}
+    assert [message.to for message in mail.outbox] == [["bob@example.org"], ["alice@example.org"]]

@@ -72,8 +72,8 @@ def send_all_reminders(when: str = "") -> dict:
                 "The reminder scan %s failed; the other scans went on.", scan.module_path
             )
     failed = sum(count["failed"] for count in counts.values())
-    summary = ", ".join(
-        f"{kind}: {count['sent']} sent, {count['failed']} failed" for kind, count in counts.items()
+    summary = "; ".join(
+        f"{kind} {count['sent']} sent, {count['failed']} failed" for kind, count in counts.items()
     )
     if failed or failed_scans:
         logger.error(
