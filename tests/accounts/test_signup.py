@@ -25,6 +25,22 @@ def test_it_creates_a_student_and_logs_them_in(client):
     assert client.get(reverse("accounts:account")).context["user"] == user
 
 
+def test_it_refuses_a_line_break_in_the_username(client):
+    # The only name an account has; Django's username validator already refuses control characters.
+    response = client.post(
+        reverse("accounts:signup"),
+        {
+            "username": "erin\r\nBcc",
+            "email": "erin@example.org",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    )
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["username"]
+    assert not User.objects.exists()
+
+
 def test_it_ignores_a_role_sent_with_the_signup_form(client):
     client.post(
         reverse("accounts:signup"),
