@@ -116,6 +116,22 @@ def test_it_refuses_to_log_in_a_waiting_account(client):
     assert response.context["form"].errors
 
 
+def test_it_refuses_a_line_break_in_the_username(client):
+    # The only name an account has; Django's username validator already refuses control characters.
+    response = client.post(
+        reverse("accounts:signup"),
+        {
+            "username": "erin\r\nBcc",
+            "email": "erin@example.org",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    )
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["username"]
+    assert not User.objects.exists()
+
+
 def test_it_ignores_a_role_sent_with_the_signup_form(client):
     _sign_up(client, username="mallory", email="m@example.org", role=User.Role.MATCH_ADMIN)
     assert User.objects.get(username="mallory").role == User.Role.STUDENT

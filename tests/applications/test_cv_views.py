@@ -57,6 +57,17 @@ def test_it_refuses_an_empty_title_and_keeps_the_rest(as_alice):
     assert not CVEntry.objects.exists()
 
 
+@pytest.mark.parametrize("field", ["title", "organisation", "location"])
+def test_it_refuses_a_line_break_in_a_name(as_alice, field):
+    response = as_alice.post(ADD, _entry_data(**{field: "Hope\r\nClinic"}))
+    assert response.status_code == 200
+    assert (
+        f"{field}: use a single line of text without control characters"
+        in response.content.decode()
+    )
+    assert not CVEntry.objects.exists()
+
+
 def test_it_refuses_dates_in_the_wrong_order(as_alice):
     response = as_alice.post(ADD, _entry_data(start_date="2024-05", end_date="2023-01"))
     assert "end_date: must be on or after the start (May 2024)" in response.content.decode()

@@ -81,6 +81,18 @@ def test_it_refuses_an_empty_title_and_an_oversized_statement_keeping_the_text(a
     assert statement.current_body() == "Kept."
 
 
+def test_it_refuses_a_line_break_in_a_title_or_note(as_alice, alice):
+    page = as_alice.post(reverse("applications:statement_create"), {"title": "Base\r\nX"})
+    assert (
+        page.status_code == 400
+        and "title: use a single line of text without control characters" in page.content.decode()
+    )
+    statement = statement_create(student=alice, title="Base", body="Kept.")
+    page = _save(as_alice, statement, "New text.", note="after\nDr Chen").content.decode()
+    assert "note: use a single line of text without control characters" in page
+    assert statement.current_body() == "Kept."
+
+
 def test_it_refuses_a_20_mb_paste_everywhere_with_a_message(as_alice, alice):
     statement = statement_create(student=alice, title="Base", body="Kept.")
     huge = "x" * 20_000_000

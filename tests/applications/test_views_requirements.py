@@ -79,6 +79,15 @@ def test_it_refuses_a_title_over_the_limit(client, alice, alice_application):
     assert "title: at most 200 characters." in response.content.decode()
 
 
+def test_it_refuses_a_line_break_in_a_title(client, alice, alice_application):
+    client.force_login(alice)
+    response = _add(client, alice_application, title="Letter\r\nBcc: x@example.org")
+    assert (
+        "title: use a single line of text without control characters" in response.content.decode()
+    )
+    assert alice_application.requirements.count() == 10
+
+
 def test_it_refuses_long_notes_on_a_requirement(client, alice, alice_application):
     client.force_login(alice)
     response = _add(client, alice_application, title="CV", notes="y" * 20_001)

@@ -94,6 +94,16 @@ def test_it_names_the_field_and_the_reason_on_bad_input(client, alice, catalog):
     assert not GoalProfile.objects.filter(student=alice).exists()
 
 
+def test_it_refuses_a_line_break_in_the_place(client, alice, catalog):
+    client.force_login(alice)
+    response = client.post(
+        reverse("goals:step", args=["place"]), _place_step(**{"location-place": "Boston\r\nMA"})
+    )
+    assert response.status_code == 200
+    assert "Location: use a single line of text without control characters" in response.text
+    assert not GoalProfile.objects.filter(student=alice).exists()
+
+
 def test_it_shows_saved_answers_when_revisited(client, alice, catalog):
     give_goals(alice)
     client.force_login(alice)

@@ -11,7 +11,7 @@ from medmatch.accounts.services import account_delete
 from medmatch.interviews.models import Interview, InterviewReminder
 from medmatch.interviews.tasks import send_interview_reminders
 from medmatch.letters.cli import run_remind, run_worker
-from medmatch.letters.tasks import REMINDER_SCANS
+from medmatch.lib.scans import REMINDER_SCANS
 from tests.interviews.conftest import DAY, at, make_interview
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,8 @@ def hours_before(interview: Interview, hours: float) -> str:
 
 def test_it_sends_the_reminder_once_the_day_before(interview, settings):
     settings.SITE_URL = "https://medmatch.example.org"
-    assert send_interview_reminders.call(hours_before(interview, 30)) == {"interview_reminders": 0}
+    counts = send_interview_reminders.call(hours_before(interview, 30))
+    assert counts == {"interview_reminders": {"sent": 0, "failed": 0}}
     assert mail.outbox == []
     send_interview_reminders.enqueue(hours_before(interview, 23.5))
     send_interview_reminders.enqueue(hours_before(interview, 23.5))  # a restarted worker
@@ -93,7 +94,7 @@ def test_it_sends_nothing_to_deleted_inactive_or_emailless_accounts(interview, a
         type(alice).objects.filter(pk=alice.pk).update(**({"is_active": True} | change))
         send_interview_reminders.call(moment)
     account_delete(user=alice)
-    assert send_interview_reminders.call(moment) == {"interview_reminders": 0}
+    assert send_interview_reminders.call(moment)["interview_reminders"]["sent"] == 0
     assert mail.outbox == []
     assert not InterviewReminder.objects.exists()
 
@@ -105,8 +106,8 @@ def test_it_undoes_the_record_when_sending_fails(interview, monkeypatch):
         raise ConnectionError("SMTP down")
 
     monkeypatch.setattr(EmailMessage, "send", fail)
-    with pytest.raises(ConnectionError):
-        send_interview_reminders.call(hours_before(interview, 20))
+    counts = send_interview_reminders.call(hours_before(interview, 20))
+    assert counts == {"interview_reminders": {"sent": 0, "failed": 1}}
     assert not InterviewReminder.objects.exists()
 
 
@@ -119,4 +120,40 @@ def test_it_is_one_of_the_worker_s_scans(interview, monkeypatch, capsys):
     assert run_worker(argparse.Namespace(interval=0.0, no_reminders=False, once=True)) == 0
     assert len(mail.outbox) == 1  # the scan ran (ImmediateBackend in tests)
     assert run_remind(argparse.Namespace(now=True, date="")) == 0
-    assert "Sent 0 interview reminders." in capsys.readouterr().out
+    assert "Interview reminders: 0 sent, 0 failed." in capsys.readouterr().out
+
+
+def test_it_sends_the_other_reminders_when_one_fails(interview, bob, monkeypatch, caplog):
+    from medmatch.applications.services import application_create
+    from medmatch.interviews import tasks
+    from tests.catalog.factories import make_institution, make_program
+
+    program = make_program("Surgery", institution=make_institution("Yale", city="New Haven"))
+    bobs = make_interview(application_create(student=bob, program=program)[0], interview.starts_at)
+    build = tasks.reminder_email
+
+    def fail_for_alice(one):
+        if one.pk == interview.pk:
+            raise ValueError("Header values can't contain newlines")
+        return build(one)
+
+    monkeypatch.setattr(tasks, "reminder_email", fail_for_alice)
+    moment = hours_before(interview, 20)
+    counts = send_interview_reminders.call(moment)
+    assert counts == {"interview_reminders": {"sent": 1, "failed": 1}}
+    assert [message.to for message in mail.outbox] == [["bob@example.org"]]
+    assert list(InterviewReminder.objects.values_list("interview", flat=True)) == [bobs.pk]
+    assert f"interview reminder for interview {interview.pk}" in caplog.text
+    monkeypatch.setattr(tasks, "reminder_email", build)
+    counts = send_interview_reminders.call(moment)  # the next scan: alice's, and not bob's again
+    assert counts == {"interview_reminders": {"sent": 1, "failed": 0}}
+    assert [message.to for message in mail.outbox] == [["bob@example.org"], ["alice@example.org"]]
+
+
+def test_it_sends_a_reminder_when_an_imported_name_has_a_line_break(interview):
+    program = interview.application.program
+    type(program).objects.filter(pk=program.pk).update(title="Internal\r\nMedicine")
+    send_interview_reminders.call(hours_before(interview, 20))
+    assert mail.outbox[0].subject.startswith(
+        "Reminder: your interview with Internal Medicine, Massachusetts General Hospital on "
+    )

@@ -63,6 +63,34 @@ def test_it_only_offers_the_students_own_applications(client, bob, applications)
     assert response.status_code == 200 and not Interview.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("place", "Bulfinch\r\nBuilding"),
+        ("city", "Boston\nMA"),
+        ("interviewers", "Dr. Ada\tLovelace"),
+    ],
+)
+def test_it_refuses_control_characters_in_names(client, alice, applications, field, value):
+    client.force_login(alice)
+    response = client.post(
+        reverse("interviews:interview_add"), _form(applications["mgh"], **{field: value})
+    )
+    assert response.status_code == 200
+    (message,) = response.context["form"].errors[field]
+    assert message.startswith(f"{field}: use a single line of text without control characters")
+    assert not Interview.objects.exists()
+
+
+def test_it_takes_one_interviewer_a_line(client, alice, applications):
+    client.force_login(alice)
+    interviewers = "Dr. Ada Lovelace\r\nDr. Grace Hopper"
+    client.post(
+        reverse("interviews:interview_add"), _form(applications["mgh"], interviewers=interviewers)
+    )
+    assert Interview.objects.get().interviewer_names == ["Dr. Ada Lovelace", "Dr. Grace Hopper"]
+
+
 def test_it_flags_two_interviews_on_the_same_day(client, alice, applications, interview):
     other = make_interview(applications["northwestern"], at(DAY, 15))
     client.force_login(alice)

@@ -51,6 +51,19 @@ def test_it_offers_only_the_students_own_programs(client, alice, programs):
     assert not Contact.objects.exists()
 
 
+@pytest.mark.parametrize("field", ["name", "how_met"])
+def test_it_refuses_a_line_break_in_a_contact_s_name(client, alice, field):
+    client.force_login(alice)
+    data = {"name": "Sam Lee", "role": "resident", "how_met": "open day"}
+    data[field] = "Eve\r\nBcc: x@example.org"
+    response = client.post(reverse("research:contact_add"), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors[field] == [
+        f"{field}: use a single line of text without control characters (found: \\n, \\r)."
+    ]
+    assert not Contact.objects.exists()
+
+
 def test_it_records_a_conversation_with_its_insights(client, alice, programs):
     contact = make_contact(alice, programs["columbia_cardiology"])
     client.force_login(alice)

@@ -10,7 +10,7 @@ from django.core import mail
 
 from medmatch.accounts.services import account_delete
 from medmatch.letters.cli import run_remind
-from medmatch.letters.tasks import REMINDER_SCANS
+from medmatch.lib.scans import REMINDER_SCANS
 from medmatch.research.models import Conversation, FollowUpReminder
 from medmatch.research.tasks import send_follow_up_reminders
 from tests.catalog.factories import make_institution, make_program
@@ -60,7 +60,8 @@ def test_it_sends_nothing_for_done_past_or_undated_follow_ups(conversation):
     for change in [{"follow_up_done": True}, {"follow_up_on": None}]:
         fields = {"follow_up_done": False, "follow_up_on": FOLLOW_UP} | change
         Conversation.objects.filter(pk=conversation.pk).update(**fields)
-        assert send_follow_up_reminders.call(day(0)) == {"follow_up_reminders": 0}
+        counts = send_follow_up_reminders.call(day(0))
+        assert counts == {"follow_up_reminders": {"sent": 0, "failed": 0}}
     assert mail.outbox == []
 
 
@@ -73,7 +74,7 @@ def test_it_sends_again_when_the_follow_up_moves(conversation):
 
 def test_it_sends_each_student_only_their_own(conversation, bob):
     make_conversation(make_contact(bob, name="Dr Lee"), follow_up_on=FOLLOW_UP)
-    assert send_follow_up_reminders.call(day(0)) == {"follow_up_reminders": 2}
+    assert send_follow_up_reminders.call(day(0))["follow_up_reminders"]["sent"] == 2
     by_student = {message.to[0]: message.body for message in mail.outbox}
     assert "Dr Lee" in by_student["bob@example.org"]
     assert "Dr Lee" not in by_student["alice@example.org"]
@@ -84,7 +85,7 @@ def test_it_sends_nothing_to_deleted_inactive_or_emailless_accounts(conversation
         type(alice).objects.filter(pk=alice.pk).update(**({"is_active": True} | change))
         send_follow_up_reminders.call(day(0))
     account_delete(user=alice)
-    assert send_follow_up_reminders.call(day(0)) == {"follow_up_reminders": 0}
+    assert send_follow_up_reminders.call(day(0))["follow_up_reminders"]["sent"] == 0
     assert mail.outbox == []
 
 
@@ -95,8 +96,8 @@ def test_it_undoes_the_record_when_sending_fails(conversation, monkeypatch):
         raise ConnectionError("SMTP down")
 
     monkeypatch.setattr(EmailMessage, "send", fail)
-    with pytest.raises(ConnectionError):
-        send_follow_up_reminders.call(day(0))
+    counts = send_follow_up_reminders.call(day(0))
+    assert counts == {"follow_up_reminders": {"sent": 0, "failed": 1}}
     assert not FollowUpReminder.objects.exists()
 
 
@@ -104,5 +105,40 @@ def test_it_is_one_of_the_reminder_scans(conversation, monkeypatch, capsys):
     assert send_follow_up_reminders in REMINDER_SCANS
     monkeypatch.setattr("medmatch.cli.setup_django", lambda: None)
     assert run_remind(argparse.Namespace(now=True, date=day(0))) == 0
-    assert "Sent 1 follow up reminders." in capsys.readouterr().out
+    assert "Follow up reminders: 1 sent, 0 failed." in capsys.readouterr().out
     assert len(mail.outbox) == 1
+
+
+def test_it_sends_a_follow_up_about_a_contact_whose_name_has_a_line_break(conversation, bob):
+    eve = make_contact(bob, name="Eve\r\nBcc: x@example.org")
+    make_conversation(eve, follow_up_on=FOLLOW_UP)
+    counts = send_follow_up_reminders.call(day(0))
+    assert counts == {"follow_up_reminders": {"sent": 2, "failed": 0}}
+    bobs = next(message for message in mail.outbox if message.to == ["bob@example.org"])
+    assert bobs.subject == "Follow up with Eve Bcc: x@example.org today"
+    headers = bobs.message().as_string().split("\n\n", 1)[0]
+    assert bobs.bcc == [] and "\nBcc:" not in headers
+
+
+def test_it_sends_the_other_follow_ups_when_one_fails(conversation, bob, monkeypatch, caplog):
+    from medmatch.research import tasks
+
+    bobs = make_conversation(make_contact(bob, name="Dr Lee"), follow_up_on=FOLLOW_UP)
+    build = tasks.reminder_email
+
+    def fail_for_alice(one):
+        if one.pk == conversation.pk:
+            raise ConnectionError("SMTP refused one recipient")
+        return build(one)
+
+    monkeypatch.setattr(tasks, "reminder_email", fail_for_alice)
+    counts = send_follow_up_reminders.call(day(0))
+    assert counts == {"follow_up_reminders": {"sent": 1, "failed": 1}}
+    assert [message.to for message in mail.outbox] == [["bob@example.org"]]
+    assert list(FollowUpReminder.objects.values_list("conversation", flat=True)) == [bobs.pk]
+    assert f"follow-up reminder for conversation {conversation.pk}" in caplog.text
+    assert "Priya" not in caplog.text  # ids, never the contact's name
+    monkeypatch.setattr(tasks, "reminder_email", build)
+    counts = send_follow_up_reminders.call(day(0))  # the next scan: alice's, and not bob's again
+    assert counts == {"follow_up_reminders": {"sent": 1, "failed": 0}}
+    assert [message.to for message in mail.outbox] == [["bob@example.org"], ["alice@example.org"]]

@@ -14,6 +14,7 @@ from medmatch.applications.models import (
     CVEntry,
     Requirement,
 )
+from medmatch.lib.form_fields import one_line
 
 MAX_NOTES_LENGTH = 20_000
 MAX_TITLE_LENGTH = 200
@@ -92,6 +93,7 @@ class RequirementForm(forms.ModelForm):
     title = forms.CharField(
         label="What is needed",
         max_length=MAX_TITLE_LENGTH,
+        validators=[one_line("title")],
         error_messages={
             "required": "title: required — name it, e.g. “Letter from Dr Chen”.",
             "max_length": f"title: at most {MAX_TITLE_LENGTH} characters.",
@@ -208,6 +210,7 @@ class CVEntryForm(forms.ModelForm):
     title = forms.CharField(
         label="Title",
         max_length=MAX_TITLE_LENGTH,
+        validators=[one_line("title")],
         help_text="The degree, award, project, role or skill, "
         "e.g. “Student clinician, free clinic”.",
         error_messages={
@@ -215,8 +218,12 @@ class CVEntryForm(forms.ModelForm):
             "max_length": f"title: at most {MAX_TITLE_LENGTH} characters.",
         },
     )
-    organisation = forms.CharField(label="Organisation", required=False, max_length=200)
-    location = forms.CharField(label="Location", required=False, max_length=120)
+    organisation = forms.CharField(
+        label="Organisation", required=False, max_length=200, validators=[one_line("organisation")]
+    )
+    location = forms.CharField(
+        label="Location", required=False, max_length=120, validators=[one_line("location")]
+    )
     start_date = _month_field("Start", "start_date", MONTH_HELP)
     end_date = _month_field("End", "end_date", "Leave empty while it is ongoing.")
     hours_per_week = _hours_field("Hours per week", "hours_per_week", 168)
@@ -362,6 +369,7 @@ class StatementCreateForm(forms.Form):
     title = forms.CharField(
         label="Title",
         max_length=MAX_TITLE_LENGTH,
+        validators=[one_line("title")],
         error_messages={
             "required": "title: required — e.g. “Internal medicine, base”.",
             "max_length": f"title: at most {MAX_TITLE_LENGTH} characters.",
@@ -409,6 +417,7 @@ class StatementForm(forms.Form):
         label="Note for this version",
         required=False,
         max_length=200,
+        validators=[one_line("note")],
         help_text="Optional, e.g. “after Dr Chen's comments”.",
         error_messages={"max_length": "note: at most 200 characters."},
     )

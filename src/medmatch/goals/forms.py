@@ -13,6 +13,7 @@ import re
 from django import forms
 
 from medmatch.fit.goals import MAX_WEIGHT
+from medmatch.lib.form_fields import one_line
 from medmatch.lib.geo import PlaceNotFound, resolve_place
 
 WEIGHT_CHOICES = [
@@ -280,6 +281,7 @@ class LocationForm(QuestionForm):
         label="Near (US ZIP code or city)",
         required=False,
         max_length=120,
+        validators=[one_line("Location")],
         help_text="For example 02115, “Boston, MA”, “Toronto” or “Lyon, FR”.",
     )
     radius_km = forms.FloatField(

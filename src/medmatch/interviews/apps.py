@@ -9,11 +9,11 @@ class InterviewsConfig(AppConfig):
     def ready(self):
         # Interviews appear in the applications' calendar (download and private feed) and in their
         # "what is next" list through the extension points those modules expose; their reminder
-        # joins the worker's hourly scans (medmatch.letters.tasks.REMINDER_SCANS).
+        # joins the worker's hourly scans (medmatch.lib.scans.REMINDER_SCANS).
         from medmatch.applications import calendar, next_steps
         from medmatch.interviews.hooks import interview_events, interview_steps
         from medmatch.interviews.tasks import send_interview_reminders
-        from medmatch.letters.tasks import register_reminder_scan
+        from medmatch.lib.scans import register_reminder_scan
 
         calendar.register_event_provider(interview_events)
         next_steps.register_step_provider(interview_steps)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from medmatch.applications.models import Application
 from medmatch.interviews.models import Impression, Interview, PracticeAttempt, Question
+from medmatch.lib.form_fields import clean_one_line
 
 MAX_TEXT_LENGTH = 20_000
 MAX_SECONDS = 60 * 60
@@ -233,6 +234,19 @@ class InterviewForm(forms.ModelForm):
         if commit:
             interview.save()
         return interview
+
+    def clean_place(self):
+        return clean_one_line("place", self.cleaned_data["place"])
+
+    def clean_city(self):
+        return clean_one_line("city", self.cleaned_data["city"])
+
+    def clean_interviewers(self):
+        # One name a line: line breaks separate the names, other control characters are refused.
+        text = self.cleaned_data["interviewers"]
+        for line in text.splitlines():
+            clean_one_line("interviewers", line)
+        return text
 
 
 class ImpressionForm(forms.ModelForm):

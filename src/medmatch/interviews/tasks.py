@@ -6,7 +6,9 @@ interview added less than a day ahead is reminded at the next scan). Nothing for
 have started, nor for inactive accounts or ones without an email (a deleted account's interviews
 are gone with it). Each reminder is recorded in InterviewReminder under a unique constraint in
 the transaction that sends it, so restarts, retries and two workers never send it twice; a
-rescheduled interview is reminded again.
+rescheduled interview is reminded again. Each interview's reminder is sent on its own
+(``medmatch.lib.scans.send_each``): one that fails is logged and retried at the next scan, and the
+others still go out.
 """
 
 import datetime
@@ -19,13 +21,16 @@ from django.utils import timezone
 from django_tasks import task
 
 from medmatch.interviews.models import Interview, InterviewReminder
+from medmatch.lib.scans import send_each
+from medmatch.lib.validators import single_line
 
 REMIND_BEFORE = datetime.timedelta(hours=24)
 
 
 @task()
 def send_interview_reminders(now: str = "") -> dict:
-    """Send the reminders due at ``now`` (ISO datetime or date; default now): the counts sent."""
+    """Send the reminders due at ``now`` (ISO datetime or date; default now): returns
+    ``{"interview_reminders": {"sent": n, "failed": m}}``."""
     moment = _parse_moment(now) if now else timezone.now()
     upcoming = (
         Interview.objects.with_program()
@@ -37,11 +42,15 @@ def send_interview_reminders(now: str = "") -> dict:
         )
         .exclude(application__student__email="")
     )
-    sent = 0
-    for interview in upcoming:
-        if _send_once(interview, InterviewReminder.Kind.DAY_BEFORE):
-            sent += 1
-    return {"interview_reminders": sent}
+    counts = send_each(
+        upcoming,
+        lambda interview: _send_once(interview, InterviewReminder.Kind.DAY_BEFORE),
+        kind="interview reminder",
+        identify=lambda interview: (
+            f"interview {interview.pk} (student {interview.application.student_id})"
+        ),
+    )
+    return {"interview_reminders": counts}
 
 
 def _parse_moment(value: str) -> datetime.datetime:
@@ -73,10 +82,11 @@ def reminder_email(interview: Interview) -> EmailMessage:
         "student": interview.application.student,
         "url": f"{site_url}{interview.get_absolute_url()}" if site_url else "",
     }
+    # Catalog names come from imported files: a stray line break must not break the subject.
     return EmailMessage(
         # The date, not "tomorrow": an interview added a few hours ahead is reminded at once.
-        f"Reminder: your interview with {program.title}, {program.institution.name}"
-        f" on {local:%A} {local.day} {local:%B}",
+        f"Reminder: your interview with {single_line(program.title)},"
+        f" {single_line(program.institution.name)} on {local:%A} {local.day} {local:%B}",
         render_to_string("interviews/email/reminder.txt", context),
         to=[interview.application.student.email],
     )

@@ -2,8 +2,9 @@
 ``medmatch letters remind``.
 
 The worker is one process and one loop: every LETTERS_REMINDER_SCAN_SECONDS (default an hour) it
-enqueues every reminder scan in ``medmatch.letters.tasks.REMINDER_SCANS`` (the letters'
-reminders and digests, the interview reminders, the contact follow-ups), and in between it runs
+enqueues ``medmatch.lib.scans.send_all_reminders``, which runs every reminder scan (the letters'
+reminders and digests, the interview reminders, the contact follow-ups) and logs what was sent
+and what failed (one item's failure never stops the others), and in between it runs
 django-tasks' database worker in batch mode (everything queued, then back to the loop) every
 ``--interval`` seconds. Sending is idempotent (each scan records what it sent under a unique
 constraint), so a restart simply scans again. Sites that prefer cron run
@@ -11,7 +12,25 @@ constraint), so a restart simply scans again. Sites that prefer cron run
 """
 
 import argparse
+import datetime
 import time
+
+REMIND_EPILOG = (
+    "Exit status: 0 when every due email was sent (or enqueued, without --now); 1 with --now when"
+    " one or more emails, or a whole scan, failed. Every item is tried first; each failure is"
+    " logged with its ids and tried again at the next run."
+)
+
+
+def iso_moment(text: str) -> str:
+    """``--date``: an ISO date or date and time, checked here so a typo is a usage error."""
+    try:
+        datetime.datetime.fromisoformat(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(
+            f"“{text}” is not an ISO date such as 2026-10-16 (or 2026-10-16T09:00)"
+        ) from error
+    return text
 
 
 def add_parser(subparsers) -> None:
@@ -39,11 +58,14 @@ def add_parser(subparsers) -> None:
         help="enqueue today's reminders and digests (the worker sends them)",
         description=(
             "Enqueue every reminder scan (letters, interviews, contact follow-ups); with --now send"
-            " in this process instead."
+            " in this process instead and print how many were sent and how many failed."
         ),
+        epilog=REMIND_EPILOG,
     )
     remind.add_argument("--now", action="store_true", help="send here, without the queue")
-    remind.add_argument("--date", default="", help="send as if today were this ISO date")
+    remind.add_argument(
+        "--date", default="", type=iso_moment, help="send as if today were this ISO date"
+    )
     remind.set_defaults(func=run_remind)
     letters.set_defaults(func=lambda args: letters.print_help() or 2)
 
@@ -55,15 +77,14 @@ def run_worker(args: argparse.Namespace, *, sleep=time.sleep, clock=time.monoton
     from django.core.management import call_command
 
     from medmatch.letters import conf
-    from medmatch.letters.tasks import REMINDER_SCANS
+    from medmatch.lib.scans import send_all_reminders
 
     every = conf.get("LETTERS_REMINDER_SCAN_SECONDS")
     last_scan = None
     try:
         while True:
             if not args.no_reminders and (last_scan is None or clock() - last_scan >= every):
-                for scan in REMINDER_SCANS:
-                    scan.enqueue()
+                send_all_reminders.enqueue()
                 last_scan = clock()
             call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
             if args.once:
@@ -77,17 +98,19 @@ def run_remind(args: argparse.Namespace) -> int:
     from medmatch.cli import setup_django
 
     setup_django()
-    from medmatch.letters.tasks import REMINDER_SCANS
+    from medmatch.lib.scans import failures, send_all_reminders
 
-    if args.now:
-        counts = {}
-        for scan in REMINDER_SCANS:
-            counts |= scan.call(args.date)
-        print(f"Sent {counts.pop('reminders')} reminder(s) and {counts.pop('digests')} digest(s).")
-        for name, count in counts.items():
-            print(f"Sent {count} {name.replace('_', ' ')}.")
-    else:
-        for scan in REMINDER_SCANS:
-            scan.enqueue(args.date)
-        print("Enqueued; `medmatch worker` sends them.")
+    if not args.now:
+        send_all_reminders.enqueue(args.date)
+        print("Enqueued; `medmatch worker` sends them and logs any that fail.")
+        return 0
+    report = send_all_reminders.call(args.date)
+    for kind, count in report["counts"].items():
+        label = kind.replace("_", " ").capitalize()
+        print(f"{label}: {count['sent']} sent, {count['failed']} failed.")
+    for scan in report["failed_scans"]:
+        print(f"The scan {scan} failed before it finished.")
+    if failures(report):
+        print("Failures are logged with their ids; the next run tries them again.")
+        return 1
     return 0

@@ -1,19 +1,14 @@
 """Background work (django-tasks): sending a request with its packet, and the daily reminders.
 
-``medmatch worker`` runs the queue and enqueues ``send_reminders`` every
-LETTERS_REMINDER_SCAN_SECONDS; ``medmatch letters remind`` enqueues it once (for cron). Sending
-is idempotent — each reminder and digest is recorded in ReminderSent under a unique constraint
-before its email goes out, in one transaction — so restarts, retries and two workers never send
-one twice.
-
-Other apps' reminders join the same schedule through ``REMINDER_SCANS``: each is a task taking
-one optional ISO date or datetime (default now) and returning its counts, registered from the
-app's ``AppConfig.ready()`` (interview reminders, contact follow-ups). The worker and
-``medmatch letters remind`` enqueue every registered scan.
+Sending is idempotent — each reminder and digest is recorded in ReminderSent under a unique
+constraint before its email goes out, in one transaction — so restarts, retries and two workers
+never send one twice. Each request's reminder and each student's digest is sent on its own
+(``medmatch.lib.scans.send_each``): one that fails is logged and retried at the next scan, and
+the others still go out. ``send_reminders`` is one of the reminder scans that ``medmatch worker``
+and ``medmatch letters remind`` run (``medmatch.lib.scans``).
 """
 
 import datetime
-import logging
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -24,18 +19,8 @@ from django_tasks import task
 
 from medmatch.letters import conf
 from medmatch.letters.models import LetterRequest, ReminderSent
-
-logger = logging.getLogger(__name__)
-
-
-# The reminder scans ``medmatch worker`` enqueues every LETTERS_REMINDER_SCAN_SECONDS; the letters'
-# own scan is first, other apps add theirs (see the module docstring).
-REMINDER_SCANS: list = []
-
-
-def register_reminder_scan(scan) -> None:
-    if scan not in REMINDER_SCANS:
-        REMINDER_SCANS.append(scan)
+from medmatch.lib.scans import send_each
+from medmatch.lib.validators import single_line
 
 
 @task()
@@ -48,12 +33,13 @@ def send_letter_request(request_id: int, base_url: str) -> None:
 
 @task()
 def send_reminders(on: str = "") -> dict:
-    """Send what is due on ``on`` (ISO date; default today): returns the counts sent."""
-    day = datetime.date.fromisoformat(on) if on else timezone.localdate()
-    return {"reminders": send_recommender_reminders(day), "digests": send_student_digests(day)}
-
-
-register_reminder_scan(send_reminders)
+    """Send what is due on ``on`` (ISO date, a datetime's date part is used; default today):
+    returns ``{kind: {"sent": n, "failed": m}}``."""
+    day = datetime.date.fromisoformat(on[:10]) if on else timezone.localdate()
+    return {
+        "letter_reminders": send_recommender_reminders(day),
+        "letter_digests": send_student_digests(day),
+    }
 
 
 def reminder_kind(request: LetterRequest, on: datetime.date) -> str | None:
@@ -71,24 +57,26 @@ def reminder_kind(request: LetterRequest, on: datetime.date) -> str | None:
     return f"before_{min(reached)}" if reached else None
 
 
-def send_recommender_reminders(on: datetime.date) -> int:
+def send_recommender_reminders(on: datetime.date) -> dict:
     from medmatch.letters.services import open_requests_for_reminders
 
-    sent = 0
-    for request in open_requests_for_reminders():
+    def send(request: LetterRequest) -> bool:
         kind = reminder_kind(request, on)
         if kind is None:
-            continue
+            return False
+        return _send_once(
+            request.student, request, kind, request.due_on, lambda: _reminder_email(request, on)
+        )
 
-        def email(request=request):
-            return _reminder_email(request, on)
+    return send_each(
+        open_requests_for_reminders(),
+        send,
+        kind="letter reminder",
+        identify=lambda request: f"letter request {request.pk} (student {request.student_id})",
+    )
 
-        if _send_once(request.student, request, kind, request.due_on, email):
-            sent += 1
-    return sent
 
-
-def send_student_digests(on: datetime.date) -> int:
+def send_student_digests(on: datetime.date) -> dict:
     """Once a week (keyed by its Monday), each student with letters still to come gets one
     digest: what is late or at risk, then every open request with its status."""
     from medmatch.accounts.models import User
@@ -101,17 +89,17 @@ def send_student_digests(on: datetime.date) -> int:
         .exclude(email="")
         .distinct()
     )
-    sent = 0
-    for student in students:
+
+    def send(student) -> bool:
         requests = [r for r in requests_with_applications(student) if r.status in waiting]
         flags = flagged(requests, on)
+        return _send_once(
+            student, None, "digest", monday, lambda: _digest_email(student, flags, requests, on)
+        )
 
-        def email(student=student, flags=flags, requests=requests):
-            return _digest_email(student, flags, requests, on)
-
-        if _send_once(student, None, "digest", monday, email):
-            sent += 1
-    return sent
+    return send_each(
+        students, send, kind="letters digest", identify=lambda student: f"student {student.pk}"
+    )
 
 
 def _send_once(student, request, kind: str, key_date: datetime.date, make_email) -> bool:
@@ -131,7 +119,8 @@ def _send_once(student, request, kind: str, key_date: datetime.date, make_email)
 def _reminder_email(request: LetterRequest, on: datetime.date) -> EmailMessage:
     from medmatch.letters.services import link_create, portal_url
 
-    student_name = request.student.get_full_name() or request.student.username
+    # A name stored before the forms refused line breaks must not break the subject line.
+    student_name = single_line(request.student.get_full_name()) or request.student.username
     site_url = getattr(settings, "SITE_URL", "")
     url = ""
     if site_url:  # a fresh link only where the site's own address is known

@@ -8,7 +8,7 @@ class ResearchConfig(AppConfig):
 
     def ready(self):
         # The follow-up reminder joins the worker's hourly scans.
-        from medmatch.letters.tasks import register_reminder_scan
+        from medmatch.lib.scans import register_reminder_scan
         from medmatch.research.tasks import send_follow_up_reminders
 
         register_reminder_scan(send_follow_up_reminders)

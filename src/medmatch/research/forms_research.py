@@ -6,6 +6,7 @@ import datetime
 from django import forms
 
 from medmatch.catalog.models import Institution, Program
+from medmatch.lib.form_fields import clean_one_line
 from medmatch.research.forms import MAX_NOTE_LENGTH
 from medmatch.research.models import (
     RATING_CHOICES,
@@ -77,6 +78,12 @@ class ContactForm(forms.ModelForm):
                 pk=self.instance.institution_id
             )
         self.fields["institution"].queryset = institutions.distinct().order_by("name")
+
+    def clean_name(self):
+        return clean_one_line("name", self.cleaned_data["name"])
+
+    def clean_how_met(self):
+        return clean_one_line("how_met", self.cleaned_data["how_met"])
 
     def clean_notes(self):
         return _limit(self.cleaned_data["notes"], "notes")

@@ -5,7 +5,9 @@ date), while the follow-up is not marked done. Nothing for dates already past wh
 (so setting a follow-up in the past, or deploying this, sends no backlog), nor for inactive
 accounts or ones without an email. Each email is recorded in FollowUpReminder under a unique
 constraint in the transaction that sends it, so restarts, retries and two workers never send it
-twice; moving the follow-up to a new date earns a new email.
+twice; moving the follow-up to a new date earns a new email. Each conversation's email is sent on
+its own (``medmatch.lib.scans.send_each``): one that fails is logged and retried at the next scan,
+and the others still go out.
 """
 
 import datetime
@@ -18,13 +20,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
+from medmatch.lib.scans import send_each
+from medmatch.lib.validators import single_line
 from medmatch.research.models import Conversation, FollowUpReminder
 
 
 @task()
 def send_follow_up_reminders(on: str = "") -> dict:
     """Send the follow-ups due on ``on`` (ISO date, a datetime's date part is used; default
-    today): the counts sent."""
+    today): returns ``{"follow_up_reminders": {"sent": n, "failed": m}}``."""
     day = datetime.date.fromisoformat(on[:10]) if on else timezone.localdate()
     due = (
         Conversation.objects.follow_ups_due()
@@ -32,11 +36,16 @@ def send_follow_up_reminders(on: str = "") -> dict:
         .exclude(contact__student__email="")
         .select_related("contact__student", "contact__program__institution", "contact__institution")
     )
-    sent = 0
-    for conversation in due:
-        if _send_once(conversation):
-            sent += 1
-    return {"follow_up_reminders": sent}
+    counts = send_each(
+        due,
+        _send_once,
+        kind="follow-up reminder",
+        identify=lambda conversation: (
+            f"conversation {conversation.pk} (contact {conversation.contact_id},"
+            f" student {conversation.contact.student_id})"
+        ),
+    )
+    return {"follow_up_reminders": counts}
 
 
 def _send_once(conversation: Conversation) -> bool:
@@ -63,8 +72,10 @@ def reminder_email(conversation: Conversation) -> EmailMessage:
         "student": contact.student,
         "url": f"{site_url}{path}" if site_url else "",
     }
+    # A name saved before the form refused line breaks ("Eve\r\nBcc: ...") must not break, or
+    # add to, the headers.
     return EmailMessage(
-        f"Follow up with {contact.name} today",
+        f"Follow up with {single_line(contact.name)} today",
         render_to_string("research/email/follow_up.txt", context),
         to=[contact.student.email],
     )
