@@ -1,4 +1,5 @@
-"""Time `medmatch import all` on a fresh database, then a second (idempotent) import.
+"""Time `medmatch import all` on a fresh database, then a second (idempotent) import, and measure
+how long the import holds the database's write lock.
 
     uv run python benchmarks/catalog_import.py               # a fresh SQLite file in /tmp
     DATABASE_URL=postgres://root@127.0.0.1:5432/medmatch_bench \
@@ -6,13 +7,62 @@
 
 With DATABASE_URL pointing at PostgreSQL, the catalog tables of that database are emptied first,
 so use a database meant for benchmarks.
+
+Two lock figures per import:
+- "longest write transaction": the longest transaction the importers opened, as they time it
+  themselves (``ImportReport.longest_write_seconds``);
+- on SQLite, "longest wait of a concurrent writer": a second connection in a thread writes one row
+  every 50 ms in its own ``BEGIN IMMEDIATE`` transaction (what a student's save does) and the
+  longest time it waited for the lock is printed. This one needs no help from the importers, so it
+  measures the old single-transaction import and the new one alike. SQLite's busy handler sleeps
+  in steps of up to 100 ms, so it is accurate to about 0.1 s.
 """
 
 import os
+import sqlite3
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
+
+
+class LockProbe:
+    """Writes one row every ``interval`` seconds from another connection; keeps the longest wait."""
+
+    def __init__(self, path: str, interval: float = 0.05):
+        self.path, self.interval = path, interval
+        self.longest = 0.0
+        self.writes = 0
+        self.failures = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self):
+        # The timeout of a student's request is 20 s (settings: OPTIONS["timeout"]); the probe
+        # waits longer so that it can measure a lock held past it.
+        db = sqlite3.connect(self.path, timeout=120, isolation_level=None)
+        db.execute("CREATE TABLE IF NOT EXISTS bench_lock_probe (id INTEGER PRIMARY KEY, at REAL)")
+        while not self._stop.is_set():
+            started = time.perf_counter()
+            try:
+                db.execute("BEGIN IMMEDIATE")
+                db.execute("INSERT INTO bench_lock_probe (at) VALUES (?)", (time.time(),))
+                db.execute("COMMIT")
+                self.writes += 1
+            except sqlite3.OperationalError:
+                self.failures += 1
+            self.longest = max(self.longest, time.perf_counter() - started)
+            self._stop.wait(self.interval)
+        db.close()
 
 
 def main() -> int:
@@ -24,6 +74,8 @@ def main() -> int:
     import django
 
     django.setup()
+    from contextlib import nullcontext
+
     from django.core.management import call_command
     from django.db import connection
 
@@ -35,16 +87,35 @@ def main() -> int:
     Institution.objects.all().delete()
     Specialty.objects.all().delete()
     Source.objects.all().delete()
+    sqlite = connection.vendor == "sqlite"
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
     for label in ("fresh import", "re-import (idempotent)"):
+        probe = LockProbe(str(connection.settings_dict["NAME"])) if sqlite else None
         started = time.perf_counter()
-        reports = import_sources("all")
+        with probe or nullcontext():
+            reports = import_sources("all")
         total = time.perf_counter() - started
         print(f"\n{label}: {total:.1f} s")
         for report in reports:
+            longest = getattr(report, "longest_write_seconds", None)
+            transactions = getattr(report, "write_transactions", None)
+            lock = (
+                ""
+                if longest is None
+                else f"  {transactions:4} write transactions, longest {longest:5.2f} s"
+            )
             print(
                 f"  {report.source_key:20} {report.seconds:6.2f} s  created {report.created:6}"
-                f"  updated {report.updated:6}  unchanged {report.unchanged:6}"
+                f"  updated {report.updated:6}  deleted {getattr(report, 'deleted', 0):5}"
+                f"  unchanged {report.unchanged:6}{lock}"
+            )
+        longest = [getattr(report, "longest_write_seconds", None) for report in reports]
+        if None not in longest:
+            print(f"  longest write transaction: {max(longest):.2f} s")
+        if probe:
+            print(
+                f"  longest wait of a concurrent writer: {probe.longest:.2f} s "
+                f"({probe.writes} writes, {probe.failures} failed)"
             )
     print(f"\ninstitutions {Institution.objects.count()}, programs {Program.objects.count()}")
     return 0
