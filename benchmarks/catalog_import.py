@@ -11,58 +11,69 @@ so use a database meant for benchmarks.
 Two lock figures per import:
 - "longest write transaction": the longest transaction the importers opened, as they time it
   themselves (``ImportReport.longest_write_seconds``);
-- on SQLite, "longest wait of a concurrent writer": a second connection in a thread writes one row
+- on SQLite, "longest wait of a concurrent writer": a second connection writes one row
   every 50 ms in its own ``BEGIN IMMEDIATE`` transaction (what a student's save does) and the
   longest time it waited for the lock is printed. This one needs no help from the importers, so it
-  measures the old single-transaction import and the new one alike. SQLite's busy handler sleeps
+  measures the old single-transaction import and the new one alike. It runs in its own process,
+  as a web server would, so that it does not wait for this one's GIL. SQLite's busy handler sleeps
   in steps of up to 100 ms, so it is accurate to about 0.1 s.
 """
 
+import multiprocessing
 import os
 import sqlite3
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 
 class LockProbe:
-    """Writes one row every ``interval`` seconds from another connection; keeps the longest wait."""
+    """Writes one row every ``interval`` seconds from another process (as a web server would);
+    keeps the longest wait for the write lock."""
 
     def __init__(self, path: str, interval: float = 0.05):
         self.path, self.interval = path, interval
-        self.longest = 0.0
-        self.writes = 0
-        self.failures = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
+        self.longest, self.writes, self.failures = 0.0, 0, 0
+        self._stop, self._ready = multiprocessing.Event(), multiprocessing.Event()
+        self._results = multiprocessing.Queue()
+        self._process = multiprocessing.Process(
+            target=_probe,
+            args=(path, interval, self._stop, self._ready, self._results),
+            daemon=True,
+        )
 
     def __enter__(self):
-        self._thread.start()
+        self._process.start()
+        self._ready.wait(30)
         return self
 
     def __exit__(self, *exc):
         self._stop.set()
-        self._thread.join()
+        self.longest, self.writes, self.failures = self._results.get(timeout=180)
+        self._process.join()
 
-    def _run(self):
-        # The timeout of a student's request is 20 s (settings: OPTIONS["timeout"]); the probe
-        # waits longer so that it can measure a lock held past it.
-        db = sqlite3.connect(self.path, timeout=120, isolation_level=None)
-        db.execute("CREATE TABLE IF NOT EXISTS bench_lock_probe (id INTEGER PRIMARY KEY, at REAL)")
-        while not self._stop.is_set():
-            started = time.perf_counter()
-            try:
-                db.execute("BEGIN IMMEDIATE")
-                db.execute("INSERT INTO bench_lock_probe (at) VALUES (?)", (time.time(),))
-                db.execute("COMMIT")
-                self.writes += 1
-            except sqlite3.OperationalError:
-                self.failures += 1
-            self.longest = max(self.longest, time.perf_counter() - started)
-            self._stop.wait(self.interval)
-        db.close()
+
+def _probe(path, interval, stop, ready, results):
+    # The timeout of a student's request is 20 s (settings: OPTIONS["timeout"]); the probe
+    # waits longer so that it can measure a lock held past it.
+    db = sqlite3.connect(path, timeout=120, isolation_level=None)
+    db.execute("CREATE TABLE IF NOT EXISTS bench_lock_probe (id INTEGER PRIMARY KEY, at REAL)")
+    ready.set()
+    longest, writes, failures = 0.0, 0, 0
+    while not stop.is_set():
+        started = time.perf_counter()
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("INSERT INTO bench_lock_probe (at) VALUES (?)", (time.time(),))
+            db.execute("COMMIT")
+            writes += 1
+        except sqlite3.OperationalError:
+            failures += 1
+        longest = max(longest, time.perf_counter() - started)
+        stop.wait(interval)
+    db.close()
+    results.put((longest, writes, failures))
 
 
 def main() -> int:
