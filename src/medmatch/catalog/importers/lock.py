@@ -34,9 +34,9 @@ class ImportLocked(Exception):
     """Another process is importing the catalog; nothing was read or written."""
 
     def __init__(self, where: str):
-        self.where = where
+        self.where = where  # what is held: the lock file's path or the advisory lock
         super().__init__(
-            f"another import is running ({where}); nothing was written. "
+            f"another import is running (it holds {where}); nothing was written. "
             "Run the import again when it has finished."
         )
 
@@ -61,7 +61,7 @@ def import_lock(*, wait: bool = False):
         try:
             fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise ImportLocked(f"it holds {path}") from None
+            raise ImportLocked(str(path)) from None
         try:
             with _advisory_lock(wait):
                 _held.depth = 1
@@ -84,7 +84,7 @@ def _advisory_lock(wait: bool):
         else:
             cursor.execute("SELECT pg_try_advisory_lock(%s)", [ADVISORY_LOCK_KEY])
             if not cursor.fetchone()[0]:
-                raise ImportLocked("it holds the database's import lock")
+                raise ImportLocked("the database's import lock")
     try:
         yield
     finally:
