@@ -54,9 +54,10 @@ from django.utils import timezone
 
 from medmatch.catalog.models import Institution, Program, Source, Specialty
 
-# Rows per write transaction. 500 rows take ~30-80 ms to write on SQLite (FTS triggers
-# included), so no write lock lasts long; tests lower it to check the transaction boundaries.
-BATCH_SIZE = 500
+# Rows per write transaction. On a 2-core machine under a load of 8, the longest batch of the
+# full import held SQLite's lock 0.7 s (FTS triggers included) and a concurrent writer waited at
+# most 0.8 s (benchmarks/catalog_import.py). Tests lower it to check transaction boundaries.
+BATCH_SIZE = 250
 # Strings the sources use for "no value"; they become unknown (empty / None), never a value.
 NULL_STRINGS = frozenset({"", "NOT AVAILABLE", "Not Available", "N/A", "-999"})
 
@@ -122,7 +123,7 @@ _writing: ContextVar[ImportReport | None] = ContextVar("catalog_import_report", 
 # and batches committed back to back can take the lock again between two polls, so a student's
 # save waited 3.6 s across many short batches. After each YIELD_AFTER_SECONDS of lock held, the
 # import leaves the lock free for longer than one poll.
-YIELD_AFTER_SECONDS = 0.5
+YIELD_AFTER_SECONDS = 0.3
 YIELD_SECONDS = 0.12
 _held_since_yield = 0.0
 
