@@ -1,4 +1,5 @@
-"""Time `medmatch import all` on a fresh database, then a second (idempotent) import.
+"""Time `medmatch import all` on a fresh database, then a second (idempotent) import, and measure
+how long the import holds the database's write lock.
 
     uv run python benchmarks/catalog_import.py               # a fresh SQLite file in /tmp
     DATABASE_URL=postgres://root@127.0.0.1:5432/medmatch_bench \
@@ -6,13 +7,73 @@
 
 With DATABASE_URL pointing at PostgreSQL, the catalog tables of that database are emptied first,
 so use a database meant for benchmarks.
+
+Two lock figures per import:
+- "longest write transaction": the longest transaction the importers opened, as they time it
+  themselves (``ImportReport.longest_write_seconds``);
+- on SQLite, "longest wait of a concurrent writer": a second connection writes one row
+  every 50 ms in its own ``BEGIN IMMEDIATE`` transaction (what a student's save does) and the
+  longest time it waited for the lock is printed. This one needs no help from the importers, so it
+  measures the old single-transaction import and the new one alike. It runs in its own process,
+  as a web server would, so that it does not wait for this one's GIL. SQLite's busy handler sleeps
+  in steps of up to 100 ms, so it is accurate to about 0.1 s.
 """
 
+import multiprocessing
 import os
+import sqlite3
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+
+class LockProbe:
+    """Writes one row every ``interval`` seconds from another process (as a web server would);
+    keeps the longest wait for the write lock."""
+
+    def __init__(self, path: str, interval: float = 0.05):
+        self.path, self.interval = path, interval
+        self.longest, self.writes, self.failures = 0.0, 0, 0
+        self._stop, self._ready = multiprocessing.Event(), multiprocessing.Event()
+        self._results = multiprocessing.Queue()
+        self._process = multiprocessing.Process(
+            target=_probe,
+            args=(path, interval, self._stop, self._ready, self._results),
+            daemon=True,
+        )
+
+    def __enter__(self):
+        self._process.start()
+        self._ready.wait(30)
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self.longest, self.writes, self.failures = self._results.get(timeout=180)
+        self._process.join()
+
+
+def _probe(path, interval, stop, ready, results):
+    # The timeout of a student's request is 20 s (settings: OPTIONS["timeout"]); the probe
+    # waits longer so that it can measure a lock held past it.
+    db = sqlite3.connect(path, timeout=120, isolation_level=None)
+    db.execute("CREATE TABLE IF NOT EXISTS bench_lock_probe (id INTEGER PRIMARY KEY, at REAL)")
+    ready.set()
+    longest, writes, failures = 0.0, 0, 0
+    while not stop.is_set():
+        started = time.perf_counter()
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("INSERT INTO bench_lock_probe (at) VALUES (?)", (time.time(),))
+            db.execute("COMMIT")
+            writes += 1
+        except sqlite3.OperationalError:
+            failures += 1
+        longest = max(longest, time.perf_counter() - started)
+        stop.wait(interval)
+    db.close()
+    results.put((longest, writes, failures))
 
 
 def main() -> int:
@@ -24,6 +85,8 @@ def main() -> int:
     import django
 
     django.setup()
+    from contextlib import nullcontext
+
     from django.core.management import call_command
     from django.db import connection
 
@@ -35,16 +98,35 @@ def main() -> int:
     Institution.objects.all().delete()
     Specialty.objects.all().delete()
     Source.objects.all().delete()
+    sqlite = connection.vendor == "sqlite"
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
     for label in ("fresh import", "re-import (idempotent)"):
+        probe = LockProbe(str(connection.settings_dict["NAME"])) if sqlite else None
         started = time.perf_counter()
-        reports = import_sources("all")
+        with probe or nullcontext():
+            reports = import_sources("all")
         total = time.perf_counter() - started
         print(f"\n{label}: {total:.1f} s")
         for report in reports:
+            longest = getattr(report, "longest_write_seconds", None)
+            transactions = getattr(report, "write_transactions", None)
+            lock = (
+                ""
+                if longest is None
+                else f"  {transactions:4} write transactions, longest {longest:5.2f} s"
+            )
             print(
                 f"  {report.source_key:20} {report.seconds:6.2f} s  created {report.created:6}"
-                f"  updated {report.updated:6}  unchanged {report.unchanged:6}"
+                f"  updated {report.updated:6}  deleted {getattr(report, 'deleted', 0):5}"
+                f"  unchanged {report.unchanged:6}{lock}"
+            )
+        longest = [getattr(report, "longest_write_seconds", None) for report in reports]
+        if None not in longest:
+            print(f"  longest write transaction: {max(longest):.2f} s")
+        if probe:
+            print(
+                f"  longest wait of a concurrent writer: {probe.longest:.2f} s "
+                f"({probe.writes} writes, {probe.failures} failed)"
             )
     print(f"\ninstitutions {Institution.objects.count()}, programs {Program.objects.count()}")
     return 0

@@ -172,3 +172,42 @@ def test_it_needs_every_distinctive_word_for_a_city():
     )
     assert cities.link("St Marys Med Ctr-SF", complete=True).key is None
     assert cities.link("Baptist Outreach Services", complete=True).key == "Montgomery"
+
+
+TIE_SCRIPT = """
+import django
+django.setup()
+from medmatch.catalog.importers.linking import Place, PlaceIndex, normalise_name
+name = (normalise_name("MERCY MEDICAL CENTER"), "hifld")
+places = [
+    Place(key, (name,), normalise_name("Dothan"), 31.2 + offset, -85.4)
+    for key, offset in (("010001", 0.0), ("hifld:7", 0.001), ("hifld:12", 0.002))
+]
+print(PlaceIndex(places).link("Mercy Med Ctr"))
+"""
+
+
+def test_it_links_the_same_place_on_a_tie_whatever_the_hash_seed():
+    """Three rows of one place score the same: the chosen key must not follow set order, which
+    changes with PYTHONHASHSEED from one process to the next."""
+    import os
+    import subprocess
+    import sys
+
+    links = {
+        subprocess.run(
+            [sys.executable, "-c", TIE_SCRIPT],
+            env={
+                **os.environ,
+                "DJANGO_SETTINGS_MODULE": "medmatch.settings",
+                "DEBUG": "true",
+                "PYTHONHASHSEED": str(seed),
+            },
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in range(8)
+    }
+    assert len(links) == 1
+    assert "key='010001'" in links.pop()

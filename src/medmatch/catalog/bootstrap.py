@@ -2,22 +2,38 @@
 
 
 def ensure_catalog() -> None:
-    """Run `import all` with progress output when the database has no programs yet."""
-    from medmatch.catalog.models import Program
+    """Run `import all` with progress output when the database has no programs yet.
 
-    if Program.objects.exists():
-        return
+    Under the import lock, so that two first starts (or a start during `medmatch import`) never
+    import at once; when another process holds the lock this returns at once with a message and
+    the site starts while that import fills the catalog in.
+    """
     from rich.console import Console
 
-    from medmatch.catalog.cli_import import print_reports
-    from medmatch.catalog.importers import import_sources
+    from medmatch.catalog.importers import ImportLocked, import_lock
+    from medmatch.catalog.models import Program
 
     console = Console(stderr=True)
-    console.print("The catalog is empty: importing the built-in data (about half a minute)…")
+    try:
+        with import_lock():
+            if Program.objects.exists():
+                return
+            _import_all(console)
+    except ImportLocked as error:
+        console.print(
+            "Not importing the catalog now: another process is importing it (it holds "
+            f"{error.where}). The site starts anyway; the catalog fills in as that import runs.",
+            highlight=False,
+        )
+
+
+def _import_all(console) -> None:
     from rich.progress import Progress
 
-    from medmatch.catalog.cli_import import RichProgress
+    from medmatch.catalog.cli_import import RichProgress, print_reports
+    from medmatch.catalog.importers import import_sources
 
+    console.print("The catalog is empty: importing the built-in data (about half a minute)…")
     with Progress(console=console, transient=True) as bar:
         reports = import_sources("all", progress=RichProgress(bar))
     print_reports(console, reports)

@@ -67,7 +67,12 @@ def run_import(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from medmatch.catalog.importers import ImportFileError, import_sources
+    from medmatch.catalog.importers import (
+        ImportFileError,
+        ImportLocked,
+        ImportWriteError,
+        import_sources,
+    )
 
     console, errors = Console(), Console(stderr=True)
     try:
@@ -86,6 +91,12 @@ def run_import(args: argparse.Namespace) -> int:
         # Plain text, unwrapped: the message names file, row and column and must stay greppable.
         print(f"Import failed, nothing was written: {error}", file=sys.stderr)
         return 1
+    except ImportLocked as error:
+        print(f"Import not started: {error}", file=sys.stderr)
+        return 1
+    except ImportWriteError as error:
+        print(write_error_message(error), file=sys.stderr)
+        return 1
     except ValueError as error:
         print(f"Import failed: {error}", file=sys.stderr)
         return 1
@@ -93,19 +104,43 @@ def run_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def write_error_message(error) -> str:
+    """What to tell the operator when the database refused a write (ImportWriteError)."""
+    if not error.written:
+        reason = (
+            "the database is locked: another import (or another long write) is running"
+            if error.locked
+            else f"the database refused the first write ({error})"
+        )
+        return f"Import failed, nothing was written: {reason}. Run the import again later."
+    return (
+        f"Import stopped partway: the database refused a write ({error}). The rows written so "
+        "far are complete and the sources keep their previous file's date; run the same import "
+        "again to finish it."
+    )
+
+
 def print_reports(console, reports) -> None:
     from rich.table import Table
 
     dry_run = reports and reports[0].dry_run
-    table = Table(title="Import (dry run: nothing was written)" if dry_run else "Import")
-    for column in ("source", "rows", "created", "updated", "unchanged", "skipped", "seconds"):
-        table.add_column(column, justify="left" if column == "source" else "right")
+    # No borders and one space before each column: the eight fit in 80 characters uncut.
+    table = Table(
+        title="Import (dry run: nothing was written)" if dry_run else "Import",
+        box=None,
+        padding=(0, 0, 0, 1),
+        header_style="bold underline",
+    )
+    columns = ("source", "rows", "created", "updated", "deleted", "unchanged", "skipped", "seconds")
+    for column in columns:
+        table.add_column(column, justify="left" if column == "source" else "right", no_wrap=True)
     for report in reports:
         table.add_row(
             report.source_key,
             str(report.rows),
             str(report.created),
             str(report.updated),
+            str(report.deleted),
             str(report.unchanged),
             str(sum(report.skipped.values())),
             f"{report.seconds:.1f}",

@@ -1,8 +1,16 @@
 """Catalog importers, one per shipped data file, in the order `medmatch import all` runs them."""
 
-from .base import Importer, ImportFileError, ImportReport, Progress, run_imports
+from .base import (
+    Importer,
+    ImportFileError,
+    ImportReport,
+    ImportWriteError,
+    Progress,
+    run_imports,
+)
 from .carms import CarmsProgramsImporter
 from .hospitals import CmsHospitalsImporter, HifldHospitalsImporter, TeachingImporter
+from .lock import ImportLocked, import_lock
 from .nrmp import NrmpInstitutionsImporter, NrmpProgramsImporter
 from .specialties import AcgmeSpecialtiesImporter, CarmsDisciplinesImporter
 from .wikidata import WikidataHospitalsImporter
@@ -39,4 +47,12 @@ def import_sources(
     return run_imports(importers, dry_run=dry_run, progress=progress)
 
 
-__all__ = ["IMPORTERS", "ImportFileError", "ImportReport", "import_sources"]
+__all__ = [
+    "IMPORTERS",
+    "ImportFileError",
+    "ImportLocked",
+    "ImportReport",
+    "ImportWriteError",
+    "import_lock",
+    "import_sources",
+]

@@ -1,30 +1,63 @@
 """The small framework every catalog importer shares.
 
-An import is all-or-nothing (DESIGN: "nothing is lost"): the whole file is read and every value
-parsed *before* anything is written, and the first bad value stops the import with an
-``ImportFileError`` that names the file, the data row, the column and the reason. Writing then
-happens inside one transaction, keyed on each source's natural key (CCN, NRMP code, Wikidata id...)
-so that importing the same file again updates rows in place instead of adding duplicates.
+An import is all-or-nothing for a bad file (DESIGN: "nothing is lost"): the whole file is read and
+every value parsed *before* anything is written, and the first bad value stops the import with an
+``ImportFileError`` that names the file, the data row, the column and the reason. Rows are keyed
+on each source's natural key (CCN, NRMP code, Wikidata id...), so importing the same file again
+updates rows in place instead of adding duplicates, and writes nothing when nothing changed.
+
+Writing keeps every write lock short (issue 10, M5). On SQLite one writer locks the whole
+database, and an import in one transaction held that lock for ~13 s while a student's save waited
+(and failed after 20 s). So, per source in dependency order:
+
+1. *Compute* outside any transaction: the importer reads the committed catalog (reads take no
+   lock in WAL mode) and works out every row's new values.
+2. *Write only what changed*, ``BATCH_SIZE`` rows per transaction (``write_transaction``), each
+   batch committed on its own; a concurrent save waits for one batch (well under a second), not
+   for the import.
+3. *Mark the source done*: only after its last batch are the file's hash, row count and import
+   time recorded on its ``Source`` row (and only when the file or a row changed, so a re-import
+   of the same files leaves every row, ``updated_at`` and ``imported_at`` included, untouched).
+
+What a user can see meanwhile: every row is whole at every moment (one row is written in one
+statement of one transaction, foreign keys always point at committed rows), but during a
+re-import of *changed* files some rows already show the new version and others the old one, for
+the few seconds the import takes; on a first import the catalog fills in source by source.
+If the import stops midway (a crash, a full disk, kill -9), the batches already committed stay,
+the ``Source`` row still carries the previous file's hash (so the sources page does not claim the
+new file), and running the same import again computes the difference from what was committed and
+writes the rest: the result is the same as an uninterrupted import (tested). Two imports never
+interleave: ``importers.lock.import_lock`` lets one run at a time.
+
+A dry run computes everything inside one transaction that is rolled back, as before; on SQLite it
+holds the write lock for its duration (a dry run is an operator's check, not something to run
+while students are working).
 """
 
 import csv
 import hashlib
 import io
 import re
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 
 from medmatch.catalog.models import Institution, Program, Source, Specialty
 
-BATCH_SIZE = 500
+# Rows per write transaction. On a 2-core machine under a load of 8, the longest batch of the
+# full import held SQLite's lock 0.7 s (FTS triggers included) and a concurrent writer waited at
+# most 0.8 s (benchmarks/catalog_import.py). Tests lower it to check transaction boundaries.
+BATCH_SIZE = 250
 # Strings the sources use for "no value"; they become unknown (empty / None), never a value.
 NULL_STRINGS = frozenset({"", "NOT AVAILABLE", "Not Available", "N/A", "-999"})
 
@@ -52,13 +85,70 @@ class ImportReport:
     rows: int = 0
     created: int = 0
     updated: int = 0
+    deleted: int = 0
     unchanged: int = 0
     skipped: Counter = field(default_factory=Counter)
     figures: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
+    # The write transactions this import committed, and the longest one (the write lock's
+    # longest hold on SQLite), for the benchmark and the tests.
+    write_transactions: int = 0
+    longest_write_seconds: float = 0.0
 
     def skip(self, reason: str, count: int = 1) -> None:
         self.skipped[reason] += count
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.deleted)
+
+
+class ImportWriteError(Exception):
+    """The database refused a write. ``written`` says whether earlier batches were committed."""
+
+    def __init__(self, error: DatabaseError, *, written: bool):
+        self.error, self.written = error, written
+        super().__init__(str(error))
+
+    @property
+    def locked(self) -> bool:
+        return "locked" in str(self.error).lower()
+
+
+# The report of the import that is writing, so that ``write_transaction`` can time its batches.
+_writing: ContextVar[ImportReport | None] = ContextVar("catalog_import_report", default=None)
+
+
+# SQLite's lock is not fair: a waiting writer polls (every 100 ms once it has waited ~0.3 s),
+# and batches committed back to back can take the lock again between two polls, so a student's
+# save waited 3.6 s across many short batches. After each YIELD_AFTER_SECONDS of lock held, the
+# import leaves the lock free for longer than one poll.
+YIELD_AFTER_SECONDS = 0.3
+YIELD_SECONDS = 0.12
+_held_since_yield = 0.0
+
+
+@contextmanager
+def write_transaction():
+    """One short write transaction (a batch); its duration, commit included, goes to the report.
+
+    Inside an outer transaction (a dry run, a test) this is a savepoint of it.
+    """
+    global _held_since_yield
+    outermost = not connection.in_atomic_block
+    started = time.perf_counter()
+    with transaction.atomic():
+        yield
+    held = time.perf_counter() - started
+    report = _writing.get()
+    if report is not None:
+        report.write_transactions += 1
+        report.longest_write_seconds = max(report.longest_write_seconds, held)
+    if outermost and connection.vendor == "sqlite":
+        _held_since_yield += held
+        if _held_since_yield >= YIELD_AFTER_SECONDS:
+            _held_since_yield = 0.0
+            time.sleep(YIELD_SECONDS)
 
 
 class Progress:
@@ -251,40 +341,57 @@ class Importer:
         raise NotImplementedError
 
     def save_source(self) -> Source:
-        info = self.info
-        source, _ = Source.objects.update_or_create(
-            key=info.key,
-            defaults={
-                "name": info.name,
-                "publisher": info.publisher,
-                "url": info.url,
-                "license": info.license,
-                "retrieved_on": info.retrieved_on,
-                "notes": info.notes,
-                "file_name": info.file_name,
-                "file_sha256": file_sha256(self.path),
-                "row_count": getattr(self, "row_count", None),
-                "imported_at": timezone.now(),
-            },
+        """The Source row, created or described before the rows that point at it are written.
+
+        The file's hash and the import time are recorded only by ``finish_source``, after the
+        last row: until then the row still describes the previous import.
+        """
+        return save_source_row(self.info.key, describe(self.info))
+
+    def finish_source(self, source: Source, report: ImportReport) -> Source:
+        """Record the file's hash, row count and import time once every row is written; leave the
+        row as it is when neither the file nor any row changed (a true no-op re-import)."""
+        digest = file_sha256(self.path)
+        row_count = getattr(self, "row_count", None)
+        if digest == source.file_sha256 and row_count == source.row_count and not report.changed:
+            return source
+        return save_source_row(
+            self.info.key,
+            {"file_sha256": digest, "row_count": row_count, "imported_at": timezone.now()},
         )
-        return source
+
+
+def describe(info: SourceInfo) -> dict[str, Any]:
+    """The descriptive fields of a Source row (provenance), from its SourceInfo."""
+    return {
+        "name": info.name,
+        "publisher": info.publisher,
+        "url": info.url,
+        "license": info.license,
+        "retrieved_on": info.retrieved_on,
+        "notes": info.notes,
+        "file_name": info.file_name,
+    }
+
+
+def save_source_row(key: str, values: dict[str, Any]) -> Source:
+    """Create the Source ``key`` or update the fields of it that differ from ``values``."""
+    source = Source.objects.filter(key=key).first()
+    if source is None:
+        with write_transaction():
+            return Source.objects.create(key=key, **values)
+    changed = {name: value for name, value in values.items() if getattr(source, name) != value}
+    if changed:
+        with write_transaction():
+            Source.objects.filter(pk=source.pk).update(**changed)
+        for name, value in changed.items():
+            setattr(source, name, value)
+    return source
 
 
 def save_derived_source(info: SourceInfo) -> Source:
     """A Source that is not a shipped file (e.g. ZIP centroids from the zipcodes package)."""
-    source, _ = Source.objects.update_or_create(
-        key=info.key,
-        defaults={
-            "name": info.name,
-            "publisher": info.publisher,
-            "url": info.url,
-            "license": info.license,
-            "retrieved_on": info.retrieved_on,
-            "notes": info.notes,
-            "file_name": info.file_name,
-        },
-    )
-    return source
+    return save_source_row(info.key, describe(info))
 
 
 def sync_rows(
@@ -298,8 +405,9 @@ def sync_rows(
     """Create or update ``model`` rows so that each key's fields equal ``records[key]``.
 
     Fields are given by attribute name (``source_id``, not ``source``). Existing rows are loaded
-    once and compared in memory, so a re-import of an unchanged file writes nothing. Returns every
-    synced object by key (created ones with their primary keys).
+    once and compared in memory, so a re-import of an unchanged file writes nothing; changed rows
+    are written ``BATCH_SIZE`` per transaction. Returns every synced object by key (created ones
+    with their primary keys).
     """
     if existing is None:
         existing = {
@@ -325,9 +433,9 @@ def sync_rows(
         report.updated += len(to_update)
     if progress:
         progress.start(f"{model._meta.verbose_name_plural}", len(to_create) + len(to_update))
-    for start in range(0, len(to_create), BATCH_SIZE):
-        batch = to_create[start : start + BATCH_SIZE]
-        model.objects.bulk_create(batch, batch_size=BATCH_SIZE)
+    for batch in batches(to_create):
+        with write_transaction():
+            model.objects.bulk_create(batch)
         if progress:
             progress.advance(len(batch))
     if to_update:
@@ -335,9 +443,9 @@ def sync_rows(
             for obj in to_update:
                 obj.updated_at = now
             changed_fields.add("updated_at")
-        for start in range(0, len(to_update), BATCH_SIZE):
-            batch = to_update[start : start + BATCH_SIZE]
-            _update_objects(model, batch, sorted(changed_fields))
+        for batch in batches(to_update):
+            with write_transaction():
+                _update_objects(model, batch, sorted(changed_fields))
             if progress:
                 progress.advance(len(batch))
     result = dict(existing)
@@ -383,12 +491,18 @@ def update_rows(
         changed_fields.add("updated_at")
     if progress:
         progress.start(f"updating {model._meta.verbose_name_plural}", len(to_update))
-    for start in range(0, len(to_update), BATCH_SIZE):
-        batch = to_update[start : start + BATCH_SIZE]
-        _update_objects(model, batch, sorted(changed_fields))
+    for batch in batches(to_update):
+        with write_transaction():
+            _update_objects(model, batch, sorted(changed_fields))
         if progress:
             progress.advance(len(batch))
     return len(to_update)
+
+
+def batches(items: list) -> Iterable[list]:
+    """``items`` in slices of ``BATCH_SIZE``: one write transaction each."""
+    for start in range(0, len(items), BATCH_SIZE):
+        yield items[start : start + BATCH_SIZE]
 
 
 def _update_objects(model: type[models.Model], objects: list, field_names: list[str]) -> None:
@@ -414,49 +528,64 @@ def _update_objects(model: type[models.Model], objects: list, field_names: list[
         cursor.executemany(sql, rows)
 
 
-def rebuild_search_index() -> bool:
-    """Rebuild the full-text index if the search module exists yet; True when it ran."""
-    try:
-        from medmatch.catalog import search
-    except ImportError:
-        return False
-    rebuild = getattr(search, "rebuild_index", None)
-    if rebuild is None:
-        return False
-    rebuild()
-    return True
+def ensure_search_index() -> None:
+    """Put back the SQLite full-text triggers (and refill the index) only if they are missing.
+
+    The triggers keep the index in step with every batch, so the import does not rebuild it: a
+    rebuild rewrites the whole index in one statement, i.e. one long write lock.
+    """
+    from medmatch.catalog import search
+
+    search.ensure_index()
 
 
 def run_imports(
     importers: list[Importer], *, dry_run: bool = False, progress: Progress | None = None
 ) -> list[ImportReport]:
-    """Read every file first, then write them all in one transaction (rolled back on dry runs)."""
-    import time
+    """Read every file first, then write source by source in short transactions (see the module
+    docstring); a dry run writes inside one transaction that is rolled back. One import at a time
+    (``import_lock``): another one raises ``ImportLocked`` before anything is read."""
+    from .lock import import_lock
 
     progress = progress or Progress()
-    parsed = []
-    for importer in importers:
-        started = time.perf_counter()
-        progress.start(f"reading {importer.info.key}", 1)
-        records = importer.read()
-        progress.advance()
-        parsed.append((importer, records, time.perf_counter() - started))
-    reports = []
-    with transaction.atomic():
-        for importer, records, read_seconds in parsed:
+    with import_lock():
+        parsed = []
+        for importer in importers:
             started = time.perf_counter()
-            report = ImportReport(
-                importer.info.key, importer.info.file_name, dry_run, importer.row_count
-            )
+            progress.start(f"reading {importer.info.key}", 1)
+            records = importer.read()
+            progress.advance()
+            parsed.append((importer, records, time.perf_counter() - started))
+        if dry_run:
+            with transaction.atomic():
+                reports = _write_all(parsed, dry_run, progress)
+                transaction.set_rollback(True)
+            return reports
+        reports = _write_all(parsed, dry_run, progress)
+        ensure_search_index()
+        _refresh_planner_statistics()
+    return reports
+
+
+def _write_all(parsed, dry_run: bool, progress: Progress) -> list[ImportReport]:
+    reports: list[ImportReport] = []
+    for importer, records, read_seconds in parsed:
+        started = time.perf_counter()
+        report = ImportReport(
+            importer.info.key, importer.info.file_name, dry_run, importer.row_count
+        )
+        token = _writing.set(report)
+        try:
             source = importer.save_source()
             importer.write(records, source, report, progress)
-            report.seconds = read_seconds + time.perf_counter() - started
-            reports.append(report)
-        if dry_run:
-            transaction.set_rollback(True)
-    if not dry_run:
-        rebuild_search_index()
-        _refresh_planner_statistics()
+            importer.finish_source(source, report)
+        except DatabaseError as error:
+            written = any(r.write_transactions for r in [*reports, report])
+            raise ImportWriteError(error, written=written and not dry_run) from error
+        finally:
+            _writing.reset(token)
+        report.seconds = read_seconds + time.perf_counter() - started
+        reports.append(report)
     return reports
 
 

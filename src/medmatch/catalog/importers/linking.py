@@ -343,15 +343,19 @@ class PlaceIndex:
         keys = set().union(*(self.words.get(word, set()) for word in distinct))
         if not keys:
             return Link(None, 0.0, 0.0, None)
-        # On a tie a hospital comes before a campus of it, and a CMS name before a HIFLD one.
+        # On a tie a hospital comes before a campus of it, a CMS name before a HIFLD one, and
+        # then the smaller key (a CCN before a "hifld:" key). ``keys`` is a set of strings, whose
+        # order changes with every process (hash randomisation): without a total order, two
+        # places of equal score swapped from one run to the next, and a re-import of the same
+        # files "updated" a few sponsors and their programs each time.
         scored = sorted(
             ((*self._score(query, self.places[key]), key) for key in keys),
             key=lambda found: (
-                found[0],
-                not self.places[found[3]].hospital_key,
-                found[1] == "cms",
+                -found[0],
+                bool(self.places[found[3]].hospital_key),
+                found[1] != "cms",
+                found[3],
             ),
-            reverse=True,
         )
         best_score, origin, best_name, best_key = scored[0]
         best = self.places[best_key]

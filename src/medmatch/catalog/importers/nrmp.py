@@ -19,11 +19,13 @@ from .base import (
     ImportReport,
     SourceInfo,
     Table,
+    describe,
     file_sha256,
     make_pattern,
     optional_float,
     read_table,
     required_text,
+    save_source_row,
     sync_rows,
     text,
 )
@@ -391,22 +393,13 @@ _FACILITY_WORD = re.compile(r"\b(hosp|hospital|med ctr|medical center|clinic)\b"
 
 
 def save_file_source(info: SourceInfo, path: Path) -> Source:
-    """The Source row of a file that an importer reads besides its own."""
-    source, _ = Source.objects.update_or_create(
-        key=info.key,
-        defaults={
-            "name": info.name,
-            "publisher": info.publisher,
-            "url": info.url,
-            "license": info.license,
-            "retrieved_on": info.retrieved_on,
-            "notes": info.notes,
-            "file_name": info.file_name,
-            "file_sha256": file_sha256(path),
-            "imported_at": timezone.now(),
-        },
-    )
-    return source
+    """The Source row of a file that an importer reads besides its own; its import time moves
+    only when the file changed."""
+    digest = file_sha256(path)
+    values = {**describe(info), "file_sha256": digest}
+    if not Source.objects.filter(key=info.key, file_sha256=digest).exists():
+        values["imported_at"] = timezone.now()
+    return save_source_row(info.key, values)
 
 
 class NrmpProgramsImporter(Importer):

@@ -6,7 +6,16 @@ from django.utils.text import slugify
 
 from medmatch.catalog.models import Specialty
 
-from .base import Importer, ImportReport, SourceInfo, Table, make_pattern, required_text
+from .base import (
+    Importer,
+    ImportReport,
+    SourceInfo,
+    Table,
+    batches,
+    make_pattern,
+    required_text,
+    write_transaction,
+)
 
 ACGME_SPECIALTIES = SourceInfo(
     key="acgme-specialties",
@@ -131,8 +140,12 @@ def sync_specialties(system, records, source, report, slug_suffix, equivalents=N
             to_update.append(obj)
         else:
             report.unchanged += 1
-    Specialty.objects.bulk_create(to_create)
     fields = ["name", "slug", "source_id"] + (["equivalent_id"] if equivalents is not None else [])
-    Specialty.objects.bulk_update(to_update, fields)
+    for batch in batches(to_create):
+        with write_transaction():
+            Specialty.objects.bulk_create(batch)
+    for batch in batches(to_update):
+        with write_transaction():
+            Specialty.objects.bulk_update(batch, fields)
     report.created += len(to_create)
     report.updated += len(to_update)

@@ -18,7 +18,17 @@ from medmatch.catalog.models import Institution
 from medmatch.lib.geo import haversine_km
 
 from ..search_text import institution_search_text
-from .base import Importer, ImportReport, SourceInfo, Table, sync_rows, text, update_rows
+from .base import (
+    Importer,
+    ImportReport,
+    SourceInfo,
+    Table,
+    batches,
+    sync_rows,
+    text,
+    update_rows,
+    write_transaction,
+)
 from .hospitals import website
 from .linking import _GENERIC as GENERIC_WORDS
 from .linking import _KIND_WORDS as KIND_WORDS
@@ -314,8 +324,10 @@ class WikidataHospitalsImporter(Importer):
         for qid in kept:
             del merges[qid]
         removed = [pk for qid, pk in own_rows.items() if qid not in kept]
-        if removed:
-            Institution.objects.filter(pk__in=removed).delete()
+        for batch in batches(removed):
+            with write_transaction():
+                Institution.objects.filter(pk__in=batch).delete()
+        report.deleted += len(removed)
         # Record one id per CMS hospital, the best match first; never replace an id it has.
         to_record: dict[int, tuple[Institution, str]] = {}
         for merge in sorted(merges.values(), key=lambda m: (-m.score, m.distance_km, m.qid)):

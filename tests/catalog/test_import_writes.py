@@ -1,0 +1,180 @@
+"""How an import writes (issue 10, M5): short transactions, only changed rows, a true no-op on
+identical files, and an interrupted import that a rerun completes."""
+
+import threading
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import DatabaseError, connection
+from tests.catalog.test_import import (
+    CMS_HEADER,
+    CMS_ROWS,
+    HIFLD_HEADER,
+    HIFLD_ROWS,
+    LOCATIONS_HEADER,
+    LOCATIONS_ROWS,
+    NRMP_INSTITUTIONS,
+    NRMP_TRACKS,
+    SPECIALTY_ROWS,
+    TEACHING_HEADER,
+    TEACHING_ROWS,
+    write,
+)
+
+from medmatch.catalog.importers import ImportWriteError, base, import_sources
+from medmatch.catalog.models import Institution, Program, Source, Specialty
+
+CARMS_HEADER = (
+    "discipline_id,discipline_name,school_id,school_name,program_stream_id,"
+    "program_stream_name,program_site,program_stream,program_name,program_url"
+)
+CARMS_ROWS = [
+    "13,Anesthesiology,5177357,Dalhousie University,27416,Halifax - CMG Stream for CMG,Halifax,"
+    "CMG Stream for CMG,Dalhousie University / Anesthesiology / Halifax / CMG Stream for CMG,"
+    "https://example.org/27416",
+]
+WIKIDATA_HEADER = "item\titemLabel\tcountryLabel\tofficial_website\tgeo"
+WIKIDATA_ROWS = [
+    "http://www.wikidata.org/entity/Q4013\tHôtel-Dieu de Lyon\tFrance\t\tPoint(4.83 45.75)",
+    # The CMS hospital 010001 (HIFLD coordinates 31.2, -85.4): merged into it.
+    "http://www.wikidata.org/entity/Q7\tSoutheast Health Medical Center\tUnited States of America"
+    "\t\tPoint(-85.4001 31.2001)",
+]
+
+
+@pytest.fixture
+def data_dir(tmp_path, settings):
+    """Every source's file, small, under its shipped name; the import lock file in tmp_path."""
+    settings.CATALOG_DATA_DIR = tmp_path
+    settings.DATA_DIR = tmp_path
+    files = {
+        "programs/acgme_specialty_codes.csv": ("acgmeSpecialtyCode,name", SPECIALTY_ROWS),
+        "hospitals/cms_hospital_general_information_2025.csv": (CMS_HEADER, CMS_ROWS),
+        "hospitals/hifld_hospitals.csv": (HIFLD_HEADER, HIFLD_ROWS),
+        "teaching/teaching_hospitals_resident_fte_fy2021.csv": (TEACHING_HEADER, TEACHING_ROWS),
+        "programs/nrmp_institutions.csv": ("name,institutionCode", NRMP_INSTITUTIONS),
+        "programs/nrmp_program_tracks.csv": ("name,code", NRMP_TRACKS),
+        "programs/residency_program_locations_2018_2019.csv": (LOCATIONS_HEADER, LOCATIONS_ROWS),
+        "international/carms_2025_r1_disciplines.csv": (
+            "discipline_id,discipline",
+            ["13,Anesthesiology"],
+        ),
+        "international/carms_2025_r1_program_master.csv": (CARMS_HEADER, CARMS_ROWS),
+        "international/wikidata_hospitals_2024-08.tsv": (WIKIDATA_HEADER, WIKIDATA_ROWS),
+    }
+    for name, (header, rows) in files.items():
+        write(tmp_path, name, header, rows)
+    return tmp_path
+
+
+def catalog_dump(*, with_ids: bool = True) -> dict:
+    """Every row of the catalog tables, every column (timestamps included)."""
+    dump = {}
+    for model in (Source, Specialty, Institution, Program):
+        rows = list(model.objects.order_by("pk").values())
+        if not with_ids:
+            # Compare by content only: ids and write times differ between two databases.
+            drop = {"id", "updated_at", "imported_at"}
+            rows = sorted(
+                (sorted((k, v) for k, v in row.items() if k not in drop and not k.endswith("_id")))
+                for row in rows
+            )
+        dump[model.__name__] = rows
+    return dump
+
+
+@pytest.mark.django_db
+def test_it_reimports_identical_files_as_a_true_noop(data_dir):
+    first = import_sources("all")
+    assert sum(report.created for report in first) > 10
+    before = catalog_dump()
+    again = import_sources("all")
+    assert [(r.source_key, r.created, r.updated, r.deleted) for r in again] == [
+        (r.source_key, 0, 0, 0) for r in again
+    ]
+    assert [r.write_transactions for r in again] == [0] * len(again)
+    # Rows, updated_at and the sources' imported_at alike.
+    assert catalog_dump() == before
+
+
+@pytest.mark.django_db
+def test_it_writes_changed_rows_in_transactions_of_batch_size(data_dir, monkeypatch):
+    monkeypatch.setattr(base, "BATCH_SIZE", 2)
+    (report,) = import_sources("cms-hospitals")
+    # The Source row, then 4 hospitals in 2 batches, then the file's hash on the Source row.
+    assert report.created == 4
+    assert report.write_transactions == 1 + 2 + 1
+    changed = CMS_ROWS[0].replace("SOUTHEAST HEALTH MEDICAL CENTER", "SOUTHEAST HEALTH")
+    path = write(data_dir, "cms2.csv", CMS_HEADER, [changed, *CMS_ROWS[1:]])
+    (report,) = import_sources("cms-hospitals", path)
+    # One changed row: one batch, then the new file's hash.
+    assert (report.updated, report.unchanged, report.write_transactions) == (1, 3, 2)
+
+
+@pytest.mark.django_db
+def test_it_records_the_file_hash_only_after_the_last_batch(data_dir, monkeypatch):
+    monkeypatch.setattr(base, "BATCH_SIZE", 1)
+    calls = []
+    real = base._update_objects
+
+    def fail_on_the_third_batch(*args):
+        calls.append(args)
+        if len(calls) == 3:
+            raise DatabaseError("disk I/O error")
+        real(*args)
+
+    import_sources("cms-hospitals")
+    monkeypatch.setattr(base, "_update_objects", fail_on_the_third_batch)
+    with pytest.raises(ImportWriteError) as error:
+        import_sources("hifld-hospitals")
+    assert error.value.written
+    hifld = Source.objects.get(key="hifld-hospitals")
+    assert hifld.file_sha256 == "" and hifld.imported_at is None
+    # Two batches of one row each were committed before the third failed.
+    assert Institution.objects.exclude(coordinates_precision="").count() == 2
+
+    monkeypatch.setattr(base, "_update_objects", real)
+    (rerun,) = import_sources("hifld-hospitals")
+    assert rerun.updated == 2  # the rows the first run did not reach
+    interrupted_then_rerun = catalog_dump(with_ids=False)
+    Institution.objects.all().delete()
+    Source.objects.all().delete()
+    import_sources("cms-hospitals")
+    import_sources("hifld-hospitals")
+    assert catalog_dump(with_ids=False) == interrupted_then_rerun
+
+
+class ConcurrentSave(base.Progress):
+    """After each batch the importer reports progress: a student's save, from another thread
+    (so another database connection), runs then and must not wait for the import."""
+
+    def __init__(self):
+        self.saves, self.errors = 0, []
+
+    def advance(self, count: int = 1) -> None:
+        thread = threading.Thread(target=self.save)
+        thread.start()
+        thread.join()
+
+    def save(self):
+        try:
+            name = f"student{self.saves}"
+            get_user_model().objects.create_user(name, f"{name}@example.org", "x")
+            self.saves += 1
+        except DatabaseError as error:
+            self.errors.append(str(error))
+        finally:
+            connection.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_lets_another_connection_write_between_batches(data_dir, monkeypatch):
+    """On SQLite the test database is shared-cache memory, where a second writer fails at once
+    ("database table is locked") while a transaction is open: one transaction for the whole
+    import (the old design) fails this test; batches that commit let every save through."""
+    monkeypatch.setattr(base, "BATCH_SIZE", 1)
+    progress = ConcurrentSave()
+    import_sources("all", progress=progress)
+    assert progress.errors == []
+    assert progress.saves > 20
+    assert get_user_model().objects.count() == progress.saves
