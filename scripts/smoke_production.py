@@ -69,17 +69,18 @@ def main() -> int:
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="medmatch-smoke-") as data_dir:
         env = production_environment(Path(data_dir))
-        server = None
+        # check --deploy runs while the server migrates and collects static files.
+        check = subprocess.Popen(
+            medmatch("manage", "check", "--deploy", "--fail-level", "WARNING"),
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        port = free_port()
+        server = start_server(port, env, Path(data_dir) / "server.log")
         try:
-            check = subprocess.Popen(
-                medmatch("manage", "check", "--deploy", "--fail-level", "WARNING"),
-                env=env,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-            )
-            port = free_port()
-            server = start_server(port, env, Path(data_dir) / "server.log")
+            wait_until_answering(server, port)
             output = check.communicate(timeout=120)[0].strip()
             if check.returncode != 0:
                 raise SmokeFailure(f"`medmatch manage check --deploy` found problems:\n{output}")
@@ -87,11 +88,13 @@ def main() -> int:
             check_site(port, Path(data_dir))
         except SmokeFailure as failure:
             print(f"production smoke test FAILED: {failure}", file=sys.stderr)
-            if server is not None:
-                stop_server(server)
-                print_log(Path(data_dir) / "server.log")
+            print_log(Path(data_dir) / "server.log")
             return 1
-        stop_server(server)
+        finally:
+            stop_server(server)
+            if check.poll() is None:
+                check.kill()
+            check.wait()
     print(f"production smoke test passed in {time.monotonic() - started:.1f} s")
     return 0
 
@@ -120,11 +123,18 @@ def free_port() -> int:
 
 def start_server(port: int, env: dict[str, str], log_path: Path) -> subprocess.Popen:
     arguments = ["serve", "--production", "--host", HOST, "--port", str(port), "--workers", "2"]
-    log = log_path.open("w")
-    # A session of its own, so stopping it reaches gunicorn's workers too.
-    server = subprocess.Popen(
-        medmatch(*arguments), env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-    )
+    with log_path.open("w") as log:
+        # A session of its own, so stopping it reaches gunicorn's workers too.
+        return subprocess.Popen(
+            medmatch(*arguments),
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def wait_until_answering(server: subprocess.Popen, port: int) -> None:
     deadline = time.monotonic() + START_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -135,7 +145,7 @@ def start_server(port: int, env: dict[str, str], log_path: Path) -> subprocess.P
         try:
             with socket.create_connection((HOST, port), timeout=1):
                 print(f"ok   migrate, collectstatic; gunicorn answers on {HOST}:{port}")
-                return server
+                return
         except OSError:
             time.sleep(0.2)
     raise SmokeFailure(f"gunicorn did not answer on {HOST}:{port} within {START_TIMEOUT_SECONDS} s")
