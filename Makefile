@@ -10,24 +10,30 @@ PG_USER ?= $(shell id -un)
 TEST_DATABASE_URL ?= postgres://$(PG_USER)@127.0.0.1:5432/$(PG_DATABASE)
 PYTEST := uv run pytest
 
-.PHONY: run test lint test-sqlite test-postgres test-browser bench setup clean help
+.PHONY: run test lint test-production test-sqlite test-postgres test-browser bench setup clean help
 
 help:
 	@echo "make run    install what is missing, migrate, load the real catalog on first start, serve on http://$(HOST):$(PORT)"
-	@echo "make test   lint, the suite on SQLite, again on PostgreSQL, then the browser tests"
+	@echo "make test   lint, the production smoke test, the suite on SQLite, again on PostgreSQL, then the browser tests"
 	@echo "make bench  run every benchmark under benchmarks/ and print its figures"
 
 run:
 	@scripts/setup.sh python pdf
 	DEBUG=$${DEBUG:-true} uv run medmatch serve --host $(HOST) --port $(PORT)
 
-test: lint test-sqlite test-postgres test-browser
+test: lint test-production test-sqlite test-postgres test-browser
 
 lint:
 	@scripts/setup.sh python
 	uv run ruff format --check .
 	uv run ruff check .
 	DEBUG=true uv run medmatch manage makemigrations --check --dry-run
+
+# DEBUG=false, a random SECRET_KEY, a fresh data directory: check --deploy, `medmatch serve
+# --production` (migrate, collectstatic, gunicorn), then the main pages' status and security headers.
+test-production:
+	@scripts/setup.sh python
+	uv run python scripts/smoke_production.py
 
 test-sqlite:
 	@scripts/setup.sh python pdf

@@ -21,21 +21,38 @@ COMMAND_MODULES = [
 ]
 
 
-def setup_django() -> None:
+def setup_django(*, command_line: bool = True) -> None:
+    """Set Django up; ``command_line`` lets settings fall back to the local secret key."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "medmatch.settings")
     import django
 
+    from medmatch.lib import local_secret
+
+    local_secret.command_line = command_line
     django.setup()
 
 
 def _serve(args: argparse.Namespace) -> int:
+    if args.production:
+        from medmatch.serve import serve_production
+
+        return serve_production(args)
     setup_django()
+    from django.conf import settings
     from django.core.management import call_command
 
     from medmatch.catalog.bootstrap import ensure_catalog
     from medmatch.goals.demo import ensure_demo
 
     call_command("migrate", interactive=False, verbosity=0)
+    if not settings.DEBUG:
+        # Without DEBUG the pages name their static files through collectstatic's manifest.
+        call_command("collectstatic", interactive=False, verbosity=0)
+        print(
+            "medmatch: this is Django's development server; in production run "
+            "`medmatch serve --production` (docs/deployment.md).",
+            file=sys.stderr,
+        )
     if not args.no_import:
         ensure_catalog()
     ensure_demo()  # only while there is no user yet
@@ -54,6 +71,15 @@ def _manage(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bounded_int(low: int, high: int):
+    def parse(raw: str) -> int:
+        if not (raw.isascii() and raw.isdigit() and low <= int(raw) <= high):
+            raise argparse.ArgumentTypeError(f"{raw!r} is not a whole number from {low} to {high}")
+        return int(raw)
+
+    return parse
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="medmatch",
@@ -62,12 +88,34 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     serve = subparsers.add_parser(
-        "serve", help="migrate, load the built-in catalog if empty, and serve the site"
+        "serve",
+        help="migrate, load the built-in catalog if empty, and serve the site",
+        description=(
+            "Without --production: Django's development server, with the catalog and the demo"
+            " student loaded on first start. With --production: migrate, collect static files and"
+            " run gunicorn (needs SECRET_KEY and ALLOWED_HOSTS; see docs/deployment.md)."
+        ),
     )
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", default="8000")
+    serve.add_argument("--port", type=_bounded_int(1, 65535), default=8000)
     serve.add_argument("--reload", action="store_true", help="restart when code changes")
     serve.add_argument("--no-import", action="store_true", help="do not load the catalog")
+    serve.add_argument(
+        "--production", action="store_true", help="run gunicorn instead of the development server"
+    )
+    serve.add_argument(
+        "--workers",
+        type=_bounded_int(1, 256),
+        help="gunicorn worker processes (default WEB_CONCURRENCY, else 2 x cores + 1, at most 8)",
+    )
+    serve.add_argument(
+        "--no-migrate", action="store_true", help="with --production: do not run migrations"
+    )
+    serve.add_argument(
+        "--no-collectstatic",
+        action="store_true",
+        help="with --production: do not collect static files",
+    )
     serve.set_defaults(func=_serve)
 
     manage = subparsers.add_parser(
@@ -87,7 +135,18 @@ def main(argv: list[str] | None = None) -> None:
     if not getattr(args, "func", None):
         parser.print_help()
         sys.exit(2)
-    sys.exit(args.func(args))
+    try:
+        code = args.func(args)
+    except Exception as error:
+        from medmatch.cli_errors import explain
+
+        # A setting to fix or a database to migrate, not a bug: one line saying what to do.
+        message = explain(error)
+        if message is None:
+            raise
+        print(f"medmatch: {message}", file=sys.stderr)
+        sys.exit(2)
+    sys.exit(code)
 
 
 if __name__ == "__main__":
