@@ -273,6 +273,18 @@ TASKS = {
     }
 }
 
+# The log-in, e-mail and portal limits count in the cache. A table in the database is shared by
+# every process and app server (a per-process memory cache would give each its own count); it is
+# created by a migration. Tests use memory, cleared between tests.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if TESTING
+    else {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "medmatch_cache",
+    }
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -2,8 +2,8 @@
 cache, per client address and per token. Each use of the portal writes a line to a request's
 access log (or the server's log); without a limit anybody could fill them.
 
-The counts live in the default cache: per process with the default local-memory cache (so with N
-app-server processes a client gets up to N times the limit), shared with a shared cache backend.
+The counts live in the default cache, a table in the database (settings.CACHES), so every
+app-server process and server shares them.
 """
 
 import ipaddress
