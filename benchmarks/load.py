@@ -379,6 +379,15 @@ class Recorder:
         self.requests = 0
         self.reconnects = 0
 
+    def absorb(self, other: "Recorder") -> None:
+        for page, times in other.times.items():
+            self.times[page].extend(times)
+        self.errors.extend(other.errors)
+        for upstream, count in other.upstreams.items():
+            self.upstreams[upstream] += count
+        self.requests += other.requests
+        self.reconnects += other.reconnects
+
     def ok(self, page: str, seconds: float, upstream: str, user: str) -> None:
         with self.lock:
             self.times[page].append(seconds)
@@ -435,6 +444,9 @@ def run_user(
 ) -> None:
     names, weights = zip(*PAGES, strict=True)
     sequence = iter(pages) if pages is not None else None
+    if think:
+        # Users arrive spread over one think time, not all in the same second.
+        time.sleep(min(user.rng.uniform(0, think), max(0.0, stop_at - time.monotonic())))
     while time.monotonic() < stop_at:
         page = next(sequence, None) if sequence else user.rng.choices(names, weights)[0]
         if page is None:
@@ -460,7 +472,8 @@ def run_user(
             recorder.error(f"{page}: {type(error).__name__}: {error}")
             browser.connection.close()
         if think:
-            time.sleep(min(user.rng.expovariate(1 / think), think * 4))
+            pause = min(user.rng.expovariate(1 / think), think * 4)
+            time.sleep(max(0.0, min(pause, stop_at - time.monotonic())))
 
 
 def log_in_everyone(port: int, users: list[User], threads: int = 8) -> list[Browser]:
@@ -573,8 +586,8 @@ def report(single: Recorder, load: Recorder, load_seconds, capacity, args) -> bo
     )
     print()
     print(
-        f"Capacity: the same {args.users} users with no think time, {args.capacity_seconds:g} s "
-        "each, through nginx"
+        f"Capacity: the same {args.users} users with no think time through nginx, "
+        f"{args.capacity_seconds:g} s each (alternated twice, so drift falls on each alike)"
     )
     for label, (recorder, seconds) in capacity.items():
         p95 = percentile([t for times in recorder.times.values() for t in times] or [0], 0.95)
@@ -582,19 +595,39 @@ def report(single: Recorder, load: Recorder, load_seconds, capacity, args) -> bo
             f"  {label:<22} {recorder.requests / seconds:>7.1f} requests/s  "
             f"(p95 {p95 * ms:.0f} ms, errors: {len(recorder.errors)})"
         )
-    one, two = (recorder.requests / seconds for recorder, seconds in capacity.values())
-    print(f"  two servers / one server: {two / one:.2f}x")
+    one, two, one_big = (recorder.requests / seconds for recorder, seconds in capacity.values())
     print(
-        f"  This machine has {os.cpu_count()} cores, shared by nginx, PostgreSQL, the worker, "
-        "this load generator and both app servers\n"
-        "  (and other work on the machine). One server's workers can already use every core, so "
-        "a second server on\n"
-        "  the same cores adds no CPU: a ratio near 1x is expected here. What this run shows is "
-        "that the app is\n"
-        "  stateless across processes (sessions, CSRF, statement saves, the catalog caches), "
-        "that nginx spreads\n"
-        "  the load over both, and that nothing fails under load; more throughput needs "
-        "servers on more cores or machines."
+        f"  two servers / one server: {two / one:.2f}x; two servers / one server with as many "
+        f"workers: {two / one_big:.2f}x"
+    )
+    cores = os.cpu_count()
+    print(
+        f"  This machine has {cores} cores, shared by nginx, PostgreSQL, the worker, this load "
+        "generator, the app\n"
+        "  servers and any other work running on it. A second server on the same cores adds no "
+        "CPU. A ratio above\n"
+        "  1x against one server can come from more worker processes alone (one server's workers "
+        "leave CPU idle\n"
+        "  while they wait on PostgreSQL, and on a busy machine more processes get a larger share "
+        "of the CPU)."
+    )
+    if 0.85 <= two / one_big <= 1.15:
+        print(
+            f"  Here one server with as many workers does about as well ({two / one_big:.2f}x): "
+            "the gain is the worker count, not the second server."
+        )
+    else:
+        print(
+            f"  Here two servers and one server with as many workers differ ({two / one_big:.2f}x);"
+            " on a shared machine that can be noise: rerun before reading anything into it."
+        )
+    print(
+        f"  What {cores} cores can show is what scale-out needs, not its speed-up: no state lives "
+        "in a process\n"
+        "  (sessions, CSRF tokens, statement saves and caches work whichever server answers), "
+        "nginx spreads the\n"
+        "  load over both, and nothing fails under load. More throughput needs more cores or "
+        "machines."
     )
     errors = [*load.errors, *(e for recorder, _ in capacity.values() for e in recorder.errors)]
     if errors:
@@ -725,8 +758,11 @@ def main() -> int:
     try:
         data = prepare_database(args.users)
         collect_static(env, folder)
-        servers = [free_port(), free_port()]
+        # Two servers as deployed, and a third, alone behind its own nginx, with the workers of
+        # both: it tells what a second server adds beyond simply more worker processes.
+        servers = [free_port(), free_port(), free_port()]
         for n, port in enumerate(servers, 1):
+            workers = args.workers * (2 if n == 3 else 1)
             processes.start(
                 f"app server {n}",
                 [
@@ -737,7 +773,7 @@ def main() -> int:
                     "--bind",
                     f"{LOOPBACK}:{port}",
                     "--workers",
-                    str(args.workers),
+                    str(workers),
                     "--worker-class",
                     "gthread",
                     "--threads",
@@ -746,13 +782,15 @@ def main() -> int:
                     "120",
                     "--graceful-timeout",
                     "5",
+                    "--control-socket",
+                    str(folder / f"gunicorn-{n}.ctl"),
                 ],
                 env,
                 folder / f"server-{n}.log",
             )
         processes.start("worker", [medmatch_command(), "worker"], env, folder / "worker.log")
-        two, one = free_port(), free_port()
-        for listen, upstreams in ((two, servers), (one, servers[:1])):
+        two, one, one_big = free_port(), free_port(), free_port()
+        for listen, upstreams in ((two, servers[:2]), (one, servers[:1]), (one_big, servers[2:])):
             config = nginx_config(folder, listen, upstreams)
             processes.start(
                 f"nginx :{listen}",
@@ -760,12 +798,13 @@ def main() -> int:
                 env,
                 folder / f"nginx-{listen}.out",
             )
-        for port in (*servers, two, one):
+        for port in (*servers, two, one, one_big):
             wait_until_up(port, "/catalog/programs/", processes)
         print(
             f"app servers on {LOOPBACK}:{servers[0]} and :{servers[1]} ({args.workers} gthread "
-            f"workers x {args.threads} threads each), nginx on :{two} (both) and :{one} (one), "
-            f"worker running; logs in {folder}"
+            f"workers x {args.threads} threads each) behind nginx :{two}; server 1 alone behind "
+            f":{one}; a third server ({2 * args.workers} workers) behind :{one_big}; worker "
+            f"running; logs in {folder}"
         )
 
         programs = data["programs"]
@@ -775,7 +814,9 @@ def main() -> int:
         ]
         # Warm up every worker's caches (catalog features, templates) before measuring.
         warm_users = users[: min(8, len(users))]
-        run_phase(warm_users, log_in_everyone(two, warm_users), 10, 0.0)
+        warm_browsers = log_in_everyone(two, warm_users)
+        for port in (two, one_big):
+            run_phase(warm_users, [browser.to(port) for browser in warm_browsers], 10, 0.0)
         processes.check()
 
         single = single_user(two, users[0], args.single_rounds)
@@ -788,13 +829,25 @@ def main() -> int:
         )
         load, load_seconds = run_phase(users, browsers, args.duration, args.think)
         processes.check()
-        capacity = {}
-        for label, port in (("nginx -> one server", one), ("nginx -> two servers", two)):
-            capacity_browsers = [browser.to(port) for browser in browsers]
-            capacity[label] = run_phase(users, capacity_browsers, args.capacity_seconds, 0.0)
-            for browser in capacity_browsers:
-                browser.close()
-            processes.check()
+        # Each arm twice, in turns: a shared machine's drift in load falls on all alike.
+        arms = (
+            ("nginx -> one server", one),
+            ("nginx -> two servers", two),
+            (f"one server, {2 * args.workers} workers", one_big),
+        )
+        totals = {label: [Recorder(), 0.0] for label, _ in arms}
+        for _ in range(2):
+            for label, port in arms:
+                capacity_browsers = [browser.to(port) for browser in browsers]
+                recorder, seconds = run_phase(
+                    users, capacity_browsers, args.capacity_seconds / 2, 0.0
+                )
+                totals[label][0].absorb(recorder)
+                totals[label][1] += seconds
+                for browser in capacity_browsers:
+                    browser.close()
+                processes.check()
+        capacity = {label: (recorder, seconds) for label, (recorder, seconds) in totals.items()}
         for browser in browsers:
             browser.close()
         load.errors[:0] = single.errors
