@@ -755,6 +755,8 @@ def main() -> int:
     processes = Processes()
     atexit.register(processes.stop_all)
     signal.signal(signal.SIGTERM, interrupt)
+    # Also when started from a shell that ignores Ctrl-C for background jobs.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         data = prepare_database(args.users)
         collect_static(env, folder)
