@@ -614,7 +614,7 @@ def report(single: Recorder, load: Recorder, load_seconds, capacity, args) -> bo
     if 0.85 <= two / one_big <= 1.15:
         print(
             f"  Here one server with as many workers does about as well ({two / one_big:.2f}x): "
-            "the gain is the worker count, not the second server."
+            "whatever two servers gain over one comes from the worker count, not the second server."
         )
     else:
         print(

@@ -246,3 +246,25 @@ def test_it_counts_only_what_migrate_writes_as_empty(db):
     assert backup._tables_with_data() == []
     make_user("bob")
     assert backup._tables_with_data() == ["accounts_user"]
+
+
+def test_it_refuses_a_pg_dump_older_than_the_server_and_writes_nothing(
+    transactional_db, tmp_path, monkeypatch, capsys
+):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the pg_dump path runs only when the test database is PostgreSQL")
+    real_run = backup.subprocess.run
+
+    def old_pg_dump(command, **kwargs):
+        if command[1:] == ["--version"]:
+            return real_run(["echo", "pg_dump (PostgreSQL) 9.6.24"], **kwargs)
+        return real_run(command, **kwargs)
+
+    monkeypatch.setattr(backup.subprocess, "run", old_pg_dump)
+    archive = tmp_path / "backup.tar.gz"
+    assert run("backup", str(archive)) == 2
+    assert "install postgresql-client-" in capsys.readouterr().err
+    assert not archive.exists()
+    assert not [path for path in tmp_path.iterdir() if path.name.startswith(".medmatch-backup-")]

@@ -20,6 +20,7 @@ import dataclasses
 import io
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -242,7 +243,8 @@ def _pg_command(program: str) -> tuple[list[str], dict]:
 
 def _pg_check_version(program: str) -> None:
     output = subprocess.run([program, "--version"], capture_output=True, text=True).stdout
-    client_major = int(output.split()[-1].split(".")[0]) if output.split() else 0
+    found = re.search(r"\b(\d+)(?:\.\d+)+", output)  # "pg_dump (PostgreSQL) 15.20 (Debian …)"
+    client_major = int(found.group(1)) if found else 0
     connection.ensure_connection()
     server_major = connection.pg_version // 10000
     if client_major < server_major:
