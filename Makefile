@@ -51,7 +51,7 @@ test-browser:
 BENCH_DATABASE_URL ?= postgres://$(PG_USER)@127.0.0.1:5432/medmatch_bench
 BENCH := uv run --group bench python
 bench:
-	@scripts/setup.sh python pdf
+	@scripts/setup.sh python pdf nginx
 	@PG_DATABASE=medmatch_bench scripts/setup.sh postgres
 	$(BENCH) benchmarks/match_nrmp.py
 	$(BENCH) benchmarks/match_compare.py
@@ -61,6 +61,7 @@ bench:
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BENCH) benchmarks/catalog_import.py
 	$(BENCH) benchmarks/catalog_search.py --postgres $(BENCH_DATABASE_URL)
 	$(BENCH) benchmarks/recommendations_page.py
+	$(BENCH) benchmarks/load.py --postgres $(BENCH_DATABASE_URL) --duration 150
 
 clean:
 	rm -rf var/ test-results/ .pytest_cache .ruff_cache

@@ -4,6 +4,7 @@
 #   scripts/setup.sh browser     Debian's chromium for the browser tests
 #   scripts/setup.sh pdf         the libraries and fonts WeasyPrint renders PDFs with, and pdftoppm
 #   scripts/setup.sh postgres    a running PostgreSQL with a role and database for the tests
+#   scripts/setup.sh nginx       nginx, for the load benchmark (it starts its own, on loopback)
 # System packages are installed with apt-get when run as root; otherwise it says which to install.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -59,6 +60,11 @@ setup_pdf() {
     apt_install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils
 }
 
+setup_nginx() {
+    # The benchmark runs nginx itself with a generated config; the packaged service is not needed.
+    command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || apt_install nginx
+}
+
 pg_answers() {
     pg_isready -q -h "$PG_HOST" -p "$PG_PORT" 2>/dev/null
 }
@@ -102,6 +108,7 @@ for part in "$@"; do
         browser) setup_browser ;;
         pdf) setup_pdf ;;
         postgres) setup_postgres ;;
-        *) die "unknown part '$part' (python, browser, pdf, postgres)" ;;
+        nginx) setup_nginx ;;
+        *) die "unknown part '$part' (python, browser, pdf, postgres, nginx)" ;;
     esac
 done

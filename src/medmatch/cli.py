@@ -16,6 +16,7 @@ COMMAND_MODULES = [
     "medmatch.catalog.cli_search",
     "medmatch.goals.cli",
     "medmatch.letters.cli",
+    "medmatch.lib.cli_backup",
     "medmatch.matching.cli",
     "medmatch.writing.cli",
 ]
