@@ -749,6 +749,8 @@ def main() -> int:
         "SECURE_COOKIES": "false",
         "SECURE_SSL_REDIRECT": "false",
         "SECURE_HSTS_SECONDS": "0",
+        # nginx on loopback is the trusted proxy, as docs/deployment.md sets it up.
+        "TRUSTED_PROXY_IPS": "127.0.0.1",
         "DJANGO_SETTINGS_MODULE": "medmatch.settings",
     }
     os.environ.update(env)
