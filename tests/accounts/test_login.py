@@ -84,3 +84,13 @@ def test_it_ignores_x_forwarded_for_from_an_untrusted_address(client, alice, set
         )
     response = _login_via(client, "alice", PASSWORD, remote="198.51.100.9", forwarded="192.0.2.99")
     assert response.status_code == 429
+
+
+def test_it_refuses_an_overlong_username_before_authenticating(client, db):
+    from axes.models import AccessAttempt
+
+    response = client.post(reverse("accounts:login"), {"username": "x" * 300, "password": "p"})
+    assert response.status_code == 200
+    assert "at most 150 characters" in response.text
+    # Nothing reached django-axes, whose attempt row holds 255 characters (PostgreSQL refused it).
+    assert not AccessAttempt.objects.exists()

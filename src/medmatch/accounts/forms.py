@@ -1,13 +1,25 @@
 import unicodedata
 
 from django import forms
-from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UserCreationForm
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db.models import Q
 
 from medmatch.accounts.emails import mail_allowed
 from medmatch.accounts.models import User
 from medmatch.lib.client_ip import client_ip
+
+
+class LoginForm(AuthenticationForm):
+    """Django's log-in form sets the username's max_length after the field is built, so the length
+    is never checked and a 300-character name reached authenticate() — and django-axes, whose
+    attempt row holds 255 (a database error on PostgreSQL). Check it here, before authenticating."""
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))
 
 
 class SignupForm(UserCreationForm):

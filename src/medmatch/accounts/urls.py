@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from medmatch.accounts import views
-from medmatch.accounts.forms import ThrottledPasswordResetForm
+from medmatch.accounts.forms import LoginForm, ThrottledPasswordResetForm
 
 app_name = "accounts"
 
@@ -14,7 +14,9 @@ urlpatterns = [
     path(
         "login/",
         auth_views.LoginView.as_view(
-            template_name="accounts/login.html", redirect_authenticated_user=True
+            authentication_form=LoginForm,
+            template_name="accounts/login.html",
+            redirect_authenticated_user=True,
         ),
         name="login",
     ),
