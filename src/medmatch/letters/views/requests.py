@@ -142,7 +142,7 @@ def revoke_link(request, pk: int):
 def download_letter(request, pk: int):
     # Not an owner's lookup: a coordinator may read it too. can_read_letter is the access check,
     # and "no letter" and "not yours to read" get the same answer.
-    letter = Letter.objects.select_related("request").filter(request_id=pk).first()
+    letter = Letter.objects.select_related("request").filter(request__pk=pk).first()
     if not can_read_letter(request.user, letter):
         raise Http404("No such file.")
     response = FileResponse(letter.file.open("rb"), content_type="application/pdf")
