@@ -165,3 +165,11 @@ class IdsMultipleChoiceField(forms.ModelMultipleChoiceField):
                     params={"pk": str(raw)[:40]},
                 )
         return super()._check_values(value)
+
+
+def optional_id(data, name: str) -> int | None:
+    """The id in query parameter ``name`` (``?recommender=3``) through an ``IdField``, or None
+    when it is missing or not an id: for a parameter that only preselects a choice."""
+    form = forms.Form(data)
+    form.fields[name] = IdField(required=False)
+    return form.cleaned_data.get(name) if form.is_valid() else None

@@ -22,6 +22,7 @@ from medmatch.letters.services import (
 )
 from medmatch.letters.tasks import send_letter_request
 from medmatch.letters.views.common import get_letter_request, get_link
+from medmatch.lib.forms import optional_id
 
 
 @login_required
@@ -30,7 +31,7 @@ def create_request(request):
     if not Recommender.objects.for_student(request.user).exists():
         messages.info(request, "Add the person you would like to ask first.")
         return redirect("letters:recommender_create")
-    initial = {"recommender": request.GET.get("recommender")}
+    initial = {"recommender": optional_id(request.GET, "recommender")}
     form = LetterRequestForm(request.POST or None, student=request.user, initial=initial)
     return _save_request(request, form, "letters/request_form.html")
 
