@@ -457,7 +457,19 @@ class Sweep:
         ordered = sorted(read)
         for k in range(len(HOSTILE) if ordered else 0):
             data = {name: HOSTILE[(i + k) % len(HOSTILE)] for i, name in enumerate(ordered)}
+            before = len(self.failures)
             self.request(method, url, data)
+            if len(self.failures) > before and len(data) > 1:
+                self.pinpoint(method, url, data, before)
+
+    def pinpoint(self, method: str, url: str, data: dict, before: int) -> None:
+        """Replace a failure of many names by the names that fail alone, when some do."""
+        combined = self.failures[before:]
+        del self.failures[before:]
+        for name, value in data.items():
+            self.request(method, url, {name: value})
+        if len(self.failures) == before:
+            self.failures += combined
 
 
 ALL_NAMES: set[str] = set()

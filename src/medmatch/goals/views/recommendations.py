@@ -86,8 +86,8 @@ def save_weights(request):
 @require_GET
 def explain_program(request):
     form = WhyNotForm(request.GET)
-    query = form.cleaned_data if form.is_valid() else {}
-    text, program = query.get("q", ""), query.get("program")
+    form.is_valid()  # a bad ?program= leaves ?q= usable: cleaned_data keeps the valid fields
+    text, program = form.cleaned_data.get("q", ""), form.cleaned_data.get("program")
     ranking = rank_for_user(request.user)
     results, total = [], 0
     if ranking is not None and program:
