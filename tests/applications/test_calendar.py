@@ -130,3 +130,19 @@ def test_it_gives_404_for_an_unknown_feed_token(client, alice, token):
     _feed_url(client)
     url = reverse("applications:calendar_feed", args=[token])
     assert client.get(url).status_code == 404
+
+
+def test_it_exports_a_deadline_saved_at_the_end_of_the_calendar_as_that_day(
+    client, alice, deadlines
+):
+    # Saved before dates were bounded: the day after 9999-12-31 overflowed (a 500 for the
+    # download and for every calendar app polling the feed).
+    Application.objects.filter(pk=deadlines["columbia"].pk).update(deadline=datetime.date.max)
+    client.force_login(alice)
+    event = _events(client.get(reverse("applications:calendar")))[
+        f"application-{deadlines['columbia'].pk}-deadline@medmatch"
+    ]
+    assert event.decoded("dtstart") == event.decoded("dtend") == datetime.date.max
+    feed = _feed_url(client)
+    client.logout()
+    assert client.get(feed).status_code == 200

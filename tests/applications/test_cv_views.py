@@ -196,6 +196,9 @@ def test_it_refuses_an_unknown_action_or_another_students_entry(
     assert as_alice.post(url, {"action": "explode"}).status_code == 400
     assert as_alice.post(url, {"action": "include", "entry": bobs.pk}).status_code == 400
     assert as_alice.post(url, {"action": "include", "entry": "x"}).status_code == 400
+    # "\u00b2".isdigit() is True: it passed the check and reached int().
+    assert as_alice.post(url, {"action": "include", "entry": "\u00b2"}).status_code == 400
+    assert as_alice.post(url, {"action": "up", "entry": "99999999999999999999"}).status_code == 400
     tailored = TailoredCV.objects.filter(application=medicine_application).first()
     assert tailored is None or bobs.pk not in tailored.entry_ids
 

@@ -195,3 +195,13 @@ def test_it_keeps_a_variant_when_its_application_is_deleted(alice, application):
     application.delete()
     statement.refresh_from_db()
     assert statement.application is None and statement.current_body() == "x"
+
+
+@pytest.mark.parametrize("value", ["\u00b2", "99999999999999999999", "", "abc"])
+def test_it_refuses_a_diff_whose_version_number_is_not_one(as_alice, alice, value):
+    # "\u00b2".isdigit() is True and int() refused it: a 500.
+    statement = statement_create(student=alice, title="Mine", body="a")
+    url = reverse("applications:statement_diff", args=[statement.pk])
+    response = as_alice.get(url, {"from": statement.versions.get().pk, "to": value})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("applications:statement_versions", args=[statement.pk])

@@ -39,3 +39,15 @@ def test_it_reports_unknown_and_malformed_program_numbers(client, small_catalog)
     assert [p.pk for p in response.context["programs"]] == [pk]
     assert "there is no program number 999" in response.text
     assert "“abc” is not a program number" in response.text
+
+
+@pytest.mark.parametrize(
+    "value", ["\u00b2", "99999999999999999999", "9223372036854775808", "\u0661", "0", "-1"]
+)
+def test_it_names_a_program_number_that_is_not_one(client, small_catalog, value):
+    # "\u00b2".isdigit() is True and int() refused it (500); 10^20 overflowed the query (500).
+    program = small_catalog["programs"]["columbia_cardiology"]
+    response = client.get(URL, {"p": [value, program.pk]})
+    assert response.status_code == 200
+    assert f"p: “{value}” is not a program number." in response.text
+    assert "Cardiovascular Disease Fellowship" in response.text

@@ -56,6 +56,35 @@ def test_it_refuses_distance_sort_without_a_place(client, small_catalog):
     assert "sort: Sorting by distance needs a place" in response.text
 
 
+@pytest.mark.parametrize("q", ["", "   ", "*", '"'])
+def test_it_refuses_best_match_sort_without_words(client, small_catalog, q):
+    # An empty FTS5 MATCH was a syntax error: a 500 for /catalog/programs/?sort=relevance.
+    response = client.get(URL, {"sort": "relevance", "q": q})
+    assert response.status_code == 200
+    assert "sort: Sorting by best match needs words" in response.text
+    assert response.context["results"] is None
+
+
+@pytest.mark.parametrize(
+    "near",
+    ["\uff11\uff10\uff10\uff13\uff12", "\u0661\u0660\u0660\u0663\u0662"],  # 10032
+)
+def test_it_refuses_a_zip_code_in_other_scripts_digits(client, small_catalog, near):
+    # The Rust zipcodes package panicked on these: a bare 500 past Django's handler.
+    for url in (URL, reverse("catalog:institutions")):
+        response = client.get(url, {"near": near})
+        assert response.status_code == 200
+        assert "near: No city called" in response.text
+
+
+@pytest.mark.parametrize("field", ["radius", "page"])
+@pytest.mark.parametrize("value", ["\u00b2", "\u0661\u0660", "99999999999999999999"])
+def test_it_names_a_number_that_is_not_one(client, small_catalog, field, value):
+    response = client.get(URL, {"near": "10032", field: value})
+    assert response.status_code == 200
+    assert f"{field}: " in response.text
+
+
 def test_it_filters_by_specialty_slug_from_a_shared_url(client, small_catalog):
     response = client.get(URL, {"specialty": "pediatrics", "country": "US"})
     hits = response.context["results"].hits

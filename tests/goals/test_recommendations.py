@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from django.urls import reverse
 
 from medmatch.goals.models import GoalProfile
@@ -96,3 +97,29 @@ def test_it_shows_the_nav_items(client, alice, catalog):
     response = client.get(reverse("goals:recommendations"))
     assert 'href="/goals/" aria-current="page">For you</a>' in response.text
     assert ">My goals</a>" in response.text
+
+
+@pytest.mark.parametrize("weight", ["\u00b2", "\u0663", "7", "-1", "99999999999999999999"])
+def test_it_refuses_a_weight_that_is_not_0_to_5_and_keeps_the_saved_ones(
+    client, alice, catalog, weight
+):
+    # "\u00b2".isdigit() is True and int() refused it: the save was a 500.
+    give_goals(alice)
+    client.force_login(alice)
+    response = client.post(
+        reverse("goals:save_weights"), {"w_specialties": weight, "w_location": "1"}, follow=True
+    )
+    assert response.status_code == 200
+    assert "The weights were not saved: w_specialties: " in response.text
+    data = GoalProfile.objects.get(student=alice).data
+    assert (data["specialties"]["weight"], data["location"]["weight"]) == (5, 3)
+
+
+@pytest.mark.parametrize("program", ["\u00b2", "99999999999999999999", "0", "abc"])
+def test_it_explains_nothing_for_a_program_number_that_is_not_one(client, alice, catalog, program):
+    # "\u00b2" was int()'s ValueError and 10^20 the database's OverflowError: both 500s.
+    give_goals(alice)
+    client.force_login(alice)
+    response = client.get(reverse("goals:why_not"), {"program": program})
+    assert response.status_code == 200
+    assert response.context["results"] == []

@@ -43,6 +43,16 @@ def test_it_adds_an_interview_at_its_local_time(client, alice, applications):
     ("fields", "message"),
     [
         ({"time_zone": "Mars/Olympus"}, "time_zone: “Mars/Olympus” is not a known time zone"),
+        # "America" is a directory of the zone database (IsADirectoryError); 300 characters
+        # made ZoneInfo raise OSError: both were 500s.
+        ({"time_zone": "America"}, "time_zone: “America” is not a known time zone"),
+        ({"time_zone": "x" * 300}, f"time_zone: “{'x' * 60}” is not a known time zone"),
+        # 23:59 on 9999-12-31 at UTC-12 is past datetime.max in UTC: OverflowError, a 500.
+        (
+            {"date": "9999-12-31", "time": "23:59", "time_zone": "Etc/GMT+12"},
+            "date: 9999-12-31 is not between 1900 and 2100",
+        ),
+        ({"date": "\u0662\u0660\u0662\u0665-01-01"}, "date: not a date"),
         ({"format": "in_person", "city": ""}, "city: an in-person interview needs its city."),
         ({"link": "not a url"}, "link: not a web address"),
         ({"date": "31/12"}, "date: not a date"),
@@ -179,3 +189,28 @@ def test_it_never_moves_an_application_back(client, alice, applications):
     client.post(reverse("interviews:interview_add"), _form(application))
     application.refresh_from_db()
     assert application.status == "ranked"
+
+
+@pytest.mark.parametrize("value", ["\u00b2", "99999999999999999999", "abc", "0"])
+def test_it_shows_the_whole_schedule_for_an_application_number_that_is_not_one(
+    client, alice, interview, value
+):
+    # "\u00b2".isdigit() is True: the lookup raised ValueError, a 500.
+    client.force_login(alice)
+    response = client.get(reverse("interviews:schedule"), {"application": value})
+    assert response.status_code == 200
+    assert response.context["application"] is None
+    response = client.get(reverse("interviews:interview_add"), {"application": value})
+    assert response.status_code == 200
+
+
+def test_it_shows_an_interview_saved_at_the_end_of_the_calendar(client, alice, interview):
+    # Saved before dates were bounded: its end (and local time) are past datetime.max.
+    Interview.objects.filter(pk=interview.pk).update(
+        starts_at=datetime.datetime(9999, 12, 31, 23, 30, tzinfo=datetime.UTC),
+        time_zone="Etc/GMT-14",
+    )
+    client.force_login(alice)
+    for name in ("interviews:schedule", "interviews:calendar", "applications:dashboard"):
+        assert client.get(reverse(name)).status_code == 200, name
+    assert client.get(interview.get_absolute_url()).status_code == 200

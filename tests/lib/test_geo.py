@@ -57,3 +57,19 @@ def test_it_keeps_its_tables_out_of_the_garbage_collectors_way():
     resolve_place("60611")
     gc.collect()
     assert len(gc.get_objects()) - before < 1_000
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\uff11\uff10\uff10\uff13\uff12",  # 10032 in full-width digits
+        "\u0661\u0660\u0660\u0663\u0662",  # 10032 in Arabic-Indic digits
+        "\uff11\uff10\uff10\uff13\uff12-\uff11\uff12\uff13\uff14",
+        "1003\u00b2",
+    ],
+)
+def test_it_never_hands_other_scripts_digits_to_zipcodes(text):
+    # zipcodes (Rust) panicked on these: a BaseException that no Django handler catches.
+    with pytest.raises(PlaceNotFound):
+        resolve_place(text)
+    assert geo.zip_to_place(text) is None

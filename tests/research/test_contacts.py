@@ -182,3 +182,12 @@ def test_it_lists_only_the_students_own_contacts(client, alice, bob, programs):
     make_contact(alice, programs["columbia_cardiology"], name="Alice's resident")
     client.force_login(bob)
     assert "Alice's resident" not in client.get(reverse("research:contacts")).content.decode()
+
+
+@pytest.mark.parametrize("value", ["abc", "\u00b2", "99999999999999999999", "0", "-1"])
+def test_it_offers_the_contact_form_when_the_program_is_not_a_number(client, alice, value):
+    # Program.objects.filter(pk="abc") raised ValueError: a 500 for ?program=abc.
+    client.force_login(alice)
+    response = client.get(reverse("research:contact_add"), {"program": value})
+    assert response.status_code == 200
+    assert response.context["form"].initial["program"] is None

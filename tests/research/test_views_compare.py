@@ -164,3 +164,12 @@ def test_it_charts_the_real_fit_of_the_students_goals(client, alice, alice_items
     # Columbia publishes its weekly hours; MGH does not: a gap, not a 0.
     assert data["datasets"][0]["data"][hours] is not None
     assert data["datasets"][1]["data"][hours] is None
+
+
+@pytest.mark.parametrize("value", ["\u00b2", "\u0661", "99999999999999999999", "0"])
+def test_it_names_an_item_number_that_is_not_one(client, alice, alice_items, value):
+    # "\u00b2".isdigit() is True and int() refused it: a 500.
+    client.force_login(alice)
+    response = client.get(reverse("research:compare"), {"item": [value]})
+    assert response.status_code == 200
+    assert f"item: “{value}” is not a shortlist item number." in response.content.decode()

@@ -164,3 +164,29 @@ def test_it_accepts_aware_datetimes_in_any_zone():
     later = Deadline(datetime.datetime(2025, 10, 1, 14, 0, tzinfo=UTC))
     plan = plan_letter([later, early], today=D(2025, 6, 1), status="to_ask")
     assert plan.earliest is early
+
+
+@pytest.mark.parametrize("status", ["to_ask", "asked", "declined", "submitted"])
+@pytest.mark.parametrize(
+    ("deadline", "asked_on", "due_on"),
+    [
+        (Deadline(datetime.date.max), None, None),
+        (Deadline(datetime.date.max, tz="Pacific/Kiritimati"), None, None),
+        (Deadline(datetime.date.min), None, None),
+        (Deadline(datetime.date(2026, 1, 15)), datetime.date.min, datetime.date.max),
+    ],
+)
+def test_it_plans_nothing_from_a_date_at_an_end_of_the_calendar(deadline, asked_on, due_on, status):
+    # A 9999-12-31 deadline saved before the forms bounded dates: "the day after" overflowed.
+    plan = plan_letter(
+        [deadline],
+        today=datetime.date(2025, 10, 1),
+        status=status,
+        asked_on=asked_on,
+        due_on=due_on,
+        zone="Pacific/Pago_Pago",
+    )
+    assert plan.state in ("unknown", "done", "late", "at_risk", "on_track")
+    if plan.deadline_day is None:
+        assert plan.state == ("done" if status == "submitted" else "unknown")
+        assert plan.reasons[0].endswith("is too far off to plan from: check its year.")

@@ -79,7 +79,8 @@ def _event(*, uid, day, summary, description, url, now) -> Event:
     event.add("uid", uid)
     event.add("dtstamp", now)
     event.add("dtstart", day)  # a date, not a datetime: an all-day event
-    event.add("dtend", day + datetime.timedelta(days=1))
+    # The day after, except for 9999-12-31 (a row saved before dates were bounded): one day.
+    event.add("dtend", day + datetime.timedelta(days=1) if day < datetime.date.max else day)
     event.add("summary", summary)
     event.add("description", description)
     event.add("url", url)

@@ -14,7 +14,14 @@ from medmatch.applications.models import (
     CVEntry,
     Requirement,
 )
-from medmatch.lib.form_fields import one_line
+from medmatch.applications.services import TAILORED_ACTIONS
+from medmatch.lib.forms import (
+    BoundedDateField,
+    BoundedIntegerField,
+    IdField,
+    bounded_formfield,
+    one_line,
+)
 
 MAX_NOTES_LENGTH = 20_000
 MAX_TITLE_LENGTH = 200
@@ -29,12 +36,15 @@ class DateInput(forms.DateInput):
 
 
 def _date_field(label: str, name: str) -> forms.DateField:
-    return forms.DateField(
+    return BoundedDateField(
         label=label,
         required=False,
         widget=DateInput(),
         help_text=DATE_HELP,
-        error_messages={"invalid": f"{name}: not a date; use the form YYYY-MM-DD."},
+        error_messages={
+            "invalid": f"{name}: not a date; use the form YYYY-MM-DD.",
+            "out_of_range": f"{name}: %(value)s is not between 1900 and 2100; check the year.",
+        },
     )
 
 
@@ -67,6 +77,7 @@ class ApplicationForm(forms.ModelForm):
 
     class Meta:
         model = Application
+        formfield_callback = bounded_formfield
         fields = ["opens_on", "deadline", "notes"]
 
     def clean_notes(self):
@@ -99,12 +110,15 @@ class RequirementForm(forms.ModelForm):
             "max_length": f"title: at most {MAX_TITLE_LENGTH} characters.",
         },
     )
-    due_on = forms.DateField(
+    due_on = BoundedDateField(
         label="Due date",
         required=False,
         widget=DateInput(),
         help_text="Leave empty when it is due with the application.",
-        error_messages={"invalid": "due_on: not a date; use the form YYYY-MM-DD."},
+        error_messages={
+            "invalid": "due_on: not a date; use the form YYYY-MM-DD.",
+            "out_of_range": "due_on: %(value)s is not between 1900 and 2100; check the year.",
+        },
     )
     amount = forms.DecimalField(
         label="Amount (fees)",
@@ -128,6 +142,7 @@ class RequirementForm(forms.ModelForm):
 
     class Meta:
         model = Requirement
+        formfield_callback = bounded_formfield
         fields = ["kind", "title", "due_on", "amount", "currency", "notes"]
 
     def clean_title(self):
@@ -177,18 +192,21 @@ class MonthInput(forms.DateInput):
 
 
 def _month_field(label: str, name: str, help_text: str) -> forms.DateField:
-    return forms.DateField(
+    return BoundedDateField(
         label=label,
         required=False,
         widget=MonthInput(),
         input_formats=["%Y-%m", "%Y-%m-%d"],
         help_text=help_text,
-        error_messages={"invalid": f"{name}: not a month; use the form YYYY-MM, e.g. 2024-09."},
+        error_messages={
+            "invalid": f"{name}: not a month; use the form YYYY-MM, e.g. 2024-09.",
+            "out_of_range": f"{name}: %(value)s is not between 1900 and 2100; check the year.",
+        },
     )
 
 
 def _hours_field(label: str, name: str, maximum: int) -> forms.IntegerField:
-    return forms.IntegerField(
+    return BoundedIntegerField(
         label=label,
         required=False,
         min_value=0,
@@ -255,6 +273,7 @@ class CVEntryForm(forms.ModelForm):
 
     class Meta:
         model = CVEntry
+        formfield_callback = bounded_formfield
         fields = [
             "section",
             "title",
@@ -400,7 +419,7 @@ class StatementCreateForm(forms.Form):
 class StatementForm(forms.Form):
     max_chars = STATEMENT_MAX_CHARS
     title = StatementCreateForm.base_fields["title"]
-    word_limit = forms.IntegerField(
+    word_limit = BoundedIntegerField(
         label="Word limit",
         required=False,
         min_value=1,
@@ -434,6 +453,45 @@ class StatementAnalyzeForm(forms.Form):
 
     def clean_body(self):
         return clean_statement_body(self.cleaned_data["body"])
+
+    def error_text(self) -> str:
+        return " ".join(message for messages in self.errors.values() for message in messages)
+
+
+class VersionDiffForm(forms.Form):
+    """``?from=<id>&to=<id>``: two versions of one statement ("from" is a Python keyword, so the
+    fields are added by name)."""
+
+    def __init__(self, data, *, versions: dict):
+        super().__init__(data)
+        self.versions = versions
+        for name in ("from", "to"):
+            self.fields[name] = IdField()
+
+    def clean(self):
+        data = super().clean()
+        if any(data.get(name) not in self.versions for name in ("from", "to")):
+            raise forms.ValidationError("diff: choose two versions of this statement to compare.")
+        return data
+
+    def pair(self):
+        return self.versions[self.cleaned_data["from"]], self.versions[self.cleaned_data["to"]]
+
+
+class TailoredChangeForm(forms.Form):
+    """One button of the tailored CV: an action, and the entry or section it moves."""
+
+    action = forms.ChoiceField(
+        choices=[(action, action) for action in TAILORED_ACTIONS],
+        error_messages={
+            "required": "action: not one of the tailored CV's buttons.",
+            "invalid_choice": "action: not one of the tailored CV's buttons.",
+        },
+    )
+    entry = IdField(
+        required=False, error_messages={"invalid": "entry: not one of your CV entries."}
+    )
+    section = forms.CharField(required=False, max_length=40)
 
     def error_text(self) -> str:
         return " ".join(message for messages in self.errors.values() for message in messages)

@@ -2,10 +2,12 @@ from django import forms
 
 from medmatch.catalog import search
 from medmatch.catalog.models import Institution, Program
+from medmatch.lib.forms import BoundedIntegerField, parse_id
 from medmatch.lib.geo import PlaceNotFound, resolve_place
 
 _ANY = [("", "Any")]
 TEACHING_CHOICES = [("yes", "Teaching hospital"), ("no", "Not teaching"), ("unknown", "Unknown")]
+MAX_PAGE = 100_000  # far past the last page of any catalog; beyond it a number is only noise
 SORT_LABELS = {
     search.RELEVANCE: "Best match",
     search.NAME: "Name",
@@ -27,13 +29,15 @@ class _CatalogSearchForm(forms.Form):
         label="Teaching status", required=False, choices=_ANY + TEACHING_CHOICES
     )
     near = forms.CharField(label="Near (ZIP code or city)", required=False, max_length=100)
-    radius = forms.IntegerField(label="Within (km)", required=False, min_value=1, max_value=20000)
+    radius = BoundedIntegerField(label="Within (km)", required=False, min_value=1, max_value=20000)
     sort = forms.ChoiceField(
         label="Sort by",
         required=False,
         choices=[("", "Automatic"), *SORT_LABELS.items()],
     )
-    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    page = BoundedIntegerField(
+        required=False, min_value=1, max_value=MAX_PAGE, widget=forms.HiddenInput
+    )
 
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
@@ -60,6 +64,11 @@ class _CatalogSearchForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("sort") == search.RELEVANCE and not search.search_terms(
+            cleaned.get("q") or ""
+        ):
+            # Best match ranks by the words; without any there is nothing to rank by.
+            self.add_error("sort", "Sorting by best match needs words in “search”.")
         if cleaned.get("sort") == search.DISTANCE and not self.data.get("near"):
             self.add_error("sort", "Sorting by distance needs a place in “near”.")
         if cleaned.get("radius") and not self.data.get("near"):
@@ -129,10 +138,11 @@ def parse_compare_ids(values: list[str]) -> tuple[list[int], list[str]]:
     messages = []
     ids: list[int] = []
     for raw in values:
-        if not raw.strip().isdigit():
-            messages.append(f"p: “{raw}” is not a program number.")
-        elif int(raw) not in ids:
-            ids.append(int(raw))
+        number = parse_id(raw)
+        if number is None:
+            messages.append(f"p: “{raw[:20]}” is not a program number.")
+        elif number not in ids:
+            ids.append(number)
     if len(ids) > MAX_COMPARED:
         messages.append(
             f"p: compare shows up to {MAX_COMPARED} programs side by side; "

@@ -581,7 +581,8 @@ def _order_in_python(query, queryset, sort, sort_keys, fallback):
     if sort == DISTANCE:
         order = np.lexsort((pks, np.nan_to_num(distance, nan=np.inf)))
     elif sort == RELEVANCE:
-        ranks = _text_ranks(queryset.model, query.terms)
+        # No words, no ranking (an empty MATCH is an FTS5 syntax error): every row scores alike.
+        ranks = _text_ranks(queryset.model, query.terms) if query.terms else {}
         literal = np.array([ranks.get(int(pk), (False, 0.0))[0] for pk in pks], dtype=bool)
         score = np.array([ranks.get(int(pk), (False, 0.0))[1] for pk in pks], dtype=float)
         order = np.lexsort((pks, -score, ~literal))

@@ -13,7 +13,7 @@ import re
 from django import forms
 
 from medmatch.fit.goals import MAX_WEIGHT
-from medmatch.lib.form_fields import one_line
+from medmatch.lib.forms import one_line
 from medmatch.lib.geo import PlaceNotFound, resolve_place
 
 WEIGHT_CHOICES = [
@@ -24,6 +24,8 @@ WEIGHT_CHOICES = [
     (4, "4 - very important"),
     (5, "5 - essential"),
 ]
+MAX_MONTHS = 120  # ten years: longer than any residency or fellowship
+MAX_AMOUNT = 10_000_000  # US$: past any stipend or cost; beyond it a number is a typo
 INTEREST_CHOICES = [(w, str(w)) for w in range(1, int(MAX_WEIGHT) + 1)]
 US_STATES = frozenset(
     [
@@ -444,8 +446,12 @@ class LengthForm(QuestionForm):
     why = "Programs run from a few weeks to several years; say how long you can commit."
     default_weight = 2
 
-    min_months = forms.FloatField(label="At least (months)", required=False, min_value=0)
-    max_months = forms.FloatField(label="At most (months)", required=False, min_value=0.5)
+    min_months = forms.FloatField(
+        label="At least (months)", required=False, min_value=0, max_value=MAX_MONTHS
+    )
+    max_months = forms.FloatField(
+        label="At most (months)", required=False, min_value=0.5, max_value=MAX_MONTHS
+    )
 
     def initial_from(self, answer):
         return {"min_months": answer.get("min_months"), "max_months": answer.get("max_months")}
@@ -507,7 +513,9 @@ class StipendForm(QuestionForm):
     why = "A stipend decides whether you can afford the program; few programs publish it."
     default_weight = 2
 
-    min_amount = forms.FloatField(label="At least (US$ a year)", required=False, min_value=1)
+    min_amount = forms.FloatField(
+        label="At least (US$ a year)", required=False, min_value=1, max_value=MAX_AMOUNT
+    )
 
     def initial_from(self, answer):
         return {"min_amount": answer.get("min_amount")}
@@ -523,7 +531,9 @@ class CostForm(QuestionForm):
     why = "Some electives and observerships charge fees; say what you can pay."
     default_weight = 2
 
-    max_amount = forms.FloatField(label="At most (US$)", required=False, min_value=0)
+    max_amount = forms.FloatField(
+        label="At most (US$)", required=False, min_value=0, max_value=MAX_AMOUNT
+    )
 
     def initial_from(self, answer):
         return {"max_amount": answer.get("max_amount")}

@@ -17,22 +17,78 @@ from medmatch.catalog.models import Program
 from medmatch.fit import Explanation, ProgramFeatures, Ranking
 from medmatch.fit.features import PROGRAM_TYPES
 from medmatch.goals.forms import QUESTION_TITLES, WEIGHT_CHOICES
+from medmatch.lib.forms import BoundedIntegerField, IdField
 
 PAGE_SIZE = 20
+MAX_PAGE = 100_000
+MAX_QUERY = 200
 SHOWN_CONTRIBUTIONS = 4
 TYPE_NAMES = dict(Program.ProgramType.choices)
 
 
-class RecommendationForm(forms.Form):
+class WeightsForm(forms.Form):
+    """The "what if" weights: ``w_<question>`` for each answered question, 0 (not important) to
+    5 (essential)."""
+
+    def __init__(self, data, *, saved: dict):
+        super().__init__(data)
+        self.saved = saved
+        for question, answer in saved.items():
+            if question == "format" or not isinstance(answer, dict):
+                continue
+            self.fields[f"w_{question}"] = forms.TypedChoiceField(
+                label=QUESTION_TITLES.get(question, question),
+                choices=WEIGHT_CHOICES,
+                coerce=int,
+                required=False,
+                error_messages={"invalid_choice": "“%(value)s” is not a weight from 0 to 5."},
+                initial=round(answer.get("weight", 3)),
+                help_text="0 not important … 5 essential",
+                widget=forms.NumberInput(attrs={"type": "range", "min": 0, "max": 5, "step": 1}),
+            )
+
+    def weight_fields(self):
+        return [self[name] for name in self.fields if name.startswith("w_")]
+
+    def weights(self) -> dict[str, int]:
+        """``{question: weight}`` for each weight given (valid forms only)."""
+        return {
+            name[2:]: value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("w_") and value not in (None, "")
+        }
+
+    def answers(self) -> dict:
+        """The saved answers whose weight was given, with the new weight."""
+        return {q: {**self.saved[q], "weight": w} for q, w in self.weights().items()}
+
+    def error_text(self) -> str:
+        """Every error as "field: message", e.g. "w_location: “7” is not a weight from 0 to 5."."""
+        return "; ".join(
+            f"{name}: {message}" for name, messages in self.errors.items() for message in messages
+        )
+
+    def overrides(self) -> dict:
+        """``{question: {"weight": w}}`` for each weight moved away from the saved one."""
+        return {
+            question: {"weight": value}
+            for question, value in self.weights().items()
+            if value != round(self.saved[question].get("weight", 3))
+        }
+
+
+class RecommendationForm(WeightsForm):
     """Filters and the "what if" weights (``w_<question>``) of the recommendations page."""
 
     specialty = forms.ChoiceField(required=False, label="Specialty")
     country = forms.ChoiceField(required=False, label="Country")
     program_type = forms.ChoiceField(required=False, label="Program type")
-    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    page = BoundedIntegerField(
+        required=False, min_value=1, max_value=MAX_PAGE, widget=forms.HiddenInput
+    )
 
     def __init__(self, data, *, features: ProgramFeatures, saved: dict):
-        super().__init__(data)
+        super().__init__(data, saved=saved)
         specialties = sorted(
             (
                 (key, name)
@@ -49,33 +105,16 @@ class RecommendationForm(forms.Form):
             ("", "Any type"),
             *((t, TYPE_NAMES.get(t, t)) for t in PROGRAM_TYPES),
         ]
-        self.saved = saved
-        for question, answer in saved.items():
-            if question == "format" or not isinstance(answer, dict):
-                continue
-            self.fields[f"w_{question}"] = forms.TypedChoiceField(
-                label=QUESTION_TITLES.get(question, question),
-                choices=WEIGHT_CHOICES,
-                coerce=int,
-                required=False,
-                initial=round(answer.get("weight", 3)),
-                help_text="0 not important … 5 essential",
-                widget=forms.NumberInput(attrs={"type": "range", "min": 0, "max": 5, "step": 1}),
-            )
 
-    def weight_fields(self):
-        return [self[name] for name in self.fields if name.startswith("w_")]
 
-    def overrides(self) -> dict:
-        """``{question: {"weight": w}}`` for each weight moved away from the saved one."""
-        out = {}
-        for name, value in self.cleaned_data.items():
-            if not name.startswith("w_") or value in (None, ""):
-                continue
-            question = name[2:]
-            if value != round(self.saved[question].get("weight", 3)):
-                out[question] = {"weight": value}
-        return out
+class WhyNotForm(forms.Form):
+    """ "Why not this one?": a program by id (a link from elsewhere) or words to look it up."""
+
+    q = forms.CharField(required=False)
+    program = IdField(required=False)
+
+    def clean_q(self):
+        return self.cleaned_data["q"][:MAX_QUERY]
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,14 @@ from django.utils import timezone
 
 from medmatch.applications.models import Application
 from medmatch.interviews.models import Impression, Interview, PracticeAttempt, Question
-from medmatch.lib.form_fields import clean_one_line
+from medmatch.lib.forms import (
+    BoundedDateField,
+    BoundedIntegerField,
+    IdField,
+    TimeZoneField,
+    bounded_formfield,
+    clean_one_line,
+)
 
 MAX_TEXT_LENGTH = 20_000
 MAX_SECONDS = 60 * 60
@@ -78,11 +85,12 @@ class QuestionForm(forms.ModelForm):
 
     class Meta:
         model = Question
+        formfield_callback = bounded_formfield
         fields = ["category", "text"]
 
 
 class PracticeForm(forms.ModelForm):
-    seconds_taken = forms.IntegerField(
+    seconds_taken = BoundedIntegerField(
         label="Time taken (seconds)",
         min_value=1,
         max_value=MAX_SECONDS,
@@ -110,6 +118,7 @@ class PracticeForm(forms.ModelForm):
 
     class Meta:
         model = PracticeAttempt
+        formfield_callback = bounded_formfield
         fields = [
             "seconds_taken",
             "time_limit_seconds",
@@ -140,12 +149,13 @@ class InterviewForm(forms.ModelForm):
         label="Application",
         error_messages={"required": "application: choose which application this is for."},
     )
-    date = forms.DateField(
+    date = BoundedDateField(
         label="Date",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={
             "required": "date: enter the interview's date.",
             "invalid": "date: not a date; use the form YYYY-MM-DD.",
+            "out_of_range": "date: %(value)s is not between 1900 and 2100; check the year.",
         },
     )
     time = forms.TimeField(
@@ -156,7 +166,7 @@ class InterviewForm(forms.ModelForm):
             "invalid": "time: not a time; use the form HH:MM.",
         },
     )
-    time_zone = forms.CharField(
+    time_zone = TimeZoneField(
         label="Time zone",
         initial="America/New_York",
         help_text="The zone the program gave the time in (IANA name, e.g. America/Chicago).",
@@ -168,6 +178,7 @@ class InterviewForm(forms.ModelForm):
 
     class Meta:
         model = Interview
+        formfield_callback = bounded_formfield
         fields = [
             "application",
             "format",
@@ -204,17 +215,6 @@ class InterviewForm(forms.ModelForm):
             self.initial.update(
                 date=local.date(), time=local.time(), time_zone=self.instance.time_zone
             )
-
-    def clean_time_zone(self):
-        name = self.cleaned_data["time_zone"].strip()
-        try:
-            zoneinfo.ZoneInfo(name)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
-            raise forms.ValidationError(
-                f"time_zone: “{name}” is not a known time zone; use a name such as "
-                "America/New_York or Europe/London."
-            ) from error
-        return name
 
     def clean(self):
         data = super().clean()
@@ -259,6 +259,7 @@ class ImpressionForm(forms.ModelForm):
 
     class Meta:
         model = Impression
+        formfield_callback = bounded_formfield
         fields = ["teaching", "culture", "fit", "location", "overall", "notes"]
 
     def rating_fields(self):
@@ -277,7 +278,18 @@ class ThankYouForm(forms.ModelForm):
 
     class Meta:
         model = Interview
+        formfield_callback = bounded_formfield
         fields = ["thank_you_note"]
 
     def clean_thank_you_note(self):
         return _check_length("thank_you_note", self.cleaned_data["thank_you_note"])
+
+
+class ScheduleFilterForm(forms.Form):
+    """``?application=<id>``: the schedule of one application, or the application a new interview
+    is for."""
+
+    application = IdField(required=False)
+
+    def application_id(self) -> int | None:
+        return self.cleaned_data.get("application") if self.is_valid() else None

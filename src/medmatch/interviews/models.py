@@ -11,7 +11,6 @@ import zoneinfo
 from statistics import mean
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -20,6 +19,7 @@ from django.utils import timezone
 
 from medmatch.applications.models import Application
 from medmatch.interviews.conflicts import Slot
+from medmatch.lib.forms import validate_time_zone_name
 from medmatch.lib.models import OwnedQuerySet
 from medmatch.writing.answer_check import check_answer, format_duration
 
@@ -27,12 +27,16 @@ RATING_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
 
 
 def validate_time_zone(name: str) -> None:
+    # Only names from the IANA list: ZoneInfo("America") raises IsADirectoryError, and a
+    # 300-character name OSError, neither of which a ValueError handler would catch.
+    validate_time_zone_name(name)
+
+
+def _in_zone(moment: datetime.datetime, zone: zoneinfo.ZoneInfo) -> datetime.datetime:
     try:
-        zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
-        raise ValidationError(
-            f"time_zone: “{name}” is not a known IANA time zone (e.g. America/New_York)."
-        ) from error
+        return moment.astimezone(zone)
+    except OverflowError:
+        return moment
 
 
 def _rating(label: str) -> models.PositiveSmallIntegerField:
@@ -272,17 +276,24 @@ class Interview(models.Model):
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
 
+    # A row saved before the form bounded its date may lie at the end of the calendar
+    # (9999-12-31): its end or its local time can be past datetime.max. Such a time stays as
+    # it is (in UTC) rather than stopping every page that lists the interview.
+
     @property
     def local_start(self) -> datetime.datetime:
-        return self.starts_at.astimezone(self.zone)
+        return _in_zone(self.starts_at, self.zone)
 
     @property
     def ends_at(self) -> datetime.datetime:
-        return self.starts_at + datetime.timedelta(minutes=self.duration_minutes)
+        try:
+            return self.starts_at + datetime.timedelta(minutes=self.duration_minutes)
+        except OverflowError:
+            return self.starts_at
 
     @property
     def local_end(self) -> datetime.datetime:
-        return self.ends_at.astimezone(self.zone)
+        return _in_zone(self.ends_at, self.zone)
 
     @property
     def is_in_person(self) -> bool:

@@ -4,6 +4,7 @@ from medmatch.applications.models import Application
 from medmatch.catalog.models import Specialty
 from medmatch.letters.models import LetterRequest, Recommender
 from medmatch.letters.services import over_limit
+from medmatch.lib.forms import IdsMultipleChoiceField, bounded_formfield
 from medmatch.lib.validators import validate_single_line
 
 MAX_TEXT = 5000
@@ -21,6 +22,7 @@ KNOWS_WELL = [
 class RecommenderForm(forms.ModelForm):
     class Meta:
         model = Recommender
+        formfield_callback = bounded_formfield
         fields = [
             "name",
             "title",
@@ -71,7 +73,7 @@ class RecommenderForm(forms.ModelForm):
 
 
 class LetterRequestForm(forms.ModelForm):
-    applications = forms.ModelMultipleChoiceField(
+    applications = IdsMultipleChoiceField(
         queryset=Application.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         help_text="The letter is assigned to each of these; ERAS takes up to 4 per program.",
@@ -79,6 +81,7 @@ class LetterRequestForm(forms.ModelForm):
 
     class Meta:
         model = LetterRequest
+        formfield_callback = bounded_formfield
         fields = [
             "recommender",
             "applications",

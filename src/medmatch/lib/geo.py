@@ -11,7 +11,9 @@ from functools import cache
 
 EARTH_RADIUS_KM = 6371.0088
 KM_PER_MILE = 1.609344
-_ZIP = re.compile(r"^\s*(\d{5})(?:-\d{4})?\s*$")
+# ASCII digits only: \d (and str.isdigit) also match full-width and Arabic-Indic digits, and the
+# Rust ``zipcodes`` package panics (a BaseException no handler catches) slicing those by bytes.
+_ZIP = re.compile(r"^\s*([0-9]{5})(?:-[0-9]{4})?\s*$", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,8 @@ def _zip_row(code: str) -> tuple[float, float, str, str] | None:
     # zipcodes answers from its native table; its list_all() would keep 42,000 dicts alive.
     import zipcodes
 
+    if not (len(code) == 5 and code.isascii() and code.isdigit()):
+        return None  # the one call into zipcodes: only five ASCII digits ever reach it
     for row in zipcodes.matching(code):
         try:
             return float(row["lat"]), float(row["long"]), row["city"], row["state"]

@@ -5,6 +5,7 @@ import re
 
 from django import forms
 
+from medmatch.lib.forms import BoundedIntegerField, parse_id
 from medmatch.research.models import RATING_CHOICES, ShortlistItem
 
 MAX_TAGS = 12
@@ -37,7 +38,7 @@ class ShortlistItemForm(forms.Form):
         required=False,
         help_text="Separate tags with commas, e.g. “reach, near family”.",
     )
-    rating = forms.IntegerField(
+    rating = BoundedIntegerField(
         label="Your rating",
         required=False,
         widget=forms.Select(choices=[("", "Not rated yet"), *RATING_CHOICES]),
@@ -117,10 +118,11 @@ def parse_compare_ids(values: list[str]) -> tuple[list[int], list[str]]:
     problems: list[str] = []
     ids: list[int] = []
     for raw in values:
-        if not raw.strip().isdigit():
+        number = parse_id(raw)
+        if number is None:
             problems.append(f"item: “{raw[:20]}” is not a shortlist item number.")
-        elif int(raw) not in ids:
-            ids.append(int(raw))
+        elif number not in ids:
+            ids.append(number)
     if len(ids) > MAX_COMPARED:
         problems.append(
             f"item: you can compare at most {MAX_COMPARED} programs side by side; you chose "

@@ -6,7 +6,7 @@ import datetime
 from django import forms
 
 from medmatch.catalog.models import Institution, Program
-from medmatch.lib.form_fields import clean_one_line
+from medmatch.lib.forms import IdField, bounded_formfield, clean_one_line
 from medmatch.research.forms import MAX_NOTE_LENGTH
 from medmatch.research.models import (
     RATING_CHOICES,
@@ -43,6 +43,7 @@ class ContactForm(forms.ModelForm):
 
     class Meta:
         model = Contact
+        formfield_callback = bounded_formfield
         fields = ["name", "role", "program", "institution", "how_met", "email", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
@@ -105,6 +106,7 @@ class ConversationForm(forms.ModelForm):
 
     class Meta:
         model = Conversation
+        formfield_callback = bounded_formfield
         fields = ["date", "channel", "summary", "follow_up_on", "follow_up_done"]
         widgets = {
             "date": forms.DateInput(attrs={"type": "date"}),
@@ -114,8 +116,17 @@ class ConversationForm(forms.ModelForm):
         labels = {"follow_up_done": "Follow-up done"}
         help_texts = {"follow_up_on": "A reminder shows on your contacts page from this date."}
         error_messages = {
-            "date": {"required": "date: when did you talk?", "invalid": "date: not a date."},
-            "follow_up_on": {"invalid": "follow up on: not a date."},
+            "date": {
+                "required": "date: when did you talk?",
+                "invalid": "date: not a date.",
+                "out_of_range": "date: %(value)s is not between 1900 and 2100; check the year.",
+            },
+            "follow_up_on": {
+                "invalid": "follow up on: not a date.",
+                "out_of_range": (
+                    "follow up on: %(value)s is not between 1900 and 2100; check the year."
+                ),
+            },
         }
 
     def __init__(self, *args, **kwargs):
@@ -275,6 +286,7 @@ class AnswerForm(forms.Form):
 class ReviewForm(forms.ModelForm):
     class Meta:
         model = Review
+        formfield_callback = bounded_formfield
         fields = ["relation", *(aspect.value for aspect in REVIEW_ASPECTS), "text"]
         labels = {
             "relation": "Your relation to the program",
@@ -297,3 +309,14 @@ class ReviewForm(forms.ModelForm):
 
     def clean_text(self):
         return _limit(self.cleaned_data["text"], "text", MAX_REVIEW_LENGTH)
+
+
+class ContactStartForm(forms.Form):
+    """``/research/contacts/add/?program=<id>``: the program a new contact is at, from a program's
+    page. An id that names no program (or is not an id) just leaves the choice to the student."""
+
+    program = IdField(required=False)
+
+    def program_or_none(self) -> Program | None:
+        number = self.cleaned_data.get("program") if self.is_valid() else None
+        return Program.objects.filter(pk=number).first() if number else None

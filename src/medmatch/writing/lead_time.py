@@ -120,10 +120,24 @@ def plan_letter(
        - asked or agreed: "late" after the deadline or after ``due_on``; "at_risk" when it was
          asked after ``ask_by`` or the deadline is within ``warn_days``;
        - "on_track" otherwise.
+    3. A date at an end of the calendar (9999-12-31 or 0001-01-01, a typo saved before the
+       forms bounded dates) leaves no room to count days: the plan is "unknown" ("done" once
+       submitted) with a reason naming the date, instead of an OverflowError.
     Source: the six-week lead time is common advising practice (module docstring); the rest is ours.
     """
     if status not in STATUSES:
         raise ValueError(f"status: must be one of {', '.join(STATUSES)}; got {status!r}")
+    try:
+        return _plan_letter(deadlines, today, status, asked_on, due_on, zone, policy)
+    except OverflowError:
+        dates = [d.at for d in deadlines] + [day for day in (asked_on, due_on) if day]
+        far = ", ".join(sorted({_d(day) for day in dates if not 1900 <= day.year <= 2100}))
+        reason = f"A date ({far or 'one of them'}) is too far off to plan from: check its year."
+        state = "done" if status == "submitted" else "unknown"
+        return Plan(state, None, None, None, None, (reason,))
+
+
+def _plan_letter(deadlines, today, status, asked_on, due_on, zone, policy) -> Plan:
     if status == "submitted":
         earliest, day = _earliest(deadlines, zone)
         return _plan("done", earliest, day, policy, ("The letter is in.",))

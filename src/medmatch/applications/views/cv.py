@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from medmatch.applications import cv_tailoring
 from medmatch.applications.cv_pdf import render_cv_pdf
-from medmatch.applications.forms import CVEntryForm
+from medmatch.applications.forms import CVEntryForm, TailoredChangeForm
 from medmatch.applications.models import (
     CV_DESCRIPTION_GUIDANCE,
     CV_MOST_MEANINGFUL_MAX,
@@ -21,7 +21,6 @@ from medmatch.applications.models import (
     TailoredCV,
 )
 from medmatch.applications.services import (
-    TAILORED_ACTIONS,
     cv_entry_move,
     cv_entry_next_position,
     tailored_cv_change,
@@ -139,18 +138,18 @@ def show_tailored_cv(request, pk: int):
 @require_POST
 def change_tailored_cv(request, pk: int):
     application = get_application(request, pk)
-    action = request.POST.get("action", "")
-    entry = request.POST.get("entry", "")
-    if action not in TAILORED_ACTIONS or (entry and not entry.isdigit()):
-        return HttpResponse("action: not one of the tailored CV's buttons.", status=400)
+    form = TailoredChangeForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(form.error_text(), status=400, content_type="text/plain")
+    action, entry = form.cleaned_data["action"], form.cleaned_data["entry"]
     tailored = tailored_cv_create(application=application, today=today())
     try:
         tailored_cv_change(
             tailored=tailored,
             action=action,
             today=today(),
-            entry_id=int(entry) if entry else None,
-            section=request.POST.get("section", ""),
+            entry_id=entry,
+            section=form.cleaned_data["section"],
         )
     except ValueError:  # someone else's entry id, or one deleted since the page loaded
         return HttpResponse("entry: not one of your CV entries.", status=400)

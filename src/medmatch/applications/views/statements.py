@@ -15,6 +15,7 @@ from medmatch.applications.forms import (
     StatementAnalyzeForm,
     StatementCreateForm,
     StatementForm,
+    VersionDiffForm,
 )
 from medmatch.applications.models import STATEMENT_MAX_CHARS, Statement, StatementVersion
 from medmatch.applications.services import (
@@ -207,12 +208,11 @@ def show_versions(request, pk: int):
 @require_GET
 def show_diff(request, pk: int):
     statement = get_statement(request, pk)
-    versions = {v.pk: v for v in statement.versions.all()}
-    ids = [request.GET.get(key, "") for key in ("from", "to")]
-    if not all(value.isdigit() and int(value) in versions for value in ids):
+    form = VersionDiffForm(request.GET, versions={v.pk: v for v in statement.versions.all()})
+    if not form.is_valid():
         messages.error(request, "diff: choose two versions of this statement to compare.")
         return redirect("applications:statement_versions", statement.pk)
-    old, new = (versions[int(value)] for value in ids)
+    old, new = form.pair()
     pairs = word_diff(old.body, new.body)
     context = {
         "statement": statement,

@@ -14,6 +14,8 @@ from medmatch.goals.fitting import catalog_features, rank_for_user, rank_goals, 
 from medmatch.goals.models import GoalProfile
 from medmatch.goals.recommendations import (
     RecommendationForm,
+    WeightsForm,
+    WhyNotForm,
     explained_programs,
     recommendation_page,
 )
@@ -61,15 +63,15 @@ def save_weights(request):
         profile = GoalProfile.objects.for_student(request.user).select_for_update().first()
         if profile is None:
             return redirect("goals:questionnaire")
-        answers = {}
-        for question, answer in profile.data.items():
-            value = request.POST.get(f"w_{question}", "")
-            if isinstance(answer, dict) and value.isdigit():
-                answers[question] = {**answer, "weight": int(value)}
-        try:
-            profile.save_answers(answers)
-        except GoalsError as error:
-            messages.error(request, f"The weights were not saved: {error}")
+        form = WeightsForm(request.POST, saved=profile.data)
+        problem = None if form.is_valid() else form.error_text()
+        if problem is None:
+            try:
+                profile.save_answers(form.answers())
+            except GoalsError as error:
+                problem = str(error)
+        if problem:
+            messages.error(request, f"The weights were not saved: {problem}")
         else:
             messages.success(request, "Your new weights are saved.")
     filters = QueryDict(mutable=True)
@@ -83,12 +85,13 @@ def save_weights(request):
 @login_required
 @require_GET
 def explain_program(request):
-    text = request.GET.get("q", "").strip()[:200]
+    form = WhyNotForm(request.GET)
+    form.is_valid()  # a bad ?program= leaves ?q= usable: cleaned_data keeps the valid fields
+    text, program = form.cleaned_data.get("q", ""), form.cleaned_data.get("program")
     ranking = rank_for_user(request.user)
     results, total = [], 0
-    program = request.GET.get("program", "")
-    if ranking is not None and program.isdigit():
-        results = explained_programs(ranking, [int(program)])
+    if ranking is not None and program:
+        results = explained_programs(ranking, [program])
         total = len(results)
     elif ranking is not None and text:
         found = search_programs(ProgramQuery(q=text, page_size=WHY_NOT_RESULTS))

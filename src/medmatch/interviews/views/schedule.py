@@ -13,6 +13,7 @@ from medmatch.interviews.forms import (
     COMMON_TIME_ZONES,
     ImpressionForm,
     InterviewForm,
+    ScheduleFilterForm,
     ThankYouForm,
 )
 from medmatch.interviews.models import Impression, Interview, Question
@@ -32,9 +33,10 @@ from medmatch.lib.downloads import private_download
 @require_GET
 def show_schedule(request):
     application = None
-    if request.GET.get("application", "").isdigit():
+    application_id = ScheduleFilterForm(request.GET).application_id()
+    if application_id:
         application = get_owned_or_404(
-            Application.objects.with_program(), request.user, pk=request.GET["application"]
+            Application.objects.with_program(), request.user, pk=application_id
         )
     interviews = Interview.objects.for_student(request.user).with_program()
     if application:
@@ -58,7 +60,7 @@ def show_schedule(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def add_interview(request):
-    initial = {"application": request.GET.get("application")}
+    initial = {"application": ScheduleFilterForm(request.GET).application_id()}
     data = request.POST if request.method == "POST" else None
     form = InterviewForm(data, student=request.user, initial=initial)
     if form.is_valid():

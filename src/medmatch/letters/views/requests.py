@@ -23,6 +23,7 @@ from medmatch.letters.services import (
 )
 from medmatch.letters.tasks import send_letter_request
 from medmatch.letters.views.common import get_letter_request, get_link
+from medmatch.lib.forms import optional_id
 
 
 @login_required
@@ -31,7 +32,7 @@ def create_request(request):
     if not Recommender.objects.for_student(request.user).exists():
         messages.info(request, "Add the person you would like to ask first.")
         return redirect("letters:recommender_create")
-    initial = {"recommender": request.GET.get("recommender")}
+    initial = {"recommender": optional_id(request.GET, "recommender")}
     form = LetterRequestForm(request.POST or None, student=request.user, initial=initial)
     return _save_request(request, form, "letters/request_form.html")
 
@@ -148,7 +149,7 @@ def revoke_link(request, pk: int):
 def download_letter(request, pk: int):
     # Not an owner's lookup: a coordinator may read it too. can_read_letter is the access check,
     # and "no letter" and "not yours to read" get the same answer.
-    letter = Letter.objects.select_related("request").filter(request_id=pk).first()
+    letter = Letter.objects.select_related("request").filter(request__pk=pk).first()
     if not can_read_letter(request.user, letter):
         raise Http404("No such file.")
     response = FileResponse(letter.file.open("rb"), content_type="application/pdf")

@@ -7,9 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from medmatch.catalog.models import Program
 from medmatch.lib.access import get_owned_or_404
-from medmatch.research.forms_research import ContactForm, ConversationForm
+from medmatch.research.forms_research import ContactForm, ContactStartForm, ConversationForm
 from medmatch.research.models import Contact, Conversation
 from medmatch.research.services import conversation_save
 
@@ -47,7 +46,7 @@ def list_contacts(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def add_contact(request):
-    program = Program.objects.filter(pk=request.GET.get("program") or 0).first()
+    program = ContactStartForm(request.GET).program_or_none()
     form = ContactForm(
         request.POST or None,
         student=request.user,

@@ -31,7 +31,8 @@ def _back(request, default: str):
     safe = url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
-    return redirect(target if safe and target else default)
+    # A path on this site only: redirect() would read "abc" as a URL pattern name and fail.
+    return redirect(target if safe and target.startswith("/") else default)
 
 
 @login_required

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from medmatch.lib.form_fields import clean_one_line, one_line
+from medmatch.lib.forms import clean_one_line, one_line
 
 
 def test_it_names_the_field_in_the_message():

@@ -1,0 +1,605 @@
+"""No input gives a 500: every URL of the URL map, as an anonymous visitor and as a logged-in
+student, with a table of hostile values in its path, its query parameters and its form fields.
+
+The URLs come from the URL map itself (``get_resolver().url_patterns``, walked through every
+include and namespace), so a new view is swept without anyone listing it. Path converters get a
+real object of alice's where the view needs one (``OBJECTS``; a new URL with a ``pk`` that is
+missing there fails ``test_it_knows_an_object_for_every_url_with_an_id``) and hostile integers.
+
+The parameter names come from three places: every field of every form in medmatch, a fixed list
+of names views read by hand, and the names the view itself reads — each URL is requested once
+while ``QueryDict`` records which keys the view asked for, so a view that reads ``?colour=`` by
+hand is swept with hostile colours. A second request puts "²" in all those names at once and
+records again; then every name the view read gets every hostile value once: the k-th request
+gives the i-th name the (i + k)-th value, so as many requests as there are values (not the cross
+product). A field's own cleaning runs whatever the other fields hold, so one bad value does not
+hide another. POST bodies are swept the same way.
+
+Every request runs inside a savepoint that is rolled back, so a POST that deletes or changes
+something cannot change what the next request sees. The test client re-raises an exception from
+a view (``raise_request_exception``), and a Rust panic (``pyo3`` ``PanicException``, a
+``BaseException``) escapes the client too; both are collected with the URL and value and
+reported together at the end.
+
+``/admin/`` is not swept: it is Django's own admin, reachable only by staff (an anonymous
+visitor and a student are redirected to its login), and its views are Django's, not medmatch's.
+"""
+
+import datetime
+import zoneinfo
+from dataclasses import dataclass
+
+import pytest
+from django import forms
+from django.conf import settings
+from django.db import transaction
+from django.http import QueryDict
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
+
+from tests.catalog.factories import make_institution, make_program, make_source, make_specialty
+from tests.research.factories import make_contact, make_conversation
+
+pytestmark = pytest.mark.django_db
+
+SUPERSCRIPT_TWO = "\u00b2"  # "²".isdigit() is True; int("²") raises ValueError
+ARABIC_INDIC_ZIP = "\u0661\u0660\u0660\u0663\u0662"  # 10032 in Arabic-Indic digits
+FULL_WIDTH_ZIP = "\uff11\uff10\uff10\uff13\uff12"  # 10032 in full-width digits
+HOSTILE = [
+    SUPERSCRIPT_TWO,
+    ARABIC_INDIC_ZIP,
+    FULL_WIDTH_ZIP,
+    "99999999999999999999",
+    "-1",
+    "0",
+    "abc",
+    "",
+    "9999-12-31",
+    "0000-00-00",
+    "9999-12-31T23:59",
+    "America",
+    "x" * 300,
+    "\x00",
+    "Eve\r\nBcc: x@example.org",
+    "' OR 1=1 --",
+    '"',
+    "*",
+    "NEAR(",
+    "a AND",
+    "<script>",
+]
+HOSTILE_IDS = [0, 99999999999999999999]  # 2**63 itself: tests/lib/test_forms.py
+HOSTILE_STRINGS = ["abc", "x" * 300, "-1"]
+
+# Names some views read from request.GET / request.POST by hand, besides their forms' fields.
+FIXED_NAMES = [
+    "p",
+    "q",
+    "page",
+    "sort",
+    "direction",
+    "near",
+    "radius",
+    "item",
+    "program",
+    "application",
+    "recommender",
+    "from",
+    "to",
+    "tz",
+    "time_zone",
+    "starts_at",
+    "date",
+    "deadline",
+    "section",
+    "entry",
+    "action",
+    "next",
+    "done",
+    "button",
+    "status",
+]
+
+SKIPPED_NAMESPACES = {"admin"}  # see the module docstring
+
+
+# -- the URL map ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str  # "namespace:name"
+    converters: dict  # kwarg -> converter
+
+    @property
+    def namespace(self) -> str:
+        return self.name.partition(":")[0] if ":" in self.name else ""
+
+
+def walk(patterns, namespace: str = "") -> list[Route]:
+    routes = []
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = namespace
+            if entry.namespace:
+                inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+            if inner in SKIPPED_NAMESPACES:
+                continue
+            converters = getattr(entry.pattern, "converters", {})
+            routes += [
+                Route(r.name, {**converters, **r.converters})
+                for r in walk(entry.url_patterns, inner)
+            ]
+        elif isinstance(entry, URLPattern) and entry.name:
+            name = f"{namespace}:{entry.name}" if namespace else entry.name
+            routes.append(Route(name, dict(getattr(entry.pattern, "converters", {}))))
+    return routes
+
+
+def all_routes() -> list[Route]:
+    return walk(get_resolver().url_patterns)
+
+
+def form_classes() -> list[type[forms.BaseForm]]:
+    """Every form class defined in medmatch (its forms modules imported first)."""
+    import importlib
+    import pkgutil
+
+    import medmatch
+
+    for module in pkgutil.walk_packages(medmatch.__path__, "medmatch."):
+        if module.name.rsplit(".", 1)[-1] in ("forms", "recommendations", "forms_research"):
+            importlib.import_module(module.name)
+    found, todo = [], [forms.BaseForm]
+    while todo:
+        cls = todo.pop()
+        todo += cls.__subclasses__()
+        if cls.__module__.startswith("medmatch."):
+            found.append(cls)
+    return found
+
+
+def form_field_names() -> set[str]:
+    """Every field name of every form class in medmatch."""
+    return {name for cls in form_classes() for name in getattr(cls, "base_fields", {})}
+
+
+# -- alice's world: one real object for every URL that needs one --------------------------------
+
+
+def build_world(alice) -> dict:
+    from medmatch.applications.models import CVEntry, Requirement
+    from medmatch.applications.services import (
+        application_create,
+        calendar_feed_renew,
+        statement_create,
+        statement_save,
+    )
+    from medmatch.goals.models import GoalProfile
+    from medmatch.interviews.models import Interview, PracticeAttempt, Question
+    from medmatch.letters.models import LetterRequest, Recommender
+    from medmatch.letters.services import link_create, request_save
+    from medmatch.research.models import OpenQuestion, ShortlistItem
+    from medmatch.research.services import open_questions_refresh
+
+    source = make_source(key="hostile", name="NRMP (test)", publisher="NRMP")
+    internal = make_specialty("Internal Medicine", code="140", slug="internal-medicine")
+    hospital = make_institution(
+        "Massachusetts General Hospital",
+        kind="academic",
+        city="Boston",
+        region="MA",
+        country="US",
+        latitude=42.3631,
+        longitude=-71.0686,
+        source=source,
+    )
+    program = make_program(
+        "Internal Medicine",
+        institution=hospital,
+        specialty=internal,
+        application_deadline=timezone.localdate() + datetime.timedelta(days=30),
+        source=source,
+    )
+    other = make_program("Pediatrics", institution=hospital, source=source)
+    GoalProfile.objects.create(
+        student=alice,
+        data={
+            "format": "medmatch-goals/1",
+            "specialties": {"interests": [{"specialty": "140", "weight": 5}], "weight": 5},
+            "location": {
+                "places": [
+                    {"latitude": 42.36, "longitude": -71.06, "radius_km": 50, "label": "Boston"}
+                ],
+                "weight": 3,
+            },
+        },
+    )
+    item = ShortlistItem.objects.create(student=alice, program=program)
+    ShortlistItem.objects.create(student=alice, program=other)
+    open_questions_refresh(student=alice)
+    contact = make_contact(alice, program)
+    conversation = make_conversation(contact, follow_up_on=timezone.localdate())
+    application, _ = application_create(student=alice, program=program)
+    requirement = application.requirements.first() or Requirement.objects.create(
+        application=application, title="Personal statement"
+    )
+    entry = CVEntry.objects.create(student=alice, section="research", title="Sepsis study")
+    statement = statement_create(student=alice, title="Base", body="One.")
+    statement_save(statement=statement, body="One. Two.", title="Base", word_limit=750)
+    recommender = Recommender.objects.create(
+        student=alice, name="Dr. Ruth Okafor", email="okafor@example.org"
+    )
+    letter_request = request_save(
+        request=LetterRequest(student=alice, recommender=recommender, waived=True),
+        applications=[application],
+    )
+    token, link = link_create(request=letter_request)
+    question = Question.objects.create(student=alice, category="ethics", text="Why medicine?")
+    attempt = PracticeAttempt.objects.create(student=alice, question=question, seconds_taken=60)
+    zone = "America/New_York"
+    starts = datetime.datetime.combine(
+        timezone.localdate() + datetime.timedelta(days=5),
+        datetime.time(9),
+        tzinfo=zoneinfo.ZoneInfo(zone),
+    )
+    interview = Interview.objects.create(application=application, starts_at=starts, time_zone=zone)
+    return {
+        "program": program,
+        "institution": hospital,
+        "item": item,
+        "open_question": OpenQuestion.objects.filter(student=alice).first(),
+        "contact": contact,
+        "conversation": conversation,
+        "application": application,
+        "requirement": requirement,
+        "cv_entry": entry,
+        "statement": statement,
+        "version": statement.versions.first(),
+        "recommender": recommender,
+        "letter_request": letter_request,
+        "link": link,
+        "portal_token": token,
+        "feed_token": calendar_feed_renew(student=alice),
+        "question": question,
+        "attempt": attempt,
+        "interview": interview,
+    }
+
+
+# The object each URL's ``pk`` stands for (a key of build_world's dict).
+OBJECTS = {
+    "catalog:program": "program",
+    "catalog:institution": "institution",
+    "research:item": "item",
+    "research:edit": "item",
+    "research:remove": "item",
+    "research:contact": "contact",
+    "research:contact_edit": "contact",
+    "research:contact_delete": "contact",
+    "research:conversation_add": "contact",
+    "research:conversation_edit": "conversation",
+    "research:conversation_delete": "conversation",
+    "research:follow_up_done": "conversation",
+    "research:program_questions": "item",
+    "research:answer": "open_question",
+    "research:reopen": "open_question",
+    "research:briefing": "application",
+    "research:briefing_pdf": "application",
+    "applications:detail": "application",
+    "applications:edit": "application",
+    "applications:move": "application",
+    "applications:delete": "application",
+    "applications:requirement_add": "application",
+    "applications:requirement": "requirement",
+    "applications:requirement_edit": "requirement",
+    "applications:requirement_toggle": "requirement",
+    "applications:requirement_delete": "requirement",
+    "applications:cv_entry_edit": "cv_entry",
+    "applications:cv_entry_move": "cv_entry",
+    "applications:cv_entry_delete": "cv_entry",
+    "applications:tailored_cv": "application",
+    "applications:tailored_cv_change": "application",
+    "applications:tailored_cv_pdf": "application",
+    "applications:statement_start": "application",
+    "applications:statement": "statement",
+    "applications:statement_analyze": "statement",
+    "applications:statement_versions": "statement",
+    "applications:statement_diff": "statement",
+    "applications:statement_delete": "statement",
+    "applications:statement_version_restore": "version",
+    "letters:recommender_edit": "recommender",
+    "letters:recommender_delete": "recommender",
+    "letters:request_detail": "letter_request",
+    "letters:request_edit": "letter_request",
+    "letters:request_delete": "letter_request",
+    "letters:packet": "letter_request",
+    "letters:send": "letter_request",
+    "letters:link_create": "letter_request",
+    "letters:letter_download": "letter_request",
+    "letters:link_revoke": "link",
+    "interviews:question_edit": "question",
+    "interviews:question_delete": "question",
+    "interviews:practice": "question",
+    "interviews:attempt": "attempt",
+    "interviews:attempt_delete": "attempt",
+    "interviews:interview": "interview",
+    "interviews:interview_edit": "interview",
+    "interviews:interview_delete": "interview",
+    "interviews:impression": "interview",
+    "interviews:thank_you": "interview",
+}
+# Other path arguments, by name, whatever the URL.
+ARGUMENTS = {"program_pk": "program", "request_pk": "letter_request"}
+TOKENS = {"letters:portal": "portal_token", "applications:calendar_feed": "feed_token"}
+
+
+def real_kwargs(route: Route, world: dict) -> dict | None:
+    """The path arguments naming alice's real objects, or None when the URL has one we cannot
+    fill (a password-reset link, a questionnaire step: see hostile_kwargs)."""
+    from medmatch.goals.forms import STEP_SLUGS
+
+    kwargs = {}
+    for name in route.converters:
+        if name == "pk":
+            kwargs[name] = world[OBJECTS[route.name]].pk
+        elif name in ARGUMENTS:
+            kwargs[name] = world[ARGUMENTS[name]].pk
+        elif name == "token" and route.name in TOKENS:
+            kwargs[name] = world[TOKENS[route.name]]
+        elif name == "step":
+            kwargs[name] = STEP_SLUGS[0]
+        else:
+            return None
+    return kwargs
+
+
+def hostile_kwargs(route: Route, world: dict) -> list[dict]:
+    """Each path argument in turn replaced by hostile values, the others real."""
+    base = real_kwargs(route, world) or {}
+    variants = []
+    for name, converter in route.converters.items():
+        is_int = type(converter).__name__ == "IntConverter"
+        for value in HOSTILE_IDS if is_int else HOSTILE_STRINGS:
+            filled = {
+                other: base.get(other, 1 if type(c).__name__ == "IntConverter" else "abc")
+                for other, c in route.converters.items()
+            }
+            variants.append({**filled, name: value})
+    return variants
+
+
+# -- requests -------------------------------------------------------------------------------
+
+
+class Recorder:
+    """Records the keys a view asks request.GET / request.POST for."""
+
+    def __init__(self):
+        self.keys: set[str] | None = None
+
+    def install(self, monkeypatch):
+        recorder = self
+        for method in ("get", "getlist", "__getitem__", "__contains__"):
+            original = getattr(MultiValueDict, method, None) or getattr(dict, method)
+
+            def wrapped(self, key, *args, _original=original, **kwargs):
+                if recorder.keys is not None and isinstance(self, QueryDict):
+                    recorder.keys.add(key)
+                return _original(self, key, *args, **kwargs)
+
+            monkeypatch.setattr(MultiValueDict, method, wrapped)
+
+
+def describe(data: dict | None) -> str:
+    if not data:
+        return "{}"
+    values = set(data.values())
+    if len(data) > 3 and len(values) == 1:
+        return f"(all {len(data)} names = {next(iter(values))[:40]!r})"
+    return repr({name: value[:40] for name, value in data.items()})
+
+
+@dataclass
+class Sweep:
+    client: Client
+    relogin: object  # callable, or None for the anonymous visitor
+    recorder: Recorder
+    failures: list
+    count: int = 0
+
+    def request(self, method: str, url: str, data: dict | None = None) -> tuple[int, set[str]]:
+        """One request in a rolled-back savepoint; returns its status (0 for a crash) and the
+        query or form keys the view read."""
+        cookie = self.client.cookies.get(settings.SESSION_COOKIE_NAME)
+        session = cookie.value if cookie else None
+        self.recorder.keys = set()
+        self.count += 1
+        status = 0
+        try:
+            with transaction.atomic():
+                response = getattr(self.client, method)(url, data or {})
+                transaction.set_rollback(True)
+            status = response.status_code
+            if status >= 500:
+                self.failures.append(f"{method.upper()} {url} {describe(data)}: {status}")
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as error:  # a Rust panic is a BaseException
+            problem = f"{type(error).__name__}: {str(error)[:200]}"
+            self.failures.append(f"{method.upper()} {url} {describe(data)}: {problem}")
+        finally:
+            read, self.recorder.keys = self.recorder.keys, None
+        cookie = self.client.cookies.get(settings.SESSION_COOKIE_NAME)
+        if self.relogin and (cookie.value if cookie else None) != session:
+            self.relogin()  # a logout or account deletion was rolled back; the cookie was not
+        return status, read
+
+    def sweep_values(self, method: str, url: str, names: set[str], read: set[str]) -> None:
+        _, more = self.request(method, url, dict.fromkeys(names, HOSTILE[0]))
+        read = read | more
+        if not read:
+            return  # the view reads no parameter, even when every known name is present
+        # Each name the view read gets each hostile value once, in len(HOSTILE) requests: the
+        # k-th request gives the i-th name the (i + k)-th value.
+        ordered = sorted(read)
+        for k in range(len(HOSTILE) if ordered else 0):
+            data = {name: HOSTILE[(i + k) % len(HOSTILE)] for i, name in enumerate(ordered)}
+            before = len(self.failures)
+            self.request(method, url, data)
+            if len(self.failures) > before and len(data) > 1:
+                self.pinpoint(method, url, data, before)
+
+    def pinpoint(self, method: str, url: str, data: dict, before: int) -> None:
+        """Replace a failure of many names by the names that fail alone, when some do."""
+        combined = self.failures[before:]
+        del self.failures[before:]
+        for name, value in data.items():
+            self.request(method, url, {name: value})
+        if len(self.failures) == before:
+            self.failures += combined
+
+
+ALL_NAMES: set[str] = set()
+
+
+def sweep_route(sweep: Sweep, route: Route, world: dict) -> None:
+    global ALL_NAMES
+    if not ALL_NAMES:
+        ALL_NAMES = form_field_names() | set(FIXED_NAMES)
+    kwargs = real_kwargs(route, world)
+    if kwargs is not None:
+        url = reverse(route.name, kwargs=kwargs)
+        for method in ("get", "post"):
+            status, read = sweep.request(method, url)
+            if status != 405:
+                sweep.sweep_values(method, url, ALL_NAMES | read, read)
+    for variant in hostile_kwargs(route, world):
+        url = reverse(route.name, kwargs=variant)
+        for method in ("get", "post"):
+            sweep.request(method, url, dict.fromkeys(ALL_NAMES, "²"))
+
+
+NAMESPACES = sorted({route.namespace for route in all_routes()})
+
+
+@pytest.fixture
+def world(alice):
+    return build_world(alice)
+
+
+@pytest.mark.parametrize("namespace", NAMESPACES)
+@pytest.mark.parametrize("who", ["anonymous", "student"])
+def test_it_never_answers_a_hostile_value_with_a_500(monkeypatch, alice, world, who, namespace):
+    recorder = Recorder()
+    recorder.install(monkeypatch)
+    client = Client()
+    relogin = None
+    if who == "student":
+        client.force_login(alice)
+
+        def relogin():
+            client.force_login(alice)
+
+    sweep = Sweep(client, relogin, recorder, [])
+    for route in all_routes():
+        if route.namespace == namespace:
+            sweep_route(sweep, route, world)
+    assert sweep.count > 0
+    failures = sweep.failures
+    assert not failures, f"{len(failures)} of {sweep.count} requests failed:\n" + (
+        "\n".join(failures)
+    )
+
+
+def test_it_knows_an_object_for_every_url_with_an_id():
+    unknown = [
+        route.name
+        for route in all_routes()
+        if "pk" in route.converters and route.name not in OBJECTS
+    ]
+    assert not unknown, f"add the object each of these URLs needs to OBJECTS: {unknown}"
+
+
+def test_it_walks_every_namespace_of_the_url_map():
+    names = {route.name for route in all_routes()}
+    assert {"catalog:compare", "letters:portal", "accounts:password_reset_confirm"} <= names
+    assert {"home", "goals:step", "interviews:thank_you"} <= names
+    assert not any(name.startswith("admin:") for name in names)
+
+
+def test_it_shows_every_page_when_saved_dates_are_at_the_ends_of_the_calendar(alice, world):
+    """Rows saved before the forms bounded dates (or written by an import) may hold 9999-12-31 or
+    0001-01-01: every page and file of the URL map still answers, without a 500."""
+    from medmatch.applications.models import Application, CVEntry, Requirement
+    from medmatch.interviews.models import Interview
+    from medmatch.letters.models import LetterRequest
+    from medmatch.research.models import Conversation
+
+    last, first = datetime.date.max, datetime.date.min
+    Application.objects.filter(pk=world["application"].pk).update(deadline=last, opens_on=first)
+    Requirement.objects.filter(pk=world["requirement"].pk).update(due_on=last)
+    LetterRequest.objects.filter(pk=world["letter_request"].pk).update(due_on=last, asked_on=first)
+    Conversation.objects.filter(pk=world["conversation"].pk).update(follow_up_on=last)
+    CVEntry.objects.filter(pk=world["cv_entry"].pk).update(start_date=first, end_date=last)
+    Interview.objects.filter(pk=world["interview"].pk).update(
+        starts_at=datetime.datetime(9999, 12, 31, 23, 0, tzinfo=datetime.UTC),
+        time_zone="Etc/GMT-14",  # local time past 9999-12-31
+    )
+    client = Client()
+    client.force_login(alice)
+    failures = []
+    for route in all_routes():
+        kwargs = real_kwargs(route, world)
+        if kwargs is None:
+            continue
+        url = reverse(route.name, kwargs=kwargs)
+        try:
+            with transaction.atomic():
+                status = client.get(url).status_code
+                transaction.set_rollback(True)
+        except Exception as error:  # collected, reported below
+            failures.append(f"GET {url}: {type(error).__name__}: {str(error)[:200]}")
+            continue
+        if status >= 500:
+            failures.append(f"GET {url}: {status}")
+    assert not failures, "\n".join(failures)
+
+
+def test_it_refuses_a_huge_application_id_in_the_letter_request_form(client, alice, world):
+    client.force_login(alice)
+    data = {"recommender": world["recommender"].pk, "applications": "99999999999999999999"}
+    response = client.post(reverse("letters:request_create"), data)
+    assert response.status_code == 200
+
+
+def test_it_bounds_every_number_and_date_field_of_every_form():
+    from medmatch.lib.forms import BoundedDateField, BoundedDateTimeField, BoundedIntegerField
+
+    unbounded = []
+    for cls in form_classes():
+        for name, field in getattr(cls, "base_fields", {}).items():
+            if isinstance(field, forms.DateTimeField):
+                ok = isinstance(field, BoundedDateTimeField)
+            elif isinstance(field, forms.DateField):
+                ok = isinstance(field, BoundedDateField)
+            elif isinstance(field, forms.FloatField | forms.DecimalField):
+                # float() and Decimal() refuse "\u00b2"; a bound keeps 1e300 out of the engines.
+                ok = field.max_value is not None and field.min_value is not None
+                ok = ok or getattr(field, "max_digits", None) is not None
+            elif isinstance(field, forms.IntegerField):
+                ok = isinstance(field, BoundedIntegerField)
+            else:
+                continue
+            if not ok:
+                unbounded.append(f"{cls.__module__}.{cls.__name__}.{name}")
+    assert not unbounded, "use lib.forms' bounded fields (or bounded_formfield) for: " + ", ".join(
+        unbounded
+    )
+
+
+def test_it_refuses_a_300_character_username_at_log_in(client, db):
+    response = client.post(reverse("accounts:login"), {"username": "x" * 300, "password": "x"})
+    assert response.status_code == 200
