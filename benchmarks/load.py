@@ -654,37 +654,6 @@ def collect_static(env: dict, folder: Path) -> None:
         text=True,
         cwd=ROOT,
     )
-    if done.returncode == 0:
-        return
-    if "sourceMappingURL" not in done.stderr and ".map" not in done.stderr:
-        raise RuntimeError(f"collectstatic failed:\n{done.stderr[-2000:]}")
-    # The vendored Chart.js names a source map that is not shipped: collect from a temporary copy
-    # without that comment (the asset itself is fixed on main, not here).
-    print(
-        "collectstatic: the vendored Chart.js names a missing source map; using a copy without it"
-    )
-    copy = folder / "static-source"
-    shutil.copytree(ROOT / "src" / "medmatch" / "static", copy)
-    for path in copy.rglob("*.js"):
-        text = path.read_text(encoding="utf-8")
-        if "sourceMappingURL" in text:
-            lines = [line for line in text.splitlines(True) if "sourceMappingURL" not in line]
-            path.write_text("".join(lines), encoding="utf-8")
-    (folder / "bench_static_settings.py").write_text(
-        f"from medmatch.settings import *  # noqa: F403\nSTATICFILES_DIRS = [{str(copy)!r}]\n"
-    )
-    patched = {
-        **env,
-        "DJANGO_SETTINGS_MODULE": "bench_static_settings",
-        "PYTHONPATH": f"{folder}{os.pathsep}{env.get('PYTHONPATH', '')}",
-    }
-    done = subprocess.run(
-        [medmatch_command(), "manage", "collectstatic", "--noinput", "--verbosity", "0"],
-        env=patched,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
     if done.returncode != 0:
         raise RuntimeError(f"collectstatic failed:\n{done.stderr[-2000:]}")
 
