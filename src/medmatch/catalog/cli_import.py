@@ -60,10 +60,25 @@ class RichProgress:
             self.progress.advance(self.task, count)
 
 
+def migrate_if_needed() -> None:
+    """Apply pending migrations first, so `medmatch import all` works on a fresh data directory
+    as `medmatch serve` does (a no-op on a migrated database)."""
+    from django.core.management import call_command
+    from django.db import DEFAULT_DB_ALIAS, connections
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+    pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if pending:
+        print(f"Setting up the database first ({len(pending)} migrations)…", file=sys.stderr)
+        call_command("migrate", interactive=False, verbosity=0)
+
+
 def run_import(args: argparse.Namespace) -> int:
     from medmatch.cli import setup_django
 
     setup_django()
+    migrate_if_needed()
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
