@@ -30,7 +30,6 @@ def test_it_rejects_a_rating_outside_1_to_5(client, alice, interview):
 
 
 def test_it_drafts_a_thank_you_note_from_the_interview(client, alice, interview):
-    Impression.objects.create(interview=interview, notes="The residents' journal club. Also lunch.")
     alice.first_name, alice.last_name = "Alice", "Archer"
     alice.save()
     client.force_login(alice)
@@ -38,9 +37,38 @@ def test_it_drafts_a_thank_you_note_from_the_interview(client, alice, interview)
     draft = response.context["form"]["thank_you_note"].value()
     assert draft.startswith("Dear Dr. Ada Lovelace and Dr. Grace Hopper,")
     assert "Internal Medicine program at Massachusetts General Hospital" in draft
-    assert "One thing that stayed with me: The residents' journal club." in draft
+    assert "One thing that stayed with me: [one specific thing from the day" in draft
     assert draft.endswith("Alice Archer")
     assert mail.outbox == []
+
+
+def test_it_never_puts_private_notes_into_the_thank_you_draft(client, alice, interview):
+    interview.notes = "Residents seemed tired. Parking is awful."
+    interview.save()
+    Impression.objects.create(interview=interview, notes="residents seemed tired; call is brutal")
+    client.force_login(alice)
+    url = reverse("interviews:thank_you", args=[interview.pk])
+    drafts = [
+        client.get(url).context["form"]["thank_you_note"].value(),
+        client.post(url, {"action": "regenerate"}).context["form"]["thank_you_note"].value(),
+    ]
+    for draft in drafts:
+        assert "tired" not in draft.lower()
+        assert "parking" not in draft.lower() and "brutal" not in draft
+
+
+def test_it_puts_the_topic_the_student_chose_to_share_into_a_new_draft(client, alice, interview):
+    Impression.objects.create(interview=interview, notes="residents seemed tired")
+    client.force_login(alice)
+    url = reverse("interviews:thank_you", args=[interview.pk])
+    response = client.post(
+        url, {"action": "regenerate", "topic": "the residents' journal club on sepsis"}
+    )
+    draft = response.context["form"]["thank_you_note"].value()
+    assert "One thing that stayed with me: the residents' journal club on sepsis." in draft
+    assert "tired" not in draft
+    refused = client.post(url, {"action": "regenerate", "topic": "a\x07bell"})
+    assert "topic: " in refused.content.decode()
 
 
 def test_it_saves_the_edited_note_and_can_start_again(client, alice, interview):

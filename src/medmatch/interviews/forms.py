@@ -285,6 +285,25 @@ class ThankYouForm(forms.ModelForm):
         return _check_length("thank_you_note", self.cleaned_data["thank_you_note"])
 
 
+class ThankYouTopicForm(forms.Form):
+    """What the student wants the program to read in a fresh draft: typed for the note, because
+    the interview's notes and impressions are private and never copied into it."""
+
+    topic = forms.CharField(
+        label="One thing to mention (the program will read this)",
+        required=False,
+        max_length=300,
+        help_text="E.g. the residents' journal club, a conversation with Dr. Lovelace.",
+        error_messages={"max_length": "topic: at most 300 characters."},
+    )
+
+    def clean_topic(self):
+        return clean_one_line("topic", self.cleaned_data["topic"])
+
+    def chosen_topic(self) -> str:
+        return self.cleaned_data.get("topic", "") if self.is_valid() else ""
+
+
 class ScheduleFilterForm(forms.Form):
     """``?application=<id>``: the schedule of one application, or the application a new interview
     is for."""

@@ -15,6 +15,7 @@ from medmatch.interviews.forms import (
     InterviewForm,
     ScheduleFilterForm,
     ThankYouForm,
+    ThankYouTopicForm,
 )
 from medmatch.interviews.models import Impression, Interview, Question
 from medmatch.interviews.services import impression_record, interview_schedule
@@ -129,8 +130,12 @@ def record_impression(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def edit_thank_you(request, pk: int):
     interview = get_interview(request, pk)
-    draft = draft_thank_you(interview, student_name=request.user.get_full_name())
-    if request.method == "POST" and request.POST.get("action") == "regenerate":
+    regenerate = request.method == "POST" and request.POST.get("action") == "regenerate"
+    topic_form = ThankYouTopicForm(request.POST if regenerate else None)
+    draft = draft_thank_you(
+        interview, student_name=request.user.get_full_name(), topic=topic_form.chosen_topic()
+    )
+    if regenerate:
         form = ThankYouForm(instance=interview, initial={"thank_you_note": draft})
     elif request.method == "POST":
         form = ThankYouForm(request.POST, instance=interview)
@@ -141,7 +146,8 @@ def edit_thank_you(request, pk: int):
     else:
         initial = {} if interview.thank_you_note else {"thank_you_note": draft}
         form = ThankYouForm(instance=interview, initial=initial)
-    return render(request, "interviews/thank_you.html", {"interview": interview, "form": form})
+    context = {"interview": interview, "form": form, "topic_form": topic_form}
+    return render(request, "interviews/thank_you.html", context)
 
 
 @login_required
