@@ -10,7 +10,8 @@ from medmatch.interviews.models import Impression
 pytestmark = pytest.mark.django_db
 
 
-def test_it_records_impressions_with_unrated_parts_left_unknown(client, alice, interview):
+def test_it_records_impressions_with_unrated_parts_left_unknown(client, alice, held_interview):
+    interview = held_interview
     client.force_login(alice)
     url = reverse("interviews:impression", args=[interview.pk])
     response = client.post(url, {"teaching": "5", "overall": "4", "notes": "Great morning report."})
@@ -23,9 +24,10 @@ def test_it_records_impressions_with_unrated_parts_left_unknown(client, alice, i
     assert Impression.objects.count() == 1
 
 
-def test_it_rejects_a_rating_outside_1_to_5(client, alice, interview):
+def test_it_rejects_a_rating_outside_1_to_5(client, alice, held_interview):
     client.force_login(alice)
-    response = client.post(reverse("interviews:impression", args=[interview.pk]), {"overall": "9"})
+    url = reverse("interviews:impression", args=[held_interview.pk])
+    response = client.post(url, {"overall": "9"})
     assert response.status_code == 200 and not Impression.objects.exists()
 
 
@@ -85,8 +87,26 @@ def test_it_saves_the_edited_note_and_can_start_again(client, alice, interview):
     assert mail.outbox == []
 
 
-def test_it_moves_the_application_to_interviewed_with_the_impressions(client, alice, interview):
+def test_it_moves_the_application_to_interviewed_with_the_impressions(
+    client, alice, held_interview
+):
     client.force_login(alice)
-    client.post(reverse("interviews:impression", args=[interview.pk]), {"overall": "4"})
+    client.post(reverse("interviews:impression", args=[held_interview.pk]), {"overall": "4"})
+    held_interview.application.refresh_from_db()
+    assert held_interview.application.status == "interviewed"
+
+
+def test_it_refuses_impressions_before_the_interview_starts(client, alice, interview):
+    client.force_login(alice)
+    url = reverse("interviews:impression", args=[interview.pk])
+    page = client.get(url).content.decode()
+    assert "Impressions can be written once the interview has started" in page
+    assert "<form" not in page.split("<main", 1)[-1].split("</main>", 1)[0]
+    response = client.post(url, {"overall": "5", "notes": "Made up."})
+    assert response.status_code == 200
+    assert "Nothing was saved." in response.content.decode()
+    assert not Impression.objects.exists()
     interview.application.refresh_from_db()
-    assert interview.application.status == "interviewed"
+    assert interview.application.status != "interviewed"
+    detail = client.get(reverse("interviews:interview", args=[interview.pk])).content.decode()
+    assert "Write your impressions" not in detail

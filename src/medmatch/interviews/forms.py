@@ -262,6 +262,23 @@ class ImpressionForm(forms.ModelForm):
         formfield_callback = bounded_formfield
         fields = ["teaching", "culture", "fit", "location", "overall", "notes"]
 
+    def __init__(self, *args, now: datetime.datetime, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Impressions of a day that has not come are made up, and saving them would move the
+        # application to "Interviewed" on the board before the interview.
+        self.too_early = not self.instance.interview.has_happened(now)
+
+    @property
+    def too_early_message(self) -> str:
+        interview = self.instance.interview
+        start = f"{interview.local_start:%-d %b %Y at %H:%M} ({interview.time_zone})"
+        return f"Impressions can be written once the interview has started; it starts on {start}."
+
+    def clean(self):
+        if self.too_early:
+            raise forms.ValidationError(f"{self.too_early_message} Nothing was saved.")
+        return super().clean()
+
     def rating_fields(self):
         return [self[name] for name in Impression.RATINGS]
 

@@ -117,7 +117,8 @@ def delete_interview(request, pk: int):
 def record_impression(request, pk: int):
     interview = get_interview(request, pk)
     impression = getattr(interview, "impression", None) or Impression(interview=interview)
-    form = ImpressionForm(request.POST if request.method == "POST" else None, instance=impression)
+    data = request.POST if request.method == "POST" else None
+    form = ImpressionForm(data, instance=impression, now=now())
     if form.is_valid():
         _, moved_to = impression_record(form=form)
         messages.success(request, "Saved your impressions.")
