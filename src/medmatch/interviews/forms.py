@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from medmatch.applications.models import Application
 from medmatch.interviews.models import Impression, Interview, PracticeAttempt, Question
+from medmatch.interviews.time_zones import time_zone_choices, zone_for_program
 from medmatch.lib.forms import (
     BoundedDateField,
     BoundedIntegerField,
@@ -22,25 +23,6 @@ MAX_TEXT_LENGTH = 20_000
 MAX_SECONDS = 60 * 60
 TIME_LIMITS = [(60, "1 minute"), (90, "1½ minutes"), (120, "2 minutes"), (180, "3 minutes")]
 RATING_CHOICES = [("", "not rated")] + [(n, str(n)) for n in range(1, 6)]
-COMMON_TIME_ZONES = [
-    "America/New_York",
-    "America/Chicago",
-    "America/Denver",
-    "America/Phoenix",
-    "America/Los_Angeles",
-    "America/Anchorage",
-    "Pacific/Honolulu",
-    "America/Puerto_Rico",
-    "America/Halifax",
-    "America/Toronto",
-    "America/Winnipeg",
-    "America/Edmonton",
-    "America/Vancouver",
-    "Europe/London",
-    "Europe/Paris",
-    "Asia/Tokyo",
-    "UTC",
-]
 
 
 def _text_field(label: str, help_text: str = "", rows: int = 4) -> forms.CharField:
@@ -168,11 +150,13 @@ class InterviewForm(forms.ModelForm):
     )
     time_zone = TimeZoneField(
         label="Time zone",
-        initial="America/New_York",
-        help_text="The zone the program gave the time in (IANA name, e.g. America/Chicago).",
-        widget=forms.TextInput(attrs={"list": "time-zones", "autocomplete": "off"}),
-        error_messages={"required": "time_zone: enter a time zone such as America/New_York."},
+        required=False,
+        help_text="The zone the program gave the time in. Left at “the program's own”, it is "
+        "taken from the program's state or country.",
+        widget=forms.Select(),
     )
+    # Set by the "save anyway" button shown with the clashes this interview would have.
+    confirm_clash = forms.BooleanField(required=False, widget=forms.HiddenInput)
     interviewers = _text_field("Interviewers", "One name a line.", rows=3)
     notes = _text_field("Notes", "Anything to remember: parking, dress code, who to ask for.")
 
@@ -210,14 +194,33 @@ class InterviewForm(forms.ModelForm):
         self.fields["application"].label_from_instance = lambda application: (
             f"{application.program.title} — {application.program.institution.name}"
         )
+        zones = list(time_zone_choices())
         if self.instance.pk:
             local = self.instance.local_start
             self.initial.update(
                 date=local.date(), time=local.time(), time_zone=self.instance.time_zone
             )
+            if self.instance.time_zone not in zones:
+                zones.insert(0, self.instance.time_zone)  # an alias typed before the list
+        elif self.initial.get("application"):
+            chosen = self.fields["application"].queryset.filter(pk=self.initial["application"])
+            program = chosen.first().program if chosen.exists() else None
+            self.initial["time_zone"] = (program and zone_for_program(program)) or ""
+        self.fields["time_zone"].widget.choices = [("", "The program's own (from its address)")] + [
+            (zone, zone.replace("_", " ")) for zone in zones
+        ]
 
     def clean(self):
         data = super().clean()
+        application = data.get("application")
+        if not data.get("time_zone") and application and "time_zone" not in self.errors:
+            data["time_zone"] = zone_for_program(application.program) or ""
+            if not data["time_zone"]:
+                self.add_error(
+                    "time_zone",
+                    "time_zone: choose the zone the program gave the time in; its address "
+                    "does not tell it.",
+                )
         if all(data.get(name) for name in ("date", "time", "time_zone")):
             local = datetime.datetime.combine(data["date"], data["time"])
             self.instance.starts_at = timezone.make_aware(

@@ -10,7 +10,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from medmatch.applications.models import Application
 from medmatch.interviews.calendar import build_interview_calendar
 from medmatch.interviews.forms import (
-    COMMON_TIME_ZONES,
     ImpressionForm,
     InterviewForm,
     ScheduleFilterForm,
@@ -21,6 +20,7 @@ from medmatch.interviews.models import Impression, Interview, Question
 from medmatch.interviews.services import impression_record, interview_schedule
 from medmatch.interviews.thank_you import draft_thank_you
 from medmatch.interviews.views.common import (
+    clashes_with,
     conflicts_by_interview,
     current_interviews,
     get_interview,
@@ -64,14 +64,23 @@ def add_interview(request):
     initial = {"application": ScheduleFilterForm(request.GET).application_id()}
     data = request.POST if request.method == "POST" else None
     form = InterviewForm(data, student=request.user, initial=initial)
-    if form.is_valid():
+    clashes = _unconfirmed_clashes(request, form)
+    if form.is_valid() and not clashes:
         interview, moved_to = interview_schedule(form=form)
         messages.success(request, "Added the interview to your schedule.")
         if moved_to:
             messages.info(request, f"The application moved to “{moved_to}” on your board.")
         return redirect(interview)
-    context = {"form": form, "interview": None, "time_zones": COMMON_TIME_ZONES}
+    context = {"form": form, "interview": None, "clashes": clashes}
     return render(request, "interviews/interview_form.html", context)
+
+
+def _unconfirmed_clashes(request, form) -> list:
+    # A clash is the student's call (two interviews in one day can work), so it is shown before
+    # saving and "save anyway" confirms it; it never blocks.
+    if not form.is_valid() or form.cleaned_data["confirm_clash"]:
+        return []
+    return clashes_with(form.instance, request.user)
 
 
 @require_GET
@@ -95,11 +104,12 @@ def edit_interview(request, pk: int):
     interview = get_interview(request, pk)
     data = request.POST if request.method == "POST" else None
     form = InterviewForm(data, student=request.user, instance=interview)
-    if form.is_valid():
+    clashes = _unconfirmed_clashes(request, form)
+    if form.is_valid() and not clashes:
         form.save()
         messages.success(request, "Saved the interview.")
         return redirect(interview)
-    context = {"form": form, "interview": interview, "time_zones": COMMON_TIME_ZONES}
+    context = {"form": form, "interview": interview, "clashes": clashes}
     return render(request, "interviews/interview_form.html", context)
 
 
