@@ -71,6 +71,8 @@ def test_it_puts_the_topic_the_student_chose_to_share_into_a_new_draft(client, a
     assert "tired" not in draft
     refused = client.post(url, {"action": "regenerate", "topic": "a\x07bell"})
     assert "topic: " in refused.content.decode()
+    too_long = client.post(url, {"action": "regenerate", "topic": "x" * 301})
+    assert "topic: at most 300 characters (this has 301)." in too_long.content.decode()
 
 
 def test_it_saves_the_edited_note_and_can_start_again(client, alice, interview):

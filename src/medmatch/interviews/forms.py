@@ -312,13 +312,15 @@ class ThankYouTopicForm(forms.Form):
     topic = forms.CharField(
         label="One thing to mention (the program will read this)",
         required=False,
-        max_length=300,
         help_text="E.g. the residents' journal club, a conversation with Dr. Lovelace.",
-        error_messages={"max_length": "topic: at most 300 characters."},
     )
 
     def clean_topic(self):
-        return clean_one_line("topic", self.cleaned_data["topic"])
+        # Checked here, not with max_length: a maxlength attribute would cut a paste silently.
+        topic = clean_one_line("topic", self.cleaned_data["topic"])
+        if len(topic) > 300:
+            raise forms.ValidationError(f"topic: at most 300 characters (this has {len(topic):,}).")
+        return topic
 
     def chosen_topic(self) -> str:
         return self.cleaned_data.get("topic", "") if self.is_valid() else ""
