@@ -205,3 +205,34 @@ def test_it_refuses_a_diff_whose_version_number_is_not_one(as_alice, alice, valu
     response = as_alice.get(url, {"from": statement.versions.get().pk, "to": value})
     assert response.status_code == 302
     assert response["Location"] == reverse("applications:statement_versions", args=[statement.pk])
+
+
+def test_it_numbers_the_notes_in_the_order_they_appear_without_running_together(as_alice, alice):
+    import re
+
+    statement = statement_create(student=alice, title="Base")
+    url = reverse("applications:statement_analyze", args=[statement.pk])
+    # Notes in a row, then a generic sentence ending in a cliché: two notes at one place.
+    body = (
+        "Ever since I was a child, I have truly loved this. I look forward to your program. "
+        "I am a dedicated student and I want to help people"
+    )
+    page = as_alice.post(url, {"body": body}, **HTMX).content.decode()
+    refs = [int(number) for number in re.findall(r'id="ref-(\d+)"', page)]
+    assert len(refs) >= 4
+    assert refs == list(range(1, len(refs) + 1))  # 1, 2, 3… through the text
+    notes = [int(number) for number in re.findall(r'<li id="note-(\d+)"', page)]
+    assert notes == refs
+    # Two notes at one place are one superscript, separated: "1,2", never "12".
+    last, before = refs[-1], refs[-2]
+    assert f'>{before}</a><span aria-hidden="true">,</span><a href="#note-{last}"' in page
+    assert re.search(r"\b[CG]\d{2,3}\b", page) is None  # no internal rule codes
+
+
+def test_it_never_lists_as_mentioned_what_the_text_does_not_name(as_alice, alice, application):
+    statement = statement_create(student=alice, title="Lakeshore", application=application)
+    url = reverse("applications:statement_analyze", args=[statement.pk])
+    body = "I study hard, learn by trial and error and serve my community. I chose medicine."
+    page = as_alice.post(url, {"body": body}, **HTMX).content.decode()
+    mentioned = page[page.index("You mention") : page.index("You could mention")]
+    assert "Nothing specific yet." in mentioned

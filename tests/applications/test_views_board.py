@@ -109,3 +109,50 @@ def test_it_offers_to_track_shortlisted_programs(client, alice, bob, programs, a
     html = response.content.decode()
     assert reverse("applications:create", args=[programs["mgh"].pk]) in html
     assert "hx-post" not in html.split("suggestions-heading")[1]  # a plain post: opens the page
+
+
+def test_it_warns_before_submitting_with_the_checklist_unfinished(client, alice, alice_application):
+    client.force_login(alice)
+    url = reverse("applications:move", args=[alice_application.pk])
+    response = client.post(url, {"status": "submitted", "next": reverse("applications:board")})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Only 0 of 10 requirements done" in html
+    checklist = reverse("applications:detail", args=[alice_application.pk]) + "#checklist"
+    assert f'href="{checklist}"' in html
+    assert 'name="confirm" value="on"' in html
+    alice_application.refresh_from_db()
+    assert alice_application.status == Status.RESEARCHING
+    # The explicit confirmation moves it.
+    confirmed = client.post(
+        url, {"status": "submitted", "confirm": "on", "next": reverse("applications:board")}
+    )
+    assert confirmed.status_code == 302
+    alice_application.refresh_from_db()
+    assert alice_application.status == Status.SUBMITTED
+
+
+def test_it_answers_the_drag_and_drop_script_with_the_warning(client, alice, alice_application):
+    client.force_login(alice)
+    url = reverse("applications:move", args=[alice_application.pk])
+    response = client.post(url, {"status": "submitted"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert html.strip().startswith('<div class="move-confirm')
+    assert "Only 0 of 10 requirements done" in html
+    alice_application.refresh_from_db()
+    assert alice_application.status == Status.RESEARCHING
+    response = client.post(url, {"status": "submitted", "confirm": "on"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    alice_application.refresh_from_db()
+    assert alice_application.status == Status.SUBMITTED
+
+
+def test_it_submits_without_a_warning_when_the_checklist_is_done(client, alice, alice_application):
+    alice_application.requirements.update(done=True)
+    client.force_login(alice)
+    url = reverse("applications:move", args=[alice_application.pk])
+    response = client.post(url, {"status": "submitted"})
+    assert response.status_code == 302
+    alice_application.refresh_from_db()
+    assert alice_application.status == Status.SUBMITTED

@@ -102,11 +102,28 @@ def test_it_tracks_moves_and_ticks_applications(
     pk = int(first_id.rsplit("-", 1)[1])
     assert Application.objects.get(pk=pk).status == "preparing"
 
-    # Move the other with its status menu and Move button (the keyboard and no-JS way).
+    # Dragging the other to "Submitted" with 0 of 10 done: the card stays, a warning with the
+    # count, a link to the checklist and a "move anyway" button appears above the board.
     other = researching.locator(".card").first
     other_id = other.get_attribute("id")
+    other.drag_to(page.locator('.board-column[data-status="submitted"]'))
+    warning = page.locator("#board-status .move-confirm")
+    expect(warning).to_contain_text("Only 0 of 10 requirements done")
+    expect(warning.get_by_role("link", name="open the checklist")).to_be_visible()
+    expect(researching.locator(f"#{other_id}")).to_be_visible()
+    other_pk = int(other_id.rsplit("-", 1)[1])
+    assert Application.objects.get(pk=other_pk).status == "researching"
+    assert_accessible(page, "the board's submission warning")
+    page.screenshot(path=screenshot_dir / "applications-board-submit-warning.png", full_page=True)
+
+    # Move it with its status menu and Move button (the keyboard and no-JS way): the same
+    # warning as a page, then the explicit confirmation moves it.
     other.get_by_role("combobox").select_option("submitted")
     other.get_by_role("button", name=re.compile("^Move")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Move to Submitted?")
+    expect(page.locator(".move-confirm")).to_contain_text("Only 0 of 10 requirements done")
+    page.screenshot(path=screenshot_dir / "applications-submit-confirm.png", full_page=True)
+    page.get_by_role("button", name="Move to Submitted anyway").click()
     expect(page.locator(f'.board-cards[data-status="submitted"] #{other_id}')).to_be_visible()
     expect(page.locator(".messages")).to_contain_text("to Submitted")
     page.screenshot(path=screenshot_dir / "applications-board-moved.png", full_page=True)

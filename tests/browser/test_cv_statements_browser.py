@@ -140,6 +140,14 @@ def test_it_builds_a_cv_tailors_it_and_gives_statement_feedback(
     )
     assert_accessible(page, "the statement editor with feedback")
     page.screenshot(path=screenshot_dir / "statement-editor.png", full_page=True)
+    # The notes read 1, 2, 3… through the text, say no internal rule code, and "You mention"
+    # lists only what the text names (nothing of this program here).
+    refs = page.locator("#feedback .note-ref a").all_inner_texts()
+    assert refs == [str(number) for number in range(1, len(refs) + 1)] and len(refs) >= 2
+    notes = page.locator("#feedback .flag-notes").inner_text()
+    assert re.search(r"\b[CG]\d{2,3}\b", notes) is None, notes
+    expect(page.locator("#feedback .specificity")).to_contain_text("Nothing specific yet.")
+    page.locator("#feedback").screenshot(path=screenshot_dir / "statement-feedback-notes.png")
     page.get_by_role("button", name="Save").click()
     expect(page.locator(".messages")).to_contain_text("Saved a new version.")
     statement = Statement.objects.get(application=application)

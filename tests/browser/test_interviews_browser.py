@@ -59,15 +59,23 @@ def _assert_fits_the_screen(page) -> None:
     assert width <= 375, page.evaluate(WIDE_ELEMENTS)
 
 
-def _add_interview(page, live_server, program: str, day: datetime.date, time: str) -> None:
+def _add_interview(
+    page, live_server, program: str, day: datetime.date, time: str, *, clash_shot=None
+) -> None:
     page.goto(f"{live_server.url}/interviews/schedule/add/")
     page.get_by_label("Application").select_option(label=program)
     page.get_by_label("Date").fill(day.isoformat())
     page.get_by_label("Start time").fill(time)
-    page.get_by_label("Time zone").fill("America/New_York")
+    page.get_by_label("Time zone").select_option("America/New_York")
     page.get_by_label("Video link").fill("https://meet.example.org/room")
     page.get_by_label("Interviewers").fill("Dr. Ada Lovelace")
     page.get_by_role("button", name="Save").click()
+    if clash_shot:
+        # The clash is shown before anything is saved; "Save anyway" confirms it.
+        expect(page.locator("#clash-warning")).to_contain_text("are on the same day")
+        expect(page.get_by_label("Start time")).to_have_value(time)
+        page.screenshot(path=clash_shot, full_page=True)
+        page.get_by_role("button", name="Save anyway").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Interview:")
 
 
@@ -100,6 +108,18 @@ def test_it_times_a_practice_answer_and_flags_a_same_day_clash(
     expect(page.get_by_role("heading", level=1)).to_have_text("Practice attempt")
     expect(page.locator(".duration")).to_have_text(f"0:0{seconds}")
     expect(page.locator(".star-parts")).to_contain_text("Result: found")
+    # The whole story in a few seconds cannot be true: said so, and the time check fails.
+    expect(page.locator(".findings")).to_contain_text(f"cannot be said in 0:0{seconds}")
+    expect(page.get_by_text("100 / 100")).to_have_count(0)
+    page.screenshot(path=screenshot_dir / "interviews-attempt-implausible.png", full_page=True)
+
+    # The same answer with the time it takes to say it passes every check.
+    page.goto(f"{live_server.url}/interviews/questions/{question.pk}/practice/")
+    page.get_by_label("Time taken (seconds)").fill("75")
+    page.get_by_label("Outline or transcript").fill(STORY)
+    page.get_by_role("button", name="Save and check").click()
+    expect(page.locator(".duration")).to_have_text("1:15")
+    expect(page.locator(".star-parts")).to_contain_text("Action: found")
     expect(page.get_by_text("100 / 100")).to_be_visible()
     assert_accessible(page, "attempt page")
     page.screenshot(path=screenshot_dir / "interviews-attempt.png", full_page=True)
@@ -107,14 +127,15 @@ def test_it_times_a_practice_answer_and_flags_a_same_day_clash(
     # A vague second answer: the checker names what is missing.
     page.goto(f"{live_server.url}/interviews/questions/{question.pk}/practice/")
     page.get_by_label("Time taken (seconds)").fill("150")
-    page.get_by_label("Outline or transcript").fill("I am a team player.")
+    page.get_by_label("Outline or transcript").fill("I am a team player, so I always help.")
     page.get_by_role("button", name="Save and check").click()
     expect(page.locator(".findings")).to_contain_text("No result")
+    expect(page.locator(".star-parts")).to_contain_text("Action: missing")
     expect(page.locator(".findings")).to_contain_text("You took 2:30 for a 2:00 answer")
 
     page.goto(f"{live_server.url}/interviews/practice/")
     expect(page.locator("#progress-chart")).to_be_visible()
-    expect(page.locator(".attempts-table tbody tr")).to_have_count(2)
+    expect(page.locator(".attempts-table tbody tr")).to_have_count(3)
     assert_accessible(page, "progress page")
     page.screenshot(path=screenshot_dir / "interviews-progress.png", full_page=True)
 
@@ -123,7 +144,14 @@ def test_it_times_a_practice_answer_and_flags_a_same_day_clash(
     _add_interview(
         page, live_server, "Internal Medicine — Massachusetts General Hospital", day, "09:00"
     )
-    _add_interview(page, live_server, "Pediatrics — Northwestern Memorial Hospital", day, "14:00")
+    _add_interview(
+        page,
+        live_server,
+        "Pediatrics — Northwestern Memorial Hospital",
+        day,
+        "14:00",
+        clash_shot=screenshot_dir / "interviews-clash-warning.png",
+    )
     expect(page.locator(".conflicts")).to_contain_text("are on the same day")
     assert_accessible(page, "interview page")
     page.screenshot(path=screenshot_dir / "interviews-interview.png", full_page=True)

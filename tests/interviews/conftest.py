@@ -51,3 +51,16 @@ def interview(applications):
         place="Bulfinch Building",
         interviewers="Dr. Ada Lovelace\nDr. Grace Hopper",
     )
+
+
+@pytest.fixture
+def held_interview(applications):
+    """An interview that took place two days ago (impressions can be written)."""
+    day = (timezone.now() - datetime.timedelta(days=2)).date()
+    return make_interview(
+        applications["mgh"],
+        at(day, 9),
+        format=Interview.Format.IN_PERSON,
+        city="Boston, MA",
+        interviewers="Dr. Ada Lovelace",
+    )

@@ -214,3 +214,68 @@ def test_it_shows_an_interview_saved_at_the_end_of_the_calendar(client, alice, i
     for name in ("interviews:schedule", "interviews:calendar", "applications:dashboard"):
         assert client.get(reverse(name)).status_code == 200, name
     assert client.get(interview.get_absolute_url()).status_code == 200
+
+
+def test_it_warns_of_a_clash_before_saving_and_saves_when_confirmed(
+    client, alice, applications, interview
+):
+    client.force_login(alice)
+    url = reverse("interviews:interview_add")
+    # 09:30 in Chicago is 10:30 in Boston: the same day as alice's 09:00 Boston interview.
+    response = client.post(url, _form(applications["northwestern"]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Not saved yet: this interview clashes with your schedule." in html
+    assert "are on the same day" in html
+    assert f'href="{interview.get_absolute_url()}"' in html
+    assert 'name="confirm_clash" value="on"' in html
+    assert Interview.objects.count() == 1
+    saved = client.post(url, _form(applications["northwestern"], confirm_clash="on"))
+    assert saved.status_code == 302
+    assert Interview.objects.count() == 2
+
+
+def test_it_warns_of_an_overlap_when_an_edit_moves_into_another_interview(
+    client, alice, applications, interview
+):
+    other = make_interview(applications["northwestern"], at(DAY + datetime.timedelta(days=3), 9))
+    client.force_login(alice)
+    url = reverse("interviews:interview_edit", args=[other.pk])
+    # Unchanged, it clashes with nothing (not with itself).
+    same = _form(applications["northwestern"], date=(DAY + datetime.timedelta(days=3)).isoformat())
+    assert client.post(url, {**same, "time_zone": "America/New_York"}).status_code == 302
+    moved = client.post(url, _form(applications["northwestern"], time="08:30"))
+    assert "overlap" in moved.content.decode()
+    other.refresh_from_db()
+    assert other.starts_at.date() == DAY + datetime.timedelta(days=3)
+
+
+def test_it_offers_the_iana_time_zones_defaulting_to_the_programs_place(
+    client, alice, applications
+):
+    client.force_login(alice)
+    page = client.get(reverse("interviews:interview_add"), {"application": applications["mgh"].pk})
+    form = page.context["form"]
+    assert form["time_zone"].value() == "America/New_York"  # Boston, MA
+    choices = [value for value, _ in form.fields["time_zone"].widget.choices]
+    assert "Asia/Kolkata" in choices and "America/Indiana/Indianapolis" in choices
+    assert '<select name="time_zone"' in page.content.decode()
+    # Left at "the program's own", the zone comes from the program's state (Chicago, IL).
+    client.post(
+        reverse("interviews:interview_add"), _form(applications["northwestern"], time_zone="")
+    )
+    assert Interview.objects.get().time_zone == "America/Chicago"
+
+
+def test_it_asks_for_the_zone_when_the_programs_place_does_not_tell_it(client, alice):
+    from medmatch.applications.services import application_create
+    from tests.catalog.factories import make_institution, make_program
+
+    sydney = make_institution("Royal Prince Alfred Hospital", city="Sydney", country="AU")
+    application, _ = application_create(
+        student=alice, program=make_program("Internal Medicine", institution=sydney)
+    )
+    client.force_login(alice)
+    response = client.post(reverse("interviews:interview_add"), _form(application, time_zone=""))
+    assert "time_zone: choose the zone the program gave the time in" in response.content.decode()
+    assert not Interview.objects.exists()

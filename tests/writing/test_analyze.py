@@ -2,6 +2,7 @@
 
 import dataclasses
 import json
+import re
 
 import pytest
 
@@ -162,3 +163,83 @@ def test_it_rejects_a_bad_program_context():
         ProgramContext(departments="Cardiology")
     with pytest.raises(ValueError, match="unknown field"):
         ProgramContext.from_dict({"hospital": "x"})
+
+
+def test_it_never_shows_internal_codes_in_a_reason():
+    text = (
+        "I am a hard-working, dedicated team player who wants the best possible care, and I "
+        "look forward to your program. Ever since I was a child, I have truly loved this."
+    )
+    analysis = analyze(text, program=LAKESHORE)
+    reasons = [flag.reason for flag in analysis.flags + analysis.structural_advice]
+    assert reasons
+    for reason in reasons:
+        assert re.search(r"\b[CG]\d{2,3}\b", reason) is None, reason
+    (generic,) = [flag for flag in analysis.flags if flag.kind == "generic"]
+    assert "Also: " in generic.reason and "a platitude about care" in generic.reason
+
+
+@pytest.mark.parametrize(
+    "text", ["I am a hard worker and a team player.", "I am a hard-working team player."]
+)
+def test_it_gives_a_self_description_a_reason_about_the_applicant(text):
+    (flag,) = analyze(text).flags
+    assert flag.kind == "generic"
+    assert flag.reason.startswith("Any applicant could write this: lists stock traits")
+    assert "program" not in flag.reason
+
+
+# (aspect kind, a text that names it, a text that uses its words without naming it)
+ASPECT_CASES = [
+    ("institution", "I rotated at Lakeshore last spring.", "The lakeshore path was quiet."),
+    ("institution", "LUH runs a night float.", "Luh is not a word."),
+    ("specialty", "Internal medicine lets me follow patients.", "Medicine is my calling."),
+    ("city", "My family lives in Duluth.", "Nothing about the place."),
+    ("department", "The cardiology consult team taught me.", "I enjoyed gastric physiology."),
+    ("setting", "I want to train in an academic medical center.", "My academic record is good."),
+    ("mentorship", "A mentor there changed how I work.", "I work alone."),
+    ("research", "I joined a registry of heart failure.", "I study hard and learn by trial."),
+    ("keyword", "I learned point-of-care ultrasound.", "I like sound."),
+]
+
+
+@pytest.mark.parametrize(("kind", "names", "does_not"), ASPECT_CASES)
+def test_it_lists_an_aspect_as_mentioned_only_when_the_text_names_it(kind, names, does_not):
+    def mentioned(text):
+        return {aspect.kind for aspect in analyze(text, program=LAKESHORE).specificity.mentioned}
+
+    assert kind in mentioned(names)
+    assert kind not in mentioned(does_not)
+
+
+def test_it_needs_a_common_word_department_named_as_a_department():
+    program = dataclasses.replace(
+        LAKESHORE, specialty_names=("Pediatrics",), departments=("Medicine",)
+    )
+
+    def departments(text):
+        report = analyze(text, program=program).specificity
+        return [aspect.label for aspect in report.mentioned if aspect.kind == "department"]
+
+    assert departments("Medicine is hard. I chose medicine.") == []
+    assert departments("I rotated in the Department of Medicine.") == ["Medicine"]
+
+
+def test_it_needs_the_capital_of_a_hospital_named_by_a_common_word():
+    program = dataclasses.replace(
+        LAKESHORE, institution_name="Mercy Hospital", institution_short_forms=("Mercy",)
+    )
+
+    def institution(text):
+        report = analyze(text, program=program).specificity
+        return "institution" in {aspect.kind for aspect in report.mentioned}
+
+    assert institution("I shadowed at Mercy in 2023.")
+    assert not institution("The nurse showed mercy to everyone.")
+
+
+def test_it_lists_a_general_aspect_only_when_the_text_names_it():
+    report = analyze("I studied hard for the trial exam and the database course.").specificity
+    assert report.mentioned == ()
+    report = analyze("My research mentor ran a biobank.").specificity
+    assert {aspect.kind for aspect in report.mentioned} == {"research", "mentorship"}

@@ -61,6 +61,62 @@ def test_it_flags_what_an_answer_lacks(text, seconds, limit, codes):
         assert feedback.score == 100
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I am a team player and I always work well with everyone under pressure.",
+        "I am a team player. I believe communication is key and I need to listen.",
+        "I am a team player, so I always help my colleagues.",
+        "I am a team player who is dedicated to patient care; I used to think teamwork matters.",
+        "I wanted to be a doctor since I was a child and I loved science.",
+    ],
+)
+def test_it_finds_no_action_in_self_description(text):
+    feedback = check_answer(text, seconds_taken=30, time_limit_seconds=120)
+    assert feedback.star.action is False
+    assert "no_action" in _codes(feedback)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        STORY,
+        "During my medicine rotation a patient with sepsis deteriorated at night. I called the "
+        "resident and then I started fluids. As a result she recovered.",
+        "On my first night shift a nurse who was new could not find a vein. I quietly showed her "
+        "the ultrasound trick and we got the line in. In the end the patient had his antibiotics "
+        "on time.",
+        "When I was the only student on call, two families asked for updates at once. I decided "
+        "to meet them together, and I wrote down each question. This helped both families.",
+    ],
+)
+def test_it_finds_the_action_in_good_star_answers(text):
+    feedback = check_answer(text, seconds_taken=60, time_limit_seconds=120)
+    assert feedback.star.action is True
+    assert feedback.star.situation is True
+    assert feedback.star.result is True
+
+
+def test_it_does_not_count_a_past_deed_without_a_situation_as_an_action():
+    feedback = check_answer(
+        "I am a team player. I helped others.", seconds_taken=10, time_limit_seconds=120
+    )
+    assert feedback.star.action is False
+
+
+def test_it_calls_a_recorded_time_too_short_for_the_words_implausible():
+    answer = " ".join(["word"] * 84) + " done."  # 85 words
+    feedback = check_answer(answer, seconds_taken=4, time_limit_seconds=120)
+    assert feedback.word_count == 85
+    implausible = [f for f in feedback.findings if f.code == "implausible_time"]
+    assert len(implausible) == 1
+    assert "85 words cannot be said in 0:04" in implausible[0].message
+    # The time check does not pass on a time that cannot be true.
+    honest = check_answer(answer, seconds_taken=40, time_limit_seconds=120)
+    assert "implausible_time" not in _codes(honest)
+    assert feedback.checks_passed == honest.checks_passed - 1
+
+
 def test_it_quotes_the_long_sentence_it_flags():
     long_sentence = "I " + " ".join(["really"] * LONG_SENTENCE_WORDS) + " tried"
     feedback = check_answer(f"{STORY} {long_sentence}.", seconds_taken=60, time_limit_seconds=120)
@@ -134,6 +190,9 @@ def test_it_scores_between_0_and_100_and_counts_passed_checks(text, seconds, lim
         assert 0 <= feedback.checks_passed <= feedback.checks_total
     # The over-time flag is exactly "took longer than the limit".
     assert ("over_time" in _codes(feedback)) == (seconds > limit)
+    # The implausible-time flag is exactly "more than 4 words a second".
+    implausible = feedback.word_count > 4 * seconds
+    assert ("implausible_time" in _codes(feedback)) == implausible
 
 
 @given(text=ANSWERS, limit=st.integers(min_value=1, max_value=600))

@@ -66,3 +66,31 @@ def test_it_rejects_a_duplicate_id_and_a_missing_column():
         parse_patterns(HEADER + row + row)
     with pytest.raises(ValueError, match="header: missing column"):
         parse_patterns("id,category\nC001,cat\n")
+
+
+# Every site the shipped advice cites, reviewed by hand (2026-12) for what it is cited for:
+# residency and medical-school personal-statement advice. swiipeclock.com, a time-clock vendor's
+# copy of an EssayEdge article, was dropped for EssayEdge's own page.
+REVIEWED_SITES = {
+    "residencyadvisor.com",
+    "news.yahoo.com",
+    "www.essayedge.com",
+    "www.savvypremed.com",
+    "www.doctorsintraining.com",
+    "insidermedicaladmissions.blogspot.com",
+    "docslib.org",
+    "forums.studentdoctor.net",
+}
+
+
+def test_it_cites_only_reviewed_sites_each_with_a_label():
+    from urllib.parse import urlparse
+
+    from medmatch.writing.patterns import SOURCE_LABELS
+
+    hosts = {urlparse(s.url).netloc for pattern in load_patterns() for s in pattern.sources}
+    assert hosts == REVIEWED_SITES
+    assert hosts <= set(SOURCE_LABELS)
+    assert "://www.swiipeclock" not in (DATA_DIRECTORY / "SOURCES.md").read_text()
+    for pattern in load_patterns():
+        assert pattern.sources, pattern.id

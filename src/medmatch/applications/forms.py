@@ -175,6 +175,8 @@ class MoveForm(forms.Form):
             + ".",
         },
     )
+    # Set by the "move anyway" button after the warning that the checklist is not finished.
+    confirm = forms.BooleanField(required=False)
 
     def error_text(self) -> str:
         return " ".join(message for messages in self.errors.values() for message in messages)

@@ -103,6 +103,18 @@ class Application(models.Model):
             return ""
         return date_state(self.deadline, today)
 
+    def unfinished_submission(self, status: str) -> tuple[int, int] | None:
+        """(done, total) of the checklist when moving to ``status`` would submit this application
+        with items still open; None when the move is not a submission or the checklist is done."""
+        if status != self.Status.SUBMITTED or self.status not in self.BEFORE_SUBMISSION:
+            return None
+        counts = self.requirements.aggregate(
+            total=Count("pk"), done=Count("pk", filter=Q(done=True))
+        )
+        if counts["done"] >= counts["total"]:
+            return None
+        return counts["done"], counts["total"]
+
     def to_export(self) -> dict:
         program = self.program
         return {

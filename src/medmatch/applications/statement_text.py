@@ -54,9 +54,17 @@ def segments(text: str, marks: list[Mark] | tuple[Mark, ...]) -> tuple[Segment, 
             (m for m in clean if m.start <= left and m.end >= right),
             key=lambda m: (m.start, -m.end),
         )
-        ending = tuple(m.number for m in clean if m.end == right)
+        ending = tuple(sorted(m.number for m in clean if m.end == right))
         result.append(Segment(text[left:right], tuple(m.kind for m in covering), ending))
     return tuple(result)
+
+
+def in_reading_order(flags) -> list:
+    """``flags`` (anything with ``start`` and ``end``) in the order their note references appear
+    in the text: a reference sits where its mark ends, so by end, then by start (the longer mark
+    first, since its highlight began earlier). Numbering notes in this order makes the numbers
+    read 1, 2, 3… through the text even when a cliché sits inside a flagged sentence."""
+    return sorted(flags, key=lambda flag: (flag.end, flag.start))
 
 
 def word_diff(old: str, new: str) -> tuple[tuple[str, str], ...]:

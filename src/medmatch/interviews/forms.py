@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from medmatch.applications.models import Application
 from medmatch.interviews.models import Impression, Interview, PracticeAttempt, Question
+from medmatch.interviews.time_zones import time_zone_choices, zone_for_program
 from medmatch.lib.forms import (
     BoundedDateField,
     BoundedIntegerField,
@@ -22,25 +23,6 @@ MAX_TEXT_LENGTH = 20_000
 MAX_SECONDS = 60 * 60
 TIME_LIMITS = [(60, "1 minute"), (90, "1½ minutes"), (120, "2 minutes"), (180, "3 minutes")]
 RATING_CHOICES = [("", "not rated")] + [(n, str(n)) for n in range(1, 6)]
-COMMON_TIME_ZONES = [
-    "America/New_York",
-    "America/Chicago",
-    "America/Denver",
-    "America/Phoenix",
-    "America/Los_Angeles",
-    "America/Anchorage",
-    "Pacific/Honolulu",
-    "America/Puerto_Rico",
-    "America/Halifax",
-    "America/Toronto",
-    "America/Winnipeg",
-    "America/Edmonton",
-    "America/Vancouver",
-    "Europe/London",
-    "Europe/Paris",
-    "Asia/Tokyo",
-    "UTC",
-]
 
 
 def _text_field(label: str, help_text: str = "", rows: int = 4) -> forms.CharField:
@@ -168,11 +150,13 @@ class InterviewForm(forms.ModelForm):
     )
     time_zone = TimeZoneField(
         label="Time zone",
-        initial="America/New_York",
-        help_text="The zone the program gave the time in (IANA name, e.g. America/Chicago).",
-        widget=forms.TextInput(attrs={"list": "time-zones", "autocomplete": "off"}),
-        error_messages={"required": "time_zone: enter a time zone such as America/New_York."},
+        required=False,
+        help_text="The zone the program gave the time in. Left at “the program's own”, it is "
+        "taken from the program's state or country.",
+        widget=forms.Select(),
     )
+    # Set by the "save anyway" button shown with the clashes this interview would have.
+    confirm_clash = forms.BooleanField(required=False, widget=forms.HiddenInput)
     interviewers = _text_field("Interviewers", "One name a line.", rows=3)
     notes = _text_field("Notes", "Anything to remember: parking, dress code, who to ask for.")
 
@@ -210,14 +194,33 @@ class InterviewForm(forms.ModelForm):
         self.fields["application"].label_from_instance = lambda application: (
             f"{application.program.title} — {application.program.institution.name}"
         )
+        zones = list(time_zone_choices())
         if self.instance.pk:
             local = self.instance.local_start
             self.initial.update(
                 date=local.date(), time=local.time(), time_zone=self.instance.time_zone
             )
+            if self.instance.time_zone not in zones:
+                zones.insert(0, self.instance.time_zone)  # an alias typed before the list
+        elif self.initial.get("application"):
+            chosen = self.fields["application"].queryset.filter(pk=self.initial["application"])
+            program = chosen.first().program if chosen.exists() else None
+            self.initial["time_zone"] = (program and zone_for_program(program)) or ""
+        self.fields["time_zone"].widget.choices = [("", "The program's own (from its address)")] + [
+            (zone, zone.replace("_", " ")) for zone in zones
+        ]
 
     def clean(self):
         data = super().clean()
+        application = data.get("application")
+        if not data.get("time_zone") and application and "time_zone" not in self.errors:
+            data["time_zone"] = zone_for_program(application.program) or ""
+            if not data["time_zone"]:
+                self.add_error(
+                    "time_zone",
+                    "time_zone: choose the zone the program gave the time in; its address "
+                    "does not tell it.",
+                )
         if all(data.get(name) for name in ("date", "time", "time_zone")):
             local = datetime.datetime.combine(data["date"], data["time"])
             self.instance.starts_at = timezone.make_aware(
@@ -262,6 +265,23 @@ class ImpressionForm(forms.ModelForm):
         formfield_callback = bounded_formfield
         fields = ["teaching", "culture", "fit", "location", "overall", "notes"]
 
+    def __init__(self, *args, now: datetime.datetime, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Impressions of a day that has not come are made up, and saving them would move the
+        # application to "Interviewed" on the board before the interview.
+        self.too_early = not self.instance.interview.has_happened(now)
+
+    @property
+    def too_early_message(self) -> str:
+        interview = self.instance.interview
+        start = f"{interview.local_start:%-d %b %Y at %H:%M} ({interview.time_zone})"
+        return f"Impressions can be written once the interview has started; it starts on {start}."
+
+    def clean(self):
+        if self.too_early:
+            raise forms.ValidationError(f"{self.too_early_message} Nothing was saved.")
+        return super().clean()
+
     def rating_fields(self):
         return [self[name] for name in Impression.RATINGS]
 
@@ -283,6 +303,27 @@ class ThankYouForm(forms.ModelForm):
 
     def clean_thank_you_note(self):
         return _check_length("thank_you_note", self.cleaned_data["thank_you_note"])
+
+
+class ThankYouTopicForm(forms.Form):
+    """What the student wants the program to read in a fresh draft: typed for the note, because
+    the interview's notes and impressions are private and never copied into it."""
+
+    topic = forms.CharField(
+        label="One thing to mention (the program will read this)",
+        required=False,
+        help_text="E.g. the residents' journal club, a conversation with Dr. Lovelace.",
+    )
+
+    def clean_topic(self):
+        # Checked here, not with max_length: a maxlength attribute would cut a paste silently.
+        topic = clean_one_line("topic", self.cleaned_data["topic"])
+        if len(topic) > 300:
+            raise forms.ValidationError(f"topic: at most 300 characters (this has {len(topic):,}).")
+        return topic
+
+    def chosen_topic(self) -> str:
+        return self.cleaned_data.get("topic", "") if self.is_valid() else ""
 
 
 class ScheduleFilterForm(forms.Form):

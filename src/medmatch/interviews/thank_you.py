@@ -1,16 +1,9 @@
 """A first draft of the thank-you note after an interview, for the student to edit and send
-themselves (medmatch never sends anything). Built from the interview's facts and one specific
-thing the student noted; where a fact is missing, a [bracketed] placeholder says what to fill in,
+themselves (medmatch never sends anything). Built only from what is meant to be said to the
+program: the interviewers' names, the program, the day, and a topic the student typed for this
+note. The student's private notes (the interview's notes, the impressions: "residents seemed
+tired") never go into it. Where a fact is missing, a [bracketed] placeholder says what to fill in,
 so nothing is made up."""
-
-import re
-
-
-def _first_sentence(text: str) -> str:
-    text = " ".join(text.split())
-    if not text:
-        return ""
-    return re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0].rstrip(".!?")
 
 
 def _names(interviewers: list[str]) -> str:
@@ -21,15 +14,14 @@ def _names(interviewers: list[str]) -> str:
     return ", ".join(interviewers[:-1]) + " and " + interviewers[-1]
 
 
-def draft_thank_you(interview, *, student_name: str) -> str:
+def draft_thank_you(interview, *, student_name: str, topic: str = "") -> str:
+    """The draft for ``interview``; ``topic`` is the one thing the student chose to mention to
+    the program (typed for this note), never taken from their private notes."""
     program = interview.application.program
-    impression = getattr(interview, "impression", None)
-    noted = _first_sentence(impression.notes if impression else "") or _first_sentence(
-        interview.notes
-    )
+    topic = " ".join(topic.split()).rstrip(".!?")
     specific = (
-        f"One thing that stayed with me: {noted}."
-        if noted
+        f"One thing that stayed with me: {topic}."
+        if topic
         else "One thing that stayed with me: [one specific thing from the day: a conversation, "
         "a teaching session, something a resident said]."
     )

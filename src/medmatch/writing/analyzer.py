@@ -34,6 +34,7 @@ REPEATED_OPENING_RUN = 3  # this many sentences in a row opening with the same w
 REPEATED_WORD_MIN = 3
 REPEATED_WORDS_SHOWN = 10
 STYLE_SOURCE = Source(label="medmatch style check (readability, Flesch 1948)", url="")
+GENERIC_LEADS = {"program": "Would fit any program", "applicant": "Any applicant could write this"}
 CONTENT_KINDS = frozenset({"cliche", "generic"})  # what "flagged sentence" means in evaluation
 STOPWORDS = _word_set(
     "a about above after again against all also am an and any are as at be because been before "
@@ -210,7 +211,9 @@ def analyze(
        superlatives row C028 -> ``superlative`` style flags; sources from ``data/SOURCES.md``.
     3. Per sentence, the generic rule (``generic.py``): a trigger phrase and no anchor (this
        program's names, numbers, proper nouns, concrete experience) -> one ``generic`` flag on the
-       sentence ("would fit any program"; seed article's advice).
+       sentence ("would fit any program" for talk of the program, "any applicant could write
+       this" for stock self-description; seed article's advice). The reason is the first
+       trigger's, then the others' in words (trigger ids stay in ``rule``, never in the text).
     4. Style: sentences over 35 words -> ``long_sentence``; the third sentence in a row opening
        with the same word -> ``repeated_opening`` on that word.
     5. Specificity: which of the program's aspects (institution, specialty, city, departments,
@@ -259,13 +262,16 @@ def analyze(
         found = triggers_in(sentence_text)
         if found and anchor_in(sentence_text, anchor_regexes) is None:
             trigger = found[0][0]
-            others = ", ".join(item.id for item, _ in found[1:])
+            lead = GENERIC_LEADS[trigger.about]
             reason = (
-                f"Would fit any program: {trigger.reason}, and the sentence names nothing "
-                "specific (no place, person, department, number or experience)."
+                f"{lead}: {trigger.reason}, and the sentence names nothing specific (no place, "
+                "person, department, number or experience)."
             )
+            # The other triggers' reasons in words; their ids are internal and never shown.
+            others = list(dict.fromkeys(item.reason for item, _ in found[1:]))
+            others = [other for other in others if other != trigger.reason]
             if others:
-                reason += f" Also: {others}."
+                reason += f" Also: {'; '.join(others)}."
             flags.append(
                 Flag(
                     "generic",

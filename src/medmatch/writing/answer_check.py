@@ -28,9 +28,17 @@ from dataclasses import dataclass
 COMFORTABLE_WPM = 130
 FAST_WPM = 150
 LONG_SENTENCE_WORDS = 35
+# Faster than this (240 words a minute) no one speaks an interview answer: a recorded time that
+# short is a mistake (a timer stopped early, a typo), not a fast answer.
+MAX_WORDS_PER_SECOND = 4
 
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['\u2019.-][A-Za-z0-9]+)*")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n\s*\n|\n\s*[-*•]\s*|\n(?=\s*\d+[.)]\s)")
+
+
+def _word_list(text: str) -> list[str]:
+    return text.split()
+
 
 SITUATION_CUES = (
     r"\bwhen i was\b",
@@ -45,14 +53,29 @@ SITUATION_CUES = (
     r"\bthere was (?:a|an)\b",
     r"\b(?:last|one) (?:year|month|week|day|night|morning|evening|summer)\b",
 )
+# An action is the speaker doing something, in the past, in a story: "I" + a past-tense verb
+# ("I called", "I then asked"), "I decided to", "my first step was". "I am", "I always help",
+# "so I work" and "I need" describe the speaker, not a thing they did; verbs of feeling or
+# wanting ("I wanted", "I believed") are not actions either.
+_SPEAKER_VERB = re.compile(
+    r"\bi (?:(?:then|first|also|finally|next|later|\w+ly) )?([a-z]+)\b", re.IGNORECASE
+)
+IRREGULAR_PAST_ACTIONS = frozenset(
+    _word_list(
+        "took made spoke led wrote met set began chose went sat brought gave told ran built kept "
+        "sought taught found did drew got paid put rang sent spent stood held saw left won fought "
+        "caught broke hid bought read said rode shook stuck swept threw woke flew drove"
+    )
+)
+NOT_PAST_ACTIONS = frozenset(
+    _word_list(
+        "need feed bleed breed speed proceed exceed succeed shed used needed wanted liked loved "
+        "hoped believed seemed wished tended enjoyed preferred"
+    )
+)
 ACTION_CUES = (
-    r"\bi (?:then |first |quickly |immediately |calmly )?"
-    r"(?:\w+ed|took|made|spoke|led|wrote|met|set|began|chose|went|sat|brought|gave|told|ran|"
-    r"built|kept|sought|taught|found|did|drew|got|paid|put|rang|sent|spent|stood|thought|"
-    r"called|asked|offered)\b",
     r"\bi (?:decided|chose) to\b",
     r"\bmy (?:first )?step was\b",
-    r"\bso i\b",
 )
 RESULT_CUES = (
     r"\bas a result\b",
@@ -69,10 +92,6 @@ RESULT_CUES = (
     r"\bnow i\b",
     r"\d+ ?(?:%|percent)",
 )
-
-
-def _word_list(text: str) -> list[str]:
-    return text.split()
 
 
 _NUMBER_WORDS = _word_list(
@@ -193,6 +212,22 @@ def _has(patterns, text: str) -> bool:
     return any(re.search(pattern, text, re.IGNORECASE) for pattern in patterns)
 
 
+def _is_past_action(verb: str) -> bool:
+    verb = verb.lower()
+    if verb in NOT_PAST_ACTIONS:
+        return False
+    return verb in IRREGULAR_PAST_ACTIONS or (len(verb) > 3 and verb.endswith("ed"))
+
+
+def has_action(text: str) -> bool:
+    """Whether ``text`` says what the speaker did: "I" followed (perhaps after one adverb) by a
+    past-tense action verb, or "I decided to", "my first step was". Present-tense self-description
+    ("I am a team player", "so I always help") and verbs of wanting or believing do not count."""
+    if _has(ACTION_CUES, text):
+        return True
+    return any(_is_past_action(verb) for verb in _SPEAKER_VERB.findall(text))
+
+
 def _has_proper_name(sentence: str) -> bool:
     # A capitalised word that does not start the sentence and is not "I" — a name, a place, a ward.
     tokens = words(sentence)
@@ -214,10 +249,14 @@ def check_answer(
     Returns an ``AnswerFeedback`` with counts, the STAR parts found, and one ``Finding`` per
     problem. Steps:
 
-    1. Time: flag ``over_time`` when ``seconds_taken`` exceeds the limit.
+    1. Time: flag ``over_time`` when ``seconds_taken`` exceeds the limit, and
+       ``implausible_time`` (the time check fails) when the words could not have been said in
+       ``seconds_taken`` (more than ``MAX_WORDS_PER_SECOND`` = 4 a second, i.e. 240 wpm).
     2. Length: estimate speaking time at 130 wpm; flag ``too_long`` when even 150 wpm would not
        fit the words into the limit (NCVS: ~150 wpm average US English conversation).
-    3. STAR (when ``expect_story``): look for situation/task, action and result cues; flag
+    3. STAR (when ``expect_story``): look for situation/task, action and result cues (an action
+       is "I" + a past-tense action verb, counted only when the answer has a situation or a
+       concrete moment, see ``has_action``); flag
        ``no_situation``/``no_action`` and, separately, ``no_result`` (the most common gap).
     4. Concrete example (when ``expect_story``): a number, a date, a named person or place, or a
        specific event ("one night on my surgery rotation"); flag ``no_example`` when none.
@@ -252,7 +291,17 @@ def check_answer(
         )
 
     total += 2
-    passed += not over_time
+    implausible = len(all_words) > MAX_WORDS_PER_SECOND * seconds_taken
+    if implausible:
+        findings.append(
+            Finding(
+                "implausible_time",
+                f"{len(all_words)} words cannot be said in {format_duration(seconds_taken)}: that "
+                f"is more than {MAX_WORDS_PER_SECOND} words a second (a calm pace is about 2). "
+                "The time was not checked; time the answer again, or type how long you spoke.",
+            )
+        )
+    passed += not over_time and not implausible
     if speaking_seconds(len(all_words), FAST_WPM) > time_limit_seconds:
         findings.append(
             Finding(
@@ -268,9 +317,13 @@ def check_answer(
     star = None
     concrete = None
     if expect_story:
+        concrete = _has(CONCRETE_CUES, text) or any(_has_proper_name(s) for s in parts)
+        situation = _has(SITUATION_CUES, text)
         star = StarCheck(
-            situation=_has(SITUATION_CUES, text),
-            action=_has(ACTION_CUES, text),
+            situation=situation,
+            # An action belongs to a story: a past deed with no situation or concrete moment
+            # around it ("I am a team player. I helped.") is still a claim, not an example.
+            action=has_action(text) and (situation or concrete),
             result=_has(RESULT_CUES, text),
         )
         total += 4
@@ -298,7 +351,6 @@ def check_answer(
                     "learned from it.",
                 )
             )
-        concrete = _has(CONCRETE_CUES, text) or any(_has_proper_name(s) for s in parts)
         passed += concrete
         if not concrete:
             findings.append(

@@ -34,13 +34,19 @@ GENERIC_SOURCE = Source(
 
 @dataclass(frozen=True)
 class Trigger:
+    """One kind of generic phrase: ``id`` (internal, never shown), ``regex``, the ``reason`` to
+    show, and whom the phrase would fit just as well: ``about`` is "program" (praise or talk of
+    the program any program could receive) or "applicant" (self-description, motives or
+    platitudes any applicant could write)."""
+
     id: str
     regex: re.Pattern
     reason: str
+    about: str = "applicant"
 
 
-def _trigger(trigger_id: str, pattern: str, reason: str) -> Trigger:
-    return Trigger(trigger_id, re.compile(pattern, re.IGNORECASE), reason)
+def _trigger(trigger_id: str, pattern: str, reason: str, about: str = "applicant") -> Trigger:
+    return Trigger(trigger_id, re.compile(pattern, re.IGNORECASE), reason, about)
 
 
 _SPECIALTY_WORDS = "|".join(
@@ -56,18 +62,22 @@ TRIGGERS = (
         r"well[- ]respected|reputable|distinguished|outstanding|excellent|exceptional|stellar|"
         r"reputation)\b",
         "praises the program in words any program could receive",
+        about="program",
     ),
     _trigger(
         "G02",
+        # "team" only as "your/this team": "a team player" is a stock trait (G05), not the program.
         r"\b(your|this|the|a|such an?)\s+(\w+[\s-]+){0,2}?(program|programs|residency|"
-        r"institution|hospital|team|faculty|training)\b",
+        r"institution|hospital|faculty|training)\b|\b(your|this)\s+team\b(?![\s-]+player)",
         "talks about 'the program' without naming anything in it",
+        about="program",
     ),
     _trigger(
         "G03",
         r"\b(good|great|perfect|ideal|excellent|right|natural|strong)\s+(fit|match|place|"
         r"environment|choice)\b",
         "claims a fit without saying what fits",
+        about="program",
     ),
     _trigger(
         "G04",
@@ -76,7 +86,8 @@ TRIGGERS = (
     ),
     _trigger(
         "G05",
-        r"\b(hard[- ]working|dedicated|motivated|driven|detail[- ]oriented|team player|"
+        r"\b(hard[- ]working|hard[- ]worker|dedicated|motivated|driven|detail[- ]oriented|"
+        r"team[- ]player|"
         r"lifelong learner|work ethic|compassionate and|caring person|good listener|"
         r"work well with others|quick learner|fast learner|diligent|committed to)\b",
         "lists stock traits instead of showing them in an experience",
@@ -100,6 +111,7 @@ TRIGGERS = (
         r"(environment|atmosphere|culture|community)\b|\bsense of community\b|"
         r"\bshares? my values\b|\b(surgical|program|residency|medical) family\b",
         "praises a culture without an example of it",
+        about="program",
     ),
     _trigger(
         "G09",
@@ -118,6 +130,7 @@ TRIGGERS = (
         "G11",
         r"\bwide (range|variety) of\b|\bdiverse (patient )?population\b|\bmany opportunities\b",
         "a feature every program claims",
+        about="program",
     ),
     _trigger(
         "G12",

@@ -23,7 +23,6 @@ SOURCE_LABELS = {
     "residencyadvisor.com": "ResidencyAdvisor",
     "news.yahoo.com": "US News (via Yahoo)",
     "www.essayedge.com": "EssayEdge",
-    "www.swiipeclock.com": "EssayEdge (mirror)",
     "www.savvypremed.com": "Savvy Pre-Med",
     "www.doctorsintraining.com": "Doctors in Training",
     "insidermedicaladmissions.blogspot.com": "Insider Medical Admissions",

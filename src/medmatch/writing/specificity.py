@@ -42,6 +42,9 @@ SPECIALTY_SYNONYMS = {
     "ophthalmology": ("ophthalmology", "ophthalmologist"),
     "oncology": ("oncology", "oncologist", "cancer"),
 }
+# Words that name an aspect only as whole phrases: "study", "trial" or "database" alone are as
+# often "I study hard", "trial and error" or a job; "academic" and "community" alone are as often
+# "academic record" or "my community" as a setting.
 ASPECT_TERMS = {
     "mentorship": ("mentor", "mentorship", "mentoring", "advisor", "adviser", "coaching"),
     "research": (
@@ -49,12 +52,9 @@ ASPECT_TERMS = {
         "lab",
         "laboratory",
         "registry",
-        "trial",
-        "study",
-        "studies",
+        "clinical trial",
         "core facility",
         "biobank",
-        "database",
     ),
     "patient_centred_care": (
         "patient-centered",
@@ -65,9 +65,38 @@ ASPECT_TERMS = {
         "family-centred",
         "patient experience",
     ),
-    "academic": ("academic", "university", "teaching hospital", "tertiary", "quaternary"),
-    "community": ("community", "rural", "underserved", "safety-net", "safety net", "county"),
+    "academic": (
+        "academic medical center",
+        "academic medical centre",
+        "academic center",
+        "academic centre",
+        "academic hospital",
+        "academic setting",
+        "academic program",
+        "academic medicine",
+        "university hospital",
+        "teaching hospital",
+        "tertiary",
+        "quaternary",
+    ),
+    "community": (
+        "community hospital",
+        "community setting",
+        "community program",
+        "community-based",
+        "community health",
+        "community medicine",
+        "rural",
+        "underserved",
+        "safety-net",
+        "safety net",
+        "county hospital",
+    ),
 }
+# Departments whose one-word name every statement uses as a plain word.
+COMMON_DEPARTMENT_WORDS = frozenset(
+    {"medicine", "surgery", "pediatrics", "research", "education", "nursing", "health"}
+)
 # Trailing words dropped to find an institution's short name ("Northgate Regional Medical Center"
 # -> "Northgate"); a short name that is one of these alone is not used.
 INSTITUTION_SUFFIXES = _word_set(
@@ -227,11 +256,13 @@ def _unique(terms) -> tuple[str, ...]:
     return tuple(result)
 
 
-def term_regex(terms: tuple[str, ...]) -> re.Pattern | None:
+def term_regex(terms: tuple[str, ...], *, proper: bool = False) -> re.Pattern | None:
     """One regex finding any of ``terms`` as whole words, with a plural or possessive ending.
 
     Case-insensitive, except that all-capital terms of up to 6 letters ("LUH", "ICU") must match
-    in capitals. Spaces and hyphens inside a term match either; returns None for no terms.
+    in capitals, and with ``proper`` (names of places and institutions) a term written with a
+    capital needs its capital in the text: "Mercy" names the hospital, "mercy" does not.
+    Spaces and hyphens inside a term match either; returns None for no terms.
     """
     parts = []
     for term in sorted(_unique(terms), key=len, reverse=True):
@@ -239,6 +270,8 @@ def term_regex(terms: tuple[str, ...]) -> re.Pattern | None:
         body = body.replace("'", "['\u2019]").replace("\u2019", "['\u2019]")
         if term.isupper() and len(term) <= 6:
             parts.append(f"(?-i:{body})")
+        elif proper and term[:1].isupper():
+            parts.append(f"(?-i:{re.escape(term[0])}){body[len(re.escape(term[0])) :]}")
         else:
             parts.append(body)
     if not parts:
@@ -269,10 +302,11 @@ def aspect_specs(program: ProgramContext | None) -> tuple[_AspectSpec, ...]:
     """
     specs: list[_AspectSpec] = []
 
-    def add(kind, label, terms, hint, anchor):
+    def add(kind, label, terms, hint, anchor, proper=False):
         terms = _unique(terms)
         if terms:
-            specs.append(_AspectSpec(kind, label, terms, hint, anchor, term_regex(terms)))
+            regex = term_regex(terms, proper=proper)
+            specs.append(_AspectSpec(kind, label, terms, hint, anchor, regex))
 
     if program is None:
         add(
@@ -305,6 +339,7 @@ def aspect_specs(program: ProgramContext | None) -> tuple[_AspectSpec, ...]:
         institution_terms,
         "Name the institution, and why it rather than another.",
         True,
+        proper=True,
     )
     specialty = specialty_terms(program.specialty_names, program.specialty_synonyms)
     add(
@@ -321,16 +356,22 @@ def aspect_specs(program: ProgramContext | None) -> tuple[_AspectSpec, ...]:
         (program.city, program.region),
         "Say what ties you to the place, or what in its patients draws you.",
         True,
+        proper=True,
     )
     specialty_lower = {term.lower() for term in specialty}
     for department in program.departments:
         if department.lower() in specialty_lower:
             continue
+        # "medicine" or "surgery" is in every statement: such a department is named only as
+        # "department of ...", "division of ..." or "... department".
         synonyms = SPECIALTY_SYNONYMS.get(department.lower(), ())
+        common = department.lower() in COMMON_DEPARTMENT_WORDS
+        name = department.lower()
+        phrases = (f"department of {name}", f"division of {name}", f"{name} department")
         add(
             "department",
             department,
-            (department, *synonyms),
+            phrases if common else (department, *synonyms),
             f"Name what you would do with {department}.",
             True,
         )

@@ -14,7 +14,13 @@ from django.views.decorators.http import require_GET, require_POST
 from medmatch.applications.forms import MoveForm
 from medmatch.applications.models import Application
 from medmatch.applications.services import application_move
-from medmatch.applications.views.common import back, get_application, post_size_guard, today
+from medmatch.applications.views.common import (
+    back,
+    get_application,
+    post_size_guard,
+    safe_next,
+    today,
+)
 
 Status = Application.Status
 _STAGE = {status: position for position, status in enumerate(Status.values)}
@@ -81,6 +87,10 @@ def move_application(request, pk: int):
     form = MoveForm(request.POST)
     if not form.is_valid():
         return HttpResponse(form.error_text(), status=400, content_type="text/plain")
+    status = form.cleaned_data["status"]
+    unfinished = application.unfinished_submission(status)
+    if unfinished and not form.cleaned_data["confirm"]:
+        return _confirm_move(request, application, status, unfinished)
     moved = application_move(application=application, status=form.cleaned_data["status"])
     if request.htmx:
         card = _applications(request.user).get(pk=application.pk)
@@ -89,3 +99,21 @@ def move_application(request, pk: int):
         label = application.get_status_display()
         messages.success(request, f"Moved “{application.program.title}” to {label}.")
     return back(request, reverse("applications:board"))
+
+
+def _confirm_move(request, application, status, unfinished):
+    # Submitting with the checklist open is allowed (a student may have sent items outside
+    # medmatch), but only after saying so: a page without JavaScript, a 409 with the same
+    # warning for the drag-and-drop script, which shows it on the board.
+    done, total = unfinished
+    context = {
+        "application": application,
+        "status": status,
+        "status_label": Status(status).label,
+        "done": done,
+        "total": total,
+        "next_url": safe_next(request, reverse("applications:board")),
+    }
+    if request.htmx:
+        return render(request, "applications/_move_confirm.html", context, status=409)
+    return render(request, "applications/move_confirm.html", context)

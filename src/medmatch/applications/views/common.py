@@ -38,13 +38,18 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
-def back(request, default: str):
+def safe_next(request, default: str) -> str:
+    """The POSTed ``next`` when it is a path on this site, else ``default``."""
     target = request.POST.get("next", "")
     safe = url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
     # A path on this site only: redirect() would read "abc" as a URL pattern name and fail.
-    return redirect(target if safe and target.startswith("/") else default)
+    return target if safe and target.startswith("/") else default
+
+
+def back(request, default: str):
+    return redirect(safe_next(request, default))
 
 
 def post_size_guard(view):

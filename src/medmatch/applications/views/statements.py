@@ -24,7 +24,13 @@ from medmatch.applications.services import (
     statement_restore,
     statement_save,
 )
-from medmatch.applications.statement_text import Mark, diff_counts, segments, word_diff
+from medmatch.applications.statement_text import (
+    Mark,
+    diff_counts,
+    in_reading_order,
+    segments,
+    word_diff,
+)
 from medmatch.applications.views.common import get_application
 from medmatch.applications.writing_context import program_context_by_id
 from medmatch.lib.access import get_owned_or_404
@@ -97,7 +103,7 @@ def feedback(statement: Statement, body: str) -> dict:
             "label": FLAG_LABELS.get(flag.kind, flag.kind),
             "phrase": body[flag.start : flag.end],
         }
-        for number, flag in enumerate(analysis.flags, start=1)
+        for number, flag in enumerate(in_reading_order(analysis.flags), start=1)
     ]
     marks = [Mark(n["flag"].start, n["flag"].end, n["flag"].kind, n["number"]) for n in notes]
     return {

@@ -1,5 +1,6 @@
 """The access helpers every interview page uses (STYLE rule 4) and the schedule's conflicts."""
 
+import dataclasses
 import datetime
 
 from django.http import Http404
@@ -41,6 +42,16 @@ def current_interviews(student):
     travel clash needs yesterday's interview too)."""
     since = now() - datetime.timedelta(days=2)
     return list(Interview.objects.for_student(student).with_program().filter(starts_at__gte=since))
+
+
+def clashes_with(candidate: Interview, student) -> list[tuple]:
+    """The clashes the interview being saved (``candidate``, valid but not saved) would have
+    with the student's other current interviews, as they are saved: (conflict, the other
+    interview's slot) pairs."""
+    candidate.locate()
+    slot = dataclasses.replace(candidate.to_slot(), id=0)
+    others = [i.to_slot() for i in current_interviews(student) if i.pk != candidate.pk]
+    return [(c, c.other(0)) for c in find_conflicts([slot, *others]) if c.involves(0)]
 
 
 def conflicts_by_interview(interviews) -> tuple[list, dict[int, list]]:

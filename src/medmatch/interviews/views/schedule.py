@@ -10,16 +10,17 @@ from django.views.decorators.http import require_GET, require_http_methods
 from medmatch.applications.models import Application
 from medmatch.interviews.calendar import build_interview_calendar
 from medmatch.interviews.forms import (
-    COMMON_TIME_ZONES,
     ImpressionForm,
     InterviewForm,
     ScheduleFilterForm,
     ThankYouForm,
+    ThankYouTopicForm,
 )
 from medmatch.interviews.models import Impression, Interview, Question
 from medmatch.interviews.services import impression_record, interview_schedule
 from medmatch.interviews.thank_you import draft_thank_you
 from medmatch.interviews.views.common import (
+    clashes_with,
     conflicts_by_interview,
     current_interviews,
     get_interview,
@@ -63,14 +64,23 @@ def add_interview(request):
     initial = {"application": ScheduleFilterForm(request.GET).application_id()}
     data = request.POST if request.method == "POST" else None
     form = InterviewForm(data, student=request.user, initial=initial)
-    if form.is_valid():
+    clashes = _unconfirmed_clashes(request, form)
+    if form.is_valid() and not clashes:
         interview, moved_to = interview_schedule(form=form)
         messages.success(request, "Added the interview to your schedule.")
         if moved_to:
             messages.info(request, f"The application moved to “{moved_to}” on your board.")
         return redirect(interview)
-    context = {"form": form, "interview": None, "time_zones": COMMON_TIME_ZONES}
+    context = {"form": form, "interview": None, "clashes": clashes}
     return render(request, "interviews/interview_form.html", context)
+
+
+def _unconfirmed_clashes(request, form) -> list:
+    # A clash is the student's call (two interviews in one day can work), so it is shown before
+    # saving and "save anyway" confirms it; it never blocks.
+    if not form.is_valid() or form.cleaned_data["confirm_clash"]:
+        return []
+    return clashes_with(form.instance, request.user)
 
 
 @require_GET
@@ -94,11 +104,12 @@ def edit_interview(request, pk: int):
     interview = get_interview(request, pk)
     data = request.POST if request.method == "POST" else None
     form = InterviewForm(data, student=request.user, instance=interview)
-    if form.is_valid():
+    clashes = _unconfirmed_clashes(request, form)
+    if form.is_valid() and not clashes:
         form.save()
         messages.success(request, "Saved the interview.")
         return redirect(interview)
-    context = {"form": form, "interview": interview, "time_zones": COMMON_TIME_ZONES}
+    context = {"form": form, "interview": interview, "clashes": clashes}
     return render(request, "interviews/interview_form.html", context)
 
 
@@ -116,7 +127,8 @@ def delete_interview(request, pk: int):
 def record_impression(request, pk: int):
     interview = get_interview(request, pk)
     impression = getattr(interview, "impression", None) or Impression(interview=interview)
-    form = ImpressionForm(request.POST if request.method == "POST" else None, instance=impression)
+    data = request.POST if request.method == "POST" else None
+    form = ImpressionForm(data, instance=impression, now=now())
     if form.is_valid():
         _, moved_to = impression_record(form=form)
         messages.success(request, "Saved your impressions.")
@@ -129,8 +141,12 @@ def record_impression(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def edit_thank_you(request, pk: int):
     interview = get_interview(request, pk)
-    draft = draft_thank_you(interview, student_name=request.user.get_full_name())
-    if request.method == "POST" and request.POST.get("action") == "regenerate":
+    regenerate = request.method == "POST" and request.POST.get("action") == "regenerate"
+    topic_form = ThankYouTopicForm(request.POST if regenerate else None)
+    draft = draft_thank_you(
+        interview, student_name=request.user.get_full_name(), topic=topic_form.chosen_topic()
+    )
+    if regenerate:
         form = ThankYouForm(instance=interview, initial={"thank_you_note": draft})
     elif request.method == "POST":
         form = ThankYouForm(request.POST, instance=interview)
@@ -141,7 +157,8 @@ def edit_thank_you(request, pk: int):
     else:
         initial = {} if interview.thank_you_note else {"thank_you_note": draft}
         form = ThankYouForm(instance=interview, initial=initial)
-    return render(request, "interviews/thank_you.html", {"interview": interview, "form": form})
+    context = {"interview": interview, "form": form, "topic_form": topic_form}
+    return render(request, "interviews/thank_you.html", context)
 
 
 @login_required

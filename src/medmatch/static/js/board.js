@@ -1,6 +1,8 @@
 // The application board and pages: drag a card to another column (HTML5 drag and drop), which
 // posts the new status like the card's own status menu does; the server's card replaces the old
 // one. Without JavaScript, or from the keyboard, the status menu and its Move button do the same.
+// A move the server wants confirmed (a 409: submitting with the checklist unfinished) puts the
+// card back and shows the server's warning, with its "move anyway" form, above the board.
 // Also shows htmx error responses (a 400 or 413 message) in the page's live region, so a failed
 // save says why and the form keeps what was typed.
 (function () {
@@ -24,6 +26,16 @@
     region.setAttribute("role", isError ? "alert" : "status");
     region.textContent = text;
     region.classList.toggle("error", Boolean(isError));
+  }
+
+  function showConfirmation(html) {
+    announce("", true);
+    var region = document.getElementById("board-status");
+    var template = document.createElement("template");
+    template.innerHTML = html.trim();
+    region.replaceChildren(template.content);
+    var link = region.querySelector("a");
+    if (link) link.focus();
   }
 
   function updateCounts() {
@@ -50,6 +62,11 @@
     })
       .then(function (response) {
         return response.text().then(function (text) {
+          if (response.status === 409) {
+            var error = new Error("");
+            error.confirmHtml = text;
+            throw error;
+          }
           if (!response.ok) throw new Error(text || "The move was not saved.");
           return text;
         });
@@ -66,7 +83,8 @@
         origin.insertBefore(card, next);
         card.classList.remove("is-saving");
         updateCounts();
-        announce(error.message, true);
+        if (error.confirmHtml) showConfirmation(error.confirmHtml);
+        else announce(error.message, true);
       });
   }
 
