@@ -138,3 +138,39 @@ def test_it_compares_ticked_programs(page, live_server, catalog, screenshot_dir,
     expect(page.locator("table.compare .unknown").first).to_be_visible()
     assert_accessible(page, "the compare page")
     page.screenshot(path=screenshot_dir / "catalog-compare.png", full_page=True)
+
+
+def test_it_finds_names_and_places_as_people_type_them(
+    page, live_server, catalog, screenshot_dir, assert_accessible
+):
+    stroger = make_institution(
+        "JOHN H STROGER JR HOSPITAL", kind="academic", city="CHICAGO", region="IL", country="US"
+    )
+    cook_county = make_institution(
+        "Cook County Health and Hosps Sys-IL", kind="sponsor", region="IL", country="US",
+        hospital=stroger,
+    )  # fmt: skip
+    make_program("Internal Medicine", institution=cook_county)
+    page.goto(f"{live_server.url}/catalog/programs/")
+    page.get_by_label("Search", exact=True).fill("Stroger")
+    expect(page.locator("#result-count")).to_contain_text("1 program found")
+    expect(page.locator(".result-where")).to_contain_text("Cook County Health and Hosps Sys-IL")
+
+    # A shared city name is asked about, with each city a link.
+    page.get_by_label("Search", exact=True).fill("")
+    page.get_by_label("Near (ZIP code or city)").fill("Springfield")
+    expect(page.locator(".form-errors")).to_contain_text("Several cities are called")
+    expect(page.locator(".place-choices a").first).to_be_visible()
+    assert_accessible(page, "the program list asking which Springfield")
+    page.screenshot(path=screenshot_dir / "catalog-search-which-springfield.png", full_page=True)
+    page.get_by_role("link", name="Springfield, IL").click()
+    expect(page.locator("#result-count")).to_contain_text("distances from Springfield, IL")
+
+    # Full state names as regions; the missing specialties are explained beside the filter.
+    page.goto(f"{live_server.url}/catalog/programs/?region=Massachusetts&q=ophthalmology")
+    expect(page.locator(".notice").first).to_contain_text("SF Match")
+    page.get_by_text("More filters and sort").click()
+    expect(page.locator(".field-specialty .hint")).to_contain_text("AUA Urology Match")
+    page.goto(f"{live_server.url}/catalog/programs/?region=Massachusetts")
+    expect(page.locator("#result-count")).to_contain_text("2 programs found")
+    page.screenshot(path=screenshot_dir / "catalog-search-region-name.png", full_page=True)

@@ -73,3 +73,41 @@ def test_it_never_hands_other_scripts_digits_to_zipcodes(text):
     with pytest.raises(PlaceNotFound):
         resolve_place(text)
     assert geo.zip_to_place(text) is None
+
+
+def test_it_reads_a_canadian_province_after_the_city():
+    for text in ("Toronto, ON", "Toronto, Ontario", "toronto, on"):
+        place = resolve_place(text)
+        assert (place.country, place.label) == ("CA", "Toronto, ON")
+
+
+def test_it_reads_a_us_state_name_after_the_city():
+    assert resolve_place("Springfield, Illinois").label == "Springfield, IL"
+
+
+def test_it_asks_which_city_when_a_name_is_shared_by_cities_of_similar_size():
+    with pytest.raises(geo.AmbiguousPlace) as caught:
+        resolve_place("Springfield")
+    candidates = caught.value.candidates
+    assert {"Springfield, MO", "Springfield, MA", "Springfield, IL"} <= set(candidates)
+    assert "pick one" in str(caught.value)
+    # Each candidate, typed back, finds exactly that city.
+    assert resolve_place(candidates[0]).label == candidates[0]
+
+
+def test_it_takes_a_much_bigger_namesake_but_names_the_others():
+    place = resolve_place("Boston")
+    assert place.label == "Boston, MA"
+    assert "Boston, GB" in place.alternatives
+
+
+def test_it_keeps_picking_the_largest_city_for_importers():
+    # The CaRMS importer places sites by name and must not stop at a shared one.
+    assert geo.city_to_place("Springfield").label == "Springfield, MO"
+
+
+def test_it_knows_state_and_province_names_and_codes():
+    assert geo.region_code("Texas") == ("US", "TX")
+    assert geo.region_code("ontario") == ("CA", "ON")
+    assert geo.region_code("QC") == ("CA", "QC")
+    assert geo.region_code("Bavaria") is None
