@@ -2,7 +2,9 @@
 
 import pytest
 from django.urls import reverse
-from tests.catalog.factories import make_institution
+from tests.catalog.factories import make_institution, make_program
+
+from medmatch.catalog.models import Program
 
 pytestmark = pytest.mark.django_db
 
@@ -176,3 +178,30 @@ def test_it_points_an_empty_program_search_to_the_hospitals_it_matches(client, s
     assert "No program matches." in text
     assert "1 hospital has these words in its name" in text
     assert '<a href="/catalog/hospitals/?q=Stroger">see the hospitals</a>' in text
+
+
+def test_it_offers_only_the_program_types_the_catalog_has_with_counts(client, small_catalog):
+    form = client.get(URL).context["form"]
+    total = Program.objects.count()
+    assert form.fields["program_type"].choices == [
+        ("", "Any"),
+        ("residency", f"Residency track ({total})"),
+    ]
+    text = client.get(URL).text
+    assert "observerships, research placements and electives appear here" in text
+    assert '<option value="observership"' not in text
+    response = client.get(URL, {"program_type": "observership"})
+    assert response.context["results"] is None
+    assert "program_type: Select a valid choice." in response.text
+
+
+def test_it_offers_a_program_type_once_a_program_of_it_exists(client, small_catalog):
+    make_program(
+        "Internal Medicine Observership",
+        institution=small_catalog["institutions"]["columbia_hospital"],
+        program_type="observership",
+    )
+    choices = dict(client.get(URL).context["form"].fields["program_type"].choices)
+    assert choices["observership"] == "Observership (1)"
+    found = client.get(URL, {"program_type": "observership"}).context["results"]
+    assert [hit.obj.title for hit in found.hits] == ["Internal Medicine Observership"]

@@ -119,3 +119,11 @@ def test_it_names_the_city_a_point_lies_in_from_its_coordinates():
     assert geo.nearest_city(-41.29, 174.78)[0] == "Wellington"
     assert geo.nearest_city(0.0, -150.0) is None  # the open Pacific
     assert geo.nearest_city(95.0, 0.0) is None
+
+
+def test_it_leaves_out_cities_that_only_once_had_the_name():
+    with pytest.raises(geo.AmbiguousPlace) as caught:
+        resolve_place("Portland")
+    assert caught.value.candidates[:2] == ["Portland, OR", "Portland, ME"]
+    assert "Sandusky, OH" not in caught.value.candidates  # GeoNames: formerly "Portland"
+    assert resolve_place("Bombay").label == "Mumbai, IN"  # an old name alone still finds it

@@ -115,9 +115,7 @@ class _CatalogSearchForm(forms.Form):
 
 class ProgramSearchForm(_CatalogSearchForm):
     specialty = forms.ChoiceField(label="Specialty", required=False)
-    program_type = forms.ChoiceField(
-        label="Program type", required=False, choices=_ANY + Program.ProgramType.choices
-    )
+    program_type = forms.ChoiceField(label="Program type", required=False)
     track_type = forms.ChoiceField(
         label="Track type", required=False, choices=_ANY + Program.TrackType.choices
     )
@@ -128,6 +126,9 @@ class ProgramSearchForm(_CatalogSearchForm):
         super().__init__(data, **kwargs)
         self.fields["specialty"].choices = _ANY + search.specialty_choices()
         self.fields["specialty"].help_text = search.OUTSIDE_NRMP_HINT
+        # Only kinds that exist, with counts: offering "Observership" with none behind it misleads.
+        self.fields["program_type"].choices = _ANY + search.program_type_choices()
+        self.fields["program_type"].help_text = search.PROGRAM_TYPE_HINT
 
     def to_query(self) -> search.ProgramQuery:
         data = self.cleaned_data

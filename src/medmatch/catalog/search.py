@@ -32,7 +32,7 @@ import numpy as np
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import BooleanField, F, Q, QuerySet, Value
+from django.db.models import BooleanField, Count, F, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Lower, NullIf
 
@@ -686,6 +686,27 @@ def specialty_choices() -> list[tuple[str, str]]:
     for slug, name in rows:
         seen.setdefault(slug, name)
     return list(seen.items())
+
+
+PROGRAM_TYPE_HINT = (
+    "Only the kinds the catalog holds are offered; clinical rotations, observerships, research "
+    "placements and electives appear here when programs publish them."
+)
+
+
+def program_type_choices() -> list[tuple[str, str]]:
+    """(value, "Label (count)") of each program type the catalog has at least one program of."""
+    counts = dict(
+        Program.objects.order_by()
+        .values_list("program_type")
+        .annotate(count=Count("pk"))
+        .values_list("program_type", "count")
+    )
+    return [
+        (value, f"{label} ({counts[value]:,})")
+        for value, label in Program.ProgramType.choices
+        if counts.get(value)
+    ]
 
 
 def find_specialty_slug(text: str) -> str:

@@ -220,9 +220,12 @@ def city_to_place(
             matches.append(city)  # most populous first; one per state, province or country
     if not matches:
         return None
-    city, others = matches[0], matches[1:]
+    # GeoNames lists old and local names too (Sandusky, OH was once "Portland"): a city called
+    # by the name itself outranks one known by it only as another name.
+    by_name = [city for city in matches if _fold(city[_NAME]) == _fold(name)]
+    city, *others = by_name or matches
     if ask and others and city[_POPULATION] < DOMINANT_POPULATION_RATIO * others[0][_POPULATION]:
-        raise AmbiguousPlace(name.strip(), [_city_label(c) for c in matches])
+        raise AmbiguousPlace(name.strip(), [_city_label(c) for c in (city, *others)])
     return Place(
         text.strip(),
         _city_label(city),
