@@ -79,3 +79,10 @@ def test_it_heads_each_column_with_the_institution_and_carries_hospital_facts(cl
         assert f'<th scope="row">{fact}</th>' in text
     assert '464 <span class="fact-note">(at JOHN H STROGER JR HOSPITAL)</span>' in text
     assert "3 of 5" in text and "431.5" in text
+
+
+def test_it_does_not_repeat_the_headings_as_rows(client, small_catalog):
+    ids = [p.pk for p in list(small_catalog["programs"].values())[:2]]
+    text = client.get(URL, {"p": ids}).text
+    assert '<th scope="row">Institution</th>' not in text
+    assert '<th scope="row">Program</th>' not in text
