@@ -39,9 +39,10 @@ WORDS = [
     "primary care", "rural", "preliminary", "transitional", "ortho", "path", "med", "oncology",
     "children", "montreal", "family medicine ontario", "surg prelim", "hospital", "mayo",
 ]  # fmt: skip
+# "Vancouver" alone is asked about (BC or WA) since issue 12: a place here must resolve.
 PLACES = [
     "10032", "02115", "60611", "94143", "77030", "48109", "98195", "30322", "Toronto",
-    "Boston, MA", "Chicago", "Houston", "Denver", "Vancouver", "55905", "19104", "Seattle",
+    "Boston, MA", "Chicago", "Houston", "Denver", "Vancouver, BC", "55905", "19104", "Seattle",
 ]  # fmt: skip
 STATES = ["NY", "CA", "TX", "MA", "PA", "IL", "OH", "FL", "ON", "QC", "MI", "NC"]
 

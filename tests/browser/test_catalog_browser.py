@@ -138,3 +138,89 @@ def test_it_compares_ticked_programs(page, live_server, catalog, screenshot_dir,
     expect(page.locator("table.compare .unknown").first).to_be_visible()
     assert_accessible(page, "the compare page")
     page.screenshot(path=screenshot_dir / "catalog-compare.png", full_page=True)
+
+
+def test_it_finds_names_and_places_as_people_type_them(
+    page, live_server, catalog, screenshot_dir, assert_accessible
+):
+    stroger = make_institution(
+        "JOHN H STROGER JR HOSPITAL", kind="academic", city="CHICAGO", region="IL", country="US"
+    )
+    cook_county = make_institution(
+        "Cook County Health and Hosps Sys-IL", kind="sponsor", region="IL", country="US",
+        hospital=stroger,
+    )  # fmt: skip
+    make_program("Internal Medicine", institution=cook_county)
+    page.goto(f"{live_server.url}/catalog/programs/")
+    page.get_by_label("Search", exact=True).fill("Stroger")
+    expect(page.locator("#result-count")).to_contain_text("1 program found")
+    expect(page.locator(".result-where")).to_contain_text("Cook County Health and Hosps Sys-IL")
+
+    # A shared city name is asked about, with each city a link.
+    page.get_by_label("Search", exact=True).fill("")
+    page.get_by_label("Near (ZIP code or city)").fill("Springfield")
+    expect(page.locator(".form-errors")).to_contain_text("Several cities are called")
+    expect(page.locator(".place-choices a").first).to_be_visible()
+    assert_accessible(page, "the program list asking which Springfield")
+    page.screenshot(path=screenshot_dir / "catalog-search-which-springfield.png", full_page=True)
+    page.get_by_role("link", name="Springfield, IL").click()
+    expect(page.locator("#result-count")).to_contain_text("distances from Springfield, IL")
+
+    # Full state names as regions; the missing specialties are explained beside the filter.
+    page.goto(f"{live_server.url}/catalog/programs/?region=Massachusetts&q=ophthalmology")
+    expect(page.locator(".notice").first).to_contain_text("SF Match")
+    page.get_by_text("More filters and sort").click()
+    expect(page.locator(".field-specialty .hint")).to_contain_text("AUA Urology Match")
+    page.goto(f"{live_server.url}/catalog/programs/?region=Massachusetts")
+    expect(page.locator("#result-count")).to_contain_text("2 programs found")
+    page.screenshot(path=screenshot_dir / "catalog-search-region-name.png", full_page=True)
+
+
+def test_it_shows_hospital_facts_sponsor_programs_and_only_real_program_types(
+    page, live_server, catalog, screenshot_dir, assert_accessible
+):
+    stroger = make_institution(
+        "JOHN H STROGER JR HOSPITAL", kind="academic", city="CHICAGO", region="IL", country="US",
+        beds=464, cms_star_rating=3, resident_fte=431.5, is_teaching=True,
+    )  # fmt: skip
+    cook = make_institution(
+        "Cook County Health and Hosps Sys-IL", kind="sponsor", region="IL", country="US",
+        hospital=stroger,
+    )  # fmt: skip
+    masonic = make_institution(
+        "Advocate Illinois Masonic Med Ctr", kind="sponsor", city="Chicago", region="IL",
+        country="US",
+    )  # fmt: skip
+    first = make_program("Internal Medicine", institution=cook, track_type="categorical")
+    second = make_program("Internal Medicine", institution=masonic, track_type="categorical")
+    make_program("Emergency Medicine", institution=cook, track_type="categorical")
+    make_institution(
+        "DR. B.R.A. Institute Rotary Cancer Hospital", kind="international", country="IN",
+        country_name="India", latitude=28.566628, longitude=77.211457,
+    )  # fmt: skip
+
+    page.goto(f"{live_server.url}/catalog/compare/?p={first.pk}&p={second.pk}")
+    head = page.locator("table.compare thead")
+    expect(head).to_contain_text("Cook County Health and Hosps Sys-IL")
+    expect(head).to_contain_text("Advocate Illinois Masonic Med Ctr")
+    expect(page.locator("table.compare")).to_contain_text("at JOHN H STROGER JR HOSPITAL")
+    assert_accessible(page, "the compare page headed by institution")
+    page.screenshot(path=screenshot_dir / "catalog-compare-institutions.png", full_page=True)
+
+    page.goto(f"{live_server.url}/catalog/hospitals/{stroger.pk}/")
+    expect(page.locator("#sponsor-programs-h")).to_contain_text("(2)")
+    expect(page.locator("main")).not_to_contain_text("No training program is listed")
+    expect(page.locator("main")).not_to_contain_text("the program's")
+    page.screenshot(path=screenshot_dir / "catalog-hospital-sponsor-programs.png", full_page=True)
+
+    page.goto(f"{live_server.url}/catalog/hospitals/?q=Rotary")
+    expect(page.locator(".result-where")).to_contain_text("Delhi (nearest city, from coordinates)")
+    page.screenshot(path=screenshot_dir / "catalog-hospital-nearest-city.png", full_page=True)
+
+    page.goto(f"{live_server.url}/catalog/programs/")
+    page.get_by_text("More filters and sort").click()
+    options = page.get_by_label("Program type").locator("option")
+    expect(options).to_have_text(["Any", "Residency track (8)"])
+    expect(page.locator(".field-program_type .hint")).to_contain_text("observerships")
+    assert_accessible(page, "the program filters")
+    page.screenshot(path=screenshot_dir / "catalog-program-type-filter.png", full_page=True)

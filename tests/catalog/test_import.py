@@ -273,6 +273,7 @@ def test_it_imports_carms_streams_with_city_coordinates(tmp_path):
     assert halifax.coordinates_precision == "city"
     assert halifax.region == "NS"
     assert halifax.specialty.equivalent.code == "040"
+    assert halifax.title == "Anesthesiology — Halifax (CMG Stream for CMG)"
     interior = Program.objects.get(carms_stream_id="27500")
     assert interior.latitude is None
     assert interior.site == "Interior"
@@ -328,3 +329,15 @@ def test_it_exits_0_and_prints_a_report(tmp_path, capsys):
     stats = parse(["stats", "--json"])
     assert stats.func(stats) == 0
     assert '"institutions": 4' in capsys.readouterr().out
+
+
+def test_it_names_the_stream_in_a_carms_title():
+    from medmatch.catalog.importers.carms import carms_title
+
+    cmg = carms_title("Anesthesiology", "Ottawa", "CMG Stream for CMG")
+    img = carms_title("Anesthesiology", "Ottawa", "IMG Stream for IMG")
+    assert (cmg, img) == (
+        "Anesthesiology — Ottawa (CMG Stream for CMG)",
+        "Anesthesiology — Ottawa (IMG Stream for IMG)",
+    )
+    assert carms_title("Family Medicine", "", "") == "Family Medicine"

@@ -241,3 +241,76 @@ def test_it_gives_the_page_its_distances_when_sorted_by_name_near_a_place(small_
     assert {hit.obj.pk: hit.distance_km for hit in page.hits} == {
         hit.obj.pk: by_distance[hit.obj.pk] for hit in page.hits
     }
+
+
+@pytest.fixture
+def chicago_and_delhi(db):
+    """Names as the sources spell them: NRMP's abbreviations, CMS capitals, Wikidata labels."""
+    stroger = make_institution(
+        "JOHN H STROGER JR HOSPITAL", kind="academic", city="CHICAGO", region="IL", country="US"
+    )
+    cook_county = make_institution(
+        "Cook County Health and Hosps Sys-IL",
+        kind="sponsor",
+        region="IL",
+        country="US",
+        hospital=stroger,
+    )
+    masonic = make_institution(
+        "Advocate Illinois Masonic Med Ctr", kind="sponsor", region="IL", country="US"
+    )
+    aiims = make_institution(
+        "All India Institute of Medical Sciences, Nagpur",
+        kind="international",
+        country="IN",
+        website="http://aiimsnagpur.edu.in/",
+    )
+    cancer = make_institution(
+        "DR. B.R.A. Institute Rotary Cancer Hospital",
+        kind="international",
+        country="IN",
+        website="http://www.aiims.edu/en/departments-and-centers/specialty-centers.html?id=415",
+    )
+    make_program("Internal Medicine", institution=cook_county)
+    make_program("Internal Medicine", institution=masonic)
+    return {"stroger": stroger, "cook_county": cook_county, "aiims": aiims, "cancer": cancer}
+
+
+def test_it_finds_a_sponsors_program_by_its_linked_hospitals_name(chicago_and_delhi):
+    found = search_programs(ProgramQuery(q="Stroger"))
+    assert [hit.obj.institution.name for hit in found.hits] == [
+        "Cook County Health and Hosps Sys-IL"
+    ]
+
+
+def test_it_matches_abbreviations_in_names_both_ways(chicago_and_delhi):
+    # The catalog says "Med Ctr" and "Hosps Sys"; people type it out, or the other way round.
+    assert search_programs(ProgramQuery(q="Illinois Masonic Medical Center")).total == 1
+    assert search_programs(ProgramQuery(q="Illinois Masonic")).total == 1
+    assert search_institutions(InstitutionQuery(q="Cook County Hospitals System")).total == 1
+    make_institution("Rush University Medical Center", region="IL", country="US")
+    names = [hit.obj.name for hit in search_institutions(InstitutionQuery(q="Rush Med Ctr")).hits]
+    assert names == ["Rush University Medical Center"]
+
+
+def test_it_finds_an_institution_by_its_acronym_and_website(chicago_and_delhi):
+    found = {hit.obj.name for hit in search_institutions(InstitutionQuery(q="AIIMS")).hits}
+    assert found == {
+        "All India Institute of Medical Sciences, Nagpur",
+        "DR. B.R.A. Institute Rotary Cancer Hospital",  # www.aiims.edu: AIIMS Delhi's centre
+    }
+
+
+def test_it_points_a_program_search_to_hospitals_that_match_the_words(chicago_and_delhi):
+    make_institution("ADVOCATE LUTHERAN GENERAL HOSPITAL", region="IL", country="US")
+    found = search_programs(ProgramQuery(q="Lutheran General"))
+    assert (found.total, found.institutions_matching) == (0, 1)
+    assert search_programs(ProgramQuery(q="Stroger")).institutions_matching == 0  # programs found
+
+
+def test_it_says_why_us_ophthalmology_and_urology_are_missing(db):
+    notes = search.outside_nrmp_notes(["ophth"]) + search.outside_nrmp_notes([], "urology")
+    assert "SF Match" in notes[0] and "AUA" in notes[1]
+    assert search.outside_nrmp_notes(["eye"]) and not search.outside_nrmp_notes(["uro"])
+    assert not search.outside_nrmp_notes(["cardiology"], "internal-medicine")
+    assert "SF Match" in " ".join(search_programs(ProgramQuery(q="ophthalmology")).notes)

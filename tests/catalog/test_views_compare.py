@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from tests.catalog.factories import make_institution, make_program
 
 pytestmark = pytest.mark.django_db
 
@@ -51,3 +52,37 @@ def test_it_names_a_program_number_that_is_not_one(client, small_catalog, value)
     assert response.status_code == 200
     assert f"p: “{value}” is not a program number." in response.text
     assert "Cardiovascular Disease Fellowship" in response.text
+
+
+def test_it_heads_each_column_with_the_institution_and_carries_hospital_facts(client, db):
+    hospital = make_institution(
+        "JOHN H STROGER JR HOSPITAL", kind="academic", city="CHICAGO", region="IL", country="US",
+        beds=464, cms_star_rating=3, resident_fte=431.5,
+    )  # fmt: skip
+    cook = make_institution(
+        "Cook County Health and Hosps Sys-IL", kind="sponsor", region="IL", country="US",
+        hospital=hospital,
+    )  # fmt: skip
+    masonic = make_institution(
+        "Advocate Illinois Masonic Med Ctr", kind="sponsor", region="IL", country="US"
+    )
+    ids = [
+        make_program("Internal Medicine", institution=cook, track_type="categorical").pk,
+        make_program("Internal Medicine", institution=masonic, track_type="preliminary").pk,
+    ]
+    text = " ".join(client.get(URL, {"p": ids}).text.split())
+    head = text[text.index("<thead>") : text.index("</thead>")]
+    assert "Cook County Health and Hosps Sys-IL</a>" in head
+    assert "Advocate Illinois Masonic Med Ctr</a>" in head
+    assert "Internal Medicine · Categorical" in head and "Internal Medicine · Preliminary" in head
+    for fact in ("Hospital beds", "CMS overall star rating", "Resident FTE at the hospital"):
+        assert f'<th scope="row">{fact}</th>' in text
+    assert '464 <span class="fact-note">(at JOHN H STROGER JR HOSPITAL)</span>' in text
+    assert "3 of 5" in text and "431.5" in text
+
+
+def test_it_does_not_repeat_the_headings_as_rows(client, small_catalog):
+    ids = [p.pk for p in list(small_catalog["programs"].values())[:2]]
+    text = client.get(URL, {"p": ids}).text
+    assert '<th scope="row">Institution</th>' not in text
+    assert '<th scope="row">Program</th>' not in text

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from tests.catalog.factories import make_institution
 
 pytestmark = pytest.mark.django_db
 
@@ -63,3 +64,34 @@ def test_it_says_when_a_sponsor_has_no_linked_hospital(client, small_catalog):
 
 def test_it_answers_404_for_a_missing_hospital(client, db):
     assert client.get(reverse("catalog:institution", args=[999])).status_code == 404
+
+
+def test_it_lists_the_programs_of_sponsors_linked_to_a_hospital(client, small_catalog):
+    hospital = small_catalog["institutions"]["columbia_hospital"]
+    text = " ".join(client.get(reverse("catalog:institution", args=[hospital.pk])).text.split())
+    count = small_catalog["institutions"]["columbia"].programs.count()
+    assert count > 1
+    assert f"Programs of the sponsors linked to this hospital ({count})" in text
+    assert "Cardiovascular Disease Fellowship" in text
+    assert "No training program is listed at this institution" not in text
+
+
+def test_it_asks_about_the_hospital_not_the_program_and_each_question_once(client, db):
+    hospital = make_institution("ADVOCATE ILLINOIS MASONIC MEDICAL CENTER", country="US")
+    text = client.get(reverse("catalog:institution", args=[hospital.pk])).text
+    assert "the program&#x27;s" not in text and "the program's" not in text
+    assert "What is the hospital&#x27;s emergency services?" in text
+    assert text.count("How many residents train there?") == 1
+
+
+def test_it_names_the_nearest_city_of_a_hospital_known_only_by_coordinates(client, db):
+    cancer = make_institution(
+        "DR. B.R.A. Institute Rotary Cancer Hospital", kind="international", country="IN",
+        country_name="India", latitude=28.566628, longitude=77.211457,
+        website="http://www.aiims.edu/en/departments-and-centers/specialty-centers.html?id=415",
+    )  # fmt: skip
+    listed = " ".join(client.get(URL, {"q": "AIIMS Delhi"}).text.split())
+    assert "DR. B.R.A. Institute Rotary Cancer Hospital" in listed
+    assert 'Delhi <span class="fact-note">(nearest city, from coordinates)</span>, India' in listed
+    page = client.get(reverse("catalog:institution", args=[cancer.pk])).text
+    assert "city unknown" not in page and "Nearest city" in page

@@ -2,6 +2,9 @@
 
 import pytest
 from django.urls import reverse
+from tests.catalog.factories import make_institution, make_program
+
+from medmatch.catalog.models import Program
 
 pytestmark = pytest.mark.django_db
 
@@ -131,3 +134,74 @@ def test_it_answers_404_for_a_missing_program(client, db):
 
 def test_it_refuses_post(client, db):
     assert client.post(URL).status_code == 405
+
+
+def test_it_accepts_state_and_province_names_as_regions(client, small_catalog):
+    by_name = client.get(URL, {"region": "Ontario"}).context["results"]
+    by_code = client.get(URL, {"region": "ON"}).context["results"]
+    assert by_name.total == by_code.total > 0
+    assert by_name.query.region == "ON"
+    assert client.get(URL, {"region": "Massachusetts"}).context["results"].total == (
+        client.get(URL, {"region": "MA"}).context["results"].total
+    )
+
+
+def test_it_takes_a_city_with_its_province(client, small_catalog):
+    response = client.get(URL, {"near": "Toronto, ON"})
+    assert response.context["results"].query.near.label == "Toronto, ON"
+
+
+def test_it_asks_which_city_when_the_name_is_ambiguous(client, small_catalog):
+    response = client.get(URL, {"q": "pediatrics", "near": "Springfield"})
+    assert response.context["results"] is None
+    text = response.text
+    assert "Several cities are called “Springfield”" in text
+    assert "Which one did you mean?" in text
+    assert '<a href="?q=pediatrics&amp;near=Springfield%2C+MO">Springfield, MO</a>' in text
+    assert '<a href="?q=pediatrics&amp;near=Springfield%2C+IL">Springfield, IL</a>' in text
+
+
+def test_it_names_the_other_cities_of_a_name_it_took(client, small_catalog):
+    text = " ".join(client.get(URL, {"near": "Boston"}).text.split())
+    assert "“Boston” was taken as Boston, MA, the largest city of that name." in text
+    assert '<a href="?near=Boston%2C+GB">Boston, GB</a>' in text
+
+
+def test_it_says_on_the_specialty_filter_why_some_specialties_are_missing(client, small_catalog):
+    text = client.get(URL).text
+    assert "US ophthalmology (SF Match) and urology (AUA Urology Match)" in text
+
+
+def test_it_points_an_empty_program_search_to_the_hospitals_it_matches(client, small_catalog):
+    make_institution("JOHN H STROGER JR HOSPITAL", city="CHICAGO", region="IL", country="US")
+    text = " ".join(client.get(URL, {"q": "Stroger"}).text.split())
+    assert "No program matches." in text
+    assert "1 hospital has these words in its name" in text
+    assert '<a href="/catalog/hospitals/?q=Stroger">see the hospitals</a>' in text
+
+
+def test_it_offers_only_the_program_types_the_catalog_has_with_counts(client, small_catalog):
+    form = client.get(URL).context["form"]
+    total = Program.objects.count()
+    assert form.fields["program_type"].choices == [
+        ("", "Any"),
+        ("residency", f"Residency track ({total})"),
+    ]
+    text = client.get(URL).text
+    assert "observerships, research placements and electives appear here" in text
+    assert '<option value="observership"' not in text
+    response = client.get(URL, {"program_type": "observership"})
+    assert response.context["results"] is None
+    assert "program_type: Select a valid choice." in response.text
+
+
+def test_it_offers_a_program_type_once_a_program_of_it_exists(client, small_catalog):
+    make_program(
+        "Internal Medicine Observership",
+        institution=small_catalog["institutions"]["columbia_hospital"],
+        program_type="observership",
+    )
+    choices = dict(client.get(URL).context["form"].fields["program_type"].choices)
+    assert choices["observership"] == "Observership (1)"
+    found = client.get(URL, {"program_type": "observership"}).context["results"]
+    assert [hit.obj.title for hit in found.hits] == ["Internal Medicine Observership"]

@@ -73,3 +73,57 @@ def test_it_never_hands_other_scripts_digits_to_zipcodes(text):
     with pytest.raises(PlaceNotFound):
         resolve_place(text)
     assert geo.zip_to_place(text) is None
+
+
+def test_it_reads_a_canadian_province_after_the_city():
+    for text in ("Toronto, ON", "Toronto, Ontario", "toronto, on"):
+        place = resolve_place(text)
+        assert (place.country, place.label) == ("CA", "Toronto, ON")
+
+
+def test_it_reads_a_us_state_name_after_the_city():
+    assert resolve_place("Springfield, Illinois").label == "Springfield, IL"
+
+
+def test_it_asks_which_city_when_a_name_is_shared_by_cities_of_similar_size():
+    with pytest.raises(geo.AmbiguousPlace) as caught:
+        resolve_place("Springfield")
+    candidates = caught.value.candidates
+    assert {"Springfield, MO", "Springfield, MA", "Springfield, IL"} <= set(candidates)
+    assert "pick one" in str(caught.value)
+    # Each candidate, typed back, finds exactly that city.
+    assert resolve_place(candidates[0]).label == candidates[0]
+
+
+def test_it_takes_a_much_bigger_namesake_but_names_the_others():
+    place = resolve_place("Boston")
+    assert place.label == "Boston, MA"
+    assert "Boston, GB" in place.alternatives
+
+
+def test_it_keeps_picking_the_largest_city_for_importers():
+    # The CaRMS importer places sites by name and must not stop at a shared one.
+    assert geo.city_to_place("Springfield").label == "Springfield, MO"
+
+
+def test_it_knows_state_and_province_names_and_codes():
+    assert geo.region_code("Texas") == ("US", "TX")
+    assert geo.region_code("ontario") == ("CA", "ON")
+    assert geo.region_code("QC") == ("CA", "QC")
+    assert geo.region_code("Bavaria") is None
+
+
+def test_it_names_the_city_a_point_lies_in_from_its_coordinates():
+    assert geo.nearest_city(45.7583, 4.8364)[0] == "Lyon"  # not the district "Lyon 02"
+    assert geo.nearest_city(28.5666, 77.2115)[0] == "Delhi"
+    assert geo.nearest_city(-41.29, 174.78)[0] == "Wellington"
+    assert geo.nearest_city(0.0, -150.0) is None  # the open Pacific
+    assert geo.nearest_city(95.0, 0.0) is None
+
+
+def test_it_leaves_out_cities_that_only_once_had_the_name():
+    with pytest.raises(geo.AmbiguousPlace) as caught:
+        resolve_place("Portland")
+    assert caught.value.candidates[:2] == ["Portland, OR", "Portland, ME"]
+    assert "Sandusky, OH" not in caught.value.candidates  # GeoNames: formerly "Portland"
+    assert resolve_place("Bombay").label == "Mumbai, IN"  # an old name alone still finds it

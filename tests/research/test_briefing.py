@@ -13,6 +13,7 @@ from medmatch.goals import fitting
 from medmatch.goals.models import GoalProfile
 from medmatch.research.models import OpenQuestion
 from medmatch.research.services import open_question_answer
+from tests.catalog.factories import make_institution
 from tests.research.conftest import shortlist_for
 from tests.research.factories import make_application, make_contact, make_conversation, make_review
 
@@ -73,6 +74,21 @@ def test_it_brings_together_facts_insights_questions_reviews_and_notes(client, a
         "Stipend unknown",  # fit explanation
     ):
         assert text in page, text
+
+
+def test_it_carries_the_linked_hospitals_beds_stars_and_residents(client, alice, briefed):
+    sponsor = briefed.program.institution
+    sponsor.hospital = make_institution(
+        "NEW YORK-PRESBYTERIAN HOSPITAL", country="US", beds=2600, cms_star_rating=4,
+        resident_fte=1649.0,
+    )  # fmt: skip
+    sponsor.country = "US"
+    sponsor.save()
+    client.force_login(alice)
+    page = " ".join(client.get(reverse("research:briefing", args=[briefed.pk])).text.split())
+    for text in ("Hospital beds", "2600", "CMS overall star rating", "4 of 5", "1,649.0"):
+        assert text in page, text
+    assert "at NEW YORK-PRESBYTERIAN HOSPITAL" in page
 
 
 def test_it_shows_an_answered_question_as_the_students_own_information(client, alice, briefed):

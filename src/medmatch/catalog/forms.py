@@ -3,7 +3,7 @@ from django import forms
 from medmatch.catalog import search
 from medmatch.catalog.models import Institution, Program
 from medmatch.lib.forms import BoundedIntegerField, parse_id
-from medmatch.lib.geo import PlaceNotFound, resolve_place
+from medmatch.lib.geo import AmbiguousPlace, PlaceNotFound, region_code, resolve_place
 
 _ANY = [("", "Any")]
 TEACHING_CHOICES = [("yes", "Teaching hospital"), ("no", "Not teaching"), ("unknown", "Unknown")]
@@ -53,14 +53,29 @@ class _CatalogSearchForm(forms.Form):
         for field in self.fields.values():
             field.widget.attrs.setdefault("autocomplete", "off")
 
+    # Cities of the name typed in "near" when it is ambiguous, each a query that finds one.
+    place_candidates: list[str] = []
+
     def clean_near(self):
         text = self.cleaned_data["near"].strip()
         if not text:
             return None
         try:
             return resolve_place(text)
+        except AmbiguousPlace as exc:
+            # The page lists the cities as links below the message.
+            self.place_candidates = exc.candidates
+            raise forms.ValidationError(
+                f"Several cities are called “{text}”: pick one below, or type “City, ST”."
+            ) from exc
         except PlaceNotFound as exc:
             raise forms.ValidationError(str(exc)) from exc
+
+    def clean_region(self):
+        # "Texas" and "Ontario" as well as TX and ON: the catalog stores the codes.
+        text = self.cleaned_data["region"].strip()
+        known = region_code(text)
+        return known[1] if known else text
 
     def clean(self):
         cleaned = super().clean()
@@ -100,9 +115,7 @@ class _CatalogSearchForm(forms.Form):
 
 class ProgramSearchForm(_CatalogSearchForm):
     specialty = forms.ChoiceField(label="Specialty", required=False)
-    program_type = forms.ChoiceField(
-        label="Program type", required=False, choices=_ANY + Program.ProgramType.choices
-    )
+    program_type = forms.ChoiceField(label="Program type", required=False)
     track_type = forms.ChoiceField(
         label="Track type", required=False, choices=_ANY + Program.TrackType.choices
     )
@@ -112,6 +125,10 @@ class ProgramSearchForm(_CatalogSearchForm):
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
         self.fields["specialty"].choices = _ANY + search.specialty_choices()
+        self.fields["specialty"].help_text = search.OUTSIDE_NRMP_HINT
+        # Only kinds that exist, with counts: offering "Observership" with none behind it misleads.
+        self.fields["program_type"].choices = _ANY + search.program_type_choices()
+        self.fields["program_type"].help_text = search.PROGRAM_TYPE_HINT
 
     def to_query(self) -> search.ProgramQuery:
         data = self.cleaned_data

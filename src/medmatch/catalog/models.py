@@ -6,6 +6,9 @@ from and, where a fact was joined in from another file (coordinates, teaching st
 """
 
 from django.db import models
+from django.utils.functional import cached_property
+
+from medmatch.lib.geo import nearest_city
 
 
 class Source(models.Model):
@@ -166,6 +169,16 @@ class Institution(models.Model):
     @property
     def has_coordinates(self) -> bool:
         return self.latitude is not None and self.longitude is not None
+
+    @cached_property
+    def nearest_city(self) -> str:
+        """For a row with coordinates but no city (most hospitals outside the US): the city of
+        15,000+ people it lies in or beside, from its coordinates; "" when the city is known or
+        none lies within 30 km. Shown marked as derived, never as the source's city."""
+        if self.city or not self.has_coordinates:
+            return ""
+        found = nearest_city(self.latitude, self.longitude)
+        return found[0] if found else ""
 
 
 class Program(models.Model):

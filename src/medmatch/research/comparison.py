@@ -29,8 +29,9 @@ class Column:
 
     @property
     def chart_label(self) -> str:
-        title = self.program.title
-        return f"{self.letter}. {title if len(title) <= 30 else title[:29] + '…'}"
+        # Headed by the institution: four "Internal Medicine" columns are told apart by where.
+        name = self.program.institution.name
+        return f"{self.letter}. {name if len(name) <= 30 else name[:29] + '…'}"
 
 
 @dataclass

@@ -69,6 +69,13 @@ def url(value: str) -> str:
     return value
 
 
+def carms_title(discipline: str, site: str, stream: str) -> str:
+    """ "Anesthesiology — Ottawa (IMG Stream for IMG)": a faculty often offers one discipline at
+    one site in several streams (CMG, IMG, regular), which would otherwise read as the same row."""
+    title = f"{discipline} — {site}" if site else discipline
+    return f"{title} ({stream})" if stream else title
+
+
 class CarmsProgramsImporter(Importer):
     info = CARMS_PROGRAMS
     columns = (
@@ -148,9 +155,7 @@ class CarmsProgramsImporter(Importer):
             located += place is not None
             values = {
                 "institution_id": institution.pk,
-                "title": f"{record['discipline']} — {record['site']}"
-                if record["site"]
-                else record["discipline"],
+                "title": carms_title(record["discipline"], record["site"], record["stream"]),
                 "specialty_id": specialty.pk if specialty else None,
                 "program_type": Program.ProgramType.RESIDENCY,
                 "stream": record["stream"],

@@ -18,7 +18,15 @@ def compare_programs(request):
     programs = [get_program(pk) for pk in ids if pk in found]
     sheets = [program_facts(program) for program in programs]
     # One row per fact label, in the order the first program lists them.
-    labels = list(dict.fromkeys(fact.label for sheet in sheets for fact in sheet.facts))
+    # The column headings name the institution and the program; no row repeats them.
+    labels = list(
+        dict.fromkeys(
+            fact.label
+            for sheet in sheets
+            for fact in sheet.facts
+            if fact.label not in ("Program", "Institution")
+        )
+    )
     rows = [
         (label, [next((f for f in sheet.facts if f.label == label), None) for sheet in sheets])
         for label in labels

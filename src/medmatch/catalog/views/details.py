@@ -54,6 +54,10 @@ def show_institution(request, pk: int):
         "institution": institution,
         "sheet": institution_facts(institution),
         "programs": institution.programs.select_related("specialty").order_by("title"),
+        # A CMS hospital's residencies are listed under the NRMP sponsors linked to it.
+        "sponsor_programs": Program.objects.filter(institution__hospital=institution)
+        .select_related("institution")
+        .order_by("institution__name", "title"),
         "sponsors": institution.sponsors.order_by("name"),
         "departments": institution.departments.select_related("specialty", "source"),
         "accreditations": institution.accreditations.select_related("source"),

@@ -27,6 +27,7 @@ class Fact:
 @dataclass
 class FactSheet:
     facts: list[Fact] = field(default_factory=list)
+    subject: str = "program"  # whose facts: "What is the hospital's ownership?"
 
     def add(self, label, value, source=None, **extra) -> None:
         self.facts.append(Fact(label, value, source, **extra))
@@ -42,11 +43,14 @@ class FactSheet:
 
     @property
     def questions(self) -> list[str]:
-        return [
-            fact.question or f"What is the program's {fact.label.lower()}?"
-            for fact in self.facts
-            if fact.unknown
-        ]
+        """What to ask about each unknown fact, each question once."""
+        return list(
+            dict.fromkeys(
+                fact.question or f"What is the {self.subject}'s {fact.label.lower()}?"
+                for fact in self.facts
+                if fact.unknown
+            )
+        )
 
     def numbered(self) -> list[tuple[Fact, int | None]]:
         """Each fact with the footnote number of its source; an unknown fact cites nothing."""
@@ -217,13 +221,9 @@ def program_facts(program: Program) -> FactSheet:
         "Teaching hospital",
         _yes_no(teaching),
         teaching_place.teaching_source or (teaching_place.source if teaching is not None else None),
-        note=(
-            f"{teaching_place.resident_fte:,.0f} resident FTE"
-            if teaching_place.resident_fte
-            else ""
-        ),
-        question="Is the main hospital a teaching hospital; how many residents train there?",
+        question="Is the main hospital a teaching hospital?",
     )
+    _add_hospital_facts(sheet, institution)
     accreditations = list(program.accreditations.all())
     for accreditation in accreditations:
         until = f", valid until {accreditation.valid_until}" if accreditation.valid_until else ""
@@ -249,8 +249,42 @@ def program_facts(program: Program) -> FactSheet:
     return sheet
 
 
+def _add_hospital_facts(sheet: FactSheet, institution: Institution) -> None:
+    """Beds, CMS stars and resident FTE of where a program trains: its institution when that is a
+    hospital with the facts, else the CMS hospital its sponsor is linked to (named in a note)."""
+    hospital = institution
+    if institution.hospital is not None and not any(
+        (institution.beds, institution.cms_star_rating, institution.resident_fte)
+    ):
+        hospital = institution.hospital
+    note = f"at {hospital.name}" if hospital is not institution else ""
+    sheet.add(
+        "Hospital beds",
+        hospital.beds,
+        hospital.source if hospital.beds else None,
+        note=note,
+        question="How many beds does the main hospital have?",
+    )
+    if (hospital.country or institution.country) == "US":
+        # CMS rates US hospitals only; elsewhere the row would be a question nobody can answer.
+        sheet.add(
+            "CMS overall star rating",
+            f"{hospital.cms_star_rating} of 5" if hospital.cms_star_rating else None,
+            hospital.source if hospital.cms_star_rating else None,
+            note=note,
+            question="How does the main hospital do on quality measures?",
+        )
+    sheet.add(
+        "Resident FTE at the hospital",
+        f"{hospital.resident_fte:,.1f}" if hospital.resident_fte else None,
+        hospital.teaching_source if hospital.resident_fte else None,
+        note=note,
+        question="How many residents train at the main hospital?",
+    )
+
+
 def institution_facts(institution: Institution) -> FactSheet:
-    sheet = FactSheet()
+    sheet = FactSheet(subject="hospital")
     source = institution.source
     sheet.add("Name", institution.name, source)
     sheet.add(
@@ -263,6 +297,13 @@ def institution_facts(institution: Institution) -> FactSheet:
         _place(institution.city, institution.region, institution.postal_code),
         source,
     )
+    if institution.nearest_city:
+        sheet.add(
+            "Nearest city",
+            institution.nearest_city,
+            institution.coordinates_source or source,
+            note="nearest city of 15,000+ people, from the coordinates",
+        )
     sheet.add("Country", institution.country_name or institution.country, source)
     sheet.add("Telephone", institution.telephone, source)
     sheet.add("Website", institution.website, source, url=institution.website)
@@ -288,7 +329,7 @@ def institution_facts(institution: Institution) -> FactSheet:
         "Teaching hospital",
         _yes_no(institution.is_teaching),
         institution.teaching_source,
-        question="Is it a teaching hospital; how many residents train there?",
+        question="Is it a teaching hospital?",
     )
     sheet.add(
         "Resident FTE",

@@ -12,7 +12,14 @@ def _search_page(request, form, run, *, list_url, template, partial):
     # htmx asks for the results region only; a plain request (or a shared URL) gets the page.
     results = run(form.to_query()) if form.is_valid() else None
     filters = [f for f in form.visible_fields() if f.name not in _MAIN_FIELDS]
+    near = results.query.near if results else None
     context = {
+        # An ambiguous "near" asks which city; a name taken as its much bigger namesake offers
+        # the others. Either way each city is a link to the same search near it.
+        "place_choices": [(label, _with_near(request, label)) for label in form.place_candidates],
+        "place_alternatives": [
+            (label, _with_near(request, label)) for label in (near.alternatives if near else ())
+        ],
         "form": form,
         "results": results,
         "sort_label": SORT_LABELS[results.sort].lower() if results else "",
@@ -23,6 +30,13 @@ def _search_page(request, form, run, *, list_url, template, partial):
         "filters_open": any(request.GET.get(f.name) for f in filters),
     }
     return render(request, partial if request.htmx else template, context)
+
+
+def _with_near(request, label: str) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    params["near"] = label
+    return f"?{params.urlencode()}"
 
 
 def _querystring(request) -> str:
