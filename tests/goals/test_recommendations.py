@@ -123,3 +123,65 @@ def test_it_explains_nothing_for_a_program_number_that_is_not_one(client, alice,
     response = client.get(reverse("goals:why_not"), {"program": program})
     assert response.status_code == 200
     assert response.context["results"] == []
+
+
+def _goals_with_visa() -> dict:
+    from tests.goals.conftest import GOALS
+
+    return {**GOALS, "visa": {"needed": "j1", "weight": 5}}
+
+
+def test_it_starts_the_sliders_at_the_saved_weights(client, alice, catalog):
+    give_goals(alice, _goals_with_visa())
+    client.force_login(alice)
+    response = client.get(reverse("goals:recommendations"))
+    html = response.text
+    assert re.search(r'name="w_specialties" value="5"', html)
+    assert re.search(r'name="w_visa" value="5"', html)
+    assert re.search(r'name="w_location" value="3"', html)
+    assert '<output class="weight-value" for="id_w_visa" id="id_w_visa_value">5</output>' in html
+    assert "re-weighted: not saved" not in html
+
+
+def test_it_keeps_the_weights_not_moved_when_trying_one(client, alice, catalog):
+    give_goals(alice, _goals_with_visa())
+    client.force_login(alice)
+    response = client.get(reverse("goals:recommendations"), {"w_location": "1"})
+    assert response.context["overrides"] == {"location": {"weight": 1}}
+    assert re.search(r'name="w_visa" value="5"', response.text)
+    # The save form carries only the moved weight.
+    assert 'type="hidden" name="w_location" value="1"' in response.text
+    assert 'type="hidden" name="w_visa"' not in response.text
+
+
+def test_it_keeps_saved_weights_through_a_what_if_and_a_save(client, alice, catalog):
+    give_goals(alice, _goals_with_visa())
+    client.force_login(alice)
+    html = client.get(reverse("goals:recommendations")).text
+    # What the browser sends: every slider as it stands (a range input without a value stands
+    # at its middle, 3), one moved.
+    sliders = {}
+    for tag in re.findall(r'<input type="range"[^>]*>', html):
+        value = re.search(r'value="(\d)"', tag)
+        sliders[re.search(r'name="(w_\w+)"', tag).group(1)] = value.group(1) if value else "3"
+    assert set(sliders) == {"w_specialties", "w_location", "w_countries", "w_visa"}
+    sliders["w_location"] = "4"
+    client.get(reverse("goals:recommendations"), sliders)
+    client.post(reverse("goals:save_weights"), sliders)
+    data = GoalProfile.objects.get(student=alice).data
+    assert data["specialties"]["weight"] == 5
+    assert data["visa"]["weight"] == 5
+    assert data["location"]["weight"] == 4
+    assert data["countries"] == _goals_with_visa()["countries"]
+
+
+def test_it_keeps_the_csrf_token_out_of_the_what_if_url(client, alice, catalog):
+    give_goals(alice)
+    client.force_login(alice)
+    html = client.get(reverse("goals:recommendations"), {"w_location": "1"}).text
+    what_if = html[html.index('<form id="recommendation-form"') :]
+    what_if = what_if[: what_if.index("</form>")]
+    assert 'method="get"' in what_if
+    assert "csrfmiddlewaretoken" not in what_if
+    save = html[html.index('<form method="post" action="/goals/weights/"') :]
+    assert "csrfmiddlewaretoken" in save[: save.index("</form>")]

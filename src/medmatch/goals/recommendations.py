@@ -31,18 +31,25 @@ class WeightsForm(forms.Form):
     5 (essential)."""
 
     def __init__(self, data, *, saved: dict):
+        # A weight the request does not carry is the saved one: the sliders start there, the
+        # what-if list keeps every weight not moved, and a save leaves it as it was.
+        questions = [q for q, a in saved.items() if q != "format" and isinstance(a, dict)]
+        if data is not None:
+            data = data.copy()
+            for question in questions:
+                if not data.get(f"w_{question}"):
+                    data[f"w_{question}"] = str(_saved_weight(saved[question]))
         super().__init__(data)
         self.saved = saved
-        for question, answer in saved.items():
-            if question == "format" or not isinstance(answer, dict):
-                continue
+        for question in questions:
+            answer = saved[question]
             self.fields[f"w_{question}"] = forms.TypedChoiceField(
                 label=QUESTION_TITLES.get(question, question),
                 choices=WEIGHT_CHOICES,
                 coerce=int,
                 required=False,
                 error_messages={"invalid_choice": "“%(value)s” is not a weight from 0 to 5."},
-                initial=round(answer.get("weight", 3)),
+                initial=_saved_weight(answer),
                 help_text="0 not important … 5 essential",
                 widget=forms.NumberInput(attrs={"type": "range", "min": 0, "max": 5, "step": 1}),
             )
@@ -59,8 +66,11 @@ class WeightsForm(forms.Form):
         }
 
     def answers(self) -> dict:
-        """The saved answers whose weight was given, with the new weight."""
-        return {q: {**self.saved[q], "weight": w} for q, w in self.weights().items()}
+        """The saved answers whose weight was moved, with the new weight; the others untouched."""
+        return {
+            q: {**self.saved[q], "weight": change["weight"]}
+            for q, change in self.overrides().items()
+        }
 
     def error_text(self) -> str:
         """Every error as "field: message", e.g. "w_location: “7” is not a weight from 0 to 5."."""
@@ -73,8 +83,13 @@ class WeightsForm(forms.Form):
         return {
             question: {"weight": value}
             for question, value in self.weights().items()
-            if value != round(self.saved[question].get("weight", 3))
+            if value != _saved_weight(self.saved[question])
         }
+
+
+def _saved_weight(answer: dict) -> int:
+    """The slider position of a saved answer's weight (the engine's default is 3)."""
+    return round(answer.get("weight", 3))
 
 
 class RecommendationForm(WeightsForm):
