@@ -61,7 +61,8 @@ def test_it_takes_a_new_student_from_sign_up_to_recommendations(
     expect(page.get_by_role("heading", level=1)).to_have_text("Programs for you")
     titles = page.locator(".recommendation .result-title a")
     expect(titles.first).to_have_text("Internal Medicine")
-    expect(page.locator(".contributions").first).to_contain_text("Internal Medicine is")
+    expect(page.locator(".score-parts").first).to_contain_text("Internal Medicine is")
+    expect(page.locator(".score-parts").first).to_contain_text("Score = 100")
     assert_accessible(page, "the recommendations")
     page.screenshot(path=screenshot_dir / "goals-recommendations.png", full_page=True)
 

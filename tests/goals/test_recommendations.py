@@ -28,7 +28,9 @@ def test_it_ranks_programs_with_explanations(client, alice, catalog):
     programs = catalog["programs"]
     assert ids[0] == str(programs["mgh_medicine"].pk)
     assert str(programs["toronto_medicine"].pk) not in ids  # the countries deal-breaker
-    assert "Internal Medicine is this program&#x27;s specialty: +" in response.text
+    assert (
+        "Internal Medicine is this program&#x27;s specialty</th><td>5.0 of 5</td>" in response.text
+    )
     assert 'role="img" aria-label="Fit ' in response.text
     assert "(ask the program or a resident): departments" in response.text  # unknown, not 0
 
@@ -185,3 +187,40 @@ def test_it_keeps_the_csrf_token_out_of_the_what_if_url(client, alice, catalog):
     assert "csrfmiddlewaretoken" not in what_if
     save = html[html.index('<form method="post" action="/goals/weights/"') :]
     assert "csrfmiddlewaretoken" in save[: save.index("</form>")]
+
+
+def test_it_shows_parts_that_add_up_to_the_score(client, alice, catalog):
+    give_goals(alice)
+    client.force_login(alice)
+    response = client.get(reverse("goals:recommendations"))
+    for item in response.context["page"].object_list:
+        sum_ = item.arithmetic
+        assert sum_["total"] == item.bar["total"]
+        assert sum(p["earned"] for p in item.parts) == pytest.approx(sum_["earned"])
+    assert "Score = 100 \u00d7 " in response.text
+
+
+def test_it_ranks_categorical_tracks_first_for_a_student_who_wants_them(client, alice, catalog):
+    from tests.catalog.factories import make_program
+    from tests.goals.conftest import GOALS
+
+    mgh = catalog["institutions"]["mgh"]
+    internal = catalog["specialties"]["internal"]
+    preliminary = make_program(
+        "Internal Medicine (preliminary)",
+        institution=mgh,
+        specialty=internal,
+        track_type="preliminary",
+    )
+    categorical = make_program(
+        "Internal Medicine (categorical)",
+        institution=catalog["institutions"]["community"],
+        specialty=internal,
+        track_type="categorical",
+    )
+    give_goals(alice, {**GOALS, "tracks": {"codes": ["categorical"], "weight": 4}})
+    client.force_login(alice)
+    response = client.get(reverse("goals:recommendations"))
+    ids = _titles_in_order(response.text)
+    assert ids.index(str(categorical.pk)) < ids.index(str(preliminary.pk))
+    assert "Preliminary track (wish: categorical)" in response.text

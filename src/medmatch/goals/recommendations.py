@@ -22,7 +22,6 @@ from medmatch.lib.forms import BoundedIntegerField, IdField
 PAGE_SIZE = 20
 MAX_PAGE = 100_000
 MAX_QUERY = 200
-SHOWN_CONTRIBUTIONS = 4
 TYPE_NAMES = dict(Program.ProgramType.choices)
 
 
@@ -145,10 +144,24 @@ class Recommendation:
         return {"total": round(e.total), "low": low, "high": high, "width": high - low}
 
     @property
-    def shown(self):
-        """The biggest known effects, as sentences."""
-        known = [c for c in self.explanation.contributions if c.status == "known" and c.weight > 0]
-        return known[:SHOWN_CONTRIBUTIONS]
+    def parts(self) -> list[dict]:
+        """Every known criterion's part in the units of the weights (weight x score, out of the
+        weight): the score is 100 x the sum of the parts / the sum of their weights."""
+        return [
+            {"contribution": c, "earned": c.earned, "possible": c.weight}
+            for c in self.explanation.contributions
+            if c.status in ("known", "fails") and c.weight > 0
+        ]
+
+    @property
+    def arithmetic(self) -> dict | None:
+        """The score's sum: parts earned, weight possible, and the score they give."""
+        parts = self.parts
+        possible = sum(p["possible"] for p in parts)
+        if not possible:
+            return None
+        earned = sum(p["earned"] for p in parts)
+        return {"earned": earned, "possible": possible, "total": round(100 * earned / possible)}
 
     @property
     def unknowns(self):
