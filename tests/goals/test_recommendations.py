@@ -32,6 +32,21 @@ def test_it_ranks_programs_with_explanations(client, alice, catalog):
         "Internal Medicine is this program&#x27;s specialty</th><td>5.0 of 5</td>" in response.text
     )
     assert 'role="img" aria-label="Fit ' in response.text
+    # No institution here has departments recorded: the criterion is left out, not "unknown".
+    assert "(ask the program or a resident): departments" not in response.text
+
+
+def test_it_asks_about_departments_once_the_catalog_records_some(client, alice, catalog):
+    from medmatch.catalog.models import Department
+
+    Department.objects.create(
+        institution=catalog["institutions"]["mgh"],
+        specialty=catalog["specialties"]["internal"],
+        name="Department of Medicine",
+    )
+    give_goals(alice)
+    client.force_login(alice)
+    response = client.get(reverse("goals:recommendations"))
     assert "(ask the program or a resident): departments" in response.text  # unknown, not 0
 
 

@@ -11,6 +11,7 @@ Scoring rules (also in docs/fit.md):
 * specialty — the program's specialty weight / the highest interest weight; 0 if not listed.
 * department (decided students) — max over interests of (interest weight / highest) x
   strength of the institution's department in it; 0 if departments are known and none match.
+  Left out when no program in the features has departments recorded.
 * exposure (exploring students) — (specialties trained at the institution - 1) / 9, capped at 1.
 * residency — 1 when the program is itself a residency in the target specialty or lists an
   affiliated residency in it, 0 when affiliations are known and it does not.
@@ -230,7 +231,10 @@ def _interest_codes(f: ProgramFeatures, goals: Goals) -> dict[int, float]:
 
 
 def department_column(f: ProgramFeatures, goals: Goals) -> Column | None:
-    if not goals.is_decided:
+    # When no program has departments recorded the criterion can be known nowhere: it would only
+    # widen every range by the same amount (the largest widening on a catalog without them) and
+    # never order anything, and no student can answer it per program. Leave it out.
+    if not goals.is_decided or not f.departments_known.any():
         return None
     answer = goals.specialties
     interest = _interest_codes(f, goals)
