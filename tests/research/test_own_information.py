@@ -116,3 +116,21 @@ def test_it_leaves_the_question_open_for_a_doubtful_rating(alice, programs):
         channel="video",
     )
     assert not OpenQuestion.objects.get(fact_key="mentorship", insight__isnull=True).answered
+
+
+def test_it_writes_the_fit_as_a_sum_of_its_parts(client, alice, programs, answered_visa):
+    from medmatch.research.fit import explain_program
+
+    GoalProfile.objects.create(
+        student=alice,
+        data={**VISA_GOALS, "hours": {"pace": "steady", "max_weekly_hours": 70, "weight": 3}},
+    )
+    fit = explain_program(alice, answered_visa)
+    assert fit.possible == 8  # visa 5 (her own information) + hours 3 (62 h published)
+    assert round(100 * fit.earned / fit.possible) == fit.total
+    item = alice.shortlist_items.get(program=answered_visa)
+    client.force_login(alice)
+    page = client.get(reverse("research:program_questions", args=[item.pk])).text
+    assert "<strong>79</strong> of 100" in page  # 100 x 6.3 / 8
+    assert "Score = 100 \u00d7 6.3 \u00f7 8" in page
+    assert "Sponsors J-1 (you need J-1) (your own information): 5.0 of 5" in page
