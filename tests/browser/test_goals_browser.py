@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from tests.goals.conftest import catalog  # noqa: F401
 
 from medmatch.goals import fitting
+from medmatch.goals.models import GoalProfile
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -60,18 +61,34 @@ def test_it_takes_a_new_student_from_sign_up_to_recommendations(
     expect(page.get_by_role("heading", level=1)).to_have_text("Programs for you")
     titles = page.locator(".recommendation .result-title a")
     expect(titles.first).to_have_text("Internal Medicine")
-    expect(page.locator(".contributions").first).to_contain_text("Internal Medicine is")
+    expect(page.locator(".score-parts").first).to_contain_text("Internal Medicine is")
+    expect(page.locator(".score-parts").first).to_contain_text("Score = 100")
     assert_accessible(page, "the recommendations")
     page.screenshot(path=screenshot_dir / "goals-recommendations.png", full_page=True)
 
     # A what-if weight re-orders the list without a reload and without saving.
     page.evaluate("window.__same_page = true")
+    saved = GoalProfile.objects.get(student__username="newstudent").data
     page.get_by_text("Re-weight your goals").click()
+    # Each slider starts at the saved weight and shows its number.
+    expect(page.locator("#id_w_location_value")).to_have_text(str(saved["location"]["weight"]))
+    expect(page.get_by_label("Location")).to_have_value(str(saved["location"]["weight"]))
     page.get_by_label("Specialties of interest").fill("0")
+    page.get_by_label("Specialties of interest").dispatch_event("input")
+    expect(page.locator("#id_w_specialties_value")).to_have_text("0")
     page.get_by_label("Specialties of interest").dispatch_event("change")
     expect(page.locator("#results")).to_contain_text("re-weighted: not saved")
     expect(page).to_have_url(re.compile(r"w_specialties=0"))
+    assert "csrfmiddlewaretoken" not in page.url
     assert page.evaluate("window.__same_page") is True
+    page.screenshot(path=screenshot_dir / "goals-what-if.png", full_page=True)
+    page.get_by_role("button", name="Save these weights").click()
+    expect(page.locator(".messages")).to_contain_text("Your new weights are saved.")
+    after = GoalProfile.objects.get(student__username="newstudent").data
+    assert after["specialties"]["weight"] == 0
+    assert after["location"] == saved["location"]
+    assert after["objective"] == saved["objective"]
+    expect(page.get_by_label("Specialties of interest")).to_have_value("0")
 
     # Why not this one? A program the countries or place rule pushes down is explained.
     page.get_by_label("Program, hospital or city").fill("Toronto")

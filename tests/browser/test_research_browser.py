@@ -101,6 +101,10 @@ def test_it_records_an_insight_and_answers_a_question_that_changes_the_fit(
     teaching.get_by_label("Rating").select_option("5")
     teaching.get_by_label("How sure").select_option("high")
     teaching.get_by_label("What they said").fill("Attendings teach on every round.")
+    mentorship = page.locator("#insight-mentorship")
+    mentorship.get_by_label("Rating").select_option("4")
+    mentorship.get_by_label("How sure").select_option("high")
+    mentorship.get_by_label("What they said").fill("Weekly one-to-one meetings.")
     workload = page.locator("#insight-workload")
     workload.get_by_label("Rating").select_option("2")
     workload.get_by_label("How sure").select_option("low")
@@ -113,6 +117,10 @@ def test_it_records_an_insight_and_answers_a_question_that_changes_the_fit(
     # The insight on the program page.
     page.goto(f"{live_server.url}/catalog/programs/{program.pk}/")
     expect(page.locator(".my-research")).to_contain_text("Attendings teach on every round.")
+    # The settled mentorship rating fills the fact nobody published, as her own information.
+    mentorship_fact = page.locator("dd", has_text="rated mentorship 4 of 5")
+    expect(mentorship_fact).to_contain_text("Dr Priya Shah rated mentorship 4 of 5")
+    expect(mentorship_fact).to_contain_text("your own information")
     assert_accessible(page, "the program page with insights")
     page.screenshot(path=screenshot_dir / "research-program-page.png", full_page=True)
 
@@ -128,7 +136,16 @@ def test_it_records_an_insight_and_answers_a_question_that_changes_the_fit(
     expect(fit).to_contain_text("Stipend 45,000")
     expect(fit).to_contain_text("(your own information)")
     expect(fit).not_to_contain_text("Stipend unknown")
+    mentorship_question = page.locator(".open-question", has_text="How is mentorship organised")
+    expect(mentorship_question).to_have_class(re.compile("is-answered"))
+    expect(mentorship_question).to_contain_text("Dr Priya Shah rated mentorship 4 of 5")
     page.screenshot(path=screenshot_dir / "research-questions.png", full_page=True)
+
+    # The answer shows on the program page too, marked as hers.
+    page.goto(f"{live_server.url}/catalog/programs/{program.pk}/")
+    stipend_fact = page.locator("dd", has_text="45,000")
+    expect(stipend_fact).to_contain_text("your own information")
+    page.screenshot(path=screenshot_dir / "research-program-own-information.png", full_page=True)
 
     # The briefing brings it together.
     page.goto(f"{live_server.url}/research/briefing/{application.pk}/")

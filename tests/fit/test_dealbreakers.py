@@ -33,8 +33,9 @@ def test_it_keeps_and_flags_programs_where_a_dealbreaker_is_unknown():
     ranking = rank(goals_with_dealbreakers(), features())
     explanations = {e.program_id: e for e in ranking.top(10)}
     assert explanations["fits"].checks == ()
+    # No program here has departments recorded: that criterion is left out of the weights.
     assert explanations["unknown-hours"].checks == (
-        "Weekly hours unknown: check this (deal-breaker; range widened by 12)",
+        "Weekly hours unknown: check this (deal-breaker; range widened by 17)",
     )
     assert len(explanations["unknown-both"].checks) == 2
     assert "Visa sponsorship unknown: check this (deal-breaker)" in (

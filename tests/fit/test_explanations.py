@@ -12,8 +12,13 @@ from tests.fit.factories import BOSTON, NAMES, make_goals, make_row
 
 def test_it_says_the_specialty_matches_with_its_points():
     goals = make_goals(location=None, setting=Setting("academic", weight=2))
+    # Another program has departments recorded, so they are a criterion (unknown for "p").
     features = build_features(
-        [make_row("p", specialty="cardio", institution_kind="academic")], NAMES
+        [
+            make_row("p", specialty="cardio", institution_kind="academic"),
+            make_row("elsewhere", departments={"surg": 1.0}),
+        ],
+        NAMES,
     )
     explanation = rank(goals, features).explain("p")
     assert [c.sentence for c in explanation.contributions] == [
@@ -65,7 +70,8 @@ def test_it_gives_the_distance_from_the_best_place():
 
 def test_it_says_to_ask_when_the_fact_is_unknown():
     goals = make_goals(hours=Hours(pace="steady", weight=5))
-    explanation = rank(goals, build_features([make_row("p", specialty="cardio")])).explain("p")
+    rows = [make_row("p", specialty="cardio"), make_row("elsewhere", departments={"surg": 1.0})]
+    explanation = rank(goals, build_features(rows)).explain("p")
     unknown = [c for c in explanation.contributions if c.status == "unknown"]
     assert [c.criterion for c in unknown] == ["department", "hours", "location", "setting"]
     assert unknown[1].sentence == "Weekly hours unknown: ask (range widened by 25)"

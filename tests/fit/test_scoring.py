@@ -134,3 +134,15 @@ def test_it_raises_a_program_that_meets_a_criterion_when_its_weight_rises():
         ranking = rank(make_goals(hours=Hours(max_weekly_hours=60, weight=weight)), features)
         gaps.append(ranking.explain("short").total - ranking.explain("long").total)
     assert gaps == sorted(gaps) and gaps[0] > 0
+
+
+def test_it_leaves_departments_out_when_no_program_has_them():
+    from medmatch.fit import Specialties, SpecialtyInterest
+
+    goals = make_goals(specialties=Specialties(interests=(SpecialtyInterest("cardio", 5),)))
+    without = rank(goals, build_features([make_row("a", specialty="cardio")]))
+    assert "department" not in {c.criterion for c in without.explain("a").contributions}
+    rows = [make_row("a", specialty="cardio"), make_row("b", departments={"cardio": 1.0})]
+    with_some = rank(goals, build_features(rows)).explain("a")
+    unknown = {c.criterion for c in with_some.contributions if c.status == "unknown"}
+    assert "department" in unknown

@@ -1,5 +1,7 @@
 """The goals questionnaire: each step saves, validates with clear messages, and can be revisited."""
 
+import re
+
 from django.urls import reverse
 
 from medmatch.goals.models import GoalProfile
@@ -154,11 +156,36 @@ def test_it_finishes_on_the_recommendations(client, alice, catalog):
     client.force_login(alice)
     response = client.post(
         reverse("goals:step", args=["residency"]),
-        {"residency-specialty": "140", "residency-affiliation": "on", **_importance("residency")},
+        {
+            "residency-specialty": "140",
+            "residency-affiliation": "on",
+            **_importance("residency"),
+            **_importance("tracks"),
+        },
     )
     assert response.url == reverse("goals:recommendations")
     data = GoalProfile.objects.get(student=alice).data
     assert data["residency"]["specialty"] == "140"
+    assert "tracks" not in data  # no track ticked: no wish
+
+
+def test_it_saves_the_residency_tracks_wanted(client, alice, catalog):
+    client.force_login(alice)
+    form = client.get(reverse("goals:step", args=["residency"])).text
+    assert "Residency track types" in form
+    assert 'value="preliminary"' in form
+    client.post(
+        reverse("goals:step", args=["residency"]),
+        {
+            **_importance("residency"),
+            "tracks-codes": ["categorical"],
+            **_importance("tracks", weight=5, dealbreaker=True),
+        },
+    )
+    data = GoalProfile.objects.get(student=alice).data
+    assert data["tracks"] == {"codes": ["categorical"], "weight": 5, "dealbreaker": True}
+    again = client.get(reverse("goals:step", args=["residency"])).text
+    assert re.search(r'value="categorical"[^>]*checked', again)
 
 
 def test_it_404s_an_unknown_step(client, alice):

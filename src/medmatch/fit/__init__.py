@@ -32,6 +32,7 @@ from medmatch.fit.goals import (
     Specialties,
     SpecialtyInterest,
     Stipend,
+    Tracks,
     Visa,
 )
 
@@ -59,6 +60,7 @@ __all__ = [
     "Specialties",
     "SpecialtyInterest",
     "Stipend",
+    "Tracks",
     "Visa",
     "build_features",
     "mmr",

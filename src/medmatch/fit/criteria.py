@@ -11,6 +11,7 @@ Scoring rules (also in docs/fit.md):
 * specialty — the program's specialty weight / the highest interest weight; 0 if not listed.
 * department (decided students) — max over interests of (interest weight / highest) x
   strength of the institution's department in it; 0 if departments are known and none match.
+  Left out when no program in the features has departments recorded.
 * exposure (exploring students) — (specialties trained at the institution - 1) / 9, capped at 1.
 * residency — 1 when the program is itself a residency in the target specialty or lists an
   affiliated residency in it, 0 when affiliations are known and it does not.
@@ -25,6 +26,8 @@ Scoring rules (also in docs/fit.md):
 * length — 1 inside the range, minus 1/12 per month outside. hours — see goals.Hours.
 * stipend — fraction of the minimum reached; cost — 1 within budget, 0 at twice the budget.
 * visa — 1 if the program sponsors the needed visa, else 0.
+* tracks — 1 if the residency's track (categorical, preliminary, ...) is one wished for, else 0
+  (0 too for a program that is not a residency: it has no track).
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from medmatch.fit.features import EMPHASES, KINDS, PROGRAM_TYPES, ProgramFeatures
+from medmatch.fit.features import EMPHASES, KINDS, NO_TRACK, PROGRAM_TYPES, TRACKS, ProgramFeatures
 from medmatch.fit.goals import Goals
 
 EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius, as medmatch.lib.geo
@@ -228,7 +231,10 @@ def _interest_codes(f: ProgramFeatures, goals: Goals) -> dict[int, float]:
 
 
 def department_column(f: ProgramFeatures, goals: Goals) -> Column | None:
-    if not goals.is_decided:
+    # When no program has departments recorded the criterion can be known nowhere: it would only
+    # widen every range by the same amount (the largest widening on a catalog without them) and
+    # never order anything, and no student can answer it per program. Leave it out.
+    if not goals.is_decided or not f.departments_known.any():
         return None
     answer = goals.specialties
     interest = _interest_codes(f, goals)
@@ -682,7 +688,9 @@ def cost_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         return None
     budget = answer.max_amount
     # With a budget of 0: free 1, any cost 0, unknown NaN.
-    score = np.clip(2 - f.cost / np.float32(budget), 0, 1) if budget > 0 else 1 - np.sign(f.cost)
+    # A budget too small for float32 (e.g. 1e-171) is 0 there: score it as 0, not as cost / 0.
+    budget32 = np.float32(budget)
+    score = np.clip(2 - f.cost / budget32, 0, 1) if budget32 > 0 else 1 - np.sign(f.cost)
     score = score.astype(np.float32)
 
     def describe(i: int) -> str:
@@ -729,6 +737,35 @@ def visa_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     )
 
 
+def tracks_column(f: ProgramFeatures, goals: Goals) -> Column | None:
+    answer = goals.tracks
+    if answer is None:
+        return None
+    wished = set(answer.codes)
+    values = [1.0 if track in wished else 0.0 for track in TRACKS] + [0.0]
+    table, codes = _lookup(f, "track", values)
+    wish = " or ".join(answer.codes)
+
+    def describe(i: int) -> str:
+        code = int(f.track[i])
+        if code == NO_TRACK:
+            return f"Not a residency track (wish: {wish})"
+        return f"{TRACKS[code].capitalize()} track (wish: {wish})"
+
+    return Column(
+        "tracks",
+        "Residency track type",
+        answer.weight,
+        answer.dealbreaker,
+        None,
+        _lookup_fails(answer.dealbreaker, table, codes),
+        describe,
+        unknown="track",
+        table=table,
+        codes=codes,
+    )
+
+
 COLUMNS = (
     specialty_column,
     department_column,
@@ -746,6 +783,7 @@ COLUMNS = (
     cost_column,
     languages_column,
     visa_column,
+    tracks_column,
 )
 
 

@@ -36,7 +36,12 @@ class Contribution:
     ``100 * weight * (score - 0.5) / known_weight``; the total is 50 plus the sum of the points.
     ``widening`` is, for an unknown criterion, how many points it adds to the width of the range
     (``100 * weight / total_weight``); 0 when known. ``status`` is ``known``, ``unknown`` or
-    ``fails`` (a deal-breaker this program is known to fail).
+    ``fails`` (a deal-breaker this program is known to fail). ``fact`` is the sentence without
+    its points ("1 km from Boston, MA (within 50 km)").
+
+    ``earned`` (``weight * score``, None when unknown) is the part in the units of the weights:
+    the total is ``100 * sum(earned) / sum(weight)`` over the known (and failed) criteria, so
+    the parts add up to the score and a criterion's part does not move when another is answered.
     """
 
     criterion: str
@@ -48,6 +53,11 @@ class Contribution:
     points: float
     widening: float
     sentence: str
+    fact: str = ""
+
+    @property
+    def earned(self) -> float | None:
+        return None if self.score is None else self.weight * self.score
 
 
 @dataclass(frozen=True)
@@ -207,7 +217,7 @@ class Ranking:
                 unknown.append(
                     _contribution(
                         column.key, label, weight, column.dealbreaker, "unknown", None, 0.0,
-                        widening, sentence,
+                        widening, sentence, f"{label} unknown",
                     )
                 )  # fmt: skip
                 columns.append(
@@ -237,13 +247,15 @@ class Ranking:
                 failed.append(
                     _contribution(
                         key, label, weight, dealbreaker, "fails", s, points, 0.0,
-                        f"Deal-breaker: {fact}",
+                        f"Deal-breaker: {fact}", fact,
                     )
                 )  # fmt: skip
                 continue
             sentence = f"{fact}: {_signed(points)}" if weight else f"{fact} (deal-breaker met)"
             known.append(
-                _contribution(key, label, weight, dealbreaker, "known", s, points, 0.0, sentence)
+                _contribution(
+                    key, label, weight, dealbreaker, "known", s, points, 0.0, sentence, fact
+                )
             )
         unknown = [unknown_contributions[c] for c in by_widening if scores[c] != scores[c]]
         # Known ones by size of effect, then unknown ones by widening, then failed deal-breakers
@@ -281,6 +293,7 @@ def _contribution(
     points: float,
     widening: float,
     sentence: str,
+    fact: str,
     _new=object.__new__,
     _set=object.__setattr__,
 ) -> Contribution:
@@ -301,6 +314,7 @@ def _contribution(
             "points": points,
             "widening": widening,
             "sentence": sentence,
+            "fact": fact,
         },
     )
     return contribution

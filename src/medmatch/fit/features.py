@@ -12,7 +12,8 @@ Row keys (only ``id`` is required; a missing key, ``None`` or ``""`` means *unkn
 ``specialty``               canonical specialty key (e.g. the ACGME code, after following
                             ``Specialty.equivalent`` for CaRMS / general specialties)
 ``program_type``            ``Program.ProgramType`` value; default ``residency``
-``track_type``              ``Program.TrackType`` value (shown only)
+``track_type``              ``Program.TrackType`` value (``goals.TRACKS``); a residency without one
+                            is unknown, any other program type has no track
 ``institution_id``          the institution's id; used to count the specialties it trains in
 ``institution_kind``        ``Institution.Kind`` value
 ``is_teaching``             bool: the institution claims residents (CMS cost report)
@@ -70,6 +71,9 @@ KINDS = (
     "international",
 )
 EMPHASES = ("teaching", "balanced", "service")
+# Track codes: goals.TRACKS in order, then "no track" (a program that is not a residency).
+TRACKS = ("categorical", "preliminary", "advanced", "reserved", "physician")
+NO_TRACK = len(TRACKS)
 # Visa codes are bit masks: 1 = J-1, 2 = H-1B.
 VISA_CODES = {"none": 0, "j1": 1, "h1b": 2, "j1_h1b": 3}
 
@@ -120,6 +124,9 @@ class ProgramFeatures:
     specialty_names: tuple[str, ...]
     program_type: np.ndarray  # intp code into PROGRAM_TYPES
     track_type: tuple[str, ...]
+    # intp code into TRACKS, NO_TRACK for a program that is not a residency, -1 for a residency
+    # whose track is unknown
+    track: np.ndarray
     kind: np.ndarray  # intp code into KINDS
     academic: np.ndarray  # float32 0..1
     latitude: np.ndarray  # float64 degrees
@@ -197,6 +204,7 @@ class ProgramFeatures:
             "country": self.country < 0,
             "language": self.language < 0,
             "visa": self.visa < 0,
+            "track": self.track < 0,
             "length_months": np.isnan(self.length_months),
             "weekly_hours": np.isnan(self.weekly_hours),
             "stipend": np.isnan(self.stipend),
@@ -327,6 +335,7 @@ def build_features(
             "specialty",
             "program_type",
             "track_type",
+            "track",
             "kind",
             "academic",
             "latitude",
@@ -410,7 +419,12 @@ def build_features(
             cols["specialty"].append(specialties.code(spec))
         ptype = choice("program_type", PROGRAM_TYPES) or "residency"
         cols["program_type"].append(PROGRAM_TYPES.index(ptype))
-        cols["track_type"].append(str(row.get("track_type") or ""))
+        track = str(row.get("track_type") or "")
+        cols["track_type"].append(track)
+        if track in TRACKS:
+            cols["track"].append(TRACKS.index(track))
+        else:
+            cols["track"].append(-1 if ptype == "residency" else NO_TRACK)
 
         kind = choice("institution_kind", KINDS)
         cols["kind"].append(KINDS.index(kind) if kind else -1)
@@ -526,6 +540,7 @@ def build_features(
         specialty_names=tuple(str(specialty_names.get(k, k)) for k in specialty_keys),
         program_type=np.array(cols["program_type"], dtype=np.intp),
         track_type=tuple(cols["track_type"]),
+        track=np.array(cols["track"], dtype=np.intp),
         kind=np.array(cols["kind"], dtype=np.intp),
         academic=f32("academic"),
         latitude=lat,

@@ -26,6 +26,8 @@ SETTINGS = ("academic", "community")
 OPENNESS = ("home", "open", "abroad")
 PACES = ("demanding", "steady", "either")
 VISAS = ("j1", "h1b", "j1_or_h1b")
+# NRMP track types (``Program.TrackType``); a transitional year is a specialty, not a track.
+TRACKS = ("categorical", "preliminary", "advanced", "reserved", "physician")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _REGION = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,3}$")
 
@@ -353,6 +355,22 @@ class Visa(Answer):
 
 
 @dataclass(frozen=True)
+class Tracks(Answer):
+    """Residency tracks wished for (``TRACKS``: categorical, preliminary, advanced, reserved,
+    physician). A program that is not a residency has no track: it does not meet the wish."""
+
+    codes: tuple[str, ...] = ()
+
+    def _validate(self, path: str) -> None:
+        super()._validate(path)
+        where = f"{path}.codes" if path else "codes"
+        if isinstance(self.codes, str) or not isinstance(self.codes, tuple) or not self.codes:
+            raise GoalsError(where, f"must list at least one of {', '.join(TRACKS)}")
+        for i, code in enumerate(self.codes):
+            _choice(code, f"{where}[{i}]", TRACKS)
+
+
+@dataclass(frozen=True)
 class Residency(Answer):
     """Residency ambition: a ``specialty`` (default: the top specialty of interest) and whether
     an ``affiliation`` with a residency in it is wished for (no affiliation wish: no criterion)."""
@@ -384,6 +402,7 @@ _ANSWERS: dict[str, type[Answer]] = {
     "languages": Languages,
     "visa": Visa,
     "residency": Residency,
+    "tracks": Tracks,
 }
 
 
@@ -409,6 +428,7 @@ class Goals:
     languages: Languages | None = None
     visa: Visa | None = None
     residency: Residency | None = None
+    tracks: Tracks | None = None
 
     def __post_init__(self) -> None:
         for name, kind in _ANSWERS.items():

@@ -485,7 +485,8 @@ def mark_own_information(explanation: Explanation, criteria: frozenset[str]) -> 
             sentence = f"{contribution.sentence} ({OWN_INFORMATION})"
         else:
             sentence = f"{fact} ({OWN_INFORMATION}): {points}"
-        return replace(contribution, sentence=sentence)
+        own_fact = f"{contribution.fact} ({OWN_INFORMATION})"
+        return replace(contribution, sentence=sentence, fact=own_fact)
 
     contributions = tuple(mark(c) for c in explanation.contributions)
     return replace(

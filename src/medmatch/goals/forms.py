@@ -635,6 +635,39 @@ class ResidencyForm(QuestionForm):
         return {"specialty": self.cleaned_data.get("specialty") or None, "affiliation": True}
 
 
+class TracksForm(QuestionForm):
+    question = "tracks"
+    title = "Residency track types"
+    why = (
+        "The NRMP offers each residency in tracks: categorical (the whole training), preliminary "
+        "(one year before an advanced specialty), advanced (starts in the second year), reserved "
+        "and physician. A student who wants to finish the training in one place wants "
+        "categorical; preliminary years are a different plan. (A transitional year is a "
+        "specialty: choose it among your specialties.)"
+    )
+    default_weight = 4
+
+    codes = forms.MultipleChoiceField(
+        label="Tracks you want",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[
+            ("categorical", "Categorical"),
+            ("preliminary", "Preliminary"),
+            ("advanced", "Advanced"),
+            ("reserved", "Reserved"),
+            ("physician", "Physician"),
+        ],
+    )
+
+    def initial_from(self, answer):
+        return {"codes": answer.get("codes", [])}
+
+    def value(self):
+        codes = self.cleaned_data["codes"]
+        return {"codes": codes} if codes else None
+
+
 STEPS = [
     ("objective", "Objective", [ObjectiveForm]),
     ("specialties", "Specialties", [SpecialtiesForm]),
@@ -645,7 +678,7 @@ STEPS = [
     ),
     ("schedule", "Length and pace", [LengthForm, HoursForm]),
     ("practical", "Money, language, visa", [StipendForm, CostForm, LanguagesForm, VisaForm]),
-    ("residency", "Residency", [ResidencyForm]),
+    ("residency", "Residency", [ResidencyForm, TracksForm]),
 ]
 STEP_SLUGS = [slug for slug, _, _ in STEPS]
 QUESTION_TITLES = {form.question: form.title for _, _, forms_ in STEPS for form in forms_}

@@ -22,7 +22,6 @@ from medmatch.lib.forms import BoundedIntegerField, IdField
 PAGE_SIZE = 20
 MAX_PAGE = 100_000
 MAX_QUERY = 200
-SHOWN_CONTRIBUTIONS = 4
 TYPE_NAMES = dict(Program.ProgramType.choices)
 
 
@@ -31,18 +30,25 @@ class WeightsForm(forms.Form):
     5 (essential)."""
 
     def __init__(self, data, *, saved: dict):
+        # A weight the request does not carry is the saved one: the sliders start there, the
+        # what-if list keeps every weight not moved, and a save leaves it as it was.
+        questions = [q for q, a in saved.items() if q != "format" and isinstance(a, dict)]
+        if data is not None:
+            data = data.copy()
+            for question in questions:
+                if not data.get(f"w_{question}"):
+                    data[f"w_{question}"] = str(_saved_weight(saved[question]))
         super().__init__(data)
         self.saved = saved
-        for question, answer in saved.items():
-            if question == "format" or not isinstance(answer, dict):
-                continue
+        for question in questions:
+            answer = saved[question]
             self.fields[f"w_{question}"] = forms.TypedChoiceField(
                 label=QUESTION_TITLES.get(question, question),
                 choices=WEIGHT_CHOICES,
                 coerce=int,
                 required=False,
                 error_messages={"invalid_choice": "“%(value)s” is not a weight from 0 to 5."},
-                initial=round(answer.get("weight", 3)),
+                initial=_saved_weight(answer),
                 help_text="0 not important … 5 essential",
                 widget=forms.NumberInput(attrs={"type": "range", "min": 0, "max": 5, "step": 1}),
             )
@@ -59,8 +65,11 @@ class WeightsForm(forms.Form):
         }
 
     def answers(self) -> dict:
-        """The saved answers whose weight was given, with the new weight."""
-        return {q: {**self.saved[q], "weight": w} for q, w in self.weights().items()}
+        """The saved answers whose weight was moved, with the new weight; the others untouched."""
+        return {
+            q: {**self.saved[q], "weight": change["weight"]}
+            for q, change in self.overrides().items()
+        }
 
     def error_text(self) -> str:
         """Every error as "field: message", e.g. "w_location: “7” is not a weight from 0 to 5."."""
@@ -73,8 +82,13 @@ class WeightsForm(forms.Form):
         return {
             question: {"weight": value}
             for question, value in self.weights().items()
-            if value != round(self.saved[question].get("weight", 3))
+            if value != _saved_weight(self.saved[question])
         }
+
+
+def _saved_weight(answer: dict) -> int:
+    """The slider position of a saved answer's weight (the engine's default is 3)."""
+    return round(answer.get("weight", 3))
 
 
 class RecommendationForm(WeightsForm):
@@ -130,10 +144,24 @@ class Recommendation:
         return {"total": round(e.total), "low": low, "high": high, "width": high - low}
 
     @property
-    def shown(self):
-        """The biggest known effects, as sentences."""
-        known = [c for c in self.explanation.contributions if c.status == "known" and c.weight > 0]
-        return known[:SHOWN_CONTRIBUTIONS]
+    def parts(self) -> list[dict]:
+        """Every known criterion's part in the units of the weights (weight x score, out of the
+        weight): the score is 100 x the sum of the parts / the sum of their weights."""
+        return [
+            {"contribution": c, "earned": c.earned, "possible": c.weight}
+            for c in self.explanation.contributions
+            if c.status in ("known", "fails") and c.weight > 0
+        ]
+
+    @property
+    def arithmetic(self) -> dict | None:
+        """The score's sum: parts earned, weight possible, and the score they give."""
+        parts = self.parts
+        possible = sum(p["possible"] for p in parts)
+        if not possible:
+            return None
+        earned = sum(p["earned"] for p in parts)
+        return {"earned": earned, "possible": possible, "total": round(100 * earned / possible)}
 
     @property
     def unknowns(self):

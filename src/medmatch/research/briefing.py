@@ -15,6 +15,7 @@ from medmatch.catalog.models import Accreditation, Department, Program
 from medmatch.catalog.views.facts import FactSheet, program_facts
 from medmatch.research.fit import ProgramFit, explain_program
 from medmatch.research.models import Contact, Insight, OpenQuestion, ShortlistItem
+from medmatch.research.own_information import own_fact_sheet
 from medmatch.research.questions import FACTS
 from medmatch.research.reviews import ReviewSummary, program_review_summary
 from medmatch.research.services import open_questions_refresh
@@ -90,7 +91,7 @@ def build_briefing(application: Application) -> Briefing:
     return Briefing(
         application=application,
         program=program,
-        sheet=program_facts(program),
+        sheet=own_fact_sheet(student, program, program_facts(program)),
         departments=departments,
         accreditations=accreditations,
         reviews=program_review_summary(program),

@@ -13,6 +13,7 @@ from django.db.models import Prefetch
 from medmatch.catalog.models import Accreditation, Program
 from medmatch.catalog.views.facts import Fact, program_facts
 from medmatch.research.models import ShortlistItem
+from medmatch.research.own_information import own_answers, with_own_information
 
 COLUMN_LETTERS = "ABCD"
 # The column headings already name the program and its institution.
@@ -99,7 +100,11 @@ def build_comparison(user, items: list[ShortlistItem]) -> Comparison:
         Column(letter, item, programs[item.program_id])
         for letter, item in zip(COLUMN_LETTERS, items, strict=False)
     ]
-    sheets = [program_facts(column.program) for column in columns]
+    answers = own_answers(user, [column.program.pk for column in columns])
+    sheets = [
+        with_own_information(program_facts(column.program), answers.get(column.program.pk, {}))
+        for column in columns
+    ]
     # One row per fact label, in the order the programs list them; a missing fact is unknown.
     labels = list(
         dict.fromkeys(

@@ -14,6 +14,16 @@ class ProgramFit:
     known: list  # Contribution, known or failed deal-breakers
     unknown: list  # Contribution, unknown
 
+    @property
+    def earned(self) -> float:
+        """Sum of the known parts (weight x score), in the units of the weights."""
+        return sum(c.earned for c in self.known if c.weight)
+
+    @property
+    def possible(self) -> float:
+        """Sum of the weights of the known criteria: the score is 100 x earned / possible."""
+        return sum(c.weight for c in self.known if c.weight)
+
 
 def explain_program(user, program: Program) -> ProgramFit | None:
     """The student's fit for this program (with their own facts), or None without goals."""

@@ -3,7 +3,9 @@
 logged-in student their own review (in any state), insights and contacts there."""
 
 from medmatch.catalog.models import Program
+from medmatch.catalog.views.facts import program_facts
 from medmatch.research.models import Contact, Insight, Review, ShortlistItem
+from medmatch.research.own_information import own_answers, with_own_information
 from medmatch.research.reviews import program_review_summary
 
 
@@ -17,4 +19,9 @@ def program_research_context(user, program: Program) -> dict:
         my_contacts=list(Contact.objects.for_student(user).at_program(program)),
         my_item=ShortlistItem.objects.for_student(user).filter(program=program).first(),
     )
+    answers = own_answers(user, [program.pk]).get(program.pk)
+    if answers:
+        # Replaces the page's "sheet" (the caller merges this context after its own): the
+        # student's answers fill the facts nobody published, for this student only.
+        context["sheet"] = with_own_information(program_facts(program), answers)
     return context

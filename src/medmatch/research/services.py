@@ -78,6 +78,15 @@ def conversation_save(
     conversation.insights.exclude(aspect__in=insights).delete()
     for aspect, values in insights.items():
         Insight.objects.update_or_create(conversation=conversation, aspect=aspect, defaults=values)
+    # A settled rating answers its fact's open question at once (the program page, compare and
+    # the fit then show it); a doubtful one raises a question.
+    if contact.program_id:
+        programs = [contact.program_id]
+    else:
+        programs = Program.objects.filter(
+            institution=contact.institution_id, shortlist_items__student=contact.student_id
+        )
+    open_questions_refresh(student=contact.student, programs=programs)
     return conversation
 
 
@@ -100,21 +109,38 @@ def open_questions_refresh(*, student, programs: Iterable[Program] | None = None
         return
     existing = OpenQuestion.objects.filter(student=student, program__in=programs)
     wanted: list[OpenQuestion] = []
+    answered: list[OpenQuestion] = []
     stale: list[int] = []
     have = {(q.program_id, q.fact_key, q.insight_id): q for q in existing}
     for program in programs:
         unknown = {fact.key: fact for fact in unknown_facts(program)}
+        insights = list(
+            Insight.objects.for_student(student)
+            .about(program)
+            .select_related("conversation__contact")
+        )
+        doubtful = {insight.pk: insight for insight in insights if insight.doubtful}
+        # A contact's settled rating answers the matching fact's question (mentorship rated 4/5:
+        # mentorship is organised there), so it is no longer open and feeds the fit.
+        settled: dict[str, Insight] = {}
+        for insight in insights:
+            key = INSIGHT_FACTS.get(insight.aspect)
+            if key in unknown and not insight.doubtful and key not in settled:
+                settled[key] = insight
         for key, fact in unknown.items():
-            if (program.pk, key, None) not in have:
+            question = have.get((program.pk, key, None))
+            if key in settled and (question is None or not question.answered):
+                question = question or OpenQuestion(
+                    student=student, program=program, fact_key=key, question=fact.question
+                )
+                _answer_from_insight(question, settled[key])
+                answered.append(question)
+            elif question is None:
                 wanted.append(
                     OpenQuestion(
                         student=student, program=program, fact_key=key, question=fact.question
                     )
                 )
-        doubtful = {
-            insight.pk: insight
-            for insight in Insight.objects.for_student(student).about(program).doubtful()
-        }
         for insight in doubtful.values():
             if not any(key[2] == insight.pk for key in have):
                 wanted.append(
@@ -130,11 +156,29 @@ def open_questions_refresh(*, student, programs: Iterable[Program] | None = None
             if program_id != program.pk or question.answered:
                 continue
             published = insight_id is None and key in FACTS and key not in unknown
-            settled = insight_id is not None and insight_id not in doubtful
-            if published or settled:
+            settled_insight = insight_id is not None and insight_id not in doubtful
+            if published or settled_insight:
                 stale.append(question.pk)
+    for question in answered:
+        question.save()
     OpenQuestion.objects.filter(pk__in=stale).delete()
     OpenQuestion.objects.bulk_create(wanted, ignore_conflicts=True)
+
+
+# Insight aspect -> the fact question a settled rating of it answers.
+INSIGHT_FACTS = {"mentorship": "mentorship"}
+
+
+def _answer_from_insight(question: OpenQuestion, insight: Insight) -> None:
+    contact = insight.conversation.contact.name
+    aspect = insight.get_aspect_display().lower()
+    note = f": {insight.note.strip()}" if insight.note.strip() else ""
+    question.answered = True
+    question.answer = f"{contact} rated {aspect} {insight.rating} of 5{note}"
+    question.answer_number = None
+    question.answer_flag = True
+    question.answer_choice = ""
+    question.answered_on = timezone.localdate()
 
 
 @transaction.atomic

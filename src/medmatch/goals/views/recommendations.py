@@ -21,6 +21,7 @@ from medmatch.goals.recommendations import (
 )
 
 WHY_NOT_RESULTS = 5
+LIST_FILTERS = ("specialty", "country", "program_type")
 
 
 def _saved_goals(user) -> dict | None:
@@ -47,6 +48,7 @@ def show_recommendations(request):
         "page": page,
         "ranking": ranking,
         "overrides": form.overrides() if filters else {},
+        "list_filters": {k: filters[k] for k in LIST_FILTERS if filters.get(k)},
         "querystring": params.urlencode(),
     }
     # Only the list's own htmx requests get the list alone; a boosted navigation (the
@@ -75,7 +77,7 @@ def save_weights(request):
         else:
             messages.success(request, "Your new weights are saved.")
     filters = QueryDict(mutable=True)
-    for name in ("specialty", "country", "program_type"):
+    for name in LIST_FILTERS:
         if request.POST.get(name):
             filters[name] = request.POST[name]
     url = reverse("goals:recommendations")
