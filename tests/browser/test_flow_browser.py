@@ -137,3 +137,22 @@ def test_it_lands_a_new_student_on_the_goals_questionnaire_after_log_in(
     page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url(re.compile(re.escape(live_server.url) + r"/goals/questionnaire/\w+/$"))
     page.screenshot(path=screenshot_dir / "flow-390-after-log-in.png")
+
+
+def test_it_loads_pages_with_an_icon_and_no_missing_file(page, live_server, screenshot_dir):
+    missing = []
+    page.on("response", lambda r: missing.append(r.url) if r.status >= 400 else None)
+    page.goto(f"{live_server.url}/")
+    icon = page.locator('link[rel="icon"][type="image/svg+xml"]').get_attribute("href")
+    assert page.request.get(f"{live_server.url}{icon}").ok
+    response = page.request.get(f"{live_server.url}/favicon.ico")
+    assert response.ok and response.headers["content-type"] in {
+        "image/x-icon",
+        "image/vnd.microsoft.icon",
+    }
+    # Each stage of the journey is a link; the seventh goes to the application board.
+    expect(page.get_by_role("link", name="Decide and match")).to_have_attribute(
+        "href", "/applications/board/"
+    )
+    page.screenshot(path=screenshot_dir / "flow-home-stages.png", full_page=True)
+    assert missing == []
