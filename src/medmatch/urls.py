@@ -5,6 +5,8 @@ from medmatch import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("start/", views.start, name="start"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("accounts/", include("medmatch.accounts.urls")),
     path("catalog/", include("medmatch.catalog.urls")),
     path("goals/", include("medmatch.goals.urls")),

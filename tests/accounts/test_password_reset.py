@@ -56,7 +56,7 @@ def test_it_lifts_a_lockout_when_the_password_is_reset(client, alice, settings):
     _reset_through_the_link(client, mail.outbox[0])
     response = client.post(login, {"username": "alice", "password": NEW_PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:account")
+    assert response["Location"] == reverse("start")
 
 
 def test_it_sends_at_most_three_reset_emails_an_hour_to_one_address(client, alice, settings):

@@ -41,7 +41,7 @@ def test_it_logs_in_once_the_link_and_the_password_confirm_the_account(client):
     link = _link(mail.outbox[0])
     assert "Confirm your account" in client.get(link).content.decode()
     response = client.post(link, {"password": PASSWORD})
-    assert response["Location"] == reverse("accounts:account")
+    assert response["Location"] == reverse("start")
     user = User.objects.get(username="erin")
     assert user.is_active and user.email_confirmed
     assert client.get(reverse("accounts:account")).context["user"] == user

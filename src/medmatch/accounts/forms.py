@@ -69,7 +69,8 @@ class ThrottledPasswordResetForm(PasswordResetForm):
     confirmation can reset too (the reset proves the address, which confirms it)."""
 
     def get_users(self, email):
-        candidates = User._default_manager.filter(email__iexact=email).filter(
+        # The shared demo account's password never changes: it gets no reset link.
+        candidates = User._default_manager.filter(email__iexact=email, is_demo=False).filter(
             Q(is_active=True) | Q(email_confirmed=False)
         )
         wanted = _caseless(email)

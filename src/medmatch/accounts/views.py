@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.encoding import force_str
-from django.utils.http import urlsafe_base64_decode
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from medmatch.accounts.forms import ConfirmSignupForm, DeleteAccountForm, SignupForm
@@ -23,11 +23,17 @@ from medmatch.accounts.tokens import signup_token_generator
 from medmatch.lib.client_ip import client_ip
 from medmatch.lib.downloads import private_download
 
+# The demo account is shared by everyone who tries medmatch: nobody may lock the others out.
+DEMO_PROTECTED = (
+    "The demo account is shared, so it cannot be deleted and its password and email address "
+    "cannot be changed. Sign up for your own account to keep your work."
+)
+
 
 @require_http_methods(["GET", "POST"])
 def signup(request):
     if request.user.is_authenticated:
-        return redirect("accounts:account")
+        return redirect("start")
     form = SignupForm(request.POST or None)
     if form.is_valid():
         base_url = request.build_absolute_uri("/")
@@ -61,8 +67,18 @@ def confirm_signup(request, uidb64: str, token: str):
         account_confirm(user=user)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Welcome to medmatch. Your account is ready.")
-        return redirect("accounts:account")
+        return redirect(_safe_next(request) or "start")
     return render(request, "accounts/signup_confirm.html", {"form": form})
+
+
+def _safe_next(request) -> str | None:
+    """The ?next= page to go to after confirming, when it is on this site (as log-in checks it)."""
+    target = request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
 
 
 class ResetPasswordConfirmView(auth_views.PasswordResetConfirmView):
@@ -92,6 +108,9 @@ def export_account(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete_account(request):
+    if request.user.is_demo:
+        messages.error(request, DEMO_PROTECTED)
+        return redirect("accounts:account")
     form = DeleteAccountForm(request.POST or None, user=request.user)
     if form.is_valid():
         user = request.user

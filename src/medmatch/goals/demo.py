@@ -1,5 +1,12 @@
 """The demo student: a ready-made account with filled goals, so a new user sees recommendations
-at once. Marked ``is_demo``; every page it sees says the account is fictional."""
+at once. Marked ``is_demo``; every page it sees says the account is fictional.
+
+The apps above goals (shortlist, applications, letters, interviews) fill in the rest of the
+journey through ``register_demo_seeder`` from their ``AppConfig.ready()``, so the demo shows every
+stage without goals importing them. A seeder takes the demo user and must be idempotent.
+"""
+
+from collections.abc import Callable
 
 from django.db import transaction
 
@@ -40,6 +47,14 @@ DEMO_GOALS = {
 }
 DEMO_STEPS = ["objective", "specialties", "place", "schedule", "practical", "residency"]
 
+_SEEDERS: list[Callable[[User], None]] = []
+
+
+def register_demo_seeder(seeder: Callable[[User], None]) -> None:
+    """Add an idempotent ``seeder(user)`` run by every ``create_demo`` after the goals."""
+    if seeder not in _SEEDERS:
+        _SEEDERS.append(seeder)
+
 
 @transaction.atomic
 def create_demo() -> tuple[User, bool]:
@@ -62,6 +77,8 @@ def create_demo() -> tuple[User, bool]:
     profile.completed_steps = list(DEMO_STEPS)
     profile.full_clean()
     profile.save()
+    for seeder in _SEEDERS:
+        seeder(user)
     return user, created
 
 

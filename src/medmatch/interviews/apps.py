@@ -11,6 +11,8 @@ class InterviewsConfig(AppConfig):
         # "what is next" list through the extension points those modules expose; their reminder
         # joins the worker's hourly scans (medmatch.lib.scans.REMINDER_SCANS).
         from medmatch.applications import calendar, next_steps
+        from medmatch.goals.demo import register_demo_seeder
+        from medmatch.interviews.demo import seed_demo_journey
         from medmatch.interviews.hooks import interview_events, interview_steps
         from medmatch.interviews.tasks import send_interview_reminders
         from medmatch.lib.scans import register_reminder_scan
@@ -18,6 +20,9 @@ class InterviewsConfig(AppConfig):
         calendar.register_event_provider(interview_events)
         next_steps.register_step_provider(interview_steps)
         register_reminder_scan(send_interview_reminders)
+        # The demo student shows every stage: a shortlist, applications, a statement, a letter
+        # request and an interview (all fictional) beside its goals.
+        register_demo_seeder(seed_demo_journey)
 
     def export_user_data(self, user) -> dict:
         from medmatch.interviews.models import Interview, PracticeAttempt, Question
