@@ -418,3 +418,12 @@ def test_it_counts_each_recommender_behind_a_trusted_proxy_apart(letter_request,
     ]
     # The same proxy, another recommender: not limited by the first one's guesses.
     assert second.get(portal(letter_request.pk, guess())).status_code == 404
+
+
+def test_it_names_the_student_on_the_upload_page(letter_request, token, alice):
+    alice.full_name = "Olúwáṣeun Adébáyọ̀"
+    alice.save()
+    response = Client().get(portal(letter_request.pk, token))
+    content = response.content.decode()
+    assert "Letter of recommendation for Olúwáṣeun Adébáyọ̀" in content
+    assert "alice" not in content.replace("alice@example.org", "")

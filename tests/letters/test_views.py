@@ -205,3 +205,33 @@ def test_it_refuses_control_characters_in_a_recommenders_one_line_fields(as_alic
     assert response.status_code == 200
     assert "without control characters" in response.context["form"].errors[field][0]
     assert not Recommender.objects.exists()
+
+
+def _pdf_text(pdf: bytes) -> str:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
+
+
+def test_it_names_the_student_in_the_packet_and_the_email(as_alice, alice, letter_request):
+    alice.full_name = "María José Pérez García"
+    alice.save()
+    packet = as_alice.get(reverse("letters:packet", args=[letter_request.pk])).content
+    text = _pdf_text(packet)
+    assert "Letter of recommendation — María José Pérez García" in text
+    assert "alice" not in text.replace("alice@example.org", "")
+    as_alice.post(reverse("letters:send", args=[letter_request.pk]))
+    message = mail.outbox[-1]
+    assert message.subject == "Letter of recommendation request from María José Pérez García"
+    assert "María José Pérez García would be grateful" in message.body
+    assert "alice" not in message.body.replace("alice@example.org", "")
+
+
+def test_it_asks_a_student_without_a_name_to_add_one_before_the_packet(as_alice, letter_request):
+    page = as_alice.get(reverse("letters:request_detail", args=[letter_request.pk]))
+    assert b"Add your name" in page.content
+    assert "Letter of recommendation — alice" in _pdf_text(
+        as_alice.get(reverse("letters:packet", args=[letter_request.pk])).content
+    )

@@ -36,7 +36,7 @@ def render_cv_pdf(*, student, application=None) -> bytes:
         sections = view.sections
     context = {
         "student": student,
-        "name": student.get_full_name() or student.username,
+        "name": student.display_name,
         "application": application,
         "sections": sections,
         "paper": _paper(application),

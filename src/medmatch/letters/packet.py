@@ -37,7 +37,7 @@ def build_packet(request) -> bytes:
         "request": request,
         "recommender": request.recommender,
         "student": student,
-        "student_name": student.get_full_name() or student.username,
+        "student_name": student.display_name,
         "applications": list(
             request.applications.select_related(
                 "program__institution", "program__specialty"

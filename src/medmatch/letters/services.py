@@ -270,7 +270,7 @@ def letter_store(*, link: UploadLink, upload, sha256: str, address: str) -> Lett
         if old is not None and not can_replace(request, timezone.localdate()):
             raise LetterError(
                 "The due date has passed, so the letter can no longer be replaced. If something "
-                f"must change, write to {request.student.get_full_name() or 'the student'}."
+                f"must change, write to {request.student.display_name}."
             )
         # Normally fixed since the link was made; rows from before that rule get fixed here.
         request = request_fix_terms(request=request)
@@ -335,7 +335,7 @@ def request_send(*, request: LetterRequest, base_url: str) -> None:
         context = {
             "request": request,
             "recommender": recommender,
-            "student_name": request.student.get_full_name() or request.student.username,
+            "student_name": request.student.display_name,
             "url": portal_url(base_url, request, token),
             "link": link,
             "applications": list(request.applications.all()),

@@ -120,7 +120,7 @@ def _reminder_email(request: LetterRequest, on: datetime.date) -> EmailMessage:
     from medmatch.letters.services import link_create, portal_url
 
     # A name stored before the forms refused line breaks must not break the subject line.
-    student_name = single_line(request.student.get_full_name()) or request.student.username
+    student_name = single_line(request.student.display_name)
     site_url = getattr(settings, "SITE_URL", "")
     url = ""
     if site_url:  # a fresh link only where the site's own address is known

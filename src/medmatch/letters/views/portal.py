@@ -95,7 +95,7 @@ def _page(request, link, form, *, error="", status=200, uploaded=False):
     student = letter_request.student
     context = {
         "letter_request": letter_request,
-        "student_name": single_line(student.get_full_name() or student.username),
+        "student_name": single_line(student.display_name),
         "recommender_name": single_line(letter_request.recommender.name),
         # The terms as the letter arrived under them (or, before it arrives, as fixed).
         "confidential": letter_request.confidential,
