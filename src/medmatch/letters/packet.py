@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from medmatch.catalog.models import Specialty
 from medmatch.fit.goals import Goals, GoalsError
+from medmatch.letters.routes import instructions, medmatch_link_use, needs_medmatch_link
 
 logger = logging.getLogger(__name__)
 
@@ -33,16 +34,22 @@ def build_packet(request) -> bytes:
 
     student = request.student
     cv_pdf, cv_note = _cv(student)
+    applications = list(
+        request.applications.select_related(
+            "program__institution", "program__specialty", "program__source"
+        ).order_by("deadline", "pk")
+    )
     context = {
         "request": request,
         "recommender": request.recommender,
         "student": student,
         "student_name": student.display_name,
-        "applications": list(
-            request.applications.select_related(
-                "program__institution", "program__specialty"
-            ).order_by("deadline", "pk")
+        "applications": applications,
+        "instructions": instructions(
+            applications, student_name=student.display_name, letter_id=request.eras_letter_id
         ),
+        "medmatch_link": needs_medmatch_link(applications, waived=request.waived),
+        "link_use": medmatch_link_use(applications),
         "goals": goals_summary(student),
         "cv_note": cv_note,
         "generated_on": timezone.localdate(),
