@@ -7,7 +7,7 @@ from medmatch.applications.models import Application
 from medmatch.catalog.models import Specialty
 from medmatch.letters.models import LetterRequest, Recommender
 from medmatch.letters.services import over_limit
-from medmatch.lib.forms import IdsMultipleChoiceField, bounded_formfield
+from medmatch.lib.forms import BoundedDateField, IdsMultipleChoiceField, bounded_formfield
 from medmatch.lib.validators import validate_single_line
 
 MAX_TEXT = 5000
@@ -201,3 +201,22 @@ class UploadForm(forms.Form):
         help_text="At most 5 MB. Until the due date you can upload a new version to replace it.",
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
     )
+
+
+class ServiceUploadForm(forms.Form):
+    """The request page's "uploaded to ERAS" record: the date the service shows the letter."""
+
+    uploaded_on = BoundedDateField(
+        label="Uploaded on",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The date ERAS, ResidencyCAS or CaRMS shows the letter as received.",
+    )
+
+    def clean_uploaded_on(self):
+        day = self.cleaned_data["uploaded_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(
+                "Uploaded on: that date is in the future; record it once the service shows the "
+                "letter."
+            )
+        return day

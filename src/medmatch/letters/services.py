@@ -173,6 +173,18 @@ def checklists_tick(*, request: LetterRequest) -> None:
             item.save(update_fields=["done", "done_at", "notes"])
 
 
+@transaction.atomic
+def request_record_service_upload(*, request: LetterRequest, on: datetime.date) -> None:
+    """Record that the recommender uploaded the letter to the application service on ``on``:
+    the request is submitted and the checklists tick a letter."""
+    request = LetterRequest.objects.select_for_update().get(pk=request.pk)
+    request.service_uploaded_on = on
+    if request.status != LetterRequest.Status.DECLINED:
+        request.status = LetterRequest.Status.SUBMITTED
+    request.save(update_fields=["service_uploaded_on", "status", "updated_at"])
+    checklists_tick(request=request)
+
+
 def _tick_note(request: LetterRequest) -> str:
     from medmatch.letters.routes import services_of
 

@@ -8,17 +8,19 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from medmatch.letters.forms import LetterRequestForm
+from medmatch.letters.forms import LetterRequestForm, ServiceUploadForm
 from medmatch.letters.models import Letter, Recommender
 from medmatch.letters.packet import build_packet
 from medmatch.letters.permissions import can_read_letter
 from medmatch.letters.planning import STATE_LABELS, plan_for, plan_for_applications, today
+from medmatch.letters.routes import instructions, services_of
 from medmatch.letters.services import (
     LetterError,
     TermsFixedError,
     link_create,
     link_revoke,
     portal_url,
+    request_record_service_upload,
     request_save,
 )
 from medmatch.letters.tasks import send_letter_request
@@ -68,12 +70,20 @@ def show_request(request, pk: int):
     return _detail(request, get_letter_request(request, pk))
 
 
-def _detail(request, letter_request, new_link_url: str = ""):
+def _detail(request, letter_request, new_link_url: str = "", upload_form=None, status=200):
     letter = letter_request.letter_or_none
     plan = plan_for(letter_request, today())
+    applications = list(letter_request.applications.with_program().order_by("deadline", "pk"))
     context = {
         "letter_request": letter_request,
-        "applications": letter_request.applications.with_program().order_by("deadline", "pk"),
+        "applications": applications,
+        "instructions": instructions(
+            applications,
+            student_name=request.user.display_name,
+            letter_id=letter_request.eras_letter_id,
+        ),
+        "services": services_of(applications),
+        "upload_form": upload_form or ServiceUploadForm(initial={"uploaded_on": today()}),
         "plan": plan,
         "state_label": STATE_LABELS[plan.state],
         "letter": letter,
@@ -87,7 +97,7 @@ def _detail(request, letter_request, new_link_url: str = ""):
         "now": timezone.now(),
         "new_link_url": new_link_url,
     }
-    return render(request, "letters/request_detail.html", context)
+    return render(request, "letters/request_detail.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -121,6 +131,17 @@ def send_request(request, pk: int):
         f"The request, its packet and an upload link are on their way to "
         f"{letter_request.recommender.email}.",
     )
+    return redirect(letter_request)
+
+
+@require_POST
+def record_service_upload(request, pk: int):
+    letter_request = get_letter_request(request, pk)
+    form = ServiceUploadForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, letter_request, upload_form=form, status=400)
+    request_record_service_upload(request=letter_request, on=form.cleaned_data["uploaded_on"])
+    messages.success(request, "Recorded. The letter counts on the checklist of each application.")
     return redirect(letter_request)
 
 
