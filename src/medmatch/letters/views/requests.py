@@ -1,6 +1,7 @@
 """A letter request: create, edit, its page (status, waiver, packet, upload links, access log),
 sending it, and the letter's download — which only ``can_read_letter`` opens."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
@@ -13,7 +14,7 @@ from medmatch.letters.models import Letter, Recommender
 from medmatch.letters.packet import build_packet
 from medmatch.letters.permissions import can_read_letter
 from medmatch.letters.planning import STATE_LABELS, plan_for, plan_for_applications, today
-from medmatch.letters.routes import instructions, services_of
+from medmatch.letters.routes import instructions, needs_medmatch_link, services_of
 from medmatch.letters.services import (
     LetterError,
     TermsFixedError,
@@ -26,6 +27,13 @@ from medmatch.letters.services import (
 from medmatch.letters.tasks import send_letter_request
 from medmatch.letters.views.common import get_letter_request, get_link
 from medmatch.lib.forms import optional_id
+
+CONSOLE_EMAIL = "django.core.mail.backends.console.EmailBackend"
+
+
+def emails_printed() -> bool:
+    # As lib/context.py tells templates: the console backend delivers nothing.
+    return settings.EMAIL_BACKEND == CONSOLE_EMAIL
 
 
 @login_required
@@ -83,6 +91,7 @@ def _detail(request, letter_request, new_link_url: str = "", upload_form=None, s
             letter_id=letter_request.eras_letter_id,
         ),
         "services": services_of(applications),
+        "needs_link": needs_medmatch_link(applications, waived=letter_request.waived),
         "upload_form": upload_form or ServiceUploadForm(initial={"uploaded_on": today()}),
         "plan": plan,
         "state_label": STATE_LABELS[plan.state],
@@ -95,6 +104,7 @@ def _detail(request, letter_request, new_link_url: str = "", upload_form=None, s
             for entry in letter_request.access_log.all()[:50]
         ],
         "now": timezone.now(),
+        "due_passed": letter_request.due_on is not None and letter_request.due_on < today(),
         "new_link_url": new_link_url,
     }
     return render(request, "letters/request_detail.html", context, status=status)
@@ -125,11 +135,18 @@ def send_request(request, pk: int):
     if not letter_request.recommender.email:
         messages.error(request, f"Add {letter_request.recommender.name}'s email address first.")
         return redirect(letter_request)
+    if emails_printed():
+        messages.error(
+            request,
+            "Nothing was sent: this site has no mail server configured, so emails would only be "
+            "printed on the server's console. Download the packet and send it yourself, or ask "
+            "the site's administrator to set EMAIL_HOST.",
+        )
+        return redirect(letter_request)
     send_letter_request.enqueue(letter_request.pk, request.build_absolute_uri("/"))
     messages.success(
         request,
-        f"The request, its packet and an upload link are on their way to "
-        f"{letter_request.recommender.email}.",
+        f"The request and its packet are on their way to {letter_request.recommender.email}.",
     )
     return redirect(letter_request)
 
