@@ -317,6 +317,7 @@ OBJECTS = {
     "letters:request_delete": "letter_request",
     "letters:packet": "letter_request",
     "letters:send": "letter_request",
+    "letters:service_upload": "letter_request",
     "letters:link_create": "letter_request",
     "letters:letter_download": "letter_request",
     "letters:link_revoke": "link",

@@ -170,3 +170,21 @@ def test_it_says_where_the_link_went_when_no_mail_server_is_configured(client, s
     assert "printed in the terminal" in client.get(reverse("accounts:signup_sent")).text
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     assert "printed in the terminal" not in client.get(reverse("accounts:signup_sent")).text
+
+
+def test_it_takes_the_name_at_sign_up_in_any_script(client):
+    assert _sign_up(client, full_name="김민준", preferred_name="Min-jun").status_code == 302
+    user = User.objects.get(username="erin")
+    assert (user.display_name, user.get_short_name()) == ("김민준", "Min-jun")
+
+
+def test_it_signs_up_without_a_name(client):
+    assert _sign_up(client).status_code == 302
+    assert User.objects.get(username="erin").display_name == "erin"
+
+
+def test_it_refuses_a_line_break_in_the_name_at_sign_up(client):
+    response = _sign_up(client, full_name="Erin\nBcc: eve@example.org")
+    assert response.status_code == 200
+    assert "Full name: use a single line" in response.context["form"].errors["full_name"][0]
+    assert not User.objects.filter(username="erin").exists()

@@ -59,3 +59,36 @@ def test_it_renders_the_tailored_cv_without_saving_a_choice(alice, alice_applica
 
 def test_it_renders_an_empty_cv(alice):
     assert render_cv_pdf(student=alice).startswith(b"%PDF")
+
+
+def _pdf_text(pdf: bytes) -> str:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
+
+
+def test_it_heads_the_cv_with_the_real_name_and_contact_block(alice):
+    alice.full_name = "Kim Min-jun"
+    alice.phone = "+82 10 5555 0100"
+    alice.postal_address = "12 Sejong-daero\nSeoul 04524"
+    alice.licensing_exams = "usmle"
+    alice.licensing_exam_status = "Step 1 Pass (2024)"
+    alice.ecfmg_status = "in_progress"
+    alice.save()
+    make_cv(alice)
+    text = _pdf_text(render_cv_pdf(student=alice))
+    assert "Kim Min-jun" in text
+    assert "alice" not in text.replace("alice@example.org", "")
+    for part in (
+        "+82 10 5555 0100",
+        "Seoul 04524",
+        "USMLE: Step 1 Pass (2024)",
+        "ECFMG: Requirements in progress",
+    ):
+        assert part in text
+
+
+def test_it_falls_back_to_the_username_on_a_cv_without_a_name(alice):
+    assert "alice" in _pdf_text(render_cv_pdf(student=alice))

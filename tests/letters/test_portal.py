@@ -418,3 +418,28 @@ def test_it_counts_each_recommender_behind_a_trusted_proxy_apart(letter_request,
     ]
     # The same proxy, another recommender: not limited by the first one's guesses.
     assert second.get(portal(letter_request.pk, guess())).status_code == 404
+
+
+def test_it_names_the_student_on_the_upload_page(letter_request, token, alice):
+    alice.full_name = "Olúwáṣeun Adébáyọ̀"
+    alice.save()
+    response = Client().get(portal(letter_request.pk, token))
+    content = response.content.decode()
+    assert "Letter of recommendation for Olúwáṣeun Adébáyọ̀" in content
+    assert "alice" not in content.replace("alice@example.org", "")
+
+
+def test_it_never_promises_a_replacement_for_a_letter_uploaded_after_the_due_date(
+    letter_request, token
+):
+    LetterRequest.objects.filter(pk=letter_request.pk).update(due_on=days(-3))
+    client = Client()
+    page = client.get(portal(letter_request.pk, token)).content.decode()
+    assert "once uploaded, the letter cannot be replaced" in page
+    assert "you can upload a new version" not in page
+    response = client.post(portal(letter_request.pk, token), {"letter": upload(pdf_bytes())})
+    content = response.content.decode()
+    assert "your letter was received" in content
+    assert "this version is final and can no longer be replaced" in content
+    assert "You can replace it until" not in content
+    assert content.count("can no longer be replaced") == 1

@@ -292,3 +292,13 @@ def test_it_documents_the_exit_status_and_refuses_a_bad_date(capsys):
         build_parser().parse_args(["letters", "remind", "--now", "--date", "9999-99-99"])
     assert exit_.value.code == 2
     assert "is not an ISO date" in capsys.readouterr().err
+
+
+def test_it_names_the_student_in_reminders_and_greets_them_by_preferred_name(letter_request, alice):
+    alice.full_name, alice.preferred_name = "Kim Min-jun", "Min-jun"
+    alice.save()
+    send_reminders.enqueue(on(7))
+    (reminder,) = _recommender_mail()
+    assert "Kim Min-jun's letter of recommendation is due" in reminder.body
+    assert "alice" not in reminder.body.replace("alice@example.org", "")
+    assert all(m.body.startswith("Hello Min-jun,") for m in _digests())

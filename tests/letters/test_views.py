@@ -205,3 +205,80 @@ def test_it_refuses_control_characters_in_a_recommenders_one_line_fields(as_alic
     assert response.status_code == 200
     assert "without control characters" in response.context["form"].errors[field][0]
     assert not Recommender.objects.exists()
+
+
+def _pdf_text(pdf: bytes) -> str:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
+
+
+def test_it_names_the_student_in_the_packet_and_the_email(as_alice, alice, letter_request):
+    alice.full_name = "María José Pérez García"
+    alice.save()
+    packet = as_alice.get(reverse("letters:packet", args=[letter_request.pk])).content
+    text = _pdf_text(packet)
+    assert "Letter of recommendation — María José Pérez García" in text
+    assert "alice" not in text.replace("alice@example.org", "")
+    as_alice.post(reverse("letters:send", args=[letter_request.pk]))
+    message = mail.outbox[-1]
+    assert message.subject == "Letter of recommendation request from María José Pérez García"
+    assert "María José Pérez García would be grateful" in message.body
+    assert "alice" not in message.body.replace("alice@example.org", "")
+
+
+def test_it_asks_a_student_without_a_name_to_add_one_before_the_packet(as_alice, letter_request):
+    page = as_alice.get(reverse("letters:request_detail", args=[letter_request.pk]))
+    assert b"Add your name" in page.content
+    assert "Letter of recommendation — alice" in _pdf_text(
+        as_alice.get(reverse("letters:packet", args=[letter_request.pk])).content
+    )
+
+
+def test_it_numbers_the_packets_pages_out_of_all_of_them_cv_included(
+    as_alice, alice, letter_request
+):
+    from tests.applications.cv_factories import make_cv
+
+    make_cv(alice)
+    pdf = as_alice.get(reverse("letters:packet", args=[letter_request.pk])).content
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    pages = [page.extract_text() for page in PdfReader(BytesIO(pdf)).pages]
+    assert len(pages) >= 2
+    for number, text in enumerate(pages, 1):
+        assert f"Page {number} of {len(pages)}" in text
+    assert "Curriculum vitae" in pages[-1]
+
+
+def test_it_says_plainly_when_the_site_cannot_send_email(as_alice, letter_request, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    page = as_alice.get(reverse("letters:request_detail", args=[letter_request.pk]))
+    content = page.content.decode()
+    assert "This site cannot send email yet" in content
+    assert "Email the request" not in content
+    response = as_alice.post(reverse("letters:send", args=[letter_request.pk]), follow=True)
+    content = response.content.decode()
+    assert "Nothing was sent: this site has no mail server configured" in content
+    assert "on their way" not in content
+    assert not UploadLink.objects.exists()
+
+
+def test_it_warns_about_a_due_date_in_the_past(as_alice, letter_request):
+    LetterRequest.objects.filter(pk=letter_request.pk).update(due_on=days(-2), asked_on=days(-20))
+    page = as_alice.get(reverse("letters:request_detail", args=[letter_request.pk]))
+    assert b"has passed: the packet would ask for the letter by a day that is gone" in (
+        page.content
+    )
+    packet = _pdf_text(as_alice.get(reverse("letters:packet", args=[letter_request.pk])).content)
+    assert "this date has passed" in " ".join(packet.split())
+
+
+def test_it_links_plan_your_letters_to_asking_for_one_not_to_itself(as_alice, recommender):
+    page = as_alice.get(reverse("letters:index")).content.decode()
+    assert f'href="{reverse("letters:index")}">Plan your letters' not in page
+    assert f'href="{reverse("letters:request_create")}">Ask someone for your first letter' in page

@@ -1,3 +1,4 @@
+import re
 import unicodedata
 
 from django import forms
@@ -7,8 +8,25 @@ from django.core.validators import MaxLengthValidator
 from django.db.models import Q
 
 from medmatch.accounts.emails import mail_allowed
-from medmatch.accounts.models import User
+from medmatch.accounts.models import EcfmgStatus, LicensingExams, User
 from medmatch.lib.client_ip import client_ip
+from medmatch.lib.forms import one_line
+from medmatch.lib.validators import control_characters
+
+NAME_HELP = {
+    "full_name": "As it should appear on your CV and to the people writing your letters, in any "
+    "script and order (e.g. Kim Min-jun, José María Pérez García).",
+    "preferred_name": "What medmatch should call you, if not your full name.",
+}
+# Digits as people write phone numbers: +1 (312) 555-0100, 0044 20 7946 0958, 555.0100 ext 12.
+PHONE = re.compile(r"\A\+?[0-9][0-9 ()./-]{3,30}(?: ?(?:ext\.?|x) ?[0-9]{1,6})?\Z")
+ADDRESS_LINES = 6
+
+
+def _add_one_line_validators(form, names) -> None:
+    for name in names:
+        field = form.fields[name]
+        field.validators.append(one_line(str(field.label)))
 
 
 class LoginForm(AuthenticationForm):
@@ -30,8 +48,16 @@ class SignupForm(UserCreationForm):
 
     class Meta:
         model = User
-        fields = ["username", "email"]
-        help_texts = {"username": "Letters, digits and @ . + - _ only. Shown to nobody but you."}
+        fields = ["username", "email", "full_name", "preferred_name"]
+        help_texts = {
+            "username": "Letters, digits and @ . + - _ only. Shown to nobody but you.",
+            "full_name": NAME_HELP["full_name"] + " Optional now; you can add it later.",
+            "preferred_name": NAME_HELP["preferred_name"],
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _add_one_line_validators(self, ["full_name", "preferred_name"])
 
     def clean_email(self):
         return User.objects.normalize_email(self.cleaned_data["email"].strip())
@@ -42,6 +68,62 @@ class SignupForm(UserCreationForm):
             self.instance.validate_unique(exclude=exclude)
         except ValidationError as error:
             self._update_errors(error)
+
+
+class ProfileForm(forms.ModelForm):
+    """The student's name and the contact block of their CV (account page)."""
+
+    class Meta:
+        model = User
+        fields = [
+            "full_name",
+            "preferred_name",
+            "phone",
+            "postal_address",
+            "licensing_exams",
+            "licensing_exam_status",
+            "ecfmg_status",
+            "ecfmg_details",
+        ]
+        widgets = {"postal_address": forms.Textarea(attrs={"rows": 3, "maxlength": 300})}
+        help_texts = {
+            **NAME_HELP,
+            "phone": "With the country code if you apply abroad, e.g. +1 312 555 0100.",
+            "postal_address": f"Up to {ADDRESS_LINES} lines.",
+            "licensing_exam_status": "e.g. Step 1 Pass (2024); Step 2 CK 245 (2025).",
+            "ecfmg_status": "For graduates of medical schools outside the US and Canada.",
+            "ecfmg_details": "e.g. certified 12 May 2025, or OET passed, Step 2 CK pending.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _add_one_line_validators(
+            self,
+            ["full_name", "preferred_name", "phone", "licensing_exam_status", "ecfmg_details"],
+        )
+        self.fields["licensing_exams"].choices = [("", "Not said"), *LicensingExams.choices]
+        self.fields["ecfmg_status"].choices = [("", "Not said"), *EcfmgStatus.choices]
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        if phone and not (phone.isascii() and PHONE.match(phone)):
+            raise forms.ValidationError(
+                "phone: use digits with spaces, + ( ) . - and an optional ext, e.g. "
+                "+1 312 555 0100."
+            )
+        return phone
+
+    def clean_postal_address(self):
+        address = self.cleaned_data["postal_address"]
+        lines = [line.strip() for line in address.splitlines()]
+        if set(control_characters("".join(lines))):
+            raise forms.ValidationError("postal address: remove the tabs or control characters.")
+        lines = [line for line in lines if line]
+        if len(lines) > ADDRESS_LINES:
+            raise forms.ValidationError(
+                f"postal address: at most {ADDRESS_LINES} lines; this has {len(lines)}."
+            )
+        return "\n".join(lines)
 
 
 class ConfirmSignupForm(forms.Form):

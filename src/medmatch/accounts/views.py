@@ -10,7 +10,12 @@ from django.utils.encoding import force_str
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from medmatch.accounts.forms import ConfirmSignupForm, DeleteAccountForm, SignupForm
+from medmatch.accounts.forms import (
+    ConfirmSignupForm,
+    DeleteAccountForm,
+    ProfileForm,
+    SignupForm,
+)
 from medmatch.accounts.models import User
 from medmatch.accounts.services import (
     account_confirm,
@@ -91,8 +96,14 @@ class ResetPasswordConfirmView(auth_views.PasswordResetConfirmView):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def account(request):
-    return render(request, "accounts/account.html")
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if form.is_valid():
+        form.save()
+        messages.success(request, "Saved your name and contact details.")
+        return redirect("accounts:account")
+    return render(request, "accounts/account.html", {"form": form})
 
 
 @login_required

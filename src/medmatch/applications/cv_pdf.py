@@ -1,6 +1,6 @@
 """A CV as a PDF (WeasyPrint): the student's whole CV, or the one tailored for an application.
 
-``render_cv_pdf(student=...)`` is also what the recommender packet (letters) includes.
+``cv_context(student)`` is also what the recommender packet (letters) renders as its last pages.
 """
 
 from django.template.loader import render_to_string
@@ -27,6 +27,13 @@ def render_cv_pdf(*, student, application=None) -> bytes:
     tailoring, else the relevance ranking's default). Reads only; writes nothing."""
     from weasyprint import HTML  # imported here: loading it costs ~0.3 s
 
+    html = render_to_string("applications/cv_pdf/cv.html", cv_context(student, application))
+    return HTML(string=html).write_pdf()
+
+
+def cv_context(student, application=None) -> dict:
+    """The template context of the CV (``applications/cv_pdf/_cv_body.html``), which the letter
+    packet also renders inside its own document, so its pages are counted with the packet's."""
     entries = list(CVEntry.objects.for_student(student))
     if application is None:
         sections = cv_tailoring.group(cv_tailoring.default_order(entries))
@@ -36,11 +43,10 @@ def render_cv_pdf(*, student, application=None) -> bytes:
         sections = view.sections
     context = {
         "student": student,
-        "name": student.get_full_name() or student.username,
+        "name": student.display_name,
         "application": application,
         "sections": sections,
         "paper": _paper(application),
         "generated_on": timezone.localdate(),
     }
-    html = render_to_string("applications/cv_pdf/cv.html", context)
-    return HTML(string=html).write_pdf()
+    return context

@@ -34,6 +34,8 @@ def _request(user, request: LetterRequest) -> dict:
         "asked_on": _iso(request.asked_on),
         "due_on": _iso(request.due_on),
         "waived": request.waived,
+        "eras_letter_id": request.eras_letter_id,
+        "service_uploaded_on": _iso(request.service_uploaded_on),
         "terms_fixed_at": _iso(request.terms_fixed_at),
         "talking_points": request.talking_points,
         "created_at": _iso(request.created_at),

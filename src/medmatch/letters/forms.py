@@ -1,13 +1,17 @@
+import re
+
 from django import forms
+from django.utils import timezone
 
 from medmatch.applications.models import Application
 from medmatch.catalog.models import Specialty
 from medmatch.letters.models import LetterRequest, Recommender
 from medmatch.letters.services import over_limit
-from medmatch.lib.forms import IdsMultipleChoiceField, bounded_formfield
+from medmatch.lib.forms import BoundedDateField, IdsMultipleChoiceField, bounded_formfield
 from medmatch.lib.validators import validate_single_line
 
 MAX_TEXT = 5000
+LETTER_ID = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9-]{2,39}\Z")
 
 KNOWS_WELL = [
     ("", "Not said"),
@@ -90,13 +94,21 @@ class LetterRequestForm(forms.ModelForm):
             "due_on",
             "waived",
             "talking_points",
+            "eras_letter_id",
+            "service_uploaded_on",
         ]
         widgets = {
             "asked_on": forms.DateInput(attrs={"type": "date"}),
             "due_on": forms.DateInput(attrs={"type": "date"}),
+            "service_uploaded_on": forms.DateInput(attrs={"type": "date"}),
             "talking_points": forms.Textarea(attrs={"rows": 4, "maxlength": MAX_TEXT}),
         }
         help_texts = {
+            "eras_letter_id": "From the Letter Request Form you make in MyERAS for this letter. "
+            "The email and packet give it to your recommender for the ERAS Letter Writer Portal.",
+            "service_uploaded_on": "When your recommender uploaded the letter to ERAS, "
+            "ResidencyCAS or CaRMS (each service shows it on your application there). It ticks a "
+            "letter on the checklist of each application.",
             "due_on": "Leave it empty to use the suggestion: a week before the earliest deadline "
             "of the chosen applications.",
             "waived": "Programs give more weight to letters the applicant has not read. Once "
@@ -138,11 +150,27 @@ class LetterRequestForm(forms.ModelForm):
     def clean_talking_points(self):
         return _limit(self.cleaned_data["talking_points"], "talking_points")
 
+    def clean_eras_letter_id(self):
+        letter_id = self.cleaned_data["eras_letter_id"].strip()
+        if letter_id and not LETTER_ID.match(letter_id):
+            raise forms.ValidationError(
+                "ERAS Letter ID: letters, digits and hyphens only, as printed on the Letter "
+                "Request Form."
+            )
+        return letter_id
+
     def clean(self):
         data = super().clean()
         asked_on, due_on = data.get("asked_on"), data.get("due_on")
         if asked_on and due_on and due_on < asked_on:
             self.add_error("due_on", "The due date is before the date asked.")
+        uploaded_on = data.get("service_uploaded_on")
+        if uploaded_on and uploaded_on > timezone.localdate():
+            self.add_error(
+                "service_uploaded_on",
+                "uploaded to ERAS / ResidencyCAS / CaRMS on: that date is in the future; record "
+                "it once the service shows the letter.",
+            )
         applications = data.get("applications")
         if applications and data.get("status") != LetterRequest.Status.DECLINED:
             for problem in over_limit(list(applications), self.instance):
@@ -173,3 +201,22 @@ class UploadForm(forms.Form):
         help_text="At most 5 MB. Until the due date you can upload a new version to replace it.",
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
     )
+
+
+class ServiceUploadForm(forms.Form):
+    """The request page's "uploaded to ERAS" record: the date the service shows the letter."""
+
+    uploaded_on = BoundedDateField(
+        label="Uploaded on",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The date ERAS, ResidencyCAS or CaRMS shows the letter as received.",
+    )
+
+    def clean_uploaded_on(self):
+        day = self.cleaned_data["uploaded_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(
+                "Uploaded on: that date is in the future; record it once the service shows the "
+                "letter."
+            )
+        return day

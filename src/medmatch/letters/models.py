@@ -166,6 +166,14 @@ class LetterRequest(models.Model):
         blank=True,
         help_text="e.g. how I handled a difficult family meeting on night float.",
     )
+    # ERAS: the Letter ID of the Letter Request Form made in MyERAS, which the recommender types
+    # into the LoR Portal (medmatch.letters.routes).
+    eras_letter_id = models.CharField("ERAS Letter ID", max_length=40, blank=True)
+    # The student's record that the recommender uploaded the letter to ERAS, ResidencyCAS or
+    # CaRMS: programs get letters only from there, and medmatch cannot see it happen.
+    service_uploaded_on = models.DateField(
+        "uploaded to ERAS / ResidencyCAS / CaRMS on", null=True, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -186,6 +194,12 @@ class LetterRequest(models.Model):
             return self.letter
         except Letter.DoesNotExist:
             return None
+
+    @property
+    def is_in(self) -> bool:
+        """Whether the letter is done: it arrived here, or was recorded as uploaded to the
+        application service."""
+        return self.service_uploaded_on is not None or self.letter_or_none is not None
 
     @property
     def terms_fixed(self) -> bool:

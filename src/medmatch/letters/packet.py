@@ -5,16 +5,13 @@ the student's CV (the seed article: "give your recommenders ... your resume and 
 your goals")."""
 
 import logging
-import shutil
-import subprocess
-import tempfile
-from pathlib import Path
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from medmatch.catalog.models import Specialty
 from medmatch.fit.goals import Goals, GoalsError
+from medmatch.letters.routes import instructions, medmatch_link_use, needs_medmatch_link
 
 logger = logging.getLogger(__name__)
 
@@ -32,24 +29,32 @@ def build_packet(request) -> bytes:
     from weasyprint import HTML  # loading WeasyPrint costs ~0.3 s: only when a packet is made
 
     student = request.student
-    cv_pdf, cv_note = _cv(student)
+    cv, cv_note = _cv(student)
+    applications = list(
+        request.applications.select_related(
+            "program__institution", "program__specialty", "program__source"
+        ).order_by("deadline", "pk")
+    )
     context = {
         "request": request,
         "recommender": request.recommender,
         "student": student,
-        "student_name": student.get_full_name() or student.username,
-        "applications": list(
-            request.applications.select_related(
-                "program__institution", "program__specialty"
-            ).order_by("deadline", "pk")
+        "student_name": student.display_name,
+        "applications": applications,
+        "instructions": instructions(
+            applications, student_name=student.display_name, letter_id=request.eras_letter_id
         ),
+        "medmatch_link": needs_medmatch_link(applications, waived=request.waived),
+        "link_use": medmatch_link_use(applications),
         "goals": goals_summary(student),
+        "cv": cv,
         "cv_note": cv_note,
         "generated_on": timezone.localdate(),
     }
+    # One document, so "page 2 of 3" counts the CV's pages too (two PDFs joined each counted
+    # only their own).
     html = render_to_string("letters/packet.html", context)
-    packet = HTML(string=html).write_pdf()
-    return _join(packet, cv_pdf) if cv_pdf else packet
+    return HTML(string=html).write_pdf()
 
 
 def goals_summary(student) -> list[str]:
@@ -98,28 +103,12 @@ def _specialty_name(key) -> str:
     return specialty.name if specialty else key
 
 
-def _cv(student) -> tuple[bytes | None, str]:
-    """The CV as PDF bytes from the CV builder, or None with a note saying why not."""
+def _cv(student) -> tuple[dict | None, str]:
+    """The CV's template context from the CV builder, or None with a note saying why not."""
+    from medmatch.applications.cv_pdf import cv_context
+
     try:
-        from medmatch.applications.cv_pdf import render_cv_pdf
-    except ImportError:
-        return None, "The CV is not available yet: ask the student for it."
-    if shutil.which("pdfunite") is None:  # poppler-utils joins the two PDFs
-        logger.warning("pdfunite not found: the packet goes out without the CV")
-        return None, "The CV could not be included here: ask the student for it."
-    try:
-        return render_cv_pdf(student=student), "The CV follows on the next pages."
+        return cv_context(student), "The CV follows on the next pages."
     except Exception:  # a broken CV must not stop the request from going out
         logger.exception("CV for the letter packet failed")
         return None, "The CV could not be included: ask the student for it."
-
-
-def _join(first: bytes, second: bytes) -> bytes:
-    """The two PDFs as one, with poppler's pdfunite (WeasyPrint cannot read a PDF)."""
-    pdfunite = shutil.which("pdfunite")
-    with tempfile.TemporaryDirectory() as folder:
-        a, b, out = Path(folder, "a.pdf"), Path(folder, "b.pdf"), Path(folder, "out.pdf")
-        a.write_bytes(first)
-        b.write_bytes(second)
-        subprocess.run([pdfunite, str(a), str(b), str(out)], check=True, timeout=60)
-        return out.read_bytes()

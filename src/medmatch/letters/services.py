@@ -21,6 +21,7 @@ from medmatch.letters.models import (
     Recommender,
     UploadLink,
 )
+from medmatch.letters.routes import instructions, medmatch_link_use, needs_medmatch_link
 from medmatch.lib.validators import single_line
 
 logger = logging.getLogger(__name__)
@@ -130,6 +131,8 @@ def request_save(*, request: LetterRequest, applications) -> LetterRequest:
         problems = over_limit(applications, request)
         if problems:
             raise LetterError(" ".join(problems))
+    if request.service_uploaded_on is not None and request.status != LetterRequest.Status.DECLINED:
+        request.status = LetterRequest.Status.SUBMITTED
     request.save()
     wanted = {application.pk for application in applications}
     LetterAssignment.objects.filter(request=request).exclude(application__in=wanted).delete()
@@ -139,7 +142,64 @@ def request_save(*, request: LetterRequest, applications) -> LetterRequest:
     LetterAssignment.objects.bulk_create(
         LetterAssignment(request=request, application_id=pk) for pk in sorted(wanted - have)
     )
+    checklists_tick(request=request)
     return request
+
+
+def checklists_tick(*, request: LetterRequest) -> None:
+    """Tick letter items on the checklist of each application ``request`` is assigned to, so
+    that each checklist has at least as many letter items done as letters are in (arrived here
+    or recorded as uploaded to the service). Never unticks: a tick may be the student's own."""
+    from medmatch.applications.models import Application, Requirement
+
+    if not request.is_in or request.status == LetterRequest.Status.DECLINED:
+        return
+    note = _tick_note(request)
+    for application in Application.objects.filter(letter_requests=request):
+        letters_in = [
+            other
+            for other in application.letter_requests.exclude(
+                status=LetterRequest.Status.DECLINED
+            ).select_related("letter")
+            if other.is_in
+        ]
+        items = application.requirements.filter(kind=Requirement.Kind.LETTER).order_by(
+            "position", "pk"
+        )
+        missing = len(letters_in) - sum(1 for item in items if item.done)
+        for item in [item for item in items if not item.done][: max(missing, 0)]:
+            item.set_done(True)
+            item.notes = item.notes or note
+            item.save(update_fields=["done", "done_at", "notes"])
+
+
+@transaction.atomic
+def request_record_service_upload(*, request: LetterRequest, on: datetime.date) -> None:
+    """Record that the recommender uploaded the letter to the application service on ``on``:
+    the request is submitted and the checklists tick a letter."""
+    request = LetterRequest.objects.select_for_update().get(pk=request.pk)
+    request.service_uploaded_on = on
+    if request.status != LetterRequest.Status.DECLINED:
+        request.status = LetterRequest.Status.SUBMITTED
+    request.save(update_fields=["service_uploaded_on", "status", "updated_at"])
+    checklists_tick(request=request)
+
+
+def _tick_note(request: LetterRequest) -> str:
+    from medmatch.letters.routes import services_of
+
+    name = request.recommender.name
+    if request.service_uploaded_on is not None:
+        services = " / ".join(services_of(request.applications.with_program())) or "the service"
+        day = request.service_uploaded_on
+        return f"Ticked by medmatch: {name}'s letter was uploaded to {services} ({_day(day)})."
+    return f"Ticked by medmatch: {name}'s letter arrived on {_day(request.letter.uploaded_at)}."
+
+
+def _day(when) -> str:
+    if isinstance(when, datetime.datetime):
+        when = timezone.localtime(when).date()
+    return f"{when.day} {when:%b %Y}"
 
 
 def mark_asked(request: LetterRequest, on: datetime.date) -> None:
@@ -270,7 +330,7 @@ def letter_store(*, link: UploadLink, upload, sha256: str, address: str) -> Lett
         if old is not None and not can_replace(request, timezone.localdate()):
             raise LetterError(
                 "The due date has passed, so the letter can no longer be replaced. If something "
-                f"must change, write to {request.student.get_full_name() or 'the student'}."
+                f"must change, write to {request.student.display_name}."
             )
         # Normally fixed since the link was made; rows from before that rule get fixed here.
         request = request_fix_terms(request=request)
@@ -293,6 +353,7 @@ def letter_store(*, link: UploadLink, upload, sha256: str, address: str) -> Lett
         if old_file:
             storage = letter.file.storage
             transaction.on_commit(lambda: storage.delete(old_file))
+        checklists_tick(request=request)
     _notify_student(request, replaced=old is not None)
     return letter
 
@@ -325,9 +386,13 @@ def request_send(*, request: LetterRequest, base_url: str) -> None:
 
     if not request.recommender.email:
         raise LetterError(f"{request.recommender.name} has no email address yet; add it first.")
+    applications = list(request.applications.with_program().order_by("deadline", "pk"))
     with transaction.atomic():
         # Fixes the terms; ``request`` then holds the waiver and recommender as fixed.
-        token, link = link_create(request=request, purpose="email")
+        request = request_fix_terms(request=request)
+        token, link = None, None
+        if needs_medmatch_link(applications, waived=request.waived):
+            token, link = link_create(request=request, purpose="email")
         recommender = request.recommender
         if not recommender.email:
             raise LetterError(f"{recommender.name} has no email address yet; add it first.")
@@ -335,10 +400,16 @@ def request_send(*, request: LetterRequest, base_url: str) -> None:
         context = {
             "request": request,
             "recommender": recommender,
-            "student_name": request.student.get_full_name() or request.student.username,
-            "url": portal_url(base_url, request, token),
+            "student_name": request.student.display_name,
+            "url": portal_url(base_url, request, token) if token else "",
             "link": link,
-            "applications": list(request.applications.all()),
+            "applications": applications,
+            "instructions": instructions(
+                applications,
+                student_name=request.student.display_name,
+                letter_id=request.eras_letter_id,
+            ),
+            "link_use": medmatch_link_use(applications),
         }
         body = render_to_string("letters/email/request.txt", context)
         message = EmailMessage(

@@ -19,6 +19,7 @@ from django_tasks import task
 
 from medmatch.letters import conf
 from medmatch.letters.models import LetterRequest, ReminderSent
+from medmatch.letters.routes import instructions, medmatch_link_use, needs_medmatch_link
 from medmatch.lib.scans import send_each
 from medmatch.lib.validators import single_line
 
@@ -120,10 +121,12 @@ def _reminder_email(request: LetterRequest, on: datetime.date) -> EmailMessage:
     from medmatch.letters.services import link_create, portal_url
 
     # A name stored before the forms refused line breaks must not break the subject line.
-    student_name = single_line(request.student.get_full_name()) or request.student.username
+    student_name = single_line(request.student.display_name)
+    applications = list(request.applications.with_program().order_by("deadline", "pk"))
+    needs_link = needs_medmatch_link(applications, waived=request.waived)
     site_url = getattr(settings, "SITE_URL", "")
     url = ""
-    if site_url:  # a fresh link only where the site's own address is known
+    if needs_link and site_url:  # a fresh link only where the site's own address is known
         token, _ = link_create(request=request, purpose="reminder")
         url = portal_url(site_url, request, token)
     context = {
@@ -131,6 +134,11 @@ def _reminder_email(request: LetterRequest, on: datetime.date) -> EmailMessage:
         "student_name": student_name,
         "days_left": (request.due_on - on).days,
         "url": url,
+        "needs_link": needs_link,
+        "link_use": medmatch_link_use(applications),
+        "instructions": instructions(
+            applications, student_name=student_name, letter_id=request.eras_letter_id
+        ),
     }
     return EmailMessage(
         f"Reminder: letter of recommendation for {student_name}",

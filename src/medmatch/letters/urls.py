@@ -15,6 +15,7 @@ urlpatterns = [
     path("requests/<int:pk>/delete/", views.delete_request, name="request_delete"),
     path("requests/<int:pk>/packet.pdf", views.download_packet, name="packet"),
     path("requests/<int:pk>/send/", views.send_request, name="send"),
+    path("requests/<int:pk>/uploaded/", views.record_service_upload, name="service_upload"),
     path("requests/<int:pk>/links/", views.create_link, name="link_create"),
     path("requests/<int:pk>/letter.pdf", views.download_letter, name="letter_download"),
     path("links/<int:pk>/revoke/", views.revoke_link, name="link_revoke"),

@@ -95,7 +95,7 @@ def _page(request, link, form, *, error="", status=200, uploaded=False):
     student = letter_request.student
     context = {
         "letter_request": letter_request,
-        "student_name": single_line(student.get_full_name() or student.username),
+        "student_name": single_line(student.display_name),
         "recommender_name": single_line(letter_request.recommender.name),
         # The terms as the letter arrived under them (or, before it arrives, as fixed).
         "confidential": letter_request.confidential,
@@ -105,6 +105,9 @@ def _page(request, link, form, *, error="", status=200, uploaded=False):
         "uploaded": uploaded,
         "letter": letter,
         "can_upload": letter is None or can_replace(letter_request, timezone.localdate()),
+        # Past the due date a first letter is still taken (until the link expires), but it can
+        # no longer be replaced: the page must not promise a replacement.
+        "replaceable": can_replace(letter_request, timezone.localdate()),
         "max_mb": conf.get("LETTERS_MAX_UPLOAD_BYTES") // (1024 * 1024),
     }
     return render(request, "letters/portal.html", context, status=status)

@@ -1,6 +1,7 @@
 """A letter request: create, edit, its page (status, waiver, packet, upload links, access log),
 sending it, and the letter's download — which only ``can_read_letter`` opens."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
@@ -8,22 +9,31 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from medmatch.letters.forms import LetterRequestForm
+from medmatch.letters.forms import LetterRequestForm, ServiceUploadForm
 from medmatch.letters.models import Letter, Recommender
 from medmatch.letters.packet import build_packet
 from medmatch.letters.permissions import can_read_letter
 from medmatch.letters.planning import STATE_LABELS, plan_for, plan_for_applications, today
+from medmatch.letters.routes import instructions, needs_medmatch_link, services_of
 from medmatch.letters.services import (
     LetterError,
     TermsFixedError,
     link_create,
     link_revoke,
     portal_url,
+    request_record_service_upload,
     request_save,
 )
 from medmatch.letters.tasks import send_letter_request
 from medmatch.letters.views.common import get_letter_request, get_link
 from medmatch.lib.forms import optional_id
+
+CONSOLE_EMAIL = "django.core.mail.backends.console.EmailBackend"
+
+
+def emails_printed() -> bool:
+    # As lib/context.py tells templates: the console backend delivers nothing.
+    return settings.EMAIL_BACKEND == CONSOLE_EMAIL
 
 
 @login_required
@@ -68,12 +78,21 @@ def show_request(request, pk: int):
     return _detail(request, get_letter_request(request, pk))
 
 
-def _detail(request, letter_request, new_link_url: str = ""):
+def _detail(request, letter_request, new_link_url: str = "", upload_form=None, status=200):
     letter = letter_request.letter_or_none
     plan = plan_for(letter_request, today())
+    applications = list(letter_request.applications.with_program().order_by("deadline", "pk"))
     context = {
         "letter_request": letter_request,
-        "applications": letter_request.applications.with_program().order_by("deadline", "pk"),
+        "applications": applications,
+        "instructions": instructions(
+            applications,
+            student_name=request.user.display_name,
+            letter_id=letter_request.eras_letter_id,
+        ),
+        "services": services_of(applications),
+        "needs_link": needs_medmatch_link(applications, waived=letter_request.waived),
+        "upload_form": upload_form or ServiceUploadForm(initial={"uploaded_on": today()}),
         "plan": plan,
         "state_label": STATE_LABELS[plan.state],
         "letter": letter,
@@ -85,9 +104,10 @@ def _detail(request, letter_request, new_link_url: str = ""):
             for entry in letter_request.access_log.all()[:50]
         ],
         "now": timezone.now(),
+        "due_passed": letter_request.due_on is not None and letter_request.due_on < today(),
         "new_link_url": new_link_url,
     }
-    return render(request, "letters/request_detail.html", context)
+    return render(request, "letters/request_detail.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -115,12 +135,30 @@ def send_request(request, pk: int):
     if not letter_request.recommender.email:
         messages.error(request, f"Add {letter_request.recommender.name}'s email address first.")
         return redirect(letter_request)
+    if emails_printed():
+        messages.error(
+            request,
+            "Nothing was sent: this site has no mail server configured, so emails would only be "
+            "printed on the server's console. Download the packet and send it yourself, or ask "
+            "the site's administrator to set EMAIL_HOST.",
+        )
+        return redirect(letter_request)
     send_letter_request.enqueue(letter_request.pk, request.build_absolute_uri("/"))
     messages.success(
         request,
-        f"The request, its packet and an upload link are on their way to "
-        f"{letter_request.recommender.email}.",
+        f"The request and its packet are on their way to {letter_request.recommender.email}.",
     )
+    return redirect(letter_request)
+
+
+@require_POST
+def record_service_upload(request, pk: int):
+    letter_request = get_letter_request(request, pk)
+    form = ServiceUploadForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, letter_request, upload_form=form, status=400)
+    request_record_service_upload(request=letter_request, on=form.cleaned_data["uploaded_on"])
+    messages.success(request, "Recorded. The letter counts on the checklist of each application.")
     return redirect(letter_request)
 
 
