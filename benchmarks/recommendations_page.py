@@ -60,6 +60,8 @@ def main() -> int:
     os.environ.setdefault("DEBUG", "false")
     os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-not-for-production-use-0123")
     os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")
+    # The test client speaks plain HTTP: no redirect to https (production does it behind TLS).
+    os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "medmatch.settings")
     import django
 
