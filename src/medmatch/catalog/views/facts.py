@@ -10,6 +10,24 @@ from typing import Any
 from medmatch.catalog.models import Institution, Program, Source
 
 
+class Scope:
+    """Whose fact it is (issue 11): shown beside every fact with its source and date."""
+
+    PROGRAM = "program"  # the program itself (its listing, or reported by the program)
+    INSTITUTION = "institution"  # its hospital or sponsoring institution
+    PLACE = "place"  # where it is: ZIP, county, town, HUD area
+    RULE = "rule"  # a rule for every program of its kind (ACGME...), not what the program reports
+    STUDENT = "student"  # the student's own information, seen only by them
+
+    LABELS = {
+        PROGRAM: "the program",
+        INSTITUTION: "hospital or sponsor",
+        PLACE: "its place",
+        RULE: "a rule for every program of its kind",
+        STUDENT: "your own information",
+    }
+
+
 @dataclass
 class Fact:
     label: str
@@ -18,6 +36,14 @@ class Fact:
     note: str = ""
     url: str = ""
     question: str = ""  # what to ask when the fact is unknown
+    # Whose fact: one of Scope's values; "" = the sheet's subject (program or institution).
+    scope: str = ""
+    # What exactly the scope is: "ZIP 62301", "Adams County, IL", "Rush University Medical
+    # Center", "ACGME Common Program Requirements".
+    scope_label: str = ""
+    # The date or period the value describes ("FY2026", "2017-2021", "2025-Q2"); "" = the
+    # source's retrieval date stands.
+    as_of: str = ""
 
     @property
     def unknown(self) -> bool:
