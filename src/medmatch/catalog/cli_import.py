@@ -16,6 +16,8 @@ SOURCE_KEYS = (
     "carms-disciplines",
     "carms-programs",
     "wikidata-hospitals",
+    "rules-training-length",
+    "rules-work-hours",
 )
 
 
@@ -174,6 +176,8 @@ def catalog_stats() -> dict:
     """Counts per model, per source and per kind/country, for `medmatch stats`."""
     from django.db.models import Count
 
+    from medmatch.catalog.fact_stats import program_fact_counts
+
     from medmatch.catalog.models import (
         Accreditation,
         Department,
@@ -216,6 +220,8 @@ def catalog_stats() -> dict:
             .annotate(count=Count("id"))
             .order_by("country")
         },
+        # Issue 11: for each fact label, how many programs have it known, by scope.
+        "program_facts": program_fact_counts(),
     }
 
 
@@ -259,4 +265,13 @@ def run_stats(args: argparse.Namespace) -> int:
     for kind, count in stats["institutions_by_kind"].items():
         kinds.add_row(kind, f"{count:,}")
     console.print(kinds)
+    from medmatch.catalog.fact_stats import SCOPES
+
+    facts = Table(title="Programs with each fact known, by scope")
+    facts.add_column("fact")
+    for scope in SCOPES:
+        facts.add_column(scope, justify="right")
+    for label, by_scope in stats["program_facts"].items():
+        facts.add_row(label, *(f"{by_scope.get(scope, 0):,}" for scope in SCOPES))
+    console.print(facts)
     return 0

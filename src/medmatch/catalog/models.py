@@ -324,3 +324,6 @@ class Department(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.institution.name})"
+
+
+from medmatch.catalog.models_rules import TrainingLengthRule, WorkHourRule  # noqa: E402, F401

@@ -9,7 +9,7 @@ Only for that student, marked "your own information"; a published fact always wi
 
 from collections.abc import Iterable
 
-from medmatch.catalog.views.facts import Fact, FactSheet
+from medmatch.catalog.views.facts import Fact, FactSheet, Scope
 from medmatch.research.models import OpenQuestion
 from medmatch.research.questions import FACTS
 
@@ -68,10 +68,19 @@ def with_own_information(sheet: FactSheet, answers: dict[str, str]) -> FactSheet
         return sheet
     facts = []
     for fact in sheet.facts:
-        if fact.unknown and fact.label in answers:
-            fact = Fact(fact.label, answers[fact.label], None, note=OWN_INFORMATION)
+        if fact.label in answers and (fact.unknown or fact.scope == Scope.RULE):
+            # What the student learnt about this program outranks a rule for every program of
+            # its kind; the rule stays beside it as context.
+            context = f"; {fact.note}: {fact.value}" if not fact.unknown else ""
+            fact = Fact(
+                fact.label,
+                answers[fact.label],
+                None,
+                note=OWN_INFORMATION + context,
+                scope=Scope.STUDENT,
+            )
         facts.append(fact)
-    return FactSheet(facts)
+    return FactSheet(facts, subject=sheet.subject)
 
 
 def own_fact_sheet(user, program, sheet: FactSheet) -> FactSheet:

@@ -9,18 +9,18 @@ from medmatch.research.program_page import program_research_context
 _INSTITUTION_RELATED = ("source", "coordinates_source", "teaching_source")
 
 
+def programs_with_facts():
+    """Programs with every row their fact sheet reads joined in (one page, or all for stats)."""
+    return Program.objects.select_related(
+        "source",
+        "specialty__source",
+        *(f"institution__{name}" for name in _INSTITUTION_RELATED),
+        *(f"institution__hospital__{name}" for name in _INSTITUTION_RELATED),
+    ).prefetch_related(Prefetch("accreditations", Accreditation.objects.select_related("source")))
+
+
 def get_program(pk: int) -> Program:
-    return get_object_or_404(
-        Program.objects.select_related(
-            "source",
-            "specialty__source",
-            *(f"institution__{name}" for name in _INSTITUTION_RELATED),
-            *(f"institution__hospital__{name}" for name in _INSTITUTION_RELATED),
-        ).prefetch_related(
-            Prefetch("accreditations", Accreditation.objects.select_related("source"))
-        ),
-        pk=pk,
-    )
+    return get_object_or_404(programs_with_facts(), pk=pk)
 
 
 def get_institution(pk: int) -> Institution:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from medmatch.catalog.models import Institution, Program, Source
+from medmatch.catalog.views.rule_facts import RuleBook, add_length_facts, add_work_hour_facts
 
 
 class Scope:
@@ -28,6 +29,17 @@ class Scope:
     }
 
 
+# Headings of the fact groups on a page, by scope (FactSheet.grouped).
+GROUP_HEADINGS = {
+    Scope.PROGRAM: "From the program's own listing",
+    Scope.INSTITUTION: "From its hospital or sponsor",
+    Scope.PLACE: "From its place",
+    Scope.RULE: "Rules for every program of its kind",
+    Scope.STUDENT: "Your own information",
+    "unknown": "Not known yet",
+}
+
+
 @dataclass
 class Fact:
     label: str
@@ -44,10 +56,32 @@ class Fact:
     # The date or period the value describes ("FY2026", "2017-2021", "2025-Q2"); "" = the
     # source's retrieval date stands.
     as_of: str = ""
+    # Where the scope's own document is (a rule's requirement document), linked from its label.
+    scope_url: str = ""
 
     @property
     def unknown(self) -> bool:
         return self.value is None or self.value == ""
+
+    @property
+    def scope_tag(self) -> str:
+        """Whose fact in two or three words, for a table cell (the compare tables)."""
+        if self.scope == Scope.RULE:
+            return "rule for every program of its kind"
+        if self.scope in (Scope.INSTITUTION, Scope.PLACE):
+            return self.scope_label or Scope.LABELS[self.scope]
+        if self.scope == Scope.STUDENT:
+            return Scope.LABELS[Scope.STUDENT]
+        return "the program"
+
+    @property
+    def period(self) -> str:
+        """The date or period the value describes: its own, else the source's retrieval month."""
+        if self.as_of:
+            return self.as_of
+        if self.source is not None and self.source.retrieved_on:
+            return f"retrieved {self.source.retrieved_on:%b %Y}"
+        return ""
 
 
 @dataclass
@@ -77,6 +111,36 @@ class FactSheet:
                 if fact.unknown
             )
         )
+
+    def scope_of(self, fact: Fact) -> str:
+        """A fact's scope; "" (not said) means the sheet's own subject."""
+        if fact.scope:
+            return fact.scope
+        return Scope.INSTITUTION if self.subject == "hospital" else Scope.PROGRAM
+
+    def scope_words(self, fact: Fact) -> str:
+        """Whose fact, in a few words: "the program", a hospital's name, "ZIP 62301", a rule."""
+        if fact.scope_label:
+            return fact.scope_label
+        if not fact.scope:
+            return "the program" if self.subject == "program" else f"this {self.subject}"
+        return Scope.LABELS.get(fact.scope, fact.scope)
+
+    def grouped(self) -> list[tuple[str, str, list[tuple[Fact, int | None, str]]]]:
+        """The known facts by scope (the subject's own first, rules last), then the unknown ones:
+        ``[(scope key, heading, [(fact, footnote number, scope words)])]``, empty groups left
+        out. A student sees at a glance what is the program's own and what is derived."""
+        order = [Scope.PROGRAM, Scope.INSTITUTION, Scope.PLACE, Scope.RULE, Scope.STUDENT]
+        headings = dict(GROUP_HEADINGS)
+        if self.subject == "hospital":
+            order.remove(Scope.INSTITUTION)
+            order.insert(0, Scope.INSTITUTION)
+            headings[Scope.INSTITUTION] = "The hospital's own facts"
+        groups: dict[str, list] = {key: [] for key in [*order, "unknown"]}
+        for fact, number in self.numbered():
+            key = "unknown" if fact.unknown else self.scope_of(fact)
+            groups.setdefault(key, []).append((fact, number, self.scope_words(fact)))
+        return [(key, headings.get(key, key), items) for key, items in groups.items() if items]
 
     def numbered(self) -> list[tuple[Fact, int | None]]:
         """Each fact with the footnote number of its source; an unknown fact cites nothing."""
@@ -136,7 +200,9 @@ def _teaching(institution: Institution) -> tuple[Institution, bool | None]:
     return institution, institution.is_teaching
 
 
-def program_facts(program: Program) -> FactSheet:
+def program_facts(program: Program, rules: "RuleBook | None" = None) -> FactSheet:
+    """The program's facts; ``rules`` lets a caller that builds many sheets load the rule
+    tables once."""
     sheet = FactSheet()
     source = program.source
     institution = program.institution
@@ -169,20 +235,12 @@ def program_facts(program: Program) -> FactSheet:
         f"{lat:.4f}, {lon:.4f}" if lat is not None else None,
         coordinate_source,
         note=how,
+        scope=Scope.PROGRAM if how.startswith("program site") else Scope.INSTITUTION,
         question="Where exactly do residents train (main hospital address)?",
     )
-    sheet.add(
-        "Length",
-        f"{program.length_months} months" if program.length_months else None,
-        source,
-        question="How long is the program?",
-    )
-    sheet.add(
-        "Weekly hours",
-        f"{program.weekly_hours} hours" if program.weekly_hours else None,
-        source,
-        question="How many hours a week do residents actually work, on average and at peak?",
-    )
+    rules = rules if rules is not None else RuleBook.load()
+    add_length_facts(sheet, program, rules, source)
+    add_work_hour_facts(sheet, program, rules, source)
     sheet.add(
         "Stipend",
         _money(program.stipend_amount, program.currency),
@@ -248,6 +306,8 @@ def program_facts(program: Program) -> FactSheet:
         _yes_no(teaching),
         teaching_place.teaching_source or (teaching_place.source if teaching is not None else None),
         question="Is the main hospital a teaching hospital?",
+        scope=Scope.INSTITUTION,
+        scope_label=teaching_place.name,
     )
     _add_hospital_facts(sheet, institution)
     accreditations = list(program.accreditations.all())
@@ -257,6 +317,7 @@ def program_facts(program: Program) -> FactSheet:
             f"Accreditation ({accreditation.body})",
             f"{accreditation.get_status_display()}{until}",
             accreditation.source,
+            scope=Scope.PROGRAM,
         )
     if not accreditations:
         sheet.add(
@@ -283,13 +344,14 @@ def _add_hospital_facts(sheet: FactSheet, institution: Institution) -> None:
         (institution.beds, institution.cms_star_rating, institution.resident_fte)
     ):
         hospital = institution.hospital
-    note = f"at {hospital.name}" if hospital is not institution else ""
+    # The scope label names the hospital, so a linked hospital's facts say whose they are.
+    scoped = {"scope": Scope.INSTITUTION, "scope_label": hospital.name}
     sheet.add(
         "Hospital beds",
         hospital.beds,
         hospital.source if hospital.beds else None,
-        note=note,
         question="How many beds does the main hospital have?",
+        **scoped,
     )
     if (hospital.country or institution.country) == "US":
         # CMS rates US hospitals only; elsewhere the row would be a question nobody can answer.
@@ -297,15 +359,15 @@ def _add_hospital_facts(sheet: FactSheet, institution: Institution) -> None:
             "CMS overall star rating",
             f"{hospital.cms_star_rating} of 5" if hospital.cms_star_rating else None,
             hospital.source if hospital.cms_star_rating else None,
-            note=note,
             question="How does the main hospital do on quality measures?",
+            **scoped,
         )
     sheet.add(
         "Resident FTE at the hospital",
         f"{hospital.resident_fte:,.1f}" if hospital.resident_fte else None,
         hospital.teaching_source if hospital.resident_fte else None,
-        note=note,
         question="How many residents train at the main hospital?",
+        **scoped,
     )
 
 

@@ -1,0 +1,34 @@
+"""How many programs have each fact known, by scope (issue 11), for `medmatch stats`.
+
+Counted from the fact sheets themselves (``program_facts``), so a fact any provider adds to the
+sheet is counted without code here: the count says what a student would see on the pages.
+"""
+
+from collections import Counter
+
+# The scopes counted, in the order the stats show them; "unknown" = on the sheet, not known.
+SCOPES = ("program", "institution", "place", "rule", "unknown")
+
+
+def program_fact_counts(*, chunk_size: int = 1000) -> dict[str, dict[str, int]]:
+    """``{fact label: {scope: programs}}`` over every program, labels in sheet order.
+
+    The programs are read in chunks with their related rows joined in and the rule tables loaded
+    once, so the cost is building the sheets, not queries (one query per chunk and relation).
+    """
+    from medmatch.catalog.views.details import programs_with_facts
+    from medmatch.catalog.views.facts import program_facts
+    from medmatch.catalog.views.rule_facts import RuleBook
+
+    rules = RuleBook.load()
+    counts: dict[str, Counter] = {}
+    for program in programs_with_facts().order_by("pk").iterator(chunk_size=chunk_size):
+        sheet = program_facts(program, rules)
+        for fact in sheet.facts:
+            scope = "unknown" if fact.unknown else sheet.scope_of(fact)
+            counts.setdefault(fact.label, Counter())[scope] += 1
+    return {
+        label: {scope: counter.get(scope, 0) for scope in SCOPES}
+        | {scope: n for scope, n in counter.items() if scope not in SCOPES}
+        for label, counter in counts.items()
+    }

@@ -1,0 +1,161 @@
+"""Rule tables: training length by specialty and track, and work-hour limits (issue 11).
+
+The rows were written by the project from the public documents each row cites (see
+``catalog/data/README.md``, "Rule tables"); they are imported like any other source so that the
+rule facts on a program page carry a Source, a document, a section and a date.
+"""
+
+from datetime import date
+
+from medmatch.catalog.models import Program
+from medmatch.catalog.models_rules import TrainingLengthRule, WorkHourRule
+
+from .base import (
+    Importer,
+    ImportFileError,
+    ImportReport,
+    SourceInfo,
+    Table,
+    make_pattern,
+    required_text,
+    sync_rows,
+    text,
+    write_transaction,
+)
+
+TRAINING_LENGTH = SourceInfo(
+    key="rules-training-length",
+    name="Training length by specialty and track (written from ACGME Program Requirements)",
+    publisher="medmatch project, from the ACGME Program Requirements cited on each row",
+    url="https://www.acgme.org/programs-and-institutions/programs/program-requirements/",
+    license="Project-written table of public facts; each row cites its ACGME document",
+    retrieved_on=date(2026, 12, 3),
+    file_name="rules/training_length.csv",
+    notes="Only rows that could be sourced precisely; other specialties and tracks are unknown.",
+)
+WORK_HOURS = SourceInfo(
+    key="rules-work-hours",
+    name="Clinical and educational work hours (written from the ACGME Common Program Requirements)",
+    publisher="medmatch project, from the ACGME Common Program Requirements, section VI.F",
+    url="https://www.acgme.org/programs-and-institutions/programs/common-program-requirements/",
+    license="Project-written table of public facts; each row cites its ACGME section",
+    retrieved_on=date(2026, 12, 3),
+    file_name="rules/work_hours.csv",
+)
+
+DOCUMENT_COLUMNS = ("body", "document", "document_url", "document_date", "section")
+specialty_code = make_pattern(r"\d{3}", "a 3-digit ACGME specialty code")
+country = make_pattern(r"[A-Z]{2}", "a 2-letter ISO country code")
+rule_key = make_pattern(r"[a-z0-9-]{1,40}", "a key of lower-case letters, digits and hyphens")
+
+
+def https_url(value: str) -> str:
+    value = required_text(value)
+    if not value.startswith("https://"):
+        raise ValueError(f"“{value}” is not an https:// address of the cited document")
+    return value
+
+
+def iso_date(value: str) -> date:
+    value = required_text(value)
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"“{value}” is not a date as YYYY-MM-DD") from None
+
+
+def bounded_int(low: int, high: int):
+    def parse(value: str) -> int:
+        value = required_text(value)
+        if not value.isdigit() or not low <= int(value) <= high:
+            raise ValueError(f"“{value}” is not a whole number from {low} to {high}")
+        return int(value)
+
+    return parse
+
+
+def track_type(value: str) -> str:
+    value = required_text(value)
+    if value not in Program.TrackType.values:
+        raise ValueError(f"“{value}” is not a track type ({', '.join(Program.TrackType.values)})")
+    return value
+
+
+def _document(table: Table, number: int, row: dict[str, str]) -> dict:
+    return {
+        "body": table.value(number, row, "body", required_text),
+        "document": table.value(number, row, "document", required_text),
+        "document_url": table.value(number, row, "document_url", https_url),
+        "document_date": table.value(number, row, "document_date", iso_date),
+        "section": table.value(number, row, "section", text),
+    }
+
+
+def _unique(table: Table, records: dict, key: str, number: int, column: str) -> None:
+    if key in records:
+        raise ImportFileError(table.path, number, column, f"“{key}” is given twice")
+
+
+class TrainingLengthImporter(Importer):
+    info = TRAINING_LENGTH
+    columns = ("specialty_code", "track_type", "track_name", "months", "note", *DOCUMENT_COLUMNS)
+
+    def parse(self, table: Table) -> dict[str, dict]:
+        records: dict[str, dict] = {}
+        for number, row in table.rows:
+            code = table.value(number, row, "specialty_code", specialty_code)
+            track = table.value(number, row, "track_type", track_type)
+            key = f"{code}-{track}"
+            _unique(table, records, key, number, "track_type")
+            records[key] = {
+                "specialty_code": code,
+                "track_type": track,
+                "track_name": table.value(number, row, "track_name", required_text),
+                "months": table.value(number, row, "months", bounded_int(6, 120)),
+                "note": table.value(number, row, "note", text),
+                **_document(table, number, row),
+            }
+        return records
+
+    def write(self, records, source, report: ImportReport, progress) -> None:
+        for values in records.values():
+            values["source_id"] = source.pk
+        report.deleted += _delete_missing(TrainingLengthRule, records)
+        sync_rows(TrainingLengthRule, "key", records, report)
+
+
+class WorkHourImporter(Importer):
+    info = WORK_HOURS
+    columns = ("key", "country", "label", "statement", "limit", "unit", *DOCUMENT_COLUMNS)
+
+    def parse(self, table: Table) -> dict[str, dict]:
+        records: dict[str, dict] = {}
+        for number, row in table.rows:
+            key = table.value(number, row, "key", rule_key)
+            _unique(table, records, key, number, "key")
+            limit = table.value(number, row, "limit", text)
+            records[key] = {
+                "country": table.value(number, row, "country", country),
+                "label": table.value(number, row, "label", required_text),
+                "statement": table.value(number, row, "statement", required_text),
+                "limit": table.value(number, row, "limit", bounded_int(1, 168)) if limit else None,
+                "unit": table.value(number, row, "unit", text),
+                **_document(table, number, row),
+            }
+        return records
+
+    def write(self, records, source, report: ImportReport, progress) -> None:
+        for values in records.values():
+            values["source_id"] = source.pk
+        report.deleted += _delete_missing(WorkHourRule, records)
+        sync_rows(WorkHourRule, "key", records, report)
+
+
+def _delete_missing(model, records: dict) -> int:
+    """A row taken out of the table is a rule no longer claimed: its row goes too."""
+    stale = model.objects.exclude(key__in=list(records))
+    if not stale.exists():
+        return 0
+    with write_transaction():
+        deleted, _ = stale.delete()
+    return deleted

@@ -1,0 +1,64 @@
+"""Rules that hold for every program of a kind (issue 11, "facts with a scope").
+
+A rule is not what a program reports: it is what an accrediting body requires of every program of
+its specialty and track (training length) or of every US program (clinical and educational work
+hours). The tables are written by the project from the cited public documents
+(``catalog/data/rules/``); each row keeps the document's name, address, date and section, so the
+program page can say whose rule it is and since when.
+"""
+
+from django.db import models
+
+from medmatch.catalog.models import Program, Source
+
+
+class RuleDocument(models.Model):
+    """Fields every rule row shares: the public document it was written from."""
+
+    document = models.CharField(max_length=300, help_text="The document's title.")
+    document_url = models.URLField(max_length=500)
+    document_date = models.DateField(help_text="The date the cited version took effect.")
+    section = models.CharField(max_length=60, blank=True)
+    body = models.CharField(max_length=20, help_text="Who sets the rule: ACGME, CFPC...")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        abstract = True
+
+
+class TrainingLengthRule(RuleDocument):
+    """How long a residency of a specialty and track must be, by the accrediting body's rules."""
+
+    # "<specialty code>-<track type>", e.g. "140-categorical": the natural key for re-imports.
+    key = models.CharField(max_length=40, unique=True)
+    specialty_code = models.CharField(max_length=10)
+    track_type = models.CharField(max_length=20, choices=Program.TrackType.choices)
+    # A Transitional Year is a preliminary-type PGY-1 year of its own specialty code (999).
+    track_name = models.CharField(
+        max_length=40, help_text="As a student says it: categorical, transitional year..."
+    )
+    months = models.PositiveSmallIntegerField()
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["specialty_code", "track_type"]
+
+    def __str__(self):
+        return f"{self.specialty_code} {self.track_name}: {self.months} months"
+
+
+class WorkHourRule(RuleDocument):
+    """One clinical and educational work-hour limit for every program of a country's system."""
+
+    key = models.SlugField(max_length=40, unique=True)
+    country = models.CharField(max_length=2)
+    label = models.CharField(max_length=80)
+    statement = models.CharField(max_length=300, help_text="The rule in a student's words.")
+    limit = models.PositiveSmallIntegerField(null=True, blank=True)
+    unit = models.CharField(max_length=30, blank=True)
+
+    class Meta:
+        ordering = ["country", "key"]
+
+    def __str__(self):
+        return f"{self.country} {self.label}"

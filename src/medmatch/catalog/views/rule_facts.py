@@ -1,0 +1,142 @@
+"""Rule facts on a program's sheet: training length and work-hour limits from the rule tables.
+
+A rule says what the accrediting body requires of every program of a kind, not what this program
+reports, and the sheet says so (scope ``rule``, the document, its section and date). A value the
+program itself gives (``Program.length_months`` / ``weekly_hours``) outranks the rule; the rule
+then stays beside it as context ("the ACGME requirement is 36 months").
+"""
+
+from dataclasses import dataclass, field
+
+from medmatch.catalog.models import Program, Source, Specialty
+from medmatch.catalog.models_rules import TrainingLengthRule, WorkHourRule
+
+RESIDENCY = Program.ProgramType.RESIDENCY
+# The work-hour rules in the order a student reads them: the weekly maximum ("Duty hours") first.
+WORK_HOUR_ORDER = ("weekly-maximum", "day-off", "continuous-shift", "in-house-call")
+
+
+@dataclass
+class RuleBook:
+    """Both rule tables in memory (a few dozen rows): one load per page, or per stats run."""
+
+    lengths: dict[tuple[str, str], TrainingLengthRule] = field(default_factory=dict)
+    work_hours: dict[str, list[WorkHourRule]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls) -> "RuleBook":
+        book = cls()
+        for rule in TrainingLengthRule.objects.select_related("source"):
+            book.lengths[(rule.specialty_code, rule.track_type)] = rule
+        for rule in WorkHourRule.objects.select_related("source"):
+            book.work_hours.setdefault(rule.country, []).append(rule)
+        rank = {key: i for i, key in enumerate(WORK_HOUR_ORDER)}
+        for rules in book.work_hours.values():
+            rules.sort(key=lambda rule: (rank.get(rule.key, len(rank)), rule.key))
+        return book
+
+    def length_for(self, program: Program) -> TrainingLengthRule | None:
+        specialty = program.specialty
+        if (
+            program.program_type != RESIDENCY
+            or specialty is None
+            or specialty.system != Specialty.System.ACGME
+            or not program.track_type
+        ):
+            return None
+        return self.lengths.get((specialty.code, program.track_type))
+
+    def work_hours_for(self, program: Program) -> list[WorkHourRule]:
+        """The ACGME limits hold for US residencies of ACGME specialties (NRMP's programs)."""
+        specialty = program.specialty
+        if program.program_type != RESIDENCY or specialty is None:
+            return []
+        if specialty.system != Specialty.System.ACGME:
+            return []
+        country = program.country or program.institution.country
+        return self.work_hours.get(country, [])
+
+
+def years(months: int) -> str:
+    if months % 12:
+        return f"{months} months"
+    count = months // 12
+    return f"{count} year{'s' if count != 1 else ''}"
+
+
+def _scope_label(rule) -> str:
+    return f"{rule.document}, section {rule.section}" if rule.section else rule.document
+
+
+def _as_of(rule) -> str:
+    return f"effective {rule.document_date:%-d %b %Y}"
+
+
+def length_rule_wording(rule: TrainingLengthRule, specialty_name: str) -> str:
+    return f"the {rule.body} requirement for a {rule.track_name} {specialty_name} residency"
+
+
+def add_length_facts(sheet, program: Program, book: RuleBook, source: Source) -> None:
+    """ "Length": the program's own value when it has one (the rule as context), else the rule."""
+    from medmatch.catalog.views.facts import Scope
+
+    rule = book.length_for(program)
+    question = "How long is the program?"
+    if program.length_months:
+        context = ""
+        if rule is not None:
+            context = f"the {rule.body} requirement is {rule.months} months"
+        sheet.add(
+            "Length",
+            f"{program.length_months} months",
+            source,
+            note=context,
+            question=question,
+            scope=Scope.PROGRAM,
+        )
+        return
+    if rule is None:
+        sheet.add("Length", None, None, question=question)
+        return
+    specialty = program.specialty.name if program.specialty else ""
+    sheet.add(
+        "Length",
+        years(rule.months),
+        rule.source,
+        note=length_rule_wording(rule, specialty) + (f"; {rule.note}" if rule.note else ""),
+        question=question,
+        scope=Scope.RULE,
+        scope_label=_scope_label(rule),
+        scope_url=rule.document_url,
+        as_of=_as_of(rule),
+    )
+
+
+def add_work_hour_facts(sheet, program: Program, book: RuleBook, source: Source) -> None:
+    """ "Weekly hours" stays the program's own figure (unknown until someone reports it); the
+    work-hour limits follow as rules, the weekly maximum labelled "Duty hours"."""
+    from medmatch.catalog.views.facts import Scope
+
+    rules = book.work_hours_for(program)
+    weekly = next((rule for rule in rules if rule.key == "weekly-maximum"), None)
+    sheet.add(
+        "Weekly hours",
+        f"{program.weekly_hours} hours" if program.weekly_hours else None,
+        source,
+        note=f"the {weekly.body} limit is {weekly.statement}"
+        if weekly and program.weekly_hours
+        else "",
+        question="How many hours a week do residents actually work, on average and at peak?",
+        scope=Scope.PROGRAM if program.weekly_hours else "",
+    )
+    for rule in rules:
+        sheet.add(
+            rule.label,
+            rule.statement,
+            rule.source,
+            note=f"{rule.body} rule for every US program",
+            scope=Scope.RULE,
+            scope_label=_scope_label(rule),
+            scope_url=rule.document_url,
+            as_of=_as_of(rule),
+        )
