@@ -177,7 +177,6 @@ def catalog_stats() -> dict:
     from django.db.models import Count
 
     from medmatch.catalog.fact_stats import program_fact_counts
-
     from medmatch.catalog.models import (
         Accreditation,
         Department,
