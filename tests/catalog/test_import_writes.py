@@ -1,7 +1,9 @@
 """How an import writes (issue 10, M5): short transactions, only changed rows, a true no-op on
 identical files, and an interrupted import that a rerun completes."""
 
+import shutil
 import threading
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -23,6 +25,7 @@ from tests.catalog.test_import import (
 
 from medmatch.catalog.importers import ImportWriteError, base, import_sources
 from medmatch.catalog.models import Institution, Program, Source, Specialty
+from medmatch.settings import CATALOG_DATA_DIR as SHIPPED_DATA_DIR
 
 CARMS_HEADER = (
     "discipline_id,discipline_name,school_id,school_name,program_stream_id,"
@@ -64,6 +67,8 @@ def data_dir(tmp_path, settings):
     }
     for name, (header, rows) in files.items():
         write(tmp_path, name, header, rows)
+    # The rule tables (issue 11) are small and written by the project: shipped as they are.
+    shutil.copytree(Path(SHIPPED_DATA_DIR) / "rules", tmp_path / "rules")
     return tmp_path
 
 
