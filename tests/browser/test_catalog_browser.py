@@ -224,3 +224,57 @@ def test_it_shows_hospital_facts_sponsor_programs_and_only_real_program_types(
     expect(page.locator(".field-program_type .hint")).to_contain_text("observerships")
     assert_accessible(page, "the program filters")
     page.screenshot(path=screenshot_dir / "catalog-program-type-filter.png", full_page=True)
+
+
+def test_a_program_page_shows_each_fact_s_scope_source_and_date(
+    page, live_server, transactional_db, screenshot_dir, assert_accessible
+):
+    """Issue 11: facts grouped by whose they are; a rule says it is a rule, with its document."""
+    from medmatch.catalog.importers import import_sources
+
+    import_sources("rules-training-length")
+    import_sources("rules-work-hours")
+    nrmp = make_source(key="nrmp", name="NRMP program tracks", publisher="NRMP")
+    cms = make_source(key="cms", name="CMS Hospital General Information", publisher="CMS")
+    hospital = make_institution(
+        "RUSH UNIVERSITY MEDICAL CENTER", kind="academic", city="CHICAGO", region="IL",
+        country="US", beds=575, cms_star_rating=5, is_teaching=True, resident_fte=615.7,
+        teaching_source=cms, source=cms,
+    )  # fmt: skip
+    rush = make_institution(
+        "Rush University Med Ctr", kind="sponsor", city="CHICAGO", region="IL", country="US",
+        hospital=hospital, source=nrmp,
+    )  # fmt: skip
+    medicine = make_specialty("Internal Medicine", code="140", slug="internal-medicine")
+    program = make_program(
+        "Internal Medicine", institution=rush, specialty=medicine, track_type="categorical",
+        country="US", city="CHICAGO", region="IL", nrmp_code="1147140C0", source=nrmp,
+    )  # fmt: skip
+    page.goto(f"{live_server.url}/catalog/programs/{program.pk}/")
+    own = page.locator(".fact-group.scope-program")
+    expect(own.get_by_role("heading", level=3)).to_have_text("From the program's own listing")
+    expect(own).to_contain_text("1147140C0")
+    hospital_group = page.locator(".fact-group.scope-institution")
+    expect(hospital_group).to_contain_text("Hospital: RUSH UNIVERSITY MEDICAL CENTER")
+    rules = page.locator(".fact-group.scope-rule")
+    expect(rules.get_by_role("heading", level=3)).to_have_text(
+        "Rules for every program of its kind"
+    )
+    expect(rules).to_contain_text("3 years")
+    expect(rules).to_contain_text("the ACGME requirement for a categorical Internal Medicine")
+    expect(rules).to_contain_text("at most 80 hours per week, averaged over four weeks")
+    expect(rules).to_contain_text("effective 1 Jul 2023")
+    expect(
+        rules.get_by_role("link", name="ACGME Common Program Requirements").first
+    ).to_be_visible()
+    expect(page.locator(".fact-group.scope-unknown")).to_contain_text("Weekly hours")
+    expect(page.locator(".source-list")).to_contain_text("Training length by specialty and track")
+    assert_accessible(page, "a program page with rule facts")
+    page.screenshot(path=screenshot_dir / "catalog-program-scopes.png", full_page=True)
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert_accessible(page, "a program page with rule facts at 375 px")
+    page.screenshot(path=screenshot_dir / "catalog-program-scopes-375.png", full_page=True)
+    page.goto(f"{live_server.url}/catalog/compare/?p={program.pk}")
+    expect(page.locator("table.compare")).to_contain_text("rule for every program of its kind")
+    assert_accessible(page, "the compare page with rule facts")

@@ -77,7 +77,11 @@ def test_it_heads_each_column_with_the_institution_and_carries_hospital_facts(cl
     assert "Internal Medicine · Categorical" in head and "Internal Medicine · Preliminary" in head
     for fact in ("Hospital beds", "CMS overall star rating", "Resident FTE at the hospital"):
         assert f'<th scope="row">{fact}</th>' in text
-    assert '464 <span class="fact-note">(at JOHN H STROGER JR HOSPITAL)</span>' in text
+    # Whose the fact is shows beside it (issue 11: the linked hospital, by name).
+    assert (
+        '464<span class="fact-meta"><span class="scope-tag">JOHN H STROGER JR HOSPITAL</span>'
+        in text
+    )
     assert "3 of 5" in text and "431.5" in text
 
 

@@ -88,7 +88,7 @@ def test_it_carries_the_linked_hospitals_beds_stars_and_residents(client, alice,
     page = " ".join(client.get(reverse("research:briefing", args=[briefed.pk])).text.split())
     for text in ("Hospital beds", "2600", "CMS overall star rating", "4 of 5", "1,649.0"):
         assert text in page, text
-    assert "at NEW YORK-PRESBYTERIAN HOSPITAL" in page
+    assert "Hospital: NEW YORK-PRESBYTERIAN HOSPITAL" in page  # its scope (issue 11)
 
 
 def test_it_shows_an_answered_question_as_the_students_own_information(client, alice, briefed):
