@@ -108,7 +108,7 @@ def test_it_searches_filters_and_opens_a_program(
     # Open the nearest program: its facts carry sources; unknowns are marked.
     page.locator(".result-title a").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Cardiovascular Disease")
-    expect(page.locator("dl.facts")).to_contain_text("NewYork-Presbyterian Hospital")
+    expect(page.locator(".fact-groups")).to_contain_text("NewYork-Presbyterian Hospital")
     expect(page.locator(".source-list")).to_contain_text("NRMP program tracks")
     expect(page.locator(".source-list")).to_contain_text("CMS Hospital General Information")
     expect(page.locator("dl.facts .unknown").first).to_be_visible()
