@@ -58,7 +58,7 @@ def test_it_shows_a_coordinators_facts_as_reported_by_the_program(
     page.get_by_label("Length (months)").fill("36")
     page.get_by_label("Source (web address)").fill(SOURCE)
     page.get_by_role("button", name="Send for review").click()
-    expect(page.get_by_text("Awaiting review")).to_be_visible()
+    expect(page.get_by_role("cell", name="Awaiting review")).to_be_visible()
     assert_accessible(page, "your proposals")
     page.goto(f"{live_server.url}/catalog/programs/{program.pk}/")
     expect(page.get_by_text("36 months")).to_have_count(0)
@@ -89,14 +89,16 @@ def test_it_shows_a_coordinators_facts_as_reported_by_the_program(
     facts = page.locator("dl.facts")
     expect(facts).to_contain_text("68,500 USD")
     expect(facts).to_contain_text("reported by the program")
-    expect(facts.get_by_role("link", name="source").first).to_have_attribute("href", SOURCE)
+    expect(facts.get_by_role("link", name="source", exact=True).first).to_have_attribute(
+        "href", SOURCE
+    )
     page.locator("dl.facts").scroll_into_view_if_needed()
     page.screenshot(path=str(screenshot_dir / "contributions-program-page.png"), full_page=True)
     assert_accessible(page, "program page with reported facts")
 
     page.context.clear_cookies()
     page.goto(f"{live_server.url}/catalog/programs/{program.pk}/")
-    page.locator("dl.facts").get_by_role("link", name="history").first.click()
+    page.locator("dl.facts").get_by_role("link", name="history", exact=True).first.click()
     table = page.locator("table.history-table")
     expect(table).to_contain_text("a verified coordinator of Rush University Medical Center")
     expect(table).to_contain_text("From the 2026-27 resident contract.")
