@@ -145,3 +145,30 @@ def test_it_does_not_claim_a_value_an_import_overwrote(client, world, erin):
     program.save()
     page = Client().get(reverse("catalog:program", args=[program.pk])).content.decode()
     assert "reported by the program" not in page
+
+
+def test_it_keeps_the_cost_currency_when_the_stipend_stays_unknown(client, world, erin):
+    program = world["medicine"]
+    program.cost_amount, program.currency = Decimal("1200"), "EUR"
+    program.save()
+    client.force_login(erin)
+    response = client.post(
+        reverse("contributions:edit", args=[program.pk]),
+        edit_data(program, currency="EUR", seats="3"),
+    )
+    assert response.status_code == 302
+    program.refresh_from_db()
+    assert program.currency == "EUR" and program.stipend_amount is None
+    assert list(FactChange.objects.values_list("field", flat=True)) == ["seats"]
+
+
+def test_it_ignores_values_of_other_facts_in_a_proposal(client, world, alice):
+    from medmatch.contributions.models import FactProposal
+
+    client.force_login(alice)
+    response = client.post(
+        reverse("contributions:propose", args=[world["medicine"].pk]),
+        {"field": "seats", "seats": "12", "weekly_hours": "9999", "source_url": SOURCE},
+    )
+    assert response.status_code == 302
+    assert FactProposal.objects.get().value == {"seats": "12"}

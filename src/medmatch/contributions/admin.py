@@ -3,6 +3,8 @@
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from medmatch.contributions.forms import RejectionForm
 from medmatch.contributions.models import Coordinatorship, FactChange, FactProposal
@@ -143,8 +145,10 @@ class CoordinatorshipAdmin(admin.ModelAdmin):
     actions = ["verify", "reject"]
 
     @admin.display(description="Evidence")
-    def evidence_lines(self, request):
-        return "\n".join(request.evidence)
+    def evidence_lines(self, coordinatorship):
+        return format_html_join(
+            mark_safe("<br>"), "{}", ((line,) for line in coordinatorship.evidence)
+        )
 
     def has_add_permission(self, request):
         return False

@@ -130,8 +130,6 @@ class FactValuesForm(forms.Form):
         amount, code = cleaned.get("stipend_amount"), cleaned.get("currency")
         if amount is not None and code == "" and "currency" not in self.errors:
             self.add_error("currency", "Currency: say which currency the stipend is in.")
-        if amount is None and "stipend_amount" not in self.errors:
-            cleaned["currency"] = ""
         opens, deadline = cleaned.get("application_opens"), cleaned.get("application_deadline")
         if opens and deadline and deadline < opens:
             self.add_error(
@@ -185,6 +183,14 @@ class ProposalForm(FactValuesForm):
     field = FactChoiceForm.base_fields["field"]
     source_url = _source_url(required=True)
     note = _note()
+
+    def __init__(self, *args, fact: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the chosen fact's value is read: another field's value (which the page does not
+        # show) can neither be proposed with it nor block it with an error nobody can see.
+        kept = set(FACT_FIELDS[fact].program_fields)
+        for name in [name for name in FactValuesForm.base_fields if name not in kept]:
+            del self.fields[name]
 
     def clean(self):
         cleaned = super().clean()

@@ -137,6 +137,9 @@ def program_facts_edit(
         after.update(
             {name: to_text(values[name]) for name in fact.program_fields if name in values}
         )
+        if key == "stipend_amount" and after["stipend_amount"] == "":
+            # Program.currency is also the currency of cost_amount: an unknown stipend leaves it.
+            after["currency"] = before["currency"]
         if after == before:
             continue
         _apply(program, key, after)

@@ -37,7 +37,7 @@ def propose_fact(request, program_pk: int):
         context = {"program": program, "chooser": chooser}
         return render(request, "contributions/propose_choose.html", context)
     key = chooser.cleaned_data["field"]
-    form = ProposalForm(request.POST or None, initial={"field": key})
+    form = ProposalForm(request.POST or None, initial={"field": key}, fact=key)
     form.fields["field"].widget = forms.HiddenInput()
     if request.method == "POST" and form.is_valid():
         proposal_create(
