@@ -20,26 +20,31 @@ def program_reported_values(program_ids: Sequence[int]) -> dict[int, dict[str, R
     field, a later approved proposal can only come through staff's explicit override (see
     ``proposal_approve``), so the newest change is the one that stands.
     """
+    changes = list(
+        FactChange.objects.filter(program_id__in=list(program_ids))
+        .order_by("program_id", "field", "-changed_at", "-pk")
+        .only(
+            "program_id",
+            "field",
+            "new_value",
+            "kind",
+            "changed_by_label",
+            "changed_at",
+            "source_url",
+            "note",
+        )
+    )
+    if not changes:  # most programs: one query, and nothing more to read
+        return {}
     names = {name for fact in FACT_FIELDS.values() for name in fact.program_fields}
+    changed = {change.program_id for change in changes}
     programs = {
         row["pk"]: row
-        for row in Program.objects.filter(pk__in=program_ids).values("pk", *sorted(names))
+        for row in Program.objects.filter(pk__in=changed).values("pk", *sorted(names))
     }
-    changes = FactChange.objects.filter(program_id__in=programs).order_by(
-        "program_id", "field", "-changed_at", "-pk"
-    )
     found: dict[int, dict[str, ReportedValue]] = {}
     seen: set[tuple[int, str]] = set()
-    for change in changes.only(
-        "program_id",
-        "field",
-        "new_value",
-        "kind",
-        "changed_by_label",
-        "changed_at",
-        "source_url",
-        "note",
-    ):
+    for change in changes:
         key = (change.program_id, change.field)
         if key in seen:
             continue
