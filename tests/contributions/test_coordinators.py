@@ -131,3 +131,20 @@ def test_it_shows_the_request_page_and_saves_a_request(client, world):
     response = client.post(url, {"role_title": "GME coordinator", "message": ""}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("contributions:coordinator")
     assert "Awaiting verification" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("name", "email", "strength"),
+    [
+        ("Rush University Med Ctr", "jane@rush.edu", "name"),
+        ("Rush University Med Ctr", "jane@med.rush.edu", "name"),
+        ("University of Illinois at Chicago", "jane@uic.edu", "university"),
+        ("Univ of Illinois College of Medicine at Peoria", "jane@uic.edu", "none"),
+        ("Rush University Med Ctr", "jane@rush.com", "none"),
+        ("University of Oxford Medical Sciences", "jane@medsci.ox.ac.uk", "university"),
+        ("Mc Hospital", "jane@mc.edu", "none"),
+    ],
+)
+def test_it_notes_an_academic_domain_named_like_the_institution(db, name, email, strength):
+    institution = make_institution(name, country="US")
+    assert coordinator_evidence(email=email, institution=institution)[0] == strength

@@ -10,7 +10,11 @@ Two kinds of evidence, strongest first:
    that university's name is in the institution's name, e.g. ``jane@uiowa.edu`` is the University
    of Iowa and the sponsor is "U Iowa Hosps and Clinics".
 
-Neither is proof (a student has a university address too): staff verify by hand, and the lines
+3. (weaker) an academic domain (.edu, .ac.xx, .edu.xx) whose name is a distinctive word of the
+   institution's name or its initials: ``jane@rush.edu`` for "Rush University Med Ctr", which has
+   no website in the catalog (no NRMP sponsor has one).
+
+None is proof (a student has a university address too): staff verify by hand, and the lines
 here tell them what was checked. A free-mail or unrelated domain is simply "no evidence".
 """
 
@@ -170,4 +174,30 @@ def coordinator_evidence(*, email: str, institution: Institution) -> tuple[str, 
             )
     if not universities_for(mail):
         lines.append("The email domain is not in the university domain list.")
+    label = academic_label(mail)
+    if len(label) >= 3 and (label in words or label == initials(institution.name)):
+        lines.append(
+            f"The domain {mail} is an academic domain named “{label}”, as the institution is "
+            "(weaker evidence: check it by hand)."
+        )
+        if strength == "none":
+            strength = "name"
     return strength, lines
+
+
+def academic_label(mail: str) -> str:
+    """The name part of an academic domain: ``rush`` for rush.edu or med.rush.edu, ``ox`` for
+    ox.ac.uk, ``unam`` for unam.edu.mx; "" for any other domain. Only academic
+    registries (.edu is restricted to accredited US institutions) make a name worth noting."""
+    parts = mail.split(".")
+    if len(parts) >= 2 and parts[-1] == "edu":
+        return parts[-2]
+    if len(parts) >= 3 and parts[-2] in ("ac", "edu"):
+        return parts[-3]
+    return ""
+
+
+def initials(name: str) -> str:
+    """ "University of Illinois at Chicago" -> "uic" (connecting words left out)."""
+    words = re.findall(r"[a-z0-9]+", name.lower())
+    return "".join(word[0] for word in words if word not in {"of", "the", "and", "at", "for"})

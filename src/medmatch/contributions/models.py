@@ -29,6 +29,7 @@ class Coordinatorship(models.Model):
     class Strength(models.TextChoices):
         WEBSITE = "website", "Email domain is the institution's website domain"
         UNIVERSITY = "university", "Email domain is a university with the institution's name"
+        NAME = "name", "Academic email domain named like the institution (weaker)"
         NONE = "none", "No domain evidence"
 
     user = models.ForeignKey(
