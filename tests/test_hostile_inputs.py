@@ -177,6 +177,7 @@ def build_world(alice) -> dict:
         statement_create,
         statement_save,
     )
+    from medmatch.contributions.models import Coordinatorship
     from medmatch.goals.models import GoalProfile
     from medmatch.interviews.models import Interview, PracticeAttempt, Question
     from medmatch.letters.models import LetterRequest, Recommender
@@ -204,6 +205,15 @@ def build_world(alice) -> dict:
         source=source,
     )
     other = make_program("Pediatrics", institution=hospital, source=source)
+    # alice is also a verified coordinator of the hospital, so the edit form is swept too.
+    Coordinatorship.objects.create(
+        user=alice,
+        institution=hospital,
+        status=Coordinatorship.Status.VERIFIED,
+        role_title="Coordinator",
+        email_at_request=alice.email,
+        evidence_strength=Coordinatorship.Strength.NONE,
+    )
     GoalProfile.objects.create(
         student=alice,
         data={
@@ -333,7 +343,11 @@ OBJECTS = {
     "interviews:thank_you": "interview",
 }
 # Other path arguments, by name, whatever the URL.
-ARGUMENTS = {"program_pk": "program", "request_pk": "letter_request"}
+ARGUMENTS = {
+    "program_pk": "program",
+    "request_pk": "letter_request",
+    "institution_pk": "institution",
+}
 TOKENS = {"letters:portal": "portal_token", "applications:calendar_feed": "feed_token"}
 
 

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "medmatch.applications",
     "medmatch.letters",
     "medmatch.interviews",
+    "medmatch.contributions",
 ]
 
 MIDDLEWARE = [

@@ -14,5 +14,6 @@ urlpatterns = [
     path("applications/", include("medmatch.applications.urls")),
     path("letters/", include("medmatch.letters.urls")),
     path("interviews/", include("medmatch.interviews.urls")),
+    path("contributions/", include("medmatch.contributions.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -7,6 +7,7 @@ unknown the same way everywhere.
 from dataclasses import dataclass, field
 from typing import Any
 
+from medmatch.catalog.extensions import ReportedValue, reported_values
 from medmatch.catalog.models import Institution, Program, Source
 from medmatch.catalog.views.rule_facts import RuleBook, add_length_facts, add_work_hour_facts
 
@@ -58,6 +59,9 @@ class Fact:
     as_of: str = ""
     # Where the scope's own document is (a rule's requirement document), linked from its label.
     scope_url: str = ""
+    # Who stands behind the value when it came through medmatch (a verified coordinator, or an
+    # approved proposal): its date, source URL and history link are shown with it.
+    reported: ReportedValue | None = None
 
     @property
     def unknown(self) -> bool:
@@ -326,6 +330,7 @@ def program_facts(program: Program, rules: "RuleBook | None" = None) -> FactShee
     sheet.add(
         "Website", program.url, source, url=program.url, question="Where is the program's website?"
     )
+    _mark_reported(sheet, program)
     for label, value in (
         ("NRMP program code", program.nrmp_code),
         ("ACGME program id", program.acgme_id),
@@ -334,6 +339,46 @@ def program_facts(program: Program, rules: "RuleBook | None" = None) -> FactShee
         if value:
             sheet.add(label, value, source)
     return sheet
+
+
+# The Fact label of each Program field that people may report (contributions app).
+REPORTED_LABELS = {
+    "length_months": "Length",
+    "weekly_hours": "Weekly hours",
+    "stipend_amount": "Stipend",
+    "seats": "Positions",
+    "application_opens": "Applications open",
+    "application_deadline": "Application deadline",
+    "language": "Language",
+    "visa_sponsorship": "Visa sponsorship",
+    "emphasis": "Teaching or service emphasis",
+    "mentorship": "Mentorship",
+    "research_opportunities": "Research opportunities",
+    "description": "Description",
+    "url": "Website",
+}
+
+
+def _mark_reported(sheet: FactSheet, program: Program) -> None:
+    """A value reported by the program (or proposed and approved) says so, with its date and
+    source instead of the import's footnote: it is the program's word, not the data file's."""
+    reported = reported_values([program.pk]).get(program.pk, {})
+    by_label = {REPORTED_LABELS[name]: value for name, value in reported.items()}
+    for fact in sheet.facts:
+        value = by_label.get(fact.label)
+        if value is None or fact.unknown:
+            continue
+        who = (
+            "reported by the program"
+            if value.by_program
+            else "proposed by a user, approved by staff"
+        )
+        fact.reported = value
+        fact.source = None
+        fact.scope, fact.scope_label = Scope.PROGRAM, program.institution.name
+        # Keep what the fact already says beside it (e.g. the ACGME requirement for its length).
+        context = f"; {fact.note}" if fact.note else ""
+        fact.note = f"{who}, {value.reported_at:%Y-%m-%d}{context}"
 
 
 def _add_hospital_facts(sheet: FactSheet, institution: Institution) -> None:

@@ -1,0 +1,44 @@
+"""The verified-coordinator rule, in one place (issue 15's program side builds on it).
+
+A user speaks for a program when staff verified them as a coordinator of the program's own
+institution (the NRMP sponsor, CaRMS faculty or hospital the program row points at). A
+coordinator of a CMS hospital does *not* get the programs of sponsors linked to that hospital:
+that link is a name match made by the importer (right about 98 times in 100, not always), and
+the sponsor, not the hospital, is accountable for its programs — staff can verify the person for
+the sponsor itself.
+"""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from medmatch.catalog.models import Institution, Program
+from medmatch.contributions.models import Coordinatorship
+
+
+def _verified(user) -> QuerySet:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Coordinatorship.objects.none()
+    return Coordinatorship.objects.verified().filter(user=user)
+
+
+def coordinator_institutions(user) -> QuerySet:
+    """The institutions ``user`` is a verified coordinator of (none for anyone else)."""
+    return Institution.objects.filter(pk__in=_verified(user).values("institution_id"))
+
+
+def coordinator_programs(user) -> QuerySet:
+    """Every program ``user`` may edit as its coordinator; empty for anyone not verified."""
+    return Program.objects.filter(institution_id__in=_verified(user).values("institution_id"))
+
+
+def can_edit_program(user, program: Program) -> bool:
+    return _verified(user).filter(institution_id=program.institution_id).exists()
+
+
+def get_editable_program_or_404(user, pk: int) -> Program:
+    """The program ``pk`` when ``user`` is its verified coordinator; 404 for everyone else (a
+    stranger must not learn whom the program has verified)."""
+    program = coordinator_programs(user).select_related("institution").filter(pk=pk).first()
+    if program is None:
+        raise Http404("No such program.")
+    return program
