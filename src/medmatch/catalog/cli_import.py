@@ -16,6 +16,9 @@ SOURCE_KEYS = (
     "carms-disciplines",
     "carms-programs",
     "wikidata-hospitals",
+    "cms-cost-reports",
+    "dol-lca-trainees",
+    "odhf-hospitals",
 )
 
 

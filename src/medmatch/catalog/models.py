@@ -324,3 +324,6 @@ class Department(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.institution.name})"
+
+
+from medmatch.catalog.models_hospital_data import *  # noqa: E402, F403

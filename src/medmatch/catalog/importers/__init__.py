@@ -9,6 +9,7 @@ from .base import (
     run_imports,
 )
 from .carms import CarmsProgramsImporter
+from .hospital_data import CostReportsImporter, H1bFilingsImporter, OdhfHospitalsImporter
 from .hospitals import CmsHospitalsImporter, HifldHospitalsImporter, TeachingImporter
 from .lock import ImportLocked, import_lock
 from .nrmp import NrmpInstitutionsImporter, NrmpProgramsImporter
@@ -28,6 +29,9 @@ IMPORTERS: dict[str, type[Importer]] = {
         CarmsDisciplinesImporter,
         CarmsProgramsImporter,
         WikidataHospitalsImporter,
+        CostReportsImporter,
+        H1bFilingsImporter,
+        OdhfHospitalsImporter,
     )
 }
 
