@@ -204,7 +204,10 @@ def catalog_stats() -> dict:
             "rows_in_file": source.row_count,
             "imported_at": source.imported_at.isoformat() if source.imported_at else None,
         }
+    from medmatch.catalog.hospital_data import hospital_data_stats
+
     return {
+        "hospital_data": hospital_data_stats(),
         "models": {name: model.objects.count() for name, model in models.items()},
         "sources": sources,
         "institutions_by_kind": {
@@ -262,4 +265,10 @@ def run_stats(args: argparse.Namespace) -> int:
     for kind, count in stats["institutions_by_kind"].items():
         kinds.add_row(kind, f"{count:,}")
     console.print(kinds)
+    hospital_data = Table(title="Hospital data (issue 11)")
+    hospital_data.add_column("figure")
+    hospital_data.add_column("count", justify="right")
+    for name, count in stats["hospital_data"].items():
+        hospital_data.add_row(name.replace("_", " "), f"{count:,}")
+    console.print(hospital_data)
     return 0

@@ -406,8 +406,6 @@ class InstitutionMatcher:
     def _match(self, employer, trade, state, zip_code):
         words = distinctive_words(employer) | (distinctive_words(trade) if trade else set())
         here = self.by_zip.get(zip_code, [])
-        if len(here) == 1:
-            return here[0].pk, H1bFiling.MatchKey.WORKSITE_ZIP
         if here:
             scored = sorted(
                 ((len(words & distinctive_words(inst.name)), inst) for inst in here),
@@ -416,14 +414,38 @@ class InstitutionMatcher:
             best = scored[0][0]
             if best and (len(scored) == 1 or scored[1][0] < best):
                 return scored[0][1].pk, H1bFiling.MatchKey.WORKSITE_ZIP
-            teaching = [inst for inst in here if inst.is_teaching]
-            if not best and len(teaching) == 1:
-                return teaching[0].pk, H1bFiling.MatchKey.WORKSITE_ZIP
+            # No name in common ("Dana-Farber" at BIDMC's ZIP): only a teaching hospital that is
+            # the only one at the ZIP, and not a VA, psychiatric or state hospital, which an
+            # employer of residents would name ("Vanderbilt" at a behavioural hospital's ZIP).
+            plausible = [
+                inst
+                for inst in here
+                if inst.is_teaching and not (distinctive_words(inst.name) & _OTHER_KIND)
+            ]
+            if not best and len(plausible) == 1:
+                return plausible[0].pk, H1bFiling.MatchKey.WORKSITE_ZIP
         for name in (employer, trade):
             found = self.by_name.get((normalise_name(name), state), []) if name else []
+            # A sponsor and its CMS hospital can share a name: the hospital is the place.
+            if len(found) > 1:
+                found = [inst for inst in found if inst.ccn]
             if len(found) == 1:
                 return found[0].pk, H1bFiling.MatchKey.NAME_STATE
         return None, ""
+
+
+_OTHER_KIND = frozenset(
+    [
+        "va",
+        "veterans",
+        "affairs",
+        "behavioral",
+        "psychiatric",
+        "psychiatry",
+        "state",
+        "rehabilitation",
+    ]
+)
 
 
 def _raise_twice(value: str):
