@@ -104,6 +104,13 @@ ODHF_ROWS = [
     "carling ave,K1Y4E9,ottawa,ON,Ottawa,3506008,35,45.3925,-75.7215",
 ]
 
+# Under their shipped names, for tests that import every source (test_import_writes.data_dir).
+HOSPITAL_DATA_FILES = {
+    "teaching/cms_hcris_teaching_hospitals_fy2017_2021.csv": (HCRIS_HEADER, HCRIS_ROWS),
+    "visa/dol_lca_fy2025q2_physician_trainees.csv": (LCA_HEADER, LCA_ROWS),
+    "canada/statcan_odhf_v1_hospitals.csv": (ODHF_HEADER, ODHF_ROWS),
+}
+
 
 def write(tmp_path, name, header, rows):
     path = tmp_path / name
