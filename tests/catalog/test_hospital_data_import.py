@@ -350,3 +350,16 @@ def test_carms_reimport_keeps_a_placed_streams_hospital_coordinates(db, tmp_path
     assert (again.created, again.updated) == (0, 0)
     program.refresh_from_db()
     assert (program.latitude, program.coordinates_precision) == (52.2645, "address")
+
+
+def test_a_stream_whose_hospital_left_the_file_goes_back_to_its_city(carms_streams, tmp_path):
+    from medmatch.lib import geo
+
+    run("odhf-hospitals", write(tmp_path, "odhf.csv", ODHF_HEADER, ODHF_ROWS))
+    report = run("odhf-hospitals", write(tmp_path, "odhf2.csv", ODHF_HEADER, ODHF_ROWS[1:]))
+    assert report.deleted == 1  # the Red Deer hospital (its placement goes with it)
+    red_deer = Program.objects.get(pk=carms_streams["red_deer"].pk)
+    assert not CarmsStreamSite.objects.filter(program=red_deer).exists()
+    place = geo.city_to_place("Rural - Red Deer", country="CA")
+    assert red_deer.latitude == (place.latitude if place else None)
+    assert red_deer.coordinates_precision == ("city" if place else "")

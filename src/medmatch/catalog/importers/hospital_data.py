@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from datetime import date
+from functools import lru_cache
 
 from medmatch.catalog.models import (
     CanadianHospital,
@@ -510,6 +511,7 @@ def recase(value: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=20_000)
 def fold(value: str) -> str:
     """Accent-free lower-case words, for comparing city and site names."""
     value = unicodedata.normalize("NFKD", value)
@@ -629,21 +631,25 @@ class OdhfHospitalsImporter(Importer):
     def write(self, records, source, report: ImportReport, progress) -> None:
         for values in records.values():
             values["source_id"] = source.pk
+        # Before a deleted hospital takes its streams' placements with it (cascade).
+        placed_before = set(CarmsStreamSite.objects.values_list("carms_stream_id", flat=True))
         hospitals = _sync_and_delete(CanadianHospital, "odhf_index", records, report, progress)
         report.figures["hospitals with coordinates"] = (
             f"{sum(1 for v in records.values() if v['latitude'] is not None)} of {len(records)}"
         )
         report.figures["names with repaired accents"] = self.repaired
         report.figures["longitudes missing their minus sign (repaired)"] = self.signs
-        self._place_streams(list(hospitals.values()), source, report)
+        self._place_streams(list(hospitals.values()), source, report, placed_before)
 
-    def _place_streams(self, hospitals, source, report: ImportReport) -> None:
+    def _place_streams(self, hospitals, source, report: ImportReport, placed_before) -> None:
         placer = StreamPlacer(hospitals)
         programs = list(Program.objects.exclude(carms_stream_id="").select_related("institution"))
         sites, coordinates, by_evidence = {}, {}, Counter()
         for program in programs:
             found = placer.place(program.site, program.region or program.institution.region)
             if found is None:
+                if program.carms_stream_id not in placed_before:
+                    continue  # as the CaRMS import left it
                 place = geo.city_to_place(program.site, country="CA") if program.site else None
                 # Back to what the CaRMS import gives an unplaced stream (its city, if any).
                 coordinates[program.pk] = {
@@ -741,6 +747,7 @@ class StreamPlacer:
         return None
 
 
+@lru_cache(maxsize=5_000)
 def _is_canadian_city(word: str) -> bool:
     """ "waterloo", "kitchener": a place name says where, not which hospital."""
     try:
@@ -858,13 +865,18 @@ def _distinct_buildings(hospitals):
     return kept
 
 
-def _name_words(hospital) -> set[str]:
-    city = set(fold(hospital.city).split())
-    return {
+def _name_words(hospital) -> frozenset[str]:
+    return _words_of(hospital.name, hospital.city)
+
+
+@lru_cache(maxsize=20_000)
+def _words_of(name: str, city_name: str) -> frozenset[str]:
+    city = set(fold(city_name).split())
+    return frozenset(
         word
-        for word in fold(hospital.name).split()
+        for word in fold(name).split()
         if len(word) >= 4 and word not in _SITE_WORDS and word not in city
-    }
+    )
 
 
 def _raise_index(value: str):
