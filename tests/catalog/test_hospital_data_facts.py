@@ -167,3 +167,40 @@ def test_hospital_page_shows_its_teaching_and_h1b_facts(client, catalog):
         == "Rush Medical Group and Rush University Medical Center"
     )
     assert "FY2025 Q2" in response.text
+
+
+def test_a_sponsor_gets_filings_under_the_same_distinctive_name_in_its_state(tmp_path):
+    from tests.catalog.test_hospital_data_import import lca
+
+    nrmp = make_source(key="nrmp-institutions", name="NRMP (test)")
+    mayo_mn = make_institution(
+        "Mayo Clinic School of Grad Med Educ",
+        nrmp_code="1328",
+        region="MN",
+        country="US",
+        source=nrmp,
+    )
+    mayo_fl = make_institution(
+        "Mayo Clinic School of Grad Med Educ",
+        nrmp_code="1032",
+        region="FL",
+        country="US",
+        source=nrmp,
+    )
+    rows = [
+        lca(1, "CLINICAL RESIDENT", "MAYO CLINIC", "55905", 65444, state="MN", city="Rochester"),
+        lca(2, "CLINICAL RESIDENT", "MAYO CLINIC", "55905", 95708, state="MN", city="Rochester"),
+        # Names that are only places say nothing about which employer.
+        lca(3, "Resident", "University of Minnesota", "55455", 70000, state="MN"),
+    ]
+    run("dol-lca-trainees", write(tmp_path, "lca.csv", LCA_HEADER, rows))
+    mn = make_program("Internal Medicine", institution=mayo_mn, source=nrmp)
+    fl = make_program("Internal Medicine", institution=mayo_fl, source=nrmp)
+    evidence = h1b_for_programs(fetch([mn.pk, fl.pk]))
+    assert (evidence[mn.pk].filings, evidence[mn.pk].wage_min, evidence[mn.pk].wage_max) == (
+        2,
+        65444,
+        95708,
+    )
+    assert evidence[mn.pk].matched_by == ["name + state of Mayo Clinic School of Grad Med Educ"]
+    assert not evidence[fl.pk].found  # the same name in another state is another employer

@@ -244,9 +244,10 @@ def h1b_for_institutions(institutions: Iterable[Institution]) -> dict[int, H1bEv
     source = _source(H1B_KEY)
     if source is None or not institutions:
         return {}
+    from medmatch.catalog.importers.hospital_data import name_words
     from medmatch.catalog.importers.linking import normalise_name, split_state_suffix
 
-    targets, name_keys = {}, {}
+    targets, name_keys, word_keys = {}, {}, {}
     for inst in institutions:
         if inst.country != "US":
             continue
@@ -258,6 +259,7 @@ def h1b_for_institutions(institutions: Iterable[Institution]) -> dict[int, H1bEv
             continue
         targets[inst.pk] = (inst, hospital, ids)
         name_keys[inst.pk] = (normalise_name(base), state)
+        word_keys[inst.pk] = (name_words(base), state)
     if not targets:
         return {}
     all_ids = set().union(*(ids for _, _, ids in targets.values()))
@@ -266,8 +268,16 @@ def h1b_for_institutions(institutions: Iterable[Institution]) -> dict[int, H1bEv
         "institution"
     ):
         by_institution[filing.institution_id].append(filing)
-    for filing in H1bFiling.objects.filter(employer_key__in={key for key, _ in name_keys.values()}):
+    # Filings under the sponsor's own name in its state: the same normalised name, or the same
+    # distinctive words (places left out). One quarter holds ~1,000 filings: read those of the
+    # states asked about.
+    states = {state for _, state in name_keys.values()}
+    by_words = defaultdict(list)
+    for filing in H1bFiling.objects.filter(worksite_state__in=states):
         by_name[(filing.employer_key, filing.worksite_state)].append(filing)
+        words = name_words(filing.employer_name)
+        if words:
+            by_words[(words, filing.worksite_state)].append(filing)
     quarter = _quarter()
     evidence = {}
     for inst_id, (inst, hospital, ids) in targets.items():
@@ -278,7 +288,9 @@ def h1b_for_institutions(institutions: Iterable[Institution]) -> dict[int, H1bEv
                 label = f"{filing.get_match_key_display()} of {filing.institution.name}"
                 if label not in how:
                     how.append(label)
-        for filing in by_name.get(name_keys[inst_id], []):
+        words, state = word_keys[inst_id]
+        same_words = by_words.get((words, state), []) if words else []
+        for filing in [*by_name.get(name_keys[inst_id], []), *same_words]:
             if filing.case_number not in found:
                 found[filing.case_number] = filing
                 if "the sponsor's name + state" not in how:

@@ -270,8 +270,13 @@ _GENERIC = frozenset(
         "physicians",
         "group",
         "affiliated",
+        "residency",
+        "program",
+        "programs",
     ]
 )
+# Words too common among university names to say which one ("Health Science Center at Tyler").
+_NOT_A_NAME = frozenset(["science", "sciences", "north", "south", "east", "west", "central"])
 
 
 def wage(value: str) -> float | None:
@@ -296,6 +301,28 @@ def role_for(title: str) -> str:
 
 def distinctive_words(name: str) -> set[str]:
     return {word for word in normalise_name(name).split() if word not in _GENERIC}
+
+
+@lru_cache(maxsize=5_000)
+def name_words(name: str) -> frozenset[str]:
+    """The words that say *which* employer or sponsor, places left out: "Mayo Clinic" and "Mayo
+    Clinic School of Grad Med Educ" are both {"mayo"}; "University of Illinois Chicago" and
+    "University Hospitals Cleveland Medical Center" name only places, so nothing."""
+    return frozenset(
+        word
+        for word in distinctive_words(name)
+        if len(word) >= 3 and word not in _NOT_A_NAME and not _is_us_place(word)
+    )
+
+
+@lru_cache(maxsize=5_000)
+def _is_us_place(word: str) -> bool:
+    if len(word) >= 4 and geo.region_code(word):
+        return True
+    try:
+        return geo.city_to_place(word, country="US") is not None
+    except geo.AmbiguousPlace:
+        return True
 
 
 class H1bFilingsImporter(Importer):
@@ -390,12 +417,16 @@ class InstitutionMatcher:
     def __init__(self, institutions):
         self.by_zip: dict[str, list] = defaultdict(list)
         self.by_name: dict[tuple[str, str], list] = defaultdict(list)
+        self.by_words: dict[tuple[frozenset, str], list] = defaultdict(list)
         for inst in institutions:
             if inst.postal_code:
                 self.by_zip[inst.postal_code[:5]].append(inst)
             name, suffix = split_state_suffix(inst.name)
             state = inst.region or suffix
             self.by_name[(normalise_name(name), state)].append(inst)
+            words = name_words(name)
+            if words:
+                self.by_words[(words, state)].append(inst)
         self._cache: dict[tuple, tuple[int | None, str]] = {}
 
     def match(self, employer: str, trade: str, state: str, zip_code: str) -> tuple[int | None, str]:
@@ -428,6 +459,15 @@ class InstitutionMatcher:
         for name in (employer, trade):
             found = self.by_name.get((normalise_name(name), state), []) if name else []
             # A sponsor and its CMS hospital can share a name: the hospital is the place.
+            if len(found) > 1:
+                found = [inst for inst in found if inst.ccn]
+            if len(found) == 1:
+                return found[0].pk, H1bFiling.MatchKey.NAME_STATE
+        # The same distinctive words in the same state ("MAYO CLINIC", MN -> "Mayo Clinic School
+        # of Grad Med Educ-MN"); a sponsor and a hospital alike: the hospital.
+        words = name_words(employer)
+        if words:
+            found = self.by_words.get((words, state), [])
             if len(found) > 1:
                 found = [inst for inst in found if inst.ccn]
             if len(found) == 1:
