@@ -363,3 +363,20 @@ def test_a_stream_whose_hospital_left_the_file_goes_back_to_its_city(carms_strea
     place = geo.city_to_place("Rural - Red Deer", country="CA")
     assert red_deer.latitude == (place.latitude if place else None)
     assert red_deer.coordinates_precision == ("city" if place else "")
+
+
+def test_a_placed_streams_page_names_its_hospital_and_how_it_was_placed(
+    client, carms_streams, tmp_path
+):
+    from django.urls import reverse
+
+    run("odhf-hospitals", write(tmp_path, "odhf.csv", ODHF_HEADER, ODHF_ROWS))
+    response = client.get(reverse("catalog:program", args=[carms_streams["red_deer"].pk]))
+    facts = {fact.label: fact for fact in response.context["sheet"].facts}
+    hospital = facts["Training hospital"]
+    assert hospital.value == "Red Deer Regional Hospital Centre, 3942 50a Ave, Red Deer, AB"
+    assert hospital.scope == "institution" and hospital.source.key == "odhf-hospitals"
+    assert "the only acute hospital the ODHF lists in Red Deer, AB" in response.text
+    assert "H-1B evidence" not in facts  # no US data about a Canadian stream: nothing, not "none"
+    response = client.get(reverse("catalog:program", args=[carms_streams["ottawa"].pk]))
+    assert "Training hospital" not in {fact.label for fact in response.context["sheet"].facts}
