@@ -106,6 +106,8 @@ def main() -> int:
         with probe or nullcontext():
             reports = import_sources("all")
         total = time.perf_counter() - started
+        if label == "fresh import":
+            fresh_seconds = total
         print(f"\n{label}: {total:.1f} s")
         for report in reports:
             longest = getattr(report, "longest_write_seconds", None)
@@ -129,7 +131,36 @@ def main() -> int:
                 f"({probe.writes} writes, {probe.failures} failed)"
             )
     print(f"\ninstitutions {Institution.objects.count()}, programs {Program.objects.count()}")
+    parse_seconds = bare_csv_parse()
+    print(
+        f"bare csv parse of the same files: {parse_seconds:.2f} s; "
+        f"fresh import / parse = {fresh_seconds / parse_seconds:.1f}x (limit 20x, and < 60 s)"
+    )
     return 0
+
+
+def bare_csv_parse() -> float:
+    """Seconds to merely read every shipped file with ``csv`` (each importer's file, plus the
+    program-locations file the NRMP import reads): the floor the import is measured against."""
+    import csv
+
+    from django.conf import settings
+
+    from medmatch.catalog.importers import IMPORTERS
+
+    files = [(importer().path, importer.delimiter) for importer in IMPORTERS.values()]
+    files.append(
+        (
+            Path(settings.CATALOG_DATA_DIR) / "programs/residency_program_locations_2018_2019.csv",
+            ",",
+        )
+    )
+    started = time.perf_counter()
+    for path, delimiter in files:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            for _row in csv.reader(handle, delimiter=delimiter):
+                pass
+    return time.perf_counter() - started
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import DatabaseError, connection
+from tests.catalog.test_hospital_data_import import HOSPITAL_DATA_FILES
 from tests.catalog.test_import import (
     CMS_HEADER,
     CMS_ROWS,
@@ -64,6 +65,7 @@ def data_dir(tmp_path, settings):
         ),
         "international/carms_2025_r1_program_master.csv": (CARMS_HEADER, CARMS_ROWS),
         "international/wikidata_hospitals_2024-08.tsv": (WIKIDATA_HEADER, WIKIDATA_ROWS),
+        **HOSPITAL_DATA_FILES,
     }
     for name, (header, rows) in files.items():
         write(tmp_path, name, header, rows)

@@ -18,6 +18,9 @@ SOURCE_KEYS = (
     "wikidata-hospitals",
     "rules-training-length",
     "rules-work-hours",
+    "cms-cost-reports",
+    "dol-lca-trainees",
+    "odhf-hospitals",
 )
 
 
@@ -204,7 +207,10 @@ def catalog_stats() -> dict:
             "rows_in_file": source.row_count,
             "imported_at": source.imported_at.isoformat() if source.imported_at else None,
         }
+    from medmatch.catalog.hospital_data import hospital_data_stats
+
     return {
+        "hospital_data": hospital_data_stats(),
         "models": {name: model.objects.count() for name, model in models.items()},
         "sources": sources,
         "institutions_by_kind": {
@@ -273,4 +279,10 @@ def run_stats(args: argparse.Namespace) -> int:
     for label, by_scope in stats["program_facts"].items():
         facts.add_row(label, *(f"{by_scope.get(scope, 0):,}" for scope in SCOPES))
     console.print(facts)
+    hospital_data = Table(title="Hospital data (issue 11)")
+    hospital_data.add_column("figure")
+    hospital_data.add_column("count", justify="right")
+    for name, count in stats["hospital_data"].items():
+        hospital_data.add_row(name.replace("_", " "), f"{count:,}")
+    console.print(hospital_data)
     return 0

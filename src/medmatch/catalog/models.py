@@ -327,3 +327,4 @@ class Department(models.Model):
 
 
 from medmatch.catalog.models_rules import TrainingLengthRule, WorkHourRule  # noqa: E402, F401
+from medmatch.catalog.models_hospital_data import *  # noqa: E402, F403

@@ -9,6 +9,7 @@ from .base import (
     run_imports,
 )
 from .carms import CarmsProgramsImporter
+from .hospital_data import CostReportsImporter, H1bFilingsImporter, OdhfHospitalsImporter
 from .hospitals import CmsHospitalsImporter, HifldHospitalsImporter, TeachingImporter
 from .lock import ImportLocked, import_lock
 from .nrmp import NrmpInstitutionsImporter, NrmpProgramsImporter
@@ -31,6 +32,9 @@ IMPORTERS: dict[str, type[Importer]] = {
         WikidataHospitalsImporter,
         TrainingLengthImporter,
         WorkHourImporter,
+        CostReportsImporter,
+        H1bFilingsImporter,
+        OdhfHospitalsImporter,
     )
 }
 

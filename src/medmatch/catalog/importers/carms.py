@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from medmatch.catalog.models import Institution, Program, Specialty
+from medmatch.catalog.models import CarmsStreamSite, Institution, Program, Specialty
 from medmatch.catalog.search_text import institution_search_text, program_search_text
 from medmatch.lib import geo
 
@@ -16,6 +16,7 @@ from .base import (
     sync_rows,
     text,
 )
+from .hospital_data import stream_coordinates
 
 CARMS_PROGRAMS = SourceInfo(
     key="carms-programs",
@@ -144,6 +145,12 @@ class CarmsProgramsImporter(Importer):
                 "equivalent"
             )
         }
+        # Streams the ODHF import placed at a hospital keep that hospital's coordinates, so that
+        # re-importing this file does not undo the placement (and changes nothing).
+        placed = {
+            site.carms_stream_id: site.hospital
+            for site in CarmsStreamSite.objects.select_related("hospital")
+        }
         rows, located = {}, 0
         for record in records:
             key, province, _ = FACULTIES[record["school"]]
@@ -153,6 +160,13 @@ class CarmsProgramsImporter(Importer):
             # only a site that names a known Canadian city gets coordinates.
             place = geo.city_to_place(record["site"], country="CA") if record["site"] else None
             located += place is not None
+            coordinates = {
+                "latitude": place.latitude if place else None,
+                "longitude": place.longitude if place else None,
+                "coordinates_precision": Institution.CoordinatePrecision.CITY if place else "",
+            }
+            if record["stream_id"] in placed:
+                coordinates = stream_coordinates(placed[record["stream_id"]])
             values = {
                 "institution_id": institution.pk,
                 "title": carms_title(record["discipline"], record["site"], record["stream"]),
@@ -163,9 +177,7 @@ class CarmsProgramsImporter(Importer):
                 "city": record["site"] if place else "",
                 "region": province,
                 "country": "CA",
-                "latitude": place.latitude if place else None,
-                "longitude": place.longitude if place else None,
-                "coordinates_precision": Institution.CoordinatePrecision.CITY if place else "",
+                **coordinates,
                 "currency": "CAD",
                 "url": record["url"],
                 "description": record["name"],

@@ -314,6 +314,7 @@ def program_facts(program: Program, rules: "RuleBook | None" = None) -> FactShee
         scope_label=teaching_place.name,
     )
     _add_hospital_facts(sheet, institution)
+    _add_hospital_data_facts(sheet, institution, program)
     accreditations = list(program.accreditations.all())
     for accreditation in accreditations:
         until = f", valid until {accreditation.valid_until}" if accreditation.valid_until else ""
@@ -470,6 +471,7 @@ def institution_facts(institution: Institution) -> FactSheet:
         institution.teaching_source,
         question="How many residents train there?",
     )
+    _add_hospital_data_facts(sheet, institution)
     for label, value in (
         ("CMS Certification Number", institution.ccn),
         ("NRMP institution code", institution.nrmp_code),
@@ -486,3 +488,56 @@ def institution_facts(institution: Institution) -> FactSheet:
             url=f"https://www.wikidata.org/wiki/{institution.wikidata_id}",
         )
     return sheet
+
+
+def _add_hospital_data_facts(
+    sheet: FactSheet, institution: Institution, program: Program | None = None
+) -> None:
+    """Issue 11's hospital-level facts: teaching intensity and trend (CMS cost reports), H-1B
+    evidence (DOL LCA filings, one quarter) and, for a CaRMS stream, the ODHF hospital it was
+    placed at. Each is scoped to the hospital or employer it describes, with its period."""
+    from medmatch.catalog import hospital_data
+
+    trend = hospital_data.teaching_for_institutions([institution]).get(institution.pk)
+    if trend is not None:
+        sheet.add(
+            "Teaching intensity",
+            trend.sentence(),
+            trend.source,
+            note=trend.note(),
+            scope=Scope.INSTITUTION,
+            scope_label=trend.hospital_name,
+            as_of=trend.period,
+        )
+    elif (institution.country or (program.country if program else "")) == "US":
+        sheet.add(
+            "Teaching intensity",
+            None,
+            question="How many residents train at the main hospital, and is the number growing?",
+            scope=Scope.INSTITUTION,
+        )
+    evidence = hospital_data.h1b_for_institutions([institution]).get(institution.pk)
+    if evidence is not None:
+        sheet.add(
+            "H-1B evidence",
+            evidence.sentence(),
+            evidence.source,
+            note=evidence.note(),
+            scope=Scope.INSTITUTION,
+            scope_label=evidence.employer_label if evidence.found else evidence.checked,
+            as_of=evidence.quarter,
+        )
+    if program is not None and program.carms_stream_id:
+        site = hospital_data.sites_for_programs([program]).get(program.pk)
+        if site is not None:
+            hospital = site.hospital
+            sheet.add(
+                "Training hospital",
+                f"{hospital.name}, {_place(hospital.address, hospital.city, hospital.province)}",
+                site.source,
+                note=f"placed by the catalog: {site.evidence}; "
+                f"coordinates {hospital.get_coordinates_precision_display().lower()}",
+                scope=Scope.INSTITUTION,
+                scope_label=hospital.name,
+                as_of="2020",
+            )
