@@ -326,5 +326,5 @@ class Department(models.Model):
         return f"{self.name} ({self.institution.name})"
 
 
-from medmatch.catalog.models_rules import TrainingLengthRule, WorkHourRule  # noqa: E402, F401
 from medmatch.catalog.models_hospital_data import *  # noqa: E402, F403
+from medmatch.catalog.models_rules import TrainingLengthRule, WorkHourRule  # noqa: E402, F401
