@@ -146,7 +146,8 @@ def test_program_page_shows_the_hospital_facts_with_scope_and_period(client, cat
     h1b = facts["H-1B evidence"]
     assert h1b.as_of == "FY2025 Q2" and h1b.source.key == "dol-lca-trainees"
     assert "1.07 residents per bed" in response.text
-    assert "— RUSH UNIVERSITY MEDICAL CENTER, 2017\u20132021" in response.text
+    assert "Hospital: RUSH UNIVERSITY MEDICAL CENTER</span>" in response.text
+    assert '<span class="fact-period">2017\u20132021</span>' in response.text
     assert "filed 2 LCAs for residents/fellows in FY2025 Q2" in response.text
 
 
