@@ -16,6 +16,10 @@ SOURCE_KEYS = (
     "carms-disciplines",
     "carms-programs",
     "wikidata-hospitals",
+    "usda-ruca-2020",
+    "hud-usps-zip-county",
+    "hud-fmr-fy2026",
+    "hud-safmr-fy2024",
 )
 
 

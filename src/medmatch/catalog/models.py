@@ -324,3 +324,6 @@ class Department(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.institution.name})"
+
+
+from .models_places import AreaRent, ZipArea, ZipCounty, ZipRent  # noqa: E402, F401

@@ -12,6 +12,7 @@ from .carms import CarmsProgramsImporter
 from .hospitals import CmsHospitalsImporter, HifldHospitalsImporter, TeachingImporter
 from .lock import ImportLocked, import_lock
 from .nrmp import NrmpInstitutionsImporter, NrmpProgramsImporter
+from .places import FmrImporter, RucaImporter, SafmrImporter, ZipCountyImporter
 from .specialties import AcgmeSpecialtiesImporter, CarmsDisciplinesImporter
 from .wikidata import WikidataHospitalsImporter
 
@@ -28,6 +29,10 @@ IMPORTERS: dict[str, type[Importer]] = {
         CarmsDisciplinesImporter,
         CarmsProgramsImporter,
         WikidataHospitalsImporter,
+        RucaImporter,
+        ZipCountyImporter,
+        FmrImporter,
+        SafmrImporter,
     )
 }
 
