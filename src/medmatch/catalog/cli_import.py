@@ -220,7 +220,49 @@ def catalog_stats() -> dict:
             .annotate(count=Count("id"))
             .order_by("country")
         },
+        "places": place_stats(),
     }
+
+
+def place_stats() -> dict:
+    """Rows of the place tables, and how many programs and US institutions get a setting and a
+    rent, by level (ZIP / county / town / HUD area), and the rent's fiscal year."""
+    from collections import Counter
+
+    from medmatch.catalog import places
+    from medmatch.catalog.models import Institution, Program
+    from medmatch.catalog.models_places import AreaRent, ZipArea, ZipCounty, ZipRent
+
+    found = {
+        "programs": places.program_places(Program.objects.select_related("institution__hospital")),
+        "us_institutions": places.institution_places(
+            Institution.objects.filter(country="US").select_related("hospital")
+        ),
+    }
+    result = {
+        "tables": {
+            "zip_areas (RUCA)": ZipArea.objects.count(),
+            "zip_counties (HUD-USPS)": ZipCounty.objects.count(),
+            "area_rents (FMR county/town)": AreaRent.objects.count(),
+            "zip_rents (SAFMR)": ZipRent.objects.count(),
+        }
+    }
+    for name, facts in found.items():
+        values = list(facts.values())
+        result[name] = {
+            "total": len(values),
+            "with_zip": sum(1 for place in values if place.zip),
+            "setting": sum(1 for place in values if place.setting),
+            "setting_by_class": dict(
+                sorted(Counter(p.setting.ruca_class for p in values if p.setting).items())
+            ),
+            "rent": sum(1 for place in values if place.rent),
+            "rent_by_level": dict(sorted(Counter(p.rent.level for p in values if p.rent).items())),
+            "rent_by_fiscal_year": dict(
+                sorted(Counter(p.rent.fiscal_year for p in values if p.rent).items())
+            ),
+        }
+    return result
 
 
 def run_stats(args: argparse.Namespace) -> int:
@@ -263,4 +305,22 @@ def run_stats(args: argparse.Namespace) -> int:
     for kind, count in stats["institutions_by_kind"].items():
         kinds.add_row(kind, f"{count:,}")
     console.print(kinds)
+    places = Table(title="Place facts (setting: USDA RUCA; rent: HUD FMR)")
+    for column in ("of", "total", "with ZIP", "setting", "rent", "rent by level (fiscal year)"):
+        places.add_column(
+            column, justify="left" if column in ("of", "rent by level (fiscal year)") else "right"
+        )
+    for name in ("programs", "us_institutions"):
+        row = stats["places"][name]
+        levels = ", ".join(f"{level}: {n:,}" for level, n in row["rent_by_level"].items())
+        years = ", ".join(f"{year}: {n:,}" for year, n in row["rent_by_fiscal_year"].items())
+        places.add_row(
+            name.replace("_", " "),
+            f"{row['total']:,}",
+            f"{row['with_zip']:,}",
+            f"{row['setting']:,}",
+            f"{row['rent']:,}",
+            f"{levels} ({years})",
+        )
+    console.print(places)
     return 0

@@ -8,9 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from medmatch.catalog.models import Institution, Program, Source
-from medmatch.catalog.places import PlaceFacts, institution_places, program_places
-
-RUCA_YEAR = "2020"
+from medmatch.catalog.places import RUCA_YEAR, PlaceFacts, institution_places, program_places
 
 
 class Scope:
