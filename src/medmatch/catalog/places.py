@@ -18,8 +18,6 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Q
-
 from medmatch.catalog.models import Institution, Program, Source
 from medmatch.catalog.models_places import AreaRent, ZipArea, ZipCounty, ZipRent
 
@@ -100,13 +98,11 @@ def town_key(name: str) -> str:
 
 def place_of(institution: Institution) -> tuple[str, str, str, str]:
     """(zip, city, state, whose) of an institution: its own US ZIP, else its linked hospital's."""
-    for place, whose in ((institution, "institution"), (institution.hospital, "linked hospital")):
-        if place is None or place.country != "US":
-            continue
-        code = (place.postal_code or "")[:5]
-        if _ZIP.fullmatch(code):
-            return code, place.city, place.region, whose
-    return "", "", "", ""
+    hospital = institution.hospital
+    return _key_of(
+        tuple(getattr(institution, name) for name in _PLACE_COLUMNS),
+        tuple(getattr(hospital, name) for name in _PLACE_COLUMNS) if hospital else (None,) * 4,
+    )
 
 
 def institution_places(institutions: Iterable[Institution]) -> dict[int, PlaceFacts]:
@@ -124,10 +120,65 @@ def program_places(programs: Iterable[Program]) -> dict[int, PlaceFacts]:
     return {pk: found.get(key, NO_PLACE) for pk, key in places.items()}
 
 
+# The columns place_of reads, for the catalog-wide lookups (no model objects needed).
+_PLACE_COLUMNS = ("country", "postal_code", "city", "region")
+
+
+def catalog_places() -> tuple[dict[int, PlaceFacts], dict[int, PlaceFacts]]:
+    """({US institution pk: PlaceFacts}, {program pk: PlaceFacts}) for the whole catalog, from
+    plain rows (import reports and `medmatch stats`): one lookup for both."""
+    own = [f"{name}" for name in _PLACE_COLUMNS]
+    linked = [f"hospital__{name}" for name in _PLACE_COLUMNS]
+    rows = Institution.objects.values_list("pk", *own, *linked)
+    keys = {row[0]: _key_of(row[1:5], row[5:9]) for row in rows.iterator()}
+    us_institutions = set(Institution.objects.filter(country="US").values_list("pk", flat=True))
+    program_keys = {
+        pk: keys[institution_id]
+        for pk, institution_id in Program.objects.values_list("pk", "institution_id").iterator()
+    }
+    found = _facts_for(set(keys.values()))
+    return (
+        {pk: found.get(keys[pk], NO_PLACE) for pk in us_institutions},
+        {pk: found.get(key, NO_PLACE) for pk, key in program_keys.items()},
+    )
+
+
+def _key_of(own: tuple, linked: tuple) -> tuple[str, str, str, str]:
+    for (country, postal_code, city, region), whose in (
+        (own, "institution"),
+        (linked, "linked hospital"),
+    ):
+        code = (postal_code or "")[:5]
+        if country == "US" and _ZIP.fullmatch(code):
+            return code, city or "", region or "", whose
+    return "", "", "", ""
+
+
 def _chunked(values: Iterable[str]) -> Iterable[list[str]]:
     values = sorted(values)
     for start in range(0, len(values), CHUNK):
         yield values[start : start + CHUNK]
+
+
+RENT_FIELDS = ("rent_1", "rent_2", "hud_area_code", "hud_area_name", "source_id")
+AREA_FIELDS = ("zip", "ruca_primary", "ruca_secondary", "ruca_class", "source_id")
+COUNTY_FIELDS = ("zip", "county_fips5")
+ZIP_RENT_FIELDS = ("zip", *RENT_FIELDS)
+AREA_RENT_FIELDS = (
+    "fips10",
+    "state",
+    "county_fips5",
+    "county_name",
+    "is_town_level",
+    "town_name",
+    "town_key",
+    *RENT_FIELDS,
+)
+
+
+def _rows(model, fields, **lookups):
+    """Plain named rows: a catalog-wide lookup reads ~15,000 of them."""
+    return model.objects.filter(**lookups).values_list(*fields, named=True)
 
 
 def _facts_for(keys: set[tuple[str, str, str, str]]) -> dict[tuple, PlaceFacts]:
@@ -137,18 +188,18 @@ def _facts_for(keys: set[tuple[str, str, str, str]]) -> dict[tuple, PlaceFacts]:
     zips = {key[0] for key in keys}
     areas, counties, zip_rents = {}, {}, {}
     for chunk in _chunked(zips):
-        areas.update((a.zip, a) for a in ZipArea.objects.filter(zip__in=chunk))
-        counties.update((c.zip, c) for c in ZipCounty.objects.filter(zip__in=chunk))
-        for row in ZipRent.objects.filter(zip__in=chunk):
+        areas.update((a.zip, a) for a in _rows(ZipArea, AREA_FIELDS, zip__in=chunk))
+        counties.update((c.zip, c) for c in _rows(ZipCounty, COUNTY_FIELDS, zip__in=chunk))
+        for row in _rows(ZipRent, ZIP_RENT_FIELDS, zip__in=chunk):
             zip_rents.setdefault(row.zip, []).append(row)
     county_codes = {c.county_fips5 for c in counties.values()}
     states = {key[2] for key in keys if key[2] in NEW_ENGLAND}
     by_county, towns_by_state = {}, {}
     rows = []
     for chunk in _chunked(county_codes):
-        rows += AreaRent.objects.filter(county_fips5__in=chunk)
+        rows += _rows(AreaRent, AREA_RENT_FIELDS, county_fips5__in=chunk)
     if states:
-        rows += AreaRent.objects.filter(Q(is_town_level=True, state__in=states)).exclude(
+        rows += _rows(AreaRent, AREA_RENT_FIELDS, is_town_level=True, state__in=states).exclude(
             county_fips5__in=county_codes
         )
     for row in rows:
