@@ -54,6 +54,8 @@ class ZipCounty(models.Model):
     class Meta:
         ordering = ["zip"]
         verbose_name_plural = "ZIP counties"
+        # Places known by city only are looked up by the USPS city name.
+        indexes = [models.Index(fields=["usps_city", "state"])]
 
     def __str__(self):
         return f"ZIP {self.zip} → county {self.county_fips5}"

@@ -47,13 +47,15 @@ RUCA_LABELS = {
 
 @dataclass(frozen=True)
 class Setting:
-    zip: str
-    ruca_primary: int
+    zip: str  # "" for a city-wide setting
+    ruca_primary: int  # the ZIP's code; city-wide: the most common code of the city's ZIPs
     ruca_secondary: str
     ruca_class: str  # ZipArea.Setting value
     label: str  # "small rural town"
-    detail: str  # "small town core"
+    detail: str  # "small town core" / "all 57 ZIPs of CHICAGO, IL"
     source: Source
+    level: str = "ZIP"  # ZIP / city
+    codes: str = ""  # "7"; city-wide "1-2"
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ class Rent:
 @dataclass(frozen=True)
 class PlaceFacts:
     zip: str  # "" = no US ZIP known
-    whose: str  # "institution" / "linked hospital" / ""
+    whose: str  # "institution" / "linked hospital" / "city" (known by city only) / ""
     city: str
     state: str
     county_fips5: str
@@ -82,9 +84,12 @@ class PlaceFacts:
 
     @property
     def zip_label(self) -> str:
-        return f"ZIP {self.zip}" if self.zip else ""
+        if self.zip:
+            return f"ZIP {self.zip}"
+        return f"{self.city}, {self.state} (city)" if self.whose == CITY else ""
 
 
+CITY = "city"
 NO_PLACE = PlaceFacts("", "", "", "", "", None, None, None)
 _ZIP = re.compile(r"\d{5}")
 
@@ -151,7 +156,21 @@ def _key_of(own: tuple, linked: tuple) -> tuple[str, str, str, str]:
         code = (postal_code or "")[:5]
         if country == "US" and _ZIP.fullmatch(code):
             return code, city or "", region or "", whose
+    # Known by city only (an NRMP sponsor placed at its city): the city's ZIPs speak for it
+    # where they all agree.
+    for country, _, city, region in (own, linked):
+        if country == "US" and city and region:
+            return "", city, region, CITY
     return "", "", "", ""
+
+
+def usps_city(city: str) -> str:
+    """ "SAINT LOUIS" from "St. Louis": the HUD-USPS crosswalk's spelling of a city."""
+    words = re.sub(r"[^A-Z0-9 ]+", " ", city.upper()).split()
+    spelled = {"ST": "SAINT", "STE": "SAINTE", "FT": "FORT", "MT": "MOUNT"}
+    if words:
+        words[0] = spelled.get(words[0], words[0])
+    return " ".join(words)
 
 
 def _chunked(values: Iterable[str]) -> Iterable[list[str]]:
@@ -182,10 +201,12 @@ def _rows(model, fields, **lookups):
 
 
 def _facts_for(keys: set[tuple[str, str, str, str]]) -> dict[tuple, PlaceFacts]:
-    keys = {key for key in keys if key[0]}
+    keys = {key for key in keys if key[0] or key[3] == CITY}
     if not keys:
         return {}
-    zips = {key[0] for key in keys}
+    zips = {key[0] for key in keys if key[0]}
+    city_zips = _city_zips({(usps_city(key[1]), key[2]) for key in keys if key[3] == CITY})
+    zips |= {code for codes in city_zips.values() for code in codes}
     areas, counties, zip_rents = {}, {}, {}
     for chunk in _chunked(zips):
         areas.update((a.zip, a) for a in _rows(ZipArea, AREA_FIELDS, zip__in=chunk))
@@ -214,6 +235,17 @@ def _facts_for(keys: set[tuple[str, str, str, str]]) -> dict[tuple, PlaceFacts]:
     result = {}
     for key in keys:
         code, city, state, whose = key
+        if whose == CITY:
+            result[key] = _city_facts(
+                key,
+                city_zips.get((usps_city(city), state), []),
+                areas,
+                counties,
+                by_county,
+                towns_by_state,
+                sources,
+            )
+            continue
         area = areas.get(code)
         county = counties.get(code)
         setting = _setting(area, sources) if area else None
@@ -234,6 +266,91 @@ def _facts_for(keys: set[tuple[str, str, str, str]]) -> dict[tuple, PlaceFacts]:
     return result
 
 
+def _city_zips(cities: set[tuple[str, str]]) -> dict[tuple[str, str], list[str]]:
+    """{(USPS city, state): its ZIPs} from the crosswalk, for places known by city only."""
+    found = {}
+    states = {state for _, state in cities}
+    names = {name for name, _ in cities}
+    for chunk in _chunked(names):
+        rows = ZipCounty.objects.filter(usps_city__in=chunk, state__in=states)
+        for code, name, state in rows.values_list("zip", "usps_city", "state"):
+            if (name, state) in cities:
+                found.setdefault((name, state), []).append(code)
+    return found
+
+
+def _city_facts(key, codes, areas, counties, by_county, towns_by_state, sources) -> PlaceFacts:
+    """Setting and rent of a city where every one of its ZIPs agrees; else unknown."""
+    _, city, state, _ = key
+    known = [areas[code] for code in codes if code in areas]
+    setting = None
+    classes = {area.ruca_class for area in known}
+    if known and len(classes) == 1 and "" not in classes:
+        area_codes = sorted({area.ruca_primary for area in known})
+        common = Counter(area.ruca_primary for area in known).most_common(1)[0][0]
+        ruca_class = classes.pop()
+        setting = Setting(
+            zip="",
+            ruca_primary=common,
+            ruca_secondary="",
+            ruca_class=ruca_class,
+            label=ZipArea.Setting(ruca_class).label.lower(),
+            detail=f"all {len(known)} ZIPs of {usps_city(city)}, {state}"
+            if len(known) > 1
+            else f"the one ZIP of {usps_city(city)}, {state}",
+            source=sources[known[0].source_id],
+            level=CITY,
+            codes=f"{area_codes[0]}\N{EN DASH}{area_codes[-1]}"
+            if len(area_codes) > 1
+            else str(area_codes[0]),
+        )
+    area_rent = None
+    county_codes = {counties[code].county_fips5 for code in codes if code in counties}
+    if state in NEW_ENGLAND:
+        area_rent = _area_rent(None, city, state, by_county, towns_by_state, [], sources)
+    elif county_codes:
+        whole = [
+            row
+            for county in county_codes
+            for row in by_county.get(county, [])
+            if not row.is_town_level
+        ]
+        if len(whole) == len(county_codes) == 1:
+            row = whole[0]
+            area_rent = _rent_from(
+                row,
+                level=COUNTY_LEVEL,
+                label=f"{row.county_name}, {row.state}",
+                year=FMR_YEAR,
+                match="city → county",
+                sources=sources,
+            )
+        elif (
+            len(whole) == len(county_codes)
+            and len({(row.hud_area_code, row.rent_1, row.rent_2) for row in whole}) == 1
+        ):
+            # The city spans counties of one HUD area with one rent: the area's rent.
+            row = whole[0]
+            area_rent = _rent_from(
+                row,
+                level=HUD_AREA_LEVEL,
+                label=row.hud_area_name,
+                year=FMR_YEAR,
+                match="city → one HUD area",
+                sources=sources,
+            )
+    return PlaceFacts(
+        zip="",
+        whose=CITY,
+        city=city,
+        state=state,
+        county_fips5=next(iter(county_codes)) if len(county_codes) == 1 else "",
+        setting=setting,
+        rent=area_rent,
+        area_rent=area_rent,
+    )
+
+
 def _setting(area: ZipArea, sources) -> Setting | None:
     if not area.ruca_class:  # RUCA 99: USDA did not code it
         return None
@@ -245,6 +362,7 @@ def _setting(area: ZipArea, sources) -> Setting | None:
         label=ZipArea.Setting(area.ruca_class).label.lower(),
         detail=RUCA_LABELS.get(area.ruca_primary, ""),
         source=sources[area.source_id],
+        codes=str(area.ruca_primary),
     )
 
 
@@ -347,19 +465,23 @@ def count_by(facts: Iterable[PlaceFacts], what: str) -> dict[str, int]:
     """
     counts = Counter()
     for place in facts:
-        if not place.zip:
+        if not place.zip and place.whose != CITY:
             counts["no US ZIP"] += 1
         elif what == "setting":
-            counts["ZIP direct" if place.setting else "none"] += 1
+            counts[("ZIP direct" if place.setting else "none") + _by_city(place)] += 1
         elif what == "county":
-            counts["ZIP direct" if place.county_fips5 else "none"] += 1
+            counts[("ZIP direct" if place.county_fips5 else "none") + _by_city(place)] += 1
         elif what == "county_rent":
-            counts[place.area_rent.match if place.area_rent else "none"] += 1
+            counts[(place.area_rent.match if place.area_rent else "none") + _by_city(place)] += 1
         elif what == "zip_rent":
             zip_level = place.rent and place.rent.level == ZIP_LEVEL
-            counts[place.rent.match if zip_level else "none"] += 1
+            counts[(place.rent.match if zip_level else "none") + _by_city(place)] += 1
         elif what == "rent":
-            counts[place.rent.level if place.rent else "none"] += 1
+            counts[(place.rent.level if place.rent else "none") + _by_city(place)] += 1
         else:
             raise ValueError(f"unknown count “{what}”")
     return dict(sorted(counts.items()))
+
+
+def _by_city(place: PlaceFacts) -> str:
+    return " (known by city only)" if place.whose == CITY else ""

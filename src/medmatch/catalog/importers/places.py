@@ -11,6 +11,8 @@ import re
 from collections import Counter
 from datetime import date
 
+from django.db import connection
+
 from medmatch.catalog.models_places import AreaRent, ZipArea, ZipCounty, ZipRent
 
 from .base import (
@@ -150,34 +152,69 @@ def town_key(name: str) -> str:
 
 
 def _sync_and_delete(model, key_field, records, report, progress) -> None:
-    """sync_rows for the new and changed rows only, then delete the rows whose key the new file
-    no longer has. The tables hold up to 41,000 rows: comparing plain tuples first and loading
-    model objects only for changed rows keeps an unchanged re-import to a second."""
+    """Write new rows, update changed ones, delete the ones the new file no longer has.
+
+    The tables hold up to 41,000 rows, so: compare plain tuples first (an unchanged re-import
+    loads no model objects and writes nothing); insert new rows with one prepared INSERT per
+    batch (``bulk_create`` builds a model object and compiles SQL for every row: three times
+    slower on a fresh import); update changed rows through ``sync_rows``.
+    """
     fields = list(next(iter(records.values()))) if records else []
     current = {
         row[0]: row[1:] for row in model.objects.values_list(key_field, "pk", *fields).iterator()
     }
-    to_write, changed_pks = {}, []
+    new, changed, changed_pks = {}, {}, []
     for key, values in records.items():
         row = current.get(key)
         if row is None:
-            to_write[key] = values
+            new[key] = values
         elif tuple(values[name] for name in fields) != row[1:]:
-            to_write[key] = values
+            changed[key] = values
             changed_pks.append(row[0])
         else:
             report.unchanged += 1
+    _insert_rows(model, key_field, fields, new, report, progress)
     existing = {}
     for batch in batches(changed_pks):
         existing.update(
             (getattr(obj, key_field), obj) for obj in model.objects.filter(pk__in=batch)
         )
-    sync_rows(model, key_field, to_write, report, existing, progress)
+    sync_rows(model, key_field, changed, report, existing, progress)
     gone = [row[0] for key, row in current.items() if key not in records]
     for batch in batches(gone):
         with write_transaction():
             model.objects.filter(pk__in=batch).delete()
     report.deleted += len(gone)
+
+
+def _insert_rows(model, key_field, fields, records, report, progress) -> None:
+    """INSERT ``records`` ({key: values}) ``BATCH_SIZE`` rows per write transaction."""
+    if not records:
+        return
+    columns = [model._meta.get_field(name) for name in [key_field, *fields]]
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} "
+        f"({', '.join(quote(column.column) for column in columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    rows = [
+        [
+            column.get_db_prep_save(value, connection)
+            for column, value in zip(
+                columns, [key, *(values[name] for name in fields)], strict=True
+            )
+        ]
+        for key, values in records.items()
+    ]
+    if progress:
+        progress.start(str(model._meta.verbose_name_plural), len(rows))
+    for batch in batches(rows):
+        with write_transaction(), connection.cursor() as cursor:
+            cursor.executemany(sql, batch)
+        if progress:
+            progress.advance(len(batch))
+    report.created += len(rows)
 
 
 def _report_reach(report: ImportReport, key: str) -> None:

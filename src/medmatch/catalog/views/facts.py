@@ -8,7 +8,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from medmatch.catalog.models import Institution, Program, Source
-from medmatch.catalog.places import RUCA_YEAR, PlaceFacts, institution_places, program_places
+from medmatch.catalog.places import (
+    CITY,
+    RUCA_YEAR,
+    PlaceFacts,
+    institution_places,
+    program_places,
+)
 
 
 class Scope:
@@ -318,11 +324,14 @@ def place_of_program(program: Program) -> PlaceFacts:
 def _add_place_facts(sheet: FactSheet, place: PlaceFacts, near: str = "program") -> None:
     """Setting (USDA RUCA) and rent near the program (HUD), scoped to the ZIP, county or town they
     describe, with the data's year; unknown when the files do not cover the place."""
-    whose = f"at the {place.whose}'s ZIP" if place.whose == "linked hospital" else ""
+    whose = {
+        "linked hospital": "at the linked hospital's ZIP",
+        CITY: "the program's ZIP is unknown; known by its city, where every ZIP agrees",
+    }.get(place.whose, "")
     setting = place.setting
     sheet.add(
         "Setting",
-        f"{setting.label.capitalize()} (RUCA {setting.ruca_primary}: {setting.detail})"
+        f"{setting.label.capitalize()} (RUCA {setting.codes}: {setting.detail})"
         if setting
         else None,
         setting.source if setting else None,
@@ -348,6 +357,8 @@ def _add_place_facts(sheet: FactSheet, place: PlaceFacts, near: str = "program")
     notes = []
     if rent:
         notes.append(f"HUD Fair Market Rent, {rent.level} level, utilities included")
+        if place.whose == CITY:
+            notes.append("the program's ZIP is unknown; its city lies in this one area")
         if rent.level == "HUD area":
             notes.append("the hospital's town has no HUD rent of its own")
         if rent.match.endswith("higher rent"):
