@@ -62,7 +62,7 @@ def test_it_places_a_sponsor_known_by_city_where_every_zip_agrees(db, tmp_path):
     found = places.program_places(Program.objects.select_related("institution__hospital"))
     chicago = found[programs["chicago"].pk]
     assert (chicago.zip, chicago.whose, chicago.zip_label) == ("", "city", "Chicago, IL (city)")
-    assert (chicago.setting.label, chicago.setting.codes) == ("urban", "1–2")
+    assert (chicago.setting.label, chicago.setting.codes) == ("urban", "1\N{EN DASH}2")
     assert chicago.setting.detail == "all 2 ZIPs of CHICAGO, IL"
     # One county: its FY2026 rent; never a ZIP-level rent, which differs within a city.
     assert (chicago.rent.level, chicago.rent.area_label, chicago.rent.fiscal_year) == (
@@ -89,7 +89,7 @@ def test_it_says_on_the_page_that_a_place_is_known_by_city_only(client, db, tmp_
         tmp_path, **{"usda-ruca-2020": RUCA, "hud-usps-zip-county": COUNTY, "hud-fmr-fy2026": FMR}
     )
     html = client.get(reverse("catalog:program", args=[program.pk])).content.decode()
-    assert "Urban (RUCA 1–2: all 2 ZIPs of CHICAGO, IL)" in html
+    assert "Urban (RUCA 1\N{EN DASH}2: all 2 ZIPs of CHICAGO, IL)" in html
     assert "[Chicago, IL (city), 2020]" in html
     assert "the program&#x27;s ZIP is unknown" in html
     assert "[Cook County, IL, FY2026]" in html
