@@ -230,15 +230,10 @@ def place_stats() -> dict:
     from collections import Counter
 
     from medmatch.catalog import places
-    from medmatch.catalog.models import Institution, Program
     from medmatch.catalog.models_places import AreaRent, ZipArea, ZipCounty, ZipRent
 
-    found = {
-        "programs": places.program_places(Program.objects.select_related("institution__hospital")),
-        "us_institutions": places.institution_places(
-            Institution.objects.filter(country="US").select_related("hospital")
-        ),
-    }
+    us_institutions, programs = places.catalog_places()
+    found = {"programs": programs, "us_institutions": us_institutions}
     result = {
         "tables": {
             "zip_areas (RUCA)": ZipArea.objects.count(),
@@ -253,6 +248,9 @@ def place_stats() -> dict:
             "total": len(values),
             "with_zip": sum(1 for place in values if place.zip),
             "setting": sum(1 for place in values if place.setting),
+            "setting_by_level": dict(
+                sorted(Counter(p.setting.level for p in values if p.setting).items())
+            ),
             "setting_by_class": dict(
                 sorted(Counter(p.setting.ruca_class for p in values if p.setting).items())
             ),
@@ -261,6 +259,7 @@ def place_stats() -> dict:
             "rent_by_fiscal_year": dict(
                 sorted(Counter(p.rent.fiscal_year for p in values if p.rent).items())
             ),
+            "known_by_city_only": sum(1 for place in values if place.whose == places.CITY),
         }
     return result
 
@@ -306,21 +305,29 @@ def run_stats(args: argparse.Namespace) -> int:
         kinds.add_row(kind, f"{count:,}")
     console.print(kinds)
     places = Table(title="Place facts (setting: USDA RUCA; rent: HUD FMR)")
-    for column in ("of", "total", "with ZIP", "setting", "rent", "rent by level (fiscal year)"):
+    for column in (
+        "of",
+        "total",
+        "with ZIP",
+        "city only",
+        "setting",
+        "rent",
+        "rent by level (ZIP: FY2024; others: FY2026)",
+    ):
         places.add_column(
-            column, justify="left" if column in ("of", "rent by level (fiscal year)") else "right"
+            column, justify="left" if column == "of" or column.startswith("rent by") else "right"
         )
     for name in ("programs", "us_institutions"):
         row = stats["places"][name]
         levels = ", ".join(f"{level}: {n:,}" for level, n in row["rent_by_level"].items())
-        years = ", ".join(f"{year}: {n:,}" for year, n in row["rent_by_fiscal_year"].items())
         places.add_row(
             name.replace("_", " "),
             f"{row['total']:,}",
             f"{row['with_zip']:,}",
+            f"{row['known_by_city_only']:,}",
             f"{row['setting']:,}",
             f"{row['rent']:,}",
-            f"{levels} ({years})",
+            levels,
         )
     console.print(places)
     return 0
