@@ -18,6 +18,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import Q
+
 from medmatch.catalog.models import Institution, Program, Source
 from medmatch.catalog.models_places import AreaRent, ZipArea, ZipCounty, ZipRent
 
@@ -134,11 +136,14 @@ def catalog_places() -> tuple[dict[int, PlaceFacts], dict[int, PlaceFacts]]:
     plain rows (import reports and `medmatch stats`): one lookup for both."""
     own = [f"{name}" for name in _PLACE_COLUMNS]
     linked = [f"hospital__{name}" for name in _PLACE_COLUMNS]
-    rows = Institution.objects.values_list("pk", *own, *linked)
+    # Only US rows can have a US place (26,000 Wikidata hospitals abroad are left out).
+    rows = Institution.objects.filter(Q(country="US") | Q(hospital__country="US"))
+    rows = rows.values_list("pk", *own, *linked)
     keys = {row[0]: _key_of(row[1:5], row[5:9]) for row in rows.iterator()}
     us_institutions = set(Institution.objects.filter(country="US").values_list("pk", flat=True))
+    none = ("", "", "", "")
     program_keys = {
-        pk: keys[institution_id]
+        pk: keys.get(institution_id, none)
         for pk, institution_id in Program.objects.values_list("pk", "institution_id").iterator()
     }
     found = _facts_for(set(keys.values()))
