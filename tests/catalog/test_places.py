@@ -292,6 +292,10 @@ def test_it_shows_setting_and_rent_with_scope_and_year_on_the_pages(client, cata
     assert "[Adams County, IL, FY2026]" in html
     page = client.get(reverse("catalog:institution", args=[catalog["rush"].pk]))
     assert "Rent near the hospital" in page.content.decode()
+    page = client.get(reverse("catalog:program", args=[catalog["programs"]["cape"].pk]))
+    html = page.content.decode()
+    assert "[Barnstable Town, MA MSA, FY2026]" in html
+    assert "the hospital&#x27;s town has no HUD rent of its own" in html
 
 
 def test_it_shows_setting_and_rent_as_unknown_without_data(client, catalog):

@@ -93,3 +93,4 @@ def test_it_says_on_the_page_that_a_place_is_known_by_city_only(client, db, tmp_
     assert "[Chicago, IL (city), 2020]" in html
     assert "the program&#x27;s ZIP is unknown" in html
     assert "[Cook County, IL, FY2026]" in html
+    assert "no HUD rent of its own" not in html

@@ -359,7 +359,7 @@ def _add_place_facts(sheet: FactSheet, place: PlaceFacts, near: str = "program")
         notes.append(f"HUD Fair Market Rent, {rent.level} level, utilities included")
         if place.whose == CITY:
             notes.append("the program's ZIP is unknown; its city lies in this one area")
-        if rent.level == "HUD area":
+        if rent.match == "HUD area fallback":
             notes.append("the hospital's town has no HUD rent of its own")
         if rent.match.endswith("higher rent"):
             notes.append("the ZIP spans two HUD areas; the higher rent shown")
