@@ -211,13 +211,15 @@ def _facts_for(keys: set[tuple[str, str, str, str]]) -> dict[tuple, PlaceFacts]:
         return {}
     zips = {key[0] for key in keys if key[0]}
     city_zips = _city_zips({(usps_city(key[1]), key[2]) for key in keys if key[3] == CITY})
-    zips |= {code for codes in city_zips.values() for code in codes}
     areas, counties, zip_rents = {}, {}, {}
+    for chunk in _chunked(zips):
+        # ZIP-level rents only for places known by ZIP: they differ within a city.
+        for row in _rows(ZipRent, ZIP_RENT_FIELDS, zip__in=chunk):
+            zip_rents.setdefault(row.zip, []).append(row)
+    zips |= {code for codes in city_zips.values() for code in codes}
     for chunk in _chunked(zips):
         areas.update((a.zip, a) for a in _rows(ZipArea, AREA_FIELDS, zip__in=chunk))
         counties.update((c.zip, c) for c in _rows(ZipCounty, COUNTY_FIELDS, zip__in=chunk))
-        for row in _rows(ZipRent, ZIP_RENT_FIELDS, zip__in=chunk):
-            zip_rents.setdefault(row.zip, []).append(row)
     county_codes = {c.county_fips5 for c in counties.values()}
     states = {key[2] for key in keys if key[2] in NEW_ENGLAND}
     by_county, towns_by_state = {}, {}
