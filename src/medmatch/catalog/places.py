@@ -475,9 +475,11 @@ def count_by(facts: Iterable[PlaceFacts], what: str) -> dict[str, int]:
         if not place.zip and place.whose != CITY:
             counts["no US ZIP"] += 1
         elif what == "setting":
-            counts[("ZIP direct" if place.setting else "none") + _by_city(place)] += 1
+            found = "ZIP direct" if place.zip else "every ZIP of the city"
+            counts[(found if place.setting else "none") + _by_city(place)] += 1
         elif what == "county":
-            counts[("ZIP direct" if place.county_fips5 else "none") + _by_city(place)] += 1
+            found = "ZIP direct" if place.zip else "the city's ZIPs in one county"
+            counts[(found if place.county_fips5 else "none") + _by_city(place)] += 1
         elif what == "county_rent":
             counts[(place.area_rent.match if place.area_rent else "none") + _by_city(place)] += 1
         elif what == "zip_rent":
