@@ -5,570 +5,225 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
-    dependencies = []
+    dependencies = [
+    ]
 
     operations = [
         migrations.CreateModel(
-            name="Source",
+            name='Source',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("key", models.SlugField(max_length=60, unique=True)),
-                ("name", models.CharField(max_length=200)),
-                ("publisher", models.CharField(max_length=200)),
-                ("url", models.URLField(help_text="Where the file was obtained.", max_length=500)),
-                ("license", models.CharField(max_length=300)),
-                (
-                    "retrieved_on",
-                    models.DateField(help_text="The date the data were retrieved or checked."),
-                ),
-                ("notes", models.TextField(blank=True)),
-                ("file_name", models.CharField(blank=True, max_length=200)),
-                ("file_sha256", models.CharField(blank=True, max_length=64)),
-                ("row_count", models.PositiveIntegerField(blank=True, null=True)),
-                ("imported_at", models.DateTimeField(blank=True, null=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('key', models.SlugField(max_length=60, unique=True)),
+                ('name', models.CharField(max_length=200)),
+                ('publisher', models.CharField(max_length=200)),
+                ('url', models.URLField(help_text='Where the file was obtained.', max_length=500)),
+                ('license', models.CharField(max_length=300)),
+                ('retrieved_on', models.DateField(help_text='The date the data were retrieved or checked.')),
+                ('notes', models.TextField(blank=True)),
+                ('file_name', models.CharField(blank=True, max_length=200)),
+                ('file_sha256', models.CharField(blank=True, max_length=64)),
+                ('row_count', models.PositiveIntegerField(blank=True, null=True)),
+                ('imported_at', models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                "ordering": ["name"],
+                'ordering': ['name'],
             },
         ),
         migrations.CreateModel(
-            name="Institution",
+            name='Institution',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=300)),
-                (
-                    "kind",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("academic", "Academic medical center"),
-                            ("teaching", "Teaching hospital"),
-                            ("community", "Community hospital"),
-                            ("critical_access", "Critical access hospital"),
-                            ("psychiatric", "Psychiatric hospital"),
-                            ("childrens", "Children's hospital"),
-                            ("va", "Veterans Affairs"),
-                            ("military", "Military (DoD)"),
-                            ("sponsor", "Sponsoring institution (GME)"),
-                            ("medical_school", "Medical school / faculty"),
-                            ("international", "Hospital outside the US"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "hospital_type",
-                    models.CharField(blank=True, help_text="As the source says.", max_length=100),
-                ),
-                ("address", models.CharField(blank=True, max_length=300)),
-                ("city", models.CharField(blank=True, max_length=120)),
-                (
-                    "region",
-                    models.CharField(blank=True, help_text="State or province.", max_length=120),
-                ),
-                ("postal_code", models.CharField(blank=True, max_length=20)),
-                (
-                    "country",
-                    models.CharField(
-                        blank=True, help_text="ISO 3166-1 alpha-2 code.", max_length=2
-                    ),
-                ),
-                ("country_name", models.CharField(blank=True, max_length=100)),
-                ("telephone", models.CharField(blank=True, max_length=40)),
-                ("website", models.URLField(blank=True, max_length=500)),
-                ("latitude", models.FloatField(blank=True, null=True)),
-                ("longitude", models.FloatField(blank=True, null=True)),
-                (
-                    "coordinates_precision",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("address", "Street address"),
-                            ("postal_code", "ZIP / postal code centroid"),
-                            ("city", "City centroid"),
-                            ("source", "As published by the source"),
-                        ],
-                        max_length=12,
-                    ),
-                ),
-                ("ownership", models.CharField(blank=True, max_length=100)),
-                ("emergency_services", models.BooleanField(blank=True, null=True)),
-                ("cms_star_rating", models.PositiveSmallIntegerField(blank=True, null=True)),
-                ("beds", models.PositiveIntegerField(blank=True, null=True)),
-                ("is_teaching", models.BooleanField(blank=True, null=True)),
-                ("resident_fte", models.FloatField(blank=True, null=True)),
-                (
-                    "ccn",
-                    models.CharField(
-                        blank=True, max_length=6, verbose_name="CMS Certification Number"
-                    ),
-                ),
-                (
-                    "nrmp_code",
-                    models.CharField(
-                        blank=True, max_length=8, verbose_name="NRMP institution code"
-                    ),
-                ),
-                ("wikidata_id", models.CharField(blank=True, max_length=20)),
-                ("hifld_id", models.CharField(blank=True, max_length=20)),
-                ("carms_school_id", models.CharField(blank=True, max_length=20)),
-                ("hospital_link_score", models.FloatField(blank=True, null=True)),
-                ("source_row", models.PositiveIntegerField(blank=True, null=True)),
-                ("search_text", models.TextField(blank=True, editable=False)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "hospital",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="sponsors",
-                        to="catalog.institution",
-                    ),
-                ),
-                (
-                    "coordinates_source",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="catalog.source",
-                    ),
-                ),
-                (
-                    "source",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="institutions",
-                        to="catalog.source",
-                    ),
-                ),
-                (
-                    "teaching_source",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="catalog.source",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=300)),
+                ('kind', models.CharField(blank=True, choices=[('academic', 'Academic medical center'), ('teaching', 'Teaching hospital'), ('community', 'Community hospital'), ('critical_access', 'Critical access hospital'), ('psychiatric', 'Psychiatric hospital'), ('childrens', "Children's hospital"), ('va', 'Veterans Affairs'), ('military', 'Military (DoD)'), ('sponsor', 'Sponsoring institution (GME)'), ('medical_school', 'Medical school / faculty'), ('international', 'Hospital outside the US')], max_length=20)),
+                ('hospital_type', models.CharField(blank=True, help_text='As the source says.', max_length=100)),
+                ('address', models.CharField(blank=True, max_length=300)),
+                ('city', models.CharField(blank=True, max_length=120)),
+                ('region', models.CharField(blank=True, help_text='State or province.', max_length=120)),
+                ('postal_code', models.CharField(blank=True, max_length=20)),
+                ('country', models.CharField(blank=True, help_text='ISO 3166-1 alpha-2 code.', max_length=2)),
+                ('country_name', models.CharField(blank=True, max_length=100)),
+                ('telephone', models.CharField(blank=True, max_length=40)),
+                ('website', models.URLField(blank=True, max_length=500)),
+                ('latitude', models.FloatField(blank=True, null=True)),
+                ('longitude', models.FloatField(blank=True, null=True)),
+                ('coordinates_precision', models.CharField(blank=True, choices=[('address', 'Street address'), ('postal_code', 'ZIP / postal code centroid'), ('city', 'City centroid'), ('source', 'As published by the source')], max_length=12)),
+                ('ownership', models.CharField(blank=True, max_length=100)),
+                ('emergency_services', models.BooleanField(blank=True, null=True)),
+                ('cms_star_rating', models.PositiveSmallIntegerField(blank=True, null=True)),
+                ('beds', models.PositiveIntegerField(blank=True, null=True)),
+                ('is_teaching', models.BooleanField(blank=True, null=True)),
+                ('resident_fte', models.FloatField(blank=True, null=True)),
+                ('ccn', models.CharField(blank=True, max_length=6, verbose_name='CMS Certification Number')),
+                ('nrmp_code', models.CharField(blank=True, max_length=8, verbose_name='NRMP institution code')),
+                ('wikidata_id', models.CharField(blank=True, max_length=20)),
+                ('hifld_id', models.CharField(blank=True, max_length=20)),
+                ('carms_school_id', models.CharField(blank=True, max_length=20)),
+                ('hospital_link_score', models.FloatField(blank=True, null=True)),
+                ('source_row', models.PositiveIntegerField(blank=True, null=True)),
+                ('search_text', models.TextField(blank=True, editable=False)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('hospital', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='sponsors', to='catalog.institution')),
+                ('coordinates_source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.source')),
+                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='institutions', to='catalog.source')),
+                ('teaching_source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.source')),
             ],
             options={
-                "ordering": ["name"],
+                'ordering': ['name'],
             },
         ),
         migrations.CreateModel(
-            name="Program",
+            name='Program',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("title", models.CharField(max_length=300)),
-                (
-                    "program_type",
-                    models.CharField(
-                        choices=[
-                            ("residency", "Residency track"),
-                            ("clinical_rotation", "Clinical rotation"),
-                            ("research", "Research placement"),
-                            ("observership", "Observership"),
-                            ("public_health", "Public health / community"),
-                            ("international_elective", "International elective"),
-                        ],
-                        default="residency",
-                        max_length=30,
-                    ),
-                ),
-                (
-                    "track_type",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("categorical", "Categorical"),
-                            ("preliminary", "Preliminary"),
-                            ("advanced", "Advanced"),
-                            ("reserved", "Reserved"),
-                            ("physician", "Physician"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "stream",
-                    models.CharField(
-                        blank=True, help_text="CaRMS stream (CMG/IMG...).", max_length=100
-                    ),
-                ),
-                ("site", models.CharField(blank=True, max_length=120)),
-                ("city", models.CharField(blank=True, max_length=120)),
-                ("region", models.CharField(blank=True, max_length=120)),
-                ("country", models.CharField(blank=True, max_length=2)),
-                ("latitude", models.FloatField(blank=True, null=True)),
-                ("longitude", models.FloatField(blank=True, null=True)),
-                (
-                    "coordinates_precision",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("address", "Street address"),
-                            ("postal_code", "ZIP / postal code centroid"),
-                            ("city", "City centroid"),
-                            ("source", "As published by the source"),
-                        ],
-                        max_length=12,
-                    ),
-                ),
-                ("length_months", models.PositiveSmallIntegerField(blank=True, null=True)),
-                ("weekly_hours", models.PositiveSmallIntegerField(blank=True, null=True)),
-                (
-                    "stipend_amount",
-                    models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True),
-                ),
-                (
-                    "cost_amount",
-                    models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True),
-                ),
-                ("currency", models.CharField(blank=True, max_length=3)),
-                ("seats", models.PositiveSmallIntegerField(blank=True, null=True)),
-                ("application_opens", models.DateField(blank=True, null=True)),
-                ("application_deadline", models.DateField(blank=True, null=True)),
-                ("language", models.CharField(blank=True, max_length=40)),
-                (
-                    "visa_sponsorship",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("none", "No visa sponsorship"),
-                            ("j1", "J-1 only"),
-                            ("h1b", "H-1B only"),
-                            ("j1_h1b", "J-1 and H-1B"),
-                        ],
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "emphasis",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("teaching", "Teaching-focused"),
-                            ("balanced", "Balanced"),
-                            ("service", "Service-focused"),
-                        ],
-                        max_length=10,
-                    ),
-                ),
-                ("mentorship", models.TextField(blank=True)),
-                ("research_opportunities", models.TextField(blank=True)),
-                ("residency_affiliations", models.TextField(blank=True)),
-                ("description", models.TextField(blank=True)),
-                ("url", models.URLField(blank=True, max_length=500)),
-                (
-                    "nrmp_code",
-                    models.CharField(blank=True, max_length=12, verbose_name="NRMP program code"),
-                ),
-                ("carms_stream_id", models.CharField(blank=True, max_length=20)),
-                (
-                    "acgme_id",
-                    models.CharField(blank=True, max_length=12, verbose_name="ACGME program id"),
-                ),
-                ("source_row", models.PositiveIntegerField(blank=True, null=True)),
-                ("search_text", models.TextField(blank=True, editable=False)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "institution",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="programs",
-                        to="catalog.institution",
-                    ),
-                ),
-                (
-                    "source",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="programs",
-                        to="catalog.source",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('title', models.CharField(max_length=300)),
+                ('program_type', models.CharField(choices=[('residency', 'Residency track'), ('clinical_rotation', 'Clinical rotation'), ('research', 'Research placement'), ('observership', 'Observership'), ('public_health', 'Public health / community'), ('international_elective', 'International elective')], default='residency', max_length=30)),
+                ('track_type', models.CharField(blank=True, choices=[('categorical', 'Categorical'), ('preliminary', 'Preliminary'), ('advanced', 'Advanced'), ('reserved', 'Reserved'), ('physician', 'Physician')], max_length=20)),
+                ('stream', models.CharField(blank=True, help_text='CaRMS stream (CMG/IMG...).', max_length=100)),
+                ('site', models.CharField(blank=True, max_length=120)),
+                ('city', models.CharField(blank=True, max_length=120)),
+                ('region', models.CharField(blank=True, max_length=120)),
+                ('country', models.CharField(blank=True, max_length=2)),
+                ('latitude', models.FloatField(blank=True, null=True)),
+                ('longitude', models.FloatField(blank=True, null=True)),
+                ('coordinates_precision', models.CharField(blank=True, choices=[('address', 'Street address'), ('postal_code', 'ZIP / postal code centroid'), ('city', 'City centroid'), ('source', 'As published by the source')], max_length=12)),
+                ('length_months', models.PositiveSmallIntegerField(blank=True, null=True)),
+                ('weekly_hours', models.PositiveSmallIntegerField(blank=True, null=True)),
+                ('stipend_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True)),
+                ('cost_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True)),
+                ('currency', models.CharField(blank=True, max_length=3)),
+                ('seats', models.PositiveSmallIntegerField(blank=True, null=True)),
+                ('application_opens', models.DateField(blank=True, null=True)),
+                ('application_deadline', models.DateField(blank=True, null=True)),
+                ('language', models.CharField(blank=True, max_length=40)),
+                ('visa_sponsorship', models.CharField(blank=True, choices=[('none', 'No visa sponsorship'), ('j1', 'J-1 only'), ('h1b', 'H-1B only'), ('j1_h1b', 'J-1 and H-1B')], max_length=10)),
+                ('emphasis', models.CharField(blank=True, choices=[('teaching', 'Teaching-focused'), ('balanced', 'Balanced'), ('service', 'Service-focused')], max_length=10)),
+                ('mentorship', models.TextField(blank=True)),
+                ('research_opportunities', models.TextField(blank=True)),
+                ('residency_affiliations', models.TextField(blank=True)),
+                ('description', models.TextField(blank=True)),
+                ('url', models.URLField(blank=True, max_length=500)),
+                ('nrmp_code', models.CharField(blank=True, max_length=12, verbose_name='NRMP program code')),
+                ('carms_stream_id', models.CharField(blank=True, max_length=20)),
+                ('acgme_id', models.CharField(blank=True, max_length=12, verbose_name='ACGME program id')),
+                ('source_row', models.PositiveIntegerField(blank=True, null=True)),
+                ('search_text', models.TextField(blank=True, editable=False)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('institution', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='programs', to='catalog.institution')),
+                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='programs', to='catalog.source')),
             ],
             options={
-                "ordering": ["title"],
+                'ordering': ['title'],
             },
         ),
         migrations.CreateModel(
-            name="Accreditation",
+            name='Accreditation',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "body",
-                    models.CharField(help_text="e.g. ACGME, The Joint Commission.", max_length=200),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("accredited", "Accredited"),
-                            ("initial", "Initial accreditation"),
-                            ("probation", "Probation"),
-                            ("withdrawn", "Withdrawn"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                ("valid_from", models.DateField(blank=True, null=True)),
-                ("valid_until", models.DateField(blank=True, null=True)),
-                (
-                    "institution",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="accreditations",
-                        to="catalog.institution",
-                    ),
-                ),
-                (
-                    "program",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="accreditations",
-                        to="catalog.program",
-                    ),
-                ),
-                (
-                    "source",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        to="catalog.source",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('body', models.CharField(help_text='e.g. ACGME, The Joint Commission.', max_length=200)),
+                ('status', models.CharField(choices=[('accredited', 'Accredited'), ('initial', 'Initial accreditation'), ('probation', 'Probation'), ('withdrawn', 'Withdrawn')], max_length=20)),
+                ('valid_from', models.DateField(blank=True, null=True)),
+                ('valid_until', models.DateField(blank=True, null=True)),
+                ('institution', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='accreditations', to='catalog.institution')),
+                ('program', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='accreditations', to='catalog.program')),
+                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='catalog.source')),
             ],
         ),
         migrations.CreateModel(
-            name="Specialty",
+            name='Specialty',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "system",
-                    models.CharField(
-                        choices=[
-                            ("acgme", "ACGME (US)"),
-                            ("carms", "CaRMS discipline (Canada)"),
-                            ("general", "General list (other countries)"),
-                        ],
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "code",
-                    models.CharField(
-                        help_text="ACGME specialty code, CaRMS discipline id...", max_length=20
-                    ),
-                ),
-                ("name", models.CharField(max_length=200)),
-                ("slug", models.SlugField(max_length=220)),
-                (
-                    "equivalent",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="equivalents",
-                        to="catalog.specialty",
-                    ),
-                ),
-                (
-                    "source",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        to="catalog.source",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('system', models.CharField(choices=[('acgme', 'ACGME (US)'), ('carms', 'CaRMS discipline (Canada)'), ('general', 'General list (other countries)')], max_length=10)),
+                ('code', models.CharField(help_text='ACGME specialty code, CaRMS discipline id...', max_length=20)),
+                ('name', models.CharField(max_length=200)),
+                ('slug', models.SlugField(max_length=220)),
+                ('equivalent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='equivalents', to='catalog.specialty')),
+                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='catalog.source')),
             ],
             options={
-                "verbose_name_plural": "specialties",
-                "ordering": ["name"],
+                'verbose_name_plural': 'specialties',
+                'ordering': ['name'],
             },
         ),
         migrations.AddField(
-            model_name="program",
-            name="specialty",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="programs",
-                to="catalog.specialty",
-            ),
+            model_name='program',
+            name='specialty',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='programs', to='catalog.specialty'),
         ),
         migrations.CreateModel(
-            name="Department",
+            name='Department',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=200)),
-                ("strength_notes", models.TextField(blank=True)),
-                (
-                    "institution",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="departments",
-                        to="catalog.institution",
-                    ),
-                ),
-                (
-                    "source",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        to="catalog.source",
-                    ),
-                ),
-                (
-                    "specialty",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="departments",
-                        to="catalog.specialty",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=200)),
+                ('strength_notes', models.TextField(blank=True)),
+                ('institution', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='departments', to='catalog.institution')),
+                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='catalog.source')),
+                ('specialty', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='departments', to='catalog.specialty')),
             ],
             options={
-                "ordering": ["name"],
+                'ordering': ['name'],
             },
         ),
         migrations.AddIndex(
-            model_name="institution",
-            index=models.Index(fields=["country", "region"], name="catalog_ins_country_e60081_idx"),
+            model_name='institution',
+            index=models.Index(fields=['country', 'region'], name='catalog_ins_country_e60081_idx'),
         ),
         migrations.AddIndex(
-            model_name="institution",
-            index=models.Index(fields=["kind"], name="catalog_ins_kind_fab0ef_idx"),
+            model_name='institution',
+            index=models.Index(fields=['kind'], name='catalog_ins_kind_fab0ef_idx'),
         ),
         migrations.AddIndex(
-            model_name="institution",
-            index=models.Index(fields=["ccn"], name="catalog_ins_ccn_df058a_idx"),
+            model_name='institution',
+            index=models.Index(fields=['ccn'], name='catalog_ins_ccn_df058a_idx'),
         ),
         migrations.AddIndex(
-            model_name="institution",
-            index=models.Index(fields=["nrmp_code"], name="catalog_ins_nrmp_co_0b9763_idx"),
+            model_name='institution',
+            index=models.Index(fields=['nrmp_code'], name='catalog_ins_nrmp_co_0b9763_idx'),
         ),
         migrations.AddIndex(
-            model_name="institution",
-            index=models.Index(fields=["wikidata_id"], name="catalog_ins_wikidat_26b2ab_idx"),
+            model_name='institution',
+            index=models.Index(fields=['wikidata_id'], name='catalog_ins_wikidat_26b2ab_idx'),
         ),
         migrations.AddConstraint(
-            model_name="institution",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("ccn", ""), _negated=True),
-                fields=("ccn",),
-                name="institution_unique_ccn",
-            ),
+            model_name='institution',
+            constraint=models.UniqueConstraint(condition=models.Q(('ccn', ''), _negated=True), fields=('ccn',), name='institution_unique_ccn'),
         ),
         migrations.AddConstraint(
-            model_name="institution",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("nrmp_code", ""), _negated=True),
-                fields=("nrmp_code",),
-                name="institution_unique_nrmp_code",
-            ),
+            model_name='institution',
+            constraint=models.UniqueConstraint(condition=models.Q(('nrmp_code', ''), _negated=True), fields=('nrmp_code',), name='institution_unique_nrmp_code'),
         ),
         migrations.AddConstraint(
-            model_name="institution",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("wikidata_id", ""), _negated=True),
-                fields=("wikidata_id",),
-                name="institution_unique_wikidata_id",
-            ),
+            model_name='institution',
+            constraint=models.UniqueConstraint(condition=models.Q(('wikidata_id', ''), _negated=True), fields=('wikidata_id',), name='institution_unique_wikidata_id'),
         ),
         migrations.AddConstraint(
-            model_name="institution",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("carms_school_id", ""), _negated=True),
-                fields=("carms_school_id",),
-                name="institution_unique_carms_school_id",
-            ),
+            model_name='institution',
+            constraint=models.UniqueConstraint(condition=models.Q(('carms_school_id', ''), _negated=True), fields=('carms_school_id',), name='institution_unique_carms_school_id'),
         ),
         migrations.AddConstraint(
-            model_name="accreditation",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("institution__isnull", False), ("program__isnull", False), _connector="OR"
-                ),
-                name="accreditation_has_subject",
-            ),
+            model_name='accreditation',
+            constraint=models.CheckConstraint(condition=models.Q(('institution__isnull', False), ('program__isnull', False), _connector='OR'), name='accreditation_has_subject'),
         ),
         migrations.AddConstraint(
-            model_name="specialty",
-            constraint=models.UniqueConstraint(
-                fields=("system", "code"), name="specialty_unique_code"
-            ),
+            model_name='specialty',
+            constraint=models.UniqueConstraint(fields=('system', 'code'), name='specialty_unique_code'),
         ),
         migrations.AddIndex(
-            model_name="program",
-            index=models.Index(
-                fields=["program_type", "track_type"], name="catalog_pro_program_37017f_idx"
-            ),
+            model_name='program',
+            index=models.Index(fields=['program_type', 'track_type'], name='catalog_pro_program_37017f_idx'),
         ),
         migrations.AddIndex(
-            model_name="program",
-            index=models.Index(fields=["country", "region"], name="catalog_pro_country_cb14dc_idx"),
+            model_name='program',
+            index=models.Index(fields=['country', 'region'], name='catalog_pro_country_cb14dc_idx'),
         ),
         migrations.AddConstraint(
-            model_name="program",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("nrmp_code", ""), _negated=True),
-                fields=("nrmp_code",),
-                name="program_unique_nrmp",
-            ),
+            model_name='program',
+            constraint=models.UniqueConstraint(condition=models.Q(('nrmp_code', ''), _negated=True), fields=('nrmp_code',), name='program_unique_nrmp'),
         ),
         migrations.AddConstraint(
-            model_name="program",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("carms_stream_id", ""), _negated=True),
-                fields=("carms_stream_id",),
-                name="program_unique_carms_stream",
-            ),
+            model_name='program',
+            constraint=models.UniqueConstraint(condition=models.Q(('carms_stream_id', ''), _negated=True), fields=('carms_stream_id',), name='program_unique_carms_stream'),
         ),
     ]
