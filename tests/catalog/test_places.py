@@ -68,6 +68,12 @@ SAFMR_ROWS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def own_import_lock(settings, tmp_path):
+    """The import lock file in tmp_path, not in the data directory an import may be using."""
+    settings.DATA_DIR = tmp_path
+
+
 def write(tmp_path, name, header, rows):
     path = tmp_path / name
     path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")

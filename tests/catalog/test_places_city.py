@@ -9,6 +9,7 @@ from tests.catalog.test_places import (
     RUCA_ROWS,
     SAFMR_ROWS,
     import_all,
+    own_import_lock,  # noqa: F401 (autouse fixture)
 )
 
 from medmatch.catalog import places
