@@ -23,9 +23,20 @@ from tests.catalog.test_import import (
     TEACHING_ROWS,
     write,
 )
+from tests.catalog.test_places import (
+    COUNTY_HEADER,
+    COUNTY_ROWS,
+    FMR_HEADER,
+    FMR_ROWS,
+    RUCA_HEADER,
+    RUCA_ROWS,
+    SAFMR_HEADER,
+    SAFMR_ROWS,
+)
 
 from medmatch.catalog.importers import ImportWriteError, base, import_sources
 from medmatch.catalog.models import Institution, Program, Source, Specialty
+from medmatch.catalog.models_places import AreaRent, ZipArea, ZipCounty, ZipRent
 from medmatch.settings import CATALOG_DATA_DIR as SHIPPED_DATA_DIR
 
 CARMS_HEADER = (
@@ -44,6 +55,12 @@ WIKIDATA_ROWS = [
     "http://www.wikidata.org/entity/Q7\tSoutheast Health Medical Center\tUnited States of America"
     "\t\tPoint(-85.4001 31.2001)",
 ]
+PLACE_FILES = {
+    "rurality/usda_ruca_2020_zip.csv": (RUCA_HEADER, RUCA_ROWS),
+    "cost_of_living/hud_usps_zip_county_2024q4_primary.csv": (COUNTY_HEADER, COUNTY_ROWS),
+    "cost_of_living/hud_fmr_fy2026_county.csv": (FMR_HEADER, FMR_ROWS),
+    "cost_of_living/hud_safmr_fy2024_zip.csv": (SAFMR_HEADER, SAFMR_ROWS),
+}
 
 
 @pytest.fixture
@@ -66,6 +83,7 @@ def data_dir(tmp_path, settings):
         "international/carms_2025_r1_program_master.csv": (CARMS_HEADER, CARMS_ROWS),
         "international/wikidata_hospitals_2024-08.tsv": (WIKIDATA_HEADER, WIKIDATA_ROWS),
         **HOSPITAL_DATA_FILES,
+        **PLACE_FILES,
     }
     for name, (header, rows) in files.items():
         write(tmp_path, name, header, rows)
@@ -77,7 +95,7 @@ def data_dir(tmp_path, settings):
 def catalog_dump(*, with_ids: bool = True) -> dict:
     """Every row of the catalog tables, every column (timestamps included)."""
     dump = {}
-    for model in (Source, Specialty, Institution, Program):
+    for model in (Source, Specialty, Institution, Program, ZipArea, ZipCounty, AreaRent, ZipRent):
         rows = list(model.objects.order_by("pk").values())
         if not with_ids:
             # Compare by content only: ids and write times differ between two databases.

@@ -21,6 +21,10 @@ SOURCE_KEYS = (
     "cms-cost-reports",
     "dol-lca-trainees",
     "odhf-hospitals",
+    "usda-ruca-2020",
+    "hud-usps-zip-county",
+    "hud-fmr-fy2026",
+    "hud-safmr-fy2024",
 )
 
 
@@ -227,7 +231,48 @@ def catalog_stats() -> dict:
         },
         # Issue 11: for each fact label, how many programs have it known, by scope.
         "program_facts": program_fact_counts(),
+        "places": place_stats(),
     }
+
+
+def place_stats() -> dict:
+    """Rows of the place tables, and how many programs and US institutions get a setting and a
+    rent, by level (ZIP / county / town / HUD area), and the rent's fiscal year."""
+    from collections import Counter
+
+    from medmatch.catalog import places
+    from medmatch.catalog.models_places import AreaRent, ZipArea, ZipCounty, ZipRent
+
+    us_institutions, programs = places.catalog_places()
+    found = {"programs": programs, "us_institutions": us_institutions}
+    result = {
+        "tables": {
+            "zip_areas (RUCA)": ZipArea.objects.count(),
+            "zip_counties (HUD-USPS)": ZipCounty.objects.count(),
+            "area_rents (FMR county/town)": AreaRent.objects.count(),
+            "zip_rents (SAFMR)": ZipRent.objects.count(),
+        }
+    }
+    for name, facts in found.items():
+        values = list(facts.values())
+        result[name] = {
+            "total": len(values),
+            "with_zip": sum(1 for place in values if place.zip),
+            "setting": sum(1 for place in values if place.setting),
+            "setting_by_level": dict(
+                sorted(Counter(p.setting.level for p in values if p.setting).items())
+            ),
+            "setting_by_class": dict(
+                sorted(Counter(p.setting.ruca_class for p in values if p.setting).items())
+            ),
+            "rent": sum(1 for place in values if place.rent),
+            "rent_by_level": dict(sorted(Counter(p.rent.level for p in values if p.rent).items())),
+            "rent_by_fiscal_year": dict(
+                sorted(Counter(p.rent.fiscal_year for p in values if p.rent).items())
+            ),
+            "known_by_city_only": sum(1 for place in values if place.whose == places.CITY),
+        }
+    return result
 
 
 def run_stats(args: argparse.Namespace) -> int:
@@ -285,4 +330,30 @@ def run_stats(args: argparse.Namespace) -> int:
     for name, count in stats["hospital_data"].items():
         hospital_data.add_row(name.replace("_", " "), f"{count:,}")
     console.print(hospital_data)
+    places = Table(title="Place facts (setting: USDA RUCA; rent: HUD FMR)")
+    for column in (
+        "of",
+        "total",
+        "with ZIP",
+        "city only",
+        "setting",
+        "rent",
+        "rent by level (ZIP: FY2024; others: FY2026)",
+    ):
+        places.add_column(
+            column, justify="left" if column == "of" or column.startswith("rent by") else "right"
+        )
+    for name in ("programs", "us_institutions"):
+        row = stats["places"][name]
+        levels = ", ".join(f"{level}: {n:,}" for level, n in row["rent_by_level"].items())
+        places.add_row(
+            name.replace("_", " "),
+            f"{row['total']:,}",
+            f"{row['with_zip']:,}",
+            f"{row['known_by_city_only']:,}",
+            f"{row['setting']:,}",
+            f"{row['rent']:,}",
+            levels,
+        )
+    console.print(places)
     return 0

@@ -328,3 +328,5 @@ class Department(models.Model):
 
 from medmatch.catalog.models_hospital_data import *  # noqa: E402, F403
 from medmatch.catalog.models_rules import TrainingLengthRule, WorkHourRule  # noqa: E402, F401
+
+from .models_places import AreaRent, ZipArea, ZipCounty, ZipRent  # noqa: E402, F401

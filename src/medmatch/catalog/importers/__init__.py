@@ -13,6 +13,7 @@ from .hospital_data import CostReportsImporter, H1bFilingsImporter, OdhfHospital
 from .hospitals import CmsHospitalsImporter, HifldHospitalsImporter, TeachingImporter
 from .lock import ImportLocked, import_lock
 from .nrmp import NrmpInstitutionsImporter, NrmpProgramsImporter
+from .places import FmrImporter, RucaImporter, SafmrImporter, ZipCountyImporter
 from .rules import TrainingLengthImporter, WorkHourImporter
 from .specialties import AcgmeSpecialtiesImporter, CarmsDisciplinesImporter
 from .wikidata import WikidataHospitalsImporter
@@ -35,6 +36,10 @@ IMPORTERS: dict[str, type[Importer]] = {
         CostReportsImporter,
         H1bFilingsImporter,
         OdhfHospitalsImporter,
+        RucaImporter,
+        ZipCountyImporter,
+        FmrImporter,
+        SafmrImporter,
     )
 }
 

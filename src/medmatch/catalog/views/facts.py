@@ -9,6 +9,13 @@ from typing import Any
 
 from medmatch.catalog.extensions import ReportedValue, reported_values
 from medmatch.catalog.models import Institution, Program, Source
+from medmatch.catalog.places import (
+    CITY,
+    RUCA_YEAR,
+    PlaceFacts,
+    institution_places,
+    program_places,
+)
 from medmatch.catalog.views.rule_facts import RuleBook, add_length_facts, add_work_hour_facts
 
 
@@ -315,6 +322,7 @@ def program_facts(program: Program, rules: "RuleBook | None" = None) -> FactShee
     )
     _add_hospital_facts(sheet, institution)
     _add_hospital_data_facts(sheet, institution, program)
+    _add_place_facts(sheet, place_of_program(program))
     accreditations = list(program.accreditations.all())
     for accreditation in accreditations:
         until = f", valid until {accreditation.valid_until}" if accreditation.valid_until else ""
@@ -417,6 +425,64 @@ def _add_hospital_facts(sheet: FactSheet, institution: Institution) -> None:
     )
 
 
+def place_of_program(program: Program) -> PlaceFacts:
+    return program_places([program])[program.pk]
+
+
+def _add_place_facts(sheet: FactSheet, place: PlaceFacts, near: str = "program") -> None:
+    """Setting (USDA RUCA) and rent near the program (HUD), scoped to the ZIP, county or town they
+    describe, with the data's year; unknown when the files do not cover the place."""
+    whose = {
+        "linked hospital": "at the linked hospital's ZIP",
+        CITY: "the program's ZIP is unknown; known by its city, where every ZIP agrees",
+    }.get(place.whose, "")
+    setting = place.setting
+    sheet.add(
+        "Setting",
+        f"{setting.label.capitalize()} (RUCA {setting.codes}: {setting.detail})"
+        if setting
+        else None,
+        setting.source if setting else None,
+        note=whose,
+        scope=Scope.PLACE,
+        scope_label=place.zip_label,
+        as_of=RUCA_YEAR if setting else "",
+        question="Is the program in a city, a town or a rural area?",
+    )
+    rent = place.rent
+    value = None
+    if rent:
+        parts = []
+        if rent.one_bedroom is not None:
+            parts.append(f"${rent.one_bedroom:,}/month for one bedroom")
+        if rent.two_bedroom is not None:
+            parts.append(
+                f"${rent.two_bedroom:,} for two"
+                if parts
+                else f"${rent.two_bedroom:,}/month for two bedrooms"
+            )
+        value = ", ".join(parts)
+    notes = []
+    if rent:
+        notes.append(f"HUD Fair Market Rent, {rent.level} level, utilities included")
+        if place.whose == CITY:
+            notes.append("the program's ZIP is unknown; its city lies in this one area")
+        if rent.match == "HUD area fallback":
+            notes.append("the hospital's town has no HUD rent of its own")
+        if rent.match.endswith("higher rent"):
+            notes.append("the ZIP spans two HUD areas; the higher rent shown")
+    sheet.add(
+        f"Rent near the {near}",
+        value,
+        rent.source if rent else None,
+        note="; ".join(notes),
+        scope=Scope.PLACE,
+        scope_label=rent.area_label if rent else place.zip_label,
+        as_of=rent.fiscal_year if rent else "",
+        question=f"What does a one-bedroom apartment near the {near} cost?",
+    )
+
+
 def institution_facts(institution: Institution) -> FactSheet:
     sheet = FactSheet(subject="hospital")
     source = institution.source
@@ -450,6 +516,7 @@ def institution_facts(institution: Institution) -> FactSheet:
         note=institution.get_coordinates_precision_display(),
         question="Where exactly is it (street address)?",
     )
+    _add_place_facts(sheet, institution_places([institution])[institution.pk], near="hospital")
     sheet.add("Ownership", institution.ownership, source)
     sheet.add("Emergency services", _yes_no(institution.emergency_services), source)
     sheet.add(
