@@ -287,20 +287,20 @@ def test_it_shows_setting_and_rent_with_scope_and_year_on_the_pages(client, cata
     page = client.get(reverse("catalog:program", args=[catalog["programs"]["rush"].pk]))
     html = page.content.decode()
     assert "Urban (RUCA 1: metropolitan core)" in html
-    assert "[ZIP 60612, 2020]" in html
+    assert 'Place: ZIP 60612</span><span class="fact-period">2020</span>' in html
     assert "$1,560/month for one bedroom, $1,770 for two" in html
-    assert "[ZIP 60612, FY2024]" in html
+    assert 'Place: ZIP 60612</span><span class="fact-period">FY2024</span>' in html
     assert "HUD Small Area Fair Market Rents FY2024" in html  # the source is cited
     page = client.get(reverse("catalog:program", args=[catalog["programs"]["blessing"].pk]))
     html = page.content.decode()
     assert "Small rural town (RUCA 7: small town core)" in html
     assert "$1,140/month for one bedroom, $1,420 for two" in html
-    assert "[Adams County, IL, FY2026]" in html
+    assert 'Place: Adams County, IL</span><span class="fact-period">FY2026</span>' in html
     page = client.get(reverse("catalog:institution", args=[catalog["rush"].pk]))
     assert "Rent near the hospital" in page.content.decode()
     page = client.get(reverse("catalog:program", args=[catalog["programs"]["cape"].pk]))
     html = page.content.decode()
-    assert "[Barnstable Town, MA MSA, FY2026]" in html
+    assert 'Place: Barnstable Town, MA MSA</span><span class="fact-period">FY2026</span>' in html
     assert "the hospital&#x27;s town has no HUD rent of its own" in html
 
 

@@ -91,7 +91,7 @@ def test_it_says_on_the_page_that_a_place_is_known_by_city_only(client, db, tmp_
     )
     html = client.get(reverse("catalog:program", args=[program.pk])).content.decode()
     assert "Urban (RUCA 1\N{EN DASH}2: all 2 ZIPs of CHICAGO, IL)" in html
-    assert "[Chicago, IL (city), 2020]" in html
+    assert 'Place: Chicago, IL (city)</span><span class="fact-period">2020</span>' in html
     assert "the program&#x27;s ZIP is unknown" in html
-    assert "[Cook County, IL, FY2026]" in html
+    assert 'Place: Cook County, IL</span><span class="fact-period">FY2026</span>' in html
     assert "no HUD rent of its own" not in html
