@@ -57,7 +57,8 @@ class Flag:
     (``text[start:end]`` is the flagged phrase; for ``generic`` and ``long_sentence`` the whole
     sentence), the ``reason`` to show, the ``rule`` that fired (pattern id such as ``C007``, or
     the kind; internal, never part of ``reason``), and where the advice comes from:
-    ``source_label`` and ``source_url`` (the best source; "" when it is medmatch's own) and all ``sources``."""
+    ``source_label`` and ``source_url`` (the best source; "" when it is medmatch's own) and all
+    ``sources``."""
 
     kind: str
     start: int
