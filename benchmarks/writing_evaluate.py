@@ -20,14 +20,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for tests.writing
 
-from tests.writing.corpus_evaluation import (  # noqa: E402
+from tests.writing.corpus_evaluation import (
     CORPUS,
     FILES,
     check_frozen,
     feature_scores,
     sentence_scores,
 )
-from tests.writing.evaluation import score  # noqa: E402
+from tests.writing.evaluation import score
 
 TARGETS = {"overall": (0.85, 0.80), "hard": (None, 0.70), "mentions": (0.85, 0.75)}
 

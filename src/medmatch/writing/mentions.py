@@ -24,6 +24,7 @@ How a mention is found (per sentence, so two half-mentions in distant sentences 
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -33,11 +34,17 @@ from medmatch.writing.specificity import SPECIALTY_SYNONYMS
 COVERAGE = 0.5
 RARE_SINGLE = 3.0  # Zipf below which one matched concept can be enough
 SINGLE_SHARE = 0.6  # ...when it carries this share of the feature's weight
-LIGHT_WORDS = frozenset(
+
+
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+LIGHT_WORDS = _word_set(
     "program programs residency residents resident training year years month months week weeks "
     "day days time based dedicated option options service services opportunity opportunities "
     "including include includes offers offer with without first second third fourth every "
-    "each new own full daily weekly patient patients care".split()
+    "each new own full daily weekly patient patients care"
 )
 # Words that say the same thing in a statement and in a program's feature list (our own lists,
 # general medical-education vocabulary, not one program's features).
@@ -190,7 +197,7 @@ def _ignored(program: ProgramFeatures) -> tuple[frozenset[str], frozenset[str]]:
     for key, terms in SPECIALTY_SYNONYMS.items():
         if key in name:
             light.update(concept(piece) for term in terms for piece in _WORD.findall(term))
-    light.update(concept(w) for w in "general medicine medical center hospital".split())
+    light.update(concept(w) for w in ["general", "medicine", "medical", "center", "hospital"])
     ignore = {concept(w) for w in _WORD.findall(name)} - light
     return frozenset(ignore), frozenset(light)
 
@@ -236,7 +243,7 @@ def feature_mentions(
     neighbouring sentences (a feature is often described over two)."""
     sentences = [m.group(0).strip() for m in _SENTENCE.finditer(text) if m.group(0).strip()]
     passages = list(sentences)
-    passages += [f"{a} {b}" for a, b in zip(sentences, sentences[1:], strict=False)]
+    passages += [f"{a} {b}" for a, b in itertools.pairwise(sentences)]
     own_ignore = _ignored(program)
     own = [(key, desc, _weights(desc, own_ignore)) for key, desc in program.features.items()]
     own_concepts = [_concepts(passage, own_ignore) for passage in passages]
