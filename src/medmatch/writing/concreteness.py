@@ -9,7 +9,7 @@ praise.
 
 ``sentence_features(text)`` measures that with transparent features (below); ``judge(text)``
 combines them with the weights of a small logistic model kept in
-``data/concreteness_model.json`` (trained by ``benchmarks/train_concreteness.py`` on the tune half
+``data/concreteness_model.json`` (trained by ``scripts/train_concreteness.py`` on the tune half
 of the corpus only; every weight is readable there) and returns a ``Judgement``: the probability
 that the sentence is generic, whether it is flagged, and a reason and a suggestion a student
 understands, taken from the feature that pushed hardest towards "generic".

@@ -1,6 +1,6 @@
 """Train the concreteness model on the TUNE half of the corpus and write its coefficients.
 
-Run: ``uv run python benchmarks/train_concreteness.py [--write]``
+Run: ``uv run python scripts/train_concreteness.py [--write]``
 
 Reads ``tests/writing/corpus/tune/sentences.jsonl`` only (never the test half), measures each
 sentence with ``medmatch.writing.concreteness.sentence_features`` and fits an L2-regularised
@@ -123,7 +123,7 @@ def main() -> int:
         data = {
             "about": "P(generic) = 1 / (1 + exp(-(bias + sum(weights[f] * feature f)))); flagged "
             "when >= threshold. Features: medmatch/writing/concreteness.py. Trained by "
-            "benchmarks/train_concreteness.py on the tune half only.",
+            "scripts/train_concreteness.py on the tune half only.",
             "trained_on": f"tests/writing/corpus/tune/sentences.jsonl sha256 {digest}",
             "bias": round(bias, 4),
             "threshold": threshold,
