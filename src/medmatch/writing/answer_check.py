@@ -23,9 +23,9 @@ finding names the sentence or the reason so the student can judge it.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from medmatch.writing.concreteness import judge
-from dataclasses import dataclass
 
 COMFORTABLE_WPM = 130
 FAST_WPM = 150
