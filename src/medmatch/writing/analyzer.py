@@ -10,6 +10,7 @@ from dataclasses import dataclass, fields
 
 from medmatch.writing.concreteness import Judgement, judge
 from medmatch.writing.generic import GENERIC_SOURCE
+from medmatch.writing.mentions import phrase_spans
 from medmatch.writing.patterns import Pattern, Source, load_patterns
 from medmatch.writing.specificity import (
     ProgramContext,
@@ -291,9 +292,13 @@ def analyze(
     specs = aspect_specs(program)
     # Naming a department or a highlighted feature of this program is a particular (label rule 5);
     # the institution's name or city alone only frames a sentence.
-    feature_regexes = tuple(
-        spec.regex for spec in specs if spec.regex and spec.kind in ("department", "keyword")
-    )
+    # Keywords count in other words too (``mentions.phrase_spans``).
+    feature_spans: list[tuple[int, int]] = []
+    for spec in specs:
+        if spec.kind in ("department", "keyword") and spec.regex:
+            feature_spans.extend(match.span() for match in spec.regex.finditer(text))
+        if spec.kind == "keyword":
+            feature_spans.extend(phrase_spans(text, spec.label))
 
     spans = split_sentences(text)
     sentences: list[Sentence] = []
@@ -328,7 +333,7 @@ def analyze(
                 flag = _pattern_flag(pattern, start + match.start(), start + match.end())
                 (cliche_flags if pattern.kind == "cliche" else flags).append(flag)
 
-        names_feature = any(regex.search(sentence_text) for regex in feature_regexes)
+        names_feature = any(a < end and b > start for a, b in feature_spans)
         judgement = judge(
             sentence_text,
             cliche=bool(cliche_flags),

@@ -288,3 +288,18 @@ def feature_mentions(
         for item in foreign.values()
     )
     return Mentions(tuple(found), tuple(foreign.values()), warnings)
+
+
+def phrase_spans(text: str, phrase: str, program_name: str = "") -> tuple[tuple[int, int], ...]:
+    """The (start, end) of each sentence of ``text`` that mentions ``phrase`` (a feature or
+    highlighted keyword of a program) in its own words, by the rules above; for the editor's
+    program panel, where an exact phrase search misses paraphrases."""
+    from medmatch.writing.text import split_sentences
+
+    ignored = _ignored(ProgramFeatures("", program_name))
+    weights = _weights(phrase, ignored)
+    return tuple(
+        (start, end)
+        for start, end in split_sentences(text)
+        if _match(weights, _concepts(text[start:end], ignored)) > 0
+    )
