@@ -17,13 +17,15 @@ understands, taken from the feature that pushed hardest towards "generic".
 Features (each a small number; counts are capped so one long list cannot dominate):
 
 * ``event_verbs`` — past-tense verbs of doing ("admitted", "built", "drove"), not of realising
-  ("learned", "realized", "taught me").
+  ("learned", "realized", "taught me", "instilled") nor of vague experience ("worked",
+  "participated", "completed").
 * ``dates`` — a year ("in 2019"): framing unless something happened in it.
 * ``counts`` — numbers attached to things done or seen ("212 farmworkers", "from 22% to 34%",
   "58-year-old"); ``durations`` — numbers of years, hours or weeks (weak: everyone has them);
   ``stock_numbers`` — "four years of medical school", "3 a.m.", "100%", years, "PGY-3", "Step 1".
 * ``rare_words`` — content words that are rare in English (``wordfreq`` Zipf < 3.2; the package
-  ships its data) and not abstract and not stock statement vocabulary ("clerkship", "underserved").
+  ships its data) and not abstract, not stock statement vocabulary ("clerkship", "underserved")
+  and not an adverb or evaluative adjective ("tirelessly", "insatiable", "transformative").
 * ``names`` — capitalised words after the first that are not specialties; ``people`` — "Dr. X",
   "Mrs. Y", "named Carol"; ``acronyms`` — ICU, USMLE (framing unless something happens).
 * ``abstract_share`` — share of content words that are abstract (our lexicon and suffixes -ness,
@@ -97,16 +99,19 @@ ABSTRACT_WORDS = _word_set(
     "supportive collaborative nurturing welcoming camaraderie community communities family "
     "families needs need wonderful beautiful ideal perfect excellent outstanding exceptional "
     "prestigious renowned world-class strong top great amazing incredible truly deeply greatly "
-    "valuable invaluable firsthand humanity humanism holistic whole person"
+    "valuable invaluable firsthand humanity humanism holistic whole person unwavering indelible "
+    "multifaceted myriad profound steadfast burgeoning quintessential empathic tenacity "
+    "perseverance grit drive zeal fervor fervour mission vocation fulfillment fulfilment "
+    "wellbeing well-being human connection connections bond bonds relationships relationship"
 )
 TRAITS = _word_set(
     "hard-working hardworking hard-worker dedicated dedication motivated driven diligent "
-    "detail-oriented meticulous reliable compassionate empathetic kind resilient "
+    "detail-oriented meticulous reliable compassionate empathetic resilient "
     "adaptable adaptability leadership teamwork team-player player listener learner "
-    "lifelong work ethic strengths calm calmly maturity discipline integrity humble humility "
+    "lifelong ethic strengths calm calmly maturity discipline integrity humble humility "
     "enthusiastic conscientious responsible dependable curious creative honest genuine "
     "thrive communicate communicator flexible proactive self-motivated ownership asset "
-    "individual person leader"
+    "individual leader"
 )
 FEELINGS = _word_set(
     "passion passionate passions love loved loves joy dream dreams calling fascinated "
@@ -134,7 +139,17 @@ REALISED = _word_set(
     "learned learnt realized realised gained developed grew became taught showed shown "
     "reinforced shaped opened exposed allowed gave instilled confirmed solidified deepened "
     "strengthened cemented sparked prepared seen experienced understood discovered appreciate "
-    "appreciated reminded"
+    "appreciated reminded instilled fostered underscored reaffirmed affirmed kindled nurtured "
+    "honed resonated humbled fueled fuelled ignited encouraged empowered enriched broadened "
+    "heightened sharpened refined cultivated transformed changed impacted influenced touched "
+    "moved struck amazed intrigued captivated challenged pushed equipped enabled afforded "
+    "introduced immersed embraced valued cherished witnessed observed recognized recognised "
+    "embodied exemplified demonstrated acquired matured evolved inspired motivated realizing"
+)
+# Verbs of vague experience: neither a deed that carries a particular nor a realisation.
+VAGUE_DOING = _word_set(
+    "worked served completed participated engaged involved interacted collaborated "
+    "contributed experienced shadowed rotated exposed"
 )
 # Taught or showed someone something is doing; "taught me" or "showed me" is realising.
 TAUGHT = _word_set("taught showed")
@@ -144,13 +159,17 @@ IRREGULAR_DOING = _word_set(
     "kept sent won fed carried drew sold bought paid dug swam flew rode stood lost hid "
     "began threw shot read split slept spoke broke woke went came wore sang hung"
 )
-NOT_DOING = (REALISED - TAUGHT) | _word_set(
-    "wanted hoped loved enjoyed liked felt believed seemed needed inspired fascinated "
-    "interested excited dedicated committed motivated passionate advanced varied talented "
-    "skilled experienced impressed surprised tired red bed need feed speed seed indeed "
-    "united hundred kindred dread based related limited renowned esteemed detailed sacred "
-    "increased decreased supported supported balanced rounded well-rounded detail-oriented "
-    "centered centred patient-centered patient-centred aged assured required"
+NOT_DOING = (
+    (REALISED - TAUGHT)
+    | VAGUE_DOING
+    | _word_set(
+        "wanted hoped loved enjoyed liked felt believed seemed needed inspired fascinated "
+        "interested excited dedicated committed motivated passionate advanced varied talented "
+        "skilled experienced impressed surprised tired red bed need feed speed seed indeed "
+        "united hundred kindred dread based related limited renowned esteemed detailed sacred "
+        "increased decreased supported supported balanced rounded well-rounded detail-oriented "
+        "centered centred patient-centered patient-centred aged assured required"
+    )
 )
 # Words every statement uses: rare in English at large, so not a particular in a statement.
 STOCK_VOCABULARY = _word_set(
@@ -213,6 +232,9 @@ _SPECIALTY_WORDS = frozenset(
     for piece in term.lower().replace("/", " ").split()
 ) | _word_set("ed er icu or ob/gyn ent im fm em gi ccu nicu picu")
 _TOKEN = re.compile(r"\d[\d,.:/]*%?|[^\W\d_]+(?:['\u2019\-.][^\W\d_]+)*(?:-\d+)?", re.UNICODE)
+# Rare adverbs and evaluative adjectives ("tirelessly", "insatiable", "transformative") dress up
+# a generic sentence; they are not particulars.
+EVALUATIVE_SUFFIXES = ("ly", "ful", "ive", "able", "ible", "ous")
 _YEAR = re.compile(r"(19|20)\d\d")
 ABSTRACT_SUFFIXES = ("ness", "ity", "ism", "ence", "ance", "ment")
 CONCRETE_EXCEPTIONS = _word_set(
@@ -390,6 +412,7 @@ def sentence_features(text: str, *, cliche: bool = False) -> Evidence:
                 is_particular = True
             elif (
                 not _is_abstract(lower)
+                and not lower.endswith(EVALUATIVE_SUFFIXES)
                 and lower not in _SPECIALTY_WORDS
                 and len(lower) > 3
                 and zipf(lower) < RARE_ZIPF
