@@ -27,7 +27,7 @@ from medmatch.writing.analyzer import cliche_in  # noqa: E402
 from medmatch.writing.concreteness import FEATURES, MODEL_FILE, SIGNS, sentence_features  # noqa: E402
 
 TUNE = ROOT / "tests" / "writing" / "corpus" / "tune" / "sentences.jsonl"
-L2 = 1.0
+L2 = 3.0
 STEPS = 3000
 RATE = 0.1
 MIN_PRECISION = 0.88

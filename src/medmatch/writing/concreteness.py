@@ -348,6 +348,10 @@ def sentence_features(text: str, *, cliche: bool = False) -> Evidence:
         following = lowers[index + 1] if index + 1 < len(lowers) else ""
         in_stock = any(a <= start < b for a, b in stock_spans)
         is_particular = False
+        if lower.endswith("-old") and _is_number(lower.split("-")[0]):
+            values["counts"] += 1  # "four-year-old": an age, so a described person
+            particulars.append(token)
+            continue
         if _is_number(token):
             if _YEAR.fullmatch(token):
                 values["dates"] = 1.0
