@@ -10,7 +10,7 @@ from dataclasses import dataclass, fields
 
 from medmatch.writing.concreteness import Judgement, judge
 from medmatch.writing.generic import GENERIC_SOURCE
-from medmatch.writing.mentions import phrase_spans
+from medmatch.writing.mentions import phrase_spans, sentence_concepts
 from medmatch.writing.patterns import Pattern, Source, load_patterns
 from medmatch.writing.specificity import (
     ProgramContext,
@@ -292,15 +292,16 @@ def analyze(
     specs = aspect_specs(program)
     # Naming a department or a highlighted feature of this program is a particular (label rule 5);
     # the institution's name or city alone only frames a sentence.
+    spans = split_sentences(text)
     # Keywords count in other words too (``mentions.phrase_spans``).
+    keyword_sentences = sentence_concepts(text, spans) if program is not None else ()
     feature_spans: list[tuple[int, int]] = []
     for spec in specs:
         if spec.kind in ("department", "keyword") and spec.regex:
             feature_spans.extend(match.span() for match in spec.regex.finditer(text))
         if spec.kind == "keyword":
-            feature_spans.extend(phrase_spans(text, spec.label))
+            feature_spans.extend(phrase_spans(text, spec.label, keyword_sentences))
 
-    spans = split_sentences(text)
     sentences: list[Sentence] = []
     openings: list[str] = []
     opening_forms: dict[str, str] = {}  # first spelling seen, for display
@@ -427,7 +428,7 @@ def analyze(
     return Analysis(
         sentences=tuple(sentences),
         flags=tuple(flag for sentence in sentences for flag in sentence.flags),
-        specificity=specificity_report(text, specs, program is not None),
+        specificity=specificity_report(text, specs, program is not None, keyword_sentences),
         metrics=metrics,
         structural_advice=structural,
     )

@@ -290,16 +290,31 @@ def feature_mentions(
     return Mentions(tuple(found), tuple(foreign.values()), warnings)
 
 
-def phrase_spans(text: str, phrase: str, program_name: str = "") -> tuple[tuple[int, int], ...]:
+def sentence_concepts(
+    text: str, spans: tuple[tuple[int, int], ...] | None = None
+) -> tuple[tuple[int, int, frozenset[str]], ...]:
+    """Each sentence of ``text`` (``spans``, or split here) with its concepts: computed once per
+    analysis and shared by every keyword."""
+    if spans is None:
+        from medmatch.writing.text import split_sentences
+
+        spans = split_sentences(text)
+    nothing = (frozenset(), frozenset())
+    return tuple(
+        (start, end, frozenset(_concepts(text[start:end], nothing))) for start, end in spans
+    )
+
+
+def phrase_spans(
+    text: str, phrase: str, sentences: tuple[tuple[int, int, frozenset[str]], ...] | None = None
+) -> tuple[tuple[int, int], ...]:
     """The (start, end) of each sentence of ``text`` that mentions ``phrase`` (a feature or
     highlighted keyword of a program) in its own words, by the rules above; for the editor's
-    program panel, where an exact phrase search misses paraphrases."""
-    from medmatch.writing.text import split_sentences
-
-    ignored = _ignored(ProgramFeatures("", program_name))
-    weights = _weights(phrase, ignored)
+    program panel, where an exact phrase search misses paraphrases. ``sentences``: the result of
+    ``sentence_concepts(text)`` when the caller has it."""
+    if sentences is None:
+        sentences = sentence_concepts(text)
+    weights = _weights(phrase, (frozenset(), frozenset(concept(w) for w in LIGHT_WORDS)))
     return tuple(
-        (start, end)
-        for start, end in split_sentences(text)
-        if _match(weights, _concepts(text[start:end], ignored)) > 0
+        (start, end) for start, end, concepts in sentences if _match(weights, concepts) > 0
     )
