@@ -57,6 +57,7 @@ bench:
 	$(BENCH) benchmarks/match_compare.py
 	$(BENCH) benchmarks/fit_rank.py
 	$(BENCH) benchmarks/writing_analyze.py
+	$(BENCH) benchmarks/writing_evaluate.py
 	$(BENCH) benchmarks/catalog_import.py
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BENCH) benchmarks/catalog_import.py
 	$(BENCH) benchmarks/catalog_search.py --postgres $(BENCH_DATABASE_URL)

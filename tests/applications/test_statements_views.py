@@ -112,10 +112,12 @@ def test_it_highlights_cliches_and_generic_sentences_with_numbered_reasons(as_al
     statement = statement_create(student=alice, title="Base")
     url = reverse("applications:statement_analyze", args=[statement.pk])
     page = as_alice.post(url, {"body": CLICHE}, **HTMX).content.decode()
-    assert '<mark class="flag flag-cliche">Ever since I was a child</mark>' in page
+    # The cliché sits inside the generic sentence: both kinds on its mark.
+    assert '<mark class="flag flag-generic flag-cliche">Ever since I was a child</mark>' in page
+    assert "Try: " in page  # every generic flag carries one concrete suggestion
     assert 'href="#note-1"' in page and 'id="note-1"' in page
     assert "Cliché:" in page and "ResidencyAdvisor" in page
-    assert "Generic sentence" in page and "Would fit any program" in page
+    assert "Generic sentence" in page and "Any applicant could write this" in page
     assert "mentorship opportunities" in page  # could mention, without a program
     assert not StatementVersion.objects.exists()  # analyzing saves nothing
 

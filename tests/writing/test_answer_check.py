@@ -236,3 +236,14 @@ def test_it_returns_frozen_values():
     feedback = check_answer(STORY, seconds_taken=80, time_limit_seconds=120)
     with pytest.raises(dataclasses.FrozenInstanceError):
         feedback.score = 0  # type: ignore[misc]
+
+
+def test_situation_words_without_a_particular_event_fail_the_situation():
+    text = (
+        "During my rotations I learned the importance of teamwork and communication. I always "
+        "did my best to help the team, and the experience taught me resilience."
+    )
+    feedback = check_answer(text, seconds_taken=40, time_limit_seconds=120)
+    assert feedback.star is not None and not feedback.star.situation
+    (finding,) = [item for item in feedback.findings if item.code == "no_situation"]
+    assert "particular event" in finding.message

@@ -8,7 +8,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass, fields
 
-from medmatch.writing.generic import GENERIC_SOURCE, anchor_in, triggers_in
+from medmatch.writing.concreteness import Judgement, judge
+from medmatch.writing.generic import GENERIC_SOURCE
+from medmatch.writing.mentions import phrase_spans, sentence_concepts
 from medmatch.writing.patterns import Pattern, Source, load_patterns
 from medmatch.writing.specificity import (
     ProgramContext,
@@ -35,6 +37,7 @@ REPEATED_WORD_MIN = 3
 REPEATED_WORDS_SHOWN = 10
 STYLE_SOURCE = Source(label="medmatch style check (readability, Flesch 1948)", url="")
 GENERIC_LEADS = {"program": "Would fit any program", "applicant": "Any applicant could write this"}
+PROGRAM_CUES = frozenset({"praise", "program_talk"})
 CONTENT_KINDS = frozenset({"cliche", "generic"})  # what "flagged sentence" means in evaluation
 STOPWORDS = _word_set(
     "a about above after again against all also am an and any are as at be because been before "
@@ -50,12 +53,13 @@ STOPWORDS = _word_set(
 
 @dataclass(frozen=True)
 class Flag:
-    """One thing to look at: ``kind`` (cliche, generic, superlative, long_sentence,
+    """One thing to look at: ``kind`` (cliche, generic, stock_phrase, superlative, long_sentence,
     repeated_opening), the span ``start``..``end`` as character offsets into the ORIGINAL text
     (``text[start:end]`` is the flagged phrase; for ``generic`` and ``long_sentence`` the whole
-    sentence), the ``reason`` to show, the ``rule`` that fired (pattern id such as ``C007``,
-    trigger id such as ``G03``, or the kind), and where the advice comes from: ``source_label`` and
-    ``source_url`` (the best source; "" when it is medmatch's own) and all ``sources``."""
+    sentence), the ``reason`` to show, the ``rule`` that fired (pattern id such as ``C007``, or
+    the kind; internal, never part of ``reason``), and where the advice comes from:
+    ``source_label`` and ``source_url`` (the best source; "" when it is medmatch's own) and all
+    ``sources``."""
 
     kind: str
     start: int
@@ -164,6 +168,21 @@ def _cliche_filter(patterns: tuple[Pattern, ...]) -> re.Pattern:
     return re.compile("|".join(f"(?:{regex})" for regex in regexes) or "(?!)", re.IGNORECASE)
 
 
+def cliche_in(sentence: str, *, first: bool = False) -> bool:
+    """Whether a row of the sourced cliché list matches ``sentence`` (``first``: it opens the
+    statement, so the ``\\A`` rows count too)."""
+    patterns = load_patterns()
+    if _cliche_filter(patterns).search(sentence) is None:
+        return False
+    return any(
+        pattern.kind == "cliche"
+        and pattern.compiled is not None
+        and (first or not pattern.at_start)
+        and pattern.compiled.search(sentence)
+        for pattern in patterns
+    )
+
+
 def _pattern_flag(pattern: Pattern, start: int, end: int) -> Flag:
     if pattern.kind == "superlative":
         reason = f"Style: {pattern.label}. Cut the adverb or show the fact behind it."
@@ -191,6 +210,48 @@ def _style_flag(kind: str, start: int, end: int, reason: str) -> Flag:
     )
 
 
+def _generic_flag(judgement: Judgement, start: int, end: int) -> Flag:
+    """The ``generic`` flag on a whole sentence, with the reason and one concrete suggestion."""
+    lead = GENERIC_LEADS["program" if judgement.cue in PROGRAM_CUES else "applicant"]
+    reason = f"{lead}: it {judgement.reason}."
+    framing = list(dict.fromkeys(judgement.framing))[:3]
+    if framing:
+        shown = ", ".join(f"“{item}”" for item in framing)
+        reason += f" {shown} only frame{'s' if len(framing) == 1 else ''} it: not a particular."
+    reason += f" Try: {judgement.suggestion}."
+    return Flag(
+        "generic",
+        start,
+        end,
+        reason,
+        "generic",
+        GENERIC_SOURCE.label,
+        GENERIC_SOURCE.url,
+        (GENERIC_SOURCE,),
+    )
+
+
+def _stock_phrase_flag(flag: Flag, judgement: Judgement) -> Flag:
+    """A cliché phrase in a sentence that carries a particular: a style note, not a verdict."""
+    label = flag.reason.split(". Commonly cited advice", 1)[0].removeprefix("Cliché: ")
+    shown = list(dict.fromkeys(judgement.particulars))[:2]
+    carried = ", ".join(f"“{item}”" for item in shown) or "a particular"
+    reason = (
+        f"Stock phrase: {label}. The sentence is not generic (it carries {carried}), but "
+        "readers skim this phrase; consider cutting it."
+    )
+    return Flag(
+        "stock_phrase",
+        flag.start,
+        flag.end,
+        reason,
+        flag.rule,
+        flag.source_label,
+        flag.source_url,
+        flag.sources,
+    )
+
+
 def analyze(
     text: str,
     *,
@@ -207,13 +268,15 @@ def analyze(
     Steps:
     1. Split into sentences with offsets (``text.split_sentences``: abbreviation-aware).
     2. Per sentence, search the shipped cliché patterns (``data/personal_statement_cliche_patterns
-       .csv``; C019-style ``\\A`` patterns only on the first sentence) -> ``cliche`` flags, and the
-       superlatives row C028 -> ``superlative`` style flags; sources from ``data/SOURCES.md``.
-    3. Per sentence, the generic rule (``generic.py``): a trigger phrase and no anchor (this
-       program's names, numbers, proper nouns, concrete experience) -> one ``generic`` flag on the
-       sentence ("would fit any program" for talk of the program, "any applicant could write
-       this" for stock self-description; seed article's advice). The reason is the first
-       trigger's, then the others' in words (trigger ids stay in ``rule``, never in the text).
+       .csv``; C019-style ``\\A`` patterns only on the first sentence) and the superlatives row
+       C028 -> ``superlative`` style flags; sources from ``data/SOURCES.md``.
+    3. Per sentence, the concreteness model (``concreteness.py``): what the sentence carries
+       (events, counts, people, rare concrete words, a reason, a feature of this program) against
+       what it is made of (traits, feelings, praise, goals, platitudes, stock framing), the
+       cliché match being one feature. Generic -> one ``generic`` flag on the sentence ("would fit
+       any program" for praise of the program, "any applicant could write this" otherwise) with
+       the reason, the stock framing it found and one suggestion, and the cliché phrases as
+       ``cliche`` flags. Specific -> the cliché phrases become ``stock_phrase`` style notes.
     4. Style: sentences over 35 words -> ``long_sentence``; the third sentence in a row opening
        with the same word -> ``repeated_opening`` on that word.
     5. Specificity: which of the program's aspects (institution, specialty, city, departments,
@@ -227,14 +290,24 @@ def analyze(
     patterns = load_patterns()
     cliche_filter = _cliche_filter(patterns)
     specs = aspect_specs(program)
-    anchor_regexes = tuple(spec.regex for spec in specs if spec.anchor and spec.regex)
-
+    # Naming a department or a highlighted feature of this program is a particular (label rule 5);
+    # the institution's name or city alone only frames a sentence.
     spans = split_sentences(text)
+    # Keywords count in other words too (``mentions.phrase_spans``).
+    keyword_sentences = sentence_concepts(text, spans) if program is not None else ()
+    feature_spans: list[tuple[int, int]] = []
+    for spec in specs:
+        if spec.kind in ("department", "keyword") and spec.regex:
+            feature_spans.extend(match.span() for match in spec.regex.finditer(text))
+        if spec.kind == "keyword":
+            feature_spans.extend(phrase_spans(text, spec.label, keyword_sentences))
+
     sentences: list[Sentence] = []
     openings: list[str] = []
     opening_forms: dict[str, str] = {}  # first spelling seen, for display
     total_words = syllables = first_person = generic_count = flagged_count = 0
     counts: Counter[str] = Counter()
+    previous_specific = False
     for index, (start, end) in enumerate(spans):
         sentence_text = text[start:end]
         word_matches = words(text, start, end)
@@ -246,6 +319,7 @@ def analyze(
         flags: list[Flag] = []
 
         has_cliche = cliche_filter.search(sentence_text) is not None
+        cliche_flags: list[Flag] = []
         for pattern in patterns:
             if pattern.compiled is None or (pattern.at_start and index > 0):
                 continue
@@ -257,34 +331,24 @@ def analyze(
                 continue
             match = pattern.compiled.search(sentence_text)
             if match and match.end() > match.start():
-                flags.append(_pattern_flag(pattern, start + match.start(), start + match.end()))
+                flag = _pattern_flag(pattern, start + match.start(), start + match.end())
+                (cliche_flags if pattern.kind == "cliche" else flags).append(flag)
 
-        found = triggers_in(sentence_text)
-        if found and anchor_in(sentence_text, anchor_regexes) is None:
-            trigger = found[0][0]
-            lead = GENERIC_LEADS[trigger.about]
-            reason = (
-                f"{lead}: {trigger.reason}, and the sentence names nothing specific (no place, "
-                "person, department, number or experience)."
-            )
-            # The other triggers' reasons in words; their ids are internal and never shown.
-            others = list(dict.fromkeys(item.reason for item, _ in found[1:]))
-            others = [other for other in others if other != trigger.reason]
-            if others:
-                reason += f" Also: {'; '.join(others)}."
-            flags.append(
-                Flag(
-                    "generic",
-                    start,
-                    end,
-                    reason,
-                    trigger.id,
-                    GENERIC_SOURCE.label,
-                    GENERIC_SOURCE.url,
-                    (GENERIC_SOURCE,),
-                )
-            )
+        names_feature = any(a < end and b > start for a, b in feature_spans)
+        judgement = judge(
+            sentence_text,
+            cliche=bool(cliche_flags),
+            program_feature=names_feature,
+            after_specific=previous_specific,
+        )
+        previous_specific = not judgement.generic
+        if judgement.generic:
+            flags.extend(cliche_flags)
+            flags.append(_generic_flag(judgement, start, end))
             generic_count += 1
+        else:
+            # The sentence carries a particular: the stock phrase stays as advice, not a verdict.
+            flags.extend(_stock_phrase_flag(flag, judgement) for flag in cliche_flags)
 
         if len(word_matches) > LONG_SENTENCE_WORDS:
             flags.append(
@@ -364,7 +428,7 @@ def analyze(
     return Analysis(
         sentences=tuple(sentences),
         flags=tuple(flag for sentence in sentences for flag in sentence.flags),
-        specificity=specificity_report(text, specs, program is not None),
+        specificity=specificity_report(text, specs, program is not None, keyword_sentences),
         metrics=metrics,
         structural_advice=structural,
     )

@@ -25,6 +25,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from medmatch.writing.concreteness import judge
+
 COMFORTABLE_WPM = 130
 FAST_WPM = 150
 LONG_SENTENCE_WORDS = 35
@@ -318,7 +320,11 @@ def check_answer(
     concrete = None
     if expect_story:
         concrete = _has(CONCRETE_CUES, text) or any(_has_proper_name(s) for s in parts)
-        situation = _has(SITUATION_CUES, text)
+        # Situation words alone ("during my rotation") are not a situation: some sentence must
+        # carry a particular event, person or count (the statement analyzer's concreteness
+        # model, issue 13), so a generic answer fails here whatever its words.
+        particular = any(not judge(sentence).generic for sentence in parts if sentence.strip())
+        situation = particular and (_has(SITUATION_CUES, text) or concrete)
         star = StarCheck(
             situation=situation,
             # An action belongs to a story: a past deed with no situation or concrete moment
@@ -332,7 +338,10 @@ def check_answer(
             findings.append(
                 Finding(
                     "no_situation",
-                    "No situation: say briefly where and when it happened and what your task was.",
+                    "No situation: say briefly where and when it happened and what your task was."
+                    if particular
+                    else "No situation: no sentence describes a particular event. Name the "
+                    "patient's problem (or the day, the place, the person) and what you did.",
                 )
             )
         if not star.action:

@@ -123,10 +123,19 @@ def analyze_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+KIND_LABELS = {
+    "cliche": "cliché",
+    "generic": "generic sentence",
+    "stock_phrase": "stock phrase",
+    "superlative": "superlative",
+    "long_sentence": "long sentence",
+    "repeated_opening": "repeated opening",
+}
 KIND_STYLES = {
     "cliche": "bold red",
     "generic": "bold yellow",
     "superlative": "magenta",
+    "stock_phrase": "magenta",
     "long_sentence": "cyan",
     "repeated_opening": "cyan",
 }
@@ -149,7 +158,9 @@ def print_analysis(analysis, program=None, console=None) -> None:
         console.print(line)
         for flag in sentence.flags:
             note = Text("     ")
-            note.append(f"{flag.kind} {flag.rule}", style=KIND_STYLES.get(flag.kind, "bold"))
+            # The kind in words; rule ids (C001...) are internal and never shown (issue 12).
+            label = KIND_LABELS.get(flag.kind, flag.kind)
+            note.append(label, style=KIND_STYLES.get(flag.kind, "bold"))
             if flag.kind not in ("generic", "long_sentence"):
                 note.append(
                     f' "{sentence.text[flag.start - sentence.start : flag.end - sentence.start]}"'

@@ -398,11 +398,19 @@ def aspect_specs(program: ProgramContext | None) -> tuple[_AspectSpec, ...]:
     return tuple(specs)
 
 
-def specificity_report(text: str, specs: tuple[_AspectSpec, ...], program_given: bool):
-    """Find each aspect's terms in ``text``; returns a ``SpecificityReport`` (new values only)."""
+def specificity_report(
+    text: str, specs: tuple[_AspectSpec, ...], program_given: bool, sentences=None
+):
+    """Find each aspect's terms in ``text``; returns a ``SpecificityReport`` (new values only).
+    ``sentences``: ``mentions.sentence_concepts(text)`` when the caller has it."""
+    from medmatch.writing.mentions import phrase_spans  # mentions imports this module
+
     mentioned, missing = [], []
     for spec in specs:
         spans = tuple(match.span() for match in spec.regex.finditer(text)) if spec.regex else ()
+        if not spans and spec.kind == "keyword":
+            # A feature the program highlights counts when it is described in other words too.
+            spans = phrase_spans(text, spec.label, sentences)
         aspect = Aspect(spec.kind, spec.label, spec.terms, spans, spec.hint)
         (mentioned if spans else missing).append(aspect)
     total = len(mentioned) + len(missing)

@@ -41,6 +41,7 @@ FLAG_LABELS = {
     "cliche": "Cliché",
     "generic": "Generic sentence",
     "superlative": "Superlative",
+    "stock_phrase": "Stock phrase",
     "long_sentence": "Long sentence",
     "repeated_opening": "Repeated opening",
 }

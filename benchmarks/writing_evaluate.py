@@ -1,0 +1,105 @@
+"""Statement analyzer on the issue-13 corpus: generic sentences and program-feature mentions.
+
+Run: ``uv run python benchmarks/writing_evaluate.py [--half tune|test|all] [--mistakes]``
+
+For each half present under ``tests/writing/corpus/`` (``tune``: the author's, used for tuning;
+``test``: written blind and frozen, checked against its ``FROZEN.sha256`` before it is scored)
+prints precision and recall of generic-sentence detection overall, on hard cases, per generic
+kind and on specific sentences, then feature-mention and foreign-mention precision and recall;
+then the old 60-paragraph regression set (``tests/writing/evaluation_set.jsonl``). Targets
+(issue 13, on the test half): generic precision >= 0.85, recall >= 0.80, hard recall >= 0.70;
+feature mentions precision >= 0.85, recall >= 0.75. See tests/writing/corpus_evaluation.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for tests.writing
+
+from tests.writing.corpus_evaluation import (
+    CORPUS,
+    FILES,
+    check_frozen,
+    feature_scores,
+    sentence_scores,
+)
+from tests.writing.evaluation import score
+
+TARGETS = {"overall": (0.85, 0.80), "hard": (None, 0.70), "mentions": (0.85, 0.75)}
+
+
+def verdict(key, counts) -> str:
+    if key not in TARGETS:
+        return ""
+    precision_target, recall_target = TARGETS[key]
+    ok = (precision_target is None or (counts.precision or 0) >= precision_target) and (
+        counts.recall or 0
+    ) >= recall_target
+    return "  target " + ("met" if ok else "MISSED")
+
+
+def report(half: str, show_mistakes: bool) -> None:
+    folder = CORPUS / half
+    if not (folder / "sentences.jsonl").exists():
+        print(f"== {half}: not present")
+        return
+    print(f"== {half} half ({folder.relative_to(CORPUS.parent.parent.parent)})")
+    if (folder / "FROZEN.sha256").exists():
+        for line in check_frozen(folder):
+            print(f"   frozen, hash checked: {line}")
+    else:
+        for name in FILES:
+            if (folder / name).exists():
+                digest = hashlib.sha256((folder / name).read_bytes()).hexdigest()
+                print(f"   sha256 {digest}  {name}")
+    scores = sentence_scores(folder)
+    order = ["overall", "hard", "specific"]
+    order += sorted(key for key in scores if key.startswith("kind:"))
+    order += sorted(key for key in scores if key.startswith("voice:"))
+    print("  generic sentences (predicted = a cliche or generic flag):")
+    for key in order:
+        if key == "specific" and key in scores:
+            counts = scores[key]
+            print(
+                f"    {'specific (wrongly flagged)':<28} {counts.fp} of {counts.total} "
+                f"({counts.fp / counts.total:.3f})"
+            )
+        elif key in scores:
+            print(f"    {key:<28} {scores[key].line()}{verdict(key, scores[key])}")
+    if show_mistakes:
+        for kind, note in scores["overall"].mistakes:
+            print(f"      {kind} {note}")
+    if (folder / "paragraphs.jsonl").exists() and (folder / "programs.jsonl").exists():
+        features = feature_scores(folder)
+        print("  program features:")
+        for key, counts in features.items():
+            print(f"    {key:<28} {counts.line()}{verdict(key, counts)}")
+            if show_mistakes:
+                for kind, note in counts.mistakes:
+                    print(f"      {kind} {note}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--half", choices=("tune", "test", "all"), default="all")
+    parser.add_argument("--mistakes", action="store_true", help="list every FP and FN")
+    args = parser.parse_args()
+    for half in ("tune", "test") if args.half == "all" else (args.half,):
+        report(half, args.mistakes)
+    print("== regression: old 60-paragraph set (tests/writing/evaluation_set.jsonl)")
+    for split in ("train", "test", "fresh", None):
+        scores = score(split)
+        print(
+            f"    {split or 'all':<28} precision {scores.precision:.3f}  recall "
+            f"{scores.recall:.3f}  ({scores.sentences} sentences, {scores.true_positives} TP, "
+            f"{scores.false_positives} FP, {scores.false_negatives} FN)"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
