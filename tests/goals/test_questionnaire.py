@@ -221,7 +221,7 @@ def test_it_asks_about_the_place_teaching_trauma_and_rent(client, alice, catalog
     response = client.post(
         reverse("goals:step", args=["practical"]),
         {
-            "rent-max_monthly": "１８００",
+            "rent-max_monthly": "\uff11\uff18\uff10\uff10",  # full-width digits
             **{f"{q}-weight": "2" for q in ("rent", "stipend", "cost", "languages", "visa")},
         },
     )
