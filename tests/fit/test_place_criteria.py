@@ -168,3 +168,19 @@ def test_the_new_facts_are_in_the_floor_matrix():
     features = build_features([make_row("p", ruca=1, rent=1000, trauma_level=1)])
     assert np.isfinite(features.matrix()).sum() > 0
     assert features.matrix().shape[0] == 27
+
+
+def test_a_length_from_a_rule_says_so():
+    from medmatch.fit import Length
+
+    rows = [
+        make_row("rule", length_months=36, length_rule="ACGME requirement"),
+        make_row("own", length_months=36),
+    ]
+    ranking = rank(only(length=Length(min_months=12, max_months=36)), build_features(rows))
+    assert (
+        ranking.explain("rule")
+        .contributions[0]
+        .sentence.startswith("36 months, the ACGME requirement (wish: 12 to 36 months)")
+    )
+    assert ranking.explain("own").contributions[0].sentence.startswith("36 months (wish")

@@ -649,7 +649,8 @@ def length_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     )
 
     def describe(i: int) -> str:
-        return f"{months[i]:g} months (wish: {wish})"
+        rule = f", the {f.length_rule[i]}" if f.length_rule[i] else ""
+        return f"{months[i]:g} months{rule} (wish: {wish})"
 
     return Column(
         "length",

@@ -49,6 +49,8 @@ Row keys (only ``id`` is required; a missing key, ``None`` or ``""`` means *unkn
 ``h1b_label``               the employer and period, e.g. ``Rush University Medical Center,
                             FY2025 Q2``
 ``trauma_level``            adult trauma centre level 1-5 of the hospital (1 = Level I)
+``length_rule``             text: ``length_months`` comes from a rule for every program of its
+                            kind, not the program (e.g. ``ACGME requirement``); "" = its own
 ==========================  ======================================================================
 
 Bad values raise ``FeatureError`` (a ``ValueError``) naming the row number, program id and key.
@@ -196,6 +198,7 @@ class ProgramFeatures:
     h1b_filings: np.ndarray  # float32 count; 0 = none found where the data could be checked
     h1b_label: tuple[str, ...]
     trauma: np.ndarray  # intp adult trauma level 1..5, -1 unknown
+    length_rule: tuple[str, ...]  # "" = the program's own length, else the rule it comes from
     _matrix: list = field(default_factory=list, repr=False)
     # Goal-independent pieces derived on first use (``unknown_patterns``). Not an init field, so
     # ``dataclasses.replace`` (the adapter fills a student's own facts that way) starts afresh.
@@ -433,6 +436,7 @@ def build_features(
             "h1b_filings",
             "h1b_label",
             "trauma",
+            "length_rule",
         )
     }
     dept_entries: list[tuple[int, int, float]] = []
@@ -576,7 +580,7 @@ def build_features(
         cols["h1b_filings"].append(number("h1b_filings", 0))
         trauma = number("trauma_level", 1, 5)
         cols["trauma"].append(-1 if math.isnan(trauma) else int(trauma))
-        for key in ("place_label", "rent_label", "teaching_label", "h1b_label"):
+        for key in ("place_label", "rent_label", "teaching_label", "h1b_label", "length_rule"):
             label = row.get(key)
             cols[key].append("" if _unknown(label) else str(label))
 
@@ -682,4 +686,5 @@ def build_features(
         h1b_filings=f32("h1b_filings"),
         h1b_label=tuple(cols["h1b_label"]),
         trauma=np.array(cols["trauma"], dtype=np.intp),
+        length_rule=tuple(cols["length_rule"]),
     )
