@@ -475,16 +475,17 @@ def location_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     score = None
     inside = None
     s = np.empty_like(distances[0])
-    inside_slope = np.float32(1 - AT_RADIUS)
+    near = np.empty_like(distances[0])
     for place, d in zip(answer.places, distances, strict=True):
-        # Outside: AT_RADIUS x (1 - (d - r) / 2r); inside: 1 - (1 - AT_RADIUS) x d / r. In
-        # place: the outside formula first, then the inside one where d <= r.
-        np.subtract(d, place.radius_km, out=s)
-        s /= 2 * place.radius_km
-        np.subtract(1, s, out=s)
-        s *= AT_RADIUS
-        near = d <= place.radius_km
-        s[near] = 1 - inside_slope * (d[near] / np.float32(place.radius_km))
+        # Outside: AT_RADIUS x (1 - (d - r) / 2r); inside: 1 - (1 - AT_RADIUS) x d / r. The two
+        # lines meet at d = r and the outside one is the higher below r and the lower above it,
+        # so the score is their minimum (no mask), clipped to [0, 1]; computed in place.
+        r = np.float32(place.radius_km)
+        np.multiply(d, np.float32(-AT_RADIUS / (2 * place.radius_km)), out=s)
+        s += np.float32(AT_RADIUS * 1.5)
+        np.multiply(d, np.float32(-(1 - AT_RADIUS)) / r, out=near)
+        near += np.float32(1)
+        np.minimum(s, near, out=s)
         np.clip(s, 0, 1, out=s)
         if score is None:
             score, s = s, np.empty_like(s)
