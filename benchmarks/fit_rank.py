@@ -23,6 +23,10 @@ entered by coordinators.
 * cost 98% unknown (NRMP/CaRMS), 40% (international); language 95% / 30%; visa 90% / 80%;
   emphasis, mentorship, research text 95% / 50%.
 * departments known for 20% of institutions, residency affiliations for 5% of programs.
+* place and hospital facts (issue 11), per institution as in the shipped catalog: RUCA class and
+  rent for the 88% of US rows with a ZIP, teaching intensity (cost reports) for 55% of US rows
+  (a five-year trend for 45%), H-1B filings looked up for the 60% with a known employer (8% with
+  filings), trauma level for 20%.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import numpy as np
 
 from medmatch.fit import (
+    Area,
     Countries,
     Goals,
     Hours,
@@ -50,11 +55,14 @@ from medmatch.fit import (
     Objective,
     Place,
     Regions,
+    Rent,
     Residency,
     Setting,
     Specialties,
     SpecialtyInterest,
     Stipend,
+    Teaching,
+    Trauma,
     Visa,
     build_features,
     rank,
@@ -75,6 +83,15 @@ def synthetic_rows(n: int, seed: int = 7) -> list[dict]:
     inst_lon = rng.uniform(-124, -67, size=institutions)
     inst_kind = rng.choice(len(KINDS), size=institutions)
     inst_departments = rng.random(institutions) < 0.20
+    inst_ruca = rng.choice([1, 1, 1, 1, 2, 3, 4, 5, 7, 10], size=institutions)
+    inst_has_zip = rng.random(institutions) < 0.88
+    inst_rent = rng.integers(700, 3200, size=institutions)
+    inst_per_bed = rng.uniform(0, 1.2, size=institutions)
+    inst_teaching = rng.random(institutions)
+    inst_fte = rng.gamma(2, 60, size=institutions)
+    inst_h1b = rng.random(institutions)
+    inst_trauma = rng.integers(1, 6, size=institutions)
+    inst_has_trauma = rng.random(institutions) < 0.20
     rows = []
     for i in range(n):
         src = int(source[i])
@@ -119,6 +136,28 @@ def synthetic_rows(n: int, seed: int = 7) -> list[dict]:
             if inst_departments[inst]
             else None,
         }
+        if src == 0 and inst_has_zip[inst]:
+            row.update(
+                ruca=float(inst_ruca[inst]),
+                place_label=f"ZIP {10000 + inst % 89999:05d}",
+                rent=float(inst_rent[inst]),
+                rent_label="Some County, ST; HUD FMR FY2026",
+            )
+        if src == 0 and inst_teaching[inst] < 0.55:
+            row.update(
+                residents_per_bed=float(inst_per_bed[inst]),
+                teaching_label="Some Hospital, 2017-2021",
+            )
+            if inst_teaching[inst] < 0.45:
+                row.update(
+                    fte_first=float(inst_fte[inst]),
+                    fte_last=float(inst_fte[inst] * (0.8 + 0.4 * inst_teaching[inst])),
+                )
+        if src == 0 and inst_h1b[inst] < 0.60:
+            row["h1b_filings"] = float(inst % 40) if inst_h1b[inst] < 0.08 else 0.0
+            row["h1b_label"] = "Some Employer, FY2025 Q2"
+        if inst_has_trauma[inst]:
+            row["trauma_level"] = float(inst_trauma[inst])
         if known(0.90):
             row["latitude"] = float(inst_lat[inst] + rng.normal(0, 0.05))
             row["longitude"] = float(inst_lon[inst] + rng.normal(0, 0.05))
@@ -154,8 +193,12 @@ def profile(exploring: bool = False) -> Goals:
         hours=Hours(pace="steady", max_weekly_hours=70, weight=3, dealbreaker=True),
         stipend=Stipend(min_amount=50_000, weight=2),
         languages=Languages(("en",), weight=2),
-        visa=Visa("j1", weight=4, dealbreaker=True),
+        visa=Visa("j1_or_h1b", weight=4, dealbreaker=True),
         residency=Residency(affiliation=True, weight=3),
+        area=Area("city", weight=1),
+        rent=Rent(max_monthly=2000, weight=2),
+        teaching=Teaching("high", weight=2),
+        trauma=Trauma(level=2, weight=1),
     )
 
 

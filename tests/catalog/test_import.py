@@ -25,17 +25,18 @@ CMS_ROWS = [
     "(205) 638-9100,Childrens,Voluntary non-profit - Private,Yes,,Not Available,",
 ]
 HIFLD_HEADER = (
-    "\ufeffID,NAME,ADDRESS,CITY,STATE,ZIP,STATUS,LATITUDE,LONGITUDE,BEDS,WEBSITE,ALT_NAME"
+    "\ufeffID,NAME,ADDRESS,CITY,STATE,ZIP,STATUS,LATITUDE,LONGITUDE,BEDS,WEBSITE,ALT_NAME,TRAUMA"
 )
 HIFLD_ROWS = [
     "0001,SOUTHEAST HEALTH MEDICAL CENTER,1108 ROSS CLARK CIRCLE,DOTHAN,AL,36301,OPEN,"
-    "31.2,-85.4,420,http://southeasthealth.org,NOT AVAILABLE",
+    "31.2,-85.4,420,http://southeasthealth.org,NOT AVAILABLE,LEVEL III",
     "0002,NEW YORK-PRESBYTERIAN HOSPITAL,525 E 68TH ST,NEW YORK,NY,10065,OPEN,40.76,-73.95,"
-    "-999,NOT AVAILABLE,THE NEW YORK AND PRESBYTERIAN HOSPITAL",
+    "-999,NOT AVAILABLE,THE NEW YORK AND PRESBYTERIAN HOSPITAL,"
+    '"LEVEL II ADULT, LEVEL I PEDIATRIC, LEVEL II REHAB"',
     # A campus under the same CCN, which the CMS file lists only once (at 525 E 68th St).
     "0003,NEW YORK - PRESBYTERIAN HOSPITAL - COLUMBIA PRESBYTERIAN CENTER,622 WEST 168TH STREET,"
     "NEW YORK,NY,10032,OPEN,40.8404,-73.9419,-999,NOT AVAILABLE,"
-    "THE NEW YORK AND PRESBYTERIAN HOSPITAL",
+    "THE NEW YORK AND PRESBYTERIAN HOSPITAL,NOT AVAILABLE",
 ]
 LOCATIONS_HEADER = "program_name,acgme_program_id,city,state,latitude,longitude"
 LOCATIONS_ROWS = [
@@ -126,9 +127,12 @@ def test_it_joins_hifld_coordinates_and_falls_back_to_zip_centroids(us_catalog):
     assert joined.coordinates_precision == "address"
     assert joined.coordinates_source.key == "hifld-hospitals"
     assert joined.website == "http://southeasthealth.org"
+    assert (joined.trauma_level, joined.trauma_designation) == (3, "LEVEL III")
     by_street_abbreviation = Institution.objects.get(ccn="330101")
     assert by_street_abbreviation.coordinates_source.key == "hifld-hospitals"
+    assert by_street_abbreviation.trauma_level == 1  # the paediatric Level I; rehab is not
     fallback = Institution.objects.get(ccn="010005")
+    assert fallback.trauma_level is None and fallback.trauma_designation == ""
     assert fallback.coordinates_precision == "postal_code"
     assert fallback.coordinates_source.key == "geonames-zip-centroids"
 
@@ -341,3 +345,21 @@ def test_it_names_the_stream_in_a_carms_title():
         "Anesthesiology — Ottawa (IMG Stream for IMG)",
     )
     assert carms_title("Family Medicine", "", "") == "Family Medicine"
+
+
+@pytest.mark.parametrize(
+    ("published", "level"),
+    [
+        ("LEVEL I", 1),
+        ("LEVEL IV", 4),
+        ("LEVEL I ADULT, LEVEL II PEDIATRIC", 1),
+        ("LEVEL II, LEVEL III PEDIATRIC, LEVEL II REHAB", 2),
+        ("LEVEL I PEDIATRIC REHAB", None),
+        ("TRH", None),
+        ("NOT AVAILABLE", None),
+    ],
+)
+def test_it_reads_the_best_trauma_level_hifld_names(published, level):
+    from medmatch.catalog.importers.hospitals import trauma
+
+    assert trauma(published)[1] == level

@@ -31,18 +31,20 @@ def test_it_matches_the_reference_haversine(lat, lon, points):
         assert got == pytest.approx(want, rel=2e-5, abs=3.0 if antipodal else 0.05)
 
 
-def test_it_scores_full_within_the_radius_and_zero_beyond_three_radii():
+def test_closer_scores_higher_inside_the_radius_and_zero_beyond_three_radii():
+    # Issue 11: 1 km and 225 km inside a 250 km radius scored the same 100. Now 1 at the
+    # place, 0.7 at the radius, linear to 0 at three radii.
     place = Place(0.0, 0.0, 100, "Origin")
     km_per_degree = haversine_km(0, 0, 0, 1)
     rows = [
-        make_row(km, latitude=0.0, longitude=km / km_per_degree) for km in (0, 99, 200, 299, 301)
+        make_row(km, latitude=0.0, longitude=km / km_per_degree) for km in (0, 50, 200, 299, 301)
     ]
     rows.append(make_row("unknown"))
     goals = make_goals(
         specialties=None, hours=None, setting=None, location=Location(places=(place,))
     )
     column = rank(goals, build_features(rows)).columns[0]
-    assert column.score[:5].tolist() == pytest.approx([1, 1, 0.5, 0.005, 0], abs=1e-3)
+    assert column.score[:5].tolist() == pytest.approx([1, 0.85, 0.35, 0.0035, 0], abs=1e-3)
     assert np.isnan(column.score[5])
 
 

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from medmatch.fit import (
+    Area,
     Cost,
     Countries,
     Goals,
@@ -26,11 +27,14 @@ from medmatch.fit import (
     Objective,
     Place,
     Regions,
+    Rent,
     Residency,
     Setting,
     Specialties,
     SpecialtyInterest,
     Stipend,
+    Teaching,
+    Trauma,
     Visa,
     build_features,
     rank,
@@ -82,6 +86,21 @@ def catalog(seed: int = 11):
                 0.3, {str(k): float(rng.choice([0.7, 1.0])) for k in rng.choice(SPECIALTIES, 3)}
             ),
         }
+        # The place and hospital facts of issue 11 (appended: the draws above are unchanged).
+        first = maybe(0.3, float(rng.gamma(2, 60)))
+        row.update(
+            ruca=maybe(0.8, float(rng.choice([1, 1, 2, 4, 7, 10]))),
+            place_label=f"ZIP {10000 + inst:05d}",
+            rent=maybe(0.8, float(rng.integers(600, 3200))),
+            rent_label="Some County; HUD FY2026",
+            residents_per_bed=maybe(0.3, float(rng.uniform(0, 1.2))),
+            fte_first=first,
+            fte_last=None if first is None else first * float(rng.uniform(0.7, 1.4)),
+            teaching_label="Some Hospital, 2017-2021",
+            h1b_filings=maybe(0.2, float(rng.integers(0, 40))),
+            h1b_label="Some Employer, FY2025 Q2",
+            trauma_level=maybe(0.2, float(rng.integers(1, 6))),
+        )
         if rng.random() < 0.85:
             row["latitude"] = float(inst_lat[inst] + rng.normal(0, 0.05))
             row["longitude"] = float(inst_lon[inst] + rng.normal(0, 0.05))
@@ -159,6 +178,17 @@ def random_goals(seed: int) -> Goals:
         answers["residency"] = Residency(
             specialty=target, weight=weight(), dealbreaker=dealbreaker()
         )
+    if answered():
+        value = str(rng.choice(["city", "town", "rural"]))
+        answers["area"] = Area(value, weight=weight(), dealbreaker=dealbreaker())
+    if answered():
+        answers["rent"] = Rent(max_monthly=1500, weight=weight(), dealbreaker=dealbreaker())
+    if answered():
+        value = str(rng.choice(["high", "low"]))
+        answers["teaching"] = Teaching(value, weight=weight(), dealbreaker=dealbreaker())
+    if answered():
+        level = int(rng.integers(1, 5))
+        answers["trauma"] = Trauma(level=level, weight=weight(), dealbreaker=dealbreaker())
     return Goals(**answers)
 
 

@@ -19,6 +19,11 @@ def _place_step(**overrides):
     data = {
         "setting-value_choice": "academic",
         **_importance("setting", 2),
+        "area-value_choice": "city",
+        **_importance("area", 1),
+        **_importance("teaching", 2),
+        "trauma-level": "1",
+        **_importance("trauma", 3),
         "location-place": "02114",
         "location-radius_km": "100",
         **_importance("location", 4),
@@ -191,3 +196,33 @@ def test_it_saves_the_residency_tracks_wanted(client, alice, catalog):
 def test_it_404s_an_unknown_step(client, alice):
     client.force_login(alice)
     assert client.get(reverse("goals:step", args=["nope"])).status_code == 404
+
+
+def test_it_asks_about_the_place_teaching_trauma_and_rent(client, alice, catalog):
+    """Issue 11: the questions behind the new criteria, saved as goals the engine reads."""
+    client.force_login(alice)
+    response = client.post(reverse("goals:step", args=["place"]), _place_step())
+    assert response.status_code == 302
+    data = GoalProfile.objects.get(student=alice).data
+    assert data["area"] == {"value": "city", "weight": 1, "dealbreaker": False}
+    assert data["trauma"] == {"level": 1, "weight": 3, "dealbreaker": False}
+    assert "teaching" not in data  # "no preference" is no answer, not a wish
+    response = client.post(
+        reverse("goals:step", args=["practical"]),
+        {
+            "rent-max_monthly": "1800",
+            **_importance("rent", 4, dealbreaker=True),
+            **{f"{q}-weight": "2" for q in ("stipend", "cost", "languages", "visa")},
+        },
+    )
+    assert response.status_code == 302
+    data = GoalProfile.objects.get(student=alice).data
+    assert data["rent"] == {"max_monthly": 1800, "weight": 4, "dealbreaker": True}
+    response = client.post(
+        reverse("goals:step", args=["practical"]),
+        {
+            "rent-max_monthly": "\uff11\uff18\uff10\uff10",  # full-width digits
+            **{f"{q}-weight": "2" for q in ("rent", "stipend", "cost", "languages", "visa")},
+        },
+    )
+    assert response.status_code == 200

@@ -107,6 +107,10 @@ class Institution(models.Model):
     emergency_services = models.BooleanField(null=True, blank=True)
     cms_star_rating = models.PositiveSmallIntegerField(null=True, blank=True)
     beds = models.PositiveIntegerField(null=True, blank=True)
+    # HIFLD's trauma designation as published ("LEVEL I ADULT, LEVEL II PEDIATRIC", "TRH") and
+    # the best level it names (1 = Level I); both empty / None = unknown, not "no trauma care".
+    trauma_designation = models.CharField(max_length=100, blank=True)
+    trauma_level = models.PositiveSmallIntegerField(null=True, blank=True)
 
     # None = unknown; the cost-report extract only tells us who *did* claim residents.
     is_teaching = models.BooleanField(null=True, blank=True)

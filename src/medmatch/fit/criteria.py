@@ -20,12 +20,22 @@ Scoring rules (also in docs/fit.md):
   described absent 0; mentorship: mentorship described 1, else teaching / balanced / service
   emphasis 0.75 / 0.5 / 0.25; exploring: as exposure.
 * setting — the academic degree of the institution (features.ACADEMIC_BY_KIND) or 1 minus it.
-* location — 1 within a place's radius, linear to 0 at 3x the radius (best place counts);
+* location — 1 at the place falling to 0.7 at its radius (closer is better, so 1 km and 225 km
+  inside a 250 km radius differ), then linear to 0 at 3x the radius (best place counts);
   great-circle distance (haversine).
 * regions / countries / languages — 1 if in the list, else 0. international — home or abroad.
 * length — 1 inside the range, minus 1/12 per month outside. hours — see goals.Hours.
 * stipend — fraction of the minimum reached; cost — 1 within budget, 0 at twice the budget.
 * visa — 1 if the program sponsors the needed visa, else 0.
+* area — the place's RUCA class against the kind of place wished for (AREA_SCORES).
+* rent — one-bedroom Fair Market Rent near the program: 1 - 0.2 x rent / budget up to the
+  budget (1 free, 0.8 at the budget), then linear to 0 at twice the budget.
+* teaching — high: 0.8 x min(1, residents per bed / 0.6) + 0.2 x growth (resident FTE first ->
+  last year: -20 % 0, flat 0.5, +20 % 1); the intensity alone when the trend is unknown. low: 1
+  minus the intensity.
+* trauma — 1 at the wished level or higher, 0.3 less per level below.
+* visa — H-1B LCAs filed for residents by the program's employer count as H-1B sponsorship
+  (employer-level evidence) where the program's own answer is unknown; none found stays unknown.
 * tracks — 1 if the residency's track (categorical, preliminary, ...) is one wished for, else 0
   (0 too for a program that is not a residency: it has no track).
 """
@@ -38,7 +48,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from medmatch.fit.features import EMPHASES, KINDS, NO_TRACK, PROGRAM_TYPES, TRACKS, ProgramFeatures
+from medmatch.fit.features import (
+    AREA_CLASSES,
+    AREA_LABELS,
+    EMPHASES,
+    KINDS,
+    NO_TRACK,
+    PROGRAM_TYPES,
+    TRACKS,
+    ProgramFeatures,
+)
 from medmatch.fit.goals import Goals
 
 EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius, as medmatch.lib.geo
@@ -66,6 +85,21 @@ TYPE_LABELS = {
     "international_elective": "International elective",
 }
 VISA_LABELS = {"j1": "J-1", "h1b": "H-1B", "j1_or_h1b": "J-1 or H-1B"}
+# Score of each RUCA class (AREA_CLASSES order) for each kind of place wished for.
+AREA_SCORES = {
+    "city": (1.0, 0.5, 0.2, 0.0),
+    "town": (0.5, 1.0, 0.7, 0.4),
+    "rural": (0.1, 0.6, 1.0, 1.0),
+}
+AREA_WISHES = {"city": "a city", "town": "a town", "rural": "a rural place"}
+# Location: the score at the radius; 1 at the place itself, 0 at three radii.
+AT_RADIUS = 0.7
+# Teaching intensity: residents per bed for a full score (major teaching hospitals have 0.25+).
+FULL_INTENSITY = 0.6
+TRAUMA_STEP = 0.3
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV", 5: "V"}
+# Visa codes: the program's own answer (0-3, a bit mask) or 4 = H-1B evidence (LCA filings).
+H1B_EVIDENCE = 4
 VISA_MASKS = {"j1": 1, "h1b": 2, "j1_or_h1b": 3}
 
 
@@ -441,10 +475,17 @@ def location_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     score = None
     inside = None
     s = np.empty_like(distances[0])
+    near = np.empty_like(distances[0])
     for place, d in zip(answer.places, distances, strict=True):
-        np.subtract(d, place.radius_km, out=s)  # 1 - (d - r) / 2r, in place
-        s /= 2 * place.radius_km
-        np.subtract(1, s, out=s)
+        # Outside: AT_RADIUS x (1 - (d - r) / 2r); inside: 1 - (1 - AT_RADIUS) x d / r. The two
+        # lines meet at d = r and the outside one is the higher below r and the lower above it,
+        # so the score is their minimum (no mask), clipped to [0, 1]; computed in place.
+        r = np.float32(place.radius_km)
+        np.multiply(d, np.float32(-AT_RADIUS / (2 * place.radius_km)), out=s)
+        s += np.float32(AT_RADIUS * 1.5)
+        np.multiply(d, np.float32(-(1 - AT_RADIUS)) / r, out=near)
+        near += np.float32(1)
+        np.minimum(s, near, out=s)
         np.clip(s, 0, 1, out=s)
         if score is None:
             score, s = s, np.empty_like(s)
@@ -462,12 +503,7 @@ def location_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         best = max(
             range(len(answer.places)),
             key=lambda k: (
-                min(
-                    1.0,
-                    1
-                    - (distances[k][i] - answer.places[k].radius_km)
-                    / (2 * answer.places[k].radius_km),
-                ),
+                _nearness(distances[k][i], answer.places[k].radius_km),
                 -distances[k][i],
             ),
         )
@@ -520,6 +556,14 @@ def _membership(
         table=table,
         codes=lookup_codes,
     )
+
+
+def _nearness(d: float, radius: float) -> float:
+    """One program's location score for one place, before the clip to [0, 1] (so that of two
+    places both beyond three radii the relatively nearer one is named)."""
+    if d <= radius:
+        return 1 - (1 - AT_RADIUS) * d / radius
+    return AT_RADIUS * (1 - (d - radius) / (2 * radius))
 
 
 def regions_column(f: ProgramFeatures, goals: Goals) -> Column | None:
@@ -606,7 +650,8 @@ def length_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     )
 
     def describe(i: int) -> str:
-        return f"{months[i]:g} months (wish: {wish})"
+        rule = f", the {f.length_rule[i]}" if f.length_rule[i] else ""
+        return f"{months[i]:g} months{rule} (wish: {wish})"
 
     return Column(
         "length",
@@ -713,11 +758,26 @@ def visa_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     if answer is None:
         return None
     mask = VISA_MASKS[answer.needed]
-    table, codes = _lookup(f, "visa", [1.0 if code & mask else 0.0 for code in range(4)])
     needed = VISA_LABELS[answer.needed]
+    values = [1.0 if code & mask else 0.0 for code in range(4)]
+    if mask & VISA_MASKS["h1b"]:
+        # H-1B filings by the employer: evidence for an H-1B need; for J-1 they say nothing.
+        table = np.array([np.nan, *values, 1.0], dtype=np.float32)
+        codes = f.lookup_codes("visa_evidence")
+        unknown = "visa_evidence"
+    else:
+        table, codes = _lookup(f, "visa", values)
+        unknown = "visa"
 
     def describe(i: int) -> str:
         code = int(f.visa[i])
+        if code < 0 and f.h1b_filings[i] > 0:
+            filings = int(f.h1b_filings[i])
+            return (
+                f"Its employer filed {filings} H-1B application{'s' if filings != 1 else ''} "
+                f"for residents or fellows ({f.h1b_label[i] or 'DOL LCA data'}; employer level, "
+                f"not the program's own answer) (you need {needed})"
+            )
         if code & mask:
             offered = [label for bit, label in ((1, "J-1"), (2, "H-1B")) if code & bit]
             return f"Sponsors {' and '.join(offered)} (you need {needed})"
@@ -731,7 +791,7 @@ def visa_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         None,
         _lookup_fails(answer.dealbreaker, table, codes),
         describe,
-        unknown="visa",
+        unknown=unknown,
         table=table,
         codes=codes,
     )
@@ -766,6 +826,134 @@ def tracks_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     )
 
 
+def area_column(f: ProgramFeatures, goals: Goals) -> Column | None:
+    answer = goals.area
+    if answer is None:
+        return None
+    table, codes = _lookup(f, "area", list(AREA_SCORES[answer.value]))
+    wish = AREA_WISHES[answer.value]
+
+    def describe(i: int) -> str:
+        label = AREA_LABELS[AREA_CLASSES[f.area[i]]]
+        where = f", {f.place_label[i]}" if f.place_label[i] else ""
+        return f"{label} (RUCA {f.ruca[i]:.0f}{where}; USDA 2020) (you want {wish})"
+
+    return Column(
+        "area",
+        "City, town or rural",
+        answer.weight,
+        answer.dealbreaker,
+        None,
+        _lookup_fails(answer.dealbreaker, table, codes),
+        describe,
+        unknown="area",
+        table=table,
+        codes=codes,
+    )
+
+
+def rent_column(f: ProgramFeatures, goals: Goals) -> Column | None:
+    answer = goals.rent
+    if answer is None:
+        return None
+    budget = np.float32(answer.max_monthly)
+    ratio = f.rent / budget
+    score = np.where(ratio <= 1, 1 - 0.2 * ratio, 0.8 * np.clip(2 - ratio, 0, 1))
+    score = score.astype(np.float32, copy=False)
+
+    def describe(i: int) -> str:
+        where = f" ({f.rent_label[i]})" if f.rent_label[i] else ""
+        share = ""
+        if f.stipend[i] > 0:
+            share = f", {100 * 12 * f.rent[i] / f.stipend[i]:.0f}% of the stipend"
+        return (
+            f"Rent near the program ${f.rent[i]:,.0f} a month for one bedroom{where}{share} "
+            f"(you can pay ${answer.max_monthly:,.0f})"
+        )
+
+    return Column(
+        "rent",
+        "Rent near the program",
+        answer.weight,
+        answer.dealbreaker,
+        score,
+        _fails(answer.dealbreaker, score, f.rent > budget),
+        describe,
+        unknown="rent",
+    )
+
+
+def teaching_intensity(f: ProgramFeatures) -> np.ndarray:
+    """Every program's teaching score for a student who wants high intensity (NaN unknown)."""
+    base = np.clip(f.residents_per_bed / np.float32(FULL_INTENSITY), 0, 1)
+    growth = np.clip(0.5 + f.fte_growth / np.float32(0.4), 0, 1)
+    blended = np.float32(0.8) * base + np.float32(0.2) * growth
+    return np.where(np.isnan(growth), base, blended).astype(np.float32, copy=False)
+
+
+def teaching_column(f: ProgramFeatures, goals: Goals) -> Column | None:
+    answer = goals.teaching
+    if answer is None:
+        return None
+    high = teaching_intensity(f)
+    score = (
+        high
+        if answer.value == "high"
+        else (1 - np.clip(f.residents_per_bed / np.float32(FULL_INTENSITY), 0, 1)).astype(
+            np.float32, copy=False
+        )
+    )
+    wish = "a high teaching intensity" if answer.value == "high" else "a small teaching presence"
+
+    def describe(i: int) -> str:
+        parts = [f"{f.residents_per_bed[i]:.2f} residents per bed"]
+        if not np.isnan(f.fte_growth[i]):
+            parts.append(f"resident FTE {f.fte_first[i]:,.0f} \u2192 {f.fte_last[i]:,.0f}")
+        where = f" ({f.teaching_label[i]}; CMS cost reports)" if f.teaching_label[i] else ""
+        return f"{'; '.join(parts)}{where} (you want {wish})"
+
+    return Column(
+        "teaching",
+        "Teaching intensity",
+        answer.weight,
+        answer.dealbreaker,
+        score,
+        _fails(answer.dealbreaker, score),
+        describe,
+        unknown="teaching_intensity",
+    )
+
+
+def trauma_column(f: ProgramFeatures, goals: Goals) -> Column | None:
+    answer = goals.trauma
+    if answer is None:
+        return None
+    wanted = answer.level
+    values = [max(0.0, 1 - TRAUMA_STEP * max(0, level - wanted)) for level in range(6)]
+    table, codes = _lookup(f, "trauma", values)
+
+    def describe(i: int) -> str:
+        return (
+            f"Level {ROMAN[int(f.trauma[i])]} trauma centre (HIFLD) "
+            f"(you want Level {ROMAN[wanted]} or higher)"
+        )
+
+    return Column(
+        "trauma",
+        "Trauma centre",
+        answer.weight,
+        answer.dealbreaker,
+        None,
+        None
+        if not answer.dealbreaker
+        else (np.arange(7) > wanted + 1)[: len(table)].take(codes, mode="clip"),
+        describe,
+        unknown="trauma",
+        table=table,
+        codes=codes,
+    )
+
+
 COLUMNS = (
     specialty_column,
     department_column,
@@ -784,6 +972,10 @@ COLUMNS = (
     languages_column,
     visa_column,
     tracks_column,
+    area_column,
+    rent_column,
+    teaching_column,
+    trauma_column,
 )
 
 

@@ -35,6 +35,22 @@ Row keys (only ``id`` is required; a missing key, ``None`` or ``""`` means *unkn
                             strength 1); ``None`` = unknown, ``{}`` = known to have none listed
 ``specialty_count``         distinct specialties trained at the institution; when absent it is
                             counted from the rows that share ``institution_id``
+``ruca``                    USDA RUCA 2020 primary code (1-10) of the program's ZIP
+``place_label``             what the place facts describe, e.g. ``ZIP 02114`` (for sentences)
+``rent``                    monthly Fair Market Rent for one bedroom near the program, US$
+``rent_label``              the rent's scope and source, e.g. ``Suffolk County, MA; HUD FY2026``
+``residents_per_bed``       resident FTE per bed at the program's hospital (latest sound year)
+``fte_first``               resident FTE in the first and last year of the cost-report series
+``fte_last``
+``teaching_label``          the hospital and years, e.g. ``Rush University Medical Center,
+                            2017-2021``
+``h1b_filings``             H-1B LCAs for residents/fellows filed by the program's employer in
+                            the data (0 = looked, none found; ``None`` = could not look)
+``h1b_label``               the employer and period, e.g. ``Rush University Medical Center,
+                            FY2025 Q2``
+``trauma_level``            adult trauma centre level 1-5 of the hospital (1 = Level I)
+``length_rule``             text: ``length_months`` comes from a rule for every program of its
+                            kind, not the program (e.g. ``ACGME requirement``); "" = its own
 ==========================  ======================================================================
 
 Bad values raise ``FeatureError`` (a ``ValueError``) naming the row number, program id and key.
@@ -73,6 +89,16 @@ KINDS = (
 EMPHASES = ("teaching", "balanced", "service")
 # Track codes: goals.TRACKS in order, then "no track" (a program that is not a residency).
 TRACKS = ("categorical", "preliminary", "advanced", "reserved", "physician")
+# USDA's common four-way grouping of RUCA primary codes (1-3, 4-6, 7-9, 10).
+AREA_CLASSES = ("metropolitan", "large_rural_town", "small_rural_town", "isolated_rural")
+AREA_LABELS = {
+    "metropolitan": "Metropolitan area",
+    "large_rural_town": "Large rural town",
+    "small_rural_town": "Small rural town",
+    "isolated_rural": "Isolated rural area",
+}
+# Cost reports with more residents per bed than this are keying errors (CMS data notes).
+MAX_RESIDENTS_PER_BED = 3.0
 NO_TRACK = len(TRACKS)
 # Visa codes are bit masks: 1 = J-1, 2 = H-1B.
 VISA_CODES = {"none": 0, "j1": 1, "h1b": 2, "j1_h1b": 3}
@@ -158,6 +184,21 @@ class ProgramFeatures:
     affiliations_floor: np.ndarray  # float32: 0 where known, NaN where unknown
     affiliation_program: np.ndarray  # int32
     affiliation_specialty: np.ndarray  # int32
+    # Facts of the program's place and hospital (issue 11); NaN / -1 unknown.
+    area: np.ndarray  # intp code into AREA_CLASSES (from the RUCA code)
+    ruca: np.ndarray  # float32 RUCA primary code
+    place_label: tuple[str, ...]
+    rent: np.ndarray  # float32 US$ a month, one bedroom
+    rent_label: tuple[str, ...]
+    residents_per_bed: np.ndarray  # float32
+    fte_growth: np.ndarray  # float32 relative change of resident FTE, first -> last year
+    fte_first: np.ndarray  # float32
+    fte_last: np.ndarray  # float32
+    teaching_label: tuple[str, ...]
+    h1b_filings: np.ndarray  # float32 count; 0 = none found where the data could be checked
+    h1b_label: tuple[str, ...]
+    trauma: np.ndarray  # intp adult trauma level 1..5, -1 unknown
+    length_rule: tuple[str, ...]  # "" = the program's own length, else the rule it comes from
     _matrix: list = field(default_factory=list, repr=False)
     # Goal-independent pieces derived on first use (``unknown_patterns``). Not an init field, so
     # ``dataclasses.replace`` (the adapter fills a student's own facts that way) starts afresh.
@@ -183,6 +224,17 @@ class ProgramFeatures:
                 return str(key_or_code)
         return self.specialty_names[code] if code >= 0 else "unknown specialty"
 
+    @property
+    def visa_evidence(self) -> np.ndarray:
+        """The visa code column with employer evidence: the program's own answer where known,
+        else 4 (H-1B filings found for its employer), else -1. Built on first use, kept."""
+        if "visa_evidence" not in self._derived:
+            evidence = np.where((self.visa < 0) & (self.h1b_filings > 0), 4, self.visa).astype(
+                np.intp
+            )
+            self._derived["visa_evidence"] = evidence
+        return self._derived["visa_evidence"]
+
     def unknown_masks(self) -> dict[str, np.ndarray]:
         """Which programs leave each fact unknown: ``{fact: bool array}`` (UNKNOWN_FACTS).
 
@@ -204,11 +256,16 @@ class ProgramFeatures:
             "country": self.country < 0,
             "language": self.language < 0,
             "visa": self.visa < 0,
+            "visa_evidence": self.visa_evidence < 0,
             "track": self.track < 0,
             "length_months": np.isnan(self.length_months),
             "weekly_hours": np.isnan(self.weekly_hours),
             "stipend": np.isnan(self.stipend),
             "cost": np.isnan(self.cost),
+            "area": self.area < 0,
+            "rent": np.isnan(self.rent),
+            "teaching_intensity": np.isnan(self.residents_per_bed),
+            "trauma": self.trauma < 0,
         }
 
     def unknown_patterns(self) -> tuple[np.ndarray, dict[str, np.ndarray]]:
@@ -286,9 +343,21 @@ class ProgramFeatures:
                 self.specialty_count,
                 self.departments_known,
                 self.affiliations_known,
+                self.area,
+                self.rent,
+                self.residents_per_bed,
+                self.fte_growth,
+                self.h1b_filings,
+                self.trauma,
             ]
             self._matrix.append(np.stack([np.asarray(c, dtype=np.float32) for c in columns]))
         return self._matrix[0]
+
+
+def area_class(ruca: float) -> int:
+    """The code in AREA_CLASSES of a RUCA primary code (1-3, 4-6, 7-9, 10)."""
+    code = int(ruca)
+    return 0 if code <= 3 else 1 if code <= 6 else 2 if code <= 9 else 3
 
 
 class _Vocabulary:
@@ -354,6 +423,20 @@ def build_features(
             "specialty_count",
             "departments_known",
             "affiliations_known",
+            "area",
+            "ruca",
+            "place_label",
+            "rent",
+            "rent_label",
+            "residents_per_bed",
+            "fte_growth",
+            "fte_first",
+            "fte_last",
+            "teaching_label",
+            "h1b_filings",
+            "h1b_label",
+            "trauma",
+            "length_rule",
         )
     }
     dept_entries: list[tuple[int, int, float]] = []
@@ -483,6 +566,24 @@ def build_features(
             institution_specialties.setdefault(institution, set()).add(spec)
         cols["specialty_count"].append(number("specialty_count", 0))
 
+        ruca = number("ruca", 1, 10)
+        cols["ruca"].append(ruca)
+        cols["area"].append(-1 if math.isnan(ruca) else area_class(ruca))
+        cols["rent"].append(number("rent", 0))
+        per_bed = number("residents_per_bed", 0)
+        # More than MAX_RESIDENTS_PER_BED is a keying error of the cost report: unknown.
+        cols["residents_per_bed"].append(per_bed if per_bed <= MAX_RESIDENTS_PER_BED else math.nan)
+        first, last = number("fte_first", 0), number("fte_last", 0)
+        cols["fte_first"].append(first)
+        cols["fte_last"].append(last)
+        cols["fte_growth"].append((last - first) / first if first > 0 else math.nan)
+        cols["h1b_filings"].append(number("h1b_filings", 0))
+        trauma = number("trauma_level", 1, 5)
+        cols["trauma"].append(-1 if math.isnan(trauma) else int(trauma))
+        for key in ("place_label", "rent_label", "teaching_label", "h1b_label", "length_rule"):
+            label = row.get(key)
+            cols[key].append("" if _unknown(label) else str(label))
+
         departments = row.get("departments")
         cols["departments_known"].append(departments is not None)
         if departments is not None:
@@ -572,4 +673,18 @@ def build_features(
         affiliations_floor=_floor(cols["affiliations_known"]),
         affiliation_program=aff[:, 0].astype(np.int32),
         affiliation_specialty=aff[:, 1].astype(np.int32),
+        area=np.array(cols["area"], dtype=np.intp),
+        ruca=f32("ruca"),
+        place_label=tuple(cols["place_label"]),
+        rent=f32("rent"),
+        rent_label=tuple(cols["rent_label"]),
+        residents_per_bed=f32("residents_per_bed"),
+        fte_growth=f32("fte_growth"),
+        fte_first=f32("fte_first"),
+        fte_last=f32("fte_last"),
+        teaching_label=tuple(cols["teaching_label"]),
+        h1b_filings=f32("h1b_filings"),
+        h1b_label=tuple(cols["h1b_label"]),
+        trauma=np.array(cols["trauma"], dtype=np.intp),
+        length_rule=tuple(cols["length_rule"]),
     )

@@ -26,6 +26,9 @@ SETTINGS = ("academic", "community")
 OPENNESS = ("home", "open", "abroad")
 PACES = ("demanding", "steady", "either")
 VISAS = ("j1", "h1b", "j1_or_h1b")
+# Where the student wants to live, against the place's RUCA class (USDA 2020 rural-urban codes).
+AREAS = ("city", "town", "rural")
+TEACHING = ("high", "low")
 # NRMP track types (``Program.TrackType``); a transitional year is a specialty, not a track.
 TRACKS = ("categorical", "preliminary", "advanced", "reserved", "physician")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -371,6 +374,64 @@ class Tracks(Answer):
 
 
 @dataclass(frozen=True)
+class Area(Answer):
+    """The kind of place to live in, read from the program's ZIP (USDA RUCA 2020): ``city``
+    (metropolitan, RUCA 1-3), ``town`` (a large rural town, RUCA 4-6) or ``rural`` (small towns
+    and isolated areas, RUCA 7-10). Neighbouring kinds score part-way (AREA_SCORES in
+    criteria.py); as a deal-breaker: a place scoring 0."""
+
+    value: str = "city"
+
+    def _validate(self, path: str) -> None:
+        super()._validate(path)
+        _choice(self.value, f"{path}.value" if path else "value", AREAS)
+
+
+@dataclass(frozen=True)
+class Rent(Answer):
+    """Monthly rent for one bedroom the student can pay (US$, HUD Fair Market Rent near the
+    program). At or under it the score runs from 1 (free) to 0.8 (all of it), so a cheaper place
+    still ranks higher; above it the score falls to 0 at twice the budget. As a deal-breaker:
+    rent above the budget."""
+
+    max_monthly: float = 0.0
+
+    def _validate(self, path: str) -> None:
+        super()._validate(path)
+        _number(
+            self.max_monthly, f"{path}.max_monthly" if path else "max_monthly", low=0, low_open=True
+        )
+
+
+@dataclass(frozen=True)
+class Teaching(Answer):
+    """Teaching intensity of the program's hospital (CMS cost reports): ``high`` wants many
+    residents per bed and a growing program (big academic teaching), ``low`` the reverse (a
+    smaller teaching presence, more hands-on). See teaching_column in criteria.py."""
+
+    value: str = "high"
+
+    def _validate(self, path: str) -> None:
+        super()._validate(path)
+        _choice(self.value, f"{path}.value" if path else "value", TEACHING)
+
+
+@dataclass(frozen=True)
+class Trauma(Answer):
+    """A trauma centre of at least this level at the program's hospital (1 = Level I, the
+    highest, ... 4 = Level IV; HIFLD). A lower level scores part-way; as a deal-breaker: known
+    to be below the level or not a trauma centre."""
+
+    level: int = 1
+
+    def _validate(self, path: str) -> None:
+        super()._validate(path)
+        where = f"{path}.level" if path else "level"
+        if isinstance(self.level, bool) or self.level not in (1, 2, 3, 4):
+            raise GoalsError(where, f"must be 1, 2, 3 or 4, got {self.level!r}")
+
+
+@dataclass(frozen=True)
 class Residency(Answer):
     """Residency ambition: a ``specialty`` (default: the top specialty of interest) and whether
     an ``affiliation`` with a residency in it is wished for (no affiliation wish: no criterion)."""
@@ -403,6 +464,10 @@ _ANSWERS: dict[str, type[Answer]] = {
     "visa": Visa,
     "residency": Residency,
     "tracks": Tracks,
+    "area": Area,
+    "rent": Rent,
+    "teaching": Teaching,
+    "trauma": Trauma,
 }
 
 
@@ -429,6 +494,10 @@ class Goals:
     visa: Visa | None = None
     residency: Residency | None = None
     tracks: Tracks | None = None
+    area: Area | None = None
+    rent: Rent | None = None
+    teaching: Teaching | None = None
+    trauma: Trauma | None = None
 
     def __post_init__(self) -> None:
         for name, kind in _ANSWERS.items():

@@ -29,6 +29,9 @@ DEMO_GOALS = {
         "dealbreaker": False,
     },
     "setting": {"value": "academic", "weight": 2, "dealbreaker": False},
+    "teaching": {"value": "high", "weight": 2, "dealbreaker": False},
+    "area": {"value": "city", "weight": 1, "dealbreaker": False},
+    "rent": {"max_monthly": 2200, "weight": 2, "dealbreaker": False},
     "location": {
         "places": [
             {

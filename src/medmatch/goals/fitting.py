@@ -19,7 +19,8 @@ How a program becomes a row (docs/fit.md, "the adapter should"):
   ACGME specialty share one key (``specialty_key``);
 * coordinates: the program's own, else its institution's, else the linked CMS hospital's;
   country and region the same way;
-* setting facts (kind, teaching flag, resident FTE): the institution's, else the linked hospital's;
+* setting facts (kind, teaching flag, resident FTE, trauma level): the institution's, else the
+  linked hospital's;
 * mentorship / research: True when described, else None (empty text is *unknown*, not "no");
 * departments: the institution's (else the hospital's) Department rows, strength 1.0 with
   strength notes, 0.7 listed only; None when none are recorded;
@@ -39,7 +40,7 @@ import numpy as np
 from django.db import connection
 from django.db.models import Max
 
-from medmatch.catalog.models import Department, Institution, Program, Specialty
+from medmatch.catalog.models import Department, Institution, Program, Source, Specialty
 from medmatch.fit import Explanation, Goals, ProgramFeatures, Ranking, build_features, rank
 from medmatch.fit.features import EMPHASES, VISA_CODES
 
@@ -115,7 +116,10 @@ def catalog_version() -> tuple:
     if _changes_seen[0] is None or now - _changes_seen[0] > CHANGES_RECHECK_SECONDS:
         last_program = Program.objects.aggregate(last=Max("updated_at"))["last"]
         last_institution = Institution.objects.aggregate(last=Max("updated_at"))["last"]
-        _changes_seen[:] = [now, (last_program, last_institution)]
+        # Place, cost-report, H-1B and rule tables change only by an import, which stamps its
+        # Source row.
+        last_import = Source.objects.aggregate(last=Max("imported_at"))["last"]
+        _changes_seen[:] = [now, (last_program, last_institution, last_import)]
     return (_table_sizes(), _changes_seen[1])
 
 
@@ -188,6 +192,7 @@ def catalog_rows() -> tuple[list[dict], dict[str, str]]:
             "country",
             "region",
             "hospital_id",
+            "trauma_level",
         )
     }
     departments: dict[int, dict[str, float]] = {}
@@ -272,6 +277,7 @@ def _row(program, institution, hospital, key_of, departments, name_lookup) -> di
         "has_research": True if program["research_opportunities"].strip() else None,
         "residency_affiliations": _affiliations(program["residency_affiliations"], name_lookup),
         "departments": institution_departments,
+        "trauma_level": _first(institution["trauma_level"], hospital.get("trauma_level")),
     }
 
 

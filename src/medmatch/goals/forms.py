@@ -13,7 +13,7 @@ import re
 from django import forms
 
 from medmatch.fit.goals import MAX_WEIGHT
-from medmatch.lib.forms import one_line
+from medmatch.lib.forms import BoundedIntegerField, one_line
 from medmatch.lib.geo import PlaceNotFound, resolve_place
 
 WEIGHT_CHOICES = [
@@ -268,6 +268,98 @@ class SettingForm(QuestionForm):
     def value(self):
         choice = self.cleaned_data["value_choice"]
         return {"value": choice} if choice else None
+
+
+class AreaForm(QuestionForm):
+    question = "area"
+    title = "City, town or countryside"
+    why = (
+        "Where you live for three years matters as much as where you train. Read from the "
+        "program's ZIP code with the USDA's rural-urban commuting areas (RUCA 2020): a "
+        "metropolitan area, a large rural town, or a small town or rural area."
+    )
+    default_weight = 2
+
+    value_choice = forms.ChoiceField(
+        label="Where would you rather live?",
+        required=False,
+        widget=forms.RadioSelect,
+        choices=[
+            ("", "No preference"),
+            ("city", "A city (metropolitan area)"),
+            ("town", "A town (large rural town)"),
+            ("rural", "The countryside (small town or rural area)"),
+        ],
+    )
+
+    def initial_from(self, answer):
+        return {"value_choice": answer.get("value")}
+
+    def value(self):
+        choice = self.cleaned_data["value_choice"]
+        return {"value": choice} if choice else None
+
+
+class TeachingForm(QuestionForm):
+    question = "teaching"
+    title = "Teaching intensity"
+    why = (
+        "How many residents train per hospital bed, and whether the program is growing, tell "
+        "how much of the hospital is built around teaching (Medicare cost reports, 2017-2021). "
+        "Many residents per bed: more teaching conferences and colleagues; few: more hands-on "
+        "responsibility."
+    )
+    default_weight = 2
+
+    value_choice = forms.ChoiceField(
+        label="Teaching intensity you want",
+        required=False,
+        widget=forms.RadioSelect,
+        choices=[
+            ("", "No preference"),
+            ("high", "High: a major teaching hospital, growing programs"),
+            ("low", "Low: a smaller teaching presence"),
+        ],
+    )
+
+    def initial_from(self, answer):
+        return {"value_choice": answer.get("value")}
+
+    def value(self):
+        choice = self.cleaned_data["value_choice"]
+        return {"value": choice} if choice else None
+
+
+class TraumaForm(QuestionForm):
+    question = "trauma"
+    title = "Trauma centre"
+    why = (
+        "For emergency medicine and surgery, a trauma centre's level decides which injuries you "
+        "see (Level I: every kind, with research and teaching). From HIFLD; many hospitals' "
+        "level is not published and stays unknown."
+    )
+    default_weight = 2
+
+    level = forms.TypedChoiceField(
+        label="At least",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[
+            ("", "No preference"),
+            (1, "Level I"),
+            (2, "Level II"),
+            (3, "Level III"),
+            (4, "Level IV"),
+        ],
+    )
+
+    def initial_from(self, answer):
+        return {"level": answer.get("level")}
+
+    def value(self):
+        level = self.cleaned_data.get("level")
+        return None if level is None else {"level": level}
 
 
 class LocationForm(QuestionForm):
@@ -543,6 +635,29 @@ class CostForm(QuestionForm):
         return None if amount is None else {"max_amount": amount}
 
 
+class RentForm(QuestionForm):
+    question = "rent"
+    title = "Rent you can pay"
+    why = (
+        "Stipends are much the same everywhere; rent is not. Rent near each program is HUD's "
+        "Fair Market Rent for a one-bedroom home (by ZIP in metro areas, else by county), so a "
+        "cheaper place ranks higher, and one above your budget falls."
+    )
+    default_weight = 2
+
+    max_monthly = BoundedIntegerField(
+        label="At most (US$ a month, one bedroom)", required=False, min_value=1, max_value=20_000
+    )
+
+    def initial_from(self, answer):
+        amount = answer.get("max_monthly")
+        return {"max_monthly": None if amount is None else round(amount)}
+
+    def value(self):
+        amount = self.cleaned_data.get("max_monthly")
+        return None if amount is None else {"max_monthly": amount}
+
+
 class LanguagesForm(QuestionForm):
     question = "languages"
     title = "Working language"
@@ -674,10 +789,23 @@ STEPS = [
     (
         "place",
         "Setting and place",
-        [SettingForm, LocationForm, RegionsForm, CountriesForm, InternationalForm],
+        [
+            SettingForm,
+            TeachingForm,
+            TraumaForm,
+            AreaForm,
+            LocationForm,
+            RegionsForm,
+            CountriesForm,
+            InternationalForm,
+        ],
     ),
     ("schedule", "Length and pace", [LengthForm, HoursForm]),
-    ("practical", "Money, language, visa", [StipendForm, CostForm, LanguagesForm, VisaForm]),
+    (
+        "practical",
+        "Money, language, visa",
+        [StipendForm, RentForm, CostForm, LanguagesForm, VisaForm],
+    ),
     ("residency", "Residency", [ResidencyForm, TracksForm]),
 ]
 STEP_SLUGS = [slug for slug, _, _ in STEPS]

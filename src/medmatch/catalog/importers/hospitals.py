@@ -270,6 +270,27 @@ class HifldHospital:
     beds: int | None
     website: str
     is_open: bool
+    trauma_designation: str = ""
+    trauma_level: int | None = None
+
+
+_TRAUMA_LEVEL = re.compile(r"\bLEVEL\s+(IV|V|I{1,3})\b")
+_ROMAN_LEVELS = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
+
+
+def trauma(value: str) -> tuple[str, int | None]:
+    """HIFLD's TRAUMA text and the best (lowest) trauma level it names, adult or paediatric
+    ("LEVEL I ADULT, LEVEL II PEDIATRIC" -> 1); rehabilitation levels are not trauma care.
+    State codes without a level (TRH, CTH...) keep their text and an unknown level; "NOT
+    AVAILABLE" is unknown, never "not a trauma centre"."""
+    designation = text(value).upper()
+    levels = [
+        _ROMAN_LEVELS[level]
+        for item in re.split(r"[,/]", designation)
+        if "REHAB" not in item
+        for level in _TRAUMA_LEVEL.findall(item)
+    ]
+    return designation, min(levels) if levels else None
 
 
 def latitude(value: str) -> float:
@@ -298,13 +319,25 @@ class HifldHospitalsImporter(Importer):
     """
 
     info = HIFLD_HOSPITALS
-    columns = ("ID", "NAME", "ADDRESS", "ZIP", "STATUS", "LATITUDE", "LONGITUDE", "BEDS", "WEBSITE")
+    columns = (
+        "ID",
+        "NAME",
+        "ADDRESS",
+        "ZIP",
+        "STATUS",
+        "LATITUDE",
+        "LONGITUDE",
+        "BEDS",
+        "WEBSITE",
+        "TRAUMA",
+    )
     requires = ("cms-hospitals",)
 
     def parse(self, table: Table) -> list[HifldHospital]:
         hospitals = []
         for number, row in table.rows:
             beds = table.value(number, row, "BEDS", optional_int)
+            designation, level = trauma(row["TRAUMA"])
             hospitals.append(
                 HifldHospital(
                     row=number,
@@ -317,6 +350,8 @@ class HifldHospitalsImporter(Importer):
                     beds=beds if beds and beds > 0 else None,
                     website=table.value(number, row, "WEBSITE", website),
                     is_open=row["STATUS"].strip().upper() != "CLOSED",
+                    trauma_designation=designation,
+                    trauma_level=level,
                 )
             )
         return hospitals
@@ -361,6 +396,8 @@ class HifldHospitalsImporter(Importer):
                     "coordinates_source_id": source.pk,
                     "hifld_id": match.hifld_id,
                     "website": match.website or inst.website,
+                    "trauma_designation": match.trauma_designation,
+                    "trauma_level": match.trauma_level,
                 }
                 # Beds from the cost report (teaching import) are Medicare's own count; HIFLD's
                 # state-licence count only fills the gap for the other hospitals.
@@ -376,6 +413,8 @@ class HifldHospitalsImporter(Importer):
                         "coordinates_precision": Institution.CoordinatePrecision.POSTAL_CODE,
                         "coordinates_source_id": zip_source.pk,
                         "hifld_id": "",
+                        "trauma_designation": "",
+                        "trauma_level": None,
                     }
                 else:
                     without += 1
@@ -385,6 +424,8 @@ class HifldHospitalsImporter(Importer):
                         "coordinates_precision": "",
                         "coordinates_source_id": None,
                         "hifld_id": "",
+                        "trauma_designation": "",
+                        "trauma_level": None,
                     }
             updates[inst.pk] = values
         total = len(hospitals)
