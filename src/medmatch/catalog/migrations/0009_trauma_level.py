@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0005_carms_titles_name_the_stream'),
+        ('catalog', '0008_place_data'),
     ]
 
     operations = [
