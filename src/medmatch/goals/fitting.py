@@ -24,7 +24,12 @@ How a program becomes a row (docs/fit.md, "the adapter should"):
 * mentorship / research: True when described, else None (empty text is *unknown*, not "no");
 * departments: the institution's (else the hospital's) Department rows, strength 1.0 with
   strength notes, 0.7 listed only; None when none are recorded;
-* amounts: converted to US dollars (``USD_PER``); an amount in an unknown currency is unknown.
+* amounts: converted to US dollars (``USD_PER``); an amount in an unknown currency is unknown;
+* place and hospital facts (issue 11), per institution: the RUCA code and the one-bedroom rent
+  of its ZIP (else its linked hospital's), its CMS hospital's residents per bed and resident FTE
+  trend, its H-1B filings (0 = looked, none found); each with the label its sentence names;
+* length: the program's own, else the ACGME requirement for its specialty and track (marked
+  ``length_rule``, so the sentence says it is a rule).
 """
 
 from __future__ import annotations
@@ -40,7 +45,16 @@ import numpy as np
 from django.db import connection
 from django.db.models import Max
 
-from medmatch.catalog.models import Department, Institution, Program, Source, Specialty
+from medmatch.catalog.hospital_data import h1b_for_institutions, teaching_for_institutions
+from medmatch.catalog.models import (
+    Department,
+    Institution,
+    Program,
+    Source,
+    Specialty,
+    TrainingLengthRule,
+)
+from medmatch.catalog.places import institution_places
 from medmatch.fit import Explanation, Goals, ProgramFeatures, Ranking, build_features, rank
 from medmatch.fit.features import EMPHASES, VISA_CODES
 
@@ -203,6 +217,8 @@ def catalog_rows() -> tuple[list[dict], dict[str, str]]:
             key = key_of[row["specialty_id"]]
             found[key] = max(found.get(key, 0.0), strength)
 
+    place_and_hospital = _place_and_hospital_facts()
+    lengths = _length_rules()
     rows = []
     for program in Program.objects.order_by("id").values(
         "id",
@@ -228,8 +244,71 @@ def catalog_rows() -> tuple[list[dict], dict[str, str]]:
     ):
         institution = institutions[program["institution_id"]]
         hospital = institutions.get(institution["hospital_id"]) or {}
-        rows.append(_row(program, institution, hospital, key_of, departments, name_lookup))
+        row = _row(program, institution, hospital, key_of, departments, name_lookup)
+        row.update(place_and_hospital.get(institution["id"], ()))
+        if row["length_months"] is None and program["program_type"] == "residency":
+            specialty = specialties.get(program["specialty_id"])
+            if specialty and specialty["system"] == Specialty.System.ACGME:
+                months = lengths.get((specialty["code"], program["track_type"]))
+                if months:
+                    row["length_months"] = months
+                    row["length_rule"] = "ACGME requirement"
+        rows.append(row)
     return rows, names
+
+
+def _place_and_hospital_facts() -> dict[int, dict[str, Any]]:
+    """{institution id: fit keys} of the place and hospital facts (issue 11): RUCA class and rent
+    near it (``catalog.places``), teaching intensity and H-1B filings (``catalog.hospital_data``),
+    for every institution that has programs, in a fixed number of queries."""
+    institutions = list(
+        Institution.objects.filter(programs__isnull=False).distinct().select_related("hospital")
+    )
+    places = institution_places(institutions)
+    teaching = teaching_for_institutions(institutions)
+    h1b = h1b_for_institutions(institutions)
+    out: dict[int, dict[str, Any]] = {}
+    for institution in institutions:
+        keys: dict[str, Any] = {}
+        place = places.get(institution.pk)
+        if (
+            place is not None
+            and place.setting is not None
+            and 1 <= place.setting.ruca_primary <= 10
+        ):
+            keys["ruca"] = place.setting.ruca_primary
+            keys["place_label"] = f"ZIP {place.zip}" if place.zip else place.city
+        if place is not None and place.rent is not None and place.rent.one_bedroom is not None:
+            keys["rent"] = place.rent.one_bedroom
+            keys["rent_label"] = (
+                f"{place.rent.area_label}, {place.rent.level} level; HUD {place.rent.fiscal_year}"
+            )
+        trend = teaching.get(institution.pk)
+        if trend is not None and trend.residents_per_bed is not None:
+            keys["residents_per_bed"] = trend.residents_per_bed
+            keys["teaching_label"] = f"{trend.hospital_name}, {trend.first_year}-{trend.last_year}"
+            if (
+                trend.fte_first
+                and trend.fte_last is not None
+                and trend.last_year > trend.first_year
+            ):
+                keys["fte_first"], keys["fte_last"] = trend.fte_first, trend.fte_last
+        evidence = h1b.get(institution.pk)
+        if evidence is not None:
+            keys["h1b_filings"] = evidence.filings
+            who = ", ".join(evidence.employers[:2]) or evidence.checked
+            keys["h1b_label"] = f"{who}, {evidence.quarter}"
+        if keys:
+            out[institution.pk] = keys
+    return out
+
+
+def _length_rules() -> dict[tuple[str, str], int]:
+    """{(ACGME specialty code, track type): months} of the ACGME training-length rules."""
+    return {
+        (rule.specialty_code, rule.track_type): rule.months
+        for rule in TrainingLengthRule.objects.all()
+    }
 
 
 def _first(*values: Any) -> Any:
