@@ -3,6 +3,7 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from medmatch.catalog.models import Institution, Program
 from medmatch.goals import fitting
 from tests.goals.conftest import GOALS, give_goals
 
@@ -37,9 +38,25 @@ def test_it_keeps_unknown_mentorship_unknown(catalog):
 
 
 def test_it_builds_rows_in_a_fixed_number_of_queries(catalog):
-    with CaptureQueriesContext(connection) as queries:
-        fitting.catalog_rows()
-    assert len(queries) == 4
+    """No query per program or institution: the count does not grow with the catalog (the
+    place, cost-report, H-1B and rule look-ups of issue 11 are a few bulk queries each)."""
+    mgh = catalog["programs"]["mgh_medicine"]
+    counts = []
+    for extra in (1, 4):
+        for n in range(extra):
+            institution = Institution.objects.create(
+                name=f"Extra {extra} {n}",
+                source=mgh.source,
+                postal_code=f"0211{n}",
+                country="US",
+                region="MA",
+            )
+            Program.objects.create(institution=institution, title="Extra", source=mgh.source)
+        with CaptureQueriesContext(connection) as queries:
+            rows, _ = fitting.catalog_rows()
+        counts.append(len(queries))
+        assert len(rows) == Program.objects.count()
+    assert counts[0] == counts[1] <= 20
 
 
 def test_it_reuses_the_features_until_the_catalog_changes(catalog):
@@ -72,3 +89,57 @@ def test_it_applies_overrides_without_changing_the_goals(catalog, alice):
     assert ranking.goals.countries is None
     profile.refresh_from_db()
     assert profile.data == GOALS
+
+
+def test_it_feeds_place_hospital_and_rule_facts_to_the_engine(catalog, monkeypatch):
+    """Issue 11: the adapter maps each institution's place, cost-report and H-1B facts (their
+    own look-ups are tested in tests/catalog) and the ACGME length rule onto the fit keys."""
+    from types import SimpleNamespace as Facts
+
+    from medmatch.catalog.models import Source, TrainingLengthRule
+
+    mgh = catalog["programs"]["mgh_medicine"]
+    place = Facts(
+        zip="02114",
+        city="Boston",
+        setting=Facts(ruca_primary=1),
+        rent=Facts(one_bedroom=3570, area_label="ZIP 02114", level="ZIP", fiscal_year="FY2024"),
+    )
+    trend = Facts(
+        residents_per_bed=0.68,
+        hospital_name="MASSACHUSETTS GENERAL HOSPITAL",
+        first_year=2017,
+        last_year=2021,
+        fte_first=621.0,
+        fte_last=675.0,
+    )
+    evidence = Facts(
+        filings=42, employers=["Mass General Brigham"], checked="", quarter="FY2025 Q2"
+    )
+    inst = mgh.institution_id
+    monkeypatch.setattr(fitting, "institution_places", lambda institutions: {inst: place})
+    monkeypatch.setattr(fitting, "teaching_for_institutions", lambda institutions: {inst: trend})
+    monkeypatch.setattr(fitting, "h1b_for_institutions", lambda institutions: {inst: evidence})
+    mgh.track_type = "categorical"
+    mgh.save()
+    TrainingLengthRule.objects.create(
+        key="140-categorical",
+        specialty_code=mgh.specialty.code,
+        track_type="categorical",
+        track_name="categorical",
+        months=36,
+        source=Source.objects.first(),
+        body="ACGME",
+        document="ACGME Program Requirements in Internal Medicine",
+        document_url="https://www.acgme.org/",
+        document_date="2023-07-01",
+    )
+    row = _rows_by_id()[0][mgh.pk]
+    assert (row["ruca"], row["place_label"]) == (1, "ZIP 02114")
+    assert (row["rent"], row["rent_label"]) == (3570, "ZIP 02114, ZIP level; HUD FY2024")
+    assert (row["residents_per_bed"], row["fte_first"], row["fte_last"]) == (0.68, 621.0, 675.0)
+    assert row["teaching_label"] == "MASSACHUSETTS GENERAL HOSPITAL, 2017-2021"
+    assert (row["h1b_filings"], row["h1b_label"]) == (42, "Mass General Brigham, FY2025 Q2")
+    assert (row["length_months"], row["length_rule"]) == (36, "ACGME requirement")
+    other = _rows_by_id()[0][catalog["programs"]["lowell_medicine"].pk]
+    assert "ruca" not in other and "h1b_filings" not in other
