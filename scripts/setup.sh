@@ -57,7 +57,10 @@ setup_browser() {
 }
 
 setup_pdf() {
-    apt_install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils
+    # Noto CJK: names in Chinese, Japanese or Korean on CVs and letter packets (Pango falls back
+    # to it per glyph; DejaVu has none).
+    apt_install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils \
+        fonts-noto-cjk
 }
 
 setup_nginx() {

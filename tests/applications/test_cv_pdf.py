@@ -92,3 +92,18 @@ def test_it_heads_the_cv_with_the_real_name_and_contact_block(alice):
 
 def test_it_falls_back_to_the_username_on_a_cv_without_a_name(alice):
     assert "alice" in _pdf_text(render_cv_pdf(student=alice))
+
+
+@pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils not installed")
+def test_a_name_in_chinese_japanese_or_korean_is_drawn_with_a_font_that_has_it(alice, tmp_path):
+    """Issue 12: a CJK name came out as empty boxes (DejaVu has no CJK glyphs). `make run` /
+    `make test` install Noto CJK with the PDF packages, and Pango falls back to it per glyph."""
+    alice.full_name = "王小明 (Wang Xiaoming) 김민준 山田"
+    alice.save()
+    make_cv(alice)
+    path = tmp_path / "cv.pdf"
+    path.write_bytes(render_cv_pdf(student=alice))
+    fonts = subprocess.run(
+        ["pdffonts", str(path)], check=True, capture_output=True, text=True, timeout=60
+    ).stdout
+    assert "CJK" in fonts, fonts
