@@ -9,6 +9,9 @@ PG_DATABASE ?= medmatch
 PG_USER ?= $(shell id -un)
 TEST_DATABASE_URL ?= postgres://$(PG_USER)@127.0.0.1:5432/$(PG_DATABASE)
 PYTEST := uv run pytest
+# The suite without browser tests runs on every core (pytest-xdist; each worker has its own test
+# database). PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= auto
 
 .PHONY: run test lint test-production test-sqlite test-postgres test-browser bench setup clean help
 
@@ -37,11 +40,11 @@ test-production:
 
 test-sqlite:
 	@scripts/setup.sh python pdf
-	$(PYTEST) -m "not browser"
+	$(PYTEST) -m "not browser" -n $(PYTEST_WORKERS)
 
 test-postgres:
 	@scripts/setup.sh python pdf postgres
-	DATABASE_URL=$(TEST_DATABASE_URL) $(PYTEST) -m "not browser"
+	DATABASE_URL=$(TEST_DATABASE_URL) $(PYTEST) -m "not browser" -n $(PYTEST_WORKERS)
 
 test-browser:
 	@scripts/setup.sh python browser
