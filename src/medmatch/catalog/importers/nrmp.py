@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from medmatch.catalog.models import Institution, Program, Source, Specialty
 from medmatch.catalog.search_text import institution_search_text, program_search_text
+from medmatch.lib.geo import city_to_place, haversine_km
 
 from .base import (
     Importer,
@@ -30,7 +31,14 @@ from .base import (
     text,
 )
 from .hospitals import HIFLD_HOSPITALS
-from .linking import Link, Place, PlaceIndex, normalise_name, split_state_suffix
+from .linking import (
+    Link,
+    Place,
+    PlaceIndex,
+    brand_of,
+    normalise_name,
+    split_state_suffix,
+)
 
 NRMP_INSTITUTIONS = SourceInfo(
     key="nrmp-institutions",
@@ -293,7 +301,14 @@ def read_hifld_places(path: Path, hospitals: dict[str, Institution]) -> HifldPla
     places, facilities = [], {}
     for number, row in table.rows:
         names = [text(row["NAME"]), text(row.get("ALT_NAME", ""))]
-        names = tuple((normalise_name(n), "hifld") for n in dict.fromkeys(names) if n)
+        # A legal name with "system(s)" is the operator ("MEMORIAL HEALTH SYSTEMS" runs
+        # AdventHealth Daytona Beach), not a name of this hospital: a sponsor of that name is
+        # the system.
+        names = tuple(
+            (normalised, "hifld")
+            for n in dict.fromkeys(names)
+            if n and not _OPERATOR_WORD.search(normalised := normalise_name(n))
+        ) or ((normalise_name(names[0]), "hifld"),)
         hospital = by_hifld_id.get(row["ID"].strip())
         if hospital:
             places.append(
@@ -316,8 +331,17 @@ def read_hifld_places(path: Path, hospitals: dict[str, Institution]) -> HifldPla
         if latitude is None or longitude is None:
             continue
         state, key = row["STATE"].strip(), f"hifld:{row['ID'].strip()}"
-        legal = (normalise_name(text(row.get("ALT_NAME", ""))), state)
-        ccn = ccn_by_name[legal] if cms_names.get(legal) == 1 else ""
+        # The legal name (ALT_NAME) or the name itself: a HIFLD facility called exactly what one
+        # CMS hospital of its state is called is a site of it (Pine Rest's and Henry Ford
+        # Macomb's outpatient sites), not a rival hospital of the same name.
+        ccn = next(
+            (
+                ccn_by_name[(name, state)]
+                for name in (normalise_name(text(row.get("ALT_NAME", ""))), names[0][0])
+                if name and cms_names.get((name, state)) == 1
+            ),
+            "",
+        )
         city = text(row["CITY"]).title()
         facilities[key] = HifldFacility(key, city, latitude, longitude, ccn)
         places.append((state, Place(key, names, normalise_name(city), latitude, longitude, ccn)))
@@ -366,6 +390,7 @@ def _index_by_state(places: list[tuple[str, Place]], *, one_kind=True) -> dict[s
             places,
             [state.lower(), *normalise_name(names.get(state, "")).split()],
             one_kind=one_kind,
+            state_codes=(state,),
         )
         for state, places in by_state.items()
     }
@@ -378,16 +403,58 @@ def link_sponsor(name: str, index: PlaceIndex | None, *, complete: bool = False)
     if index is None:
         return None
     link = index.link(name, complete=complete)
-    if link.key or "/" not in name:
+    if link.key:
         return link
-    for part in name.split("/"):
-        if _FACILITY_WORD.search(part):
+    for part in name.split("/") if "/" in name else ():
+        if _FACILITY_WORD.search(part) or brand_of(normalise_name(part)):
             found = index.link(part, complete=complete)
+        else:  # "The MetroHealth Sys/Case Western": only a part that is word for word a name
+            found = index.link_exact(part)
+        if found and found.key:
+            return found
+    return campus_link(name, index, complete=complete) or link
+
+
+# A campus suffix names a city whose hospitals are within this distance of its centre (St
+# Luke's Hospital of "St Lukes Hospital-St Louis" is in Chesterfield, 30 km out).
+CAMPUS_RADIUS_KM = 35.0
+
+
+def campus_link(name: str, index: PlaceIndex, *, complete: bool = False) -> Link | None:
+    """The place a name with a campus suffix means: "St Lukes Hospital-St Louis" is the St
+    Luke's near St Louis; "HCA Healthcare/USF Morsani-Northside" is the HCA hospital with
+    "Northside" in its name. None when the suffix does not settle it."""
+    head, dash, tail = name.rpartition("-")
+    head_words = set(normalise_name(head).split())
+    tail_words = set(normalise_name(tail).split()) - index.common
+    if not dash or not head_words or not tail_words:
+        return None
+    state = next(iter(index.state_codes), "")
+    city = city_to_place(tail.strip(), "US", state) if state else None
+    if city is not None:
+        near = index.subset(
+            lambda place: place.latitude is not None
+            and haversine_km(city.latitude, city.longitude, place.latitude, place.longitude)
+            < CAMPUS_RADIUS_KM
+        )
+        found = near.link(head, complete=complete)
+        if found.key:
+            return Link(found.key, found.score, found.runner_up_score, found.key, "campus", found.origin)
+    brand = brand_of(normalise_name(head.split("/")[0])).split(" ")[0]
+    if brand:
+        site = index.subset(
+            lambda place: any(
+                set(brand.split()) | tail_words <= set(n.split()) for n, _ in place.names
+            )
+        )
+        if len(site.places) >= 1:
+            found = site.link(f"{brand} {normalise_name(tail)}", complete=complete)
             if found.key:
-                return found
-    return link
+                return Link(found.key, found.score, found.runner_up_score, found.key, "brand site", found.origin)
+    return None
 
 
+_OPERATOR_WORD = re.compile(r"\b(system|systems)\b")
 _HOSPITAL_WORD = re.compile(r"\b(hospital|medical center)\b")
 _FACILITY_WORD = re.compile(r"\b(hosp|hospital|med ctr|medical center|clinic)\b", re.IGNORECASE)
 
