@@ -169,6 +169,7 @@ def brand_of(normalised: str) -> str:
 
 
 _ONE_FACILITY = re.compile(r"\b(hospital|medical center|clinic)\b")
+_FACILITY_SUFFIX = frozenset(["hospital", "medical", "center", "regional"])
 _SCHOOL_WORDS = frozenset(["university", "college", "school"])
 _FACILITY_WORDS = frozenset(["hospital", "hospitals", "clinic", "clinics"])
 
@@ -180,6 +181,18 @@ def is_school(normalised: str) -> bool:
     if not words & _SCHOOL_WORDS or words & _FACILITY_WORDS:
         return False
     return "medical center" not in normalised
+
+
+_SYSTEM_ENDING = re.compile(
+    r"\b(health|healthcare|health care|health system|health systems|system|systems|network"
+    r"|partners|health services|health care district|health network)$"
+)
+
+
+def is_system(normalised: str) -> bool:
+    """Whether a normalised name reads as a health system or network ("cone health", "penn
+    highlands healthcare", "geisinger health system") rather than one hospital."""
+    return bool(_SYSTEM_ENDING.search(normalised)) and not _ONE_FACILITY.search(normalised)
 
 
 def initials(normalised: str) -> str:
@@ -452,7 +465,11 @@ class PlaceIndex:
         enough: "St Marys Med Ctr-SF" is no "St Mary Medical Center" of Long Beach).
         """
         query = normalise_name(name)
-        found = self._exact_link(query) or self._exact_link(without_brand(query))
+        found = (
+            self._exact_link(query)
+            or self._exact_link(without_brand(query))
+            or self._system_hospital_link(query)
+        )
         if found:
             return found
         distinct = set(query.split()) - self.common
@@ -485,6 +502,14 @@ class PlaceIndex:
         rule = ""
         if self._kinds(best, best_name) != kinds:
             pass  # a VA, children's, psychiatric... place under any of its names: another kind
+        elif (
+            self.one_kind
+            and is_system(query)
+            and (origin != "cms" or set(best_name.split()) - set(query.split()) - self.common)
+        ):
+            # "Cone Health" is the system, not its "Moses H. Cone Memorial Hospital": a system's
+            # name is a hospital's only when the hospital adds no word of its own.
+            pass
         elif best_score >= LINK_THRESHOLD and margin >= LINK_MARGIN:
             if not complete or self._covers(best, distinct, kinds):
                 rule = "name"
@@ -538,6 +563,8 @@ class PlaceIndex:
             if any(n == query and o == "cms" for n, o in self.places[key].names)
             and not self.places[key].hospital_key
         }
+        if self.one_kind and is_system(query):
+            keys = set()  # "CONE HEALTH" in HIFLD is the system's name on one of its hospitals
         key = self._one_place(cms) or (None if cms else self._one_place(keys))
         if key is None:
             return None
@@ -547,6 +574,26 @@ class PlaceIndex:
             return None
         origin = "cms" if any(o == "cms" for _, o in names) else names[0][1]
         return Link(key, 100.0, 0.0, key, "exact", origin)
+
+    def _system_hospital_link(self, query: str) -> Link | None:
+        """The one hospital called by a system's name plus "hospital" or "medical center"
+        ("Southeast Health" -> "SOUTHEAST HEALTH MEDICAL CENTER"): a one-hospital system."""
+        if not is_system(query):
+            return None
+        words = set(query.split())
+        keys = {
+            key
+            for key, place in self.places.items()
+            for name, origin in place.names
+            if origin == "cms"
+            and words < set(name.split())
+            and set(name.split()) - words <= _FACILITY_SUFFIX
+            and name.startswith(query)
+        }
+        key = self._one_place(keys)
+        if key is None:
+            return None
+        return Link(key, 100.0, 0.0, key, "system hospital", "cms")
 
     def _initials_link(self, query: str, distinct: set[str]) -> Link | None:
         """The one place called by the query's initials ("SGMC Health" for "South Georgia Med

@@ -40,6 +40,7 @@ from .linking import (
     GENERIC_WORDS,
     brand_of,
     is_school,
+    is_system,
     normalise_name,
     split_state_suffix,
     without_brand,
@@ -363,8 +364,10 @@ def read_hifld_places(path: Path, hospitals: dict[str, Institution]) -> HifldPla
         # the system.
         names = tuple(
             (normalised, "hifld")
-            for n in dict.fromkeys(names)
-            if n and not _OPERATOR_WORD.search(normalised := normalise_name(n))
+            for number_of_name, n in enumerate(dict.fromkeys(names))
+            if n
+            and not _OPERATOR_WORD.search(normalised := normalise_name(n))
+            and not (number_of_name and is_system(normalised))  # ALT_NAME "CONE HEALTH"
         ) or ((normalise_name(names[0]), "hifld"),)
         hospital = by_hifld_id.get(row["ID"].strip())
         if hospital:
