@@ -194,6 +194,7 @@ class NrmpInstitutionsImporter(Importer):
             read_program_locations(self.locations_path), one_kind=False
         )
         lca = read_lca_worksites(self.lca_path)
+        program_cities = read_program_cities(self.locations_path)
         hifld_source = Source.objects.filter(key=HIFLD_HOSPITALS.key).first()
         locations_source = lca_source = cities_source = None
         states = infer_states([name for _, _, name in records])
@@ -231,7 +232,11 @@ class NrmpInstitutionsImporter(Importer):
             }
             method = "unlinked (state only)" if state else "state unknown"
             system = names_in_states[normalise_name(name)] > 1
-            link = link_sponsor(name, hospital_index.get(state)) if state and not system else None
+            link = (
+                link_sponsor(_spell_state(name, state), hospital_index.get(state))
+                if state and not system
+                else None
+            )
             if link and link.key:
                 if link.key.startswith("hifld:"):
                     facility = hifld.facilities[link.key]
@@ -262,6 +267,8 @@ class NrmpInstitutionsImporter(Importer):
                 # of its hospitals): an ACGME program of the same name in the same state, the
                 # one city of the sponsor's H-1B worksites, or the city its name ends with.
                 place = link_sponsor(name, location_index.get(state), complete=True)
+                if not (place and place.key):
+                    place = majority_city(name, state, program_cities)
                 worksite = lca_city(name, state, lca)
                 named = suffix_city(name, state)
                 if place and place.key:
@@ -452,6 +459,64 @@ def read_program_locations(path: Path) -> list[tuple[str, Place]]:
         )
         for key, (state, names) in cities.items()
     ]
+
+
+# Words that say what kind of place a name is, not which: left out when a sponsor's name is
+# looked for among the 2018-19 program names ("University of Utah Health" -> "university utah").
+_FILLER = frozenset(
+    [
+        *("health", "healthcare", "medical", "center", "centers", "hospital", "hospitals"),
+        *("clinic", "clinics", "school", "medicine", "college", "system", "care", "affiliated"),
+        *("teaching", "science", "sciences", "graduate", "education", "consortium", "network"),
+        *("services", "corporation", "foundation", "institute", "program"),
+    ]
+)
+# A city wins the vote only with this many times the programs of the runner-up city.
+MAJORITY_RATIO = 3
+
+
+def read_program_cities(path: Path) -> dict[str, list[tuple[frozenset[str], str]]]:
+    """(words of the program name, "city|lat|lon") per state, from the 2018-19 program list."""
+    table = read_table(path, ("program_name", "city", "state", "latitude", "longitude"))
+    by_state: dict[str, list[tuple[frozenset[str], str]]] = {}
+    for number, row in table.rows:
+        latitude = table.value(number, row, "latitude", optional_float)
+        longitude = table.value(number, row, "longitude", optional_float)
+        city, state = text(row["city"]), text(row["state"])
+        if latitude is None or longitude is None or not city or not state:
+            continue
+        by_state.setdefault(state, []).append(
+            (frozenset(normalise_name(row["program_name"]).split()), f"{city}|{latitude}|{longitude}")
+        )
+    return by_state
+
+
+def majority_city(
+    name: str, state: str, program_cities: dict[str, list[tuple[frozenset[str], str]]]
+) -> Link | None:
+    """The city where most 2018-19 programs carrying every word of the sponsor's name are, when
+    it has MAJORITY_RATIO times the programs of any other city: "UCLA Med Ctr" is in Los
+    Angeles (four programs) although Harbor-UCLA is in Torrance (one). A city, never a
+    hospital; a state-named university keeps its state's name ("university utah")."""
+    words = set(normalise_name(_spell_state(name, state)).split()) - _FILLER
+    if not words or words <= {"university"}:
+        return None
+    votes = Counter(city for found, city in program_cities.get(state, ()) if words <= found)
+    if not votes:
+        return None
+    (city, count), *others = votes.most_common(2)
+    if others and count < MAJORITY_RATIO * others[0][1]:
+        return None
+    return Link(city, float(count), float(others[0][1]) if others else 0.0, city, "majority")
+
+
+def _spell_state(name: str, state: str) -> str:
+    """"Hosp of the Univ of PA" -> "Hosp of the Univ of Pennsylvania" (the sponsor's own state
+    only: "U Central FL" is in Florida, and "Med Ctr" has no state in it)."""
+    full = _state_names().get(state)
+    if not full or not state:
+        return name
+    return re.sub(rf"(?<![A-Za-z]){state}(?![A-Za-z])", full, name)
 
 
 @dataclass(frozen=True)
