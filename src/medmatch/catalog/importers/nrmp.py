@@ -475,10 +475,10 @@ _FILLER = frozenset(
 MAJORITY_RATIO = 3
 
 
-def read_program_cities(path: Path) -> dict[str, list[tuple[frozenset[str], str]]]:
-    """(words of the program name, "city|lat|lon") per state, from the 2018-19 program list."""
+def read_program_cities(path: Path) -> dict[str, list[tuple[str, str]]]:
+    """(" core words of the program name ", "city|lat|lon") per state, from the 2018-19 list."""
     table = read_table(path, ("program_name", "city", "state", "latitude", "longitude"))
-    by_state: dict[str, list[tuple[frozenset[str], str]]] = {}
+    by_state: dict[str, list[tuple[str, str]]] = {}
     for number, row in table.rows:
         latitude = table.value(number, row, "latitude", optional_float)
         longitude = table.value(number, row, "longitude", optional_float)
@@ -486,23 +486,34 @@ def read_program_cities(path: Path) -> dict[str, list[tuple[frozenset[str], str]
         if latitude is None or longitude is None or not city or not state:
             continue
         by_state.setdefault(state, []).append(
-            (frozenset(normalise_name(row["program_name"]).split()), f"{city}|{latitude}|{longitude}")
+            (f" {_core(row['program_name'])} ", f"{city}|{latitude}|{longitude}")
         )
     return by_state
 
 
-def majority_city(
-    name: str, state: str, program_cities: dict[str, list[tuple[frozenset[str], str]]]
-) -> Link | None:
+def _core(name: str) -> str:
+    return " ".join(w for w in normalise_name(name).split() if w not in _FILLER)
+
+
+def majority_city(name: str, state: str, program_cities: dict[str, list[tuple[str, str]]]) -> Link | None:
     """The city where most 2018-19 programs carrying every word of the sponsor's name are, when
     it has MAJORITY_RATIO times the programs of any other city: "UCLA Med Ctr" is in Los
     Angeles (four programs) although Harbor-UCLA is in Torrance (one). A city, never a
     hospital; a state-named university keeps its state's name ("university utah")."""
-    words = set(normalise_name(_spell_state(name, state)).split()) - _FILLER
-    if not words or words <= {"university"}:
-        return None
-    votes = Counter(city for found, city in program_cities.get(state, ()) if words <= found)
-    if not votes:
+    spelled = _spell_state(name, state)
+    # The whole name, else each part of "Detroit Med Ctr/WSU" (parts that agree).
+    for parts in ([spelled], spelled.split("/") if "/" in spelled else []):
+        votes = Counter()
+        for part in parts:
+            core = _core(part)
+            if not core or core == "university":
+                continue
+            votes.update(
+                city for found, city in program_cities.get(state, ()) if f" {core} " in found
+            )
+        if votes:
+            break
+    else:
         return None
     (city, count), *others = votes.most_common(2)
     if others and count < MAJORITY_RATIO * others[0][1]:
