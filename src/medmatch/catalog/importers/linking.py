@@ -448,7 +448,10 @@ class PlaceIndex:
         for place in self.places.values():
             for name, _ in place.names:
                 self.exact.setdefault(name, set()).add(place.key)
-                if found := initials(name):
+                # "Advocate Christ Hospital & Medical Center" is called ACMC as well as ACHMC,
+                # which makes ACMC two hospitals (Advocate Condell is one): no link then.
+                shorter = " ".join(w for w in name.split() if w not in ("hospital", "hospitals"))
+                for found in {initials(name), initials(shorter)} - {""}:
                     self.initials.setdefault(found, set()).add(place.key)
         self.words: dict[str, set[str]] = {}
         for place in self.places.values():
@@ -477,7 +480,7 @@ class PlaceIndex:
             return self._initials_link(query, distinct) or Link(None, 0.0, 0.0, None)
         keys = set().union(*(self.words.get(word, set()) for word in distinct))
         if not keys:
-            return Link(None, 0.0, 0.0, None)
+            return self._initials_link(query, distinct) or Link(None, 0.0, 0.0, None)
         # On a tie a hospital comes before a campus of it, a CMS name before a HIFLD one, and
         # then the smaller key (a CCN before a "hifld:" key). ``keys`` is a set of strings, whose
         # order changes with every process (hash randomisation): without a total order, two

@@ -710,6 +710,8 @@ class NrmpProgramsImporter(Importer):
             inst.nrmp_code: inst
             for inst in Institution.objects.exclude(nrmp_code="").select_related("hospital")
         }
+        sites = SiteFinder(Path(settings.CATALOG_DATA_DIR) / HIFLD_HOSPITALS.file_name)
+        placed = Counter()
         specialties = {
             s.code: s
             for s in Specialty.objects.filter(system=Specialty.System.ACGME).select_related(
@@ -741,16 +743,169 @@ class NrmpProgramsImporter(Importer):
                 "source_id": source.pk,
                 "source_row": number,
             }
+            site = sites.find(title, institution)
+            if site:
+                # The title names where the track trains ("Internal Medicine/AIMMC" is at
+                # Advocate Illinois Masonic): the program is placed there, and says so.
+                values.update(
+                    site=site.name,
+                    city=site.city,
+                    latitude=site.latitude,
+                    longitude=site.longitude,
+                    coordinates_precision=site.precision,
+                )
+                placed[site.kind] += 1
+            else:
+                values["site"] = ""
             program = Program(nrmp_code=code, **values)
             program.institution, program.specialty = institution, specialty
             values["search_text"] = program_search_text(program)
             rows[code] = values
         if missing_institution:
             report.skip("institution code not in the NRMP institutions file", missing_institution)
+        for kind in ("hospital", "facility", "city"):
+            report.figures[f"placed at a {kind} their title names"] = placed[kind]
         report.figures["with coordinates (from the sponsor: hospital, HIFLD facility or city)"] = (
             sum(1 for values in rows.values() if values["latitude"] is not None)
         )
         sync_rows(Program, "nrmp_code", rows, report, progress=progress)
+
+
+@dataclass(frozen=True)
+class Site:
+    name: str
+    city: str
+    latitude: float
+    longitude: float
+    precision: str
+    kind: str  # "hospital", "facility" or "city"
+
+
+# Title suffixes that name a kind of track, not a place ("Pathology/Research", "/PSTP").
+_TRACK_WORDS = frozenset(
+    [
+        *("research", "pstp", "physician", "scientist", "rural", "primary", "preliminary"),
+        *("categorical", "advanced", "community", "academic", "urban", "global", "military"),
+        *("osteopathic", "clinical", "investigator", "scholars", "international", "track"),
+        *("trk", "yr", "year", "years", "prelim", "designated", "phase", "observed", "sabbath"),
+        *("child", "adult", "addiction", "forensic", "geriatrics", "psych", "psychiatry"),
+        *("medicine", "surgery", "anesthesiology", "neurology", "radiology", "pediatrics"),
+        *("dermatology", "pathology", "intl", "health", "women", "university", "college"),
+    ]
+)
+# How far from its sponsor a site the title names may be, when its name shares no word with
+# the sponsor's ("Family Med/Delnor" of Northwestern is 60 km out).
+SITE_FROM_SPONSOR_KM = 80.0
+
+
+class SiteFinder:
+    """Where a program's title says it trains: "Family Medicine/AIMMC" (the initials of Advocate
+    Illinois Masonic Medical Center), "Family Med/Lake Forest" (a hospital of the sponsor's name
+    in that city, else the city), "Internal Medicine/St Josephs" (a hospital of that name near
+    the sponsor). Only among places of the sponsor's state that share a distinctive word with
+    the sponsor's name or lie near it; a suffix that is a kind of track is no place.
+    """
+
+    def __init__(self, hifld_path: Path):
+        self.hifld_path = hifld_path
+        self._indexes = None
+        self._facilities = {}
+        self._hospitals = {}
+        self._cache: dict[tuple[str, str], Site | None] = {}
+
+    def _load(self) -> None:
+        self._hospitals = {i.ccn: i for i in Institution.objects.exclude(ccn="")}
+        hifld = read_hifld_places(self.hifld_path, self._hospitals)
+        self._facilities = hifld.facilities
+        self._indexes = _index_by_state(
+            [*(hospital_place(inst) for inst in self._hospitals.values()), *hifld.places]
+        )
+
+    def find(self, title: str, institution: Institution) -> Site | None:
+        head, slash, suffix = title.rpartition("/")
+        suffix = suffix.strip()
+        if not slash or not head or len(suffix) < 3 or not institution.region:
+            return None
+        words = set(normalise_name(suffix).split())
+        if not words or words & _TRACK_WORDS or any(w.isdigit() for w in words):
+            return None
+        key = (institution.nrmp_code, suffix)
+        if key not in self._cache:
+            self._cache[key] = self._find(suffix, institution)
+        return self._cache[key]
+
+    def _find(self, suffix: str, institution: Institution) -> Site | None:
+        if self._indexes is None:
+            self._load()
+        index = self._indexes.get(institution.region)
+        if index is None:
+            return None
+        sponsor_words = set(normalise_name(institution.name).split()) - index.common
+        anchor = institution if institution.latitude is not None else None
+
+        def related(place: Place) -> bool:
+            if sponsor_words & {w for n, _ in place.names for w in n.split()}:
+                return True
+            return bool(
+                anchor
+                and place.latitude is not None
+                and haversine_km(anchor.latitude, anchor.longitude, place.latitude, place.longitude)
+                < SITE_FROM_SPONSOR_KM
+            )
+
+        candidates = index.subset(related)
+        city = city_to_place(suffix, "US", institution.region)
+        city_name = normalise_name(city.label.split(",")[0]) if city else ""
+        if city is None or city_name != normalise_name(suffix):
+            # Not a city (GeoNames knows "Amador" as another name of Dublin): a hospital name.
+            link = candidates.link(suffix) if candidates.places else None
+            if link and link.key and link.rule in ("exact", "initials", "name"):
+                return self._site(link.key)
+            return None
+        # The sponsor's own hospital in that city (a name word of the sponsor's that is not the
+        # city's, and no other kind: "Roseburg Family Medicine" is not the Roseburg VA).
+        in_city = {
+            key
+            for key, place in candidates.places.items()
+            if place.city == city_name
+            and (sponsor_words - set(city_name.split())) & candidates._name_words(place)
+            and not candidates._kinds(place, "") - sponsor_words
+        }
+        only = candidates._one_place(in_city)
+        if only:
+            return self._site(only)
+        return Site(
+            city.label, city.label.split(",")[0], city.latitude, city.longitude,
+            Institution.CoordinatePrecision.CITY, "city",
+        )
+
+    def _site(self, key: str) -> Site | None:
+        if key.startswith("hifld:"):
+            facility = self._facilities[key]
+            hospital = self._hospitals.get(facility.ccn) if facility.ccn else None
+            if hospital is None:
+                return Site(
+                    _facility_name(self.hifld_path, key), facility.city, facility.latitude,
+                    facility.longitude, Institution.CoordinatePrecision.ADDRESS, "facility",
+                )
+            key = hospital.ccn
+        hospital = self._hospitals[key]
+        if hospital.latitude is None:
+            return None
+        return Site(
+            hospital.name, hospital.city, hospital.latitude, hospital.longitude,
+            hospital.coordinates_precision, "hospital",
+        )
+
+
+@cache
+def _facility_names(path: Path) -> dict[str, str]:
+    table = read_table(path, ("ID", "NAME"))
+    return {f"hifld:{row['ID'].strip()}": text(row["NAME"]).title() for _, row in table.rows}
+
+
+def _facility_name(path: Path, key: str) -> str:
+    return _facility_names(path).get(key, "")
 
 
 def _coded_names(table: Table, code_column: str, parse_code) -> tuple[list, int]:
