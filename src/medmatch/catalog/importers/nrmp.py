@@ -195,6 +195,15 @@ class NrmpInstitutionsImporter(Importer):
         )
         lca = read_lca_worksites(self.lca_path)
         program_cities = read_program_cities(self.locations_path)
+        # The same vote among the hospitals' names: "Medical University of SC" is in Charleston
+        # where the CMS hospitals carrying that name are.
+        hospital_cities = {
+            state: [
+                (f" {' '.join(w for w in name.split() if w not in _FILLER)} ", key)
+                for name, key in entries
+            ]
+            for state, entries in hospital_city_names(hospital_index).items()
+        }
         hifld_source = Source.objects.filter(key=HIFLD_HOSPITALS.key).first()
         locations_source = lca_source = cities_source = None
         states = infer_states([name for _, _, name in records])
@@ -269,8 +278,10 @@ class NrmpInstitutionsImporter(Importer):
                 place = link_sponsor(name, location_index.get(state), complete=True)
                 if not (place and place.key):
                     place = majority_city(name, state, program_cities)
+                if not (place and place.key):
+                    place = majority_city(name, state, hospital_cities)
                 worksite = lca_city(name, state, lca)
-                named = suffix_city(name, state)
+                named = suffix_city(_spell_state(name, state), state)
                 if place and place.key:
                     if locations_source is None:
                         locations_source = save_file_source(PROGRAM_LOCATIONS, self.locations_path)
@@ -491,6 +502,28 @@ def read_program_cities(path: Path) -> dict[str, list[tuple[str, str]]]:
     return by_state
 
 
+def hospital_city_names(indexes: dict[str, PlaceIndex]) -> dict[str, list[tuple[str, str]]]:
+    """(normalised name, "city|lat|lon") of every CMS/HIFLD place by state, one vote per place."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    centroids: dict[tuple[str, str], str] = {}
+    for state, index in indexes.items():
+        for place in index.places.values():
+            if place.hospital_key or not place.city:
+                continue
+            if (state, place.city) not in centroids:
+                # The city's centroid (GeoNames), not the hospital's address: a vote for a city.
+                city = city_to_place(place.city, "US", state)
+                centroids[state, place.city] = (
+                    f"{city.label.split(',')[0]}|{city.latitude}|{city.longitude}"
+                    if city and normalise_name(city.label.split(",")[0]) == place.city
+                    else ""
+                )
+            if key := centroids[state, place.city]:
+                for name, _ in place.names:
+                    found.setdefault(state, []).append((name, key))
+    return found
+
+
 def _core(name: str) -> str:
     return " ".join(w for w in normalise_name(name).split() if w not in _FILLER)
 
@@ -504,10 +537,11 @@ def majority_city(name: str, state: str, program_cities: dict[str, list[tuple[st
     # The whole name, else each part of "Detroit Med Ctr/WSU" (parts that agree).
     for parts in ([spelled], spelled.split("/") if "/" in spelled else []):
         votes = Counter()
+        state_words = set(normalise_name(_state_names().get(state, "")).split())
         for part in parts:
             core = _core(part)
-            if not core or core == "university":
-                continue
+            if not set(core.split()) - state_words or core == "university":
+                continue  # "California Hosp Med Ctr" says no more than "California"
             votes.update(
                 city for found, city in program_cities.get(state, ()) if f" {core} " in found
             )
