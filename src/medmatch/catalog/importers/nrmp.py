@@ -281,7 +281,9 @@ class NrmpInstitutionsImporter(Importer):
                 if not (place and place.key):
                     place = majority_city(name, state, hospital_cities)
                 worksite = lca_city(name, state, lca)
-                named = suffix_city(_spell_state(name, state), state)
+                named = suffix_city(_spell_state(name, state), state) or name_city(
+                    _spell_state(name, state), state
+                )
                 if place and place.key:
                     if locations_source is None:
                         locations_source = save_file_source(PROGRAM_LOCATIONS, self.locations_path)
@@ -628,6 +630,49 @@ def suffix_city(name: str, state: str) -> GeoPlace | None:
         if place:
             return place
     return None
+
+
+# City names that are also hospital names or words ("Mission Hospital", "Baystate Franklin",
+# "Providence Health", "Union Memorial"): never read as the sponsor's city.
+_CITY_WORD_NOT_A_CITY = frozenset(
+    [
+        *("mission", "providence", "union", "franklin", "lincoln", "washington", "orange"),
+        *("hope", "liberty", "unity", "mercy", "columbia", "highland", "highlands", "christ"),
+        *("temple", "good samaritan", "trinity", "beaumont", "aurora", "sanford", "carle"),
+        *("valley", "community", "university", "presbyterian", "methodist", "baptist"),
+    ]
+)
+_NAME_WORD = re.compile(r"[A-Za-z]+")
+
+
+def name_city(name: str, state: str) -> GeoPlace | None:
+    """The one city of the sponsor's state that its name spells out ("Henry Ford Jackson
+    Hospital" is in Jackson; "Stony Brook Teach Hosps" in Stony Brook), never a word followed
+    by "University" ("Wake Forest Univ" is in Winston-Salem), nor a saint's name."""
+    words = _NAME_WORD.findall(name)
+    found: dict[str, GeoPlace] = {}
+    for size in (3, 2, 1):
+        for start in range(len(words) - size + 1):
+            gram = words[start : start + size]
+            after = words[start + size].lower() if start + size < len(words) else ""
+            before = words[start - 1].lower() if start else ""
+            text_gram = " ".join(gram)
+            if (
+                len(text_gram) < 4
+                or gram[0].lower() in ("st", "saint", "mt", "mount", "u", "univ")
+                or after in ("univ", "university", "u", "coll", "college", "state", "st", "co")
+                # "HCA Florida JFK Hosp-U Miami" is in Atlantis, affiliated with U Miami.
+                or before in ("u", "univ", "university", "of")
+                or text_gram.lower() in _CITY_WORD_NOT_A_CITY
+                or normalise_name(text_gram) in normalise_name(_state_names().get(state, ""))
+            ):
+                continue
+            city = city_to_place(text_gram, "US", state)
+            if city and normalise_name(city.label.split(",")[0]) == normalise_name(text_gram):
+                found.setdefault(city.label, city)
+        if found:
+            break
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def _index_by_state(places: list[tuple[str, Place]], *, one_kind=True) -> dict[str, PlaceIndex]:
