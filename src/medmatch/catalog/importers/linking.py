@@ -428,7 +428,7 @@ class PlaceIndex:
                 (bare, origin)
                 for name, origin in place.names
                 if (bare := without_brand(name))
-                and set(bare.split()) - self.common - set(place.city.split())
+                and set(bare.split()) - _FACILITY_SUFFIX - set(place.city.split())
                 and _ONE_FACILITY.search(bare)  # not an operator's "valley hospitals"
             )
             if extra:
@@ -468,6 +468,8 @@ class PlaceIndex:
         enough: "St Marys Med Ctr-SF" is no "St Mary Medical Center" of Long Beach).
         """
         query = normalise_name(name)
+        if query in SYSTEM_BRANDS:
+            return Link(None, 0.0, 0.0, None)  # "Kaiser Permanente" is every Kaiser hospital
         found = (
             self._exact_link(query)
             or self._exact_link(without_brand(query))

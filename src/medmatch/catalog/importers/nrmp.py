@@ -740,8 +740,9 @@ def campus_link(name: str, index: PlaceIndex, *, complete: bool = False) -> Link
             and haversine_km(city.latitude, city.longitude, place.latitude, place.longitude)
             < CAMPUS_RADIUS_KM
         )
-        for places in (near, in_city):
-            found = places.link(head, complete=complete) if places.places else None
+        # In the city the whole name speaks ("Kaiser Permanente" alone is every Kaiser hospital).
+        for places, query in ((near, head), (in_city, name), (in_city, head)):
+            found = places.link(query, complete=complete) if places.places else None
             if found and found.key:
                 return Link(
                     found.key, found.score, found.runner_up_score, found.key, "campus", found.origin
