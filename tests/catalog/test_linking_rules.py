@@ -64,7 +64,13 @@ def test_it_spells_out_the_sponsors_own_state_code():
 
 MARYLAND = index(
     ("210002", ["UNIVERSITY OF MARYLAND MEDICAL CENTER"], "BALTIMORE", 39.29, -76.62),
-    ("210038", ["UNIVERSITY OF MARYLAND MEDICAL CENTER MIDTOWN CAMPUS"], "BALTIMORE", 39.30, -76.62),
+    (
+        "210038",
+        ["UNIVERSITY OF MARYLAND MEDICAL CENTER MIDTOWN CAMPUS"],
+        "BALTIMORE",
+        39.30,
+        -76.62,
+    ),
     ("210032", ["UNIVERSITY OF MARYLAND CHARLES REGIONAL MEDICAL CENTER"], "LA PLATA", 38.5, -77.0),
     common=["md", "maryland"],
 )
@@ -78,7 +84,13 @@ def test_it_links_a_name_of_only_generic_and_state_words_when_it_is_word_for_wor
 
 def test_it_prefers_the_cms_hospital_over_hifld_sites_of_the_same_name():
     places = index(
-        ("340141", ["NOVANT HEALTH NEW HANOVER REGIONAL MEDICAL CENTER"], "WILMINGTON", 34.2, -77.9),
+        (
+            "340141",
+            ["NOVANT HEALTH NEW HANOVER REGIONAL MEDICAL CENTER"],
+            "WILMINGTON",
+            34.2,
+            -77.9,
+        ),
         ("hifld:1", ["H:NEW HANOVER REGIONAL MEDICAL CENTER"], "WILMINGTON", 34.25, -77.85),
         common=["nc", "north", "carolina"],
     )
@@ -140,7 +152,13 @@ def test_it_leaves_initials_that_two_hospitals_share_unlinked():
 
 
 NORTH_CAROLINA = index(
-    ("340091", ["MOSES H. CONE MEMORIAL HOSPITAL, THE", "H:CONE HEALTH"], "GREENSBORO", 36.09, -79.8),
+    (
+        "340091",
+        ["MOSES H. CONE MEMORIAL HOSPITAL, THE", "H:CONE HEALTH"],
+        "GREENSBORO",
+        36.09,
+        -79.8,
+    ),
     ("340142", ["SOUTHEASTERN REGIONAL MEDICAL CENTER"], "LUMBERTON", 34.6, -79.0),
     common=["nc", "north", "carolina"],
 )
@@ -254,9 +272,7 @@ def test_it_places_a_sponsor_where_most_programs_of_its_name_are():
     }
     assert majority_city("UCLA Med Ctr", "CA", programs).key.startswith("Los Angeles")
     # A phrase, not a bag of words: VCU is no "University of Virginia".
-    assert majority_city("University of Virginia", "VA", programs).key.startswith(
-        "Charlottesville"
-    )
+    assert majority_city("University of Virginia", "VA", programs).key.startswith("Charlottesville")
     programs["CA"].append((" ucla ", "Sylmar|34.3|-118.46"))
     programs["CA"].append((" ucla ", "Torrance|33.83|-118.34"))
     assert majority_city("UCLA Med Ctr", "CA", programs) is None  # 3 to 2: no majority

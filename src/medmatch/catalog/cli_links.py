@@ -90,9 +90,13 @@ def run_evaluate(args: argparse.Namespace) -> int:
         out.write(f"not in the catalog (not scored): {', '.join(result.not_in_catalog)}\n")
     for error in sorted(result.errors, key=lambda e: (e.kind, e.row.nrmp_code)):
         row = error.row
-        expected = f"{row.answer_ccn} {row.answer_name}" if row.answer_ccn else f"none ({row.category})"
+        expected = (
+            f"{row.answer_ccn} {row.answer_name}" if row.answer_ccn else f"none ({row.category})"
+        )
         got = f"{error.predicted_ccn} {error.predicted_name}" if error.predicted_ccn else "none"
-        out.write(f"  {error.kind}: {row.nrmp_code} {row.sponsor_name} — expected {expected}; got {got}\n")
+        out.write(
+            f"  {error.kind}: {row.nrmp_code} {row.sponsor_name} — expected {expected}; got {got}\n"
+        )
     return 0
 
 

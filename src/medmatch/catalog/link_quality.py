@@ -168,7 +168,7 @@ def program_placement(
     has_site: bool,
     institution_has_hospital: bool,
 ) -> str:
-    """"hospital" (a CMS hospital: the sponsor's link or a site the program names), "facility"
+    """ "hospital" (a CMS hospital: the sponsor's link or a site the program names), "facility"
     (a HIFLD facility's address without a CMS hospital), "city" (a city centroid) or "none"."""
     if not has_coordinates:
         return "none"

@@ -196,9 +196,11 @@ def is_system(normalised: str) -> bool:
 
 
 def initials(normalised: str) -> str:
-    """"south georgia medical center" -> "sgmc"; "" under three words."""
+    """ "south georgia medical center" -> "sgmc"; "" under three words."""
     words = normalised.split()
     return "".join(w[0] for w in words) if len(words) >= 3 else ""
+
+
 # Saints' names lose the possessive s ("St Joseph's" and "St Josephs" = "saint joseph"); only
 # these names, since "Francis" or "Agnes" end in s by themselves.
 _SAINTS = frozenset(
@@ -627,7 +629,8 @@ class PlaceIndex:
                 keys |= {
                     key
                     for key in self.initials[word]
-                    if rest <= self._name_words(self.places[key]) | set(self.places[key].city.split())
+                    if rest
+                    <= self._name_words(self.places[key]) | set(self.places[key].city.split())
                 }
         key = self._one_place(keys)
         if key is None or self._kinds(self.places[key], "") - kinds:
@@ -645,7 +648,9 @@ class PlaceIndex:
         )
         index.places = {k: p for k, p in self.places.items() if keep(p)}
         index.exact = {
-            n: keys & index.places.keys() for n, keys in self.exact.items() if keys & index.places.keys()
+            n: keys & index.places.keys()
+            for n, keys in self.exact.items()
+            if keys & index.places.keys()
         }
         index.initials = {
             n: keys & index.places.keys()
@@ -653,7 +658,9 @@ class PlaceIndex:
             if keys & index.places.keys()
         }
         index.words = {
-            w: keys & index.places.keys() for w, keys in self.words.items() if keys & index.places.keys()
+            w: keys & index.places.keys()
+            for w, keys in self.words.items()
+            if keys & index.places.keys()
         }
         return index
 

@@ -22,22 +22,22 @@ from .base import (
     SourceInfo,
     Table,
     describe,
-    save_derived_source,
     file_sha256,
     make_pattern,
     optional_float,
     read_table,
     required_text,
+    save_derived_source,
     save_source_row,
     sync_rows,
     text,
 )
 from .hospitals import HIFLD_HOSPITALS
 from .linking import (
+    GENERIC_WORDS,
     Link,
     Place,
     PlaceIndex,
-    GENERIC_WORDS,
     brand_of,
     is_school,
     is_system,
@@ -95,7 +95,7 @@ CITY_NAMES = SourceInfo(
     license="CC BY 4.0",
     retrieved_on=date(2024, 1, 1),
     file_name="",
-    notes="City centroids of the city an NRMP sponsor's name ends with (\"U Kansas SOM-Wichita\").",
+    notes='City centroids of the city an NRMP sponsor\'s name ends with ("U Kansas SOM-Wichita").',
 )
 
 institution_code = make_pattern(r"\d{4}", "a 4-digit NRMP institution code")
@@ -530,7 +530,9 @@ def _core(name: str) -> str:
     return " ".join(w for w in normalise_name(name).split() if w not in _FILLER)
 
 
-def majority_city(name: str, state: str, program_cities: dict[str, list[tuple[str, str]]]) -> Link | None:
+def majority_city(
+    name: str, state: str, program_cities: dict[str, list[tuple[str, str]]]
+) -> Link | None:
     """The city where most 2018-19 programs carrying every word of the sponsor's name are, when
     it has MAJORITY_RATIO times the programs of any other city: "UCLA Med Ctr" is in Los
     Angeles (four programs) although Harbor-UCLA is in Torrance (one). A city, never a
@@ -558,7 +560,7 @@ def majority_city(name: str, state: str, program_cities: dict[str, list[tuple[st
 
 
 def _spell_state(name: str, state: str) -> str:
-    """"Hosp of the Univ of PA" -> "Hosp of the Univ of Pennsylvania" (the sponsor's own state
+    """ "Hosp of the Univ of PA" -> "Hosp of the Univ of Pennsylvania" (the sponsor's own state
     only: "U Central FL" is in Florida, and "Med Ctr" has no state in it)."""
     full = _state_names().get(state)
     if not full or not state:
@@ -616,7 +618,9 @@ def lca_city(name: str, state: str, lca: dict[str, list[Worksite]]) -> GeoPlace 
 
 
 # Words after a dash that are no city ("Kaiser Permanente-Orange Co" is a county).
-_NOT_A_CITY = re.compile(r"\b(county|co|valley|basin|division|region|west|east|north|south)\b", re.I)
+_NOT_A_CITY = re.compile(
+    r"\b(county|co|valley|basin|division|region|west|east|north|south)\b", re.I
+)
 
 
 def suffix_city(name: str, state: str) -> GeoPlace | None:
@@ -736,9 +740,11 @@ def campus_link(name: str, index: PlaceIndex, *, complete: bool = False) -> Link
         # around (Kaiser's in the East Bay), the city itself.
         in_city = index.subset(lambda place: place.city == normalise_name(tail))
         near = index.subset(
-            lambda place: place.latitude is not None
-            and haversine_km(city.latitude, city.longitude, place.latitude, place.longitude)
-            < CAMPUS_RADIUS_KM
+            lambda place: (
+                place.latitude is not None
+                and haversine_km(city.latitude, city.longitude, place.latitude, place.longitude)
+                < CAMPUS_RADIUS_KM
+            )
         )
         # In the city the whole name speaks ("Kaiser Permanente" alone is every Kaiser hospital).
         for places, query in ((near, head), (in_city, name), (in_city, head)):
@@ -757,7 +763,14 @@ def campus_link(name: str, index: PlaceIndex, *, complete: bool = False) -> Link
         if len(site.places) >= 1:
             found = site.link(f"{brand} {normalise_name(tail)}", complete=complete)
             if found.key:
-                return Link(found.key, found.score, found.runner_up_score, found.key, "brand site", found.origin)
+                return Link(
+                    found.key,
+                    found.score,
+                    found.runner_up_score,
+                    found.key,
+                    "brand site",
+                    found.origin,
+                )
     return None
 
 
@@ -955,8 +968,12 @@ class SiteFinder:
         if only:
             return self._site(only)
         return Site(
-            city.label, city.label.split(",")[0], city.latitude, city.longitude,
-            Institution.CoordinatePrecision.CITY, "city",
+            city.label,
+            city.label.split(",")[0],
+            city.latitude,
+            city.longitude,
+            Institution.CoordinatePrecision.CITY,
+            "city",
         )
 
     def _site(self, key: str) -> Site | None:
@@ -965,16 +982,24 @@ class SiteFinder:
             hospital = self._hospitals.get(facility.ccn) if facility.ccn else None
             if hospital is None:
                 return Site(
-                    _facility_name(self.hifld_path, key), facility.city, facility.latitude,
-                    facility.longitude, Institution.CoordinatePrecision.ADDRESS, "facility",
+                    _facility_name(self.hifld_path, key),
+                    facility.city,
+                    facility.latitude,
+                    facility.longitude,
+                    Institution.CoordinatePrecision.ADDRESS,
+                    "facility",
                 )
             key = hospital.ccn
         hospital = self._hospitals[key]
         if hospital.latitude is None:
             return None
         return Site(
-            hospital.name, hospital.city, hospital.latitude, hospital.longitude,
-            hospital.coordinates_precision, "hospital",
+            hospital.name,
+            hospital.city,
+            hospital.latitude,
+            hospital.longitude,
+            hospital.coordinates_precision,
+            "hospital",
         )
 
 
