@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -222,8 +223,10 @@ def split_state_suffix(name: str) -> tuple[str, str]:
     return name.strip()[: match.start()].strip(), match.group(1)
 
 
+@lru_cache(maxsize=65536)
 def normalise_name(name: str) -> str:
-    """Lower-case words with abbreviations spelled out and filler words dropped."""
+    """Lower-case words with abbreviations spelled out and filler words dropped (cached: the
+    import normalises the same hospital names once per state index, campus and program site)."""
     text = unicodedata.normalize("NFKD", name)
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     text = text.replace("'s", "s").replace("&", " and ")
@@ -442,11 +445,15 @@ class PlaceIndex:
                     place.longitude,
                     place.hospital_key,
                 )
+        self._build_indexes()
+
+    def _build_indexes(self) -> None:
         # Exact names and initials: "U Maryland Med Ctr" is word for word "UNIVERSITY OF
         # MARYLAND MEDICAL CENTER" although every word of it is generic or the state's;
         # "South Georgia Med Ctr" is "SGMC HEALTH".
         self.exact: dict[str, set[str]] = {}
         self.initials: dict[str, set[str]] = {}
+        self.words: dict[str, set[str]] = {}
         for place in self.places.values():
             for name, _ in place.names:
                 self.exact.setdefault(name, set()).add(place.key)
@@ -455,8 +462,6 @@ class PlaceIndex:
                 shorter = " ".join(w for w in name.split() if w not in ("hospital", "hospitals"))
                 for found in {initials(name), initials(shorter)} - {""}:
                     self.initials.setdefault(found, set()).add(place.key)
-        self.words: dict[str, set[str]] = {}
-        for place in self.places.values():
             for word in {w for name, _ in place.names for w in name.split()} | set(
                 place.city.split()
             ):
@@ -647,21 +652,7 @@ class PlaceIndex:
             [], self.common - _GENERIC, one_kind=self.one_kind, state_codes=self.state_codes
         )
         index.places = {k: p for k, p in self.places.items() if keep(p)}
-        index.exact = {
-            n: keys & index.places.keys()
-            for n, keys in self.exact.items()
-            if keys & index.places.keys()
-        }
-        index.initials = {
-            n: keys & index.places.keys()
-            for n, keys in self.initials.items()
-            if keys & index.places.keys()
-        }
-        index.words = {
-            w: keys & index.places.keys()
-            for w, keys in self.words.items()
-            if keys & index.places.keys()
-        }
+        index._build_indexes()  # from the kept places only: a subset is small
         return index
 
     def _score(self, query: str, place: Place) -> tuple[float, str, str]:

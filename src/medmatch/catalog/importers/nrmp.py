@@ -905,6 +905,7 @@ class SiteFinder:
         self._facilities = {}
         self._hospitals = {}
         self._cache: dict[tuple[str, str], Site | None] = {}
+        self._candidates: dict[str, PlaceIndex] = {}  # the places related to each sponsor
 
     def _load(self) -> None:
         self._hospitals = {i.ccn: i for i in Institution.objects.exclude(ccn="")}
@@ -946,7 +947,9 @@ class SiteFinder:
                 < SITE_FROM_SPONSOR_KM
             )
 
-        candidates = index.subset(related)
+        if institution.nrmp_code not in self._candidates:
+            self._candidates[institution.nrmp_code] = index.subset(related)
+        candidates = self._candidates[institution.nrmp_code]
         city = city_to_place(suffix, "US", institution.region)
         city_name = normalise_name(city.label.split(",")[0]) if city else ""
         if city is None or city_name != normalise_name(suffix):
