@@ -284,3 +284,11 @@ def test_a_place_keeps_its_own_names_in_a_subset():
     assert list(subset.places) == ["140182"]
     assert isinstance(subset.places["140182"], Place)
     assert subset.link("AIMMC").key == "140182"
+
+
+def test_it_finds_a_small_town_by_its_zip_codes_only_as_two_words_or_a_hospitals_name():
+    assert name_city("Stony Brook Teach Hosps", "NY").label == "Stony Brook, NY"
+    assert name_city("Penn State Hershey Med Ctr", "PA").label == "Hershey, PA"
+    assert name_city("Harvard South Shore", "MA") is None  # VA Boston, Brockton
+    assert name_city("Mississippi State Hospital", "MS") is None  # Whitfield
+    assert name_city("VCU-Shenandoah Valley", "VA") is None  # Front Royal

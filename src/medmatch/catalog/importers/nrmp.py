@@ -649,6 +649,50 @@ _CITY_WORD_NOT_A_CITY = frozenset(
 _NAME_WORD = re.compile(r"[A-Za-z]+")
 
 
+@cache
+def _towns() -> dict[tuple[str, str], tuple[str, float, float]]:
+    """(TOWN, ST) -> (town, mean latitude, mean longitude) of its ZIP centroids, for the towns
+    under 15,000 people that GeoNames' city list leaves out (Hershey, Stony Brook)."""
+    import zipcodes
+
+    points: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    names: dict[tuple[str, str], str] = {}
+    for row in zipcodes.list_all():
+        try:
+            point = (float(row["lat"]), float(row["long"]))
+        except (TypeError, ValueError):
+            continue
+        if row.get("zip_code_type") not in (None, "STANDARD", "UNIQUE", "PO BOX"):
+            continue
+        key = (row["city"].upper(), row["state"])
+        points.setdefault(key, []).append(point)
+        names.setdefault(key, row["city"])
+    return {
+        key: (
+            names[key],
+            sum(p[0] for p in found) / len(found),
+            sum(p[1] for p in found) / len(found),
+        )
+        for key, found in points.items()
+    }
+
+
+def _town(text_gram: str, state: str) -> GeoPlace | None:
+    """A small town of the state by its ZIP codes' centroids; only for a name of two words or
+    a long one ("Hershey"), since ZIP towns include words such as "Center" or "Mercy"."""
+    words = normalise_name(text_gram).split()
+    state_words = set(normalise_name(_state_names().get(state, "")).split())
+    if not words or set(words) <= GENERIC_WORDS | _FILLER or set(words) & state_words:
+        return None  # "Mississippi State Hospital" is in Whitfield
+    if len(words) < 2 and len(text_gram) < 6:
+        return None
+    found = _towns().get((text_gram.upper(), state))
+    if found is None:
+        return None
+    town, latitude, longitude = found
+    return GeoPlace(text_gram, f"{town.title()}, {state}", latitude, longitude, "US", state)
+
+
 def name_city(name: str, state: str) -> GeoPlace | None:
     """The one city of the sponsor's state that its name spells out ("Henry Ford Jackson
     Hospital" is in Jackson; "Stony Brook Teach Hosps" in Stony Brook), never a word followed
@@ -672,6 +716,10 @@ def name_city(name: str, state: str) -> GeoPlace | None:
             ):
                 continue
             city = city_to_place(text_gram, "US", state)
+            if city is None and (size > 1 or after in ("med", "medical", "hosp", "hospital")):
+                # A small town only as two words ("Stony Brook") or as a hospital's name
+                # ("Hershey Med Ctr"): "Harvard South Shore" is no town of Harvard.
+                city = _town(text_gram, state)
             if city and normalise_name(city.label.split(",")[0]) == normalise_name(text_gram):
                 found.setdefault(city.label, city)
         if found:
