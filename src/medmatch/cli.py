@@ -14,6 +14,7 @@ import sys
 COMMAND_MODULES = [
     "medmatch.catalog.cli_import",
     "medmatch.catalog.cli_search",
+    "medmatch.catalog.cli_links",
     "medmatch.goals.cli",
     "medmatch.letters.cli",
     "medmatch.lib.cli_backup",

@@ -47,6 +47,17 @@ LOCATIONS_ROWS = [
 TEACHING_HEADER = "ccn,hospital_name,address,city,state,zip,beds,resident_fte"
 TEACHING_ROWS = ["330101,NYP,525 E 68TH,NEW YORK,NY,10065,2334,1648.66"]
 SPECIALTY_ROWS = ["040,Anesthesiology", "140,Internal Medicine", "999,Transitional Year"]
+LCA_HEADER = (
+    "fiscal_year_quarter,case_number,job_title,soc_code,soc_title,full_time_position,begin_date,"
+    "end_date,employer_name,trade_name_dba,worksite_address1,worksite_city,worksite_county,"
+    "worksite_state,worksite_postal_code,wage_rate_of_pay_from,wage_rate_of_pay_to,"
+    "wage_unit_of_pay,pw_wage_level,wage_from_annualized,non_gme_title"
+)
+LCA_ROWS = [
+    'FY2025-Q2,I-200-25080-795380,Resident,29-1229.00,"physicians, all other",Y,2025-07-01,'
+    "2026-06-30,The University of Alabama at Birmingham,,1600 7th Avenue South,Birmingham,"
+    "JEFFERSON,AL,35233,81580,,Year,I,81580,0",
+]
 NRMP_INSTITUTIONS = [
     "New York Presbyterian Hosp-NY,1001",
     "Mercy Hospital-AL,1002",
@@ -85,6 +96,7 @@ def us_catalog(tmp_path, settings):
         LOCATIONS_HEADER,
         LOCATIONS_ROWS,
     )
+    write(tmp_path, "visa/dol_lca_fy2025q2_physician_trainees.csv", LCA_HEADER, LCA_ROWS)
     run("acgme-specialties", write(tmp_path, "spec.csv", "acgmeSpecialtyCode,name", SPECIALTY_ROWS))
     run("cms-hospitals", write(tmp_path, "cms.csv", CMS_HEADER, CMS_ROWS))
     run(

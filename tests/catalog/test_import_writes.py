@@ -14,6 +14,8 @@ from tests.catalog.test_import import (
     CMS_ROWS,
     HIFLD_HEADER,
     HIFLD_ROWS,
+    LCA_HEADER,
+    LCA_ROWS,
     LOCATIONS_HEADER,
     LOCATIONS_ROWS,
     NRMP_INSTITUTIONS,
@@ -76,6 +78,7 @@ def data_dir(tmp_path, settings):
         "programs/nrmp_institutions.csv": ("name,institutionCode", NRMP_INSTITUTIONS),
         "programs/nrmp_program_tracks.csv": ("name,code", NRMP_TRACKS),
         "programs/residency_program_locations_2018_2019.csv": (LOCATIONS_HEADER, LOCATIONS_ROWS),
+        "visa/dol_lca_fy2025q2_physician_trainees.csv": (LCA_HEADER, LCA_ROWS),
         "international/carms_2025_r1_disciplines.csv": (
             "discipline_id,discipline",
             ["13,Anesthesiology"],

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -106,7 +107,101 @@ _PHRASES = [
     (re.compile(r"\bst (?=univ)"), "state "),  # "Michigan St Univ", "East Tennessee St Univ"
     (re.compile(r"\bs and w\b"), "scott white"),  # "Baylor S&W"
     (re.compile(r"\bb i\b"), "beth israel"),  # "B I Deaconess"
+    # Kaiser's hospitals are "KAISER FOUNDATION HOSPITAL - <city>" in CMS; NRMP says "Kaiser
+    # Permanente-<city>".
+    (re.compile(r"\bkaiser permanente\b"), "kaiser foundation hospital"),
 ]
+# Brands that health systems put in front of their hospitals' names ("NORTHERN LIGHT EASTERN
+# MAINE MEDICAL CENTER", "HCA FLORIDA NORTHSIDE HOSPITAL", "Ascension St Francis"): a name with
+# the brand dropped is one more name of the same hospital. Normalised spelling; longest first.
+SYSTEM_BRANDS = (
+    "hca florida",
+    "hca houston healthcare",
+    "hca healthcare",
+    "hca",
+    "northern light",
+    "ascension",
+    "advocate",
+    "adventhealth",
+    "atrium health",
+    "prisma health",
+    "christus",
+    "trinity health",
+    "sutter",
+    "dignity health",
+    "ochsner",
+    "baylor scott white",
+    "texas health",
+    "memorial hermann",
+    "ohiohealth",
+    "uchealth",
+    "unitypoint health",
+    "wellstar",
+    "novant health",
+    "mclaren",
+    "corewell health",
+    "henry ford",
+    "hackensack meridian",
+    "rwjbarnabas health",
+    "kaiser foundation hospital",
+    "banner",
+    "honorhealth",
+    "sanford",
+    "essentia health",
+    "intermountain",
+    "mercyhealth",
+    "bon secours",
+    "piedmont",
+    "baystate",
+)
+_BRAND = re.compile(r"^(" + "|".join(re.escape(b) for b in SYSTEM_BRANDS) + r")\b\s*")
+
+
+def without_brand(normalised: str) -> str:
+    """The name with a leading system brand dropped, or "" when it has none or only the brand."""
+    match = _BRAND.match(normalised)
+    rest = normalised[match.end() :].strip() if match else ""
+    return rest if rest and rest != normalised else ""
+
+
+def brand_of(normalised: str) -> str:
+    match = _BRAND.match(normalised)
+    return match.group(1) if match else ""
+
+
+_ONE_FACILITY = re.compile(r"\b(hospital|medical center|clinic)\b")
+_FACILITY_SUFFIX = frozenset(["hospital", "medical", "center", "regional"])
+_SCHOOL_WORDS = frozenset(["university", "college", "school"])
+_FACILITY_WORDS = frozenset(["hospital", "hospitals", "clinic", "clinics"])
+
+
+def is_school(normalised: str) -> bool:
+    """Whether a normalised name is a university or school rather than one of its hospitals:
+    "university north carolina hospitals" is a hospital, "medical college georgia" a school."""
+    words = set(normalised.split())
+    if not words & _SCHOOL_WORDS or words & _FACILITY_WORDS:
+        return False
+    return "medical center" not in normalised
+
+
+_SYSTEM_ENDING = re.compile(
+    r"\b(health|healthcare|health care|health system|health systems|system|systems|network"
+    r"|partners|health services|health care district|health network)$"
+)
+
+
+def is_system(normalised: str) -> bool:
+    """Whether a normalised name reads as a health system or network ("cone health", "penn
+    highlands healthcare", "geisinger health system") rather than one hospital."""
+    return bool(_SYSTEM_ENDING.search(normalised)) and not _ONE_FACILITY.search(normalised)
+
+
+def initials(normalised: str) -> str:
+    """ "south georgia medical center" -> "sgmc"; "" under three words."""
+    words = normalised.split()
+    return "".join(w[0] for w in words) if len(words) >= 3 else ""
+
+
 # Saints' names lose the possessive s ("St Joseph's" and "St Josephs" = "saint joseph"); only
 # these names, since "Francis" or "Agnes" end in s by themselves.
 _SAINTS = frozenset(
@@ -128,8 +223,10 @@ def split_state_suffix(name: str) -> tuple[str, str]:
     return name.strip()[: match.start()].strip(), match.group(1)
 
 
+@lru_cache(maxsize=65536)
 def normalise_name(name: str) -> str:
-    """Lower-case words with abbreviations spelled out and filler words dropped."""
+    """Lower-case words with abbreviations spelled out and filler words dropped (cached: the
+    import normalises the same hospital names once per state index, campus and program site)."""
     text = unicodedata.normalize("NFKD", name)
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     text = text.replace("'s", "s").replace("&", " and ")
@@ -214,6 +311,7 @@ _KIND_WORDS = frozenset(
         "acute",
     ]
 )
+GENERIC_WORDS = _GENERIC
 KIND_CONFLICT_PENALTY = 15.0
 UNEXPLAINED_WORD_PENALTY = 5.0
 
@@ -301,8 +399,14 @@ class PlaceIndex:
     """The places of one state with an inverted index from word to place keys."""
 
     def __init__(
-        self, places: Iterable[Place], common: Iterable[str] = (), *, one_kind: bool = True
+        self,
+        places: Iterable[Place],
+        common: Iterable[str] = (),
+        *,
+        one_kind: bool = True,
+        state_codes: tuple[str, ...] = (),
     ):
+        self.state_codes = state_codes  # the state the places are in, for city look-ups
         # A hospital is of one kind under all its names (HIFLD's "RUTGERS HEALTH GROUP" is
         # still a behavioral-health facility); a city has places of every kind (one_kind=False).
         self.one_kind = one_kind
@@ -322,8 +426,42 @@ class PlaceIndex:
                     known.longitude,
                 )
             self.places[place.key] = place
+        for key, place in self.places.items():
+            # A name with the system brand dropped is one more name of the hospital, when what
+            # remains still says which one ("eastern maine medical center", not "hospital").
+            extra = tuple(
+                (bare, origin)
+                for name, origin in place.names
+                if (bare := without_brand(name))
+                and set(bare.split()) - _FACILITY_SUFFIX - set(place.city.split())
+                and _ONE_FACILITY.search(bare)  # not an operator's "valley hospitals"
+            )
+            if extra:
+                self.places[key] = Place(
+                    place.key,
+                    place.names + extra,
+                    place.city,
+                    place.latitude,
+                    place.longitude,
+                    place.hospital_key,
+                )
+        self._build_indexes()
+
+    def _build_indexes(self) -> None:
+        # Exact names and initials: "U Maryland Med Ctr" is word for word "UNIVERSITY OF
+        # MARYLAND MEDICAL CENTER" although every word of it is generic or the state's;
+        # "South Georgia Med Ctr" is "SGMC HEALTH".
+        self.exact: dict[str, set[str]] = {}
+        self.initials: dict[str, set[str]] = {}
         self.words: dict[str, set[str]] = {}
         for place in self.places.values():
+            for name, _ in place.names:
+                self.exact.setdefault(name, set()).add(place.key)
+                # "Advocate Christ Hospital & Medical Center" is called ACMC as well as ACHMC,
+                # which makes ACMC two hospitals (Advocate Condell is one): no link then.
+                shorter = " ".join(w for w in name.split() if w not in ("hospital", "hospitals"))
+                for found in {initials(name), initials(shorter)} - {""}:
+                    self.initials.setdefault(found, set()).add(place.key)
             for word in {w for name, _ in place.names for w in name.split()} | set(
                 place.city.split()
             ):
@@ -337,12 +475,21 @@ class PlaceIndex:
         enough: "St Marys Med Ctr-SF" is no "St Mary Medical Center" of Long Beach).
         """
         query = normalise_name(name)
+        if query in SYSTEM_BRANDS:
+            return Link(None, 0.0, 0.0, None)  # "Kaiser Permanente" is every Kaiser hospital
+        found = (
+            self._exact_link(query)
+            or self._exact_link(without_brand(query))
+            or self._system_hospital_link(query)
+        )
+        if found:
+            return found
         distinct = set(query.split()) - self.common
         if not distinct:
-            return Link(None, 0.0, 0.0, None)
+            return self._initials_link(query, distinct) or Link(None, 0.0, 0.0, None)
         keys = set().union(*(self.words.get(word, set()) for word in distinct))
         if not keys:
-            return Link(None, 0.0, 0.0, None)
+            return self._initials_link(query, distinct) or Link(None, 0.0, 0.0, None)
         # On a tie a hospital comes before a campus of it, a CMS name before a HIFLD one, and
         # then the smaller key (a CCN before a "hifld:" key). ``keys`` is a set of strings, whose
         # order changes with every process (hash randomisation): without a total order, two
@@ -367,6 +514,14 @@ class PlaceIndex:
         rule = ""
         if self._kinds(best, best_name) != kinds:
             pass  # a VA, children's, psychiatric... place under any of its names: another kind
+        elif (
+            self.one_kind
+            and is_system(query)
+            and (origin != "cms" or set(best_name.split()) - set(query.split()) - self.common)
+        ):
+            # "Cone Health" is the system, not its "Moses H. Cone Memorial Hospital": a system's
+            # name is a hospital's only when the hospital adds no word of its own.
+            pass
         elif best_score >= LINK_THRESHOLD and margin >= LINK_MARGIN:
             if not complete or self._covers(best, distinct, kinds):
                 rule = "name"
@@ -378,6 +533,10 @@ class PlaceIndex:
                 if not self._same_place(best, key)
             ):
                 rule = "evidence"
+        if not rule:
+            found = self._initials_link(query, distinct)
+            if found:
+                return found
         return Link(
             best_key if rule else None,
             best_score,
@@ -386,6 +545,115 @@ class PlaceIndex:
             rule,
             origin if rule else "",
         )
+
+    def _one_place(self, keys: set[str]) -> str | None:
+        """The key that stands for ``keys`` when they are all one place (a hospital before a
+        campus of it, then the smaller key); None when they are two places."""
+        if not keys:
+            return None
+        ordered = sorted(keys, key=lambda key: (bool(self.places[key].hospital_key), key))
+        first = self.places[ordered[0]]
+        if all(self._same_place(first, key) for key in ordered[1:]):
+            return ordered[0]
+        return None
+
+    def link_exact(self, name: str) -> Link | None:
+        """The one place called exactly ``name`` (a raw name), else None."""
+        return self._exact_link(normalise_name(name))
+
+    def _exact_link(self, query: str) -> Link | None:
+        """The one place with a name equal, word for word, to the query; a name of two places
+        ("Mercy Hospital" in two cities) is no evidence."""
+        if not query or len(query.split()) < 2 or query in SYSTEM_BRANDS:
+            return None  # a bare brand ("kaiser foundation hospital") is every hospital of it
+        keys = self.exact.get(query, set())
+        # A CMS hospital of exactly this name outranks HIFLD facilities of the name (its
+        # outpatient sites): "New Hanover Regional Medical Center" has several.
+        cms = {
+            key
+            for key in keys
+            if any(n == query and o == "cms" for n, o in self.places[key].names)
+            and not self.places[key].hospital_key
+        }
+        if self.one_kind and is_system(query):
+            keys = set()  # "CONE HEALTH" in HIFLD is the system's name on one of its hospitals
+        key = self._one_place(cms) or (None if cms else self._one_place(keys))
+        if key is None:
+            return None
+        place = self.places[key]
+        names = [(n, origin) for n, origin in place.names if n == query]
+        if not names or self._kinds(place, query) != set(query.split()) & _KIND_WORDS:
+            return None
+        origin = "cms" if any(o == "cms" for _, o in names) else names[0][1]
+        return Link(key, 100.0, 0.0, key, "exact", origin)
+
+    def _system_hospital_link(self, query: str) -> Link | None:
+        """The one hospital called by a system's name plus "hospital" or "medical center"
+        ("Southeast Health" -> "SOUTHEAST HEALTH MEDICAL CENTER"): a one-hospital system."""
+        if not is_system(query):
+            return None
+        words = set(query.split())
+        keys = {
+            key
+            for key, place in self.places.items()
+            for name, origin in place.names
+            if origin == "cms"
+            and words < set(name.split())
+            and set(name.split()) - words <= _FACILITY_SUFFIX
+            and name.startswith(query)
+        }
+        key = self._one_place(keys)
+        if key is None:
+            return None
+        return Link(key, 100.0, 0.0, key, "system hospital", "cms")
+
+    def _initials_link(self, query: str, distinct: set[str]) -> Link | None:
+        """The one place called by the query's initials ("SGMC Health" for "South Georgia Med
+        Ctr"), or whose initials are a word of the query that no place has ("AIMMC" for
+        Advocate Illinois Masonic Medical Center), the query's other words being in its name."""
+        if is_school(query):
+            return None  # "UPR" is the university, "HOSPITAL UPR" one of its hospitals
+        words = query.split()
+        kinds = set(words) & _KIND_WORDS
+        keys: set[str] = set()
+        if query in self.exact:
+            return None  # the full name names several places; its initials will not tell
+        if found := initials(query):
+            # "SGMC HEALTH" is the initials and generic words; "NGMC BARROW" is another site.
+            keys = {
+                key
+                for key in self.words.get(found, set())
+                if any(
+                    found in name.split() and not set(name.split()) - {found} - self.common
+                    for name, _ in self.places[key].names
+                )
+            }
+        for word in words:
+            if len(word) >= 3 and word not in self.words and word in self.initials:
+                rest = distinct - {word}
+                keys |= {
+                    key
+                    for key in self.initials[word]
+                    if rest
+                    <= self._name_words(self.places[key]) | set(self.places[key].city.split())
+                }
+        key = self._one_place(keys)
+        if key is None or self._kinds(self.places[key], "") - kinds:
+            return None
+        return Link(key, 0.0, 0.0, key, "initials", "cms")
+
+    @staticmethod
+    def _name_words(place: Place) -> set[str]:
+        return {word for name, _ in place.names for word in name.split()}
+
+    def subset(self, keep) -> "PlaceIndex":
+        """The places for which ``keep(place)`` is true, as an index of their own."""
+        index = PlaceIndex(
+            [], self.common - _GENERIC, one_kind=self.one_kind, state_codes=self.state_codes
+        )
+        index.places = {k: p for k, p in self.places.items() if keep(p)}
+        index._build_indexes()  # from the kept places only: a subset is small
+        return index
 
     def _score(self, query: str, place: Place) -> tuple[float, str, str]:
         """The best (score, origin, name) of the place's names; on a tie the CMS spelling is

