@@ -86,19 +86,19 @@ def test_it_shows_a_coordinators_facts_as_reported_by_the_program(
     page.get_by_label("Note").fill("From the 2026-27 resident contract.")
     page.get_by_role("button", name="Save").click()
 
-    facts = page.locator("dl.facts")
+    facts = page.locator(".fact-groups")
     expect(facts).to_contain_text("68,500 USD")
     expect(facts).to_contain_text("reported by the program")
     expect(facts.get_by_role("link", name="source", exact=True).first).to_have_attribute(
         "href", SOURCE
     )
-    page.locator("dl.facts").scroll_into_view_if_needed()
+    page.locator(".fact-groups").scroll_into_view_if_needed()
     page.screenshot(path=str(screenshot_dir / "contributions-program-page.png"), full_page=True)
     assert_accessible(page, "program page with reported facts")
 
     page.context.clear_cookies()
     page.goto(f"{live_server.url}/catalog/programs/{program.pk}/")
-    page.locator("dl.facts").get_by_role("link", name="history", exact=True).first.click()
+    page.locator(".fact-groups").get_by_role("link", name="history", exact=True).first.click()
     table = page.locator("table.history-table")
     expect(table).to_contain_text("a verified coordinator of Rush University Medical Center")
     expect(table).to_contain_text("From the 2026-27 resident contract.")

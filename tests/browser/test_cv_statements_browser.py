@@ -134,7 +134,7 @@ def test_it_builds_a_cv_tailors_it_and_gives_statement_feedback(
     mark = page.locator("#feedback mark.flag-cliche")
     expect(mark).to_have_text("Ever since I was a child")
     expect(page.locator("#feedback .flag-notes")).to_contain_text("Cliché")
-    expect(page.locator("#feedback .flag-notes")).to_contain_text("Would fit any program")
+    expect(page.locator("#feedback .flag-notes")).to_contain_text("Any applicant could write this")
     expect(page.locator("#feedback")).to_contain_text(
         "Specific to Internal Medicine, University of Michigan Hospitals"
     )
