@@ -64,7 +64,7 @@ SITE_PROVINCES = {
 }
 # A place word followed by one of these is a region, not that city ("Vancouver Island").
 _REGION_AFTER = frozenset(["island", "islands", "valley", "county", "region", "shore"])
-_SITE_WORD = re.compile(r"[^\s\-–()&/,]+")
+_SITE_WORD = re.compile(r"[^\s\-\u2013()&/,]+")
 
 
 def _fold(value: str) -> str:

@@ -386,8 +386,10 @@ class NrmpInstitutionsImporter(Importer):
                 named = suffix_city(_spell_state(name, state), state) or name_city(
                     _spell_state(name, state), state
                 )
-                school = None if (place and place.key) or worksite or named else (
-                    school_city(name, state)
+                school = (
+                    None
+                    if (place and place.key) or worksite or named
+                    else (school_city(name, state))
                 )
                 if place and place.key:
                     if locations_source is None:
