@@ -5,7 +5,7 @@ import pytest
 from tests.catalog.test_import import run, us_catalog, write  # noqa: F401  (fixture)
 
 from medmatch.catalog.importers.carms import site_city
-from medmatch.catalog.importers.nrmp import SCHOOL_CITIES, school_city
+from medmatch.catalog.importers.nrmp import SCHOOL_CITIES, named_hospitals_city, school_city
 from medmatch.catalog.models import Institution, Program
 from medmatch.catalog.views.facts import program_location
 
@@ -99,3 +99,56 @@ def test_it_places_an_unlinked_school_at_its_city_and_says_so(us_catalog, tmp_pa
     assert latitude == siu.latitude
     assert "city of the school or education centre that sponsors it" in note
     assert source.key == "medmatch-school-cities"
+
+
+def _michigan():
+    from tests.catalog.test_linking import index
+
+    return index(
+        ("230041", ["MCLAREN MACOMB"], "MOUNT CLEMENS", 42.59, -82.88),
+        ("230207", ["H:MCLAREN OAKLAND"], "PONTIAC", 42.64, -83.29),
+        ("230047", ["HENRY FORD MACOMB HOSPITAL"], "CLINTON TOWNSHIP", 42.58, -82.92),
+        ("230105", ["MCLAREN BAY REGION"], "BAY CITY", 43.59, -83.89),
+        ("230999", ["MCLAREN BAY SPECIAL CARE"], "BAY CITY", 43.59, -83.89),
+        ("230301", ["ASCENSION ST JOHN HOSPITAL"], "DETROIT", 42.42, -82.92),
+        ("230302", ["MCLAREN ST JOHN CLINIC"], "LANSING", 42.73, -84.55),
+        common=("mi", "michigan"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("suffix", "site"),
+    [
+        ("Macomb", "Macomb (Mount Clemens, MI)"),  # Henry Ford Macomb is no McLaren hospital
+        ("Oakland", "Oakland (Pontiac, MI)"),
+        ("Bay", "Bay (Bay City, MI)"),  # two McLaren sites, one city
+    ],
+)
+def test_it_places_a_title_suffix_at_the_one_city_of_the_sponsors_hospitals_of_that_name(
+    suffix, site
+):
+    sponsor = Institution(name="McLaren Health Care Corp", region="MI")
+    found = named_hospitals_city(suffix, sponsor, _michigan())
+    assert found.name == site
+    assert found.kind == "city" and found.precision == "city"
+
+
+def test_it_leaves_a_suffix_of_hospitals_in_two_cities_or_of_no_hospital_of_the_sponsor():
+    sponsor = Institution(name="McLaren Health Care Corp", region="MI")
+    # Only McLaren's St John counts (Ascension's is another system's): one city, Lansing.
+    assert named_hospitals_city("St John", sponsor, _michigan()).city == "Lansing"
+    two_cities = _michigan()
+    two_cities.places["230303"] = two_cities.places["230302"].__class__(
+        "230303", (("mclaren saint john", "cms"),), "flint", 43.01, -83.69
+    )
+    assert named_hospitals_city("St John", sponsor, two_cities) is None
+    assert named_hospitals_city("Petoskey", sponsor, _michigan()) is None  # no hospital of it
+    other = Institution(name="Beaumont Health", region="MI")
+    assert named_hospitals_city("Macomb", other, _michigan()) is None  # not the sponsor's
+
+
+@pytest.mark.django_db
+def test_a_title_site_city_is_only_for_a_program_placed_nowhere_else(us_catalog):  # noqa: F811
+    # New York Presbyterian Hosp is linked: its tracks keep their hospital, whatever the title.
+    program = Program.objects.get(nrmp_code="1001140C0")
+    assert program.site == "" and program.coordinates_precision == "address"

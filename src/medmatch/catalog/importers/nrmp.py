@@ -1124,6 +1124,10 @@ class SiteFinder:
             link = candidates.link(suffix) if candidates.places else None
             if link and link.key and link.rule in ("exact", "initials", "name"):
                 return self._site(link.key)
+            if institution.latitude is None:
+                # A program placed nowhere else: at least the city of the sponsor's hospitals
+                # that the suffix names ("McLaren Health Care Corp", "Family Medicine/Macomb").
+                return named_hospitals_city(suffix, institution, index)
             return None
         # The sponsor's own hospital in that city (a name word of the sponsor's that is not the
         # city's, and no other kind: "Roseburg Family Medicine" is not the Roseburg VA).
@@ -1171,6 +1175,44 @@ class SiteFinder:
             hospital.coordinates_precision,
             "hospital",
         )
+
+
+def named_hospitals_city(suffix: str, institution: Institution, index: PlaceIndex) -> Site | None:
+    """The city centroid of the hospitals of the sponsor's state whose names carry every word of
+    a title's suffix and a distinctive word of the sponsor's name, when they all lie in one city:
+    "Family Medicine/Macomb" of McLaren Health Care Corp is in Mount Clemens (McLaren Macomb),
+    "Internal Medicine/Westside" of HCA Healthcare East FL Division in Plantation (HCA Florida
+    Westside Hospital). A city, never one of the hospitals: the sponsor is no hospital link,
+    and the suffix alone does not say which of a city's hospitals it is. Hospitals of the
+    suffix in two cities, or none, say nothing."""
+    words = set(normalise_name(suffix).split()) - index.common
+    sponsor = set(normalise_name(institution.name).split()) - index.common - _FILLER
+    if not words or not sponsor:
+        return None
+    cities = {
+        place.city
+        for place in index.places.values()
+        if any(
+            words <= set(name.split()) and sponsor & set(name.split()) for name, _ in place.names
+        )
+    }
+    if len(cities) != 1 or not (city_name := next(iter(cities))):
+        return None
+    state = institution.region
+    city = city_to_place(city_name, "US", state)
+    if city is None or normalise_name(city.label.split(",")[0]) != city_name:
+        city = _town(city_name.title(), state) if " " in city_name or len(city_name) >= 6 else None
+    if city is None:
+        return None
+    label = city.label.split(",")[0]
+    return Site(
+        f"{suffix} ({label}, {state})",
+        label,
+        city.latitude,
+        city.longitude,
+        Institution.CoordinatePrecision.CITY,
+        "city",
+    )
 
 
 @cache
