@@ -152,3 +152,34 @@ def test_a_title_site_city_is_only_for_a_program_placed_nowhere_else(us_catalog)
     # New York Presbyterian Hosp is linked: its tracks keep their hospital, whatever the title.
     program = Program.objects.get(nrmp_code="1001140C0")
     assert program.site == "" and program.coordinates_precision == "address"
+
+
+def test_it_expands_an_abbreviated_saint_in_a_carms_site():
+    assert site_city("St-Jean-sur-Richelieu", "QC", "SHERBROOKE").label.startswith(
+        "Saint-Jean-sur-Richelieu"
+    )
+
+
+@pytest.mark.django_db
+def test_it_places_a_region_site_at_the_faculty_campus_city_of_that_region(tmp_path):
+    from medmatch.catalog.importers.carms import SITE_REGION_CITIES
+
+    assert all(source for _, source in SITE_REGION_CITIES.values())
+    run("acgme-specialties", write(tmp_path, "spec.csv", "acgmeSpecialtyCode,name", []))
+    run("carms-disciplines", write(tmp_path, "disc.csv", "discipline_id,discipline", ["5,X"]))
+    header = (
+        "discipline_id,discipline_name,school_id,school_name,program_stream_id,"
+        "program_stream_name,program_site,program_stream,program_name,program_url"
+    )
+    rows = [
+        "5,Psychiatry,1,Toronto Metropolitan University,27684,Peel,"
+        "Peel & Surrounding Communities,CMG Stream for CMG,TMU / Psychiatry / Peel,",
+        "5,Psychiatry,2,University of Toronto,27685,Peel,"
+        "Peel & Surrounding Communities,CMG Stream for CMG,UofT / Psychiatry / Peel,",
+    ]
+    report = run("carms-programs", write(tmp_path, "carms.csv", header, rows))
+    tmu = Program.objects.get(carms_stream_id="27684")
+    assert (tmu.city, tmu.coordinates_precision) == ("Brampton", "city")
+    # The table is the faculty's: another faculty's "Peel" site stays unknown.
+    assert Program.objects.get(carms_stream_id="27685").latitude is None
+    assert report.figures["of which at the faculty's campus city of the region a site names"] == 1

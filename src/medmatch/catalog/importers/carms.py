@@ -62,6 +62,13 @@ SITE_PROVINCES = {
     "ALBERTA": ("AB", "NT"),
     "MUN": ("NL", "NU"),
 }
+# Sites that name a region, whose one city the faculty's own campus settles (city, source).
+SITE_REGION_CITIES = {
+    ("TMU", "Peel & Surrounding Communities"): (
+        "Brampton",
+        "TMU School of Medicine's campus, 150 Central Park Dr, Brampton (Peel Region)",
+    ),
+}
 # A place word followed by one of these is a region, not that city ("Vancouver Island").
 _REGION_AFTER = frozenset(["island", "islands", "valley", "county", "region", "shore"])
 _SITE_WORD = re.compile(r"[^\s\-\u2013()&/,]+")
@@ -86,12 +93,13 @@ def site_city(site: str, province: str, key: str = "") -> geo.Place | None:
             after = words[end + 1].group().lower() if end + 1 < len(words) else ""
             if len(gram) < 4 or after in _REGION_AFTER:
                 continue
+            spelled = re.sub(r"^St(e?)-", lambda m: "Sainte-" if m.group(1) else "Saint-", gram)
             for region in SITE_PROVINCES.get(key, (province,)):
-                place = geo.city_to_place(gram, country="CA", region=region)
+                place = geo.city_to_place(spelled, country="CA", region=region)
                 if place:
                     # By another of its names ("Sudbury" for Greater Sudbury) a city still
                     # counts against another one, but is never the answer.
-                    own = _fold(place.label.split(",")[0]) == _fold(gram)
+                    own = _fold(place.label.split(",")[0]) == _fold(spelled)
                     found.setdefault(place.label, (start, end, place, own))
                     break
     # "Sault Ste. Marie" may contain a shorter name ("Marie"): only the longest span counts.
@@ -205,7 +213,7 @@ class CarmsProgramsImporter(Importer):
             site.carms_stream_id: site.hospital
             for site in CarmsStreamSite.objects.select_related("hospital")
         }
-        rows, located, named_in_site = {}, 0, 0
+        rows, located, named_in_site, in_campus_city = {}, 0, 0, 0
         for record in records:
             key, province, _ = FACULTIES[record["school"]]
             institution = institutions[key]
@@ -216,9 +224,14 @@ class CarmsProgramsImporter(Importer):
             city = record["site"] if place else ""
             if place is None and record["site"]:
                 # "Rural - Lethbridge": the one city of the faculty's province(s) the site names.
-                place = site_city(record["site"], province, key)
+                if (key, record["site"]) in SITE_REGION_CITIES:
+                    region_city = SITE_REGION_CITIES[key, record["site"]][0]
+                    place = geo.city_to_place(region_city, country="CA", region=province)
+                    in_campus_city += place is not None
+                else:
+                    place = site_city(record["site"], province, key)
+                    named_in_site += place is not None
                 city = place.label.split(",")[0] if place else ""
-                named_in_site += place is not None
             located += place is not None
             coordinates = {
                 "latitude": place.latitude if place else None,
@@ -254,6 +267,9 @@ class CarmsProgramsImporter(Importer):
         report.figures["faculties"] = len(schools)
         report.figures["streams with city coordinates"] = f"{located} of {len(rows)}"
         report.figures["of which at the one city a longer site name names"] = named_in_site
+        report.figures["of which at the faculty's campus city of the region a site names"] = (
+            in_campus_city
+        )
         sync_rows(Program, "carms_stream_id", rows, report, progress=progress)
 
 
