@@ -66,7 +66,7 @@ def test_it_places_a_carms_stream_at_the_city_its_site_names_and_says_so(tmp_pat
     assert lethbridge.latitude == pytest.approx(49.7, abs=0.1)
     latitude, _, note, _ = program_location(lethbridge)
     assert latitude == lethbridge.latitude
-    assert "city centroid of Lethbridge" in note and "Rural - Lethbridge" in note
+    assert "city centroid of Lethbridge, the city of its site “Rural - Lethbridge”" in note
     two_cities = Program.objects.get(carms_stream_id="26002")
     assert two_cities.latitude is None and two_cities.city == ""
     assert report.figures["of which at the one city a longer site name names"] == 1

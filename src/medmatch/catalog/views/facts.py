@@ -206,7 +206,7 @@ def program_location(program: Program) -> tuple[float | None, float | None, str,
             return (
                 program.latitude,
                 program.longitude,
-                f"city centroid of {program.city}, the city its site “{program.site}” names "
+                f"city centroid of {program.city}, the city of its site “{program.site}” "
                 "(not the training site itself)",
                 program.source,
             )
