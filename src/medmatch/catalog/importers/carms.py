@@ -1,5 +1,7 @@
 """CaRMS 2025 R-1 program streams (Canada): one institution per faculty, one program per stream."""
 
+import re
+import unicodedata
 from datetime import date
 
 from medmatch.catalog.models import CarmsStreamSite, Institution, Program, Specialty
@@ -51,6 +53,66 @@ FACULTIES = {
     "University of Calgary": ("CALGARY", "AB", "Calgary"),
     "University of British Columbia": ("UBC", "BC", "Vancouver"),
 }
+
+# The provinces where a faculty's distributed sites are (Dalhousie's Maritime sites, Sherbrooke's
+# Moncton, Alberta's Yellowknife, Memorial's Nunavut): a city a site names is looked up only there.
+SITE_PROVINCES = {
+    "DAL": ("NS", "NB", "PE"),
+    "SHERBROOKE": ("QC", "NB"),
+    "ALBERTA": ("AB", "NT"),
+    "MUN": ("NL", "NU"),
+}
+# Sites that name a region, whose one city the faculty's own campus settles (city, source).
+SITE_REGION_CITIES = {
+    ("TMU", "Peel & Surrounding Communities"): (
+        "Brampton",
+        "TMU School of Medicine's campus, 150 Central Park Dr, Brampton (Peel Region)",
+    ),
+}
+# A place word followed by one of these is a region, not that city ("Vancouver Island").
+_REGION_AFTER = frozenset(["island", "islands", "valley", "county", "region", "shore"])
+_SITE_WORD = re.compile(r"[^\s\-\u2013()&/,]+")
+
+
+def _fold(value: str) -> str:
+    value = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z]+", " ", value.lower()).strip()
+
+
+def site_city(site: str, province: str, key: str = "") -> geo.Place | None:
+    """The one city of the faculty's province(s) that a stream's site names among other words:
+    "Rural - Lethbridge", "Saskatoon - Urban", "Saint-Joseph (Trois-Rivières)", "Greater Toronto
+    Area", "Northern Thompson". Two cities ("Barrie or Newmarket", "Kitchener-Waterloo") or a
+    region named after a city ("Vancouver Island") say nothing. A city only by its own name,
+    not by one of GeoNames' other names for it."""
+    words = list(_SITE_WORD.finditer(site))
+    found: dict[str, tuple[int, int, geo.Place]] = {}
+    for start in range(len(words)):
+        for end in range(start, min(start + 4, len(words))):
+            gram = site[words[start].start() : words[end].end()]
+            after = words[end + 1].group().lower() if end + 1 < len(words) else ""
+            if len(gram) < 4 or after in _REGION_AFTER:
+                continue
+            spelled = re.sub(r"^St(e?)-", lambda m: "Sainte-" if m.group(1) else "Saint-", gram)
+            for region in SITE_PROVINCES.get(key, (province,)):
+                place = geo.city_to_place(spelled, country="CA", region=region)
+                if place:
+                    # By another of its names ("Sudbury" for Greater Sudbury) a city still
+                    # counts against another one, but is never the answer.
+                    own = _fold(place.label.split(",")[0]) == _fold(spelled)
+                    found.setdefault(place.label, (start, end, place, own))
+                    break
+    # "Sault Ste. Marie" may contain a shorter name ("Marie"): only the longest span counts.
+    spans = list(found.values())
+    cities = [
+        (place, own)
+        for start, end, place, own in spans
+        if not any(s <= start and end <= e and (s, e) != (start, end) for s, e, _, _ in spans)
+    ]
+    if len({place.label for place, _ in cities}) != 1 or not cities[0][1]:
+        return None
+    return cities[0][0]
+
 
 stream_id = make_pattern(r"\d{1,10}", "a numeric CaRMS program stream id")
 discipline_id = make_pattern(r"\d{1,6}", "a numeric CaRMS discipline id")
@@ -151,7 +213,7 @@ class CarmsProgramsImporter(Importer):
             site.carms_stream_id: site.hospital
             for site in CarmsStreamSite.objects.select_related("hospital")
         }
-        rows, located = {}, 0
+        rows, located, named_in_site, in_campus_city = {}, 0, 0, 0
         for record in records:
             key, province, _ = FACULTIES[record["school"]]
             institution = institutions[key]
@@ -159,6 +221,17 @@ class CarmsProgramsImporter(Importer):
             # Sites are cities for most streams and regions for some ("Interior", "Fraser"):
             # only a site that names a known Canadian city gets coordinates.
             place = geo.city_to_place(record["site"], country="CA") if record["site"] else None
+            city = record["site"] if place else ""
+            if place is None and record["site"]:
+                # "Rural - Lethbridge": the one city of the faculty's province(s) the site names.
+                if (key, record["site"]) in SITE_REGION_CITIES:
+                    region_city = SITE_REGION_CITIES[key, record["site"]][0]
+                    place = geo.city_to_place(region_city, country="CA", region=province)
+                    in_campus_city += place is not None
+                else:
+                    place = site_city(record["site"], province, key)
+                    named_in_site += place is not None
+                city = place.label.split(",")[0] if place else ""
             located += place is not None
             coordinates = {
                 "latitude": place.latitude if place else None,
@@ -174,7 +247,7 @@ class CarmsProgramsImporter(Importer):
                 "program_type": Program.ProgramType.RESIDENCY,
                 "stream": record["stream"],
                 "site": record["site"],
-                "city": record["site"] if place else "",
+                "city": city,
                 "region": province,
                 "country": "CA",
                 **coordinates,
@@ -193,6 +266,10 @@ class CarmsProgramsImporter(Importer):
             report.figures["streams whose discipline is not in the disciplines file"] = missing
         report.figures["faculties"] = len(schools)
         report.figures["streams with city coordinates"] = f"{located} of {len(rows)}"
+        report.figures["of which at the one city a longer site name names"] = named_in_site
+        report.figures["of which at the faculty's campus city of the region a site names"] = (
+            in_campus_city
+        )
         sync_rows(Program, "carms_stream_id", rows, report, progress=progress)
 
 

@@ -98,6 +98,108 @@ CITY_NAMES = SourceInfo(
     notes='City centroids of the city an NRMP sponsor\'s name ends with ("U Kansas SOM-Wichita").',
 )
 
+SCHOOL_CITIES_SOURCE = SourceInfo(
+    key="medmatch-school-cities",
+    name="Cities of medical schools and education centres that sponsor NRMP programs",
+    publisher="medmatch (hand-checked from each school's own published address)",
+    url="https://www.geonames.org/",
+    license="Facts (a school's city)",
+    retrieved_on=date(2026, 12, 3),
+    file_name="",
+    notes="A sponsor that is a school or education centre is placed at its city's centroid "
+    "(GeoNames), never at a hospital; only where no hospital link, 2018-19 program list or "
+    "H-1B worksite placed it and its programs do not train in several cities.",
+)
+
+# (sponsor name as NRMP writes it, state) -> (city, where the city comes from). A school's
+# programs train in the school's city; a school whose programs are spread over several cities
+# (U North Dakota SOM: Fargo, Bismarck, Grand Forks; Zucker SOM-Northwell: Manhasset and New
+# Hyde Park) is not in this table.
+SCHOOL_CITIES = {
+    ("SIU SOM & Affil Hosps", "IL"): (
+        "Springfield",
+        "SIU School of Medicine, 801 N Rutledge St, Springfield; 2018-19 list: 2 in Springfield",
+    ),
+    ("Univ of Missouri-KC Programs", "MO"): (
+        "Kansas City",
+        "UMKC School of Medicine, 2411 Holmes St, Kansas City; 2018-19 list: Kansas City",
+    ),
+    ("Univ of Missouri-KC/CBM", "MO"): (
+        "Kansas City",
+        "UMKC School of Medicine, 2411 Holmes St, Kansas City",
+    ),
+    ("NYU Grossman School Of Medicine", "NY"): (
+        "New York City",
+        "NYU Grossman School of Medicine, 550 First Ave, New York; 2018-19 list: Manhattan, "
+        "Brooklyn (both New York City)",
+    ),
+    ("Rutgers-R W Johnson Medical School", "NJ"): (
+        "New Brunswick",
+        "Rutgers Robert Wood Johnson Medical School, 125 Paterson St, New Brunswick",
+    ),
+    ("Kirk Kerkorian SOM at UNLV", "NV"): (
+        "Las Vegas",
+        "Kirk Kerkorian School of Medicine at UNLV, 625 Shadow Ln, Las Vegas",
+    ),
+    ("Western Michigan Univ Stryker SOM", "MI"): (
+        "Kalamazoo",
+        "WMU Homer Stryker M.D. School of Medicine, 1000 Oakland Dr, Kalamazoo",
+    ),
+    ("Prisma Health-U of SC SOM Columbia", "SC"): (
+        "Columbia",
+        "University of South Carolina School of Medicine Columbia (its name); 2018-19 list: "
+        "Columbia",
+    ),
+    ("FAU-Schmidt COM", "FL"): (
+        "Boca Raton",
+        "FAU Charles E. Schmidt College of Medicine, 777 Glades Rd, Boca Raton",
+    ),
+    ("FIU Herbert Wertheim COM", "FL"): (
+        "Miami",
+        "FIU Herbert Wertheim College of Medicine, 11200 SW 8th St, Miami",
+    ),
+    ("Elson S Floyd COM WSU", "WA"): (
+        "Spokane",
+        "WSU Elson S. Floyd College of Medicine, 412 E Spokane Falls Blvd, Spokane",
+    ),
+    ("U Florida COM-Shands Hosp", "FL"): (
+        "Gainesville",
+        "UF College of Medicine and UF Health Shands Hospital, 1600 SW Archer Rd, Gainesville",
+    ),
+    ("AU-UGA Medical Partnership", "GA"): (
+        "Athens",
+        "AU/UGA Medical Partnership, UGA Health Sciences Campus, Athens; 2018-19 list: Athens",
+    ),
+    ("Arkansas Coll Osteo Med", "AR"): (
+        "Fort Smith",
+        "Arkansas College of Osteopathic Medicine, 7000 Chad Colley Blvd, Fort Smith",
+    ),
+    ("Ft Wayne Med Ed Prog", "IN"): (
+        "Fort Wayne",
+        "Fort Wayne Medical Education Program (its name); 2018-19 list: Fort Wayne",
+    ),
+    ("Mountain AHEC", "NC"): (
+        "Asheville",
+        "Mountain Area Health Education Center, 121 Hendersonville Rd, Asheville; 2018-19 "
+        "list: Asheville (its rural track in Hendersonville)",
+    ),
+    ("Southern Regional AHEC", "NC"): (
+        "Fayetteville",
+        "Southern Regional AHEC, 1601 Owen Dr, Fayetteville; 2018-19 list: Fayetteville",
+    ),
+    ("UCLA Semel Inst for Neuroscience", "CA"): (
+        "Los Angeles",
+        "Jane and Terry Semel Institute for Neuroscience, 760 Westwood Plaza, Los Angeles",
+    ),
+}
+
+
+def school_city(name: str, state: str) -> GeoPlace | None:
+    """The city of a sponsor that is a school or an education centre of SCHOOL_CITIES."""
+    found = SCHOOL_CITIES.get((name, state))
+    return city_to_place(found[0], "US", state) if found else None
+
+
 institution_code = make_pattern(r"\d{4}", "a 4-digit NRMP institution code")
 # 4-digit institution + 3-digit ACGME specialty + track letter + 1-2 digit sequence number.
 program_code = make_pattern(r"\d{4}\d{3}[CPARM]\d{1,2}", "a 9-character NRMP program code")
@@ -205,7 +307,7 @@ class NrmpInstitutionsImporter(Importer):
             for state, entries in hospital_city_names(hospital_index).items()
         }
         hifld_source = Source.objects.filter(key=HIFLD_HOSPITALS.key).first()
-        locations_source = lca_source = cities_source = None
+        locations_source = lca_source = cities_source = schools_source = None
         states = infer_states([name for _, _, name in records])
         # A name NRMP lists in several states is a system ("Mayo Clinic School of Grad Med
         # Educ"): which of its hospitals a program uses cannot be told from the name.
@@ -284,6 +386,11 @@ class NrmpInstitutionsImporter(Importer):
                 named = suffix_city(_spell_state(name, state), state) or name_city(
                     _spell_state(name, state), state
                 )
+                school = (
+                    None
+                    if (place and place.key) or worksite or named
+                    else (school_city(name, state))
+                )
                 if place and place.key:
                     if locations_source is None:
                         locations_source = save_file_source(PROGRAM_LOCATIONS, self.locations_path)
@@ -318,6 +425,17 @@ class NrmpInstitutionsImporter(Importer):
                         coordinates_source_id=cities_source.pk,
                     )
                     method = "placed at a city (named in the sponsor's name)"
+                elif school:
+                    if schools_source is None:
+                        schools_source = save_derived_source(SCHOOL_CITIES_SOURCE)
+                    values.update(
+                        city=school.label.split(",")[0],
+                        latitude=school.latitude,
+                        longitude=school.longitude,
+                        coordinates_precision=Institution.CoordinatePrecision.CITY,
+                        coordinates_source_id=schools_source.pk,
+                    )
+                    method = "placed at a city (the school's city, hand-checked table)"
             methods[method] += 1
             values["search_text"] = institution_search_text(Institution(nrmp_code=code, **values))
             rows[code] = values
@@ -329,6 +447,7 @@ class NrmpInstitutionsImporter(Importer):
             "placed at a city (ACGME program of the same name, 2018-19)",
             "placed at a city (its H-1B worksites, DOL LCA FY2025 Q2)",
             "placed at a city (named in the sponsor's name)",
+            "placed at a city (the school's city, hand-checked table)",
             "unlinked (state only)",
             "state unknown",
         ):
@@ -1005,6 +1124,10 @@ class SiteFinder:
             link = candidates.link(suffix) if candidates.places else None
             if link and link.key and link.rule in ("exact", "initials", "name"):
                 return self._site(link.key)
+            if institution.latitude is None:
+                # A program placed nowhere else: at least the city of the sponsor's hospitals
+                # that the suffix names ("McLaren Health Care Corp", "Family Medicine/Macomb").
+                return named_hospitals_city(suffix, institution, index)
             return None
         # The sponsor's own hospital in that city (a name word of the sponsor's that is not the
         # city's, and no other kind: "Roseburg Family Medicine" is not the Roseburg VA).
@@ -1052,6 +1175,44 @@ class SiteFinder:
             hospital.coordinates_precision,
             "hospital",
         )
+
+
+def named_hospitals_city(suffix: str, institution: Institution, index: PlaceIndex) -> Site | None:
+    """The city centroid of the hospitals of the sponsor's state whose names carry every word of
+    a title's suffix and a distinctive word of the sponsor's name, when they all lie in one city:
+    "Family Medicine/Macomb" of McLaren Health Care Corp is in Mount Clemens (McLaren Macomb),
+    "Internal Medicine/Westside" of HCA Healthcare East FL Division in Plantation (HCA Florida
+    Westside Hospital). A city, never one of the hospitals: the sponsor is no hospital link,
+    and the suffix alone does not say which of a city's hospitals it is. Hospitals of the
+    suffix in two cities, or none, say nothing."""
+    words = set(normalise_name(suffix).split()) - index.common
+    sponsor = set(normalise_name(institution.name).split()) - index.common - _FILLER
+    if not words or not sponsor:
+        return None
+    cities = {
+        place.city
+        for place in index.places.values()
+        if any(
+            words <= set(name.split()) and sponsor & set(name.split()) for name, _ in place.names
+        )
+    }
+    if len(cities) != 1 or not (city_name := next(iter(cities))):
+        return None
+    state = institution.region
+    city = city_to_place(city_name, "US", state)
+    if city is None or normalise_name(city.label.split(",")[0]) != city_name:
+        city = _town(city_name.title(), state) if " " in city_name or len(city_name) >= 6 else None
+    if city is None:
+        return None
+    label = city.label.split(",")[0]
+    return Site(
+        f"{suffix} ({label}, {state})",
+        label,
+        city.latitude,
+        city.longitude,
+        Institution.CoordinatePrecision.CITY,
+        "city",
+    )
 
 
 @cache

@@ -195,6 +195,21 @@ def program_location(program: Program) -> tuple[float | None, float | None, str,
                 "sponsor may train residents elsewhere too",
                 program.source,
             )
+        if (
+            program.carms_stream_id
+            and program.site
+            and program.city
+            and program.city != program.site
+            and program.coordinates_precision == Institution.CoordinatePrecision.CITY
+        ):
+            # "Rural - Lethbridge": the one city its site's name names, not the site itself.
+            return (
+                program.latitude,
+                program.longitude,
+                f"city centroid of {program.city}, the city of its site “{program.site}” "
+                "(not the training site itself)",
+                program.source,
+            )
         if (program.latitude, program.longitude) != (institution.latitude, institution.longitude):
             return program.latitude, program.longitude, f"program site; {precision}", program.source
     for place, whose in (
@@ -218,6 +233,16 @@ def _placement(place: Institution, whose: str) -> str:
         return f"at {whose}"
     if place.hospital_id:
         return f"at the sponsor's linked hospital, {place.hospital.name}"
+    source = place.coordinates_source
+    if (
+        place.coordinates_precision == Institution.CoordinatePrecision.CITY
+        and source is not None
+        and source.key == "medmatch-school-cities"
+    ):
+        return (
+            f"city centroid of {place.city or 'its city'}: the city of the school or education "
+            "centre that sponsors it, not a hospital"
+        )
     if place.coordinates_precision == Institution.CoordinatePrecision.CITY:
         return (
             f"city centroid of {place.city or 'its city'}: the sponsor's city, not a hospital "
