@@ -238,3 +238,47 @@ def test_it_never_lists_as_mentioned_what_the_text_does_not_name(as_alice, alice
     page = as_alice.post(url, {"body": body}, **HTMX).content.decode()
     mentioned = page[page.index("You mention") : page.index("You could mention")]
     assert "Nothing specific yet." in mentioned
+
+
+def test_it_names_a_feature_copied_from_another_of_the_students_programs(
+    as_alice, alice, bob, application
+):
+    """A variant for Lakeshore that describes the van of another program Alice applies to gets
+    "This describes <other>'s feature, not <this>'s"; Bob's programs are never compared."""
+    from medmatch.applications.services import application_create
+
+    program = application.program
+    program.description = "Interns rotate through the Nocturnist Admitting Service in winter."
+    program.save()
+    fields = {"specialty": program.specialty}
+    other = make_program(
+        "Family Medicine",
+        institution=make_institution("Saltmarsh Valley Hospital", city="Fresno", region="CA"),
+        description="Residents staff the Farmworker Mobile Clinic Van during harvest season.",
+        **fields,
+    )
+    bobs = make_program(
+        "Family Medicine",
+        institution=make_institution("Harbor Point Hospital", city="Eureka", region="CA"),
+        description="Residents join the Lighthouse Oyster Festival Clinic every summer.",
+        **fields,
+    )
+    application_create(student=bob, program=bobs)
+    statement = statement_create(student=alice, title="Lakeshore", application=application)
+    url = reverse("applications:statement_analyze", args=[statement.pk])
+    body = (
+        "I grew up near the fields. I would love to staff your farmworker mobile clinic van. "
+        "I also hope to volunteer at the lighthouse oyster festival clinic."
+    )
+    page = as_alice.post(url, {"body": body}, **HTMX).content.decode()
+    assert "Written for another program?" not in page  # not one of Alice's programs yet
+    application_create(student=alice, program=other)
+    page = as_alice.post(url, {"body": body}, **HTMX).content.decode()
+    assert (
+        "This describes Family Medicine, Saltmarsh Valley Hospital\u2019s feature, not "
+        "Internal Medicine, Lakeshore University Hospital\u2019s" in page
+    )
+    assert "Harbor Point" not in page and "Oyster" not in page.split("Written for")[1]
+    plain = "I would love to admit patients overnight in the nocturnist admitting service."
+    page = as_alice.post(url, {"body": plain}, **HTMX).content.decode()
+    assert "Written for another program?" not in page

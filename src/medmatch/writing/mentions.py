@@ -38,7 +38,8 @@ ABSOLUTE_WEIGHT = 6.0  # two or more matched concepts this heavy together count.
 ABSOLUTE_COVERAGE = 0.3  # ...from this share of a long feature's weight
 ANCHOR_ZIPF = 3.0  # a capitalised word this rare (a place, a named service) anchors a feature
 NUMBER_WEIGHT, SMALL_NUMBER_WEIGHT, TOKEN_WEIGHT = 2.0, 0.8, 2.0
-FOREIGN_COVERAGE = 0.6  # another program's feature: a strong match only
+FOREIGN_COVERAGE = 0.6  # another program's feature: a strong match only...
+FOREIGN_WEIGHT = 4.0  # ...of words rare enough together ("United States" is not a feature)
 
 
 def _word_set(words: str) -> frozenset[str]:
@@ -479,8 +480,8 @@ def feature_mentions(
         )
     foreign = _foreign(sentences, program, own, own_ignore, own_concepts, others)
     warnings = tuple(
-        f"This describes {item.program_name}\u2019s feature (\u201c{item.text}\u201d), not "
-        f"{program.name}\u2019s: \u201c{item.sentence}\u201d"
+        f"This describes {item.program_name}\u2019s feature, not {program.name}\u2019s: "
+        f"\u201c{item.sentence}\u201d ({item.program_name} lists \u201c{item.text}\u201d)"
         for item in foreign
     )
     return Mentions(tuple(found), foreign, warnings)
@@ -514,8 +515,9 @@ def _foreign(sentences, program, own, own_ignore, own_concepts, others):
                 coverage = _match(weights, other_concepts, anchor)
                 if coverage <= own_best:
                     continue
-                matched = sum(1 for k, w in weights.items() if w > 0 and k in other_concepts)
-                if (matched >= 2 and coverage >= FOREIGN_COVERAGE) or other_concepts & anchor:
+                shared = [w for k, w in weights.items() if w > 0 and k in other_concepts]
+                strong = len(shared) >= 2 and coverage >= FOREIGN_COVERAGE
+                if (strong and sum(shared) >= FOREIGN_WEIGHT) or other_concepts & anchor:
                     candidates.append((coverage, other, key, description))
         if candidates:
             coverage, other, key, description = max(candidates, key=lambda item: item[0])
