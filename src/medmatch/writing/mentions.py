@@ -127,14 +127,35 @@ SYNONYM_GROUPS = (
     "stroke strokes",
     "fund funds funded funding paid salary stipend",
     "postpartum postnatal",
+    # Organ adjectives and their plain nouns; life stages; common clinical settings.
+    "heart hearts cardiac",
+    "lung lungs pulmonary pulmonology respiratory",
+    "kidney kidneys renal nephrology dialysis",
+    "liver hepatic hepatology",
+    "brain cerebral",
+    "skin cutaneous dermatologic",
+    "bone bones skeletal",
+    "eye eyes ocular ophthalmic",
+    "tooth teeth dental",
+    "cancer cancers tumor tumors tumour tumours malignancy oncologic",
+    "pregnancy pregnant pregnancies prenatal antenatal",
+    "newborn newborns neonatal neonate neonates infant infants",
+    "vaccine vaccines vaccination vaccinations immunization immunizations",
+    "hospice palliative end-of-life",
+    "homeless homelessness unhoused unsheltered",
+    "immigrant immigrants migrant migrants",
+    "disability disabilities disabled",
+    "wellness well-being wellbeing",
+    "parental maternity paternity",
     "preoperative presurgical",
 )
 # Expansions and their abbreviations, and fixed phrases with a one-word equivalent: the phrase
-# becomes the word before anything else ("the intensive care unit" is "the icu").
+# becomes the word before anything else ("the intensive care unit" is "the icu"); one pass, the
+# first alternative that matches at a place wins.
 PHRASES = (
     ("icu", "intensive care units?|intensive care"),
-    ("nicu", "neonatal icu"),
-    ("picu", "pediatric icu|paediatric icu"),
+    ("nicu", "neonatal (?:icu|intensive care(?: units?)?)"),
+    ("picu", "p(?:a)?ediatric (?:icu|intensive care(?: units?)?)"),
     ("ed", "emergency departments?|emergency rooms?"),
     ("pocus", "point[- ]of[- ]care ultrasound"),
     ("qi", "quality improvement"),
@@ -147,8 +168,9 @@ PHRASES = (
     ("postoperative", "after (?:surgery|an operation|the operation)"),
     ("alongside", "side[- ]by[- ]side"),
 )
-_PHRASES = tuple(
-    (re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE), word) for word, pattern in PHRASES
+_PHRASE = re.compile(
+    "|".join(rf"\b(?P<p{n}>{pattern})\b" for n, (_, pattern) in enumerate(PHRASES)),
+    re.IGNORECASE,
 )
 SYNONYMS = {word: group.split()[0] for group in SYNONYM_GROUPS for word in group.split()}
 # Hyphenated words count as their parts ("home-visit" is "home" and "visit"); ``normalize`` has
@@ -249,8 +271,7 @@ def _duration(match: re.Match) -> str:
 def normalize(text: str) -> str:
     """``text`` with numbers as digits and training years and durations as one token each:
     "the second-year residents spend two months" -> "the pgy2 residents spend dur8w"."""
-    for pattern, word in _PHRASES:
-        text = pattern.sub(word, text)
+    text = _PHRASE.sub(lambda m: PHRASES[int(m.lastgroup[1:])][0], text)
     text = _THOUSANDS.sub(r"\1\2", text)
     text = _NUMBER_RUN.sub(_digits, text)
     text = _PGY.sub(lambda m: f"pgy{m.group(1)}", text)
