@@ -10,7 +10,6 @@ from django.db import DatabaseError
 
 from medmatch.catalog.models import Institution, Program
 from medmatch.writing import ProgramContext, short_forms
-from medmatch.writing.mentions import ProgramFeatures, feature_mentions
 
 # Institution kinds that read as an academic setting in a statement, and those that read as a
 # community one; other kinds (VA, psychiatric, international...) say nothing about it.
@@ -105,39 +104,3 @@ def program_context_by_id(program_id: int) -> ProgramContext:
             "`medmatch manage migrate` first"
         ) from None
     return program_context(program)
-
-
-def program_features(program: Program) -> ProgramFeatures:
-    """``program`` as ``mentions.ProgramFeatures``: its name and the named phrases of its
-    description (the same ``description_keywords`` the program panel lists)."""
-    context = program_context(program)
-    name = f"{program.title}, {program.institution.name}"
-    keywords = context.description_keywords
-    return ProgramFeatures(
-        str(program.pk), name, {f"k{n}": text for n, text in enumerate(keywords, 1)}
-    )
-
-
-def statement_copy_paste(*, application, body: str) -> tuple[str, ...]:
-    """Sentences of ``body`` (a statement for ``application``) that describe a feature of the
-    program of another of the same student's applications rather than this one's: the copy-paste
-    error of a statement reused for another program. One warning sentence each, "This describes
-    <other program>'s feature, not <this program>'s: ..."."""
-    programs = (
-        Program.objects.select_related(
-            "institution", "institution__hospital", "specialty", "specialty__equivalent"
-        )
-        .prefetch_related("institution__departments")
-        .filter(applications__student_id=application.student_id)
-        .distinct()
-    )
-    own, others = None, []
-    for program in programs:
-        features = program_features(program)
-        if program.pk == application.program_id:
-            own = features
-        elif features.features:
-            others.append(features)
-    if own is None or not others:
-        return ()
-    return feature_mentions(body, own, tuple(others)).warnings

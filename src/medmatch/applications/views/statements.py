@@ -32,7 +32,7 @@ from medmatch.applications.statement_text import (
     word_diff,
 )
 from medmatch.applications.views.common import get_application
-from medmatch.applications.writing_context import program_context_by_id, statement_copy_paste
+from medmatch.applications.writing_context import program_context_by_id
 from medmatch.lib.access import get_owned_or_404
 from medmatch.lib.middleware import answers_too_large
 from medmatch.writing import analyze
@@ -106,12 +106,6 @@ def feedback(statement: Statement, body: str) -> dict:
         }
         for number, flag in enumerate(in_reading_order(analysis.flags), start=1)
     ]
-    # Copy-paste errors: features of the programs of the student's other applications.
-    copy_paste = (
-        statement_copy_paste(application=statement.application, body=body)
-        if statement.application
-        else ()
-    )
     marks = [Mark(n["flag"].start, n["flag"].end, n["flag"].kind, n["number"]) for n in notes]
     return {
         "analysis": analysis,
@@ -119,7 +113,6 @@ def feedback(statement: Statement, body: str) -> dict:
         "notes": notes,
         "metrics": analysis.metrics,
         "specificity": analysis.specificity,
-        "copy_paste": copy_paste,
         "first_person_percent": round(analysis.metrics.first_person_density * 100, 1),
         "program": statement.application.program if statement.application else None,
         "analyzed": True,
