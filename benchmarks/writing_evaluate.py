@@ -1,9 +1,11 @@
 """Statement analyzer on the issue-13 corpus: generic sentences and program-feature mentions.
 
-Run: ``uv run python benchmarks/writing_evaluate.py [--half tune|test|all] [--mistakes]``
+Run: ``uv run python benchmarks/writing_evaluate.py [--half tune|test|test2|all] [--mistakes]``
 
 For each half present under ``tests/writing/corpus/`` (``tune``: the author's, used for tuning;
-``test``: written blind and frozen, checked against its ``FROZEN.sha256`` before it is scored)
+``test``: written blind and frozen, checked against its ``FROZEN.sha256`` before it is scored;
+``test2``: paragraphs only, a second blind set for feature mentions written after ``test`` was
+burned by tuning, hash-checked the same way)
 prints precision and recall of generic-sentence detection overall, on hard cases, per generic
 kind and on specific sentences, then feature-mention and foreign-mention precision and recall;
 then the old 60-paragraph regression set (``tests/writing/evaluation_set.jsonl``). Targets
@@ -44,10 +46,14 @@ def verdict(key, counts) -> str:
 
 def report(half: str, show_mistakes: bool) -> None:
     folder = CORPUS / half
-    if not (folder / "sentences.jsonl").exists():
+    has_sentences = (folder / "sentences.jsonl").exists()
+    has_paragraphs = (folder / "paragraphs.jsonl").exists() and (folder / "programs.jsonl").exists()
+    if not has_sentences and not has_paragraphs:
         print(f"== {half}: not present")
         return
     print(f"== {half} half ({folder.relative_to(CORPUS.parent.parent.parent)})")
+    if half == "test2" and not (folder / "FROZEN.sha256").exists():
+        raise SystemExit(f"{half}: no FROZEN.sha256, refusing to score an unfrozen blind set")
     if (folder / "FROZEN.sha256").exists():
         for line in check_frozen(folder):
             print(f"   frozen, hash checked: {line}")
@@ -56,6 +62,19 @@ def report(half: str, show_mistakes: bool) -> None:
             if (folder / name).exists():
                 digest = hashlib.sha256((folder / name).read_bytes()).hexdigest()
                 print(f"   sha256 {digest}  {name}")
+    if has_sentences:
+        report_sentences(folder, show_mistakes)
+    if has_paragraphs:
+        features = feature_scores(folder)
+        print("  program features:")
+        for key, counts in features.items():
+            print(f"    {key:<28} {counts.line()}{verdict(key, counts)}")
+            if show_mistakes:
+                for kind, note in counts.mistakes:
+                    print(f"      {kind} {note}")
+
+
+def report_sentences(folder, show_mistakes: bool) -> None:
     scores = sentence_scores(folder)
     order = ["overall", "hard", "specific"]
     order += sorted(key for key in scores if key.startswith("kind:"))
@@ -73,22 +92,14 @@ def report(half: str, show_mistakes: bool) -> None:
     if show_mistakes:
         for kind, note in scores["overall"].mistakes:
             print(f"      {kind} {note}")
-    if (folder / "paragraphs.jsonl").exists() and (folder / "programs.jsonl").exists():
-        features = feature_scores(folder)
-        print("  program features:")
-        for key, counts in features.items():
-            print(f"    {key:<28} {counts.line()}{verdict(key, counts)}")
-            if show_mistakes:
-                for kind, note in counts.mistakes:
-                    print(f"      {kind} {note}")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--half", choices=("tune", "test", "all"), default="all")
+    parser.add_argument("--half", choices=("tune", "test", "test2", "all"), default="all")
     parser.add_argument("--mistakes", action="store_true", help="list every FP and FN")
     args = parser.parse_args()
-    for half in ("tune", "test") if args.half == "all" else (args.half,):
+    for half in ("tune", "test", "test2") if args.half == "all" else (args.half,):
         report(half, args.mistakes)
     print("== regression: old 60-paragraph set (tests/writing/evaluation_set.jsonl)")
     for split in ("train", "test", "fresh", None):

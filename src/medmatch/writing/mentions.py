@@ -34,6 +34,12 @@ from medmatch.writing.specificity import SPECIALTY_SYNONYMS
 COVERAGE = 0.5
 RARE_SINGLE = 3.0  # Zipf below which one matched concept can be enough
 SINGLE_SHARE = 0.6  # ...when it carries this share of the feature's weight
+ABSOLUTE_WEIGHT = 6.0  # two or more matched concepts this heavy together count...
+ABSOLUTE_COVERAGE = 0.3  # ...from this share of a long feature's weight
+ANCHOR_ZIPF = 3.0  # a capitalised word this rare (a place, a named service) anchors a feature
+NUMBER_WEIGHT, SMALL_NUMBER_WEIGHT, TOKEN_WEIGHT = 2.0, 0.8, 2.0
+FOREIGN_COVERAGE = 0.6  # another program's feature: a strong match only...
+FOREIGN_WEIGHT = 4.0  # ...of words rare enough together ("United States" is not a feature)
 
 
 def _word_set(words: str) -> frozenset[str]:
@@ -59,7 +65,7 @@ SYNONYM_GROUPS = (
     "continuity longitudinal",
     "rural countryside",
     "cesarean caesarean c-section c-sections section sections",
-    "obstetrics obstetric deliver delivering deliveries delivered babies birth births labor",
+    "obstetrics obstetric deliveries delivery babies birth births labor labour",
     "spanish spanish-language",
     "immersion immersive",
     "behavioral behavioural therapist therapists counselor counsellor counselling counseling",
@@ -68,8 +74,10 @@ SYNONYM_GROUPS = (
     "elderly older seniors geriatric",
     "adolescent adolescents teenager teenagers teen teens teenage",
     "transition transitions transfer handoff hand-off",
-    "advocacy advocate advocating lobbying lobby legislators legislator lawmakers testimony",
-    "capitol legislature statehouse",
+    "advocacy advocate advocating lobbying lobby",
+    "legislature legislatures legislative legislator legislators lawmakers lawmaker capitol "
+    "statehouse congress senate",
+    "testify testifies testified testifying testimony",
     "simulation simulator simulated sim",
     "laparoscopic laparoscopy",
     "robotic robot robotics",
@@ -84,7 +92,7 @@ SYNONYM_GROUPS = (
     "supervised supervisor supervision supervising",
     "consultation consult consults consulting",
     "transplant transplants transplantation",
-    "telepsychiatry telehealth telemedicine video virtual",
+    "telepsychiatry telehealth telemedicine tele video virtual remote",
     "tribal reservation reservations",
     "global international",
     "individualized individualised personalized personalised design designed tailored",
@@ -102,12 +110,201 @@ SYNONYM_GROUPS = (
     "prison jail incarcerated",
     "refugee refugees asylum",
     "language languages interpreter interpreters",
+    # Words the crude stem below would merge with another ("intern" and "internal").
+    "internal",
+    "internist internists",
+    "hospitalist hospitalists",
+    "midwife midwives midwifery",
+    "observe observes observed observing watch watches watched watching",
+    "coach coaches coaching",
+    "alongside side-by-side",
+    "choose chooses chose chosen choice choices",
+    "elective electives",
+    "lead leads leading led run runs running ran",
+    "debrief debriefs debriefing debriefed feedback",
+    "credential credentialed credentialing certified certification",
+    "operative operating operation operations surgery surgeries",
+    "stroke strokes",
+    "fund funds funded funding paid salary stipend",
+    "postpartum postnatal",
+    # Organ adjectives and their plain nouns; life stages; common clinical settings.
+    "heart hearts cardiac",
+    "lung lungs pulmonary pulmonology respiratory",
+    "kidney kidneys renal nephrology dialysis",
+    "liver hepatic hepatology",
+    "brain cerebral",
+    "skin cutaneous dermatologic",
+    "bone bones skeletal",
+    "eye eyes ocular ophthalmic",
+    "tooth teeth dental",
+    "cancer cancers tumor tumors tumour tumours malignancy oncologic",
+    "pregnancy pregnant pregnancies prenatal antenatal",
+    "newborn newborns neonatal neonate neonates infant infants",
+    "vaccine vaccines vaccination vaccinations immunization immunizations",
+    "hospice palliative end-of-life",
+    "homeless homelessness unhoused unsheltered",
+    "immigrant immigrants migrant migrants",
+    "disability disabilities disabled",
+    "wellness well-being wellbeing",
+    "parental maternity paternity",
+    "preoperative presurgical",
+)
+# Expansions and their abbreviations, and fixed phrases with a one-word equivalent: the phrase
+# becomes the word before anything else ("the intensive care unit" is "the icu"); one pass, the
+# first alternative that matches at a place wins.
+PHRASES = (
+    ("icu", "intensive care units?|intensive care"),
+    ("nicu", "neonatal (?:icu|intensive care(?: units?)?)"),
+    ("picu", "p(?:a)?ediatric (?:icu|intensive care(?: units?)?)"),
+    ("ed", "emergency departments?|emergency rooms?"),
+    ("pocus", "point[- ]of[- ]care ultrasound"),
+    ("qi", "quality improvement"),
+    ("nih", "national institutes of health"),
+    ("ems", "emergency medical services"),
+    ("mat", "medication[- ]assisted treatment"),
+    ("fqhc", "federally qualified health cent(?:er|re)s?"),
+    ("postpartum", "after (?:the )?(?:delivery|birth|childbirth|giving birth)"),
+    ("preoperative", "before (?:surgery|an operation|the operation)"),
+    ("postoperative", "after (?:surgery|an operation|the operation)"),
+    ("alongside", "side[- ]by[- ]side"),
+)
+_PHRASE = re.compile(
+    "|".join(rf"\b(?P<p{n}>{pattern})\b" for n, (_, pattern) in enumerate(PHRASES)),
+    re.IGNORECASE,
 )
 SYNONYMS = {word: group.split()[0] for group in SYNONYM_GROUPS for word in group.split()}
-# Hyphenated words count as their parts ("home-visit" is "home" and "visit").
-_WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*|\d+", re.UNICODE)
+# Hyphenated words count as their parts ("home-visit" is "home" and "visit"); ``normalize`` has
+# already turned training years and durations into tokens ("pgy2", "dur8w").
+_WORD = re.compile(r"(?:pgy|dur)\d+[wy]?|[^\W\d_]+(?:['\u2019][^\W\d_]+)*|\d+", re.UNICODE)
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ists", "ist", "ies", "es", "ed", "s")
 _SENTENCE = re.compile(r"[^.!?]+[.!?]*")
+
+# Numbers in words become digits ("twenty-five beds" is "25 beds", "a dozen hospitals" is "12").
+_UNITS = {
+    word: value
+    for value, word in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+        ]
+    )
+}
+_TENS = {
+    word: 10 * value
+    for value, word in enumerate(
+        ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+    )
+    if word != "_"
+}
+_SCALES = {"hundred": 100, "thousand": 1000}
+_NUMBER_WORD = "|".join([*_UNITS, *_TENS, *_SCALES, "dozen"])
+_NUMBER_RUN = re.compile(
+    rf"\b(?:{_NUMBER_WORD})(?:[\s-]+(?:and[\s-]+)?(?:{_NUMBER_WORD}))*\b", re.IGNORECASE
+)
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
+_ORDINALS.update({"1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5})
+# "PGY-2", "second-year residents", "2nd year", "intern year": the same training year.
+_PGY = re.compile(r"\bpgy[\s-]?(\d)\b", re.IGNORECASE)
+_YEAR_ORDINAL = re.compile(
+    rf"\b({'|'.join(_ORDINALS)})[\s-]+(?:year|yr)s?\b(?![\s-]+(?:of\s+)?(?:medical|med)\b)",
+    re.IGNORECASE,
+)
+_INTERN_YEAR = re.compile(r"\bintern(?:ship)?[\s-]+year\b", re.IGNORECASE)
+# "eight-week", "two months", "8 weeks": one duration, in weeks (a month is four weeks).
+_DURATION = re.compile(r"\b(\d+)[\s-]+(week|month|year)s?\b", re.IGNORECASE)
+_THOUSANDS = re.compile(r"(\d),(\d{3})\b")
+# Closed compounds whose parts say the same as two words ("telestroke" is "tele" + "stroke").
+_PREFIXES = ("tele", "neuro", "post", "pre", "peri", "intra", "non")
+
+
+def _number_value(words: str) -> int | None:
+    total = current = 0
+    for word in re.split(r"[\s-]+", words.lower()):
+        if word == "and":
+            continue
+        if word in _UNITS:
+            current += _UNITS[word]
+        elif word in _TENS:
+            current += _TENS[word]
+        elif word == "dozen":
+            current = (current or 1) * 12
+        elif word == "hundred":
+            current = (current or 1) * 100
+        elif word == "thousand":
+            total += (current or 1) * 1000
+            current = 0
+    value = total + current
+    return value if value else None
+
+
+def _digits(match: re.Match) -> str:
+    value = _number_value(match.group(0))
+    return match.group(0) if value is None else str(value)
+
+
+def _duration(match: re.Match) -> str:
+    count, unit = int(match.group(1)), match.group(2).lower()
+    if unit == "year":
+        return f"dur{count}y"
+    return f"dur{count * 4 if unit == 'month' else count}w"
+
+
+@functools.lru_cache(maxsize=4096)
+def normalize(text: str) -> str:
+    """``text`` with numbers as digits and training years and durations as one token each:
+    "the second-year residents spend two months" -> "the pgy2 residents spend dur8w"."""
+    text = _PHRASE.sub(lambda m: PHRASES[int(m.lastgroup[1:])][0], text)
+    text = _THOUSANDS.sub(r"\1\2", text)
+    text = _NUMBER_RUN.sub(_digits, text)
+    text = _PGY.sub(lambda m: f"pgy{m.group(1)}", text)
+    text = _YEAR_ORDINAL.sub(lambda m: f"pgy{_ORDINALS[m.group(1).lower()]}", text)
+    text = _INTERN_YEAR.sub("pgy1", text)
+    return _DURATION.sub(_duration, text)
+
+
+@functools.lru_cache(maxsize=16384)
+def _parts(lower: str) -> tuple[str, ...]:
+    """A rare closed compound as its prefix and a common word, else the word itself (a word
+    with its own synonym group stays whole)."""
+    if lower in SYNONYMS:
+        return (lower,)
+    for prefix in _PREFIXES:
+        rest = lower[len(prefix) :]
+        if lower.startswith(prefix) and len(rest) >= 4 and zipf(lower) < 3.0 <= zipf(rest):
+            return (prefix, rest)
+    return (lower,)
+
+
+def _words(text: str):
+    """(lower-case word, capitalised inside its sentence) for each content word of ``text``."""
+    previous_end = None
+    for match in _WORD.finditer(normalize(text)):
+        raw = match.group(0)
+        lower = raw.lower()
+        starts = previous_end is None
+        previous_end = match.end()
+        if lower in STOPWORDS or (len(lower) < 2 and not lower.isdigit()):
+            continue
+        for part in _parts(lower):
+            yield part, raw[:1].isupper() and not starts
 
 
 @functools.lru_cache(maxsize=16384)
@@ -117,6 +314,8 @@ def concept(word: str) -> str:
     lower = lower.removesuffix("'s")
     if lower in SYNONYMS:
         return SYNONYMS[lower]
+    if lower[:1].isdigit() or lower.startswith(("pgy", "dur")):
+        return lower
     for suffix in _SUFFIXES:
         if lower.endswith(suffix) and len(lower) - len(suffix) >= 4:
             stem = lower[: -len(suffix)]
@@ -130,14 +329,21 @@ def concept(word: str) -> str:
 def _concepts(text: str, ignored: tuple[frozenset[str], frozenset[str]]) -> set[str]:
     ignore = ignored[0]
     found = set()
-    for match in _WORD.finditer(text):
-        lower = match.group(0).lower()
-        if lower in STOPWORDS or len(lower) < 2:
-            continue
+    for lower, _ in _words(text):
         key = concept(lower)
         if key not in ignore:
             found.add(key)
     return found
+
+
+def _word_weight(lower: str) -> float:
+    """A concept's weight by the rarity of its word; numbers and tokens weigh a fixed amount
+    (a count of 10 or more says more than "two")."""
+    if lower.isdigit():
+        return NUMBER_WEIGHT if int(lower) >= 10 else SMALL_NUMBER_WEIGHT
+    if lower.startswith(("pgy", "dur")) and lower[3:4].isdigit():
+        return TOKEN_WEIGHT
+    return max(0.5, 6.5 - zipf(lower))
 
 
 @dataclass(frozen=True)
@@ -206,33 +412,65 @@ def _weights(text: str, ignored: tuple[frozenset[str], frozenset[str]]) -> dict[
     """The feature's concepts and their weights (rarer words weigh more; light words 0)."""
     ignore, light = ignored
     weights: dict[str, float] = {}
-    for match in _WORD.finditer(text):
-        lower = match.group(0).lower()
-        if lower in STOPWORDS or len(lower) < 2 or lower.isdigit():
-            continue
+    for lower, _ in _words(text):
         key = concept(lower)
         if key in ignore:
             continue
-        weight = 0.0 if key in light or lower in LIGHT_WORDS else max(0.5, 6.5 - zipf(lower))
+        weight = 0.0 if key in light or lower in LIGHT_WORDS else _word_weight(lower)
         weights[key] = max(weights.get(key, 0.0), weight)
     return weights
 
 
-def _match(weights: dict[str, float], sentence: set[str]) -> float:
+def _anchors(text: str, ignored: tuple[frozenset[str], frozenset[str]]) -> frozenset[str]:
+    """Concepts of ``text`` that name one thing: capitalised inside the sentence and rare in
+    English ("Mzuzu", "Sawtooth"), not words of a program's name."""
+    ignore, light = ignored
+    return frozenset(
+        concept(lower)
+        for lower, capital in _words(text)
+        if capital
+        and not lower.isdigit()
+        and zipf(lower) < ANCHOR_ZIPF
+        and concept(lower) not in ignore
+        and concept(lower) not in light
+    )
+
+
+def _match(
+    weights: dict[str, float], sentence: set[str], anchors: frozenset[str] = frozenset()
+) -> float:
     """Coverage of a feature's weight by a passage, or 0 when the match is too thin to count:
-    at least ``COVERAGE`` with two concepts, or one concept that carries ``SINGLE_SHARE`` of a
-    feature of at most two weighty concepts."""
+    at least ``COVERAGE`` with two concepts; or two concepts of ``ABSOLUTE_WEIGHT`` together
+    covering ``ABSOLUTE_COVERAGE`` (a long feature is paraphrased in part); or one concept that
+    carries ``SINGLE_SHARE`` of a feature of at most two weighty concepts; or one of the
+    feature's ``anchors`` (a rare name only this feature has)."""
     heavy = {key: weight for key, weight in weights.items() if weight > 0}
     total = sum(heavy.values())
     if not total:
         return 0.0
     matched = [key for key in heavy if key in sentence]
-    coverage = sum(heavy[key] for key in matched) / total
+    weight = sum(heavy[key] for key in matched)
+    coverage = weight / total
     if len(matched) >= 2 and coverage >= COVERAGE:
+        return coverage
+    if len(matched) >= 2 and weight >= ABSOLUTE_WEIGHT and coverage >= ABSOLUTE_COVERAGE:
         return coverage
     if len(matched) == 1 and len(heavy) <= 2 and coverage >= SINGLE_SHARE:
         return coverage
+    if anchors and any(key in anchors for key in matched):
+        return coverage
     return 0.0
+
+
+def _program_anchors(
+    program: ProgramFeatures, ignored: tuple[frozenset[str], frozenset[str]]
+) -> dict[str, frozenset[str]]:
+    """Each feature's anchors that no other feature of the program shares."""
+    found = {key: _anchors(text, ignored) for key, text in program.features.items()}
+    return {
+        key: frozenset(a for a in anchors if not any(a in found[k] for k in found if k != key))
+        for key, anchors in found.items()
+    }
 
 
 def feature_mentions(
@@ -245,36 +483,62 @@ def feature_mentions(
     passages = list(sentences)
     passages += [f"{a} {b}" for a, b in itertools.pairwise(sentences)]
     own_ignore = _ignored(program)
-    own = [(key, desc, _weights(desc, own_ignore)) for key, desc in program.features.items()]
+    anchors = _program_anchors(program, own_ignore)
+    own = [
+        (key, desc, _weights(desc, own_ignore), anchors[key])
+        for key, desc in program.features.items()
+    ]
     own_concepts = [_concepts(passage, own_ignore) for passage in passages]
     found: list[FeatureMention] = []
-    for key, description, weights in own:
+    for key, description, weights, anchor in own:
         best, where = 0.0, ""
         for passage, concepts in zip(passages, own_concepts, strict=True):
-            coverage = _match(weights, concepts)
+            coverage = _match(weights, concepts, anchor)
             if coverage > best + 1e-9:
                 best, where = coverage, passage
         found.append(
             FeatureMention(program.id, program.name, key, description, best > 0, where, best)
         )
-    # Foreign: per sentence, the other program's feature that it describes best, when that beats
-    # every feature of this program on the same sentence.
+    foreign = _foreign(sentences, program, own, own_ignore, own_concepts, others)
+    warnings = tuple(
+        f"This describes {item.program_name}\u2019s feature, not {program.name}\u2019s: "
+        f"\u201c{item.sentence}\u201d ({item.program_name} lists \u201c{item.text}\u201d)"
+        for item in foreign
+    )
+    return Mentions(tuple(found), foreign, warnings)
+
+
+def _foreign(sentences, program, own, own_ignore, own_concepts, others):
+    """Per sentence, the other program's feature that it describes best, when that is a strong
+    match (``FOREIGN_COVERAGE`` with two concepts, or one of its anchors) and no feature of this
+    program matches the same sentence. The other program's features are weighed with *this*
+    program's light words: its specialty is what a paragraph to it says anyway ("obstetric" is
+    no evidence in a letter to an obstetrics program), the other's specialty is evidence."""
+    prepared = []  # per other program: its ignored concepts and each feature's weights, anchors
+    for other in others:
+        if other.id == program.id:
+            continue
+        ignored = _ignored(other)
+        ignored = (ignored[0] | own_ignore[0], own_ignore[1])
+        anchors = _program_anchors(other, ignored)
+        features = [
+            (key, text, _weights(text, ignored), anchors[key])
+            for key, text in other.features.items()
+        ]
+        prepared.append((other, ignored, features))
     foreign: dict[tuple[str, str], FeatureMention] = {}
-    count = len(sentences)
     for index, sentence in enumerate(sentences):
-        # Passages holding this sentence: itself and its pairs with the neighbours.
-        around = [index] + [count + i for i in (index - 1, index) if 0 <= i < count - 1]
-        own_best = max((_match(w, own_concepts[p]) for _, _, w in own for p in around), default=0.0)
+        own_best = max((_match(w, own_concepts[index], a) for _, _, w, a in own), default=0.0)
         candidates = []
-        for other in others:
-            if other.id == program.id:
-                continue
-            ignored = _ignored(other)
-            ignored = (ignored[0] | own_ignore[0], ignored[1])
+        for other, ignored, features in prepared:
             other_concepts = _concepts(sentence, ignored)
-            for key, description in other.features.items():
-                coverage = _match(_weights(description, ignored), other_concepts)
-                if coverage > own_best:
+            for key, description, weights, anchor in features:
+                coverage = _match(weights, other_concepts, anchor)
+                if coverage <= own_best:
+                    continue
+                shared = [w for k, w in weights.items() if w > 0 and k in other_concepts]
+                strong = len(shared) >= 2 and coverage >= FOREIGN_COVERAGE
+                if (strong and sum(shared) >= FOREIGN_WEIGHT) or other_concepts & anchor:
                     candidates.append((coverage, other, key, description))
         if candidates:
             coverage, other, key, description = max(candidates, key=lambda item: item[0])
@@ -282,12 +546,7 @@ def feature_mentions(
                 (other.id, key),
                 FeatureMention(other.id, other.name, key, description, True, sentence, coverage),
             )
-    warnings = tuple(
-        f"This describes {item.program_name}\u2019s feature (\u201c{item.text}\u201d), not "
-        f"{program.name}\u2019s: \u201c{item.sentence}\u201d"
-        for item in foreign.values()
-    )
-    return Mentions(tuple(found), tuple(foreign.values()), warnings)
+    return tuple(foreign.values())
 
 
 def sentence_concepts(
