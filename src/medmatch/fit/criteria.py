@@ -181,6 +181,33 @@ def _lookup_fails(answer_dealbreaker: bool, table: np.ndarray, codes: np.ndarray
     return (table == 0).take(codes, mode="clip")
 
 
+def _value_lookup(
+    f: ProgramFeatures, name: str, score: Callable[[np.ndarray], np.ndarray]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A lookup column over the distinct values of the float column ``name``:
+    ``(table, codes, values)``.
+
+    ``score`` is an element-wise function of the fact (float32 in, float32 out); it runs on the
+    few distinct values (``ProgramFeatures.value_codes``) instead of every program, so the
+    gathered scores are the same bits as ``score(f.<name>)``, and unknown (code 0) is NaN.
+    """
+    codes, values = f.value_codes(name)
+    table = np.empty(values.size + 1, dtype=np.float32)
+    table[0] = np.nan
+    table[1:] = score(values)
+    return table, codes, values
+
+
+def _value_fails(answer_dealbreaker: bool, rule, values: np.ndarray, codes: np.ndarray):
+    """A deal-breaker rule of a value lookup (an element-wise bool function of the fact),
+    gathered from its distinct values; unknown (code 0) never fails."""
+    if not answer_dealbreaker:
+        return None
+    table = np.zeros(values.size + 1, dtype=bool)
+    table[1:] = rule(values)
+    return table.take(codes, mode="clip")
+
+
 def _km(value: float) -> str:
     return f"{value:,.0f} km"
 
@@ -315,6 +342,12 @@ def department_column(f: ProgramFeatures, goals: Goals) -> Column | None:
 
 
 def _exposure(f: ProgramFeatures) -> np.ndarray:
+    """Every program's exposure score (goal-independent: computed once per features, kept;
+    read-only)."""
+    return f.derived("exposure", _compute_exposure)
+
+
+def _compute_exposure(f: ProgramFeatures) -> np.ndarray:
     return np.clip((f.specialty_count - 1) / (EXPOSURE_FULL_AT - 1), 0, 1).astype(np.float32)
 
 
@@ -636,11 +669,18 @@ def length_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     low = answer.min_months if answer.min_months is not None else 0.0
     high = answer.max_months if answer.max_months is not None else np.inf
     months = f.length_months
-    # max(x, 0) as a clip to [0, inf] in place (NaN stays NaN: the same values, in the dtype
-    # of x; numpy's maximum against a scalar is not vectorised).
-    below, above = low - months, months - high
-    gap = np.clip(below, 0, np.inf, out=below) + np.clip(above, 0, np.inf, out=above)
-    score = np.clip(1 - gap / 12, 0, 1).astype(np.float32, copy=False)
+
+    def gap_of(months: np.ndarray) -> np.ndarray:
+        # max(x, 0) as a clip to [0, inf] in place (NaN stays NaN: the same values, in the
+        # dtype of x; numpy's maximum against a scalar is not vectorised).
+        below, above = low - months, months - high
+        return np.clip(below, 0, np.inf, out=below) + np.clip(above, 0, np.inf, out=above)
+
+    def score_of(months: np.ndarray) -> np.ndarray:
+        return np.clip(1 - gap_of(months) / 12, 0, 1).astype(np.float32, copy=False)
+
+    # Scored on the distinct lengths (a few dozen) and gathered.
+    table, codes, values = _value_lookup(f, "length_months", score_of)
     wish = (
         f"{low:g} to {high:g} months"
         if answer.min_months is not None and answer.max_months is not None
@@ -658,10 +698,12 @@ def length_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         "Program length",
         answer.weight,
         answer.dealbreaker,
-        score,
-        _fails(answer.dealbreaker, score, gap > 0),
+        None,
+        _value_fails(answer.dealbreaker, lambda v: gap_of(v) > 0, values, codes),
         describe,
         unknown="length_months",
+        table=table,
+        codes=codes,
     )
 
 
@@ -670,20 +712,30 @@ def hours_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     if answer is None:
         return None
     hours = f.weekly_hours
-    # NaN hours propagate: unknown hours give an unknown score.
-    if answer.pace == "demanding":
-        pace_score = np.clip((hours - 40) / 40, 0, 1)
-    elif answer.pace == "steady":
-        pace_score = np.clip((80 - hours) / 40, 0, 1)
-    else:
-        pace_score = hours * 0 + 1
-    score = pace_score
     cap = answer.max_weekly_hours
-    if cap is not None:
-        score = pace_score * np.clip(1 - (hours - cap) / 20, 0, 1)
-    rule = None
+
+    def pace_of(hours: np.ndarray) -> np.ndarray:
+        # NaN hours propagate: unknown hours give an unknown score.
+        if answer.pace == "demanding":
+            return np.clip((hours - 40) / 40, 0, 1)
+        if answer.pace == "steady":
+            return np.clip((80 - hours) / 40, 0, 1)
+        return hours * 0 + 1
+
+    def score_of(hours: np.ndarray) -> np.ndarray:
+        pace_score = pace_of(hours)
+        if cap is None:
+            return pace_score
+        return pace_score * np.clip(1 - (hours - cap) / 20, 0, 1)
+
+    # Scored on the distinct weekly hours (a few dozen) and gathered.
+    table, codes, values = _value_lookup(f, "weekly_hours", score_of)
+    fails = None
     if answer.dealbreaker:
-        rule = hours > cap if cap is not None else pace_score == 0
+        if cap is not None:
+            fails = hours > cap  # NaN > cap is False: unknown never fails
+        else:
+            fails = _value_fails(True, lambda v: pace_of(v) == 0, values, codes)
     wish = []
     if answer.pace != "either":
         wish.append(f"{answer.pace} pace")
@@ -698,10 +750,12 @@ def hours_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         "Weekly hours",
         answer.weight,
         answer.dealbreaker,
-        score,
-        _fails(answer.dealbreaker, score, rule),
+        None,
+        fails,
         describe,
         unknown="weekly_hours",
+        table=table,
+        codes=codes,
     )
 
 
@@ -857,9 +911,15 @@ def rent_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     if answer is None:
         return None
     budget = np.float32(answer.max_monthly)
-    ratio = f.rent / budget
-    score = np.where(ratio <= 1, 1 - 0.2 * ratio, 0.8 * np.clip(2 - ratio, 0, 1))
-    score = score.astype(np.float32, copy=False)
+
+    def score_of(rent: np.ndarray) -> np.ndarray:
+        ratio = rent / budget
+        score = np.where(ratio <= 1, 1 - 0.2 * ratio, 0.8 * np.clip(2 - ratio, 0, 1))
+        return score.astype(np.float32, copy=False)
+
+    # Scored on the distinct rents (Fair Market Rents are per county: a few thousand) and
+    # gathered.
+    table, codes, _ = _value_lookup(f, "rent", score_of)
 
     def describe(i: int) -> str:
         where = f" ({f.rent_label[i]})" if f.rent_label[i] else ""
@@ -876,32 +936,43 @@ def rent_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         "Rent near the program",
         answer.weight,
         answer.dealbreaker,
-        score,
-        _fails(answer.dealbreaker, score, f.rent > budget),
+        None,
+        f.rent > budget if answer.dealbreaker else None,  # NaN > budget is False
         describe,
         unknown="rent",
+        table=table,
+        codes=codes,
     )
 
 
 def teaching_intensity(f: ProgramFeatures) -> np.ndarray:
-    """Every program's teaching score for a student who wants high intensity (NaN unknown)."""
+    """Every program's teaching score for a student who wants high intensity (NaN unknown).
+
+    Goal-independent: computed once per features and kept (read-only)."""
+    return f.derived("teaching_high", _teaching_high)
+
+
+def _teaching_high(f: ProgramFeatures) -> np.ndarray:
     base = np.clip(f.residents_per_bed / np.float32(FULL_INTENSITY), 0, 1)
     growth = np.clip(0.5 + f.fte_growth / np.float32(0.4), 0, 1)
     blended = np.float32(0.8) * base + np.float32(0.2) * growth
     return np.where(np.isnan(growth), base, blended).astype(np.float32, copy=False)
 
 
+def _teaching_low(f: ProgramFeatures) -> np.ndarray:
+    """Every program's teaching score for a student who wants a small teaching presence."""
+    intensity = np.clip(f.residents_per_bed / np.float32(FULL_INTENSITY), 0, 1)
+    return (1 - intensity).astype(np.float32, copy=False)
+
+
 def teaching_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     answer = goals.teaching
     if answer is None:
         return None
-    high = teaching_intensity(f)
     score = (
-        high
+        teaching_intensity(f)
         if answer.value == "high"
-        else (1 - np.clip(f.residents_per_bed / np.float32(FULL_INTENSITY), 0, 1)).astype(
-            np.float32, copy=False
-        )
+        else f.derived("teaching_low", _teaching_low)
     )
     wish = "a high teaching intensity" if answer.value == "high" else "a small teaching presence"
 

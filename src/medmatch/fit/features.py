@@ -299,6 +299,34 @@ class ProgramFeatures:
             self._derived[key] = (getattr(self, name) + 1).astype(np.intp)
         return self._derived[key]
 
+    def value_codes(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """The float column ``name`` as codes into its distinct values: ``(codes, values)``.
+
+        ``values`` are the distinct known values (float32, sorted) and ``codes`` (intp) is 0 where
+        the fact is unknown (NaN), else 1 + the index of the program's value. A criterion whose
+        score is an element-wise function of the one fact (rent, length, hours) computes it on
+        the few distinct values (a catalog has a few thousand rents, a few dozen lengths) and
+        gathers it with ``table.take(codes, mode="clip")`` (``table[0]`` NaN): the same float32
+        operations per value, so the same bits as computing it for every program. Built on first
+        use per column, kept.
+        """
+        key = f"values_{name}"
+        if key not in self._derived:
+            column = getattr(self, name)
+            known = np.flatnonzero(~np.isnan(column))
+            values = np.unique(column[known])
+            codes = np.zeros(len(self), dtype=np.intp)
+            codes[known] = np.searchsorted(values, column[known]) + 1
+            self._derived[key] = (codes, values)
+        return self._derived[key]
+
+    def derived(self, key: str, make) -> Any:
+        """``make(self)``, computed on first use under ``key`` and kept (goal-independent pieces
+        of a criterion, such as the teaching intensity of every program)."""
+        if key not in self._derived:
+            self._derived[key] = make(self)
+        return self._derived[key]
+
     def department_entries(self) -> tuple[np.ndarray, np.ndarray]:
         """Department entries grouped by specialty: ``(entries, bounds)``.
 
