@@ -767,7 +767,7 @@ def stipend_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     score = np.clip(f.stipend / np.float32(minimum), 0, 1)
 
     def describe(i: int) -> str:
-        return f"Stipend {_amount(f.stipend[i])} (wish: at least {_amount(minimum)})"
+        return f"Stipend {_amount(f.stipend.item(i))} (wish: at least {_amount(minimum)})"
 
     return Column(
         "stipend",
@@ -977,9 +977,11 @@ def teaching_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     wish = "a high teaching intensity" if answer.value == "high" else "a small teaching presence"
 
     def describe(i: int) -> str:
-        parts = [f"{f.residents_per_bed[i]:.2f} residents per bed"]
-        if not np.isnan(f.fte_growth[i]):
-            parts.append(f"resident FTE {f.fte_first[i]:,.0f} \u2192 {f.fte_last[i]:,.0f}")
+        # .item(): Python floats format as the float32 scalars do, at a fraction of the cost.
+        parts = [f"{f.residents_per_bed.item(i):.2f} residents per bed"]
+        if not math.isnan(f.fte_growth.item(i)):
+            first, last = f.fte_first.item(i), f.fte_last.item(i)
+            parts.append(f"resident FTE {first:,.0f} \u2192 {last:,.0f}")
         where = f" ({f.teaching_label[i]}; CMS cost reports)" if f.teaching_label[i] else ""
         return f"{'; '.join(parts)}{where} (you want {wish})"
 

@@ -251,7 +251,16 @@ class Ranking:
                     )
                 )  # fmt: skip
                 continue
-            sentence = f"{fact}: {_signed(points)}" if weight else f"{fact} (deal-breaker met)"
+            if weight:
+                rounded = round(points)  # _signed, inlined (one call per contribution)
+                if rounded > 0:
+                    sentence = f"{fact}: +{rounded}"
+                elif rounded < 0:
+                    sentence = f"{fact}: {MINUS}{-rounded}"
+                else:
+                    sentence = f"{fact}: ±0"
+            else:
+                sentence = f"{fact} (deal-breaker met)"
             known.append(
                 _contribution(
                     key, label, weight, dealbreaker, "known", s, points, 0.0, sentence, fact
@@ -262,17 +271,29 @@ class Ranking:
         # (stable sorts, as one sort on (status, -|points|, -widening)).
         known.sort(key=_by_effect)
         failed.sort(key=_by_effect)
-        return Explanation(
-            program_id=self.features.ids[i],
-            rank=rank,
-            total=100 * total,
-            low=100 * low,
-            high=100 * high,
-            excluded=excluded,
-            excluded_by=tuple(c.sentence for c in failed),
-            checks=tuple(c.sentence for c in unknown if c.dealbreaker),
-            contributions=(*known, *unknown, *failed),
+        # As Explanation(...) with these fields, without the frozen dataclass's per-field
+        # object.__setattr__ (see _contribution).
+        explanation = _new_object(Explanation)
+        _set_attribute(
+            explanation,
+            "__dict__",
+            {
+                "program_id": self.features.ids[i],
+                "rank": rank,
+                "total": 100 * total,
+                "low": 100 * low,
+                "high": 100 * high,
+                "excluded": excluded,
+                "excluded_by": tuple([c.sentence for c in failed]) if failed else (),
+                "checks": tuple([c.sentence for c in unknown if c.dealbreaker]),
+                "contributions": (*known, *unknown, *failed),
+            },
         )
+        return explanation
+
+
+_new_object = object.__new__
+_set_attribute = object.__setattr__
 
 
 def _by_effect(contribution: Contribution) -> float:
