@@ -116,9 +116,11 @@ class Column:
 
     A *lookup* column (a score per code of one code column) passes ``values=None`` with
     ``table`` and ``codes`` (``_lookup``): its score is ``table.take(codes, mode="clip")``, gathered
-    only when
-    ``score`` is read. The engine adds ``weight x table`` to the total in one gather and reads
-    the scores of the programs it explains with ``score_at``, so the full column is never made.
+    only when ``score`` is read; as a deal-breaker it passes ``fails=None`` and ``fails_table``
+    (known to fail, per code), read through ``failing`` / ``failing_at``. The engine adds
+    ``weight x table`` to the total in one gather and reads the scores of the programs it
+    explains with ``score_at``, so the full column is never made. ``fails`` of other columns
+    is read through ``failing`` too.
     """
 
     key: str
@@ -131,7 +133,26 @@ class Column:
     unknown: str | None = None
     table: np.ndarray | None = None
     codes: np.ndarray | None = None
+    fails_table: np.ndarray | None = None
     _cache: dict = field(default_factory=dict, init=False, repr=False)
+
+    @property
+    def failing(self) -> np.ndarray | None:
+        """Which programs are known to fail the answer as a deal-breaker (bool), or None; a
+        lookup column's is gathered from ``fails_table`` once, when read."""
+        if self.fails is not None or self.fails_table is None:
+            return self.fails
+        if "fails" not in self._cache:
+            self._cache["fails"] = self.fails_table.take(self.codes, mode="clip")
+        return self._cache["fails"]
+
+    def failing_at(self, positions: np.ndarray) -> np.ndarray | None:
+        """``failing`` at a few program positions, without gathering the full column."""
+        if self.fails is not None or self.fails_table is None:
+            return None if self.fails is None else self.fails[positions]
+        if "fails" in self._cache:
+            return self._cache["fails"][positions]
+        return self.fails_table.take(self.codes[positions], mode="clip")
 
     @property
     def score(self) -> np.ndarray:
@@ -174,11 +195,11 @@ def _lookup(f: ProgramFeatures, name: str, values: list[float]) -> tuple[np.ndar
     return np.array([np.nan, *values], dtype=np.float32), f.lookup_codes(name)
 
 
-def _lookup_fails(answer_dealbreaker: bool, table: np.ndarray, codes: np.ndarray):
-    """``score == 0`` of a lookup column, gathered from the table (NaN == 0 is False)."""
+def _lookup_fails(answer_dealbreaker: bool, table: np.ndarray) -> np.ndarray | None:
+    """``score == 0`` of a lookup column, per code (NaN == 0 is False): its ``fails_table``."""
     if not answer_dealbreaker:
         return None
-    return (table == 0).take(codes, mode="clip")
+    return table == 0
 
 
 def _value_lookup(
@@ -198,14 +219,14 @@ def _value_lookup(
     return table, codes, values
 
 
-def _value_fails(answer_dealbreaker: bool, rule, values: np.ndarray, codes: np.ndarray):
-    """A deal-breaker rule of a value lookup (an element-wise bool function of the fact),
-    gathered from its distinct values; unknown (code 0) never fails."""
+def _value_fails(answer_dealbreaker: bool, rule, values: np.ndarray) -> np.ndarray | None:
+    """A deal-breaker rule of a value lookup (an element-wise bool function of the fact) per
+    code, from its distinct values (its ``fails_table``); unknown (code 0) never fails."""
     if not answer_dealbreaker:
         return None
     table = np.zeros(values.size + 1, dtype=bool)
     table[1:] = rule(values)
-    return table.take(codes, mode="clip")
+    return table
 
 
 def _km(value: float) -> str:
@@ -275,10 +296,11 @@ def specialty_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         answer.weight,
         answer.dealbreaker,
         None,
-        _lookup_fails(answer.dealbreaker, table, codes),
+        None,
         describe,
         unknown="specialty",
         table=table,
+        fails_table=_lookup_fails(answer.dealbreaker, table),
         codes=codes,
     )
 
@@ -463,13 +485,12 @@ def objective_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         answer.weight,
         answer.dealbreaker,
         score,
-        _fails(answer.dealbreaker, score)
-        if table is None
-        else _lookup_fails(answer.dealbreaker, table, codes),
+        _fails(answer.dealbreaker, score) if table is None else None,
         describe,
         unknown=unknown,
         table=table,
         codes=codes,
+        fails_table=None if table is None else _lookup_fails(answer.dealbreaker, table),
     )
 
 
@@ -583,10 +604,11 @@ def _membership(
         answer.weight,
         answer.dealbreaker,
         None,
-        _lookup_fails(answer.dealbreaker, table, lookup_codes),
+        None,
         describe,
         unknown=unknown,
         table=table,
+        fails_table=_lookup_fails(answer.dealbreaker, table),
         codes=lookup_codes,
     )
 
@@ -654,10 +676,11 @@ def international_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         answer.weight,
         answer.dealbreaker,
         None,
-        _lookup_fails(answer.dealbreaker, table, codes),
+        None,
         describe,
         unknown="country",
         table=table,
+        fails_table=_lookup_fails(answer.dealbreaker, table),
         codes=codes,
     )
 
@@ -699,11 +722,12 @@ def length_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         answer.weight,
         answer.dealbreaker,
         None,
-        _value_fails(answer.dealbreaker, lambda v: gap_of(v) > 0, values, codes),
+        None,
         describe,
         unknown="length_months",
         table=table,
         codes=codes,
+        fails_table=_value_fails(answer.dealbreaker, lambda v: gap_of(v) > 0, values),
     )
 
 
@@ -730,12 +754,12 @@ def hours_column(f: ProgramFeatures, goals: Goals) -> Column | None:
 
     # Scored on the distinct weekly hours (a few dozen) and gathered.
     table, codes, values = _value_lookup(f, "weekly_hours", score_of)
-    fails = None
+    fails = fails_table = None
     if answer.dealbreaker:
         if cap is not None:
             fails = hours > cap  # NaN > cap is False: unknown never fails
         else:
-            fails = _value_fails(True, lambda v: pace_of(v) == 0, values, codes)
+            fails_table = _value_fails(True, lambda v: pace_of(v) == 0, values)
     wish = []
     if answer.pace != "either":
         wish.append(f"{answer.pace} pace")
@@ -756,6 +780,7 @@ def hours_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         unknown="weekly_hours",
         table=table,
         codes=codes,
+        fails_table=fails_table,
     )
 
 
@@ -843,10 +868,11 @@ def visa_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         answer.weight,
         answer.dealbreaker,
         None,
-        _lookup_fails(answer.dealbreaker, table, codes),
+        None,
         describe,
         unknown=unknown,
         table=table,
+        fails_table=_lookup_fails(answer.dealbreaker, table),
         codes=codes,
     )
 
@@ -872,10 +898,11 @@ def tracks_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         answer.weight,
         answer.dealbreaker,
         None,
-        _lookup_fails(answer.dealbreaker, table, codes),
+        None,
         describe,
         unknown="track",
         table=table,
+        fails_table=_lookup_fails(answer.dealbreaker, table),
         codes=codes,
     )
 
@@ -898,10 +925,11 @@ def area_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         answer.weight,
         answer.dealbreaker,
         None,
-        _lookup_fails(answer.dealbreaker, table, codes),
+        None,
         describe,
         unknown="area",
         table=table,
+        fails_table=_lookup_fails(answer.dealbreaker, table),
         codes=codes,
     )
 
@@ -1017,13 +1045,13 @@ def trauma_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         answer.weight,
         answer.dealbreaker,
         None,
-        None
-        if not answer.dealbreaker
-        else (np.arange(7) > wanted + 1)[: len(table)].take(codes, mode="clip"),
+        None,
         describe,
         unknown="trauma",
         table=table,
         codes=codes,
+        # Known to fail: a level below the wished one (codes are level + 1).
+        fails_table=(np.arange(len(table)) > wanted + 1) if answer.dealbreaker else None,
     )
 
 

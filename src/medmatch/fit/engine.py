@@ -184,7 +184,10 @@ class Ranking:
         none = [()] * positions.size  # no columns: no goals answered
         scores = [column.score_at(positions).tolist() for column in self.columns]
         no = [False] * positions.size
-        fails = [no if c.fails is None else c.fails[positions].tolist() for c in self.columns]
+        fails = [
+            no if failing is None else failing.tolist()
+            for failing in (c.failing_at(positions) for c in self.columns)
+        ]
         total, low, high, known_weight = self.totals.at(positions)
         numbers = zip(
             list(zip(*scores, strict=True)) or none,
@@ -380,6 +383,7 @@ class Totals:
         self.unknown_weight = unknown_weight
         self.min_weight = min_weight
         self.columns = columns
+        self.excluded_by: set[str] = set()  # deal-breakers weigh_columns already applied
         self._full = None
 
     def full(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -468,6 +472,7 @@ def weigh_columns(
     columns: tuple[Column, ...],
     n: int,
     patterns: tuple[np.ndarray, dict[str, np.ndarray]] | None = None,
+    excluded: np.ndarray | None = None,
 ) -> Totals:
     """The weighted sum of the criterion columns, as ``Totals`` (see ``score_columns``).
 
@@ -475,6 +480,12 @@ def weigh_columns(
     column order (one multiply and one add per column, no stacked matrix); U = the weight of the
     unknown columns: summed per pattern of unknowns for columns that name their fact, else
     w x isnan(score) per program; W = sum w.
+
+    With ``excluded`` (bool per program, changed in place), a lookup deal-breaker whose failing
+    codes all score 0 ORs its failures into it from the same gather: those codes' weighted
+    score is stored as -0.0, which adds nothing to K (x + -0.0 is x, and +0.0 + -0.0 is +0.0),
+    so the failures are the sign bits of the gathered values; ``Totals.excluded_by`` holds the
+    keys of the columns done so (rank ORs the others).
     """
     weighted = [c for c in columns if c.weight > 0]
     if not weighted:
@@ -484,13 +495,26 @@ def weigh_columns(
     buffer = np.empty(n, dtype=np.float32)
     unknown_weight = None
     pattern_weight = None
+    excluded_by = set()
     for column in weighted:
         weight = np.float32(column.weight)
         if column.table is not None:
             # w x fmax(table, 0) gathered: per program the same float32 product as below.
             weighted_table = np.fmax(column.table, 0)
             weighted_table *= weight
+            signed = (
+                excluded is not None
+                and column.dealbreaker
+                and column.fails is None
+                and column.fails_table is not None
+                and not (column.table[column.fails_table] != 0).any()  # NaN != 0: not signed
+            )
+            if signed:
+                weighted_table[column.fails_table] = -0.0
             weighted_table.take(column.codes, out=buffer, mode="clip")
+            if signed:
+                excluded |= np.signbit(buffer)
+                excluded_by.add(column.key)
         else:
             np.fmax(column.score, zero, out=buffer)  # NaN -> 0 (scores are in [0, 1])
             buffer *= weight
@@ -511,12 +535,15 @@ def weigh_columns(
     shape = {"min_weight": float(weights.min()), "columns": len(weighted)}
     if unknown_weight is None:
         pattern_known = total_weight - pattern_weight.astype(np.float64)
-        return Totals(
+        totals = Totals(
             n, known_score, total_weight, pattern=patterns[0], pattern_known=pattern_known, **shape
         )
-    if pattern_weight is not None:
-        unknown_weight += pattern_weight.take(patterns[0])
-    return Totals(n, known_score, total_weight, unknown_weight=unknown_weight, **shape)
+    else:
+        if pattern_weight is not None:
+            unknown_weight += pattern_weight.take(patterns[0])
+        totals = Totals(n, known_score, total_weight, unknown_weight=unknown_weight, **shape)
+    totals.excluded_by = excluded_by
+    return totals
 
 
 def score_columns(
@@ -555,13 +582,14 @@ def rank(goals: Goals, features: ProgramFeatures, *, head: int = 50) -> Ranking:
     n = len(features)
     columns = build_columns(features, goals)
     patterns = features.unknown_patterns()
-    totals = weigh_columns(columns, n, patterns)
     excluded = np.zeros(n, dtype=bool)
+    totals = weigh_columns(columns, n, patterns, excluded)
     check = np.zeros(n, dtype=bool)
     pattern_check = None  # deal-breakers unknown by pattern of unknown facts, gathered once
     for column in columns:
         if column.dealbreaker:
-            excluded |= column.fails
+            if column.key not in totals.excluded_by:
+                excluded |= column.failing
             if column.unknown is not None:
                 unknown = patterns[1][column.unknown]
                 pattern_check = unknown if pattern_check is None else pattern_check | unknown
