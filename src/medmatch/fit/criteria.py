@@ -229,12 +229,14 @@ def _value_fails(answer_dealbreaker: bool, rule, values: np.ndarray) -> np.ndarr
     return table
 
 
+# float(): a numpy float32 formats as its Python float does with a format spec, at a fraction
+# of the cost (the sentences of an explanation are most of its time).
 def _km(value: float) -> str:
-    return f"{value:,.0f} km"
+    return f"{float(value):,.0f} km"
 
 
 def _amount(value: float) -> str:
-    return f"{value:,.0f}"
+    return f"{float(value):,.0f}"
 
 
 def haversine_km(lat_rad, lon_rad, cos_lat, lat: float, lon: float) -> np.ndarray:
@@ -348,7 +350,7 @@ def department_column(f: ProgramFeatures, goals: Goals) -> Column | None:
             return f"No department listed in {listed}"
         name = f.specialty_name(f.department_specialty[row])
         strength = f.department_strength[row]
-        note = "" if strength >= 1 else f" (strength {strength:.1f})"
+        note = "" if strength >= 1 else f" (strength {float(strength):.1f})"
         return f"{name} department listed{note}"
 
     return Column(
@@ -375,7 +377,7 @@ def _compute_exposure(f: ProgramFeatures) -> np.ndarray:
 
 def _describe_exposure(f: ProgramFeatures) -> Callable[[int], str]:
     def describe(i: int) -> str:
-        return f"Institution trains in {f.specialty_count[i]:.0f} specialties"
+        return f"Institution trains in {f.specialty_count.item(i):.0f} specialties"
 
     return describe
 
@@ -714,7 +716,7 @@ def length_column(f: ProgramFeatures, goals: Goals) -> Column | None:
 
     def describe(i: int) -> str:
         rule = f", the {f.length_rule[i]}" if f.length_rule[i] else ""
-        return f"{months[i]:g} months{rule} (wish: {wish})"
+        return f"{months.item(i):g} months{rule} (wish: {wish})"
 
     return Column(
         "length",
@@ -767,7 +769,7 @@ def hours_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         wish.append(f"at most {cap:g}")
 
     def describe(i: int) -> str:
-        return f"Weekly hours {hours[i]:g} (wish: {', '.join(wish)})"
+        return f"Weekly hours {hours.item(i):g} (wish: {', '.join(wish)})"
 
     return Column(
         "hours",
@@ -917,7 +919,7 @@ def area_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     def describe(i: int) -> str:
         label = AREA_LABELS[AREA_CLASSES[f.area[i]]]
         where = f", {f.place_label[i]}" if f.place_label[i] else ""
-        return f"{label} (RUCA {f.ruca[i]:.0f}{where}; USDA 2020) (you want {wish})"
+        return f"{label} (RUCA {f.ruca.item(i):.0f}{where}; USDA 2020) (you want {wish})"
 
     return Column(
         "area",
@@ -953,9 +955,9 @@ def rent_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         where = f" ({f.rent_label[i]})" if f.rent_label[i] else ""
         share = ""
         if f.stipend[i] > 0:
-            share = f", {100 * 12 * f.rent[i] / f.stipend[i]:.0f}% of the stipend"
+            share = f", {float(100 * 12 * f.rent[i] / f.stipend[i]):.0f}% of the stipend"
         return (
-            f"Rent near the program ${f.rent[i]:,.0f} a month for one bedroom{where}{share} "
+            f"Rent near the program ${f.rent.item(i):,.0f} a month for one bedroom{where}{share} "
             f"(you can pay ${answer.max_monthly:,.0f})"
         )
 
