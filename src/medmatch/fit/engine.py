@@ -487,7 +487,7 @@ def weigh_columns(
     n: int,
     patterns: tuple[np.ndarray, dict[str, np.ndarray]] | None = None,
     excluded: np.ndarray | None = None,
-    narrow=None,
+    codes=None,
 ) -> Totals:
     """The weighted sum of the criterion columns, as ``Totals`` (see ``score_columns``).
 
@@ -502,11 +502,13 @@ def weigh_columns(
     so the failures are the sign bits of the gathered values; ``Totals.excluded_by`` holds the
     keys of the columns done so (rank ORs the others).
 
-    With ``narrow`` (``ProgramFeatures.narrow_codes``), a lookup column whose codes have a uint8
-    copy and whose weighted table has few distinct non-zero values is added by comparisons
-    instead of a gather (``_gather_by_compare``): per value v, K += v x [code in its codes];
-    the codes of different values are disjoint, so each program gets exactly its one product
-    (x + 0 is x): the same bits. Its deal-breaker failures are compared the same way.
+    With ``codes`` (the ProgramFeatures: ``narrow_codes`` and ``code_groups``), a lookup column
+    whose programs with a non-zero weighted score are few (under n / SPARSE_SHARE) adds them at
+    their positions only, K[p] += w x score[p], found from the programs grouped by code; one
+    whose table has few distinct non-zero values is added by uint8 code comparisons
+    (``_compare_plan``): per value v, K += v x [code in its codes]. Either way each program
+    gets exactly its one product and x + 0 = x otherwise: the same bits as the gather. Its
+    deal-breaker failures are found the same way.
     """
     weighted = [c for c in columns if c.weight > 0]
     if not weighted:
@@ -524,9 +526,15 @@ def weigh_columns(
             # w x fmax(table, 0) gathered: per program the same float32 product as below.
             weighted_table = np.fmax(column.table, 0)
             weighted_table *= weight
-            codes8 = None if narrow is None else narrow(column.codes)
-            plan = None if codes8 is None else _compare_plan(weighted_table)
-            if plan is not None:
+            groups = None if codes is None else codes.code_groups(column.codes)
+            if groups is not None and _add_sparse(
+                column, weighted_table, groups, known_score, excluded, excluded_by
+            ):
+                plan = ()  # done: no gather, no add
+            else:
+                codes8 = None if codes is None else codes.narrow_codes(column.codes)
+                plan = None if codes8 is None else _compare_plan(weighted_table)
+            if plan:
                 if masks is None:
                     masks = (np.empty(n, dtype=bool), np.empty(n, dtype=bool))
                 for value, runs in plan:
@@ -589,6 +597,41 @@ def weigh_columns(
         totals = Totals(n, known_score, total_weight, unknown_weight=unknown_weight, **shape)
     totals.excluded_by = excluded_by
     return totals
+
+
+SPARSE_SHARE = 25
+
+
+def _add_sparse(column, weighted_table, groups, known_score, excluded, excluded_by) -> bool:
+    """K[p] += weighted_table[code[p]] at the programs whose weighted score is not 0, when
+    they are under n / SPARSE_SHARE (and the same for its deal-breaker failures); False (and
+    nothing done) otherwise."""
+    order, bounds = groups
+    n = known_score.size
+    nonzero = np.flatnonzero(weighted_table[: bounds.size - 1] != 0)
+    counts = bounds[nonzero + 1] - bounds[nonzero]
+    if int(counts.sum()) * SPARSE_SHARE > n:
+        return False
+    failing = None
+    if (
+        excluded is not None
+        and column.dealbreaker
+        and column.fails is None
+        and column.fails_table is not None
+    ):
+        failing = np.flatnonzero(column.fails_table[: bounds.size - 1])
+        if int((bounds[failing + 1] - bounds[failing]).sum()) * SPARSE_SHARE > n:
+            return False
+    if nonzero.size:
+        positions = np.concatenate([order[bounds[c] : bounds[c + 1]] for c in nonzero.tolist()])
+        values = np.repeat(weighted_table[nonzero], counts)
+        values += known_score[positions]  # K + x, as known_score += x there
+        known_score[positions] = values
+    if failing is not None:
+        for c in failing.tolist():
+            excluded[order[bounds[c] : bounds[c + 1]]] = True
+        excluded_by.add(column.key)
+    return True
 
 
 # Cost model of _compare_plan, in microseconds per 100,000 programs (measured: a float32 gather
@@ -678,7 +721,7 @@ def rank(goals: Goals, features: ProgramFeatures, *, head: int = 50) -> Ranking:
     columns = build_columns(features, goals)
     patterns = features.unknown_patterns()
     excluded = np.zeros(n, dtype=bool)
-    totals = weigh_columns(columns, n, patterns, excluded, features.narrow_codes)
+    totals = weigh_columns(columns, n, patterns, excluded, features)
     check = np.zeros(n, dtype=bool)
     pattern_check = None  # deal-breakers unknown by pattern of unknown facts, gathered once
     for column in columns:

@@ -300,10 +300,30 @@ class ProgramFeatures:
         return self._derived[key]
 
     def _register(self, codes: np.ndarray) -> np.ndarray:
-        """Keep a uint8 copy of lookup codes below 256 for ``narrow_codes``; returns codes."""
+        """Keep a uint8 copy of lookup codes below 256 for ``narrow_codes`` and mark them for
+        ``code_groups``; returns codes."""
         if codes.size and codes.min() >= 0 and codes.max() < 256:
             self._derived.setdefault("narrow", {})[id(codes)] = (codes, codes.astype(np.uint8))
+        self._derived.setdefault("groups", {})[id(codes)] = (codes, None)
         return codes
+
+    def code_groups(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """Programs grouped by lookup code, for codes made by ``lookup_codes`` /
+        ``value_codes`` (the same array object), else None: ``(order, bounds)`` with
+        ``order[bounds[c]:bounds[c + 1]]`` the positions of code ``c`` (ascending). A lookup
+        whose non-zero scores are few programs (hours and length are 97% unknown, a student's
+        specialties a few percent of programs) adds them at those positions only
+        (``engine.weigh_columns``). Built on first use per codes, kept.
+        """
+        groups = self._derived.get("groups", {})
+        entry = groups.get(id(codes))
+        if entry is None or entry[0] is not codes:
+            return None
+        if entry[1] is None:
+            order = np.argsort(codes, kind="stable")
+            bounds = np.searchsorted(codes[order], np.arange(int(codes.max(initial=0)) + 2))
+            entry = groups[id(codes)] = (codes, (order, bounds))
+        return entry[1]
 
     def narrow_codes(self, codes: np.ndarray) -> np.ndarray | None:
         """The uint8 copy of lookup codes made by ``lookup_codes`` / ``value_codes`` (the same
