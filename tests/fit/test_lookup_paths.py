@@ -97,4 +97,4 @@ def test_it_compares_only_when_few_values_make_it_cheaper():
     assert _compare_plan(membership) == [(np.float32(2), [(2, 4), (6, 6)])]
     assert _compare_plan(np.zeros(5, dtype=np.float32)) == []
     assert _compare_plan(np.arange(40, dtype=np.float32)) is None  # too many values: gather
-    assert _runs(np.array([1, 2, 3, 7, 9, 10])) == [(1, 3), (7, 7), (9, 10)]
+    assert _runs([1, 2, 3, 7, 9, 10]) == [(1, 3), (7, 7), (9, 10)]

@@ -546,7 +546,7 @@ def weigh_columns(
                     None
                     if excluded is None or not column.dealbreaker or column.fails is not None
                     or column.fails_table is None
-                    else _runs(np.flatnonzero(column.fails_table))
+                    else _runs(np.flatnonzero(column.fails_table).tolist())
                 )  # fmt: skip
                 if fails_runs is not None and len(fails_runs) <= 8:
                     if fails_runs:
@@ -639,31 +639,36 @@ def _add_sparse(column, weighted_table, groups, known_score, excluded, excluded_
 GATHER_COST, VALUE_COST, RUN_COST = 110, 30, 6
 
 
-def _runs(codes: np.ndarray) -> list[tuple[int, int]]:
-    """Sorted distinct codes as runs of consecutive codes ``[(first, last), ...]``."""
-    if codes.size == 0:
-        return []
-    breaks = np.flatnonzero(np.diff(codes) != 1)
-    starts = np.r_[codes[0], codes[breaks + 1]]
-    ends = np.r_[codes[breaks], codes[-1]]
-    return list(zip(starts.tolist(), ends.tolist(), strict=True))
+def _runs(codes) -> list[tuple[int, int]]:
+    """Sorted distinct codes (ints) as runs of consecutive codes ``[(first, last), ...]``.
+    Plain Python: the tables are small, and numpy's per-call cost would be most of it."""
+    runs: list[list[int]] = []
+    for code in codes:
+        if runs and runs[-1][1] == code - 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+    return [(first, last) for first, last in runs]
 
 
 def _compare_plan(weighted_table: np.ndarray) -> list | None:
     """``[(value, runs of codes), ...]`` for each distinct non-zero value of a weighted lookup
-    table (float32), or None when a gather is cheaper (GATHER_COST) or a code is above 255."""
+    table (float32), in increasing value, or None when a gather is cheaper (GATHER_COST) or a
+    code is above 255."""
     if weighted_table.size > 256:
         return None
-    nonzero = np.flatnonzero(weighted_table != 0)  # fmax made NaN 0
-    values = np.unique(weighted_table[nonzero])
-    if values.size * VALUE_COST >= GATHER_COST:
+    by_value: dict[float, list[int]] = {}
+    for code, value in enumerate(weighted_table.tolist()):  # the float32 values, exactly
+        if value != 0:  # fmax made NaN 0
+            by_value.setdefault(value, []).append(code)
+    if len(by_value) * VALUE_COST >= GATHER_COST:
         return None
     plan = []
-    cost = values.size * VALUE_COST
-    for value in values:
-        runs = _runs(nonzero[weighted_table[nonzero] == value])
+    cost = len(by_value) * VALUE_COST
+    for value in sorted(by_value):
+        runs = _runs(by_value[value])
         cost += len(runs) * RUN_COST
-        plan.append((value, runs))
+        plan.append((np.float32(value), runs))
     return plan if cost < GATHER_COST else None
 
 
