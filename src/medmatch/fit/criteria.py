@@ -458,13 +458,13 @@ def objective_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     def describe(i: int) -> str:
         if value == "exploring":
             return _describe_exposure(f)(i) + " (breadth for exploring)"
-        kind = TYPE_LABELS[PROGRAM_TYPES[f.program_type[i]]]
+        kind = TYPE_LABELS[PROGRAM_TYPES[f.program_type.item(i)]]
         if value == "clinical":
             return f"{kind} (your objective: hands-on clinical skills)"
         if value == "research":
-            if f.has_research[i] == 1:
+            if f.has_research.item(i) == 1:
                 return "Research opportunities described (your objective: research)"
-            if f.program_type[i] == PROGRAM_TYPES.index("research"):
+            if f.program_type.item(i) == PROGRAM_TYPES.index("research"):
                 return f"{kind} (your objective: research)"
             return "No research opportunities (your objective: research)"
         if f.has_mentorship[i] == 1:
@@ -503,9 +503,10 @@ def setting_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     score = f.academic if answer.value == "academic" else 1 - f.academic
 
     def describe(i: int) -> str:
-        kind = KIND_LABELS[KINDS[f.kind[i]]] if f.kind[i] >= 0 else "Institution"
+        kind_code = f.kind.item(i)
+        kind = KIND_LABELS[KINDS[kind_code]] if kind_code >= 0 else "Institution"
         if f.academic[i] >= 0.75:
-            kind = kind if f.kind[i] >= 0 else "Teaching institution"
+            kind = kind if kind_code >= 0 else "Teaching institution"
         return f"{kind} (you want {answer.value})"
 
     return Column(
@@ -595,8 +596,9 @@ def _membership(
     table, lookup_codes = _lookup(f, unknown, [1.0 if k in wanted_set else 0.0 for k in vocabulary])
 
     def describe(i: int) -> str:
-        value = vocabulary[codes[i]]
-        if table[codes[i] + 1] >= 1:
+        code = codes.item(i)
+        value = vocabulary[code]
+        if table[code + 1] >= 1:
             return f"{noun} {value} (one of yours)"
         return f"{noun} {value}, not one of yours ({', '.join(wanted)})"
 
@@ -667,7 +669,7 @@ def international_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     )
 
     def describe(i: int) -> str:
-        country = f.country_keys[f.country[i]]
+        country = f.country_keys[f.country.item(i)]
         where = f"In your home country ({home})" if country == home else f"Abroad ({country})"
         wish = "stay home" if answer.openness == "home" else "go abroad"
         return f"{where}; you want to {wish}"
@@ -851,7 +853,7 @@ def visa_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         unknown = "visa"
 
     def describe(i: int) -> str:
-        code = int(f.visa[i])
+        code = f.visa.item(i)
         if code < 0 and f.h1b_filings[i] > 0:
             filings = int(f.h1b_filings[i])
             return (
@@ -889,7 +891,7 @@ def tracks_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     wish = " or ".join(answer.codes)
 
     def describe(i: int) -> str:
-        code = int(f.track[i])
+        code = f.track.item(i)
         if code == NO_TRACK:
             return f"Not a residency track (wish: {wish})"
         return f"{TRACKS[code].capitalize()} track (wish: {wish})"
@@ -917,7 +919,7 @@ def area_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     wish = AREA_WISHES[answer.value]
 
     def describe(i: int) -> str:
-        label = AREA_LABELS[AREA_CLASSES[f.area[i]]]
+        label = AREA_LABELS[AREA_CLASSES[f.area.item(i)]]
         where = f", {f.place_label[i]}" if f.place_label[i] else ""
         return f"{label} (RUCA {f.ruca.item(i):.0f}{where}; USDA 2020) (you want {wish})"
 
@@ -1037,7 +1039,7 @@ def trauma_column(f: ProgramFeatures, goals: Goals) -> Column | None:
 
     def describe(i: int) -> str:
         return (
-            f"Level {ROMAN[int(f.trauma[i])]} trauma centre (HIFLD) "
+            f"Level {ROMAN[f.trauma.item(i)]} trauma centre (HIFLD) "
             f"(you want Level {ROMAN[wanted]} or higher)"
         )
 
