@@ -556,15 +556,20 @@ def location_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     if answer.dealbreaker:
         fails = ~inside & ~np.isnan(score)
 
+    places = answer.places
+
     def describe(i: int) -> str:
-        best = max(
-            range(len(answer.places)),
-            key=lambda k: (
-                _nearness(distances[k][i], answer.places[k].radius_km),
-                -distances[k][i],
-            ),
-        )
-        place, d = answer.places[best], distances[best][i]
+        # The best place: max over places of (nearness, -distance), the first on a tie (as
+        # max() with that key), in float32 as the scores; one place needs no comparison.
+        best = 0
+        if len(places) > 1:
+            best_key = None
+            for k, place in enumerate(places):
+                d = distances[k][i]
+                key = (_nearness(d, place.radius_km), -d)
+                if best_key is None or key > best_key:
+                    best, best_key = k, key
+        place, d = places[best], distances[best][i]
         label = place.label or f"({place.latitude:.2f}, {place.longitude:.2f})"
         wish = "within" if d <= place.radius_km else "wish: within"
         return f"{_km(d)} from {label} ({wish} {_km(place.radius_km)})"
