@@ -116,9 +116,11 @@ class Column:
 
     A *lookup* column (a score per code of one code column) passes ``values=None`` with
     ``table`` and ``codes`` (``_lookup``): its score is ``table.take(codes, mode="clip")``, gathered
-    only when
-    ``score`` is read. The engine adds ``weight x table`` to the total in one gather and reads
-    the scores of the programs it explains with ``score_at``, so the full column is never made.
+    only when ``score`` is read; as a deal-breaker it passes ``fails=None`` and ``fails_table``
+    (known to fail, per code), read through ``failing`` / ``failing_at``. The engine adds
+    ``weight x table`` to the total in one gather and reads the scores of the programs it
+    explains with ``score_at``, so the full column is never made. ``fails`` of other columns
+    is read through ``failing`` too.
     """
 
     key: str
@@ -131,7 +133,26 @@ class Column:
     unknown: str | None = None
     table: np.ndarray | None = None
     codes: np.ndarray | None = None
+    fails_table: np.ndarray | None = None
     _cache: dict = field(default_factory=dict, init=False, repr=False)
+
+    @property
+    def failing(self) -> np.ndarray | None:
+        """Which programs are known to fail the answer as a deal-breaker (bool), or None; a
+        lookup column's is gathered from ``fails_table`` once, when read."""
+        if self.fails is not None or self.fails_table is None:
+            return self.fails
+        if "fails" not in self._cache:
+            self._cache["fails"] = self.fails_table.take(self.codes, mode="clip")
+        return self._cache["fails"]
+
+    def failing_at(self, positions: np.ndarray) -> np.ndarray | None:
+        """``failing`` at a few program positions, without gathering the full column."""
+        if self.fails is not None or self.fails_table is None:
+            return None if self.fails is None else self.fails[positions]
+        if "fails" in self._cache:
+            return self._cache["fails"][positions]
+        return self.fails_table.take(self.codes[positions], mode="clip")
 
     @property
     def score(self) -> np.ndarray:
@@ -174,19 +195,48 @@ def _lookup(f: ProgramFeatures, name: str, values: list[float]) -> tuple[np.ndar
     return np.array([np.nan, *values], dtype=np.float32), f.lookup_codes(name)
 
 
-def _lookup_fails(answer_dealbreaker: bool, table: np.ndarray, codes: np.ndarray):
-    """``score == 0`` of a lookup column, gathered from the table (NaN == 0 is False)."""
+def _lookup_fails(answer_dealbreaker: bool, table: np.ndarray) -> np.ndarray | None:
+    """``score == 0`` of a lookup column, per code (NaN == 0 is False): its ``fails_table``."""
     if not answer_dealbreaker:
         return None
-    return (table == 0).take(codes, mode="clip")
+    return table == 0
 
 
+def _value_lookup(
+    f: ProgramFeatures, name: str, score: Callable[[np.ndarray], np.ndarray]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A lookup column over the distinct values of the float column ``name``:
+    ``(table, codes, values)``.
+
+    ``score`` is an element-wise function of the fact (float32 in, float32 out); it runs on the
+    few distinct values (``ProgramFeatures.value_codes``) instead of every program, so the
+    gathered scores are the same bits as ``score(f.<name>)``, and unknown (code 0) is NaN.
+    """
+    codes, values = f.value_codes(name)
+    table = np.empty(values.size + 1, dtype=np.float32)
+    table[0] = np.nan
+    table[1:] = score(values)
+    return table, codes, values
+
+
+def _value_fails(answer_dealbreaker: bool, rule, values: np.ndarray) -> np.ndarray | None:
+    """A deal-breaker rule of a value lookup (an element-wise bool function of the fact) per
+    code, from its distinct values (its ``fails_table``); unknown (code 0) never fails."""
+    if not answer_dealbreaker:
+        return None
+    table = np.zeros(values.size + 1, dtype=bool)
+    table[1:] = rule(values)
+    return table
+
+
+# float(): a numpy float32 formats as its Python float does with a format spec, at a fraction
+# of the cost (the sentences of an explanation are most of its time).
 def _km(value: float) -> str:
-    return f"{value:,.0f} km"
+    return f"{float(value):,.0f} km"
 
 
 def _amount(value: float) -> str:
-    return f"{value:,.0f}"
+    return f"{float(value):,.0f}"
 
 
 def haversine_km(lat_rad, lon_rad, cos_lat, lat: float, lon: float) -> np.ndarray:
@@ -248,10 +298,11 @@ def specialty_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         answer.weight,
         answer.dealbreaker,
         None,
-        _lookup_fails(answer.dealbreaker, table, codes),
+        None,
         describe,
         unknown="specialty",
         table=table,
+        fails_table=_lookup_fails(answer.dealbreaker, table),
         codes=codes,
     )
 
@@ -299,7 +350,7 @@ def department_column(f: ProgramFeatures, goals: Goals) -> Column | None:
             return f"No department listed in {listed}"
         name = f.specialty_name(f.department_specialty[row])
         strength = f.department_strength[row]
-        note = "" if strength >= 1 else f" (strength {strength:.1f})"
+        note = "" if strength >= 1 else f" (strength {float(strength):.1f})"
         return f"{name} department listed{note}"
 
     return Column(
@@ -315,12 +366,18 @@ def department_column(f: ProgramFeatures, goals: Goals) -> Column | None:
 
 
 def _exposure(f: ProgramFeatures) -> np.ndarray:
+    """Every program's exposure score (goal-independent: computed once per features, kept;
+    read-only)."""
+    return f.derived("exposure", _compute_exposure)
+
+
+def _compute_exposure(f: ProgramFeatures) -> np.ndarray:
     return np.clip((f.specialty_count - 1) / (EXPOSURE_FULL_AT - 1), 0, 1).astype(np.float32)
 
 
 def _describe_exposure(f: ProgramFeatures) -> Callable[[int], str]:
     def describe(i: int) -> str:
-        return f"Institution trains in {f.specialty_count[i]:.0f} specialties"
+        return f"Institution trains in {f.specialty_count.item(i):.0f} specialties"
 
     return describe
 
@@ -401,13 +458,13 @@ def objective_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     def describe(i: int) -> str:
         if value == "exploring":
             return _describe_exposure(f)(i) + " (breadth for exploring)"
-        kind = TYPE_LABELS[PROGRAM_TYPES[f.program_type[i]]]
+        kind = TYPE_LABELS[PROGRAM_TYPES[f.program_type.item(i)]]
         if value == "clinical":
             return f"{kind} (your objective: hands-on clinical skills)"
         if value == "research":
-            if f.has_research[i] == 1:
+            if f.has_research.item(i) == 1:
                 return "Research opportunities described (your objective: research)"
-            if f.program_type[i] == PROGRAM_TYPES.index("research"):
+            if f.program_type.item(i) == PROGRAM_TYPES.index("research"):
                 return f"{kind} (your objective: research)"
             return "No research opportunities (your objective: research)"
         if f.has_mentorship[i] == 1:
@@ -430,13 +487,12 @@ def objective_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         answer.weight,
         answer.dealbreaker,
         score,
-        _fails(answer.dealbreaker, score)
-        if table is None
-        else _lookup_fails(answer.dealbreaker, table, codes),
+        _fails(answer.dealbreaker, score) if table is None else None,
         describe,
         unknown=unknown,
         table=table,
         codes=codes,
+        fails_table=None if table is None else _lookup_fails(answer.dealbreaker, table),
     )
 
 
@@ -447,9 +503,10 @@ def setting_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     score = f.academic if answer.value == "academic" else 1 - f.academic
 
     def describe(i: int) -> str:
-        kind = KIND_LABELS[KINDS[f.kind[i]]] if f.kind[i] >= 0 else "Institution"
+        kind_code = f.kind.item(i)
+        kind = KIND_LABELS[KINDS[kind_code]] if kind_code >= 0 else "Institution"
         if f.academic[i] >= 0.75:
-            kind = kind if f.kind[i] >= 0 else "Teaching institution"
+            kind = kind if kind_code >= 0 else "Teaching institution"
         return f"{kind} (you want {answer.value})"
 
     return Column(
@@ -499,15 +556,20 @@ def location_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     if answer.dealbreaker:
         fails = ~inside & ~np.isnan(score)
 
+    places = answer.places
+
     def describe(i: int) -> str:
-        best = max(
-            range(len(answer.places)),
-            key=lambda k: (
-                _nearness(distances[k][i], answer.places[k].radius_km),
-                -distances[k][i],
-            ),
-        )
-        place, d = answer.places[best], distances[best][i]
+        # The best place: max over places of (nearness, -distance), the first on a tie (as
+        # max() with that key), in float32 as the scores; one place needs no comparison.
+        best = 0
+        if len(places) > 1:
+            best_key = None
+            for k, place in enumerate(places):
+                d = distances[k][i]
+                key = (_nearness(d, place.radius_km), -d)
+                if best_key is None or key > best_key:
+                    best, best_key = k, key
+        place, d = places[best], distances[best][i]
         label = place.label or f"({place.latitude:.2f}, {place.longitude:.2f})"
         wish = "within" if d <= place.radius_km else "wish: within"
         return f"{_km(d)} from {label} ({wish} {_km(place.radius_km)})"
@@ -539,8 +601,9 @@ def _membership(
     table, lookup_codes = _lookup(f, unknown, [1.0 if k in wanted_set else 0.0 for k in vocabulary])
 
     def describe(i: int) -> str:
-        value = vocabulary[codes[i]]
-        if table[codes[i] + 1] >= 1:
+        code = codes.item(i)
+        value = vocabulary[code]
+        if table[code + 1] >= 1:
             return f"{noun} {value} (one of yours)"
         return f"{noun} {value}, not one of yours ({', '.join(wanted)})"
 
@@ -550,10 +613,11 @@ def _membership(
         answer.weight,
         answer.dealbreaker,
         None,
-        _lookup_fails(answer.dealbreaker, table, lookup_codes),
+        None,
         describe,
         unknown=unknown,
         table=table,
+        fails_table=_lookup_fails(answer.dealbreaker, table),
         codes=lookup_codes,
     )
 
@@ -610,7 +674,7 @@ def international_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     )
 
     def describe(i: int) -> str:
-        country = f.country_keys[f.country[i]]
+        country = f.country_keys[f.country.item(i)]
         where = f"In your home country ({home})" if country == home else f"Abroad ({country})"
         wish = "stay home" if answer.openness == "home" else "go abroad"
         return f"{where}; you want to {wish}"
@@ -621,10 +685,11 @@ def international_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         answer.weight,
         answer.dealbreaker,
         None,
-        _lookup_fails(answer.dealbreaker, table, codes),
+        None,
         describe,
         unknown="country",
         table=table,
+        fails_table=_lookup_fails(answer.dealbreaker, table),
         codes=codes,
     )
 
@@ -636,11 +701,18 @@ def length_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     low = answer.min_months if answer.min_months is not None else 0.0
     high = answer.max_months if answer.max_months is not None else np.inf
     months = f.length_months
-    # max(x, 0) as a clip to [0, inf] in place (NaN stays NaN: the same values, in the dtype
-    # of x; numpy's maximum against a scalar is not vectorised).
-    below, above = low - months, months - high
-    gap = np.clip(below, 0, np.inf, out=below) + np.clip(above, 0, np.inf, out=above)
-    score = np.clip(1 - gap / 12, 0, 1).astype(np.float32, copy=False)
+
+    def gap_of(months: np.ndarray) -> np.ndarray:
+        # max(x, 0) as a clip to [0, inf] in place (NaN stays NaN: the same values, in the
+        # dtype of x; numpy's maximum against a scalar is not vectorised).
+        below, above = low - months, months - high
+        return np.clip(below, 0, np.inf, out=below) + np.clip(above, 0, np.inf, out=above)
+
+    def score_of(months: np.ndarray) -> np.ndarray:
+        return np.clip(1 - gap_of(months) / 12, 0, 1).astype(np.float32, copy=False)
+
+    # Scored on the distinct lengths (a few dozen) and gathered.
+    table, codes, values = _value_lookup(f, "length_months", score_of)
     wish = (
         f"{low:g} to {high:g} months"
         if answer.min_months is not None and answer.max_months is not None
@@ -651,17 +723,20 @@ def length_column(f: ProgramFeatures, goals: Goals) -> Column | None:
 
     def describe(i: int) -> str:
         rule = f", the {f.length_rule[i]}" if f.length_rule[i] else ""
-        return f"{months[i]:g} months{rule} (wish: {wish})"
+        return f"{months.item(i):g} months{rule} (wish: {wish})"
 
     return Column(
         "length",
         "Program length",
         answer.weight,
         answer.dealbreaker,
-        score,
-        _fails(answer.dealbreaker, score, gap > 0),
+        None,
+        None,
         describe,
         unknown="length_months",
+        table=table,
+        codes=codes,
+        fails_table=_value_fails(answer.dealbreaker, lambda v: gap_of(v) > 0, values),
     )
 
 
@@ -670,20 +745,30 @@ def hours_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     if answer is None:
         return None
     hours = f.weekly_hours
-    # NaN hours propagate: unknown hours give an unknown score.
-    if answer.pace == "demanding":
-        pace_score = np.clip((hours - 40) / 40, 0, 1)
-    elif answer.pace == "steady":
-        pace_score = np.clip((80 - hours) / 40, 0, 1)
-    else:
-        pace_score = hours * 0 + 1
-    score = pace_score
     cap = answer.max_weekly_hours
-    if cap is not None:
-        score = pace_score * np.clip(1 - (hours - cap) / 20, 0, 1)
-    rule = None
+
+    def pace_of(hours: np.ndarray) -> np.ndarray:
+        # NaN hours propagate: unknown hours give an unknown score.
+        if answer.pace == "demanding":
+            return np.clip((hours - 40) / 40, 0, 1)
+        if answer.pace == "steady":
+            return np.clip((80 - hours) / 40, 0, 1)
+        return hours * 0 + 1
+
+    def score_of(hours: np.ndarray) -> np.ndarray:
+        pace_score = pace_of(hours)
+        if cap is None:
+            return pace_score
+        return pace_score * np.clip(1 - (hours - cap) / 20, 0, 1)
+
+    # Scored on the distinct weekly hours (a few dozen) and gathered.
+    table, codes, values = _value_lookup(f, "weekly_hours", score_of)
+    fails = fails_table = None
     if answer.dealbreaker:
-        rule = hours > cap if cap is not None else pace_score == 0
+        if cap is not None:
+            fails = hours > cap  # NaN > cap is False: unknown never fails
+        else:
+            fails_table = _value_fails(True, lambda v: pace_of(v) == 0, values)
     wish = []
     if answer.pace != "either":
         wish.append(f"{answer.pace} pace")
@@ -691,17 +776,20 @@ def hours_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         wish.append(f"at most {cap:g}")
 
     def describe(i: int) -> str:
-        return f"Weekly hours {hours[i]:g} (wish: {', '.join(wish)})"
+        return f"Weekly hours {hours.item(i):g} (wish: {', '.join(wish)})"
 
     return Column(
         "hours",
         "Weekly hours",
         answer.weight,
         answer.dealbreaker,
-        score,
-        _fails(answer.dealbreaker, score, rule),
+        None,
+        fails,
         describe,
         unknown="weekly_hours",
+        table=table,
+        codes=codes,
+        fails_table=fails_table,
     )
 
 
@@ -713,7 +801,7 @@ def stipend_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     score = np.clip(f.stipend / np.float32(minimum), 0, 1)
 
     def describe(i: int) -> str:
-        return f"Stipend {_amount(f.stipend[i])} (wish: at least {_amount(minimum)})"
+        return f"Stipend {_amount(f.stipend.item(i))} (wish: at least {_amount(minimum)})"
 
     return Column(
         "stipend",
@@ -770,7 +858,7 @@ def visa_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         unknown = "visa"
 
     def describe(i: int) -> str:
-        code = int(f.visa[i])
+        code = f.visa.item(i)
         if code < 0 and f.h1b_filings[i] > 0:
             filings = int(f.h1b_filings[i])
             return (
@@ -789,10 +877,11 @@ def visa_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         answer.weight,
         answer.dealbreaker,
         None,
-        _lookup_fails(answer.dealbreaker, table, codes),
+        None,
         describe,
         unknown=unknown,
         table=table,
+        fails_table=_lookup_fails(answer.dealbreaker, table),
         codes=codes,
     )
 
@@ -807,7 +896,7 @@ def tracks_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     wish = " or ".join(answer.codes)
 
     def describe(i: int) -> str:
-        code = int(f.track[i])
+        code = f.track.item(i)
         if code == NO_TRACK:
             return f"Not a residency track (wish: {wish})"
         return f"{TRACKS[code].capitalize()} track (wish: {wish})"
@@ -818,10 +907,11 @@ def tracks_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         answer.weight,
         answer.dealbreaker,
         None,
-        _lookup_fails(answer.dealbreaker, table, codes),
+        None,
         describe,
         unknown="track",
         table=table,
+        fails_table=_lookup_fails(answer.dealbreaker, table),
         codes=codes,
     )
 
@@ -834,9 +924,9 @@ def area_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     wish = AREA_WISHES[answer.value]
 
     def describe(i: int) -> str:
-        label = AREA_LABELS[AREA_CLASSES[f.area[i]]]
+        label = AREA_LABELS[AREA_CLASSES[f.area.item(i)]]
         where = f", {f.place_label[i]}" if f.place_label[i] else ""
-        return f"{label} (RUCA {f.ruca[i]:.0f}{where}; USDA 2020) (you want {wish})"
+        return f"{label} (RUCA {f.ruca.item(i):.0f}{where}; USDA 2020) (you want {wish})"
 
     return Column(
         "area",
@@ -844,10 +934,11 @@ def area_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         answer.weight,
         answer.dealbreaker,
         None,
-        _lookup_fails(answer.dealbreaker, table, codes),
+        None,
         describe,
         unknown="area",
         table=table,
+        fails_table=_lookup_fails(answer.dealbreaker, table),
         codes=codes,
     )
 
@@ -857,17 +948,23 @@ def rent_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     if answer is None:
         return None
     budget = np.float32(answer.max_monthly)
-    ratio = f.rent / budget
-    score = np.where(ratio <= 1, 1 - 0.2 * ratio, 0.8 * np.clip(2 - ratio, 0, 1))
-    score = score.astype(np.float32, copy=False)
+
+    def score_of(rent: np.ndarray) -> np.ndarray:
+        ratio = rent / budget
+        score = np.where(ratio <= 1, 1 - 0.2 * ratio, 0.8 * np.clip(2 - ratio, 0, 1))
+        return score.astype(np.float32, copy=False)
+
+    # Scored on the distinct rents (Fair Market Rents are per county: a few thousand) and
+    # gathered.
+    table, codes, _ = _value_lookup(f, "rent", score_of)
 
     def describe(i: int) -> str:
         where = f" ({f.rent_label[i]})" if f.rent_label[i] else ""
         share = ""
         if f.stipend[i] > 0:
-            share = f", {100 * 12 * f.rent[i] / f.stipend[i]:.0f}% of the stipend"
+            share = f", {float(100 * 12 * f.rent[i] / f.stipend[i]):.0f}% of the stipend"
         return (
-            f"Rent near the program ${f.rent[i]:,.0f} a month for one bedroom{where}{share} "
+            f"Rent near the program ${f.rent.item(i):,.0f} a month for one bedroom{where}{share} "
             f"(you can pay ${answer.max_monthly:,.0f})"
         )
 
@@ -876,39 +973,52 @@ def rent_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         "Rent near the program",
         answer.weight,
         answer.dealbreaker,
-        score,
-        _fails(answer.dealbreaker, score, f.rent > budget),
+        None,
+        f.rent > budget if answer.dealbreaker else None,  # NaN > budget is False
         describe,
         unknown="rent",
+        table=table,
+        codes=codes,
     )
 
 
 def teaching_intensity(f: ProgramFeatures) -> np.ndarray:
-    """Every program's teaching score for a student who wants high intensity (NaN unknown)."""
+    """Every program's teaching score for a student who wants high intensity (NaN unknown).
+
+    Goal-independent: computed once per features and kept (read-only)."""
+    return f.derived("teaching_high", _teaching_high)
+
+
+def _teaching_high(f: ProgramFeatures) -> np.ndarray:
     base = np.clip(f.residents_per_bed / np.float32(FULL_INTENSITY), 0, 1)
     growth = np.clip(0.5 + f.fte_growth / np.float32(0.4), 0, 1)
     blended = np.float32(0.8) * base + np.float32(0.2) * growth
     return np.where(np.isnan(growth), base, blended).astype(np.float32, copy=False)
 
 
+def _teaching_low(f: ProgramFeatures) -> np.ndarray:
+    """Every program's teaching score for a student who wants a small teaching presence."""
+    intensity = np.clip(f.residents_per_bed / np.float32(FULL_INTENSITY), 0, 1)
+    return (1 - intensity).astype(np.float32, copy=False)
+
+
 def teaching_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     answer = goals.teaching
     if answer is None:
         return None
-    high = teaching_intensity(f)
     score = (
-        high
+        teaching_intensity(f)
         if answer.value == "high"
-        else (1 - np.clip(f.residents_per_bed / np.float32(FULL_INTENSITY), 0, 1)).astype(
-            np.float32, copy=False
-        )
+        else f.derived("teaching_low", _teaching_low)
     )
     wish = "a high teaching intensity" if answer.value == "high" else "a small teaching presence"
 
     def describe(i: int) -> str:
-        parts = [f"{f.residents_per_bed[i]:.2f} residents per bed"]
-        if not np.isnan(f.fte_growth[i]):
-            parts.append(f"resident FTE {f.fte_first[i]:,.0f} \u2192 {f.fte_last[i]:,.0f}")
+        # .item(): Python floats format as the float32 scalars do, at a fraction of the cost.
+        parts = [f"{f.residents_per_bed.item(i):.2f} residents per bed"]
+        if not math.isnan(f.fte_growth.item(i)):
+            first, last = f.fte_first.item(i), f.fte_last.item(i)
+            parts.append(f"resident FTE {first:,.0f} \u2192 {last:,.0f}")
         where = f" ({f.teaching_label[i]}; CMS cost reports)" if f.teaching_label[i] else ""
         return f"{'; '.join(parts)}{where} (you want {wish})"
 
@@ -934,7 +1044,7 @@ def trauma_column(f: ProgramFeatures, goals: Goals) -> Column | None:
 
     def describe(i: int) -> str:
         return (
-            f"Level {ROMAN[int(f.trauma[i])]} trauma centre (HIFLD) "
+            f"Level {ROMAN[f.trauma.item(i)]} trauma centre (HIFLD) "
             f"(you want Level {ROMAN[wanted]} or higher)"
         )
 
@@ -944,13 +1054,13 @@ def trauma_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         answer.weight,
         answer.dealbreaker,
         None,
-        None
-        if not answer.dealbreaker
-        else (np.arange(7) > wanted + 1)[: len(table)].take(codes, mode="clip"),
+        None,
         describe,
         unknown="trauma",
         table=table,
         codes=codes,
+        # Known to fail: a level below the wished one (codes are level + 1).
+        fails_table=(np.arange(len(table)) > wanted + 1) if answer.dealbreaker else None,
     )
 
 

@@ -1,0 +1,100 @@
+"""Lookup columns are added by a gather, by uint8 code comparisons, at the few programs with a
+non-zero score, or with their deal-breaker failures in the sign bit: every way gives the same
+bits of the weighted sum and the same excluded programs as the plain column with its scores and
+failures built."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from medmatch.fit.criteria import Column
+from medmatch.fit.engine import _compare_plan, _runs, weigh_columns
+from medmatch.fit.features import ProgramFeatures
+
+
+class Codes:
+    """The code helpers of ProgramFeatures on their own (they use only ``_derived``)."""
+
+    _register = ProgramFeatures._register
+    narrow_codes = ProgramFeatures.narrow_codes
+    code_groups = ProgramFeatures.code_groups
+
+    def __init__(self, groups: bool = True) -> None:
+        self._derived = {}
+        self.groups = groups
+
+    def register(self, codes):
+        self._register(codes)
+        if not self.groups:
+            self._derived["groups"].clear()
+
+
+def lookup_columns(rng, n, count):
+    """Lookup columns over random codes: tables of few or many distinct values (0/1
+    membership, a handful of grades, dozens of values), NaN for code 0 (unknown), random
+    weights and deal-breakers whose failing codes are the zeros or any other codes."""
+    columns = []
+    grades = np.array([0.0, 0.1, 0.25, 0.4, 0.5, 0.7, 0.75, 1.0, 1 / 3], dtype=np.float32)
+    for c in range(count):
+        size = int(rng.choice([3, 6, 12, 47, 200]))
+        kind = rng.integers(0, 3)
+        if kind == 0:
+            values = rng.random(size) < 0.3  # membership
+        elif kind == 1:
+            values = grades[rng.integers(0, grades.size, size)]
+        else:
+            values = rng.random(size)
+        table = np.array([np.nan, *values.astype(np.float32)], dtype=np.float32)
+        codes = rng.integers(0, size + 1, n).astype(np.intp)
+        codes[rng.random(n) < rng.choice([0.0, 0.5, 0.97, 0.995])] = 0  # the last ones sparse
+        dealbreaker = bool(rng.random() < 0.6)
+        fails_table = None
+        if dealbreaker:
+            fails_table = table == 0 if rng.random() < 0.5 else rng.random(table.size) < 0.2
+            fails_table[0] = False
+        weight = float(rng.choice([0.01, 1.0, 2.0, 2.5, 5.0]))
+        column = Column(
+            f"c{c}", f"C{c}", weight, dealbreaker, None, None, lambda i: "",
+            table=table, codes=codes, fails_table=fails_table,
+        )  # fmt: skip
+        columns.append(column)
+    return tuple(columns)
+
+
+@pytest.mark.parametrize("seed", range(16))
+def test_every_path_gives_the_bits_of_the_built_columns(seed):
+    rng = np.random.default_rng(seed)
+    n = 4_000
+    columns = lookup_columns(rng, n, int(rng.integers(1, 7)))
+    built = tuple(
+        dataclasses.replace(c, values=c.score, fails=c.failing, table=None, codes=None)
+        for c in columns
+    )
+    plain_excluded = np.zeros(n, dtype=bool)
+    for column in built:
+        if column.dealbreaker:
+            plain_excluded |= column.fails
+    plain = weigh_columns(built, n)
+    for codes in (None, Codes(groups=False), Codes()):
+        for column in columns if codes is not None else ():
+            codes.register(column.codes)
+        excluded = np.zeros(n, dtype=bool)
+        totals = weigh_columns(columns, n, None, excluded, codes)
+        for column in columns:
+            if column.dealbreaker and column.key not in totals.excluded_by:
+                excluded |= column.failing
+        assert np.array_equal(excluded, plain_excluded)
+        assert totals.known_score.view(np.uint32).tolist() == (
+            plain.known_score.view(np.uint32).tolist()
+        )
+        for got, expected in zip(totals.full(), plain.full(), strict=True):
+            assert got.view(np.uint64).tolist() == expected.view(np.uint64).tolist()
+
+
+def test_it_compares_only_when_few_values_make_it_cheaper():
+    membership = np.array([0, 0, 2, 2, 2, 0, 2], dtype=np.float32)
+    assert _compare_plan(membership) == [(np.float32(2), [(2, 4), (6, 6)])]
+    assert _compare_plan(np.zeros(5, dtype=np.float32)) == []
+    assert _compare_plan(np.arange(40, dtype=np.float32)) is None  # too many values: gather
+    assert _runs([1, 2, 3, 7, 9, 10]) == [(1, 3), (7, 7), (9, 10)]
