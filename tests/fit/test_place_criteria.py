@@ -184,3 +184,49 @@ def test_a_length_from_a_rule_says_so():
         .sentence.startswith("36 months, the ACGME requirement (wish: 12 to 36 months)")
     )
     assert ranking.explain("own").contributions[0].sentence.startswith("36 months (wish")
+
+
+def test_a_state_far_away_bounds_an_unknown_position_to_a_known_zero():
+    """Issue 11 walk: programs with no position in Florida outranked Boston ones for a student
+    who wants to be within 250 km of Boston. The state's box gives a lower bound on the
+    distance: beyond three radii the score is known to be 0; near, it stays unknown."""
+    from medmatch.fit import Location, Place
+
+    florida = (24.5, 31.0, -87.6, -80.0)
+    rhode_island = (41.1, 42.0, -71.9, -71.1)
+    rows = [
+        make_row("fl", country="US", region="FL", region_box=florida),
+        make_row("ri", country="US", region="RI", region_box=rhode_island),
+        make_row("known", latitude=42.36, longitude=-71.06, region_box=florida),
+    ]
+    goals = only(location=Location(places=(Place(42.36, -71.06, 250, "Boston, MA"),)))
+    got, ranking = scores(goals, rows)
+    assert got[0] == 0.0
+    assert math.isnan(got[1])  # Rhode Island may be within reach: unknown
+    assert got[2] == pytest.approx(1.0)  # a known position ignores the box
+    sentence = ranking.explain("fl").contributions[0].sentence
+    assert sentence.startswith("In FL: at least ")
+    assert "from Boston, MA (wish: within 250 km; its own position is unknown)" in sentence
+    explained = ranking.explain("ri")
+    assert [c.status for c in explained.contributions] == ["unknown"]
+    dealbreaker = rank(
+        only(location=Location(places=(Place(42.36, -71.06, 250, "Boston"),), dealbreaker=True)),
+        build_features(rows),
+    )
+    assert dealbreaker.explain("fl").excluded and not dealbreaker.explain("ri").excluded
+
+
+def test_the_box_bound_never_exceeds_the_true_distance():
+    """The bound is below the distance to every ZIP centroid of the state (a sample)."""
+    from medmatch.fit.criteria import _box_lower_bound_km
+    from medmatch.lib.geo import haversine_km, state_bounds
+
+    boxes = state_bounds()
+    rows = [make_row(state, region_box=boxes[state]) for state in ("FL", "AK", "TX", "ME", "HI")]
+    features = build_features(rows)
+    cities = {"FL": (25.76, -80.19), "AK": (61.22, -149.9), "TX": (29.76, -95.37)}
+    cities.update({"ME": (44.8, -68.78), "HI": (21.31, -157.86)})
+    for lat, lon in ((42.36, -71.06), (47.61, -122.33), (25.76, -80.19)):
+        bounds = _box_lower_bound_km(features, np.arange(5), lat, lon)
+        for k, state in enumerate(("FL", "AK", "TX", "ME", "HI")):
+            assert bounds[k] <= haversine_km(lat, lon, *cities[state]) + 1e-6

@@ -552,13 +552,44 @@ def location_column(f: ProgramFeatures, goals: Goals) -> Column | None:
             within = d <= place.radius_km
             inside = within if inside is None else inside | within
     score = score.astype(np.float32)
+    unknown = "coordinates"
+    # A program whose position is unknown but whose state is known lies in the state's box: when
+    # even the box's nearest point is beyond three radii of every place, its score is known to
+    # be 0 (a bound, not a position: "in FL: at least 1,500 km from Boston").
+    bounded: dict[int, tuple[int, float]] = {}
+    boxed = np.flatnonzero(np.isnan(score) & ~np.isnan(f.box_south))
+    if len(boxed):
+        lower = np.full(len(boxed), np.inf)
+        nearest = np.zeros(len(boxed), dtype=np.intp)
+        for k, place in enumerate(answer.places):
+            d = _box_lower_bound_km(f, boxed, place.latitude, place.longitude)
+            far = d / (3 * place.radius_km)
+            closer = far < lower
+            nearest[closer] = k
+            lower = np.where(closer, far, lower)
+        out = lower >= 1
+        if out.any():
+            unknown = None
+            score[boxed[out]] = 0
+            for position, k, ratio in zip(boxed[out], nearest[out], lower[out], strict=True):
+                bounded[int(position)] = (int(k), float(ratio) * 3 * answer.places[k].radius_km)
     fails = None
     if answer.dealbreaker:
-        fails = ~inside & ~np.isnan(score)
+        within_any = inside if inside is not None else np.zeros(len(score), dtype=bool)
+        fails = ~within_any & ~np.isnan(score)
 
     places = answer.places
 
     def describe(i: int) -> str:
+        if i in bounded:
+            k, d = bounded[i]
+            place = places[k]
+            label = place.label or f"({place.latitude:.2f}, {place.longitude:.2f})"
+            state = f.region_keys[f.region[i]].split("-")[-1] if f.region[i] >= 0 else "its state"
+            return (
+                f"In {state}: at least {_km(d)} from {label} (wish: within "
+                f"{_km(place.radius_km)}; its own position is unknown)"
+            )
         # The best place: max over places of (nearness, -distance), the first on a tie (as
         # max() with that key), in float32 as the scores; one place needs no comparison.
         best = 0
@@ -582,8 +613,28 @@ def location_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         score,
         fails,
         describe,
-        unknown="coordinates",
+        unknown=unknown,
     )
+
+
+# A lat/lon box's nearest point is taken by clamping the place into the box, which on a sphere
+# can overstate the true nearest distance a little (the box's edges are not great circles): the
+# bound is shrunk by this factor to stay below it.
+BOX_MARGIN = 0.85
+
+
+def _box_lower_bound_km(f: ProgramFeatures, positions: np.ndarray, lat: float, lon: float):
+    """A lower bound of the distance from (lat, lon) to any point of each program's state box."""
+    south, north = f.box_south[positions], f.box_north[positions]
+    west, east = f.box_west[positions], f.box_east[positions]
+    near_lat = np.radians(np.clip(lat, south, north).astype(np.float64))
+    near_lon = np.radians(np.clip(lon, west, east).astype(np.float64))
+    lat0, lon0 = math.radians(lat), math.radians(lon)
+    h = (
+        np.sin((near_lat - lat0) / 2) ** 2
+        + math.cos(lat0) * np.cos(near_lat) * np.sin((near_lon - lon0) / 2) ** 2
+    )
+    return BOX_MARGIN * 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
 
 
 def _membership(

@@ -49,6 +49,9 @@ Row keys (only ``id`` is required; a missing key, ``None`` or ``""`` means *unkn
 ``h1b_label``               the employer and period, e.g. ``Rush University Medical Center,
                             FY2025 Q2``
 ``trauma_level``            adult trauma centre level 1-5 of the hospital (1 = Level I)
+``region_box``              (south, north, west, east) in degrees of the program's state, for a
+                            program whose own position is unknown: only a lower bound on its
+                            distance is drawn from it, never a position
 ``length_rule``             text: ``length_months`` comes from a rule for every program of its
                             kind, not the program (e.g. ``ACGME requirement``); "" = its own
 ==========================  ======================================================================
@@ -199,6 +202,11 @@ class ProgramFeatures:
     h1b_label: tuple[str, ...]
     trauma: np.ndarray  # intp adult trauma level 1..5, -1 unknown
     length_rule: tuple[str, ...]  # "" = the program's own length, else the rule it comes from
+    # The box of the program's state where its position is unknown (NaN elsewhere), degrees.
+    box_south: np.ndarray
+    box_north: np.ndarray
+    box_west: np.ndarray
+    box_east: np.ndarray
     _matrix: list = field(default_factory=list, repr=False)
     # Goal-independent pieces derived on first use (``unknown_patterns``). Not an init field, so
     # ``dataclasses.replace`` (the adapter fills a student's own facts that way) starts afresh.
@@ -499,6 +507,10 @@ def build_features(
             "h1b_label",
             "trauma",
             "length_rule",
+            "box_south",
+            "box_north",
+            "box_west",
+            "box_east",
         )
     }
     dept_entries: list[tuple[int, int, float]] = []
@@ -587,6 +599,20 @@ def build_features(
         lat, lon = number("latitude", -90, 90), number("longitude", -180, 180)
         if math.isnan(lat) != math.isnan(lon):
             fail("latitude" if math.isnan(lat) else "longitude", "give both coordinates or neither")
+        box = row.get("region_box") if math.isnan(lat) else None
+        if box is not None:
+            try:
+                south, north, west, east = (float(value) for value in box)
+            except (TypeError, ValueError):
+                fail("region_box", f"must be (south, north, west, east) in degrees, got {box!r}")
+            if not (-90 <= south <= north <= 90 and -180 <= west <= east <= 180):
+                fail("region_box", f"must be (south, north, west, east) in degrees, got {box!r}")
+        else:
+            south = north = west = east = math.nan
+        cols["box_south"].append(south)
+        cols["box_north"].append(north)
+        cols["box_west"].append(west)
+        cols["box_east"].append(east)
         cols["latitude"].append(lat)
         cols["longitude"].append(lon)
 
@@ -749,4 +775,8 @@ def build_features(
         h1b_label=tuple(cols["h1b_label"]),
         trauma=np.array(cols["trauma"], dtype=np.intp),
         length_rule=tuple(cols["length_rule"]),
+        box_south=f32("box_south"),
+        box_north=f32("box_north"),
+        box_west=f32("box_west"),
+        box_east=f32("box_east"),
     )

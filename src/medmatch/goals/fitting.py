@@ -28,6 +28,8 @@ How a program becomes a row (docs/fit.md, "the adapter should"):
 * place and hospital facts (issue 11), per institution: the RUCA code and the one-bedroom rent
   of its ZIP (else its linked hospital's), its CMS hospital's residents per bed and resident FTE
   trend, its H-1B filings (0 = looked, none found); each with the label its sentence names;
+* a program with no position but a known US state carries its state's box (``region_box``), so
+  that a program known to be far away is not scored as if its distance were unknown;
 * length: the program's own, else the ACGME requirement for its specialty and track (marked
   ``length_rule``, so the sentence says it is a rule).
 """
@@ -57,6 +59,7 @@ from medmatch.catalog.models import (
 from medmatch.catalog.places import institution_places
 from medmatch.fit import Explanation, Goals, ProgramFeatures, Ranking, build_features, rank
 from medmatch.fit.features import EMPHASES, VISA_CODES
+from medmatch.lib.geo import state_bounds
 
 # Goals amounts are in US dollars. Rough yearly-average rates; only used to compare a stipend or
 # a fee with the student's figure, never shown as a converted amount.
@@ -246,6 +249,9 @@ def catalog_rows() -> tuple[list[dict], dict[str, str]]:
         hospital = institutions.get(institution["hospital_id"]) or {}
         row = _row(program, institution, hospital, key_of, departments, name_lookup)
         row.update(place_and_hospital.get(institution["id"], ()))
+        if row["latitude"] is None and row["country"] == "US" and row["region"]:
+            # Position unknown, state known: the engine may bound the distance by the state.
+            row["region_box"] = state_bounds().get(str(row["region"]).upper())
         if row["length_months"] is None and program["program_type"] == "residency":
             specialty = specialties.get(program["specialty_id"])
             if specialty and specialty["system"] == Specialty.System.ACGME:

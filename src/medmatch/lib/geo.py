@@ -305,3 +305,25 @@ def nearest_city(
                 if distance <= max_km and score > best_score:
                     best, best_score = (name, distance), score
     return best
+
+
+@cache
+def state_bounds() -> dict[str, tuple[float, float, float, float]]:
+    """{US state code: (south, north, west, east)} in degrees, the box around every ZIP centroid
+    of the state (zipcodes package, GeoNames). A program whose own position is unknown but whose
+    state is known lies inside it: the fit engine uses the box only for a lower bound on the
+    distance ("in FL: at least 1,400 km from Boston"), never as a position."""
+    import zipcodes
+
+    bounds: dict[str, list[float]] = {}
+    for row in zipcodes.list_all():
+        try:
+            lat, lon = float(row["lat"]), float(row["long"])
+        except (TypeError, ValueError):
+            continue
+        if not (-90 <= lat <= 90 and -180 <= lon < 0) or not row.get("state"):
+            continue  # the few rows east of 180 degrees (Guam...) are not US states' mainland
+        box = bounds.setdefault(row["state"], [lat, lat, lon, lon])
+        box[0], box[1] = min(box[0], lat), max(box[1], lat)
+        box[2], box[3] = min(box[2], lon), max(box[3], lon)
+    return {state: tuple(box) for state, box in bounds.items()}
