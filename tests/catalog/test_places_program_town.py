@@ -97,7 +97,7 @@ def test_the_program_page_shows_the_tracks_own_town_not_the_sponsors(client, db,
     assert "Place: Quincy, IL (city)" in place_group
     assert "$1,140/month for one bedroom" in place_group  # Adams County, not Cook County
     assert "Cook County" not in place_group and "60612" not in place_group
-    assert "its sponsor is in another town" in place_group
+    assert "the program's own town in the program list, not its sponsor's" in place_group
     # Its coordinates are the site's: the program's own fact, said once as a city centroid.
     start = html.index("From the program's own listing")
     own = html[start : html.index("</section>", start)]

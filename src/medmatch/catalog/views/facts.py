@@ -471,8 +471,7 @@ def _add_place_facts(sheet: FactSheet, place: PlaceFacts, near: str = "program")
     whose = {
         "linked hospital": "at the linked hospital's ZIP",
         CITY: "the program's ZIP is unknown; known by its city, where every ZIP agrees",
-        SITE: "the program's own town in the program list; its sponsor is in another town, "
-        "whose place is not used",
+        SITE: "the program's own town in the program list, not its sponsor's",
     }.get(place.whose, "")
     setting = place.setting
     sheet.add(
