@@ -112,3 +112,17 @@ def test_unknown_facts_are_one_short_list_that_says_what_unknown_means(client, d
     assert "Not known yet (" in unknown
     assert '<ul class="unknown-list">' in unknown and "<li>Stipend</li>" in unknown
     assert "no source we use publishes it for this program" in unknown
+
+
+def test_stats_count_programs_whose_page_has_no_row_for_a_fact(db):
+    from medmatch.catalog.fact_stats import NOT_ON_PAGE, program_fact_counts
+
+    make_program("Internal Medicine", institution=chicago_sponsor(), country="US")
+    toronto = make_institution("Toronto Faculty", city="Toronto", region="ON", country="CA")
+    make_program("Internal Medicine", institution=toronto, country="CA")
+    counts = program_fact_counts()
+    # US teaching intensity: unknown for the US program, no row at all for the Canadian one.
+    assert counts["Teaching intensity"]["unknown"] == 1
+    assert counts["Teaching intensity"][NOT_ON_PAGE] == 1
+    assert NOT_ON_PAGE not in counts["Program"]
+    assert all(sum(by_scope.values()) == 2 for by_scope in counts.values())
