@@ -29,3 +29,15 @@ def test_a_decided_student_gets_no_such_note(client, catalog):
     client.force_login(student)
     html = client.get(reverse("goals:recommendations")).content.decode()
     assert "a program can sit above one with a higher score" not in html
+
+
+def test_a_student_who_chose_nothing_is_told_what_is_missing(client, catalog):
+    from medmatch.goals.models import GoalProfile
+
+    student = make_user("skipper")
+    GoalProfile.objects.create(student=student, data={"format": "medmatch-goals/1"})
+    client.force_login(student)
+    response = client.get(reverse("goals:recommendations"), follow=True)
+    html = response.content.decode()
+    assert "without choosing anything" in html
+    assert "Tell us what you want first" not in html
