@@ -111,7 +111,7 @@ def test_it_searches_filters_and_opens_a_program(
     expect(page.locator(".fact-groups")).to_contain_text("NewYork-Presbyterian Hospital")
     expect(page.locator(".source-list")).to_contain_text("NRMP program tracks")
     expect(page.locator(".source-list")).to_contain_text("CMS Hospital General Information")
-    expect(page.locator("dl.facts .unknown").first).to_be_visible()
+    expect(page.locator(".scope-unknown .unknown-list li").first).to_be_visible()
     expect(page.get_by_role("heading", name="Questions to ask")).to_be_visible()
     assert_accessible(page, "the program page")
     page.screenshot(path=screenshot_dir / "catalog-program.png", full_page=True)

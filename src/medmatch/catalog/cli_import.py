@@ -315,14 +315,14 @@ def run_stats(args: argparse.Namespace) -> int:
     for kind, count in stats["institutions_by_kind"].items():
         kinds.add_row(kind, f"{count:,}")
     console.print(kinds)
-    from medmatch.catalog.fact_stats import SCOPES
+    from medmatch.catalog.fact_stats import NOT_ON_PAGE, SCOPES
 
     facts = Table(title="Programs with each fact known, by scope")
     facts.add_column("fact")
-    for scope in SCOPES:
+    for scope in (*SCOPES, NOT_ON_PAGE):
         facts.add_column(scope, justify="right")
     for label, by_scope in stats["program_facts"].items():
-        facts.add_row(label, *(f"{by_scope.get(scope, 0):,}" for scope in SCOPES))
+        facts.add_row(label, *(f"{by_scope.get(scope, 0):,}" for scope in (*SCOPES, NOT_ON_PAGE)))
     console.print(facts)
     hospital_data = Table(title="Hospital data (issue 11)")
     hospital_data.add_column("figure")

@@ -88,7 +88,7 @@ class PlaceFacts:
     def zip_label(self) -> str:
         if self.zip:
             return f"ZIP {self.zip}"
-        return f"{self.city}, {self.state} (city)" if self.whose == CITY else ""
+        return f"{self.city}, {self.state} (city)" if self.whose in (CITY, SITE) else ""
 
 
 CITY = "city"
@@ -494,3 +494,37 @@ def count_by(facts: Iterable[PlaceFacts], what: str) -> dict[str, int]:
 
 def _by_city(place: PlaceFacts) -> str:
     return " (known by city only)" if place.whose == CITY else ""
+
+
+SITE = "site"  # PlaceFacts.whose: the program's own town, not its sponsor's (known by city only)
+
+
+def site_town_place(program: Program, place: PlaceFacts) -> PlaceFacts | None:
+    """The place of the town a US track trains in when that is not its sponsor's town:
+    "Family Medicine/Kalispell" (city Kalispell in the program list) trains in Kalispell, MT, not at
+    its sponsor in Missoula, so the rent and setting near the program are Kalispell's (or
+    unknown), never the sponsor's. The town is the program's own city in the program list (a town
+    only the title names, "Family Medicine/Pierre", is not guessed: "Pathology/Penrose" is a
+    hospital, not Penrose, CO). ``None`` when the program has no city of its own or it is the
+    sponsor's: then the sponsor's place stands. A city whose ZIPs disagree stays unknown.
+    """
+    institution = program.institution
+    state = program.region or institution.region or place.state
+    if not program.nrmp_code or not state or (program.country or institution.country) != "US":
+        return None
+    sponsor = {usps_city(name) for name in (place.city, institution.city) if name}
+    town = usps_city(program.city) if program.city else ""
+    if not town or town in sponsor:
+        return None
+    key = ("", town, state, CITY)
+    facts = _facts_for({key}).get(key) or NO_PLACE
+    return PlaceFacts(
+        zip="",
+        whose=SITE,
+        city=town.title(),
+        state=state,
+        county_fips5=facts.county_fips5,
+        setting=facts.setting,
+        rent=facts.rent,
+        area_rent=facts.area_rent,
+    )

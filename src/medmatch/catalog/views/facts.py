@@ -12,9 +12,11 @@ from medmatch.catalog.models import Institution, Program, Source
 from medmatch.catalog.places import (
     CITY,
     RUCA_YEAR,
+    SITE,
     PlaceFacts,
     institution_places,
     program_places,
+    site_town_place,
 )
 from medmatch.catalog.views.rule_facts import RuleBook, add_length_facts, add_work_hour_facts
 
@@ -188,10 +190,12 @@ def program_location(program: Program) -> tuple[float | None, float | None, str,
         precision = (program.get_coordinates_precision_display() or "precision unknown").lower()
         if program.site and program.nrmp_code:
             kind = "city centroid" if program.coordinates_precision == "city" else "hospital"
+            # "(city centroid; city centroid)" said nothing twice: the precision only when it adds.
+            detail = kind if precision == kind else f"{kind}; {precision}"
             return (
                 program.latitude,
                 program.longitude,
-                f"at {program.site}, the site its title names ({kind}; {precision}); the "
+                f"at {program.site}, the site its title names ({detail}); the "
                 "sponsor may train residents elsewhere too",
                 program.source,
             )
@@ -225,6 +229,14 @@ def program_location(program: Program) -> tuple[float | None, float | None, str,
                 place.coordinates_source or place.source,
             )
     return None, None, "", None
+
+
+def _own_point(program: Program, how: str) -> bool:
+    """Whether the coordinates are the program's own (its site's), not its sponsor's: the fact
+    sheet then files them under the program, not "Hospital: hospital or sponsor"."""
+    return how.startswith("program site") or bool(
+        program.site and how.startswith(f"at {program.site},")
+    )
 
 
 def _placement(place: Institution, whose: str) -> str:
@@ -292,7 +304,7 @@ def program_facts(program: Program, rules: "RuleBook | None" = None) -> FactShee
         f"{lat:.4f}, {lon:.4f}" if lat is not None else None,
         coordinate_source,
         note=how,
-        scope=Scope.PROGRAM if how.startswith("program site") else Scope.INSTITUTION,
+        scope=Scope.PROGRAM if _own_point(program, how) else Scope.INSTITUTION,
         question="Where exactly do residents train (main hospital address)?",
     )
     rules = rules if rules is not None else RuleBook.load()
@@ -472,7 +484,10 @@ def _add_hospital_facts(sheet: FactSheet, institution: Institution) -> None:
 
 
 def place_of_program(program: Program) -> PlaceFacts:
-    return program_places([program])[program.pk]
+    """Where the rent and setting near a program are looked up: the town its title names as its
+    site when that is not the sponsor's town (site_town_place), else its institution's place."""
+    place = program_places([program])[program.pk]
+    return site_town_place(program, place) or place
 
 
 def _add_place_facts(sheet: FactSheet, place: PlaceFacts, near: str = "program") -> None:
@@ -481,6 +496,7 @@ def _add_place_facts(sheet: FactSheet, place: PlaceFacts, near: str = "program")
     whose = {
         "linked hospital": "at the linked hospital's ZIP",
         CITY: "the program's ZIP is unknown; known by its city, where every ZIP agrees",
+        SITE: "the program's own town in the program list, not its sponsor's",
     }.get(place.whose, "")
     setting = place.setting
     sheet.add(
@@ -513,6 +529,8 @@ def _add_place_facts(sheet: FactSheet, place: PlaceFacts, near: str = "program")
         notes.append(f"HUD Fair Market Rent, {rent.level} level, utilities included")
         if place.whose == CITY:
             notes.append("the program's ZIP is unknown; its city lies in this one area")
+        if place.whose == SITE:
+            notes.append(f"{place.city}, the program's own town, not its sponsor's")
         if rent.match == "HUD area fallback":
             notes.append("the hospital's town has no HUD rent of its own")
         if rent.match.endswith("higher rent"):

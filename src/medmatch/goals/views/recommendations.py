@@ -34,7 +34,18 @@ def _saved_goals(user) -> dict | None:
 def show_recommendations(request):
     saved = _saved_goals(request.user)
     if saved is None:
-        messages.info(request, "Tell us what you want first: the list is built from your goals.")
+        if GoalProfile.objects.for_student(request.user).exists():
+            # Every step saved with nothing chosen: the ticks say "visited", so say what is
+            # missing rather than send the student round the same six steps again.
+            messages.info(
+                request,
+                "You went through the steps without choosing anything, so there is nothing to "
+                "rank by yet: choose at least one answer (for example a specialty) and save.",
+            )
+        else:
+            messages.info(
+                request, "Tell us what you want first: the list is built from your goals."
+            )
         return redirect("goals:questionnaire")
     form = RecommendationForm(request.GET, features=catalog_features(), saved=saved)
     filters = form.cleaned_data if form.is_valid() else {}
