@@ -528,3 +528,32 @@ def site_town_place(program: Program, place: PlaceFacts) -> PlaceFacts | None:
         rent=facts.rent,
         area_rent=facts.area_rent,
     )
+
+
+def site_towns(programs: Iterable[tuple[int, str, str, str, set[str]]]) -> dict[int, PlaceFacts]:
+    """``site_town_place`` for many programs at once (the fit adapter): each item is (program id,
+    the program's own city, its state, its country, the sponsor's city names); returns the town
+    place of the programs that train in a town other than their sponsor's, in one batch of
+    look-ups."""
+    wanted: dict[int, tuple[str, str, str, str]] = {}
+    for program_id, city, state, country, sponsor_cities in programs:
+        if country != "US" or not state or not city:
+            continue
+        town = usps_city(city)
+        if town and town not in {usps_city(name) for name in sponsor_cities if name}:
+            wanted[program_id] = ("", town, state, CITY)
+    found = _facts_for(set(wanted.values())) if wanted else {}
+    out = {}
+    for program_id, key in wanted.items():
+        facts = found.get(key) or NO_PLACE
+        out[program_id] = PlaceFacts(
+            zip="",
+            whose=SITE,
+            city=key[1].title(),
+            state=key[2],
+            county_fips5=facts.county_fips5,
+            setting=facts.setting,
+            rent=facts.rent,
+            area_rent=facts.area_rent,
+        )
+    return out

@@ -56,7 +56,7 @@ from medmatch.catalog.models import (
     Specialty,
     TrainingLengthRule,
 )
-from medmatch.catalog.places import institution_places
+from medmatch.catalog.places import institution_places, site_towns
 from medmatch.fit import Explanation, Goals, ProgramFeatures, Ranking, build_features, rank
 from medmatch.fit.features import EMPHASES, VISA_CODES
 from medmatch.lib.geo import state_bounds
@@ -220,9 +220,9 @@ def catalog_rows() -> tuple[list[dict], dict[str, str]]:
             key = key_of[row["specialty_id"]]
             found[key] = max(found.get(key, 0.0), strength)
 
-    place_and_hospital = _place_and_hospital_facts()
+    place_and_hospital, sponsor_cities = _place_and_hospital_facts()
     lengths = _length_rules()
-    rows = []
+    rows, towns = [], []
     for program in Program.objects.order_by("id").values(
         "id",
         "specialty_id",
@@ -244,8 +244,20 @@ def catalog_rows() -> tuple[list[dict], dict[str, str]]:
         "mentorship",
         "research_opportunities",
         "residency_affiliations",
+        "nrmp_code",
+        "city",
     ):
         institution = institutions[program["institution_id"]]
+        if program["nrmp_code"] and program["city"]:
+            towns.append(
+                (
+                    program["id"],
+                    program["city"],
+                    program["region"] or institution["region"],
+                    program["country"] or institution["country"],
+                    sponsor_cities.get(institution["id"], set()),
+                )
+            )
         hospital = institutions.get(institution["hospital_id"]) or {}
         row = _row(program, institution, hospital, key_of, departments, name_lookup)
         row.update(place_and_hospital.get(institution["id"], ()))
@@ -260,10 +272,36 @@ def catalog_rows() -> tuple[list[dict], dict[str, str]]:
                     row["length_months"] = months
                     row["length_rule"] = "ACGME requirement"
         rows.append(row)
+    _use_site_towns(rows, towns)
     return rows, names
 
 
-def _place_and_hospital_facts() -> dict[int, dict[str, Any]]:
+def _use_site_towns(rows: list[dict], towns: list) -> None:
+    """A track that trains in a town other than its sponsor's ("Family Medicine/Kalispell") takes
+    that town's setting and rent, as its program page does (``catalog.places.site_towns``);
+    where the town's are unknown, so are the program's."""
+    by_id = {row["id"]: row for row in rows}
+    for program_id, place in site_towns(towns).items():
+        row = by_id[program_id]
+        for key in ("ruca", "place_label", "rent", "rent_label"):
+            row.pop(key, None)
+        row.update(_place_keys(place))
+
+
+def _place_keys(place) -> dict[str, Any]:
+    keys: dict[str, Any] = {}
+    if place.setting is not None and 1 <= place.setting.ruca_primary <= 10:
+        keys["ruca"] = place.setting.ruca_primary
+        keys["place_label"] = f"ZIP {place.zip}" if place.zip else place.city
+    if place.rent is not None and place.rent.one_bedroom is not None:
+        keys["rent"] = place.rent.one_bedroom
+        keys["rent_label"] = (
+            f"{place.rent.area_label}, {place.rent.level} level; HUD {place.rent.fiscal_year}"
+        )
+    return keys
+
+
+def _place_and_hospital_facts() -> tuple[dict[int, dict[str, Any]], dict[int, set[str]]]:
     """{institution id: fit keys} of the place and hospital facts (issue 11): RUCA class and rent
     near it (``catalog.places``), teaching intensity and H-1B filings (``catalog.hospital_data``),
     for every institution that has programs, in a fixed number of queries."""
@@ -274,21 +312,13 @@ def _place_and_hospital_facts() -> dict[int, dict[str, Any]]:
     teaching = teaching_for_institutions(institutions)
     h1b = h1b_for_institutions(institutions)
     out: dict[int, dict[str, Any]] = {}
+    sponsor_cities: dict[int, set[str]] = {}
     for institution in institutions:
-        keys: dict[str, Any] = {}
         place = places.get(institution.pk)
-        if (
-            place is not None
-            and place.setting is not None
-            and 1 <= place.setting.ruca_primary <= 10
-        ):
-            keys["ruca"] = place.setting.ruca_primary
-            keys["place_label"] = f"ZIP {place.zip}" if place.zip else place.city
-        if place is not None and place.rent is not None and place.rent.one_bedroom is not None:
-            keys["rent"] = place.rent.one_bedroom
-            keys["rent_label"] = (
-                f"{place.rent.area_label}, {place.rent.level} level; HUD {place.rent.fiscal_year}"
-            )
+        keys: dict[str, Any] = _place_keys(place) if place is not None else {}
+        sponsor_cities[institution.pk] = {
+            name for name in (institution.city, place.city if place else "") if name
+        }
         trend = teaching.get(institution.pk)
         if trend is not None and trend.residents_per_bed is not None:
             keys["residents_per_bed"] = trend.residents_per_bed
@@ -306,7 +336,7 @@ def _place_and_hospital_facts() -> dict[int, dict[str, Any]]:
             keys["h1b_label"] = f"{who}, {evidence.quarter}"
         if keys:
             out[institution.pk] = keys
-    return out
+    return out, sponsor_cities
 
 
 def _length_rules() -> dict[tuple[str, str], int]:
