@@ -15,6 +15,7 @@ from medmatch.lib import geo
 from .base import (
     Importer,
     ImportReport,
+    InstitutionFields,
     SourceInfo,
     Table,
     ccn,
@@ -182,13 +183,9 @@ class CmsHospitalsImporter(Importer):
             beds = current.beds if current and current.teaching_source_id else None
             values["kind"] = kind_for(values["hospital_type"], fte, beds)
             probe = current or Institution(ccn=code)
-            snapshot = Institution(**{**_fields(probe), **values})
+            snapshot = InstitutionFields.of(probe, **values)
             values["search_text"] = institution_search_text(snapshot)
         sync_rows(Institution, "ccn", records, report, existing, progress)
-
-
-def _fields(inst: Institution) -> dict:
-    return {f.attname: getattr(inst, f.attname) for f in Institution._meta.concrete_fields}
 
 
 def _raise(value: str, known: str):
@@ -499,7 +496,7 @@ class TeachingImporter(Importer):
             values["kind"] = kind_for(
                 inst.hospital_type, values["resident_fte"], values.get("beds", inst.beds)
             )
-            snapshot = Institution(**{**_fields(inst), **values})
+            snapshot = InstitutionFields.of(inst, **values)
             values["search_text"] = institution_search_text(snapshot)
             updates[inst.pk] = values
         report.figures["teaching (resident FTE > 0)"] = teaching
