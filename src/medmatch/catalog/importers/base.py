@@ -626,7 +626,7 @@ class InstitutionFields:
     def of(cls, inst: Institution, **values) -> "InstitutionFields":
         """``inst``'s fields with ``values`` put over them."""
         fields = {field.attname: getattr(inst, field.attname) for field in _CONCRETE}
-        return cls(**fields, **values)
+        return cls(**{**fields, **values})
 
     def get_kind_display(self) -> str:
         return self._kind_labels.get(self.kind, self.kind)
