@@ -502,6 +502,27 @@ _PLAIN_TYPES = {
 }
 
 
+def plain_types(columns: list[models.Field]) -> list[type | None]:
+    """For each field, the Python type whose values go to the database as they are (see
+    ``_PLAIN_TYPES``); None where every value goes through ``get_db_prep_save``."""
+    found = []
+    for column in columns:
+        internal = (
+            column.target_field.get_internal_type()
+            if column.is_relation
+            else column.get_internal_type()
+        )
+        found.append(_PLAIN_TYPES.get(internal))
+    return found
+
+
+def db_value(column: models.Field, kind: type | None, value: Any) -> Any:
+    """``column.get_db_prep_save(value)``, skipped for None and values of the plain type."""
+    if value is None or (kind is not None and type(value) is kind):
+        return value
+    return column.get_db_prep_save(value, connection)
+
+
 def insert_rows(
     model: type[models.Model], rows: list[dict[str, Any]], progress: Progress | None = None
 ) -> None:
@@ -518,14 +539,8 @@ def insert_rows(
         return
     now = timezone.now()
     columns = [column for column in model._meta.concrete_fields if not column.primary_key]
-    plain, defaults, auto = [], [], []
+    plain, defaults, auto = plain_types(columns), [], []
     for column in columns:
-        internal = (
-            column.target_field.get_internal_type()
-            if column.is_relation
-            else column.get_internal_type()
-        )
-        plain.append(_PLAIN_TYPES.get(internal))
         is_auto = getattr(column, "auto_now", False) or getattr(column, "auto_now_add", False)
         auto.append(is_auto)
         if is_auto:
