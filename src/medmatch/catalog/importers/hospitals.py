@@ -7,6 +7,7 @@ fact pointing at the file it came from (``coordinates_source``, ``teaching_sourc
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from medmatch.catalog.models import Institution
 from medmatch.catalog.search_text import institution_search_text
@@ -249,7 +250,10 @@ def street_number(address: str) -> str:
     return key.split()[0] if key else ""
 
 
+@lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
+    """The normalised name (linking.normalise_name, a pure function): the join below asks for
+    each CMS and HIFLD name more than once."""
     from .linking import normalise_name
 
     return normalise_name(name)
