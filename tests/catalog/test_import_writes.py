@@ -206,3 +206,55 @@ def test_it_lets_another_connection_write_between_batches(data_dir, monkeypatch)
     assert progress.errors == []
     assert progress.saves > 20
     assert get_user_model().objects.count() == progress.saves
+
+
+@pytest.mark.django_db(transaction=True)
+def test_insert_rows_writes_what_bulk_create_writes():
+    """The importers' INSERT (no model objects) stores the same columns as bulk_create: defaults
+    for fields a row leaves out, choices given as enum members, dates, None, booleans."""
+    from datetime import date
+
+    source = Source.objects.create(
+        key="s", name="S", publisher="P", url="https://example.org", license="L",
+        retrieved_on=date(2025, 1, 1),
+    )  # fmt: skip
+    rows = [
+        {
+            "name": "Hôtel-Dieu",
+            "kind": Institution.Kind.INTERNATIONAL,
+            "latitude": 45.75,
+            "longitude": 4,  # an int in a float column
+            "emergency_services": True,
+            "beds": None,
+            "source_id": source.pk,
+            "wikidata_id": "Q1",
+        },
+        {"name": "Plain", "source_id": source.pk, "wikidata_id": "Q2", "source_row": 7},
+    ]
+    base.insert_rows(Institution, rows)
+    Institution.objects.bulk_create(
+        [Institution(**{**row, "wikidata_id": "B" + row["wikidata_id"]}) for row in rows]
+    )
+    names = [
+        f.attname
+        for f in Institution._meta.concrete_fields
+        if f.attname not in ("id", "updated_at", "wikidata_id")
+    ]
+    inserted = list(
+        Institution.objects.filter(wikidata_id__startswith="Q")
+        .order_by("wikidata_id")
+        .values_list(*names)
+    )
+    created = list(
+        Institution.objects.filter(wikidata_id__startswith="BQ")
+        .order_by("wikidata_id")
+        .values_list(*names)
+    )
+    assert inserted == created
+    assert inserted[0][names.index("kind")] == "international"
+    assert all(inst.updated_at for inst in Institution.objects.all())
+    synced = base.sync_rows(
+        Institution, "wikidata_id", {"Q3": {"name": "New", "source_id": source.pk}}, None
+    )
+    assert synced["Q3"].pk == Institution.objects.get(wikidata_id="Q3").pk
+    assert synced["Q1"].name == "Hôtel-Dieu"

@@ -7,6 +7,7 @@ fact pointing at the file it came from (``coordinates_source``, ``teaching_sourc
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from medmatch.catalog.models import Institution
 from medmatch.catalog.search_text import institution_search_text
@@ -15,6 +16,7 @@ from medmatch.lib import geo
 from .base import (
     Importer,
     ImportReport,
+    InstitutionFields,
     SourceInfo,
     Table,
     ccn,
@@ -182,13 +184,9 @@ class CmsHospitalsImporter(Importer):
             beds = current.beds if current and current.teaching_source_id else None
             values["kind"] = kind_for(values["hospital_type"], fte, beds)
             probe = current or Institution(ccn=code)
-            snapshot = Institution(**{**_fields(probe), **values})
+            snapshot = InstitutionFields.of(probe, **values)
             values["search_text"] = institution_search_text(snapshot)
         sync_rows(Institution, "ccn", records, report, existing, progress)
-
-
-def _fields(inst: Institution) -> dict:
-    return {f.attname: getattr(inst, f.attname) for f in Institution._meta.concrete_fields}
 
 
 def _raise(value: str, known: str):
@@ -252,7 +250,10 @@ def street_number(address: str) -> str:
     return key.split()[0] if key else ""
 
 
+@lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
+    """The normalised name (linking.normalise_name, a pure function): the join below asks for
+    each CMS and HIFLD name more than once."""
     from .linking import normalise_name
 
     return normalise_name(name)
@@ -499,7 +500,7 @@ class TeachingImporter(Importer):
             values["kind"] = kind_for(
                 inst.hospital_type, values["resident_fte"], values.get("beds", inst.beds)
             )
-            snapshot = Institution(**{**_fields(inst), **values})
+            snapshot = InstitutionFields.of(inst, **values)
             values["search_text"] = institution_search_text(snapshot)
             updates[inst.pk] = values
         report.figures["teaching (resident FTE > 0)"] = teaching

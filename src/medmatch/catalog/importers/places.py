@@ -21,8 +21,10 @@ from .base import (
     SourceInfo,
     Table,
     batches,
+    db_value,
     make_pattern,
     optional_int,
+    plain_types,
     required_text,
     sync_rows,
     text,
@@ -198,11 +200,12 @@ def _insert_rows(model, key_field, fields, records, report, progress) -> None:
         f"({', '.join(quote(column.column) for column in columns)}) "
         f"VALUES ({', '.join(['%s'] * len(columns))})"
     )
+    kinds = plain_types(columns)
     rows = [
         [
-            column.get_db_prep_save(value, connection)
-            for column, value in zip(
-                columns, [key, *(values[name] for name in fields)], strict=True
+            db_value(column, kind, value)
+            for column, kind, value in zip(
+                columns, kinds, [key, *(values[name] for name in fields)], strict=True
             )
         ]
         for key, values in records.items()

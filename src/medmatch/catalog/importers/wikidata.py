@@ -21,6 +21,7 @@ from ..search_text import institution_search_text
 from .base import (
     Importer,
     ImportReport,
+    InstitutionFields,
     SourceInfo,
     Table,
     batches,
@@ -292,7 +293,9 @@ class WikidataHospitalsImporter(Importer):
                 "source_id": source.pk,
                 "source_row": record["row"],
             }
-            values["search_text"] = institution_search_text(Institution(wikidata_id=qid, **values))
+            values["search_text"] = institution_search_text(
+                InstitutionFields(wikidata_id=qid, **values)
+            )
             rows[qid] = values
         report.figures["countries"] = len({values["country_name"] for values in rows.values()})
         report.figures["without a present-day country"] = sum(
@@ -341,7 +344,7 @@ class WikidataHospitalsImporter(Importer):
             values = {}
             for inst in hospitals:
                 inst_qid = to_record[inst.pk][1]
-                probe = Institution(**{**_fields(inst), "wikidata_id": inst_qid})
+                probe = InstitutionFields.of(inst, wikidata_id=inst_qid)
                 values[inst.pk] = {
                     "wikidata_id": inst_qid,
                     "search_text": institution_search_text(probe),
@@ -360,7 +363,3 @@ class WikidataHospitalsImporter(Importer):
         report.figures["own rows of merged items removed"] = len(removed)
         if kept:
             report.skip("not merged into a CMS hospital: its own row is referenced", len(kept))
-
-
-def _fields(inst: Institution) -> dict:
-    return {f.attname: getattr(inst, f.attname) for f in Institution._meta.concrete_fields}
