@@ -153,7 +153,7 @@ def main() -> int:
     sqlite = connection.vendor == "sqlite"
     if not sqlite:
         # Ids from 1 again, as in a new database, so that two runs' catalogs compare row for row
-        # (benchmarks/catalog_dump.py).
+        # (scripts/catalog_dump.py).
         import io
 
         sql = io.StringIO()

@@ -1,8 +1,8 @@
 """Dump every catalog table of a database, in primary-key order, all fields but timestamps, so
 that two imports can be compared row for row (``diff`` of two dumps).
 
-    DATABASE_URL=sqlite:////tmp/a.sqlite3 uv run python benchmarks/catalog_dump.py > a.tsv
-    uv run python benchmarks/catalog_dump.py --import > fresh.tsv   # import all into a new file
+    DATABASE_URL=sqlite:////tmp/a.sqlite3 uv run python scripts/catalog_dump.py > a.tsv
+    uv run python scripts/catalog_dump.py --import > fresh.tsv   # import all into a new file
 
 Why: a change that makes the import faster must leave the catalog exactly as it was (the same
 rows, the same ids, the same links and facts). Timestamps (``updated_at``, ``imported_at``) are
