@@ -304,6 +304,7 @@ def distinctive_words(name: str) -> set[str]:
 
 
 @lru_cache(maxsize=5_000)
+@lru_cache(maxsize=20_000)
 def name_words(name: str) -> frozenset[str]:
     """The words that say *which* employer or sponsor, places left out: "Mayo Clinic" and "Mayo
     Clinic School of Grad Med Educ" are both {"mayo"}; "University of Illinois Chicago" and
