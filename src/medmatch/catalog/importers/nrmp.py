@@ -407,34 +407,23 @@ class NrmpInstitutionsImporter(Importer):
                     if lca_source is None:
                         lca_source = save_file_source(LCA_WORKSITES, self.lca_path)
                     values.update(
-                        city=worksite.label.split(",")[0].split(" (")[-1],
-                        latitude=worksite.latitude,
-                        longitude=worksite.longitude,
-                        coordinates_precision=worksite.precision,
-                        coordinates_source_id=lca_source.pk,
+                        _at_city(
+                            worksite.label.split(",")[0].split(" (")[-1],
+                            worksite,
+                            lca_source,
+                            worksite.precision,
+                        )
                     )
                     method = "placed at a city (its H-1B worksites, DOL LCA FY2025 Q2)"
                 elif named:
                     if cities_source is None:
                         cities_source = save_derived_source(CITY_NAMES)
-                    values.update(
-                        city=named.label.split(",")[0],
-                        latitude=named.latitude,
-                        longitude=named.longitude,
-                        coordinates_precision=Institution.CoordinatePrecision.CITY,
-                        coordinates_source_id=cities_source.pk,
-                    )
+                    values.update(_at_city(named.label.split(",")[0], named, cities_source))
                     method = "placed at a city (named in the sponsor's name)"
                 elif school:
                     if schools_source is None:
                         schools_source = save_derived_source(SCHOOL_CITIES_SOURCE)
-                    values.update(
-                        city=school.label.split(",")[0],
-                        latitude=school.latitude,
-                        longitude=school.longitude,
-                        coordinates_precision=Institution.CoordinatePrecision.CITY,
-                        coordinates_source_id=schools_source.pk,
-                    )
+                    values.update(_at_city(school.label.split(",")[0], school, schools_source))
                     method = "placed at a city (the school's city, hand-checked table)"
             methods[method] += 1
             values["search_text"] = institution_search_text(Institution(nrmp_code=code, **values))
@@ -1247,3 +1236,15 @@ def _coded_names(table: Table, code_column: str, parse_code) -> tuple[list, int]
 
 def _raise_duplicate(value: str):
     raise ValueError(f"“{value}” appears twice with different names")
+
+
+def _at_city(city: str, point, source, precision: str = Institution.CoordinatePrecision.CITY):
+    """The position fields of a sponsor placed at a city (never at a hospital): the city's name,
+    the point's coordinates, how precise they are and the source they came from."""
+    return {
+        "city": city,
+        "latitude": point.latitude,
+        "longitude": point.longitude,
+        "coordinates_precision": precision,
+        "coordinates_source_id": source.pk,
+    }
