@@ -137,6 +137,11 @@ def test_it_refuses_while_another_session_holds_the_advisory_lock(data_dir):
         # The lock file was released with the refusal.
         assert not _locked_elsewhere()
     finally:
+        # Unlock before closing: a closed client's backend exits (and drops its
+        # locks) a moment later, so a bare close() raced the next line on a
+        # loaded machine.
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [ADVISORY_LOCK_KEY])
         other.close()
     with import_lock():
         pass
