@@ -7,9 +7,42 @@ pending proposal is seen by its author and by staff only.
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from medmatch.catalog.models import Institution, Program
 from medmatch.contributions.fields import FACT_CHOICES, FACT_FIELDS, display
+
+
+class Reviewed(models.Model):
+    """Who on the staff decided, when, and why: the review fields a coordinator request and a
+    fact proposal share."""
+
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_reason = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+    def mark_reviewed(self, *, by, reason: str | None = None, at=None) -> list[str]:
+        """Record the decision by ``by`` at ``at`` (default now); returns the fields to save.
+        ``reason=None`` keeps the reason already there."""
+        self.reviewed_by, self.reviewed_at = by, at or timezone.now()
+        fields = ["reviewed_by", "reviewed_at"]
+        if reason is not None:
+            self.review_reason = reason
+            fields.append("review_reason")
+        return fields
+
+    def clear_review(self) -> list[str]:
+        self.reviewed_by, self.reviewed_at, self.review_reason = None, None, ""
+        return ["reviewed_by", "reviewed_at", "review_reason"]
 
 
 class CoordinatorshipQuerySet(models.QuerySet):
@@ -17,7 +50,7 @@ class CoordinatorshipQuerySet(models.QuerySet):
         return self.filter(status=Coordinatorship.Status.VERIFIED, user__is_active=True)
 
 
-class Coordinatorship(models.Model):
+class Coordinatorship(Reviewed):
     """A user's request to speak for an institution's programs, with the evidence staff judge it
     by. Only ``verified`` ones (set by staff in the admin) give any right."""
 
@@ -46,15 +79,6 @@ class Coordinatorship(models.Model):
     evidence_strength = models.CharField(max_length=12, choices=Strength.choices)
     evidence = models.JSONField(default=list, help_text="Lines of evidence, for staff.")
     created_at = models.DateTimeField(auto_now_add=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
-    review_reason = models.TextField(blank=True)
 
     objects = CoordinatorshipQuerySet.as_manager()
 
@@ -80,7 +104,7 @@ class FactProposalQuerySet(models.QuerySet):
         return self.filter(proposer=user)
 
 
-class FactProposal(models.Model):
+class FactProposal(Reviewed):
     class Status(models.TextChoices):
         PENDING = "pending", "Awaiting review"
         APPROVED = "approved", "Approved"
@@ -100,15 +124,6 @@ class FactProposal(models.Model):
     # Set when staff tried to approve but the field had changed (or the program reported it).
     conflict = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
-    review_reason = models.TextField(blank=True)
 
     objects = FactProposalQuerySet.as_manager()
 

@@ -99,8 +99,7 @@ def proposal_approve(*, proposal: FactProposal, by, override: bool = False) -> b
         changed_at=now,
     )
     proposal.status = FactProposal.Status.APPROVED
-    proposal.reviewed_by, proposal.reviewed_at = by, now
-    proposal.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+    proposal.save(update_fields=["status", *proposal.mark_reviewed(by=by, at=now)])
     return True
 
 
@@ -110,9 +109,7 @@ def proposal_reject(*, proposal: FactProposal, by, reason: str) -> bool:
     if proposal.status != FactProposal.Status.PENDING:
         return False
     proposal.status = FactProposal.Status.REJECTED
-    proposal.review_reason = reason
-    proposal.reviewed_by, proposal.reviewed_at = by, timezone.now()
-    proposal.save(update_fields=["status", "review_reason", "reviewed_by", "reviewed_at"])
+    proposal.save(update_fields=["status", *proposal.mark_reviewed(by=by, reason=reason)])
     return True
 
 
@@ -190,7 +187,7 @@ def coordinator_request(
             strength,
             lines,
         )
-        request.reviewed_by, request.reviewed_at, request.review_reason = None, None, ""
+        request.clear_review()
         request.save()
     return request
 
@@ -200,5 +197,4 @@ def coordinator_review(*, request: Coordinatorship, by, verified: bool, reason: 
     request.status = (
         Coordinatorship.Status.VERIFIED if verified else Coordinatorship.Status.REJECTED
     )
-    request.reviewed_by, request.reviewed_at, request.review_reason = by, timezone.now(), reason
-    request.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_reason"])
+    request.save(update_fields=["status", *request.mark_reviewed(by=by, reason=reason)])
