@@ -39,7 +39,7 @@ from .base import (
     write_transaction,
     zip5,
 )
-from .linking import normalise_name, split_state_suffix
+from .linking import HOSPITAL_NAME_WORDS, normalise_name, split_state_suffix
 
 COST_REPORTS = SourceInfo(
     key="cms-cost-reports",
@@ -231,31 +231,10 @@ case_number = make_pattern(r"[A-Z]-\d{3}-\d{5}-\d{6}", "an LCA case number (I-20
 quarter = make_pattern(r"FY\d{4}-Q[1-4]", "a fiscal quarter such as FY2025-Q2")
 state_code = make_pattern(r"[A-Z]{2}", "a 2-letter state code")
 
-# Words every hospital/employer name shares; what is left says *which* one.
-_GENERIC = frozenset(
+# Words every hospital/employer name shares, and the legal forms, joining words and GME words of
+# employer names on LCA filings; what is left says *which* employer.
+_GENERIC = HOSPITAL_NAME_WORDS | frozenset(
     [
-        "hospital",
-        "hospitals",
-        "medical",
-        "center",
-        "centers",
-        "health",
-        "healthcare",
-        "system",
-        "systems",
-        "services",
-        "clinic",
-        "clinics",
-        "regional",
-        "community",
-        "university",
-        "college",
-        "medicine",
-        "school",
-        "care",
-        "foundation",
-        "corporation",
-        "inc",
         "incorporated",
         "llc",
         "the",

@@ -241,8 +241,9 @@ def normalise_name(name: str) -> str:
     return " ".join(word for word in words if word)
 
 
-# Words that many hospital names share; they say little about *which* hospital is meant.
-_GENERIC = frozenset(
+# Words that every hospital or employer name may carry; they say little about *which* hospital is
+# meant. The H-1B employer matching (``hospital_data``) starts from the same set.
+HOSPITAL_NAME_WORDS = frozenset(
     [
         "hospital",
         "hospitals",
@@ -258,7 +259,6 @@ _GENERIC = frozenset(
         "clinics",
         "regional",
         "community",
-        "county",
         "university",
         "college",
         "medicine",
@@ -267,11 +267,17 @@ _GENERIC = frozenset(
         "foundation",
         "corporation",
         "inc",
+    ]
+)
+# For linking sponsors to hospitals, words that name a part of a place or an organisation's reach
+# also say nothing of which hospital ("Central Michigan University", "Hospital District").
+_GENERIC = HOSPITAL_NAME_WORDS | frozenset(
+    [
+        "county",
         "authority",
         "district",
         "campus",
         "network",
-        # Directions name a part of a state, not a hospital ("Central Michigan University").
         "north",
         "south",
         "east",

@@ -31,9 +31,8 @@ from .base import (
     write_transaction,
 )
 from .hospitals import website
-from .linking import _GENERIC as GENERIC_WORDS
 from .linking import _KIND_WORDS as KIND_WORDS
-from .linking import EVIDENCE_THRESHOLD, LINK_MARGIN, normalise_name, score
+from .linking import EVIDENCE_THRESHOLD, GENERIC_WORDS, LINK_MARGIN, normalise_name, score
 
 WIKIDATA_HOSPITALS = SourceInfo(
     key="wikidata-hospitals",
