@@ -65,6 +65,7 @@ bench:
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BENCH) benchmarks/catalog_import.py
 	$(BENCH) benchmarks/catalog_search.py --postgres $(BENCH_DATABASE_URL)
 	$(BENCH) benchmarks/recommendations_page.py
+	$(BENCH) benchmarks/program_page.py
 	$(BENCH) benchmarks/load.py --postgres $(BENCH_DATABASE_URL) --duration 150
 
 clean:

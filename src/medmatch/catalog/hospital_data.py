@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from medmatch.catalog import import_cache
 from medmatch.catalog.models import (
     CanadianHospital,
     CarmsStreamSite,
@@ -146,7 +147,7 @@ def _dollars(amount: float) -> str:
 
 
 def _source(key: str) -> Source | None:
-    return Source.objects.filter(key=key, imported_at__isnull=False).first()
+    return import_cache.imported_source(key)
 
 
 # --- Which hospital --------------------------------------------------------------------------
@@ -262,23 +263,9 @@ def h1b_for_institutions(institutions: Iterable[Institution]) -> dict[int, H1bEv
         word_keys[inst.pk] = (name_words(base), state)
     if not targets:
         return {}
-    all_ids = set().union(*(ids for _, _, ids in targets.values()))
-    by_institution, by_name = defaultdict(list), defaultdict(list)
-    for filing in H1bFiling.objects.filter(institution_id__in=all_ids).select_related(
-        "institution"
-    ):
-        by_institution[filing.institution_id].append(filing)
-    # Filings under the sponsor's own name in its state: the same normalised name, or the same
-    # distinctive words (places left out). One quarter holds ~1,000 filings: read those of the
-    # states asked about.
-    states = {state for _, state in name_keys.values()}
-    by_words = defaultdict(list)
-    for filing in H1bFiling.objects.filter(worksite_state__in=states):
-        by_name[(filing.employer_key, filing.worksite_state)].append(filing)
-        words = name_words(filing.employer_name)
-        if words:
-            by_words[(words, filing.worksite_state)].append(filing)
-    quarter = _quarter()
+    index = _h1b_index()
+    by_institution, by_name, by_words = index.by_institution, index.by_name, index.by_words
+    quarter = index.quarter
     evidence = {}
     for inst_id, (inst, hospital, ids) in targets.items():
         found, how = {}, []
@@ -313,8 +300,34 @@ def h1b_for_programs(programs: Iterable[Program]) -> dict[int, H1bEvidence]:
     }
 
 
+@dataclass
+class _H1bIndex:
+    """Every filing (about a thousand a quarter), by matched institution, by employer name +
+    state, and by the employer name's distinctive words + state."""
+
+    by_institution: dict[int, list[H1bFiling]]
+    by_name: dict[tuple[str, str], list[H1bFiling]]
+    by_words: dict[tuple[frozenset[str], str], list[H1bFiling]]
+    quarter: str
+
+
+@import_cache.per_import
+def _h1b_index() -> _H1bIndex:
+    from medmatch.catalog.importers.hospital_data import name_words
+
+    by_institution, by_name, by_words = defaultdict(list), defaultdict(list), defaultdict(list)
+    for filing in H1bFiling.objects.select_related("institution"):
+        if filing.institution_id is not None:
+            by_institution[filing.institution_id].append(filing)
+        by_name[(filing.employer_key, filing.worksite_state)].append(filing)
+        words = name_words(filing.employer_name)
+        if words:
+            by_words[(words, filing.worksite_state)].append(filing)
+    return _H1bIndex(dict(by_institution), dict(by_name), dict(by_words), _quarter())
+
+
 def _quarter() -> str:
-    quarters = sorted(set(H1bFiling.objects.values_list("quarter", flat=True).distinct()))
+    quarters = H1bFiling.objects.order_by("quarter").values_list("quarter", flat=True).distinct()
     return ", ".join(q.replace("-", " ") for q in quarters) or "the quarter imported"
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
+from medmatch.catalog import import_cache
 from medmatch.catalog.models import Institution, Program, Source
 from medmatch.catalog.models_places import AreaRent, ZipArea, ZipCounty, ZipRent
 
@@ -237,7 +238,7 @@ def _facts_for(keys: set[tuple[str, str, str, str]]) -> dict[tuple, PlaceFacts]:
     source_ids = {a.source_id for a in areas.values()}
     source_ids |= {r.source_id for r in rows}
     source_ids |= {r.source_id for group in zip_rents.values() for r in group}
-    sources = Source.objects.in_bulk(source_ids)
+    sources = import_cache.sources_in(source_ids)
 
     result = {}
     for key in keys:

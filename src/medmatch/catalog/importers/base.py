@@ -52,6 +52,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 
+from medmatch.catalog import import_cache
 from medmatch.catalog.models import Institution, Program, Source, Specialty
 
 # Rows per write transaction. On a 2-core machine under a load of 8, the longest batch of the
@@ -379,14 +380,24 @@ def save_source_row(key: str, values: dict[str, Any]) -> Source:
     source = Source.objects.filter(key=key).first()
     if source is None:
         with write_transaction():
-            return Source.objects.create(key=key, **values)
+            source = Source.objects.create(key=key, **values)
+        _forget_copies()
+        return source
     changed = {name: value for name, value in values.items() if getattr(source, name) != value}
     if changed:
         with write_transaction():
             Source.objects.filter(pk=source.pk).update(**changed)
         for name, value in changed.items():
             setattr(source, name, value)
+        _forget_copies()
     return source
+
+
+def _forget_copies() -> None:
+    """This process's copies of imported tables (``import_cache``) are stale from now, and again
+    once the import's transaction commits."""
+    import_cache.clear()
+    transaction.on_commit(import_cache.clear)
 
 
 def save_derived_source(info: SourceInfo) -> Source:

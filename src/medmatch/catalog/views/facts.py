@@ -307,7 +307,7 @@ def program_facts(program: Program, rules: "RuleBook | None" = None) -> FactShee
         scope=Scope.PROGRAM if _own_point(program, how) else Scope.INSTITUTION,
         question="Where exactly do residents train (main hospital address)?",
     )
-    rules = rules if rules is not None else RuleBook.load()
+    rules = rules if rules is not None else RuleBook.cached()
     add_length_facts(sheet, program, rules, source)
     add_work_hour_facts(sheet, program, rules, source)
     sheet.add(

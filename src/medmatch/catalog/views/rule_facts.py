@@ -8,6 +8,7 @@ then stays beside it as context ("the ACGME requirement is 36 months").
 
 from dataclasses import dataclass, field
 
+from medmatch.catalog import import_cache
 from medmatch.catalog.models import Program, Source, Specialty
 from medmatch.catalog.models_rules import TrainingLengthRule, WorkHourRule
 
@@ -34,6 +35,12 @@ class RuleBook:
         for rules in book.work_hours.values():
             rules.sort(key=lambda rule: (rank.get(rule.key, len(rank)), rule.key))
         return book
+
+    @staticmethod
+    @import_cache.per_import
+    def cached() -> "RuleBook":
+        """The loaded book, kept until the next import (see ``import_cache``)."""
+        return RuleBook.load()
 
     def length_for(self, program: Program) -> TrainingLengthRule | None:
         specialty = program.specialty
