@@ -103,7 +103,7 @@ def test_it_undoes_the_record_when_sending_fails(conversation, monkeypatch):
 
 def test_it_is_one_of_the_reminder_scans(conversation, monkeypatch, capsys):
     assert send_follow_up_reminders in REMINDER_SCANS
-    monkeypatch.setattr("medmatch.cli.setup_django", lambda: None)
+    monkeypatch.setattr("medmatch.lib.django_setup.setup_django", lambda: None)
     assert run_remind(argparse.Namespace(now=True, date=day(0))) == 0
     assert "Follow up reminders: 1 sent, 0 failed." in capsys.readouterr().out
     assert len(mail.outbox) == 1

@@ -71,7 +71,7 @@ def add_parser(subparsers) -> None:
 
 
 def run_worker(args: argparse.Namespace, *, sleep=time.sleep, clock=time.monotonic) -> int:
-    from medmatch.cli import setup_django
+    from medmatch.lib.django_setup import setup_django
 
     setup_django()
     from django.core.management import call_command
@@ -95,7 +95,7 @@ def run_worker(args: argparse.Namespace, *, sleep=time.sleep, clock=time.monoton
 
 
 def run_remind(args: argparse.Namespace) -> int:
-    from medmatch.cli import setup_django
+    from medmatch.lib.django_setup import setup_django
 
     setup_django()
     from medmatch.lib.scans import failures, send_all_reminders
