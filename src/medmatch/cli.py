@@ -16,7 +16,7 @@ COMMAND_MODULES = [
     "medmatch.catalog.cli_search",
     "medmatch.catalog.cli_links",
     "medmatch.goals.cli",
-    "medmatch.letters.cli",
+    "medmatch.cli_worker",
     "medmatch.lib.cli_backup",
     "medmatch.matching.cli",
     "medmatch.applications.writing_cli",
