@@ -243,7 +243,7 @@ def build_world(alice) -> dict:
         student=alice, name="Dr. Ruth Okafor", email="okafor@example.org"
     )
     letter_request = request_save(
-        request=LetterRequest(student=alice, recommender=recommender, waived=True),
+        letter_request=LetterRequest(student=alice, recommender=recommender, waived=True),
         applications=[application],
     )
     token, link = link_create(request=letter_request)

@@ -5,6 +5,7 @@ import argparse
 import pytest
 
 from medmatch import cli, serve
+from medmatch.lib import django_setup
 
 PRODUCTION = {"SECRET_KEY": "k" * 50, "ALLOWED_HOSTS": "medmatch.example.org"}
 
@@ -48,7 +49,9 @@ def test_it_migrates_collects_static_files_and_becomes_gunicorn(monkeypatch):
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("DEBUG", raising=False)
     steps = []
-    monkeypatch.setattr(cli, "setup_django", lambda **options: steps.append(("setup", options)))
+    monkeypatch.setattr(
+        django_setup, "setup_django", lambda **options: steps.append(("setup", options))
+    )
     monkeypatch.setattr(
         "django.core.management.call_command", lambda name, **options: steps.append(name)
     )
@@ -66,7 +69,7 @@ def test_it_skips_migrate_and_collectstatic_when_told(monkeypatch):
     for name, value in PRODUCTION.items():
         monkeypatch.setenv(name, value)
     steps = []
-    monkeypatch.setattr(cli, "setup_django", lambda **options: None)
+    monkeypatch.setattr(django_setup, "setup_django", lambda **options: None)
     monkeypatch.setattr(
         "django.core.management.call_command", lambda name, **options: steps.append(name)
     )

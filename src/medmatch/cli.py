@@ -1,12 +1,12 @@
 """The ``medmatch`` command: serve the site, import the catalog, search it, run a match.
 
 Sub-commands register themselves through ``add_parser(subparsers)`` functions in their apps. Django
-is set up only by the commands that need it, so ``medmatch match ...`` starts fast.
+is set up only by the commands that need it (``medmatch.lib.django_setup``), so ``medmatch match
+...`` starts fast. No app imports this module: it is the top of the import graph.
 """
 
 import argparse
 import importlib
-import os
 import sys
 
 # Each module adds its commands with ``add_parser(subparsers)``; importing one must not set up
@@ -16,22 +16,11 @@ COMMAND_MODULES = [
     "medmatch.catalog.cli_search",
     "medmatch.catalog.cli_links",
     "medmatch.goals.cli",
-    "medmatch.letters.cli",
+    "medmatch.cli_worker",
     "medmatch.lib.cli_backup",
     "medmatch.matching.cli",
-    "medmatch.writing.cli",
+    "medmatch.applications.writing_cli",
 ]
-
-
-def setup_django(*, command_line: bool = True) -> None:
-    """Set Django up; ``command_line`` lets settings fall back to the local secret key."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "medmatch.settings")
-    import django
-
-    from medmatch.lib import local_secret
-
-    local_secret.command_line = command_line
-    django.setup()
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -39,6 +28,8 @@ def _serve(args: argparse.Namespace) -> int:
         from medmatch.serve import serve_production
 
         return serve_production(args)
+    from medmatch.lib.django_setup import setup_django
+
     setup_django()
     from django.conf import settings
     from django.core.management import call_command
@@ -66,6 +57,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _manage(args: argparse.Namespace) -> int:
+    from medmatch.lib.django_setup import setup_django
+
     setup_django()
     from django.core.management import execute_from_command_line
 

@@ -77,7 +77,7 @@ def serve_production(args: argparse.Namespace) -> int:
     check_environment()
     if args.workers is None:
         args.workers = default_workers()
-    from medmatch.cli import setup_django
+    from medmatch.lib.django_setup import setup_django
 
     setup_django(command_line=False)
     from django.core.management import call_command

@@ -43,7 +43,7 @@ def student(transactional_db, settings, tmp_path):
         student=kim, name="Dr. Ruth Okafor", email="okafor@example.org"
     )
     request_save(
-        request=LetterRequest(
+        letter_request=LetterRequest(
             student=kim,
             recommender=recommender,
             due_on=today + datetime.timedelta(days=20),

@@ -8,10 +8,10 @@ import pytest
 from django.core import mail
 
 from medmatch.accounts.services import account_delete
+from medmatch.cli_worker import run_remind, run_worker
 from medmatch.interviews.models import Interview, InterviewReminder
 from medmatch.interviews.tasks import send_interview_reminders
-from medmatch.letters.cli import run_remind, run_worker
-from medmatch.lib.scans import REMINDER_SCANS
+from medmatch.tasks import REMINDER_SCANS
 from tests.interviews.conftest import DAY, at, make_interview
 
 pytestmark = pytest.mark.django_db
@@ -112,9 +112,9 @@ def test_it_undoes_the_record_when_sending_fails(interview, monkeypatch):
 
 
 def test_it_is_one_of_the_worker_s_scans(interview, monkeypatch, capsys):
-    assert send_interview_reminders in REMINDER_SCANS
+    assert send_interview_reminders in [scan.task for scan in REMINDER_SCANS]
     monkeypatch.setattr("django.core.management.call_command", lambda *a, **k: None)
-    monkeypatch.setattr("medmatch.cli.setup_django", lambda: None)
+    monkeypatch.setattr("medmatch.lib.django_setup.setup_django", lambda: None)
     now = interview.starts_at - datetime.timedelta(hours=20)
     monkeypatch.setattr("django.utils.timezone.now", lambda: now)
     assert run_worker(argparse.Namespace(interval=0.0, no_reminders=False, once=True)) == 0

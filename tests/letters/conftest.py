@@ -150,7 +150,7 @@ def letter_request(alice, recommender, applications):
         waived=True,
         talking_points="My work in the night-float team.",
     )
-    return request_save(request=request, applications=applications)
+    return request_save(letter_request=request, applications=applications)
 
 
 @pytest.fixture

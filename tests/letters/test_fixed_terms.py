@@ -38,7 +38,7 @@ def to_ask_request(alice, recommender, applications):
     request = LetterRequest(
         student=alice, recommender=recommender, status="to_ask", due_on=days(40), waived=True
     )
-    return request_save(request=request, applications=applications)
+    return request_save(letter_request=request, applications=applications)
 
 
 @pytest.fixture
@@ -222,11 +222,11 @@ def test_it_refuses_to_change_fixed_terms_from_a_stale_copy(letter_request):
     fixed_at = LetterRequest.objects.get().terms_fixed_at
     stale.waived = False
     with pytest.raises(TermsFixedError, match="can no longer change"):
-        request_save(request=stale, applications=[])
+        request_save(letter_request=stale, applications=[])
     assert LetterRequest.objects.get().waived is True
     # Any other change from the stale copy keeps the moment they were fixed.
     stale.waived, stale.talking_points = True, "New points."
-    request_save(request=stale, applications=[])
+    request_save(letter_request=stale, applications=[])
     stored = LetterRequest.objects.get()
     assert (stored.talking_points, stored.terms_fixed_at) == ("New points.", fixed_at)
 
@@ -278,7 +278,7 @@ def test_it_fixes_requests_that_had_a_link_or_a_letter_before_the_rule(letter_re
     )
     _upload_letter(letter_request, token)
     unasked = request_save(
-        request=LetterRequest(
+        letter_request=LetterRequest(
             student=letter_request.student, recommender=letter_request.recommender
         ),
         applications=[],

@@ -135,7 +135,7 @@ def test_it_asks_for_a_file_when_none_is_sent(letter_request, token):
 
 def _other_request(letter_request):
     other = LetterRequest(student=letter_request.student, recommender=letter_request.recommender)
-    return request_save(request=other, applications=[])
+    return request_save(letter_request=other, applications=[])
 
 
 def test_it_gives_404_to_every_token_that_does_not_open_this_request(letter_request, caplog):

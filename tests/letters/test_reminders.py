@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from django_tasks import task
 
-from medmatch.letters.cli import run_remind, run_worker
+from medmatch.cli_worker import run_remind, run_worker
 from medmatch.letters.models import LetterRequest, ReminderSent
 from medmatch.letters.tasks import reminder_kind, send_reminders
 from tests.letters.conftest import TODAY
@@ -103,7 +103,7 @@ def test_it_undoes_the_record_when_sending_fails(letter_request, monkeypatch):
 def test_it_runs_the_worker_loop_with_the_reminder_scan(letter_request, monkeypatch):
     calls = []
     monkeypatch.setattr("django.core.management.call_command", lambda *a, **k: calls.append((a, k)))
-    monkeypatch.setattr("medmatch.cli.setup_django", lambda: None)
+    monkeypatch.setattr("medmatch.lib.django_setup.setup_django", lambda: None)
     args = argparse.Namespace(interval=0.0, no_reminders=False, once=True)
     assert run_worker(args) == 0
     assert calls[0][0] == ("db_worker",) and calls[0][1]["batch"] is True
@@ -111,7 +111,7 @@ def test_it_runs_the_worker_loop_with_the_reminder_scan(letter_request, monkeypa
 
 
 def test_it_runs_the_reminders_from_the_command_line(letter_request, monkeypatch, capsys):
-    monkeypatch.setattr("medmatch.cli.setup_django", lambda: None)
+    monkeypatch.setattr("medmatch.lib.django_setup.setup_django", lambda: None)
     assert run_remind(argparse.Namespace(now=True, date=on(7))) == 0
     out = capsys.readouterr().out
     assert "Letter reminders: 1 sent, 0 failed." in out
@@ -141,7 +141,7 @@ def request_for(username: str, program, *, deadline=None) -> LetterRequest:
         asked_on=TODAY,
         due_on=TODAY + datetime.timedelta(days=40),
     )
-    return request_save(request=request, applications=[application])
+    return request_save(letter_request=request, applications=[application])
 
 
 def _to(address: str):
@@ -233,13 +233,15 @@ def test_it_sends_everyone_else_s_email_and_exits_1_after_trying_everything(
 ):
     from django.utils import timezone
 
-    from medmatch.lib import scans
+    from medmatch import tasks
     from tests.interviews.conftest import make_interview
     from tests.personas import make_user
     from tests.research.factories import make_contact, make_conversation
 
-    monkeypatch.setattr("medmatch.cli.setup_django", lambda: None)
-    monkeypatch.setattr(scans, "REMINDER_SCANS", [broken_scan, *scans.REMINDER_SCANS])
+    monkeypatch.setattr("medmatch.lib.django_setup.setup_django", lambda: None)
+    monkeypatch.setattr(
+        tasks, "REMINDER_SCANS", (tasks.Scan(broken_scan, ""), *tasks.REMINDER_SCANS)
+    )
     moment = timezone.make_aware(datetime.datetime.fromisoformat(on(7)))
     make_interview(applications[0], moment + datetime.timedelta(hours=20))
     make_conversation(make_contact(letter_request.student), follow_up_on=moment.date())
@@ -270,11 +272,13 @@ def test_it_sends_everyone_else_s_email_and_exits_1_after_trying_everything(
 def test_it_logs_the_counts_and_keeps_the_worker_running_when_a_scan_fails(
     letter_request, monkeypatch, caplog
 ):
-    from medmatch.lib import scans
+    from medmatch import tasks
 
     monkeypatch.setattr("django.core.management.call_command", lambda *a, **k: None)
-    monkeypatch.setattr("medmatch.cli.setup_django", lambda: None)
-    monkeypatch.setattr(scans, "REMINDER_SCANS", [broken_scan, *scans.REMINDER_SCANS])
+    monkeypatch.setattr("medmatch.lib.django_setup.setup_django", lambda: None)
+    monkeypatch.setattr(
+        tasks, "REMINDER_SCANS", (tasks.Scan(broken_scan, ""), *tasks.REMINDER_SCANS)
+    )
     assert run_worker(argparse.Namespace(interval=0.0, no_reminders=False, once=True)) == 0
     assert len(_digests()) == 1  # the scans after the broken one ran
     assert "The reminder scan tests.letters.test_reminders.broken_scan failed" in caplog.text

@@ -66,7 +66,7 @@ def eras_request(alice, recommender):
         waived=True,
         eras_letter_id="14021356-AB12",
     )
-    return request_save(request=request, applications=[application])
+    return request_save(letter_request=request, applications=[application])
 
 
 def _as(user) -> Client:
@@ -111,7 +111,7 @@ def test_it_sends_residencycas_and_carms_letters_through_their_services(alice, r
     )
     carms, _ = application_create(student=alice, program=_program("carms-programs"))
     request = request_save(
-        request=LetterRequest(student=alice, recommender=recommender, due_on=days(30)),
+        letter_request=LetterRequest(student=alice, recommender=recommender, due_on=days(30)),
         applications=[em, carms],
     )
     _as(alice).post(reverse("letters:send", args=[request.pk]))

@@ -74,7 +74,7 @@ def test_it_limits_letters_per_application(as_alice, alice, recommender, applica
     settings.LETTERS_PER_APPLICATION = 2
     for _ in range(2):
         request_save(
-            request=LetterRequest(student=alice, recommender=recommender),
+            letter_request=LetterRequest(student=alice, recommender=recommender),
             applications=[applications[0]],
         )
     response = as_alice.post(
@@ -143,7 +143,7 @@ def test_it_shows_which_applications_still_lack_letters(as_alice, recommender, a
     text = response.content.decode()
     assert "0 of 3 letters — still needs 3 more letters and a letter from Internal Medicine" in text
     request_save(
-        request=LetterRequest(student=recommender.student, recommender=recommender),
+        letter_request=LetterRequest(student=recommender.student, recommender=recommender),
         applications=applications,
     )
     text = as_alice.get(reverse("letters:index")).content.decode()
@@ -154,11 +154,11 @@ def test_it_shows_which_applications_still_lack_letters(as_alice, recommender, a
 
 def test_it_flags_late_and_at_risk_requests_for_the_dashboard(alice, recommender, applications):
     soon = request_save(
-        request=LetterRequest(student=alice, recommender=recommender, status="to_ask"),
+        letter_request=LetterRequest(student=alice, recommender=recommender, status="to_ask"),
         applications=[applications[0]],  # deadline in 50 days: ask within 8 days
     )
     request_save(
-        request=LetterRequest(
+        letter_request=LetterRequest(
             student=alice, recommender=recommender, status="asked", asked_on=days(-60)
         ),
         applications=[applications[1]],  # deadline in 80 days, asked in time

@@ -9,10 +9,10 @@ import pytest
 from django.core import mail
 
 from medmatch.accounts.services import account_delete
-from medmatch.letters.cli import run_remind
-from medmatch.lib.scans import REMINDER_SCANS
+from medmatch.cli_worker import run_remind
 from medmatch.research.models import Conversation, FollowUpReminder
 from medmatch.research.tasks import send_follow_up_reminders
+from medmatch.tasks import REMINDER_SCANS
 from tests.catalog.factories import make_institution, make_program
 from tests.research.factories import make_contact, make_conversation
 
@@ -102,8 +102,8 @@ def test_it_undoes_the_record_when_sending_fails(conversation, monkeypatch):
 
 
 def test_it_is_one_of_the_reminder_scans(conversation, monkeypatch, capsys):
-    assert send_follow_up_reminders in REMINDER_SCANS
-    monkeypatch.setattr("medmatch.cli.setup_django", lambda: None)
+    assert send_follow_up_reminders in [scan.task for scan in REMINDER_SCANS]
+    monkeypatch.setattr("medmatch.lib.django_setup.setup_django", lambda: None)
     assert run_remind(argparse.Namespace(now=True, date=day(0))) == 0
     assert "Follow up reminders: 1 sent, 0 failed." in capsys.readouterr().out
     assert len(mail.outbox) == 1

@@ -84,7 +84,7 @@ def migrate_if_needed() -> None:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from medmatch.cli import setup_django
+    from medmatch.lib.django_setup import setup_django
 
     setup_django()
     migrate_if_needed()
@@ -276,7 +276,7 @@ def place_stats() -> dict:
 
 
 def run_stats(args: argparse.Namespace) -> int:
-    from medmatch.cli import setup_django
+    from medmatch.lib.django_setup import setup_django
 
     setup_django()
     stats = catalog_stats()

@@ -42,7 +42,7 @@ def _percent(value: float | None) -> str:
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
-    from medmatch.cli import setup_django
+    from medmatch.lib.django_setup import setup_django
 
     setup_django()
     from django.conf import settings
@@ -101,7 +101,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
 
 
 def run_coverage(args: argparse.Namespace) -> int:
-    from medmatch.cli import setup_django
+    from medmatch.lib.django_setup import setup_django
 
     setup_django()
     from medmatch.catalog.link_quality import catalog_coverage

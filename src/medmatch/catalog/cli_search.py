@@ -31,7 +31,7 @@ def _fail(message: str) -> int:
 
 
 def run_search(args: argparse.Namespace) -> int:
-    from medmatch.cli import setup_django
+    from medmatch.lib.django_setup import setup_django
 
     setup_django()
     from medmatch.catalog.search import ProgramQuery, find_specialty_slug, search_programs

@@ -44,7 +44,7 @@ def goals_from_file(data) -> dict:
 
 
 def run_recommend(args: argparse.Namespace) -> int:
-    from medmatch.cli import setup_django
+    from medmatch.lib.django_setup import setup_django
 
     setup_django()
     from medmatch.catalog.models import Program
@@ -117,7 +117,7 @@ def _print_table(rows, ranking) -> None:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    from medmatch.cli import setup_django
+    from medmatch.lib.django_setup import setup_django
 
     setup_django()
     from medmatch.goals.demo import DEMO_PASSWORD, DEMO_USERNAME, create_demo

@@ -8,18 +8,14 @@ class InterviewsConfig(AppConfig):
 
     def ready(self):
         # Interviews appear in the applications' calendar (download and private feed) and in their
-        # "what is next" list through the extension points those modules expose; their reminder
-        # joins the worker's hourly scans (medmatch.lib.scans.REMINDER_SCANS).
+        # "what is next" list through the extension points those modules expose.
         from medmatch.applications import calendar, next_steps
         from medmatch.goals.demo import register_demo_seeder
         from medmatch.interviews.demo import seed_demo_journey
         from medmatch.interviews.hooks import interview_events, interview_steps
-        from medmatch.interviews.tasks import send_interview_reminders
-        from medmatch.lib.scans import register_reminder_scan
 
         calendar.register_event_provider(interview_events)
         next_steps.register_step_provider(interview_steps)
-        register_reminder_scan(send_interview_reminders)
         # The demo student shows every stage: a shortlist, applications, a statement, a letter
         # request and an interview (all fictional) beside its goals.
         register_demo_seeder(seed_demo_journey)

@@ -86,7 +86,7 @@ def seed_demo_journey(user) -> None:
             asked_on=today,
             due_on=today + datetime.timedelta(days=28),
         )
-        request_save(request=request, applications=applications)
+        request_save(letter_request=request, applications=applications)
     interviewing = applications[-1]
     if not Interview.objects.filter(application=interviewing).exists():
         start = timezone.now().replace(minute=0, second=0, microsecond=0)

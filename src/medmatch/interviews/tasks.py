@@ -1,4 +1,5 @@
-"""The interview reminder, sent by ``medmatch worker`` (django-tasks).
+"""The interview reminder, sent by ``medmatch worker`` (django-tasks; one of the scans of the
+schedule, ``medmatch.tasks``).
 
 Schedule: one email to the student, the day before each upcoming interview — as soon as a scan
 finds it starting within the next 24 hours (the worker scans hourly, so about a day ahead; an

@@ -3,10 +3,10 @@
 
 from django.conf import settings
 
-from medmatch.writing.lead_time import Policy
+from medmatch.letters.lead_time import Policy
 
 DEFAULTS = {
-    # The lead-time planner (medmatch.writing.lead_time.Policy).
+    # The lead-time planner (medmatch.letters.lead_time.Policy).
     "LETTERS_LEAD_DAYS": 42,
     "LETTERS_AT_RISK_DAYS": 14,
     "LETTERS_DUE_BUFFER_DAYS": 7,

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from medmatch.applications.models import Application
 from medmatch.letters import conf
+from medmatch.letters.lead_time import Deadline, Plan, plan_letter
 from medmatch.letters.models import LetterRequest
-from medmatch.writing.lead_time import Deadline, Plan, plan_letter
 
 STATE_LABELS = {
     "on_track": "On track",

@@ -113,37 +113,42 @@ def fixed_recommender_message(recommender: Recommender) -> str:
 
 
 @transaction.atomic
-def request_save(*, request: LetterRequest, applications) -> LetterRequest:
-    """Save ``request`` (new or changed) and make ``applications`` exactly its assignments.
+def request_save(*, letter_request: LetterRequest, applications) -> LetterRequest:
+    """Save ``letter_request`` (new or changed) and make ``applications`` exactly its assignments.
     Fixed terms are never changed here, whatever the caller set (see request_fix_terms)."""
-    if request.pk is not None:
-        stored = LetterRequest.objects.select_for_update().filter(pk=request.pk).first()
+    if letter_request.pk is not None:
+        stored = LetterRequest.objects.select_for_update().filter(pk=letter_request.pk).first()
         if stored is not None:
             # The in-memory copy may predate a link made in another tab: the row decides.
-            request.terms_fixed_at = stored.terms_fixed_at
-            changed = (request.waived, request.recommender_id) != (
+            letter_request.terms_fixed_at = stored.terms_fixed_at
+            changed = (letter_request.waived, letter_request.recommender_id) != (
                 stored.waived,
                 stored.recommender_id,
             )
             if stored.terms_fixed and changed:
                 raise TermsFixedError(fixed_terms_message(stored))
-    if request.status != LetterRequest.Status.DECLINED:
-        problems = over_limit(applications, request)
+    if letter_request.status != LetterRequest.Status.DECLINED:
+        problems = over_limit(applications, letter_request)
         if problems:
             raise LetterError(" ".join(problems))
-    if request.service_uploaded_on is not None and request.status != LetterRequest.Status.DECLINED:
-        request.status = LetterRequest.Status.SUBMITTED
-    request.save()
+    if (
+        letter_request.service_uploaded_on is not None
+        and letter_request.status != LetterRequest.Status.DECLINED
+    ):
+        letter_request.status = LetterRequest.Status.SUBMITTED
+    letter_request.save()
     wanted = {application.pk for application in applications}
-    LetterAssignment.objects.filter(request=request).exclude(application__in=wanted).delete()
+    LetterAssignment.objects.filter(request=letter_request).exclude(application__in=wanted).delete()
     have = set(
-        LetterAssignment.objects.filter(request=request).values_list("application", flat=True)
+        LetterAssignment.objects.filter(request=letter_request).values_list(
+            "application", flat=True
+        )
     )
     LetterAssignment.objects.bulk_create(
-        LetterAssignment(request=request, application_id=pk) for pk in sorted(wanted - have)
+        LetterAssignment(request=letter_request, application_id=pk) for pk in sorted(wanted - have)
     )
-    checklists_tick(request=request)
-    return request
+    checklists_tick(request=letter_request)
+    return letter_request
 
 
 def checklists_tick(*, request: LetterRequest) -> None:

@@ -5,7 +5,7 @@ constraint before its email goes out, in one transaction — so restarts, retrie
 never send one twice. Each request's reminder and each student's digest is sent on its own
 (``medmatch.lib.scans.send_each``): one that fails is logged and retried at the next scan, and
 the others still go out. ``send_reminders`` is one of the reminder scans that ``medmatch worker``
-and ``medmatch letters remind`` run (``medmatch.lib.scans``).
+and ``medmatch letters remind`` run (the schedule, ``medmatch.tasks``).
 """
 
 import datetime

@@ -39,7 +39,7 @@ def add_parser(subparsers) -> None:
 
 
 def run_backup(args: argparse.Namespace) -> int:
-    from medmatch.cli import setup_django
+    from medmatch.lib.django_setup import setup_django
 
     setup_django()
     from medmatch.lib.backup import BackupError, backup_create, label
@@ -59,7 +59,7 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    from medmatch.cli import setup_django
+    from medmatch.lib.django_setup import setup_django
 
     setup_django()
     from medmatch.lib.backup import BackupError, backup_restore, label, table_counts

@@ -16,7 +16,7 @@ FILE_NAME = "secret_key"
 # Django's own check (security.W009) asks for at least 50 characters.
 MINIMUM_LENGTH = 50
 
-# Set by the ``medmatch`` command before Django starts (``medmatch.cli.setup_django``); settings
+# Set by the ``medmatch`` command before Django starts (``medmatch.lib.django_setup``); settings
 # then use the stored key and local host names when the environment gives none. Nothing else sets
 # it.
 command_line = False

@@ -8,29 +8,22 @@ name with a line break that the mail library refuses — must never stop everyon
 - ``send_each`` runs every item in its own transaction. An item that fails rolls back its own
   writes (its sent-record too, so the next scan tries it again), is logged with its ids (never
   names or notes: they are the student's own) and counted; the scan goes on with the next item.
-- ``send_all_reminders`` runs every registered scan the same way: a scan that fails as a whole is
-  logged and reported, and the other scans still run.
+- ``run_scans`` runs a list of scans the same way: a scan that fails as a whole is logged and
+  reported, and the other scans still run.
 
-Counts come back as ``{kind: {"sent": n, "failed": m}}``. Apps register their scans from
-``AppConfig.ready()`` with ``register_reminder_scan``; each is a django-tasks task taking one
-optional ISO date or datetime (default now). ``medmatch worker`` enqueues ``send_all_reminders``
-every LETTERS_REMINDER_SCAN_SECONDS and ``medmatch letters remind`` runs it once.
+Counts come back as ``{kind: {"sent": n, "failed": m}}``. Which scans there are, in which order
+and how often they run is the project's schedule, ``medmatch.tasks`` (it names each app's scan, a
+django-tasks task taking one optional ISO date or datetime, default now); ``medmatch worker``
+enqueues its ``send_all_reminders`` every LETTERS_REMINDER_SCAN_SECONDS and ``medmatch letters
+remind`` runs it once.
 """
 
 import logging
 from collections.abc import Callable, Iterable
 
 from django.db import transaction
-from django_tasks import task
 
 logger = logging.getLogger(__name__)
-
-REMINDER_SCANS: list = []
-
-
-def register_reminder_scan(scan) -> None:
-    if scan not in REMINDER_SCANS:
-        REMINDER_SCANS.append(scan)
 
 
 def send_each(items: Iterable, send: Callable[[object], bool], *, kind: str, identify) -> dict:
@@ -54,16 +47,16 @@ def send_each(items: Iterable, send: Callable[[object], bool], *, kind: str, ide
     return {"sent": sent, "failed": failed}
 
 
-@task()
-def send_all_reminders(when: str = "") -> dict:
-    """Run every registered scan for ``when`` (ISO date or datetime; default now).
+def run_scans(scans: Iterable, when: str = "") -> dict:
+    """Run each of ``scans`` (django-tasks tasks), in order, for ``when`` (ISO date or datetime;
+    default now).
 
     Returns ``{"counts": {kind: {"sent": n, "failed": m}}, "failed_scans": [scan paths]}``: a scan
     that raised is logged, listed and skipped, and the others still run.
     """
     counts: dict[str, dict] = {}
     failed_scans: list[str] = []
-    for scan in REMINDER_SCANS:
+    for scan in scans:
         try:
             counts |= scan.call(when)
         except Exception:
@@ -88,5 +81,5 @@ def send_all_reminders(when: str = "") -> dict:
 
 
 def failures(report: dict) -> int:
-    """How many emails and whole scans failed in a report of ``send_all_reminders``."""
+    """How many emails and whole scans failed in a report of ``run_scans``."""
     return sum(count["failed"] for count in report["counts"].values()) + len(report["failed_scans"])

@@ -6,13 +6,6 @@ class ResearchConfig(AppConfig):
     verbose_name = "Research: shortlist and notes"
     nav_items = [("research:shortlist", "Shortlist"), ("research:contacts", "Contacts")]
 
-    def ready(self):
-        # The follow-up reminder joins the worker's hourly scans.
-        from medmatch.lib.scans import register_reminder_scan
-        from medmatch.research.tasks import send_follow_up_reminders
-
-        register_reminder_scan(send_follow_up_reminders)
-
     def export_user_data(self, user) -> dict:
         from medmatch.research.models import Contact, OpenQuestion, Review, ShortlistItem, Tag
 

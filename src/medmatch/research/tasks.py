@@ -1,4 +1,5 @@
-"""The contact follow-up reminder, sent by ``medmatch worker`` (django-tasks).
+"""The contact follow-up reminder, sent by ``medmatch worker`` (django-tasks; one of the scans of
+the schedule, ``medmatch.tasks``).
 
 Schedule: one email to the student on a conversation's follow-up date (the site's TIME_ZONE
 date), while the follow-up is not marked done. Nothing for dates already past when the scan runs

@@ -62,7 +62,7 @@ def _save_request(request, form, template):
         if letter_request.due_on is None:
             letter_request.due_on = plan_for_applications(applications, today()).suggested_due
         try:
-            request_save(request=letter_request, applications=applications)
+            request_save(letter_request=letter_request, applications=applications)
         except TermsFixedError as error:  # a link was made in another tab meanwhile
             form.add_error(None, str(error))
         except LetterError as error:  # a race with another tab filled an application

@@ -1,14 +1,15 @@
 """``medmatch worker`` (the background queue, with the reminder schedule) and
-``medmatch letters remind``.
+``medmatch letters remind``: the site's background work, beside the ``medmatch`` command.
 
 The worker is one process and one loop: every LETTERS_REMINDER_SCAN_SECONDS (default an hour) it
-enqueues ``medmatch.lib.scans.send_all_reminders``, which runs every reminder scan (the letters'
-reminders and digests, the interview reminders, the contact follow-ups) and logs what was sent
-and what failed (one item's failure never stops the others), and in between it runs
-django-tasks' database worker in batch mode (everything queued, then back to the loop) every
-``--interval`` seconds. Sending is idempotent (each scan records what it sent under a unique
-constraint), so a restart simply scans again. Sites that prefer cron run
+enqueues ``medmatch.tasks.send_all_reminders``, which runs every reminder scan of the schedule
+``medmatch.tasks.REMINDER_SCANS`` (the contact follow-ups, the letters' reminders and digests, the
+interview reminders) and logs what was sent and what failed (one item's failure never stops the
+others), and in between it runs django-tasks' database worker in batch mode (everything queued,
+then back to the loop) every ``--interval`` seconds. Sending is idempotent (each scan records what
+it sent under a unique constraint), so a restart simply scans again. Sites that prefer cron run
 ``medmatch letters remind`` (every scan) at least daily and the worker with ``--no-reminders``.
+Both commands run every app's scans, so they live here, at the top, and not in an app.
 """
 
 import argparse
@@ -71,15 +72,14 @@ def add_parser(subparsers) -> None:
 
 
 def run_worker(args: argparse.Namespace, *, sleep=time.sleep, clock=time.monotonic) -> int:
-    from medmatch.cli import setup_django
+    from medmatch.lib.django_setup import setup_django
 
     setup_django()
     from django.core.management import call_command
 
-    from medmatch.letters import conf
-    from medmatch.lib.scans import send_all_reminders
+    from medmatch.tasks import reminder_interval, send_all_reminders
 
-    every = conf.get("LETTERS_REMINDER_SCAN_SECONDS")
+    every = reminder_interval()
     last_scan = None
     try:
         while True:
@@ -95,10 +95,11 @@ def run_worker(args: argparse.Namespace, *, sleep=time.sleep, clock=time.monoton
 
 
 def run_remind(args: argparse.Namespace) -> int:
-    from medmatch.cli import setup_django
+    from medmatch.lib.django_setup import setup_django
 
     setup_django()
-    from medmatch.lib.scans import failures, send_all_reminders
+    from medmatch.lib.scans import failures
+    from medmatch.tasks import send_all_reminders
 
     if not args.now:
         send_all_reminders.enqueue(args.date)

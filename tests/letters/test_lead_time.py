@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from medmatch.writing.lead_time import Deadline, Policy, deadline_end, last_day, plan_letter
+from medmatch.letters.lead_time import Deadline, Policy, deadline_end, last_day, plan_letter
 
 D = datetime.date
 UTC = datetime.UTC

@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
+from medmatch.applications.writing_cli import MAX_BYTES
 from medmatch.catalog.models import Department, Institution
 from medmatch.cli import main
-from medmatch.writing.cli import MAX_BYTES
 from tests.catalog.factories import make_institution, make_program, make_specialty
 
 STATEMENT = (

@@ -2,12 +2,14 @@
 
 Prints every sentence with its flags (kind, reason, source), then the specificity report and the
 metrics; ``--json`` prints ``Analysis.to_dict()``. Without ``--program`` no Django is loaded.
+
+The command lives beside its Django adapter (``writing_context``), not in the pure engine
+``medmatch.writing``: it reads a catalog program when asked, and the engine must not reach Django.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import sys
 from pathlib import Path
@@ -90,12 +92,14 @@ def _load_program(program_id: str):
         key = int(program_id)
     except ValueError:
         raise ValueError(f"--program: {program_id!r} is not a program id (a number)") from None
-    # The Django side is imported by name at call time: writing/ is a pure package and
-    # tests/test_pure_core.py rejects any static import of django or of a Django app from it.
-    importlib.import_module("medmatch.cli").setup_django()
-    adapter = importlib.import_module("medmatch.applications.writing_context")
+    # Django only now, for --program: without it the command starts without loading Django.
+    from medmatch.lib.django_setup import setup_django
+
+    setup_django()
+    from medmatch.applications.writing_context import program_context_by_id
+
     try:
-        return adapter.program_context_by_id(key)
+        return program_context_by_id(key)
     except LookupError as error:
         raise ValueError(f"--program: {error}") from None
 
