@@ -24,7 +24,10 @@ REMIND_EPILOG = (
 
 
 def iso_moment(text: str) -> str:
-    """``--date``: an ISO date or date and time, checked here so a typo is a usage error."""
+    """``--date``: an ISO date or date and time, checked here so a typo is a usage error. The
+    default, "", means today (argparse passes a string default through this too)."""
+    if text == "":
+        return text
     try:
         datetime.datetime.fromisoformat(text)
     except ValueError as error:

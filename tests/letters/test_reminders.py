@@ -298,6 +298,13 @@ def test_it_documents_the_exit_status_and_refuses_a_bad_date(capsys):
     assert "is not an ISO date" in capsys.readouterr().err
 
 
+def test_it_reminds_as_of_today_without_a_date():
+    """The cron line of docs/deployment.md gives no --date (argparse ran the check on "")."""
+    from medmatch.cli import build_parser
+
+    assert build_parser().parse_args(["letters", "remind", "--now"]).date == ""
+
+
 def test_it_names_the_student_in_reminders_and_greets_them_by_preferred_name(letter_request, alice):
     alice.full_name, alice.preferred_name = "Kim Min-jun", "Min-jun"
     alice.save()
