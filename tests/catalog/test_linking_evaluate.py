@@ -6,6 +6,7 @@ import hashlib
 import pytest
 from tests.catalog.factories import make_institution, make_program, make_source
 
+from medmatch.catalog.facts import program_location
 from medmatch.catalog.importers.nrmp import SiteFinder
 from medmatch.catalog.link_quality import (
     GoldRow,
@@ -14,7 +15,6 @@ from medmatch.catalog.link_quality import (
     evaluate_links,
     read_gold,
 )
-from medmatch.catalog.views.facts import program_location
 from medmatch.cli import main
 
 GOLD_HEADER = "nrmp_code,sponsor_name,state,answer_ccn,answer_hospital_name,category,city,reason\n"

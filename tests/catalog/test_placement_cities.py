@@ -4,10 +4,10 @@ among other words, and the city of a sponsoring school (hand-checked table)."""
 import pytest
 from tests.catalog.test_import import run, us_catalog, write  # noqa: F401  (fixture)
 
+from medmatch.catalog.facts import program_location
 from medmatch.catalog.importers.carms import site_city
 from medmatch.catalog.importers.nrmp import SCHOOL_CITIES, named_hospitals_city, school_city
 from medmatch.catalog.models import Institution, Program
-from medmatch.catalog.views.facts import program_location
 
 
 @pytest.mark.parametrize(

@@ -14,10 +14,10 @@ from tests.catalog.factories import make_institution, make_program, make_special
 
 from medmatch.catalog.cli_import import catalog_stats
 from medmatch.catalog.fact_stats import program_fact_counts
+from medmatch.catalog.facts import Scope, program_facts
 from medmatch.catalog.importers import ImportFileError, import_sources
 from medmatch.catalog.models import Program, Specialty
 from medmatch.catalog.models_rules import TrainingLengthRule, WorkHourRule
-from medmatch.catalog.views.facts import Scope, program_facts
 
 RULES = Path(settings.CATALOG_DATA_DIR) / "rules"
 
@@ -280,7 +280,7 @@ def test_stats_count_programs_with_each_fact_by_scope(rules):
 
 
 def test_stats_count_a_fact_another_provider_adds_without_code_of_its_own(rules, monkeypatch):
-    from medmatch.catalog.views import facts
+    from medmatch.catalog import facts
 
     original = facts.program_facts
 

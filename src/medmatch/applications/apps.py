@@ -9,6 +9,14 @@ class ApplicationsConfig(AppConfig):
         ("applications:board", "Applications"),
     ]
 
+    def ready(self):
+        # The program briefing (research, a layer below) is written for one application: say
+        # which rows those are, so that research never imports applications.
+        from medmatch.applications.models import Application
+        from medmatch.research.briefing import register_briefing_subjects
+
+        register_briefing_subjects(Application.objects.all)
+
     def export_user_data(self, user) -> dict:
         from medmatch.applications.models import (
             Application,

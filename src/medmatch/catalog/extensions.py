@@ -2,13 +2,18 @@
 catalog importing them (the catalog is public and knows nothing of the apps built on it).
 
 An app registers a provider in its ``AppConfig.ready``; the catalog calls every registered
-provider when it builds a fact sheet. Providers take many programs at once, so a list page or
-the fit engine asks once per page, not once per program.
+provider when it builds a fact sheet or a program page. Reported-value providers take many
+programs at once, so a list page or the fit engine asks once per page, not once per program.
+
+* ``register_reported_values`` — who stands behind a program's own field (contributions).
+* ``register_program_page_panel`` — what a program page shows beside the catalog's facts
+  (research: the reviews, and a student's own insights, contacts, review and answers).
 """
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -53,3 +58,26 @@ def reported_values(program_ids: Sequence[int]) -> dict[int, dict[str, ReportedV
         for program_id, values in provider(program_ids).items():
             merged.setdefault(program_id, {}).update(values)
     return merged
+
+
+# A panel is called as ``panel(user, program)`` (``user`` may be anonymous) and returns template
+# context for ``catalog/program_detail.html``. Panels are merged after the page's own context, in
+# the order they were registered, so a panel may replace a key the page set (research replaces
+# ``sheet`` with the student's own answers filled in).
+ProgramPagePanel = Callable[[Any, Any], dict]
+
+_program_page_panels: list[ProgramPagePanel] = []
+
+
+def register_program_page_panel(panel: ProgramPagePanel) -> None:
+    """Add a panel to every program page (called from an ``AppConfig.ready``)."""
+    if panel not in _program_page_panels:
+        _program_page_panels.append(panel)
+
+
+def program_page_context(user, program) -> dict:
+    """Every registered panel's context for this program page, merged (later wins)."""
+    context: dict = {}
+    for panel in _program_page_panels:
+        context.update(panel(user, program))
+    return context

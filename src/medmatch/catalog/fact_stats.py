@@ -20,9 +20,9 @@ def program_fact_counts(*, chunk_size: int = 1000) -> dict[str, dict[str, int]]:
     The programs are read in chunks with their related rows joined in and the rule tables loaded
     once, so the cost is building the sheets, not queries (one query per chunk and relation).
     """
+    from medmatch.catalog.facts import program_facts
+    from medmatch.catalog.rule_facts import RuleBook
     from medmatch.catalog.views.details import programs_with_facts
-    from medmatch.catalog.views.facts import program_facts
-    from medmatch.catalog.views.rule_facts import RuleBook
 
     rules = RuleBook.load()
     counts: dict[str, Counter] = {}

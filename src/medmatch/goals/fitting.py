@@ -8,7 +8,8 @@ Other apps call only the public functions here:
 * ``explain_for_user(user, program_ids)`` — ``{program id: Explanation}`` for those programs.
 * ``rank_goals(goals_dict)`` — the same engine for a goals file (``medmatch recommend``).
 * ``student_facts(user)`` / ``apply_student_facts(features, facts)`` — the one place a student's
-  own information (answered open questions, ``research.OpenQuestion``) enters the fit: it fills
+  own information enters the fit (from the providers other apps register with
+  ``register_student_facts``; research gives the answered open questions): it fills
   facts the catalog leaves unknown, for that student only, on a copy of the few columns it
   touches; the cached catalog features are never rebuilt or changed. ``rank_for_user`` and
   ``explain_for_user`` apply it, and their sentences say "(your own information)".
@@ -39,7 +40,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
@@ -383,8 +384,8 @@ def _row(program, institution, hospital, key_of, departments, name_lookup) -> di
         "region": region,
         "length_months": program["length_months"],
         "weekly_hours": program["weekly_hours"],
-        "stipend": _usd(program["stipend_amount"], program["currency"]),
-        "cost": _usd(program["cost_amount"], program["currency"]),
+        "stipend": usd(program["stipend_amount"], program["currency"]),
+        "cost": usd(program["cost_amount"], program["currency"]),
         "language": _language(program["language"]),
         "visa_sponsorship": program["visa_sponsorship"] or None,
         "emphasis": program["emphasis"] or None,
@@ -396,7 +397,8 @@ def _row(program, institution, hospital, key_of, departments, name_lookup) -> di
     }
 
 
-def _usd(amount, currency: str) -> float | None:
+def usd(amount, currency: str) -> float | None:
+    """The amount in US dollars (``USD_PER``); None when unknown or in an unknown currency."""
     if amount is None:
         return None
     rate = USD_PER.get((currency or "USD").upper())
@@ -511,38 +513,32 @@ STUDENT_FACT_ROWS = {
 }
 
 
+# Extension point: apps that hold facts a student found out themselves (research: answered open
+# questions) register a provider in their AppConfig.ready(); goals never imports them. A provider
+# is called as ``provider(user)`` for a logged-in user and returns ``{program id: {fit row key:
+# value}}`` with the row keys of ``STUDENT_FACT_ROWS`` and amounts in US dollars (``usd``).
+StudentFactsProvider = Callable[[Any], Mapping[int, Mapping[str, Any]]]
+
+_student_fact_providers: list[StudentFactsProvider] = []
+
+
+def register_student_facts(provider: StudentFactsProvider) -> None:
+    """Add a provider of a student's own facts (called from an ``AppConfig.ready``)."""
+    if provider not in _student_fact_providers:
+        _student_fact_providers.append(provider)
+
+
 def student_facts(user) -> dict[int, dict[str, Any]]:
-    """``{program id: {fit row key: value}}`` from the student's answered open questions.
+    """``{program id: {fit row key: value}}``: the student's own facts from every provider.
 
-    Amounts are taken in the program's currency (as the question asks) and converted like the
-    catalog's (``USD_PER``); a fact with no fit row (accreditation) is left out. One query.
+    Empty for an anonymous user or none. Later providers win for the same program and key.
     """
-    from medmatch.research.models import OpenQuestion
-
     if user is None or not user.is_authenticated:
         return {}
     facts: dict[int, dict[str, Any]] = {}
-    for question in (
-        OpenQuestion.objects.for_student(user)
-        .answered_facts()
-        .select_related("program")
-        .only(
-            "program_id",
-            "fact_key",
-            "answer_number",
-            "answer_flag",
-            "answer_choice",
-            "program__currency",
-        )
-    ):
-        if question.fact_key not in STUDENT_FACT_ROWS:
-            continue
-        key = STUDENT_FACT_ROWS[question.fact_key][0]
-        value = question.typed_value
-        if key in ("stipend", "cost"):
-            value = _usd(value, question.program.currency)
-        if value is not None:
-            facts.setdefault(question.program_id, {})[key] = value
+    for provider in _student_fact_providers:
+        for program_id, values in provider(user).items():
+            facts.setdefault(program_id, {}).update(values)
     return facts
 
 

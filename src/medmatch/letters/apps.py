@@ -7,6 +7,13 @@ class LettersConfig(AppConfig):
     nav_items = [("letters:index", "Letters")]
 
     def ready(self):
+        # The applications dashboard shows late and at-risk letter requests (an extension point
+        # of the applications app, which never imports letters).
+        from medmatch.applications.extensions import register_dashboard_panel
+        from medmatch.letters.planning import dashboard_panel_context
+
+        register_dashboard_panel(dashboard_panel_context)
+
         from medmatch.letters import signals  # noqa: F401 — file clean-up, terms fixed by reminders
 
     def export_user_data(self, user) -> dict:

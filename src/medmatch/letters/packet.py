@@ -9,8 +9,10 @@ import logging
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from medmatch.applications.cv_pdf import cv_context
 from medmatch.catalog.models import Specialty
 from medmatch.fit.goals import Goals, GoalsError
+from medmatch.goals.models import GoalProfile
 from medmatch.letters.routes import instructions, medmatch_link_use, needs_medmatch_link
 
 logger = logging.getLogger(__name__)
@@ -59,8 +61,6 @@ def build_packet(request) -> bytes:
 
 def goals_summary(student) -> list[str]:
     """The goals questionnaire's answers as a few sentences a recommender can use."""
-    from medmatch.goals.models import GoalProfile
-
     profile = GoalProfile.objects.filter(student=student).first()
     if profile is None or not profile.has_answers:
         return []
@@ -105,8 +105,6 @@ def _specialty_name(key) -> str:
 
 def _cv(student) -> tuple[dict | None, str]:
     """The CV's template context from the CV builder, or None with a note saying why not."""
-    from medmatch.applications.cv_pdf import cv_context
-
     try:
         return cv_context(student), "The CV follows on the next pages."
     except Exception:  # a broken CV must not stop the request from going out

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from medmatch.applications.models import Application
+from medmatch.applications.models import Application, Requirement
 from medmatch.letters import conf
 from medmatch.letters.lead_time import Deadline, Plan, plan_letter
 from medmatch.letters.models import LetterRequest
@@ -93,7 +93,9 @@ def flagged(requests, on: datetime.date) -> list[Flag]:
 
 
 def dashboard_panel_context(user, on: datetime.date | None = None) -> dict:
-    """Context for ``letters/_dashboard_panel.html``: the student's late and at-risk requests."""
+    """Context for ``letters/_dashboard_panel.html``: the student's late and at-risk requests.
+
+    A dashboard panel of the applications app (``LettersConfig.ready`` registers it)."""
     on = on or today()
     requests = list(requests_with_applications(user))
     return {"letter_flags": flagged(requests, on), "letter_requests_total": len(requests)}
@@ -122,8 +124,6 @@ class Coverage:
 
 def coverage(user) -> list[Coverage]:
     """Open applications that still lack letters, with what they lack."""
-    from medmatch.applications.models import Requirement
-
     applications = (
         Application.objects.for_student(user)
         .with_program()

@@ -6,6 +6,18 @@ class ResearchConfig(AppConfig):
     verbose_name = "Research: shortlist and notes"
     nav_items = [("research:shortlist", "Shortlist"), ("research:contacts", "Contacts")]
 
+    def ready(self):
+        # Extension points of lower apps, filled here so that they never import research:
+        # the catalog's program page shows the reviews and the student's own research, and the
+        # fit counts the facts the student found out as their own information.
+        from medmatch.catalog.extensions import register_program_page_panel
+        from medmatch.goals.fitting import register_student_facts
+        from medmatch.research.fit import answered_facts
+        from medmatch.research.program_page import program_research_context
+
+        register_program_page_panel(program_research_context)
+        register_student_facts(answered_facts)
+
     def export_user_data(self, user) -> dict:
         from medmatch.research.models import Contact, OpenQuestion, Review, ShortlistItem, Tag
 

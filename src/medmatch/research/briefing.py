@@ -4,15 +4,21 @@ the "review the hospital's values, specialties, and recent initiatives" step.
 One function gathers it; the page and the PDF render the same ``Briefing``. It reads only, except
 that the program's open questions are brought up to date first (idempotent), so an unknown fact
 is never missing from the list.
+
+A briefing is written for one application, and the applications app sits above research, so
+research never imports it: ``ApplicationsConfig.ready`` registers the rows a briefing is for
+(``register_briefing_subjects``) and the view asks ``briefing_subjects()``.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Prefetch
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Prefetch, QuerySet
 
-from medmatch.applications.models import Application
+from medmatch.catalog.facts import FactSheet, program_facts
 from medmatch.catalog.models import Accreditation, Department, Program
-from medmatch.catalog.views.facts import FactSheet, program_facts
 from medmatch.research.fit import ProgramFit, explain_program
 from medmatch.research.models import Contact, Insight, OpenQuestion, ShortlistItem
 from medmatch.research.own_information import own_fact_sheet
@@ -29,7 +35,7 @@ class AnsweredQuestion:
 
 @dataclass(frozen=True)
 class Briefing:
-    application: Application
+    application: Any  # an applications.Application (see the module docstring)
     program: Program
     sheet: FactSheet
     departments: list[Department]
@@ -63,7 +69,29 @@ def _program(pk: int) -> Program:
     )
 
 
-def build_briefing(application: Application) -> Briefing:
+# Extension point: called with no arguments, returns the queryset of the rows a briefing can be
+# built for. Each row has ``student``, ``program`` and the ``deadline``, ``get_status_display()``
+# and ``notes`` the briefing shows. The applications app registers its Application rows.
+BriefingSubjects = Callable[[], QuerySet]
+
+_briefing_subjects: list[BriefingSubjects] = []
+
+
+def register_briefing_subjects(subjects: BriefingSubjects) -> None:
+    """Say which rows a briefing is for (called from an ``AppConfig.ready``; the last one wins)."""
+    if subjects not in _briefing_subjects:
+        _briefing_subjects.append(subjects)
+
+
+def briefing_subjects() -> QuerySet:
+    """Every row a briefing can be built for; the view narrows it to the student's own."""
+    if not _briefing_subjects:
+        raise ImproperlyConfigured("No app registered briefing subjects (applications does).")
+    return _briefing_subjects[-1]()
+
+
+def build_briefing(application) -> Briefing:
+    """The briefing for one application (a row of ``briefing_subjects()``)."""
     student = application.student
     program = _program(application.program_id)
     open_questions_refresh(student=student, programs=[program])

@@ -1,17 +1,17 @@
 """The compare page's data: catalog facts, the student's own notes, and (with goals) the fit.
 
-The fit comes from ``medmatch.goals.fitting.explain_for_user`` when that module is installed and
-the student has goals; without it the page still compares facts, notes and ratings.
+The fit comes from ``medmatch.goals.fitting.explain_for_user`` when the student has goals;
+without goals the page still compares facts, notes and ratings.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch
 
+from medmatch.catalog.facts import Fact, program_facts
 from medmatch.catalog.models import Accreditation, Program
-from medmatch.catalog.views.facts import Fact, program_facts
+from medmatch.goals.fitting import explain_for_user
 from medmatch.research.models import ShortlistItem
 from medmatch.research.own_information import own_answers, with_own_information
 
@@ -66,17 +66,6 @@ class Comparison:
         }
 
 
-def load_explainer() -> Callable | None:
-    """``explain_for_user`` from the goals app, or None while that app has no fit yet."""
-    try:
-        from medmatch.goals.fitting import explain_for_user
-    except ModuleNotFoundError as exc:
-        if exc.name != "medmatch.goals.fitting":
-            raise
-        return None
-    return explain_for_user
-
-
 def _programs(ids: list[int]) -> dict[int, Program]:
     related = (
         "source",
@@ -119,8 +108,7 @@ def build_comparison(user, items: list[ShortlistItem]) -> Comparison:
         for label in labels
     ]
     comparison = Comparison(columns=columns, fact_rows=fact_rows)
-    explain = load_explainer()
-    explanations = (explain(user, [c.program.pk for c in columns]) if explain else None) or {}
+    explanations = explain_for_user(user, [c.program.pk for c in columns])
     if explanations:
         _add_fit(comparison, explanations)
     return comparison

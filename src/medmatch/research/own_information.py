@@ -9,7 +9,7 @@ Only for that student, marked "your own information"; a published fact always wi
 
 from collections.abc import Iterable
 
-from medmatch.catalog.views.facts import Fact, FactSheet, Scope
+from medmatch.catalog.facts import Fact, FactSheet, Scope
 from medmatch.research.models import OpenQuestion
 from medmatch.research.questions import FACTS
 

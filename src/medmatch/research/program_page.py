@@ -1,9 +1,10 @@
-"""What the research app adds to a catalog program page (called from
-``catalog.views.details.show_program``): the approved-review summary for everyone, and for a
-logged-in student their own review (in any state), insights and contacts there."""
+"""What the research app adds to a catalog program page (a program-page panel, registered in
+``ResearchConfig.ready`` through ``catalog.extensions.register_program_page_panel``): the
+approved-review summary for everyone, and for a logged-in student their own review (in any
+state), insights and contacts there."""
 
+from medmatch.catalog.facts import program_facts
 from medmatch.catalog.models import Program
-from medmatch.catalog.views.facts import program_facts
 from medmatch.research.models import Contact, Insight, Review, ShortlistItem
 from medmatch.research.own_information import own_answers, with_own_information
 from medmatch.research.reviews import program_review_summary

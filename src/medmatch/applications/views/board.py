@@ -21,6 +21,7 @@ from medmatch.applications.views.common import (
     safe_next,
     today,
 )
+from medmatch.research.models import ShortlistItem
 
 Status = Application.Status
 _STAGE = {status: position for position, status in enumerate(Status.values)}
@@ -56,8 +57,6 @@ def show_board(request):
 
 def _shortlisted_untracked(user, applications, limit: int = 12):
     # The journey goes shortlist → application: offer the next step for programs saved there.
-    from medmatch.research.models import ShortlistItem
-
     tracked = [application.program_id for application in applications]
     items = ShortlistItem.objects.for_student(user).with_program().exclude(program__in=tracked)
     return [item.program for item in items[:limit]]

@@ -4,10 +4,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from medmatch.applications.extensions import dashboard_context
 from medmatch.applications.models import Application
 from medmatch.applications.next_steps import next_steps
 from medmatch.applications.views.common import today
-from medmatch.letters.planning import dashboard_panel_context
 
 
 @login_required
@@ -25,6 +25,7 @@ def show_next_steps(request):
         "later": [step for step in steps if step.urgency == "next"],
         "total": len(applications),
         "today": today(),
-        **dashboard_panel_context(request.user, today()),
+        # What other apps add (letters: late and at-risk requests), registered in their ready().
+        **dashboard_context(request.user, today()),
     }
     return render(request, "applications/dashboard.html", context)

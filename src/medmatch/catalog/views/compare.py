@@ -2,10 +2,10 @@ from django.contrib import messages
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from medmatch.catalog.facts import program_facts
 from medmatch.catalog.forms import parse_compare_ids
 from medmatch.catalog.models import Program
 from medmatch.catalog.views.details import get_program
-from medmatch.catalog.views.facts import program_facts
 
 
 @require_GET

@@ -2,9 +2,9 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from medmatch.catalog.extensions import program_page_context
+from medmatch.catalog.facts import institution_facts, program_facts
 from medmatch.catalog.models import Accreditation, Institution, Program
-from medmatch.catalog.views.facts import institution_facts, program_facts
-from medmatch.research.program_page import program_research_context
 
 _INSTITUTION_RELATED = ("source", "coordinates_source", "teaching_source")
 
@@ -41,8 +41,9 @@ def show_program(request, pk: int):
         "siblings": program.institution.programs.exclude(pk=program.pk)
         .select_related("specialty")
         .order_by("title"),
-        # Reviews for everyone; the student's own insights, contacts and review (research app).
-        **program_research_context(request.user, program),
+        # What other apps add (research: reviews for everyone; the student's own insights,
+        # contacts and review), registered in their AppConfig.ready().
+        **program_page_context(request.user, program),
     }
     return render(request, "catalog/program_detail.html", context)
 

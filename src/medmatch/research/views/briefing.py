@@ -5,16 +5,16 @@ from django.shortcuts import render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
-from medmatch.applications.models import Application
 from medmatch.lib.access import get_owned_or_404
 from medmatch.lib.downloads import private_download
-from medmatch.research.briefing import build_briefing
+from medmatch.research.briefing import briefing_subjects, build_briefing
 from medmatch.research.briefing_pdf import render_briefing_pdf
 
 
-def get_application(request, pk: int) -> Application:
+def get_application(request, pk: int):
+    # The applications app's rows, registered in its AppConfig.ready() (research is below it).
     return get_owned_or_404(
-        Application.objects.select_related("program__institution"),
+        briefing_subjects().select_related("program__institution"),
         request.user,
         owner_field="student",
         pk=pk,

@@ -18,7 +18,7 @@ from medmatch.catalog.places import (
     program_places,
     site_town_place,
 )
-from medmatch.catalog.views.rule_facts import RuleBook, add_length_facts, add_work_hour_facts
+from medmatch.catalog.rule_facts import RuleBook, add_length_facts, add_work_hour_facts
 
 
 class Scope:

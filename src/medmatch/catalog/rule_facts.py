@@ -85,7 +85,7 @@ def length_rule_wording(rule: TrainingLengthRule, specialty_name: str) -> str:
 
 def add_length_facts(sheet, program: Program, book: RuleBook, source: Source) -> None:
     """ "Length": the program's own value when it has one (the rule as context), else the rule."""
-    from medmatch.catalog.views.facts import Scope
+    from medmatch.catalog.facts import Scope
 
     rule = book.length_for(program)
     question = "How long is the program?"
@@ -122,7 +122,7 @@ def add_length_facts(sheet, program: Program, book: RuleBook, source: Source) ->
 def add_work_hour_facts(sheet, program: Program, book: RuleBook, source: Source) -> None:
     """ "Weekly hours" stays the program's own figure (unknown until someone reports it); the
     work-hour limits follow as rules, the weekly maximum labelled "Duty hours"."""
-    from medmatch.catalog.views.facts import Scope
+    from medmatch.catalog.facts import Scope
 
     rules = book.work_hours_for(program)
     weekly = next((rule for rule in rules if rule.key == "weekly-maximum"), None)

@@ -1,0 +1,41 @@
+"""The extension points of docs/architecture.md are filled once Django has started: each higher app
+registers in its AppConfig.ready() what a lower app shows, so the lower app never imports it."""
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from medmatch.applications import extensions as applications_extensions
+from medmatch.applications.models import Application
+from medmatch.catalog import extensions as catalog_extensions
+from medmatch.goals import fitting
+from medmatch.letters.planning import dashboard_panel_context
+from medmatch.research import briefing
+from medmatch.research.fit import answered_facts
+from medmatch.research.program_page import program_research_context
+
+
+def test_it_fills_every_registry_at_start_up():
+    assert program_research_context in catalog_extensions._program_page_panels
+    assert answered_facts in fitting._student_fact_providers
+    assert dashboard_panel_context in applications_extensions._dashboard_panels
+    assert briefing.briefing_subjects().model is Application
+
+
+def test_it_registers_a_provider_once(monkeypatch):
+    monkeypatch.setattr(catalog_extensions, "_program_page_panels", [])
+    catalog_extensions.register_program_page_panel(program_research_context)
+    catalog_extensions.register_program_page_panel(program_research_context)
+    assert catalog_extensions._program_page_panels == [program_research_context]
+
+
+def test_it_merges_panels_in_order_later_wins(monkeypatch):
+    monkeypatch.setattr(applications_extensions, "_dashboard_panels", [])
+    applications_extensions.register_dashboard_panel(lambda user, on: {"a": 1, "b": 1})
+    applications_extensions.register_dashboard_panel(lambda user, on: {"b": 2})
+    assert applications_extensions.dashboard_context(None, None) == {"a": 1, "b": 2}
+
+
+def test_it_says_when_no_app_registered_briefing_subjects(monkeypatch):
+    monkeypatch.setattr(briefing, "_briefing_subjects", [])
+    with pytest.raises(ImproperlyConfigured, match="briefing subjects"):
+        briefing.briefing_subjects()
