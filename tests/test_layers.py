@@ -15,6 +15,7 @@ from medmatch.layers import LAYERS, layer_of
 SRC = Path(__file__).resolve().parent.parent / "src" / "medmatch"
 STRING_LOADERS = {"import_module", "import_string", "__import__", "include"}
 
+
 def _modules() -> list[Path]:
     return sorted(
         path for path in SRC.rglob("*.py") if "migrations" not in path.relative_to(SRC).parts
