@@ -16,7 +16,6 @@ def get_application(request, pk: int) -> Application:
     return get_owned_or_404(
         Application.objects.select_related("program__institution"),
         request.user,
-        owner_field="student",
         pk=pk,
     )
 
