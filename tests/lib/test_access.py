@@ -5,6 +5,7 @@ unless it is listed below as shared content with an author rather than an owner.
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
 from medmatch.accounts.models import User
@@ -103,6 +104,9 @@ def test_it_reads_the_owner_path_from_the_queryset(alice, bob):
     statement = Statement.objects.create(student=alice, title="Base")
     version = StatementVersion.objects.create(statement=statement, body="Text")
     assert get_owned_or_404(StatementVersion, alice, pk=version.pk) == version
+    assert get_owned_or_404(StatementVersion.objects, alice, pk=version.pk) == version
     assert get_owned_or_404(StatementVersion.objects.all(), alice, pk=version.pk) == version
     with pytest.raises(Http404):
         get_owned_or_404(StatementVersion, bob, pk=version.pk)
+    with pytest.raises(Http404):
+        get_owned_or_404(StatementVersion, AnonymousUser(), pk=version.pk)
