@@ -12,7 +12,16 @@ from tests.personas import alice, bob, carol, dave, outsiders  # noqa: F401
 
 
 @pytest.fixture(scope="session", autouse=True)
-def own_data_dir_per_worker(tmp_path_factory):
+def data_dirs():
+    """The data directory and STATIC_ROOT exist, as every `medmatch` command makes sure (importing
+    settings creates no directory)."""
+    from medmatch.lib.data_dirs import ensure_data_dirs
+
+    ensure_data_dirs()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def own_data_dir_per_worker(data_dirs, tmp_path_factory):
     """Under pytest-xdist (``make test`` runs on every core) each worker is its own process with
     its own test database, but ``settings.DATA_DIR`` is shared: the catalog import's lock file
     lives there, so two workers importing their fixtures at once refused each other ("another

@@ -150,7 +150,8 @@ def form_classes() -> list[type[forms.BaseForm]]:
     import medmatch
 
     for module in pkgutil.walk_packages(medmatch.__path__, "medmatch."):
-        if module.name.rsplit(".", 1)[-1] in ("forms", "recommendations", "forms_research"):
+        parts = module.name.split(".")
+        if parts[-1] in ("forms", "recommendations") or parts[-2] == "forms":
             importlib.import_module(module.name)
     found, todo = [], [forms.BaseForm]
     while todo:

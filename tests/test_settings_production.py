@@ -66,6 +66,21 @@ def test_it_runs_the_command_line_without_a_secret_key(tmp_path):
     assert again.stdout.split()[0] == key
 
 
+def test_it_creates_no_directory_when_settings_are_imported(tmp_path):
+    data_dir = tmp_path / "data"
+    result = run(["-c", "import medmatch.settings"], data_dir, DEBUG="true")
+    assert result.returncode == 0, result.stderr
+    assert not data_dir.exists()
+
+
+def test_it_creates_the_data_directory_for_a_command(tmp_path):
+    data_dir = tmp_path / "data"
+    result = medmatch(["manage", "check"], data_dir)
+    assert result.returncode == 0, result.stderr
+    assert (data_dir / "static").is_dir()
+    assert (data_dir / "secret_key").is_file()
+
+
 def test_it_says_to_migrate_a_database_without_tables(tmp_path):
     result = medmatch(["stats"], tmp_path)
     assert result.returncode == 2

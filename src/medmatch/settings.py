@@ -4,10 +4,13 @@ SQLite under ``var/`` is the default; ``DATABASE_URL`` selects PostgreSQL. Produ
 default mode: with ``DEBUG`` off, a missing ``SECRET_KEY`` or ``ALLOWED_HOSTS`` stops the web
 server with a message. The ``medmatch`` command (not the web server) falls back to a key stored in
 the data directory and to local host names, so local command-line use works without either.
-An optional, git-ignored ``local_settings.py`` beside this file is loaded last.
+An optional, git-ignored ``local_settings.py`` beside this file is loaded last. The test suite
+runs with ``tests/settings.py``, which imports these and changes what tests need.
+
+Importing settings creates no directory: the commands that run the site or write to the data
+directory create it (``medmatch.lib.data_dirs.ensure_data_dirs``).
 """
 
-import sys
 from pathlib import Path
 
 import dj_database_url
@@ -21,16 +24,11 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = PACKAGE_DIR.parent.parent
 DATA_DIR = Path(env_str("MEDMATCH_DATA_DIR", str(BASE_DIR / "var")))
 CATALOG_DATA_DIR = PACKAGE_DIR / "catalog" / "data"
-# The SQLite file and collected static files live here; SQLite cannot create a missing folder.
-(DATA_DIR / "static").mkdir(parents=True, exist_ok=True)
-
-# pytest imports settings before any conftest can set variables; tests get safe local defaults.
-TESTING = "pytest" in sys.modules
 
 DEBUG = env_bool("DEBUG", default=False)
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
-    if DEBUG or TESTING:
+    if DEBUG:
         SECRET_KEY = "insecure-local-development-key-do-not-use-in-production"
     elif local_secret.command_line:
         SECRET_KEY = local_secret.read_or_create_secret_key(DATA_DIR)
@@ -44,7 +42,7 @@ _LOCAL_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", _LOCAL_HOSTS if DEBUG or local_secret.command_line else []
 )
-if not ALLOWED_HOSTS and not TESTING:
+if not ALLOWED_HOSTS:
     raise ImproperlyConfigured(
         "ALLOWED_HOSTS is empty. Set ALLOWED_HOSTS to the comma-separated host names this site "
         "answers to (e.g. ALLOWED_HOSTS=medmatch.example.org)."
@@ -145,8 +143,6 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
-if TESTING:
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 AUTHENTICATION_BACKENDS = [
     # Counts failed logins and refuses further attempts once AXES_FAILURE_LIMIT is reached.
@@ -200,7 +196,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG or TESTING
+        if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
@@ -246,7 +242,7 @@ PERMISSIONS_POLICY = {
         "usb",
     )
 }
-if not DEBUG and not TESTING:
+if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     # The TLS proxy in front says the request was https; it must overwrite this header.
@@ -265,22 +261,14 @@ if not DEBUG and not TESTING:
 CATALOG_PAGE_SIZE = env_int("CATALOG_PAGE_SIZE", 25)
 
 # Background work (emails, reminders, PDFs) goes through the database queue; `medmatch worker`
-# runs it. Tests run tasks at once, in-process.
-TASKS = {
-    "default": {
-        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
-        if TESTING
-        else "django_tasks_db.DatabaseBackend",
-    }
-}
+# runs it.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # The log-in, e-mail and portal limits count in the cache. A table in the database is shared by
 # every process and app server (a per-process memory cache would give each its own count); it is
-# created by a migration. Tests use memory, cleared between tests.
+# created by a migration.
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    if TESTING
-    else {
+    "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "medmatch_cache",
     }

@@ -135,6 +135,10 @@ class Application(models.Model):
         }
 
 
+class StatusChangeQuerySet(OwnedQuerySet):
+    owner_path = "application__student"
+
+
 class StatusChange(models.Model):
     """One move on the board. ``from_status`` is blank for the application's creation."""
 
@@ -144,6 +148,8 @@ class StatusChange(models.Model):
     from_status = models.CharField(max_length=20, choices=Application.Status.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=Application.Status.choices)
     changed_at = models.DateTimeField(default=timezone.now)
+
+    objects = StatusChangeQuerySet.as_manager()
 
     class Meta:
         ordering = ["changed_at", "pk"]
@@ -221,6 +227,10 @@ class Requirement(models.Model):
         }
 
 
+class CalendarFeedQuerySet(OwnedQuerySet):
+    owner_path = "student"
+
+
 class CalendarFeed(models.Model):
     """A private calendar subscription URL. Only a hash of its secret is stored, so the URL is
     shown once; revoking deletes the row and the old URL becomes a 404."""
@@ -230,6 +240,8 @@ class CalendarFeed(models.Model):
     )
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CalendarFeedQuerySet.as_manager()
 
     def __str__(self):
         return f"Calendar feed of {self.student}"
@@ -337,6 +349,10 @@ class CVEntry(models.Model):
         }
 
 
+class TailoredCVQuerySet(OwnedQuerySet):
+    owner_path = "application__student"
+
+
 class TailoredCV(models.Model):
     """The CV sent with one application: which entries, in which order. Created on demand from
     the relevance ranking (``cv_relevance``); ``entry_ids`` is then the student's to change.
@@ -353,6 +369,8 @@ class TailoredCV(models.Model):
     adjusted = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TailoredCVQuerySet.as_manager()
 
     class Meta:
         verbose_name = "tailored CV"
@@ -439,11 +457,17 @@ class Statement(models.Model):
         }
 
 
+class StatementVersionQuerySet(OwnedQuerySet):
+    owner_path = "statement__student"
+
+
 class StatementVersion(models.Model):
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="versions")
     body = models.TextField(blank=True)
     note = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = StatementVersionQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]

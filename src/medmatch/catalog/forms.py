@@ -124,7 +124,7 @@ class ProgramSearchForm(_CatalogSearchForm):
 
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
-        self.fields["specialty"].choices = _ANY + search.specialty_choices()
+        self.fields["specialty"].choices = _ANY + search.specialty_slug_choices()
         self.fields["specialty"].help_text = search.OUTSIDE_NRMP_HINT
         # Only kinds that exist, with counts: offering "Observership" with none behind it misleads.
         self.fields["program_type"].choices = _ANY + search.program_type_choices()

@@ -675,8 +675,9 @@ def _haversine_km(lat: float, lon: float, coordinates: np.ndarray) -> np.ndarray
 # --------------------------------------------------------------------------- helpers for pages
 
 
-def specialty_choices() -> list[tuple[str, str]]:
-    """(slug, name) of every specialty that others map to, for the specialty filter."""
+def specialty_slug_choices() -> list[tuple[str, str]]:
+    """(slug, name) of every specialty that others map to, for the specialty filter (its value is
+    the slug in the catalog's URL; goals.fitting.specialty_key_choices gives the fit's keys)."""
     rows = (
         Specialty.objects.filter(equivalent__isnull=True)
         .order_by("name")

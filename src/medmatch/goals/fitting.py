@@ -110,8 +110,9 @@ def specialty_key(specialty_id: int, specialties: Mapping[int, dict]) -> str:
     return f"{row['system']}-{row['code']}"
 
 
-def specialty_choices() -> list[tuple[str, str]]:
-    """(canonical key, name) of every specialty a program in the catalog has, by name."""
+def specialty_key_choices() -> list[tuple[str, str]]:
+    """(canonical key, name) of every specialty a program in the catalog has, by name: the keys the
+    fit and the goals JSON use (catalog.search.specialty_slug_choices gives URL slugs)."""
     features = catalog_features()
     pairs = {
         key: name

@@ -20,7 +20,7 @@ from django.utils import timezone
 from medmatch.applications.models import Application
 from medmatch.interviews.conflicts import Slot
 from medmatch.lib.forms import validate_time_zone_name
-from medmatch.lib.models import OwnedQuerySet
+from medmatch.lib.models import OwnedQuerySet, iso_or_none
 from medmatch.writing.answer_check import check_answer, format_duration
 
 RATING_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
@@ -46,11 +46,11 @@ def _rating(label: str) -> models.PositiveSmallIntegerField:
     )
 
 
-def _iso(value) -> str | None:
-    return None if value is None else value.isoformat()
+class QuestionQuerySet(OwnedQuerySet):
+    """``for_student`` gives the student's own questions; built-in ones belong to nobody."""
 
+    owner_path = "student"
 
-class QuestionQuerySet(models.QuerySet):
     def built_in(self):
         return self.filter(student__isnull=True)
 
@@ -141,7 +141,7 @@ class Question(models.Model):
         return {
             "category": self.category,
             "text": self.text,
-            "created_at": _iso(self.created_at),
+            "created_at": iso_or_none(self.created_at, timespec="auto"),
         }
 
 
@@ -216,7 +216,7 @@ class PracticeAttempt(models.Model):
         return {
             "question": self.question.text,
             "question_key": self.question.key,
-            "practised_at": _iso(self.practised_at),
+            "practised_at": iso_or_none(self.practised_at, timespec="auto"),
             "seconds_taken": self.seconds_taken,
             "time_limit_seconds": self.time_limit_seconds,
             "answer": self.answer,
@@ -345,7 +345,7 @@ class Interview(models.Model):
             "program_id": program.pk,
             "program": program.title,
             "institution": program.institution.name,
-            "starts_at": _iso(self.starts_at),
+            "starts_at": iso_or_none(self.starts_at, timespec="auto"),
             "time_zone": self.time_zone,
             "duration_minutes": self.duration_minutes,
             "format": self.format,
@@ -357,6 +357,10 @@ class Interview(models.Model):
             "thank_you_note": self.thank_you_note,
             "impression": impression.to_export() if impression else None,
         }
+
+
+class ImpressionQuerySet(OwnedQuerySet):
+    owner_path = "interview__application__student"
 
 
 class Impression(models.Model):
@@ -373,6 +377,8 @@ class Impression(models.Model):
     notes = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ImpressionQuerySet.as_manager()
+
     def __str__(self):
         return f"Impression of {self.interview}"
 
@@ -387,8 +393,12 @@ class Impression(models.Model):
         return {
             **{name: value for name, _, value in self.ratings},
             "notes": self.notes,
-            "updated_at": _iso(self.updated_at),
+            "updated_at": iso_or_none(self.updated_at, timespec="auto"),
         }
+
+
+class InterviewReminderQuerySet(OwnedQuerySet):
+    owner_path = "interview__application__student"
 
 
 class InterviewReminder(models.Model):
@@ -403,6 +413,8 @@ class InterviewReminder(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     starts_at = models.DateTimeField()
     sent_at = models.DateTimeField(default=timezone.now)
+
+    objects = InterviewReminderQuerySet.as_manager()
 
     class Meta:
         constraints = [

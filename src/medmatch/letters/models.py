@@ -213,12 +213,18 @@ class LetterRequest(models.Model):
         return self.waived or (letter is not None and letter.waived)
 
 
+class LetterAssignmentQuerySet(OwnedQuerySet):
+    owner_path = "request__student"
+
+
 class LetterAssignment(models.Model):
     """The letter counts for this application (ERAS: "assign to program")."""
 
     request = models.ForeignKey(LetterRequest, on_delete=models.CASCADE)
     application = models.ForeignKey(Application, on_delete=models.CASCADE)
     assigned_at = models.DateTimeField(default=timezone.now)
+
+    objects = LetterAssignmentQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -229,6 +235,10 @@ class LetterAssignment(models.Model):
 
     def __str__(self):
         return f"Request {self.request_id} for application {self.application_id}"
+
+
+class LetterQuerySet(OwnedQuerySet):
+    owner_path = "request__student"
 
 
 class Letter(models.Model):
@@ -244,8 +254,14 @@ class Letter(models.Model):
     # whether the student may read it (permissions.can_read_letter). Once True it stays True.
     waived = models.BooleanField()
 
+    objects = LetterQuerySet.as_manager()
+
     def __str__(self):
         return f"Letter for request {self.request_id}"
+
+
+class UploadLinkQuerySet(OwnedQuerySet):
+    owner_path = "request__student"
 
 
 class UploadLink(models.Model):
@@ -259,6 +275,8 @@ class UploadLink(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     # "page" (made on the request page), "email" (sent with the request), "reminder".
     purpose = models.CharField(max_length=20, default="page")
+
+    objects = UploadLinkQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -275,6 +293,11 @@ class UploadLink(models.Model):
         if now >= self.expires_at:
             return "expired"
         return "active"
+
+
+class AccessLogQuerySet(OwnedQuerySet):
+    # Entries for an unknown token have no request and so no owner: no student sees them.
+    owner_path = "request__student"
 
 
 class AccessLog(models.Model):
@@ -297,6 +320,8 @@ class AccessLog(models.Model):
     # "ok", "unknown token", "expired", "revoked", or why an upload was refused.
     outcome = models.CharField(max_length=200)
 
+    objects = AccessLogQuerySet.as_manager()
+
     class Meta:
         ordering = ["-at", "-pk"]
 
@@ -310,6 +335,10 @@ class AccessLog(models.Model):
         if confidential and self.action == self.Action.REFUSED:
             return "Not accepted"
         return self.outcome
+
+
+class ReminderSentQuerySet(OwnedQuerySet):
+    owner_path = "student"
 
 
 class ReminderSent(models.Model):
@@ -328,6 +357,8 @@ class ReminderSent(models.Model):
     # the Monday of the digest's week.
     key_date = models.DateField()
     sent_at = models.DateTimeField(default=timezone.now)
+
+    objects = ReminderSentQuerySet.as_manager()
 
     class Meta:
         constraints = [

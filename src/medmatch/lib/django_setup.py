@@ -17,3 +17,6 @@ def setup_django(*, command_line: bool = True) -> None:
 
     local_secret.command_line = command_line
     django.setup()
+    from medmatch.lib.data_dirs import ensure_data_dirs
+
+    ensure_data_dirs()

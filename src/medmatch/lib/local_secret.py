@@ -26,6 +26,7 @@ def read_or_create_secret_key(data_dir: Path) -> str:
     """Return the key in ``data_dir/secret_key``, creating the file (mode 0600) when missing."""
     path = data_dir / FILE_NAME
     if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
         _create(path)
     key = path.read_text(encoding="ascii", errors="replace").strip()
     if len(key) < MINIMUM_LENGTH:

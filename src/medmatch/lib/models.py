@@ -18,10 +18,12 @@ class OwnedQuerySet(models.QuerySet):
         return self.filter(**{self.owner_path: user})
 
 
-def iso_or_none(value) -> str | None:
-    """A date or datetime for an export: ISO 8601 (datetimes to the second), None stays None."""
+def iso_or_none(value, *, timespec: str = "seconds") -> str | None:
+    """A date or datetime for an export: ISO 8601, None stays None. Datetimes are written to the
+    second unless ``timespec`` (as ``datetime.isoformat`` takes it) says otherwise; the interviews
+    export keeps "auto" (microseconds when there are any), as it always did."""
     if value is None:
         return None
     if hasattr(value, "hour"):
-        return value.isoformat(timespec="seconds")
+        return value.isoformat(timespec=timespec)
     return value.isoformat()

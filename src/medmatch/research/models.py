@@ -1,7 +1,10 @@
-"""A student's shortlist: catalog programs saved with a note, tags and a personal rating.
+"""A student's research on programs: the shortlist (catalog programs saved with a note, tags and a
+personal rating), contacts and the conversations with them (their insights and follow-up
+reminders), residents' reviews of programs, and the open questions per program.
 
-Everything here belongs to one student and is fetched through ``get_owned_or_404``; deleting the
-account cascades to it.
+Everything but reviews belongs to one student and is fetched through ``get_owned_or_404``; a review
+has an author, is shown to others once staff approve it, and is not owned in that sense. Deleting
+the account cascades to all of it.
 """
 
 from django.conf import settings
@@ -249,6 +252,10 @@ class Conversation(models.Model):
         }
 
 
+class FollowUpReminderQuerySet(OwnedQuerySet):
+    owner_path = "conversation__contact__student"
+
+
 class FollowUpReminder(models.Model):
     """The email sent on a conversation's follow-up date. The unique constraint makes sending
     idempotent (restarts and two workers send it once); the date is part of the key so moving
@@ -259,6 +266,8 @@ class FollowUpReminder(models.Model):
     )
     follow_up_on = models.DateField()
     sent_at = models.DateTimeField(default=timezone.now)
+
+    objects = FollowUpReminderQuerySet.as_manager()
 
     class Meta:
         constraints = [

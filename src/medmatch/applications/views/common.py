@@ -1,5 +1,6 @@
-"""What every application page shares: the access helpers (STYLE rule 4), the safe "back" redirect
-and the guard that turns an oversized POST into a clear message instead of an error page."""
+"""What every application page shares: the access helpers (one per owned object, returning the
+student's own object or raising 404, so that no view filters by owner itself), the safe "back"
+redirect and the guard that turns an oversized POST into a clear message, not an error page."""
 
 import datetime
 from functools import wraps
@@ -29,7 +30,6 @@ def get_requirement(request, pk: int) -> Requirement:
     return get_owned_or_404(
         Requirement.objects.select_related("application__program__institution"),
         request.user,
-        owner_field="application__student",
         pk=pk,
     )
 

@@ -236,7 +236,6 @@ def restore_version(request, pk: int):
     version = get_owned_or_404(
         StatementVersion.objects.select_related("statement"),
         request.user,
-        owner_field="statement__student",
         pk=pk,
     )
     restored = statement_restore(version=version)

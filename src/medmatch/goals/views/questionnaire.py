@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from medmatch.fit import GoalsError
-from medmatch.goals.fitting import specialty_choices
+from medmatch.goals.fitting import specialty_key_choices
 from medmatch.goals.forms import STEP_SLUGS, STEPS
 from medmatch.goals.models import GoalProfile
 
@@ -23,7 +23,7 @@ def _my_profile(user, *, lock: bool = False) -> GoalProfile:
 
 
 def _step_forms(step_forms, profile, data=None):
-    choices = specialty_choices()
+    choices = specialty_key_choices()
     forms = []
     for form_class in step_forms:
         kwargs = {"answer": profile.data.get(form_class.question)}

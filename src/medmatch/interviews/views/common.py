@@ -1,4 +1,5 @@
-"""The access helpers every interview page uses (STYLE rule 4) and the schedule's conflicts."""
+"""The access helpers every interview page uses (one per owned object, returning the student's own
+object or raising 404, so that no view filters by owner itself) and the schedule's conflicts."""
 
 import dataclasses
 import datetime
@@ -12,9 +13,7 @@ from medmatch.lib.access import get_owned_or_404
 
 
 def get_interview(request, pk: int) -> Interview:
-    return get_owned_or_404(
-        Interview.objects.with_program(), request.user, owner_field="application__student", pk=pk
-    )
+    return get_owned_or_404(Interview.objects.with_program(), request.user, pk=pk)
 
 
 def get_attempt(request, pk: int) -> PracticeAttempt:

@@ -1,4 +1,5 @@
-"""The access helpers of the letters pages (STYLE rule 4): the student's own objects or 404."""
+"""The access helpers of the letters pages: one per owned object, returning the student's own
+object or raising 404, so that no view filters by owner itself."""
 
 from medmatch.letters.models import LetterRequest, Recommender, UploadLink
 from medmatch.lib.access import get_owned_or_404
@@ -18,6 +19,5 @@ def get_link(request, pk: int) -> UploadLink:
     return get_owned_or_404(
         UploadLink.objects.select_related("request"),
         request.user,
-        owner_field="request__student",
         pk=pk,
     )

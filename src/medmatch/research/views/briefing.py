@@ -16,7 +16,6 @@ def get_application(request, pk: int):
     return get_owned_or_404(
         briefing_subjects().select_related("program__institution"),
         request.user,
-        owner_field="student",
         pk=pk,
     )
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from medmatch.lib.access import get_owned_or_404
-from medmatch.research.forms_research import ContactForm, ContactStartForm, ConversationForm
+from medmatch.research.forms.contacts import ContactForm, ContactStartForm, ConversationForm
 from medmatch.research.models import Contact, Conversation
 from medmatch.research.services import conversation_save
 
@@ -23,7 +23,6 @@ def get_conversation(request, pk: int) -> Conversation:
     return get_owned_or_404(
         Conversation.objects.select_related("contact"),
         request.user,
-        owner_field="contact__student",
         pk=pk,
     )
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from medmatch.lib.access import get_owned_or_404
 from medmatch.research.fit import explain_program
-from medmatch.research.forms_research import AnswerForm
+from medmatch.research.forms.questions import AnswerForm
 from medmatch.research.models import OpenQuestion, ShortlistItem
 from medmatch.research.services import (
     open_question_answer,

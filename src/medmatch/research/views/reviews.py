@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from medmatch.catalog.models import Program
-from medmatch.research.forms_research import ReviewForm
+from medmatch.research.forms.reviews import ReviewForm
 from medmatch.research.models import Review
 from medmatch.research.services import review_save
 

@@ -15,7 +15,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from medmatch.catalog.models import Program
 from medmatch.lib.access import get_owned_or_404
 from medmatch.research.comparison import build_comparison
-from medmatch.research.forms import ShortlistFilterForm, ShortlistItemForm, parse_compare_ids
+from medmatch.research.forms.shortlist import (
+    ShortlistFilterForm,
+    ShortlistItemForm,
+    parse_compare_ids,
+)
 from medmatch.research.models import ShortlistItem, Tag
 from medmatch.research.services import shortlist_add, shortlist_remove, shortlist_update
 

@@ -6,11 +6,11 @@ import re
 from django import forms
 
 from medmatch.lib.forms import BoundedIntegerField, parse_id
+from medmatch.research.forms.common import MAX_NOTE_LENGTH
 from medmatch.research.models import RATING_CHOICES, ShortlistItem
 
 MAX_TAGS = 12
 MAX_TAG_LENGTH = 40
-MAX_NOTE_LENGTH = 5000
 MAX_COMPARED = 4
 _SPACES = re.compile(r"\s+")
 RATING_ERROR = "rating: must be 1\u20135"  # an en dash between 1 and 5

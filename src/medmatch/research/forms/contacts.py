@@ -1,5 +1,5 @@
-"""Forms for contacts, conversations with insights, open questions and reviews. As in
-``forms.py``, every error message starts with the field's name."""
+"""Forms for contacts and conversations with their insights. Every error message starts with the
+field's name."""
 
 import datetime
 
@@ -7,34 +7,10 @@ from django import forms
 
 from medmatch.catalog.models import Institution, Program
 from medmatch.lib.forms import IdField, bounded_formfield, clean_one_line
-from medmatch.research.forms import MAX_NOTE_LENGTH
-from medmatch.research.models import (
-    RATING_CHOICES,
-    REVIEW_ASPECTS,
-    Aspect,
-    Contact,
-    Conversation,
-    Insight,
-    OpenQuestion,
-    Review,
-)
-from medmatch.research.questions import FACTS
+from medmatch.research.forms.common import MAX_NOTE_LENGTH, limit_length
+from medmatch.research.models import RATING_CHOICES, Aspect, Contact, Conversation, Insight
 
-MAX_REVIEW_LENGTH = 5000
-FLAG_LABELS = {
-    "mentorship": "Is there a mentorship structure?",
-    "research": "Are there research opportunities?",
-}
 RATING_SELECT = [("", "No insight"), *RATING_CHOICES]
-
-
-def _limit(text: str, name: str, limit: int = MAX_NOTE_LENGTH) -> str:
-    text = text.strip()
-    if len(text) > limit:
-        raise forms.ValidationError(
-            f"{name}: at most {limit:,} characters (this has {len(text):,})."
-        )
-    return text
 
 
 class ContactForm(forms.ModelForm):
@@ -87,7 +63,7 @@ class ContactForm(forms.ModelForm):
         return clean_one_line("how_met", self.cleaned_data["how_met"])
 
     def clean_notes(self):
-        return _limit(self.cleaned_data["notes"], "notes")
+        return limit_length(self.cleaned_data["notes"], "notes")
 
     def clean(self):
         cleaned = super().clean()
@@ -175,7 +151,7 @@ class ConversationForm(forms.ModelForm):
         return [self[name] for name in self.Meta.fields]
 
     def clean_summary(self):
-        return _limit(self.cleaned_data["summary"], "summary")
+        return limit_length(self.cleaned_data["summary"], "summary")
 
     def clean(self):
         cleaned = super().clean()
@@ -205,110 +181,6 @@ class ConversationForm(forms.ModelForm):
 
     def conversation_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
-
-
-class AnswerForm(forms.Form):
-    """The answer to one open question: words, and for a fact the typed value that counts in the
-    fit score."""
-
-    answer = forms.CharField(
-        label="Answer",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="What you learned, and from whom.",
-    )
-
-    def __init__(self, *args, question: OpenQuestion, **kwargs):
-        prefix = f"q{question.pk}"
-        super().__init__(*args, prefix=prefix, **kwargs)
-        self.question = question
-        self.fact = FACTS.get(question.fact_key)
-        self.fields["answer"].initial = question.answer
-        currency = question.program.currency or "USD"
-        # The recorded typed answer in words ("45,000 USD a year"), for the page.
-        self.shown_value = self.fact.show(question.typed_value, currency) if self.fact else ""
-        fact = self.fact
-        if fact is None or fact.kind == "text":
-            return
-        currency = question.program.currency or "USD"
-        label = (
-            f"{fact.label} ({fact.unit.replace('{currency}', currency)})"
-            if fact.unit
-            else fact.label
-        )
-        if fact.kind == "number":
-            field = forms.FloatField(
-                label=label,
-                required=False,
-                min_value=fact.low,
-                max_value=fact.high,
-                error_messages={
-                    "invalid": f"{fact.key}: must be a number.",
-                    "min_value": f"{fact.key}: must be at least {fact.low:g}.",
-                    "max_value": f"{fact.key}: must be at most {fact.high:g}.",
-                },
-            )
-            initial = question.answer_number
-        elif fact.kind == "flag":
-            field = forms.TypedChoiceField(
-                label=FLAG_LABELS.get(fact.key, fact.label),
-                choices=[("", "Not sure"), ("yes", "Yes"), ("no", "No")],
-                coerce=lambda v: v == "yes",
-                empty_value=None,
-                required=False,
-            )
-            flag = question.answer_flag
-            initial = "" if flag is None else ("yes" if flag else "no")
-        else:
-            field = forms.ChoiceField(
-                label=label, choices=[("", "Not sure"), *fact.choices], required=False
-            )
-            initial = question.answer_choice
-        field.help_text = "Counts in your fit score as your own information."
-        field.initial = initial
-        self.fields["value"] = field
-
-    def clean_answer(self):
-        return _limit(self.cleaned_data["answer"], "answer")
-
-    def clean(self):
-        cleaned = super().clean()
-        value = cleaned.get("value")
-        if not cleaned.get("answer") and value in (None, ""):
-            raise forms.ValidationError("answer: write what you learned, or choose a value.")
-        return cleaned
-
-    def value(self):
-        value = self.cleaned_data.get("value")
-        return None if value == "" else value
-
-
-class ReviewForm(forms.ModelForm):
-    class Meta:
-        model = Review
-        formfield_callback = bounded_formfield
-        fields = ["relation", *(aspect.value for aspect in REVIEW_ASPECTS), "text"]
-        labels = {
-            "relation": "Your relation to the program",
-            "workload": "Workload (5 = sustainable)",
-            "text": "Your review",
-        }
-        help_texts = {
-            "relation": "Stated on your review. Staff may verify it, e.g. by your work email.",
-            "text": "What should a future applicant know? Staff read each review before it shows.",
-        }
-        widgets = {"text": forms.Textarea(attrs={"rows": 6})}
-        error_messages = {
-            "relation": {"required": "relation: how do you know this program?"},
-            "text": {"required": "text: write a few sentences."},
-            **{
-                aspect.value: {"required": f"{aspect.value}: rate it 1\u20135."}
-                for aspect in REVIEW_ASPECTS
-            },
-        }
-
-    def clean_text(self):
-        return _limit(self.cleaned_data["text"], "text", MAX_REVIEW_LENGTH)
 
 
 class ContactStartForm(forms.Form):

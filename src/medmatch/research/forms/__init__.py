@@ -1,0 +1,1 @@
+"""The research forms, one module per page group as in ``research/views``."""
