@@ -7,18 +7,28 @@ program's features whether the paragraph mentions it and in which sentence, and 
 mentions: a sentence that describes another program's feature better than any of this
 program's (a copy-paste error, named in words: "this describes X's feature ..., not Y's").
 
-How a mention is found (per sentence, so two half-mentions in distant sentences do not add up):
+How a mention is found (per sentence, or a pair of neighbouring sentences, so two half-mentions
+in distant sentences do not add up):
 
-1. A feature and a sentence become sets of *concepts*: content words, lower-cased, reduced to a
-   stem, with a shared key for words that say the same thing (``SYNONYMS``: "overnight" and
-   "night", "admitted" and "admissions", "lobbying" and "advocacy", "C-section" and "cesarean").
-2. Each concept of the feature weighs by its rarity in English (``wordfreq`` Zipf frequency:
-   "nocturnists" weighs more than "year"); words of the program's own name and of its specialty
-   weigh nothing, so naming the program is never a mention.
-3. A feature is mentioned by a sentence that covers at least ``COVERAGE`` of its weight with at
-   least two concepts (one suffices when it is rare, Zipf < 3, and weighs most of the feature).
+1. Both texts are normalised first: capitalised abbreviations read as their words ("TAVR" ->
+   "transcatheter aortic valve replacement", ``ACRONYMS``), fixed phrases as one word
+   ("intensive care unit" -> "icu", "without insurance" -> "uninsured", ``PHRASES``), numbers,
+   training years, durations and X+Y schedules as tokens ("second-year" -> "pgy2", "two months"
+   -> "dur8w", "every fifth week" -> "xyschedule").
+2. A feature and a sentence become sets of *concepts*: content words, lower-cased, lemmatised and
+   reduced to a root compared whole (``lemma``: "counties" -> "county", "navigational" ->
+   "navig", but "interview" is not "interventional"), a rare closed compound split into its words
+   ("farmworker"), with a shared key for words that say the same thing (``SYNONYMS``, general
+   medical-education vocabulary: "overnight" and "night", "lobbying" and "advocacy", "C-section"
+   and "cesarean", "truck" and "van").
+3. Each concept of the feature weighs by the rarity of its lemma in English (``wordfreq`` Zipf
+   frequency: "nocturnists" weighs more than "year"); words of the program's own name and of its
+   specialty weigh nothing, so naming the program is never a mention.
+4. A feature is mentioned by a passage that covers at least ``COVERAGE`` of its weight with at
+   least two concepts (or a long feature in part, or one rare concept, or a rare name only it
+   has: see ``_match``); a name it has and the passage lacks does not count against it.
    "I like night shifts" covers "night" only: a near miss, not "dedicated nocturnists for
-   overnight admissions".
+   overnight admissions". Each mention keeps its ``evidence``: the pairs of words that matched.
 """
 
 from __future__ import annotations
@@ -29,6 +39,7 @@ import re
 from dataclasses import dataclass, field
 
 from medmatch.writing.concreteness import STOPWORDS, zipf
+from medmatch.writing.lemma import compound_parts, lemma, root
 from medmatch.writing.specificity import SPECIALTY_SYNONYMS
 
 COVERAGE = 0.5
@@ -50,6 +61,7 @@ LIGHT_WORDS = _word_set(
     "program programs residency residents resident training year years month months week weeks "
     "day days time based dedicated option options service services opportunity opportunities "
     "including include includes offers offer with without first second third fourth every "
+    "fellow fellows fellowship inside within held hold located ending "
     "each new own full daily weekly patient patients care"
 )
 # Words that say the same thing in a statement and in a program's feature list (our own lists,
@@ -65,10 +77,10 @@ SYNONYM_GROUPS = (
     "continuity longitudinal",
     "rural countryside",
     "cesarean caesarean c-section c-sections section sections",
-    "obstetrics obstetric deliveries delivery babies birth births labor labour",
+    "obstetrics obstetric deliveries delivery deliver delivering baby babies birth births labor "
+    "labour laboring labouring",
     "spanish spanish-language",
     "immersion immersive",
-    "behavioral behavioural therapist therapists counselor counsellor counselling counseling",
     "home homes house houses homebound housebound",
     "visit visits visiting visited",
     "elderly older seniors geriatric",
@@ -81,35 +93,36 @@ SYNONYM_GROUPS = (
     "simulation simulator simulated sim",
     "laparoscopic laparoscopy",
     "robotic robot robotics",
-    "ems ambulance paramedic paramedics prehospital pre-hospital",
+    "ems ambulance paramedic paramedics prehospital pre-hospital medic medics",
     "fire firefighters firefighter",
     "toxicology poison poisons poisoning overdose overdoses tox",
-    "wilderness backcountry outdoor outdoors",
+    "wilderness backcountry outdoor outdoors hiker hikers hiking mountaineering",
     "psychosis psychotic",
     "addiction substance opioid opioids",
     "buprenorphine suboxone",
-    "psychotherapy therapy therapies",
+    "psychotherapy therapy therapies therapist therapists behavioral behavioural counselor "
+    "counsellor counselling counseling",
     "supervised supervisor supervision supervising",
     "consultation consult consults consulting",
     "transplant transplants transplantation",
     "telepsychiatry telehealth telemedicine tele video virtual remote",
-    "tribal reservation reservations",
-    "global international",
+    "tribal reservation reservations indigenous",
+    "global international abroad overseas",
     "individualized individualised personalized personalised design designed tailored",
     "curriculum curricula",
-    "trauma injured injury injuries",
+    "trauma injured injury injuries crash crashes gunshot stabbing",
     "outreach outreaches",
     "scholarly academic",
     "quality qi",
-    "ward wards inpatient",
+    "ward wards inpatient floor floors",
     "procedure procedures procedural",
-    "mentor mentors mentorship mentoring",
+    "mentor mentors mentorship mentoring advisor advisors adviser advisers",
     "child children kids pediatric paediatric",
     "women woman maternal",
     "veteran veterans va",
-    "prison jail incarcerated",
+    "prison jail incarcerated correctional corrections incarceration detention",
     "refugee refugees asylum",
-    "language languages interpreter interpreters",
+    "language languages interpreter interpreters bilingual",
     # Words the crude stem below would merge with another ("intern" and "internal").
     "internal",
     "internist internists",
@@ -125,7 +138,7 @@ SYNONYM_GROUPS = (
     "credential credentialed credentialing certified certification",
     "operative operating operation operations surgery surgeries",
     "stroke strokes",
-    "fund funds funded funding paid salary stipend",
+    "fund funds funded funding paid pay pays paying salary stipend",
     "postpartum postnatal",
     # Organ adjectives and their plain nouns; life stages; common clinical settings.
     "heart hearts cardiac",
@@ -147,13 +160,36 @@ SYNONYM_GROUPS = (
     "disability disabilities disabled",
     "wellness well-being wellbeing",
     "parental maternity paternity",
+    # Settings, schedules and services named in many programs' lists.
+    "weekend weekends saturday saturdays sunday sundays",
+    "uninsured underinsured",
+    "van vans truck trucks bus buses caravan",
+    "worker workers laborer laborers labourer labourers",
+    "forensic forensics legal medicolegal",
+    "independent independently independence solo autonomous autonomy autonomously unsupervised",
+    "rescue rescues evacuate evacuation evacuations",
+    "contraception contraceptive contraceptives abortion abortions termination",
+    "mannequin mannequins manikin manikins",
+    "school schools classroom classrooms schoolchildren",
+    "lgbtq lgbt lgbtq+ lgbtqia queer transgender gender-affirming nonbinary",
+    "underserved safety-net",
+    "urban inner-city",
+    "echo echoes echocardiography echocardiogram echocardiograms echocardiographic",
+    "onsite co-located colocated colocation embedded",
+    "xyschedule",
+    "level1",
+    "level2",
     "preoperative presurgical",
 )
+# Words ``normalize`` makes for a phrase ("4+1" and "every fifth week" -> "xyschedule"): weighed
+# like a training year, not like an unknown word.
+TOKENS = frozenset(["xyschedule", "level1", "level2", "24h", "sameday", "t32"])
 # Expansions and their abbreviations, and fixed phrases with a one-word equivalent: the phrase
 # becomes the word before anything else ("the intensive care unit" is "the icu"); one pass, the
 # first alternative that matches at a place wins.
 PHRASES = (
-    ("icu", "intensive care units?|intensive care"),
+    ("neuro icu", "neuro-?critical[- ]care units?"),
+    ("icu", "intensive care units?|intensive care|critical[- ]care units?"),
     ("nicu", "neonatal (?:icu|intensive care(?: units?)?)"),
     ("picu", "p(?:a)?ediatric (?:icu|intensive care(?: units?)?)"),
     ("ed", "emergency departments?|emergency rooms?"),
@@ -162,21 +198,117 @@ PHRASES = (
     ("nih", "national institutes of health"),
     ("ems", "emergency medical services"),
     ("mat", "medication[- ]assisted treatment"),
-    ("fqhc", "federally qualified health cent(?:er|re)s?"),
+    ("fqhc", "federally qualified health cent(?:er|re)s?|community health cent(?:er|re)s?"),
     ("postpartum", "after (?:the )?(?:delivery|birth|childbirth|giving birth)"),
     ("preoperative", "before (?:surgery|an operation|the operation)"),
     ("postoperative", "after (?:surgery|an operation|the operation)"),
     ("alongside", "side[- ]by[- ]side"),
+    (
+        "uninsured",
+        "(?:without|with no|no|lacking|lack|lost their) (?:health )?(?:insurance|coverage)",
+    ),
+    ("rural", "small[- ](?:towns?|communit(?:y|ies))|critical[- ]access hospitals?"),
+    ("rural hospital", r"small(?:[- ]\w+)? hospitals?"),
+    ("mobile van", "(?:clinic|office|unit|practice)s? on wheels"),
+    ("continuity", "year after year|(?:the )?same (?:patients|people|families|doctor|physician)"),
+    ("contraception", "family planning"),
+    ("onsite", "on[- ]site|in[- ]house|down the hall|co-?located"),
+    ("sameday", "same[- ](?:day|afternoon|morning|visit)"),
+    ("24h", r"around[- ]the[- ]clock|24/7|24 hours a day|never closes?|at all hours"),
+    ("t32", "t32|(?:nih )?training grants?"),
+    ("mph", "master'?s?(?: degree)? (?:in|of) public health"),
+    ("tribal", "native american|american indian|indian health service"),
+    ("cathlab", "cath(?:eterization)? labs?|cardiac catheterization laborator(?:y|ies)"),
+    ("level1 trauma", r"level[- ](?:i|1|one)\b(?:[- ]trauma)?"),
+    ("level2", r"level[- ](?:ii|2|two)\b"),
+    ("ai", "artificial intelligence|machine[- ]learning|deep[- ]learning"),
+    ("18 months", "(?:a|one) year and a half"),
+    ("pgy1", "interns?|internships?"),
+    ("simulation", "sim(?:ulation)? (?:lab|labs|center|centre|room)s?"),
+)
+# Abbreviations written in capitals only ("IR", not "ir"), read as their words so a paraphrase
+# of the words matches ("catheter-based valve" and "TAVR"); general medical-education terms.
+ACRONYMS = {
+    "TAVR": "transcatheter aortic valve replacement",
+    "TAVI": "transcatheter aortic valve implantation",
+    "MRI": "magnetic resonance imaging",
+    "CMR": "cardiac magnetic resonance",
+    "CT": "computed tomography",
+    "EBUS": "endobronchial ultrasound",
+    "ECMO": "extracorporeal membrane oxygenation",
+    "ESIR": "early specialization in interventional radiology",
+    "IR": "interventional radiology",
+    "MS": "multiple sclerosis",
+    "EMU": "epilepsy monitoring unit",
+    "EEG": "electroencephalography",
+    "OR": "operating room",
+    "ER": "emergency department",
+    "EP": "electrophysiology",
+    "GI": "gastroenterology",
+    "ENT": "otolaryngology",
+    "PCCM": "pulmonary and critical care medicine",
+    "IHS": "indian health service",
+    "L&D": "labor and delivery",
+    "OMT": "osteopathic manipulative treatment",
+    "OMM": "osteopathic manipulative medicine",
+    "M&M": "morbidity and mortality conference",
+    "CRM": "crisis resource management",
+    "SICU": "surgical icu",
+    "MICU": "medical icu",
+    "CCU": "cardiac icu",
+    "CVICU": "cardiac icu",
+    "NP": "nurse practitioner",
+    "PA": "physician assistant",
+    "CNM": "certified nurse-midwife",
+    "CNMs": "certified nurse-midwives",
+    "PCP": "primary care physician",
+    "IMG": "international medical graduate",
+    "IMGs": "international medical graduates",
+    "MFM": "maternal-fetal medicine",
+    "REI": "reproductive endocrinology and infertility",
+    "TBI": "traumatic brain injury",
+    "OUD": "opioid use disorder",
+    "SUD": "substance use disorder",
+}
+_ACRONYM = re.compile(
+    r"(?<![\w&])("
+    + "|".join(sorted(map(re.escape, ACRONYMS), key=len, reverse=True))
+    + r")(?![\w&])"
+)
+# "4+1", "6+2 block schedule", "every fifth week", "one week out of every five": the same X+Y
+# schedule (a block of ambulatory weeks between inpatient blocks).
+_XY = re.compile(
+    r"\b[1-8]\s?\+\s?[1-4](?![\d+])|\bevery (?:fifth|sixth|fourth|5th|6th|4th|third|3rd) weeks?\b"
+    r"|\b(?:one|1) weeks? (?:in|out of|of) (?:every )?(?:three|four|five|six|3|4|5|6)\b"
+    r"|\b(?:one|1) (?:in|out of) (?:every )?(?:three|four|five|six|3|4|5|6) weeks\b",
+    re.IGNORECASE,
 )
 _PHRASE = re.compile(
     "|".join(rf"\b(?P<p{n}>{pattern})\b" for n, (_, pattern) in enumerate(PHRASES)),
     re.IGNORECASE,
 )
-SYNONYMS = {word: group.split()[0] for group in SYNONYM_GROUPS for word in group.split()}
+SYNONYMS = {word: "=" + group.split()[0] for group in SYNONYM_GROUPS for word in group.split()}
+
+
+def _synonym_roots() -> dict[str, str]:
+    """The root of each synonym's lemma -> its group ("observation" joins "observe"); a root two
+    groups share belongs to neither."""
+    found: dict[str, str] = {}
+    clashes = set()
+    for word, key in SYNONYMS.items():
+        stem = root(lemma(word))
+        if stem not in SYNONYMS and zipf(stem) >= 3.0:
+            continue  # "hospitalist" does not take "hospital" into its group
+        if found.get(stem, key) != key:
+            clashes.add(stem)
+        found[stem] = key
+    return {stem: key for stem, key in found.items() if stem not in clashes}
+
+
+SYNONYM_ROOTS = _synonym_roots()
 # Hyphenated words count as their parts ("home-visit" is "home" and "visit"); ``normalize`` has
 # already turned training years and durations into tokens ("pgy2", "dur8w").
 _WORD = re.compile(r"(?:pgy|dur)\d+[wy]?|[^\W\d_]+(?:['\u2019][^\W\d_]+)*|\d+", re.UNICODE)
-_SUFFIXES = ("ations", "ation", "ings", "ing", "ists", "ist", "ies", "es", "ed", "s")
 _SENTENCE = re.compile(r"[^.!?]+[.!?]*")
 
 # Numbers in words become digits ("twenty-five beds" is "25 beds", "a dozen hospitals" is "12").
@@ -271,6 +403,8 @@ def _duration(match: re.Match) -> str:
 def normalize(text: str) -> str:
     """``text`` with numbers as digits and training years and durations as one token each:
     "the second-year residents spend two months" -> "the pgy2 residents spend dur8w"."""
+    text = _ACRONYM.sub(lambda m: ACRONYMS[m.group(1)], text)
+    text = _XY.sub(" xyschedule ", text)
     text = _PHRASE.sub(lambda m: PHRASES[int(m.lastgroup[1:])][0], text)
     text = _THOUSANDS.sub(r"\1\2", text)
     text = _NUMBER_RUN.sub(_digits, text)
@@ -281,16 +415,18 @@ def normalize(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=16384)
-def _parts(lower: str) -> tuple[str, ...]:
-    """A rare closed compound as its prefix and a common word, else the word itself (a word
-    with its own synonym group stays whole)."""
-    if lower in SYNONYMS:
+def _parts(lower: str, capital: bool = False) -> tuple[str, ...]:
+    """A rare closed compound as its parts ("telestroke" -> "tele", "stroke"; "farmworker" ->
+    "farm", "worker"), else the word itself (a word with its own synonym group stays whole).
+    Parts and words that are stopwords once lemmatised ("ride-alongs") are left out."""
+    if lower in SYNONYMS or lemma(lower) in SYNONYMS:
         return (lower,)
     for prefix in _PREFIXES:
         rest = lower[len(prefix) :]
         if lower.startswith(prefix) and len(rest) >= 4 and zipf(lower) < 3.0 <= zipf(rest):
             return (prefix, rest)
-    return (lower,)
+    parts = (None if capital else compound_parts(lower)) or (lower,)
+    return tuple(part for part in parts if lemma(part) not in STOPWORDS)
 
 
 def _words(text: str):
@@ -303,27 +439,27 @@ def _words(text: str):
         previous_end = match.end()
         if lower in STOPWORDS or (len(lower) < 2 and not lower.isdigit()):
             continue
-        for part in _parts(lower):
-            yield part, raw[:1].isupper() and not starts
+        acronym = len(raw) >= 2 and raw.isupper() and raw.isalpha()
+        for part in _parts(lower, raw[:1].isupper()):
+            yield part, raw[:1].isupper() and (acronym or not starts)
 
 
 @functools.lru_cache(maxsize=16384)
 def concept(word: str) -> str:
-    """The concept key of one word: its synonym group, or a crude stem (suffix off, 6 letters)."""
+    """The concept key of one word: its synonym group ("=night"), or its root, compared whole
+    (``lemma.root``: "navigation" and "navigational" share "navig", "interview" is not
+    "interventional")."""
     lower = word.lower().replace("\u2019", "'")
     lower = lower.removesuffix("'s")
     if lower in SYNONYMS:
         return SYNONYMS[lower]
-    if lower[:1].isdigit() or lower.startswith(("pgy", "dur")):
+    if lower[:1].isdigit() or (lower.startswith(("pgy", "dur")) and lower[3:4].isdigit()):
         return lower
-    for suffix in _SUFFIXES:
-        if lower.endswith(suffix) and len(lower) - len(suffix) >= 4:
-            stem = lower[: -len(suffix)]
-            if stem in SYNONYMS:
-                return SYNONYMS[stem]
-            lower = stem
-            break
-    return lower[:6]
+    base = lemma(lower)
+    if base in SYNONYMS:
+        return SYNONYMS[base]
+    stem = root(base)
+    return SYNONYM_ROOTS.get(stem, stem)
 
 
 def _concepts(text: str, ignored: tuple[frozenset[str], frozenset[str]]) -> set[str]:
@@ -341,9 +477,9 @@ def _word_weight(lower: str) -> float:
     (a count of 10 or more says more than "two")."""
     if lower.isdigit():
         return NUMBER_WEIGHT if int(lower) >= 10 else SMALL_NUMBER_WEIGHT
-    if lower.startswith(("pgy", "dur")) and lower[3:4].isdigit():
+    if (lower.startswith(("pgy", "dur")) and lower[3:4].isdigit()) or lower in TOKENS:
         return TOKEN_WEIGHT
-    return max(0.5, 6.5 - zipf(lower))
+    return max(0.5, 6.5 - max(zipf(lower), zipf(lemma(lower))))
 
 
 @dataclass(frozen=True)
@@ -367,6 +503,7 @@ class FeatureMention:
     mentioned: bool
     sentence: str = ""
     coverage: float = 0.0
+    evidence: tuple[tuple[str, str], ...] = ()
 
     def to_dict(self) -> dict:
         return {
@@ -377,7 +514,44 @@ class FeatureMention:
             "mentioned": self.mentioned,
             "sentence": self.sentence,
             "coverage": round(self.coverage, 3),
+            "evidence": [list(pair) for pair in self.evidence],
         }
+
+    def explain(self) -> str:
+        """Which words matched, in words: "overnight = overnight; nocturnists = nocturnists"."""
+        return "; ".join(
+            said if said == listed else f"{said} ~ {listed}" for said, listed in self.evidence
+        )
+
+
+_TOKEN_WORDS = {"xyschedule": "X+Y schedule", "level1": "Level I", "level2": "Level II"}
+
+
+def _shown(word: str) -> str:
+    """A word as a reader knows it ("dur8w" -> "8 weeks", "pgy2" -> "PGY-2")."""
+    if word.startswith("pgy") and word[3:].isdigit():
+        return f"PGY-{word[3:]}"
+    if word.startswith("dur") and word[3:-1].isdigit():
+        unit = "weeks" if word.endswith("w") else "years"
+        return f"{word[3:-1]} {unit}"
+    return _TOKEN_WORDS.get(word, word)
+
+
+def _evidence(
+    description: str, passage: str, weights: dict[str, float], ignored
+) -> tuple[tuple[str, str], ...]:
+    """(word of the passage, word of the feature) for each weighty concept they share."""
+    said: dict[str, str] = {}
+    for lower, _ in _words(passage):
+        said.setdefault(concept(lower), lower)
+    pairs = []
+    seen = set()
+    for lower, _ in _words(description):
+        key = concept(lower)
+        if key in said and weights.get(key, 0) > 0 and key not in seen and key not in ignored[0]:
+            seen.add(key)
+            pairs.append((_shown(said[key]), _shown(lower)))
+    return tuple(pairs)
 
 
 @dataclass(frozen=True)
@@ -402,7 +576,10 @@ def _ignored(program: ProgramFeatures) -> tuple[frozenset[str], frozenset[str]]:
     light = {concept(w) for w in LIGHT_WORDS}
     for key, terms in SPECIALTY_SYNONYMS.items():
         if key in name:
-            light.update(concept(piece) for term in terms for piece in _WORD.findall(term))
+            pieces = [piece.lower() for term in terms for piece in _WORD.findall(term)]
+            light.update(concept(piece) for piece in pieces)
+            # "neuro" in a paragraph to a neurology program is its specialty, not a neuro-ICU.
+            light.update(p for p in _PREFIXES if any(piece.startswith(p) for piece in pieces))
     light.update(concept(w) for w in ["general", "medicine", "medical", "center", "hospital"])
     ignore = {concept(w) for w in _WORD.findall(name)} - light
     return frozenset(ignore), frozenset(light)
@@ -430,6 +607,7 @@ def _anchors(text: str, ignored: tuple[frozenset[str], frozenset[str]]) -> froze
         for lower, capital in _words(text)
         if capital
         and not lower.isdigit()
+        and len(lemma(lower)) - len(root(lemma(lower))) <= 1  # a name, not "Interventional"
         and zipf(lower) < ANCHOR_ZIPF
         and concept(lower) not in ignore
         and concept(lower) not in light
@@ -450,6 +628,11 @@ def _match(
         return 0.0
     matched = [key for key in heavy if key in sentence]
     weight = sum(heavy[key] for key in matched)
+    if anchors and not any(key in anchors for key in matched):
+        # A place or service name is evidence when it is there, not a requirement: "a small
+        # mountain hospital" may describe "... in the Ashcroft Mountains" without naming them.
+        rest = total - sum(heavy.get(key, 0.0) for key in anchors)
+        total = rest if rest > 0 else total
     coverage = weight / total
     if len(matched) >= 2 and coverage >= COVERAGE:
         return coverage
@@ -496,8 +679,11 @@ def feature_mentions(
             coverage = _match(weights, concepts, anchor)
             if coverage > best + 1e-9:
                 best, where = coverage, passage
+        evidence = _evidence(description, where, weights, own_ignore) if best > 0 else ()
         found.append(
-            FeatureMention(program.id, program.name, key, description, best > 0, where, best)
+            FeatureMention(
+                program.id, program.name, key, description, best > 0, where, best, evidence
+            )
         )
     foreign = _foreign(sentences, program, own, own_ignore, own_concepts, others)
     warnings = tuple(
@@ -515,6 +701,7 @@ def _foreign(sentences, program, own, own_ignore, own_concepts, others):
     program's light words: its specialty is what a paragraph to it says anyway ("obstetric" is
     no evidence in a letter to an obstetrics program), the other's specialty is evidence."""
     prepared = []  # per other program: its ignored concepts and each feature's weights, anchors
+    features_of, ignored_of = {}, {}
     for other in others:
         if other.id == program.id:
             continue
@@ -526,6 +713,7 @@ def _foreign(sentences, program, own, own_ignore, own_concepts, others):
             for key, text in other.features.items()
         ]
         prepared.append((other, ignored, features))
+        features_of[other.id], ignored_of[other.id] = features, ignored
     foreign: dict[tuple[str, str], FeatureMention] = {}
     for index, sentence in enumerate(sentences):
         own_best = max((_match(w, own_concepts[index], a) for _, _, w, a in own), default=0.0)
@@ -542,9 +730,13 @@ def _foreign(sentences, program, own, own_ignore, own_concepts, others):
                     candidates.append((coverage, other, key, description))
         if candidates:
             coverage, other, key, description = max(candidates, key=lambda item: item[0])
+            weights = next(w for k, _, w, _ in features_of[other.id] if k == key)
+            evidence = _evidence(description, sentence, weights, ignored_of[other.id])
             foreign.setdefault(
                 (other.id, key),
-                FeatureMention(other.id, other.name, key, description, True, sentence, coverage),
+                FeatureMention(
+                    other.id, other.name, key, description, True, sentence, coverage, evidence
+                ),
             )
     return tuple(foreign.values())
 
