@@ -253,3 +253,25 @@ def test_each_mention_says_which_words_matched():
     text = "Two months of ultrasound in my second year would be ideal."
     (_, item, _) = feature_mentions(text, PINE).features
     assert item.mentioned is False
+
+
+def test_a_known_abbreviation_is_a_kind_of_unit_not_a_name_that_anchors():
+    peds = ProgramFeatures(
+        "fair", "Fairmont Pediatrics Residency", {"f1": "NICU with a regional transport team"}
+    )
+    assert feature_mentions("I worked nights in the NICU as an aide.", peds).mentioned == ()
+    text = "Your NICU transport team brings newborns in from the whole region."
+    assert feature_mentions(text, peds).mentioned == ("f1",)
+
+
+def test_the_words_of_one_abbreviation_count_as_one_thing_matched():
+    from medmatch.writing.mentions import _distinct
+
+    words = {concept("magnetic"), concept("resonance"), concept("imaging")}
+    assert _distinct(words) == 1
+    assert _distinct(words | {concept("cardiac")}) == 2
+
+
+def test_a_common_word_joins_a_synonym_group_only_as_itself():
+    assert concept("continue") != concept("continuity")
+    assert concept("observation") == concept("observed")  # rarer words join by their root

@@ -49,6 +49,7 @@ ABSOLUTE_WEIGHT = 6.0  # two or more matched concepts this heavy together count.
 ABSOLUTE_COVERAGE = 0.3  # ...from this share of a long feature's weight
 ANCHOR_ZIPF = 3.0  # a capitalised word this rare (a place, a named service) anchors a feature
 NUMBER_WEIGHT, SMALL_NUMBER_WEIGHT, TOKEN_WEIGHT = 2.0, 0.8, 2.0
+ROOT_JOIN_ZIPF = 5.0  # a word this common joins a synonym group only as itself, not by its root
 FOREIGN_COVERAGE = 0.6  # another program's feature: a strong match only...
 FOREIGN_WEIGHT = 4.0  # ...of words rare enough together ("United States" is not a feature)
 
@@ -74,7 +75,7 @@ SYNONYM_GROUPS = (
     "research researching study studies studying",
     "biostatistics biostatistician biostatisticians statistics statistician statisticians",
     "clinic clinics ambulatory outpatient",
-    "continuity longitudinal",
+    "continuity longitudinal panel panels",
     "rural countryside",
     "cesarean caesarean c-section c-sections section sections",
     "obstetrics obstetric deliveries delivery deliver delivering baby babies birth births labor "
@@ -121,7 +122,7 @@ SYNONYM_GROUPS = (
     "women woman maternal",
     "veteran veterans va",
     "prison jail incarcerated correctional corrections incarceration detention",
-    "refugee refugees asylum",
+    "refugee refugees asylum asylum-seekers newcomer newcomers",
     "language languages interpreter interpreters bilingual",
     # Words the crude stem below would merge with another ("intern" and "internal").
     "internal",
@@ -175,6 +176,13 @@ SYNONYM_GROUPS = (
     "underserved safety-net",
     "urban inner-city",
     "echo echoes echocardiography echocardiogram echocardiograms echocardiographic",
+    "sport sports athlete athletes athletic sideline sidelines",
+    "childcare child-care daycare day-care",
+    "flight flights helicopter helicopters air-medical aeromedical",
+    "visa visas h-1b h1b j-1 j1 sponsorship",
+    "pager pagers",
+    "faculty attending attendings",
+    "handheld hand-held portable pocket",
     "onsite co-located colocated colocation embedded",
     "xyschedule",
     "level1",
@@ -217,6 +225,8 @@ PHRASES = (
     ("24h", r"around[- ]the[- ]clock|24/7|24 hours a day|never closes?|at all hours"),
     ("t32", "t32|(?:nih )?training grants?"),
     ("mph", "master'?s?(?: degree)? (?:in|of) public health"),
+    ("snf", "skilled nursing facilit(?:y|ies)|nursing homes?|long[- ]term care facilit(?:y|ies)"),
+    ("laparoscopic", "minimally[- ]invasive"),
     ("tribal", "native american|american indian|indian health service"),
     ("cathlab", "cath(?:eterization)? labs?|cardiac catheterization laborator(?:y|ies)"),
     ("level1 trauma", r"level[- ](?:i|1|one)\b(?:[- ]trauma)?"),
@@ -232,7 +242,6 @@ ACRONYMS = {
     "TAVR": "transcatheter aortic valve replacement",
     "TAVI": "transcatheter aortic valve implantation",
     "MRI": "magnetic resonance imaging",
-    "CMR": "cardiac magnetic resonance",
     "CT": "computed tomography",
     "EBUS": "endobronchial ultrasound",
     "ECMO": "extracorporeal membrane oxygenation",
@@ -242,6 +251,11 @@ ACRONYMS = {
     "EMU": "epilepsy monitoring unit",
     "EEG": "electroencephalography",
     "OR": "operating room",
+    "ECT": "electroconvulsive therapy",
+    "TMS": "transcranial magnetic stimulation",
+    "MOUD": "medications for opioid use disorder",
+    "MBA": "master of business administration",
+    "SNF": "skilled nursing facility",
     "ER": "emergency department",
     "EP": "electrophysiology",
     "GI": "gastroenterology",
@@ -286,6 +300,10 @@ _XY = re.compile(
 _PHRASE = re.compile(
     "|".join(rf"\b(?P<p{n}>{pattern})\b" for n, (_, pattern) in enumerate(PHRASES)),
     re.IGNORECASE,
+)
+# What the abbreviations and phrases above become: kinds of things, never names.
+_KNOWN_SHORT = frozenset(word for target, _ in PHRASES for word in target.split()) | frozenset(
+    short.lower() for short in ACRONYMS
 )
 SYNONYMS = {word: "=" + group.split()[0] for group in SYNONYM_GROUPS for word in group.split()}
 
@@ -459,7 +477,40 @@ def concept(word: str) -> str:
     if base in SYNONYMS:
         return SYNONYMS[base]
     stem = root(base)
+    if zipf(base) >= ROOT_JOIN_ZIPF:
+        return stem  # "continue" is too common to join "continuity" by its root
     return SYNONYM_ROOTS.get(stem, stem)
+
+
+@functools.cache
+def _bundles() -> dict[str, str]:
+    """Concept -> the abbreviation whose expansion it is part of, for the rarer words of one
+    expansion only: "magnetic", "resonance" -> "MRI", so that the three words of one
+    abbreviation count as one concept matched, not three."""
+    owner: dict[str, str] = {}  # concept -> a bundle; bundles sharing a word are one
+    merged: dict[str, str] = {}
+
+    def find(bundle: str) -> str:
+        while merged.get(bundle, bundle) != bundle:
+            bundle = merged[bundle]
+        return bundle
+
+    for short, expansion in ACRONYMS.items():
+        for word in _WORD.findall(expansion):
+            if word.lower() in STOPWORDS or zipf(word.lower()) >= 5.0:
+                continue
+            key = concept(word)
+            if key in owner:
+                merged[find(short)] = find(owner[key])
+            else:
+                owner[key] = short
+    return {key: find(short) for key, short in owner.items()}
+
+
+def _distinct(matched) -> int:
+    """How many things ``matched`` says: the words of one expanded abbreviation count once."""
+    bundles = _bundles()
+    return len({bundles.get(key, key) for key in matched})
 
 
 def _concepts(text: str, ignored: tuple[frozenset[str], frozenset[str]]) -> set[str]:
@@ -599,14 +650,18 @@ def _weights(text: str, ignored: tuple[frozenset[str], frozenset[str]]) -> dict[
 
 
 def _anchors(text: str, ignored: tuple[frozenset[str], frozenset[str]]) -> frozenset[str]:
-    """Concepts of ``text`` that name one thing: capitalised inside the sentence and rare in
-    English ("Mzuzu", "Sawtooth"), not words of a program's name."""
+    """Concepts of ``text`` that name one thing: capitalised inside the sentence (or an unknown
+    abbreviation anywhere, "ESIR") and rare in English ("Mzuzu", "Sawtooth"), not words of a
+    program's name, not a known abbreviation ("NICU" is a kind of unit, not a name) and not a
+    derived word ("Interventional")."""
     ignore, light = ignored
     return frozenset(
         concept(lower)
         for lower, capital in _words(text)
         if capital
         and not lower.isdigit()
+        and lower not in _KNOWN_SHORT
+        and not concept(lower).startswith("=")
         and len(lemma(lower)) - len(root(lemma(lower))) <= 1  # a name, not "Interventional"
         and zipf(lower) < ANCHOR_ZIPF
         and concept(lower) not in ignore
@@ -634,9 +689,10 @@ def _match(
         rest = total - sum(heavy.get(key, 0.0) for key in anchors)
         total = rest if rest > 0 else total
     coverage = weight / total
-    if len(matched) >= 2 and coverage >= COVERAGE:
+    things = _distinct(matched)
+    if things >= 2 and coverage >= COVERAGE:
         return coverage
-    if len(matched) >= 2 and weight >= ABSOLUTE_WEIGHT and coverage >= ABSOLUTE_COVERAGE:
+    if things >= 2 and weight >= ABSOLUTE_WEIGHT and coverage >= ABSOLUTE_COVERAGE:
         return coverage
     if len(matched) == 1 and len(heavy) <= 2 and coverage >= SINGLE_SHARE:
         return coverage
@@ -724,9 +780,9 @@ def _foreign(sentences, program, own, own_ignore, own_concepts, others):
                 coverage = _match(weights, other_concepts, anchor)
                 if coverage <= own_best:
                     continue
-                shared = [w for k, w in weights.items() if w > 0 and k in other_concepts]
-                strong = len(shared) >= 2 and coverage >= FOREIGN_COVERAGE
-                if (strong and sum(shared) >= FOREIGN_WEIGHT) or other_concepts & anchor:
+                shared = {k: w for k, w in weights.items() if w > 0 and k in other_concepts}
+                strong = _distinct(shared) >= 2 and coverage >= FOREIGN_COVERAGE
+                if (strong and sum(shared.values()) >= FOREIGN_WEIGHT) or other_concepts & anchor:
                     candidates.append((coverage, other, key, description))
         if candidates:
             coverage, other, key, description = max(candidates, key=lambda item: item[0])
