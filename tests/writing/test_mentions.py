@@ -275,3 +275,43 @@ def test_the_words_of_one_abbreviation_count_as_one_thing_matched():
 def test_a_common_word_joins_a_synonym_group_only_as_itself():
     assert concept("continue") != concept("continuity")
     assert concept("observation") == concept("observed")  # rarer words join by their root
+
+
+def test_a_large_count_matches_a_rounded_one_but_a_small_one_must_be_exact():
+    anesthesia = ProgramFeatures(
+        "cob",
+        "Cobalt Anesthesiology Residency",
+        {
+            "f1": "Cardiac anesthesia at a center performing 900 open-heart cases a year",
+            "f2": "12-hour shifts in the pain clinic",
+        },
+    )
+    text = "I want to work where nearly a thousand heart cases are done each year."
+    result = feature_mentions(text, anesthesia)
+    assert result.mentioned == ("f1",)
+    assert "1000 (about) ~ 900" in result.features[0].explain()
+    assert feature_mentions("Ten-hour shifts suit me.", anesthesia).mentioned == ()
+
+
+def test_words_that_mention_one_feature_do_not_lend_themselves_to_the_next_sentence():
+    heart = ProgramFeatures(
+        "gw",
+        "Greenway Cardiovascular Disease Fellowship",
+        {
+            "f1": "Sports cardiology clinic for athletes",
+            "f2": "Cardio-obstetrics clinic for pregnant patients",
+        },
+    )
+    text = (
+        "Your clinic for pregnant patients with heart disease is a model I admire. "
+        "Outside work I run marathons with other athletes."
+    )
+    assert feature_mentions(text, heart).mentioned == ("f2",)
+
+
+def test_level_tokens_are_whole_words():
+    from medmatch.writing.mentions import _words
+
+    words = [word for word, _ in _words("Level II training at a Level I center")]
+    assert words[:2] == ["level2", "training"]
+    assert "level1" in words and "trauma" in words

@@ -49,6 +49,7 @@ ABSOLUTE_WEIGHT = 6.0  # two or more matched concepts this heavy together count.
 ABSOLUTE_COVERAGE = 0.3  # ...from this share of a long feature's weight
 ANCHOR_ZIPF = 3.0  # a capitalised word this rare (a place, a named service) anchors a feature
 NUMBER_WEIGHT, SMALL_NUMBER_WEIGHT, TOKEN_WEIGHT = 2.0, 0.8, 2.0
+NUMBER_SLACK = 0.15  # a count of 100 or more matches one this close to it (paraphrases round)
 ROOT_JOIN_ZIPF = 5.0  # a word this common joins a synonym group only as itself, not by its root
 FOREIGN_COVERAGE = 0.6  # another program's feature: a strong match only...
 FOREIGN_WEIGHT = 4.0  # ...of words rare enough together ("United States" is not a feature)
@@ -62,6 +63,7 @@ LIGHT_WORDS = _word_set(
     "program programs residency residents resident training year years month months week weeks "
     "day days time based dedicated option options service services opportunity opportunities "
     "including include includes offers offer with without first second third fourth every "
+    "experience experiences experiencing "
     "fellow fellows fellowship inside within held hold located ending "
     "each new own full daily weekly patient patients care"
 )
@@ -137,7 +139,7 @@ SYNONYM_GROUPS = (
     "lead leads leading led run runs running ran",
     "debrief debriefs debriefing debriefed feedback",
     "credential credentialed credentialing certified certification",
-    "operative operating operation operations surgery surgeries",
+    "operative operating operation operations surgery surgeries surgical",
     "stroke strokes",
     "fund funds funded funding paid pay pays paying salary stipend",
     "postpartum postnatal",
@@ -178,7 +180,7 @@ SYNONYM_GROUPS = (
     "echo echoes echocardiography echocardiogram echocardiograms echocardiographic",
     "sport sports athlete athletes athletic sideline sidelines",
     "childcare child-care daycare day-care",
-    "flight flights helicopter helicopters air-medical aeromedical",
+    "flight flights fly flying flew helicopter helicopters air-medical aeromedical",
     "visa visas h-1b h1b j-1 j1 sponsorship",
     "pager pagers",
     "faculty attending attendings",
@@ -197,7 +199,8 @@ TOKENS = frozenset(["xyschedule", "level1", "level2", "24h", "sameday", "t32"])
 # first alternative that matches at a place wins.
 PHRASES = (
     ("neuro icu", "neuro-?critical[- ]care units?"),
-    ("icu", "intensive care units?|intensive care|critical[- ]care units?"),
+    ("icu", "intensive care units?|intensive care|critical[- ]care(?: units?)?"),
+    ("flight", "air[- ]medical|air ambulances?"),
     ("nicu", "neonatal (?:icu|intensive care(?: units?)?)"),
     ("picu", "p(?:a)?ediatric (?:icu|intensive care(?: units?)?)"),
     ("ed", "emergency departments?|emergency rooms?"),
@@ -220,7 +223,7 @@ PHRASES = (
     ("mobile van", "(?:clinic|office|unit|practice)s? on wheels"),
     ("continuity", "year after year|(?:the )?same (?:patients|people|families|doctor|physician)"),
     ("contraception", "family planning"),
-    ("onsite", "on[- ]site|in[- ]house|down the hall|co-?located"),
+    ("onsite", "on[- ]site|on[- ]campus|in[- ]house|down the hall|co-?located"),
     ("sameday", "same[- ](?:day|afternoon|morning|visit)"),
     ("24h", r"around[- ]the[- ]clock|24/7|24 hours a day|never closes?|at all hours"),
     ("t32", "t32|(?:nih )?training grants?"),
@@ -326,7 +329,9 @@ def _synonym_roots() -> dict[str, str]:
 SYNONYM_ROOTS = _synonym_roots()
 # Hyphenated words count as their parts ("home-visit" is "home" and "visit"); ``normalize`` has
 # already turned training years and durations into tokens ("pgy2", "dur8w").
-_WORD = re.compile(r"(?:pgy|dur)\d+[wy]?|[^\W\d_]+(?:['\u2019][^\W\d_]+)*|\d+", re.UNICODE)
+_WORD = re.compile(
+    r"(?:pgy|dur)\d+[wy]?|(?:level[12]|24h|t32)\b|[^\W\d_]+(?:['\u2019][^\W\d_]+)*|\d+", re.UNICODE
+)
 _SENTENCE = re.compile(r"[^.!?]+[.!?]*")
 
 # Numbers in words become digits ("twenty-five beds" is "25 beds", "a dozen hospitals" is "12").
@@ -382,7 +387,7 @@ _INTERN_YEAR = re.compile(r"\bintern(?:ship)?[\s-]+year\b", re.IGNORECASE)
 _DURATION = re.compile(r"\b(\d+)[\s-]+(week|month|year)s?\b", re.IGNORECASE)
 _THOUSANDS = re.compile(r"(\d),(\d{3})\b")
 # Closed compounds whose parts say the same as two words ("telestroke" is "tele" + "stroke").
-_PREFIXES = ("tele", "neuro", "post", "pre", "peri", "intra", "non")
+_PREFIXES = ("tele", "neuro", "cardio", "post", "pre", "peri", "intra", "non")
 
 
 def _number_value(words: str) -> int | None:
@@ -595,6 +600,8 @@ def _evidence(
     said: dict[str, str] = {}
     for lower, _ in _words(passage):
         said.setdefault(concept(lower), lower)
+    for key, other in _close_numbers(weights, said).items():
+        said[key] = f"{other} (about)"
     pairs = []
     seen = set()
     for lower, _ in _words(description):
@@ -669,6 +676,22 @@ def _anchors(text: str, ignored: tuple[frozenset[str], frozenset[str]]) -> froze
     )
 
 
+def _close_numbers(keys, sentence) -> dict[str, str]:
+    """Large counts of the feature that the passage rounds ("nearly a thousand" for 900, "about
+    6,500" for 7,000): feature number -> passage number, within ``NUMBER_SLACK``."""
+    wanted = [key for key in keys if key.isdigit() and int(key) >= 100 and key not in sentence]
+    if not wanted:
+        return {}
+    said = [key for key in sentence if key.isdigit() and int(key) >= 100]
+    found = {}
+    for key in wanted:
+        for other in said:
+            if abs(int(other) - int(key)) <= NUMBER_SLACK * int(key):
+                found[key] = other
+                break
+    return found
+
+
 def _match(
     weights: dict[str, float], sentence: set[str], anchors: frozenset[str] = frozenset()
 ) -> float:
@@ -682,6 +705,7 @@ def _match(
     if not total:
         return 0.0
     matched = [key for key in heavy if key in sentence]
+    matched += _close_numbers(heavy, sentence)
     weight = sum(heavy[key] for key in matched)
     if anchors and not any(key in anchors for key in matched):
         # A place or service name is evidence when it is there, not a requirement: "a small
@@ -728,10 +752,24 @@ def feature_mentions(
         for key, desc in program.features.items()
     ]
     own_concepts = [_concepts(passage, own_ignore) for passage in passages]
+    # The words with which a sentence alone mentions one feature do not also serve, joined with
+    # the next sentence's, to mention another: "... seen in a joint clinic. ... the athlete's
+    # heart" is not "sports cardiology clinic".
+    used = [dict() for _ in sentences]
+    for index in range(len(sentences)):
+        for key, _, weights, anchor in own:
+            if _match(weights, own_concepts[index], anchor) > 0:
+                used[index][key] = {k for k, w in weights.items() if w > 0} & own_concepts[index]
     found: list[FeatureMention] = []
     for key, description, weights, anchor in own:
         best, where = 0.0, ""
-        for passage, concepts in zip(passages, own_concepts, strict=True):
+        for index, (passage, concepts) in enumerate(zip(passages, own_concepts, strict=True)):
+            if index >= len(sentences):
+                first = index - len(sentences)
+                for part in (first, first + 1):
+                    for other, keys in used[part].items():
+                        if other != key:
+                            concepts = concepts - keys
             coverage = _match(weights, concepts, anchor)
             if coverage > best + 1e-9:
                 best, where = coverage, passage
