@@ -315,3 +315,20 @@ def test_level_tokens_are_whole_words():
     words = [word for word, _ in _words("Level II training at a Level I center")]
     assert words[:2] == ["level2", "training"]
     assert "level1" in words and "trauma" in words
+
+
+def test_general_phrases_of_training_design_read_as_one_word():
+    assert normalize("ultrasound taught across all three years") == (
+        "ultrasound taught longitudinal"
+    )
+    assert normalize("a fast-track into fellowship") == "a accelerated into fellowship"
+    assert normalize("first-episode psychosis") == "early psychosis"
+    assert normalize("3D mammography") == "tomosynthesis"
+    assert normalize("a hospital medicine track") == "a hospitalist track"
+    assert concept("physics") == concept("physicists")
+    assert concept("consultant") == concept("consults")
+    psych = ProgramFeatures(
+        "ash", "Ashcombe Psychiatry Residency", {"f1": "Early psychosis clinic for young adults"}
+    )
+    text = "Working with young adults in their first episode of psychosis is my main interest."
+    assert feature_mentions(text, psych).mentioned == ("f1",)

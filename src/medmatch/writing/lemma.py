@@ -160,6 +160,7 @@ _ROOT_RULES = (
     ("oscopic", "oscop", 3),
     ("oscopy", "oscop", 3),
     ("oscope", "oscop", 3),
+    ("ics", "ic", 4),
     ("izational", "", 5),
     ("ization", "", 5),
     ("isation", "", 5),

@@ -106,7 +106,7 @@ SYNONYM_GROUPS = (
     "psychotherapy therapy therapies therapist therapists behavioral behavioural counselor "
     "counsellor counselling counseling",
     "supervised supervisor supervision supervising",
-    "consultation consult consults consulting",
+    "consultation consult consults consulting consultant consultants",
     "transplant transplants transplantation",
     "telepsychiatry telehealth telemedicine tele video virtual remote",
     "tribal reservation reservations indigenous",
@@ -228,6 +228,16 @@ PHRASES = (
     ("24h", r"around[- ]the[- ]clock|24/7|24 hours a day|never closes?|at all hours"),
     ("t32", "t32|(?:nih )?training grants?"),
     ("mph", "master'?s?(?: degree)? (?:in|of) public health"),
+    (
+        "longitudinal",
+        "(?:across|throughout|over) (?:all )?(?:3|4|three|four|the|my|our) "
+        "(?:\\w+ )?years(?: of (?:training|residency))?|throughout (?:training|residency)",
+    ),
+    ("accelerated", "fast[- ]track(?:ed|s)?|early[- ]entry"),
+    ("early psychosis", "first[- ]episode(?: of)? psychosis"),
+    ("tomosynthesis", "3-?d mammogra(?:phy|ms?)"),
+    ("hospitalist", "hospital medicine"),
+    ("consultation liaison", "c-?l psychiatry|psychosomatic medicine"),
     ("snf", "skilled nursing facilit(?:y|ies)|nursing homes?|long[- ]term care facilit(?:y|ies)"),
     ("laparoscopic", "minimally[- ]invasive"),
     ("tribal", "native american|american indian|indian health service"),
@@ -254,6 +264,7 @@ ACRONYMS = {
     "EMU": "epilepsy monitoring unit",
     "EEG": "electroencephalography",
     "OR": "operating room",
+    "ID": "infectious disease",
     "ECT": "electroconvulsive therapy",
     "TMS": "transcranial magnetic stimulation",
     "MOUD": "medications for opioid use disorder",
