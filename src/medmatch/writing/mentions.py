@@ -218,8 +218,11 @@ PHRASES = (
         "uninsured",
         "(?:without|with no|no|lacking|lack|lost their) (?:health )?(?:insurance|coverage)",
     ),
-    ("rural", "small[- ](?:towns?|communit(?:y|ies))|critical[- ]access hospitals?"),
-    ("rural hospital", r"small(?:[- ]\w+)? hospitals?"),
+    (
+        "rural",
+        r"small[- ](?:towns?|communit(?:y|ies))|critical[- ]access hospitals?"
+        r"|small(?=(?:[- ]\w+)? hospitals?\b)",
+    ),
     ("mobile van", "(?:clinic|office|unit|practice)s? on wheels"),
     ("continuity", "year after year|(?:the )?same (?:patients|people|families|doctor|physician)"),
     ("contraception", "family planning"),
@@ -246,6 +249,7 @@ PHRASES = (
     ("level2", r"level[- ](?:ii|2|two)\b"),
     ("ai", "artificial intelligence|machine[- ]learning|deep[- ]learning"),
     ("18 months", "(?:a|one) year and a half"),
+    ("6 months", "half (?:of )?(?:the|a) year|half a year"),
     ("pgy1", "interns?|internships?"),
     ("simulation", "sim(?:ulation)? (?:lab|labs|center|centre|room)s?"),
 )
