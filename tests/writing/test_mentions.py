@@ -332,3 +332,15 @@ def test_general_phrases_of_training_design_read_as_one_word():
     )
     text = "Working with young adults in their first episode of psychosis is my main interest."
     assert feature_mentions(text, psych).mentioned == ("f1",)
+
+
+def test_hyphenated_synonyms_are_read_whole():
+    assert concept(normalize("end-of-life")) == concept("hospice")
+    assert "wellbeing" in normalize("resident well-being")
+    palliative = ProgramFeatures(
+        "pal",
+        "Larkspur Internal Medicine Residency",
+        {"f1": "Hospice and palliative care rotation"},
+    )
+    text = "I want a rotation in end-of-life care."
+    assert feature_mentions(text, palliative).mentioned == ("f1",)

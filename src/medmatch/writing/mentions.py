@@ -86,8 +86,8 @@ SYNONYM_GROUPS = (
     "immersion immersive",
     "home homes house houses homebound housebound",
     "visit visits visiting visited",
-    "elderly older seniors geriatric",
-    "adolescent adolescents teenager teenagers teen teens teenage",
+    "elderly older seniors geriatric aging ageing",
+    "adolescent adolescents teenager teenagers teen teens teenage youth",
     "transition transitions transfer handoff hand-off",
     "advocacy advocate advocating lobbying lobby",
     "legislature legislatures legislative legislator legislators lawmakers lawmaker capitol "
@@ -102,7 +102,7 @@ SYNONYM_GROUPS = (
     "wilderness backcountry outdoor outdoors hiker hikers hiking mountaineering",
     "psychosis psychotic",
     "addiction substance opioid opioids",
-    "buprenorphine suboxone",
+    "buprenorphine suboxone methadone naltrexone",
     "psychotherapy therapy therapies therapist therapists behavioral behavioural counselor "
     "counsellor counselling counseling",
     "supervised supervisor supervision supervising",
@@ -121,7 +121,7 @@ SYNONYM_GROUPS = (
     "procedure procedures procedural",
     "mentor mentors mentorship mentoring advisor advisors adviser advisers",
     "child children kids pediatric paediatric",
-    "women woman maternal",
+    "women woman maternal mother mothers",
     "veteran veterans va",
     "prison jail incarcerated correctional corrections incarceration detention",
     "refugee refugees asylum asylum-seekers newcomer newcomers",
@@ -141,7 +141,7 @@ SYNONYM_GROUPS = (
     "credential credentialed credentialing certified certification",
     "operative operating operation operations surgery surgeries surgical",
     "stroke strokes",
-    "fund funds funded funding paid pay pays paying salary stipend",
+    "fund funds funded funding paid pay pays paying salary stipend allowance",
     "postpartum postnatal",
     # Organ adjectives and their plain nouns; life stages; common clinical settings.
     "heart hearts cardiac",
@@ -183,6 +183,15 @@ SYNONYM_GROUPS = (
     "flight flights fly flying flew helicopter helicopters air-medical aeromedical",
     "visa visas h-1b h1b j-1 j1 sponsorship",
     "pager pagers",
+    "publication publications publish publishing published manuscript manuscripts",
+    "didactic didactics lecture lectures seminar seminars",
+    "epilepsy epileptic seizure seizures",
+    "dementia alzheimer alzheimer's alzheimers",
+    "diabetes diabetic diabetics",
+    "obesity obese",
+    "autism autistic",
+    "cadaver cadavers cadaveric",
+    "free no-cost",
     "faculty attending attendings",
     "handheld hand-held portable pocket",
     "onsite co-located colocated colocation embedded",
@@ -250,6 +259,8 @@ PHRASES = (
     ("ai", "artificial intelligence|machine[- ]learning|deep[- ]learning"),
     ("18 months", "(?:a|one) year and a half"),
     ("6 months", "half (?:of )?(?:the|a) year|half a year"),
+    ("pgy1", "(?:from )?day one|from the (?:very )?(?:start|beginning) of (?:residency|training)"),
+    ("free", "at no cost|free of charge|at no charge"),
     ("pgy1", "interns?|internships?"),
     ("simulation", "sim(?:ulation)? (?:lab|labs|center|centre|room)s?"),
 )
@@ -268,6 +279,8 @@ ACRONYMS = {
     "EMU": "epilepsy monitoring unit",
     "EEG": "electroencephalography",
     "OR": "operating room",
+    "EHR": "electronic health record",
+    "EMR": "electronic medical record",
     "ID": "infectious disease",
     "ECT": "electroconvulsive therapy",
     "TMS": "transcranial magnetic stimulation",
@@ -319,11 +332,29 @@ _PHRASE = re.compile(
     "|".join(rf"\b(?P<p{n}>{pattern})\b" for n, (_, pattern) in enumerate(PHRASES)),
     re.IGNORECASE,
 )
+# Hyphenated words of the synonym groups ("well-being", "end-of-life") are read whole: the word
+# splitter would otherwise see their parts only.
+_HYPHENATED = re.compile(
+    r"\b("
+    + "|".join(
+        sorted(
+            (re.escape(w) for group in SYNONYM_GROUPS for w in group.split() if "-" in w),
+            key=len,
+            reverse=True,
+        )
+    )
+    + r")\b",
+    re.IGNORECASE,
+)
 # What the abbreviations and phrases above become: kinds of things, never names.
 _KNOWN_SHORT = frozenset(word for target, _ in PHRASES for word in target.split()) | frozenset(
     short.lower() for short in ACRONYMS
 )
-SYNONYMS = {word: "=" + group.split()[0] for group in SYNONYM_GROUPS for word in group.split()}
+SYNONYMS = {
+    word.replace("-", ""): "=" + group.split()[0].replace("-", "")
+    for group in SYNONYM_GROUPS
+    for word in group.split()
+}
 
 
 def _synonym_roots() -> dict[str, str]:
@@ -444,6 +475,7 @@ def normalize(text: str) -> str:
     text = _ACRONYM.sub(lambda m: ACRONYMS[m.group(1)], text)
     text = _XY.sub(" xyschedule ", text)
     text = _PHRASE.sub(lambda m: PHRASES[int(m.lastgroup[1:])][0], text)
+    text = _HYPHENATED.sub(lambda m: m.group(1).replace("-", ""), text)
     text = _THOUSANDS.sub(r"\1\2", text)
     text = _NUMBER_RUN.sub(_digits, text)
     text = _PGY.sub(lambda m: f"pgy{m.group(1)}", text)
