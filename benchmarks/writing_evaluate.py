@@ -1,11 +1,13 @@
 """Statement analyzer on the issue-13 corpus: generic sentences and program-feature mentions.
 
-Run: ``uv run python benchmarks/writing_evaluate.py [--half tune|test|test2|all] [--mistakes]``
+Run: ``uv run python benchmarks/writing_evaluate.py [--half NAME|all] [--mistakes]``
 
 For each half present under ``tests/writing/corpus/`` (``tune``: the author's, used for tuning;
 ``test``: written blind and frozen, checked against its ``FROZEN.sha256`` before it is scored;
 ``test2``: paragraphs only, a second blind set for feature mentions written after ``test`` was
-burned by tuning, hash-checked the same way)
+burned by tuning, hash-checked the same way; any other folder there with ``sentences.jsonl``
+and/or ``programs.jsonl`` + ``paragraphs.jsonl``, e.g. a later ``test3``, is a half too, its
+``FROZEN.sha256`` checked when it has one)
 prints precision and recall of generic-sentence detection overall, on hard cases, per generic
 kind and on specific sentences, then feature-mention and foreign-mention precision and recall;
 then the old 60-paragraph regression set (``tests/writing/evaluation_set.jsonl``). Targets
@@ -55,9 +57,15 @@ def report(half: str, show_mistakes: bool) -> None:
     if half == "test2" and not (folder / "FROZEN.sha256").exists():
         raise SystemExit(f"{half}: no FROZEN.sha256, refusing to score an unfrozen blind set")
     if (folder / "FROZEN.sha256").exists():
-        for line in check_frozen(folder):
+        try:
+            checked = check_frozen(folder)
+        except ValueError as error:
+            raise SystemExit(f"{half}: {error}") from None
+        for line in checked:
             print(f"   frozen, hash checked: {line}")
     else:
+        if half != "tune":
+            print("   not frozen (no FROZEN.sha256): figures on a set that can still change")
         for name in FILES:
             if (folder / name).exists():
                 digest = hashlib.sha256((folder / name).read_bytes()).hexdigest()
@@ -94,12 +102,35 @@ def report_sentences(folder, show_mistakes: bool) -> None:
             print(f"      {kind} {note}")
 
 
+def halves() -> list[str]:
+    """The folders under the corpus that hold a half: ``tune`` first, then the rest by name."""
+    found = [
+        path.name
+        for path in CORPUS.iterdir()
+        if path.is_dir()
+        and (
+            (path / "sentences.jsonl").exists()
+            or ((path / "programs.jsonl").exists() and (path / "paragraphs.jsonl").exists())
+        )
+    ]
+    return sorted(found, key=lambda name: (name != "tune", name))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--half", choices=("tune", "test", "test2", "all"), default="all")
+    parser.add_argument(
+        "--half",
+        default="all",
+        help="a folder under tests/writing/corpus/ (tune, test, test2, test3, ...) or all",
+    )
     parser.add_argument("--mistakes", action="store_true", help="list every FP and FN")
     args = parser.parse_args()
-    for half in ("tune", "test", "test2") if args.half == "all" else (args.half,):
+    available = halves()
+    if args.half != "all" and args.half not in available:
+        parser.error(
+            f"--half {args.half}: no such half under {CORPUS} (one of: {', '.join(available)}, all)"
+        )
+    for half in available if args.half == "all" else (args.half,):
         report(half, args.mistakes)
     print("== regression: old 60-paragraph set (tests/writing/evaluation_set.jsonl)")
     for split in ("train", "test", "fresh", None):

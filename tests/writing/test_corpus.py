@@ -89,3 +89,51 @@ def test_tune_figures_do_not_regress():
 def test_the_old_set_stays_a_working_regression_set():
     scores = score(None)
     assert scores.precision >= 0.85 and scores.recall >= 0.85
+
+
+@pytest.mark.skipif(
+    not (CORPUS / "test2" / "FROZEN.sha256").exists(), reason="test2 half not copied in"
+)
+def test_the_mention_figures_on_test2_do_not_regress():
+    """test2 was written blind but has since been studied for tuning (its misses read), so it
+    is a floor against regressions here, not the held-out measure."""
+    assert check_frozen(CORPUS / "test2")
+    mentions = feature_scores(CORPUS / "test2")["mentions"]
+    assert mentions.precision >= 0.85 and mentions.recall >= 0.85
+
+
+def _writing_evaluate():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "writing_evaluate.py"
+    spec = importlib.util.spec_from_file_location("writing_evaluate", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_writing_evaluate_scores_any_half_folder_and_checks_its_hashes(
+    tmp_path, monkeypatch, capsys
+):
+    evaluate = _writing_evaluate()
+    monkeypatch.setattr(evaluate, "CORPUS", tmp_path)
+    half = tmp_path / "test3"
+    half.mkdir()
+    (tmp_path / "notes").mkdir()  # no data files: not a half
+    programs = (
+        '{"id": "a", "name": "Alder Surgery Residency", "features": {"f1": "robotic surgery"}}\n'
+    )
+    paragraphs = (
+        '{"id": "p-1", "program": "a", "text": "I trained on a robot.", "mentions": ["f1"]}\n'
+    )
+    (half / "programs.jsonl").write_text(programs, encoding="utf-8")
+    (half / "paragraphs.jsonl").write_text(paragraphs, encoding="utf-8")
+    assert evaluate.halves() == ["test3"]
+    evaluate.report("test3", show_mistakes=False)
+    out = capsys.readouterr().out
+    assert "not frozen" in out and "mentions" in out
+    digest = hashlib.sha256(b"something else").hexdigest()
+    (half / "FROZEN.sha256").write_text(f"{digest}  programs.jsonl\n", encoding="utf-8")
+    with pytest.raises(SystemExit, match=r"programs\.jsonl has sha256"):
+        evaluate.report("test3", show_mistakes=False)
