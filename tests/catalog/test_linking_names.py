@@ -134,7 +134,7 @@ def test_a_brand_and_a_city_is_the_one_hospital_of_the_brand_there():
         ("101308", ["ASCENSION ST ANNE GULF"], "PORT SAINT JOE", 29.81, -85.30),
         common=["fl", "florida"],
     )
-    link = florida.link("Ascension Pensacola")
+    link = link_sponsor("Ascension Pensacola", florida)
     assert (link.key, link.rule) == ("100025", "brand city")
     second = state_index(
         "FL",
@@ -142,7 +142,7 @@ def test_a_brand_and_a_city_is_the_one_hospital_of_the_brand_there():
         ("100999", ["ASCENSION WEST FLORIDA HOSPITAL"], "PENSACOLA", 30.50, -87.20),
         common=["fl", "florida"],
     )
-    assert second.link("Ascension Pensacola").key is None
+    assert link_sponsor("Ascension Pensacola", second).key is None
 
 
 def test_a_name_after_a_word_of_the_hospitals_own_is_that_hospital_when_only_one_has_it():
@@ -279,3 +279,19 @@ def test_a_hifld_site_named_like_a_cms_hospital_but_the_facility_words_is_a_camp
     # Near it, the site without "hospital" is a campus; far away it is not, and one word
     # ("mercy") is too little to tell.
     assert campus == {"hifld:0001": "390104", "hifld:0002": "", "hifld:0003": ""}
+
+
+def test_a_hifld_legal_name_of_another_kind_and_no_shared_word_is_not_the_hospitals(tmp_path):
+    path = tmp_path / "hifld.csv"
+    path.write_text(
+        "ID,NAME,CITY,STATE,STATUS,LATITUDE,LONGITUDE,ALT_NAME\n"
+        "0001,CARE ONE AT MORRISTOWN GENERAL HOSPITAL,MORRISTOWN,NJ,OPEN,40.79,-74.47,"
+        "THE REHABILITATION HOSPITAL AT SOMERSET\n"
+        "0002,KESSLER INSTITUTE,WEST ORANGE,NJ,OPEN,40.78,-74.25,"
+        "KESSLER REHABILITATION INSTITUTE\n"
+    )
+    found = read_hifld_places(path, {})
+    names = {place.key: [name for name, _ in place.names] for _, place in found.places}
+    assert names["hifld:0001"] == ["care one morristown general hospital"]
+    # A legal name that shares a word is the same facility's, kind and all.
+    assert names["hifld:0002"] == ["kessler institute", "kessler rehabilitation institute"]

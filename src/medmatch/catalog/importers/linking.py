@@ -627,7 +627,6 @@ class PlaceIndex:
             or self._exact_link(without_operator(query))
             or self._core_link(query)
             or self._core_link(without_brand(query), branded=True)
-            or self._brand_city_link(query)
             or self._suffix_link(query)
         )
         if found:
@@ -793,9 +792,11 @@ class PlaceIndex:
         cms = any(facility_core(n) == core and o == "cms" for n, o in place.all_names)
         return Link(key, 100.0, 0.0, key, "core", "cms" if cms else place.names[0][1])
 
-    def _brand_city_link(self, query: str) -> Link | None:
+    def link_brand_city(self, name: str) -> Link | None:
         """The one hospital of a brand in a city, for a name that is the brand and the city
-        ("UPMC Harrisburg" is UPMC PINNACLE HOSPITALS of Harrisburg)."""
+        ("UPMC Harrisburg" is UPMC PINNACLE HOSPITALS of Harrisburg); None otherwise. Apart
+        from ``link``, which reads a dashed city as a campus first (``campus_link``)."""
+        query = normalise_name(name.replace("-", " "))
         brand, city = brand_of(query), without_brand(query)
         if not brand or not city:
             return None

@@ -34,6 +34,9 @@ from .base import (
 )
 from .hospitals import HIFLD_HOSPITALS
 from .linking import (
+    _KIND_WORDS as KIND_WORDS,
+)
+from .linking import (
     GENERIC_WORDS,
     Link,
     Place,
@@ -515,6 +518,7 @@ def read_hifld_places(path: Path, hospitals: dict[str, Institution]) -> HifldPla
             if n
             and not _OPERATOR_WORD.search(normalised := normalise_name(n))
             and not (number_of_name and is_system(normalised))  # ALT_NAME "CONE HEALTH"
+            and not (number_of_name and _other_kind(normalised, normalise_name(names[0])))
         ) or ((normalise_name(names[0]), "hifld"),)
         hospital = by_hifld_id.get(row["ID"].strip())
         if hospital:
@@ -566,6 +570,14 @@ def read_hifld_places(path: Path, hospitals: dict[str, Institution]) -> HifldPla
         facilities[key] = HifldFacility(key, city, latitude, longitude, ccn)
         places.append((state, Place(key, names, normalise_name(city), latitude, longitude, ccn)))
     return HifldPlaces(places, facilities)
+
+
+def _other_kind(alt_name: str, name: str) -> bool:
+    """Whether a HIFLD legal name is another facility's: it shares no distinctive word with the
+    name and makes it another kind ("CARE ONE AT SAINT PETER'S UNIVERSITY HOSPITAL", legally
+    "THE REHABILITATION HOSPITAL AT RARITAN BAY MC", is no rehabilitation hospital)."""
+    alt_words, words = set(alt_name.split()), set(name.split())
+    return bool((alt_words & KIND_WORDS) - words and not (alt_words & words) - GENERIC_WORDS)
 
 
 # A HIFLD facility that bears a CMS hospital's name is a site of it only this close.
@@ -904,7 +916,7 @@ def link_sponsor(name: str, index: PlaceIndex | None, *, complete: bool = False)
                 found = index.link_facility(part)
         if found and found.key:
             return found
-    found = campus_link(name, index, complete=complete)
+    found = campus_link(name, index, complete=complete) or index.link_brand_city(name)
     if found:
         return found
     # "Zucker SOM-Northwell Mather Hosp", "Rutgers-Monmouth Med Ctr": a part after a dash that
