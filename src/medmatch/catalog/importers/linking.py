@@ -110,6 +110,7 @@ _PHRASES = [
     # Kaiser's hospitals are "KAISER FOUNDATION HOSPITAL - <city>" in CMS; NRMP says "Kaiser
     # Permanente-<city>".
     (re.compile(r"\bkaiser permanente\b"), "kaiser foundation hospital"),
+    (re.compile(r"\bsaint pete\b|\bst pete\b"), "saint petersburg"),  # "USF Morsani GME-St Pete"
 ]
 # Brands that health systems put in front of their hospitals' names ("NORTHERN LIGHT EASTERN
 # MAINE MEDICAL CENTER", "HCA FLORIDA NORTHSIDE HOSPITAL", "Ascension St Francis"): a name with
@@ -119,6 +120,9 @@ SYSTEM_BRANDS = (
     "hca houston healthcare",
     "hca healthcare",
     "hca",
+    "upmc",
+    "northwell health",
+    "northwell",
     "northern light",
     "ascension",
     "advocate",
@@ -164,12 +168,85 @@ def without_brand(normalised: str) -> str:
     return rest if rest and rest != normalised else ""
 
 
+def other_names(normalised: str, city: str) -> list[str]:
+    """More names of a hospital called ``normalised`` in ``city`` (both normalised), each one
+    still saying which hospital it is:
+
+    - the name with the system brand dropped ("eastern maine medical center" of "northern light
+      eastern maine medical center"; not "hospital", nor an operator's "valley hospitals");
+    - the name without its own city at the end ("saint joseph medical center" of "saint joseph
+      medical center stockton"; not "kaiser foundation hospital", which is every Kaiser);
+    - the name without a campus ("bayhealth medical center" of "bayhealth medical center kent
+      campus").
+    """
+    bare = branded_name(normalised, city)
+    return ([bare] if bare else []) + shorter_names(normalised, city)
+
+
+def branded_name(normalised: str, city: str) -> str:
+    """The name with the system brand dropped, when what remains still says which hospital
+    ("eastern maine medical center", not "hospital" nor an operator's "valley hospitals")."""
+    bare = without_brand(normalised)
+    if (
+        bare
+        and set(bare.split()) - _FACILITY_SUFFIX - set(city.split())
+        and _ONE_FACILITY.search(bare)
+    ):
+        return bare
+    return ""
+
+
+def shorter_names(normalised: str, city: str) -> list[str]:
+    """The name, and its brand-less name, without its city at the end or without a campus."""
+    found: list[str] = []
+    bare = branded_name(normalised, city)
+    for name in [normalised, *([bare] if bare else [])]:
+        words = name.split()
+        shorter = []
+        if city and name.endswith(f" {city}"):
+            shorter.append(name[: -len(city) - 1])
+        if len(words) > 3 and words[-1] == "campus":
+            last = max(
+                (i for i, word in enumerate(words[:-2]) if word in ("hospital", "center")),
+                default=-1,
+            )
+            if last > 0:
+                shorter.append(" ".join(words[: last + 1]))
+        for short in shorter:
+            rest = without_brand(short) or ("" if brand_of(short) else short)
+            if (
+                rest
+                and set(rest.split()) - _GENERIC
+                and (_ONE_FACILITY.search(short) or "children" in short.split())
+                and short not in found
+            ):
+                found.append(short)
+    return found
+
+
 def brand_of(normalised: str) -> str:
     match = _BRAND.match(normalised)
     return match.group(1) if match else ""
 
 
-_ONE_FACILITY = re.compile(r"\b(hospital|medical center|clinic)\b")
+# A hospital named for its benefactors ("EDWARD W SPARROW HOSPITAL", "ANN & ROBERT H LURIE
+# CHILDRENS HOSPITAL OF CHICAGO") goes by the surname ("Sparrow Hospital", "Lurie Childrens"):
+# given names and a middle initial at the start of the name, then a surname.
+_GIVEN_NAMES = re.compile(r"^([A-Z]{2,}) (?:(?:&|AND) [A-Z]{2,} )?[A-Z]\.? (?=[A-Z]{3,} )")
+_NOT_GIVEN_NAMES = frozenset(["st", "saint", "mt", "mount", "the", "university"])
+
+
+def without_given_names(raw: str) -> str:
+    """The normalised name without its benefactor's given names ("sparrow hospital" for "EDWARD
+    W SPARROW HOSPITAL"), or "" when it starts with none."""
+    match = _GIVEN_NAMES.match(raw.strip().upper())
+    if not match or match.group(1).lower() in _NOT_GIVEN_NAMES:
+        return ""
+    rest = normalise_name(raw.strip()[match.end() :])
+    return rest if _ONE_FACILITY.search(rest) or "children" in rest.split() else ""
+
+
+_ONE_FACILITY = re.compile(r"\b(hospital|medical center|clinic|infirmary)\b")
 _FACILITY_SUFFIX = frozenset(["hospital", "medical", "center", "regional"])
 _SCHOOL_WORDS = frozenset(["university", "college", "school"])
 _FACILITY_WORDS = frozenset(["hospital", "hospitals", "clinic", "clinics"])
@@ -194,6 +271,35 @@ def is_system(normalised: str) -> bool:
     """Whether a normalised name reads as a health system or network ("cone health", "penn
     highlands healthcare", "geisinger health system") rather than one hospital."""
     return bool(_SYSTEM_ENDING.search(normalised)) and not _ONE_FACILITY.search(normalised)
+
+
+# Words that say a name is a hospital but not which one; "memorial" too, since a benefactor's
+# hospital goes by the name alone ("Mather Hosp" is JOHN T MATHER MEMORIAL HOSPITAL).
+_CORE_DROP = frozenset(
+    ["hospital", "hospitals", "medical", "center", "regional", "memorial", "infirmary"]
+)
+
+
+def facility_core(normalised: str, *, facility_needed: bool = True) -> str:
+    """The name without its facility words ("university alabama" of "university alabama
+    medical center"); "" when the name names no facility (and ``facility_needed``)."""
+    words = normalised.split()
+    if facility_needed and not (_ONE_FACILITY.search(normalised) or "children" in words):
+        return ""
+    return " ".join(word for word in words if word not in _CORE_DROP)
+
+
+def without_operator(normalised: str) -> str:
+    """A hospital's name without the system that runs it at the end ("saint joseph hospital" of
+    "St Joseph Hospital SCL Health"); "" when it ends with none."""
+    words = normalised.split()
+    last = max(
+        (i for i, w in enumerate(words) if w in ("hospital", "center", "clinic")), default=-1
+    )
+    if last < 1 or last == len(words) - 1:
+        return ""
+    operator = " ".join(words[last + 1 :])
+    return " ".join(words[: last + 1]) if is_system(operator) else ""
 
 
 def initials(normalised: str) -> str:
@@ -383,6 +489,13 @@ class Place:
     longitude: float | None = None
     # The hospital a campus belongs to (its CCN), so that it does not compete with it.
     hospital_key: str = ""
+    # Shorter names ("saint joseph medical center" of "... stockton"): word for word only, never
+    # scored (a "baptist memorial hospital" of Booneville would outscore the name's owner).
+    short_names: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def all_names(self) -> tuple[tuple[str, str], ...]:
+        return self.names + self.short_names
 
     @property
     def group(self) -> str:
@@ -433,16 +546,22 @@ class PlaceIndex:
                 )
             self.places[place.key] = place
         for key, place in self.places.items():
-            # A name with the system brand dropped is one more name of the hospital, when what
-            # remains still says which one ("eastern maine medical center", not "hospital").
+            known = {name for name, _ in place.names}
+            # A name with the system brand dropped is one more name of the hospital.
             extra = tuple(
                 (bare, origin)
                 for name, origin in place.names
-                if (bare := without_brand(name))
-                and set(bare.split()) - _FACILITY_SUFFIX - set(place.city.split())
-                and _ONE_FACILITY.search(bare)  # not an operator's "valley hospitals"
+                if (bare := branded_name(name, place.city)) and bare not in known
             )
-            if extra:
+            short = tuple(
+                dict.fromkeys(
+                    (shorter, origin)
+                    for name, origin in place.names + extra
+                    for shorter in shorter_names(name, place.city)
+                    if shorter not in known
+                )
+            )
+            if extra or short:
                 self.places[key] = Place(
                     place.key,
                     place.names + extra,
@@ -450,6 +569,7 @@ class PlaceIndex:
                     place.latitude,
                     place.longitude,
                     place.hospital_key,
+                    short,
                 )
         self._build_indexes()
 
@@ -460,9 +580,26 @@ class PlaceIndex:
         self.exact: dict[str, set[str]] = {}
         self.initials: dict[str, set[str]] = {}
         self.words: dict[str, set[str]] = {}
+        # Names without their facility words ("university alabama" of "university alabama
+        # hospital"), and the city of a hospital called by a brand and its city only ("conroe"
+        # of "hca houston healthcare conroe").
+        # A place's own names come first: a shorter name that is another hospital's own name
+        # does not compete with it ("concord hospital" of CONCORD HOSPITAL - FRANKLIN).
+        self.cores: dict[str, set[str]] = {}
+        self.short_exact: dict[str, set[str]] = {}
+        self.short_cores: dict[str, set[str]] = {}
+        self.brand_cities: dict[str, set[str]] = {}
         for place in self.places.values():
+            for name, _ in place.short_names:
+                self.short_exact.setdefault(name, set()).add(place.key)
+                if core := facility_core(name):
+                    self.short_cores.setdefault(core, set()).add(place.key)
             for name, _ in place.names:
                 self.exact.setdefault(name, set()).add(place.key)
+                if core := facility_core(name):
+                    self.cores.setdefault(core, set()).add(place.key)
+                if place.city and brand_of(name) and without_brand(name) == place.city:
+                    self.brand_cities.setdefault(place.city, set()).add(place.key)
                 # "Advocate Christ Hospital & Medical Center" is called ACMC as well as ACHMC,
                 # which makes ACMC two hospitals (Advocate Condell is one): no link then.
                 shorter = " ".join(w for w in name.split() if w not in ("hospital", "hospitals"))
@@ -481,12 +618,16 @@ class PlaceIndex:
         enough: "St Marys Med Ctr-SF" is no "St Mary Medical Center" of Long Beach).
         """
         query = normalise_name(name)
-        if query in SYSTEM_BRANDS:
+        if query in SYSTEM_BRANDS or self._brand_of_several(query):
             return Link(None, 0.0, 0.0, None)  # "Kaiser Permanente" is every Kaiser hospital
         found = (
             self._exact_link(query)
             or self._exact_link(without_brand(query))
             or self._system_hospital_link(query)
+            or self._exact_link(without_operator(query))
+            or self._core_link(query)
+            or self._core_link(without_brand(query), branded=True)
+            or self._suffix_link(query)
         )
         if found:
             return found
@@ -528,10 +669,20 @@ class PlaceIndex:
             # "Cone Health" is the system, not its "Moses H. Cone Memorial Hospital": a system's
             # name is a hospital's only when the hospital adds no word of its own.
             pass
+        elif self.one_kind and is_school(query):
+            # "George Washington Univ" is the university, not GEORGE WASHINGTON UNIV HOSPITAL:
+            # a school is a hospital only word for word (exact names above).
+            pass
         elif best_score >= LINK_THRESHOLD and margin >= LINK_MARGIN:
             if not complete or self._covers(best, distinct, kinds):
                 rule = "name"
-        elif best_score >= EVIDENCE_THRESHOLD and margin >= EVIDENCE_MARGIN:
+        elif (
+            best_score >= EVIDENCE_THRESHOLD
+            and margin >= EVIDENCE_MARGIN
+            # "White River Health System" has one hospital named like it, WHITE RIVER MEDICAL
+            # CENTER, and another that is not: a system needs the name rule, not evidence.
+            and not (self.one_kind and is_system(query))
+        ):
             others = set.intersection(*(self.words.get(word, set()) for word in distinct))
             if self._covers(best, distinct, kinds) and not any(
                 self._covers(self.places[key], distinct, kinds, in_name=False)
@@ -563,6 +714,11 @@ class PlaceIndex:
             return ordered[0]
         return None
 
+    def link_facility(self, name: str) -> Link | None:
+        """The one place whose name is ``name`` (a raw name known to be a hospital's) but for
+        the facility words, else None."""
+        return self._core_link(normalise_name(name), branded=True)
+
     def link_exact(self, name: str) -> Link | None:
         """The one place called exactly ``name`` (a raw name), else None."""
         return self._exact_link(normalise_name(name))
@@ -572,13 +728,13 @@ class PlaceIndex:
         ("Mercy Hospital" in two cities) is no evidence."""
         if not query or len(query.split()) < 2 or query in SYSTEM_BRANDS:
             return None  # a bare brand ("kaiser foundation hospital") is every hospital of it
-        keys = self.exact.get(query, set())
+        keys = self.exact.get(query) or self.short_exact.get(query, set())
         # A CMS hospital of exactly this name outranks HIFLD facilities of the name (its
         # outpatient sites): "New Hanover Regional Medical Center" has several.
         cms = {
             key
             for key in keys
-            if any(n == query and o == "cms" for n, o in self.places[key].names)
+            if any(n == query and o == "cms" for n, o in self.places[key].all_names)
             and not self.places[key].hospital_key
         }
         if self.one_kind and is_system(query):
@@ -587,11 +743,93 @@ class PlaceIndex:
         if key is None:
             return None
         place = self.places[key]
-        names = [(n, origin) for n, origin in place.names if n == query]
+        names = [(n, origin) for n, origin in place.all_names if n == query]
         if not names or self._kinds(place, query) != set(query.split()) & _KIND_WORDS:
             return None
         origin = "cms" if any(o == "cms" for _, o in names) else names[0][1]
         return Link(key, 100.0, 0.0, key, "exact", origin)
+
+    def _brand_of_several(self, query: str) -> bool:
+        """Whether a system's name begins the names of two or more hospitals of the state
+        ("Orlando Health": ORLANDO HEALTH SOUTH LAKE HOSPITAL, ORLANDO HEALTH ST CLOUD
+        HOSPITAL...): then it is their brand, even when one hospital bears it alone."""
+        if not (self.one_kind and is_system(query)):
+            return False
+        prefix = f"{query} "
+        groups = {
+            place.group
+            for place in self.places.values()
+            if any(name.startswith(prefix) and origin == "cms" for name, origin in place.names)
+        }
+        return len(groups) >= 2
+
+    def _core_link(self, query: str, *, branded: bool = False) -> Link | None:
+        """The one place whose name is the query's but for the facility words ("U Alabama Med
+        Ctr" is UNIVERSITY OF ALABAMA HOSPITAL; "Lurie Childrens" LURIE CHILDRENS HOSPITAL).
+
+        The query must name a facility or carry a system brand ("Northwell Mather Hosp",
+        "Ascension St Francis"), and its core must be two words, or one after a brand; a core
+        that is a city matches the one hospital called by a brand and that city ("Conroe Reg
+        Med Ctr" is HCA HOUSTON HEALTHCARE CONROE)."""
+        # A brand's name is its hospital's ("Northwell Staten Island Univ"), not a school's.
+        if not query or (is_school(query) and not branded) or is_system(query):
+            return None
+        words = query.split()
+        if not (branded or _ONE_FACILITY.search(query) or "children" in words):
+            return None
+        core = facility_core(query, facility_needed=False)
+        if not core or core in SYSTEM_BRANDS:
+            return None
+        keys = set(self.cores.get(core) or self.short_cores.get(core, set()))
+        if len(core.split()) < 2 and not branded:
+            keys = keys | self.brand_cities[core] if core in self.brand_cities else set()
+        key = self._one_place(keys)
+        if key is None:
+            return None
+        place = self.places[key]
+        if self._kinds(place, "") != set(words) & _KIND_WORDS:
+            return None
+        cms = any(facility_core(n) == core and o == "cms" for n, o in place.all_names)
+        return Link(key, 100.0, 0.0, key, "core", "cms" if cms else place.names[0][1])
+
+    def link_brand_city(self, name: str) -> Link | None:
+        """The one hospital of a brand in a city, for a name that is the brand and the city
+        ("UPMC Harrisburg" is UPMC PINNACLE HOSPITALS of Harrisburg); None otherwise. Apart
+        from ``link``, which reads a dashed city as a campus first (``campus_link``)."""
+        query = normalise_name(name.replace("-", " "))
+        brand, city = brand_of(query), without_brand(query)
+        if not brand or not city:
+            return None
+        keys = {
+            key
+            for key, place in self.places.items()
+            if place.city == city and any(brand_of(name) == brand for name, _ in place.names)
+        }
+        key = self._one_place(keys)
+        if key is None or self._kinds(self.places[key], ""):
+            return None
+        return Link(key, 100.0, 0.0, key, "brand city", "cms")
+
+    def _suffix_link(self, query: str) -> Link | None:
+        """The one hospital whose name is the query after one or two words of its own ("New
+        Bridge Med Ctr" is BERGEN NEW BRIDGE MEDICAL CENTER), for a query that names a facility
+        and says which one (a distinctive word that is no kind: not "Childrens Hospital")."""
+        words = query.split()
+        if not _ONE_FACILITY.search(query) or not set(words) - self.common - _KIND_WORDS:
+            return None
+        ending = f" {query}"
+        keys = {
+            key
+            for key, place in self.places.items()
+            for name, _ in place.names
+            if name.endswith(ending) and len(name.split()) - len(words) <= 2
+        }
+        key = self._one_place(keys)
+        if key is None or self._kinds(self.places[key], "") != set(words) & _KIND_WORDS:
+            return None
+        place = self.places[key]
+        origin = next((o for n, o in place.names if n.endswith(ending)), "cms")
+        return Link(key, 100.0, 0.0, key, "suffix", origin)
 
     def _system_hospital_link(self, query: str) -> Link | None:
         """The one hospital called by a system's name plus "hospital" or "medical center"

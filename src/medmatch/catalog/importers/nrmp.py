@@ -34,16 +34,21 @@ from .base import (
 )
 from .hospitals import HIFLD_HOSPITALS
 from .linking import (
+    _KIND_WORDS as KIND_WORDS,
+)
+from .linking import (
     GENERIC_WORDS,
     Link,
     Place,
     PlaceIndex,
     brand_of,
+    facility_core,
     is_school,
     is_system,
     normalise_name,
     split_state_suffix,
     without_brand,
+    without_given_names,
 )
 
 NRMP_INSTITUTIONS = SourceInfo(
@@ -348,6 +353,8 @@ class NrmpInstitutionsImporter(Importer):
                 if state and not system
                 else None
             )
+            if state and not system and not (link and link.key):
+                link = city_link(name, state, hospital_index.get(state), program_cities) or link
             if link and link.key:
                 if link.key.startswith("hifld:"):
                     facility = hifld.facilities[link.key]
@@ -463,9 +470,12 @@ class HifldPlaces:
 
 
 def hospital_place(inst: Institution) -> tuple[str, Place]:
+    names = [normalise_name(inst.name)]
+    if surname := without_given_names(inst.name):
+        names.append(surname)  # "sparrow hospital" of EDWARD W SPARROW HOSPITAL
     return inst.region, Place(
         inst.ccn,
-        ((normalise_name(inst.name), "cms"),),
+        tuple((name, "cms") for name in names),
         normalise_name(inst.city),
         inst.latitude,
         inst.longitude,
@@ -484,6 +494,18 @@ def read_hifld_places(path: Path, hospitals: dict[str, Institution]) -> HifldPla
     by_hifld_id = {inst.hifld_id: inst for inst in hospitals.values() if inst.hifld_id}
     cms_names = Counter((normalise_name(i.name), i.region) for i in hospitals.values())
     ccn_by_name = {(normalise_name(i.name), i.region): i.ccn for i in hospitals.values()}
+    # The same without facility words ("upmc mckeesport" of UPMC MCKEESPORT HOSPITAL), for
+    # cores of two distinctive words or more that one hospital of the state has.
+    cores = Counter(
+        (core, i.region)
+        for i in hospitals.values()
+        if len(set((core := facility_core(normalise_name(i.name))).split()) - GENERIC_WORDS) >= 2
+    )
+    ccn_by_core = {
+        (facility_core(normalise_name(i.name)), i.region): i.ccn
+        for i in hospitals.values()
+        if cores.get((facility_core(normalise_name(i.name)), i.region)) == 1
+    }
     places, facilities = [], {}
     for number, row in table.rows:
         names = [text(row["NAME"]), text(row.get("ALT_NAME", ""))]
@@ -496,6 +518,7 @@ def read_hifld_places(path: Path, hospitals: dict[str, Institution]) -> HifldPla
             if n
             and not _OPERATOR_WORD.search(normalised := normalise_name(n))
             and not (number_of_name and is_system(normalised))  # ALT_NAME "CONE HEALTH"
+            and not (number_of_name and _other_kind(normalised, normalise_name(names[0])))
         ) or ((normalise_name(names[0]), "hifld"),)
         hospital = by_hifld_id.get(row["ID"].strip())
         if hospital:
@@ -533,11 +556,28 @@ def read_hifld_places(path: Path, hospitals: dict[str, Institution]) -> HifldPla
                 and _near(hospitals[ccn_by_name[(name, state)]], latitude, longitude)
             ),
             "",
+        ) or next(
+            (
+                ccn_by_core[(core, state)]
+                for name, _ in names
+                if (core := facility_core(name, facility_needed=False))
+                and (core, state) in ccn_by_core
+                and _near(hospitals[ccn_by_core[(core, state)]], latitude, longitude)
+            ),
+            "",
         )
         city = text(row["CITY"]).title()
         facilities[key] = HifldFacility(key, city, latitude, longitude, ccn)
         places.append((state, Place(key, names, normalise_name(city), latitude, longitude, ccn)))
     return HifldPlaces(places, facilities)
+
+
+def _other_kind(alt_name: str, name: str) -> bool:
+    """Whether a HIFLD legal name is another facility's: it shares no distinctive word with the
+    name and makes it another kind ("CARE ONE AT SAINT PETER'S UNIVERSITY HOSPITAL", legally
+    "THE REHABILITATION HOSPITAL AT RARITAN BAY MC", is no rehabilitation hospital)."""
+    alt_words, words = set(alt_name.split()), set(name.split())
+    return bool((alt_words & KIND_WORDS) - words and not (alt_words & words) - GENERIC_WORDS)
 
 
 # A HIFLD facility that bears a CMS hospital's name is a site of it only this close.
@@ -860,16 +900,81 @@ def link_sponsor(name: str, index: PlaceIndex | None, *, complete: bool = False)
     link = index.link(name, complete=complete)
     if link.key:
         return link
-    for part in name.split("/") if "/" in name else ():
+    parts = name.split("/") if "/" in name else []
+    for number, part in enumerate(parts):
         if _FACILITY_WORD.search(part) or (
             without_brand(normalise_name(part)) and not is_school(normalise_name(part))
         ):
             found = index.link(part, complete=complete)
         else:  # "The MetroHealth Sys/Case Western": only a part that is word for word a name
             found = index.link_exact(part)
+            # Beside a school, the other part is its hospital ("Harvard Med School/Mass Eye and
+            # Ear" is MASSACHUSETTS EYE AND EAR INFIRMARY): its name but the facility words.
+            if not (found and found.key) and any(
+                is_school(normalise_name(other)) for other in parts[:number] + parts[number + 1 :]
+            ):
+                found = index.link_facility(part)
         if found and found.key:
             return found
-    return campus_link(name, index, complete=complete) or link
+    found = campus_link(name, index, complete=complete) or index.link_brand_city(name)
+    if found:
+        return found
+    # "Zucker SOM-Northwell Mather Hosp", "Rutgers-Monmouth Med Ctr": a part after a dash that
+    # names a facility says which hospital (a part that names none is a campus or a city).
+    # A brand before the dash must be the hospital's: "Ascension Macomb-Oakland Hosp" is no
+    # TRINITY HEALTH OAKLAND HOSPITAL.
+    brand = brand_of(normalise_name(name.split("-")[0]))
+    for part in name.split("-")[1:]:
+        if _FACILITY_WORD.search(part) or without_brand(normalise_name(part)):
+            found = index.link(part, complete=complete)
+            if found.key and not (
+                brand
+                and any(
+                    brand_of(other) not in ("", brand) for other, _ in index.places[found.key].names
+                )
+            ):
+                return found
+    return link
+
+
+# A sponsor placed in a city by the 2018-19 program list is one of the hospitals this close to
+# the city's centre.
+CITY_RADIUS_KM = 10.0
+
+
+def city_link(
+    name: str,
+    state: str,
+    index: PlaceIndex | None,
+    program_cities: dict[str, list[tuple[str, str]]],
+) -> Link | None:
+    """The hospital a sponsor is among those of the one city where the 2018-19 programs of its
+    name are: "Ascension St Francis" of Illinois has its programs ("Presence Saint Francis
+    Hospital Program") in Evanston, where one hospital is called Saint Francis. The name, with
+    its brand dropped, picks the city; the usual rules pick the hospital there. Never for a
+    school, a system or a practice, which are in a city without being one of its hospitals."""
+    query = normalise_name(name)
+    if index is None or is_school(query) or is_system(query):
+        return None
+    if not (_HOSPITAL_WORD.search(query) or without_brand(query)):
+        # Only a name that says it is a hospital: a "Community Health Ctr" is an FQHC, a
+        # "Clinic" a practice, "Methodist Health System Dallas" the system.
+        return None
+    found = majority_city(without_brand(query) or name, state, program_cities)
+    if not (found and found.key):
+        return None
+    _, latitude, longitude = found.key.split("|")
+    near = index.subset(
+        lambda place: (
+            place.latitude is not None
+            and haversine_km(float(latitude), float(longitude), place.latitude, place.longitude)
+            < CITY_RADIUS_KM
+        )
+    )
+    link = near.link(name) if near.places else None
+    if not (link and link.key):
+        return None
+    return Link(link.key, link.score, link.runner_up_score, link.key, "city", link.origin)
 
 
 # A campus suffix names a city whose hospitals are within this distance of its centre (St
@@ -932,7 +1037,10 @@ def campus_link(name: str, index: PlaceIndex, *, complete: bool = False) -> Link
 
 _OPERATOR_WORD = re.compile(r"\b(system|systems)\b")
 _HOSPITAL_WORD = re.compile(r"\b(hospital|medical center)\b")
-_FACILITY_WORD = re.compile(r"\b(hosp|hospital|med ctr|medical center|clinic)\b", re.IGNORECASE)
+_FACILITY_WORD = re.compile(
+    r"\b(hosp|hospital|med ctr|medical center|clinic|childrens|children's|infirmary)\b",
+    re.IGNORECASE,
+)
 
 
 def save_file_source(info: SourceInfo, path: Path) -> Source:
