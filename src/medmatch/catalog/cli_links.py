@@ -1,4 +1,4 @@
-"""`medmatch links evaluate [--set dev|test] [--gold-dir DIR]` and `medmatch links coverage`.
+"""`medmatch links evaluate [--set dev|test|test2] [--gold-dir DIR]` and `medmatch links coverage`.
 
 Both read the catalog as imported (`medmatch import all`): the figures are those of the links
 the site shows, not of a separate run of the linker.
@@ -22,7 +22,13 @@ def add_parser(subparsers) -> None:
         "precision, recall, the confusion (wrong / missed / false link) and every error. The "
         "test set is refused unless its SHA-256 is the frozen one.",
     )
-    evaluate.add_argument("--set", dest="which", choices=("dev", "test"), default="dev")
+    evaluate.add_argument(
+        "--set",
+        dest="which",
+        choices=("dev", "test", "test2"),
+        default="dev",
+        help="dev (for tuning), test (frozen, since used for tuning) or test2 (frozen, blind)",
+    )
     evaluate.add_argument(
         "--gold-dir",
         type=Path,
@@ -48,7 +54,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
     from django.conf import settings
 
     from medmatch.catalog.link_quality import (
-        FROZEN_TEST_SHA256,
+        FROZEN_SHA256,
         GoldSetError,
         catalog_predictions,
         evaluate_links,
@@ -57,7 +63,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
 
     shipped = Path(settings.CATALOG_DATA_DIR) / "linking_gold"
     gold_dir = args.gold_dir or shipped
-    pinned = FROZEN_TEST_SHA256 if gold_dir.resolve() == shipped.resolve() else ""
+    pinned = FROZEN_SHA256.get(args.which, "") if gold_dir.resolve() == shipped.resolve() else ""
     try:
         gold = read_gold(gold_dir, args.which, pinned=pinned)
     except GoldSetError as error:

@@ -16,6 +16,9 @@ GOLD_COLUMNS = ("nrmp_code", "sponsor_name", "state", "answer_ccn", "category", 
 # The hash of the frozen test set as committed by the gold-set author; a --gold-dir of one's own
 # is checked against its own FROZEN.sha256 only.
 FROZEN_TEST_SHA256 = "401a8a8b5d635bbd6a651f227ebc9ae2a5e5f36434d69f08cdcb8a04bd88e024"
+# The second blind set (2026-12-03), frozen before it was first scored.
+FROZEN_TEST2_SHA256 = "7d1b40b7bf02d397a0cd94add32f8925c6e8615d32de2892c146645a3c6d65d5"
+FROZEN_SHA256 = {"test": FROZEN_TEST_SHA256, "test2": FROZEN_TEST2_SHA256}
 
 
 class GoldSetError(ValueError):
@@ -86,14 +89,15 @@ def frozen_hash(gold_dir: Path, name: str = "test.csv") -> str:
 
 
 def read_gold(gold_dir: Path, which: str, *, pinned: str = "") -> list[GoldRow]:
-    """The rows of ``dev.csv`` or ``test.csv``; the test set only when its hash is the frozen one
-    (FROZEN.sha256 in the folder and, when given, the hash pinned in the code)."""
+    """The rows of ``dev.csv``, ``test.csv`` or ``test2.csv``; a test set only when its hash is
+    the frozen one (FROZEN.sha256 in the folder and, when given, the hash pinned in the code)."""
     path = gold_dir / f"{which}.csv"
     if not path.exists():
         raise GoldSetError(f"{path}: no such file")
-    if which == "test":
+    if which.startswith("test"):
         actual = file_sha256(path)
-        for expected, where in ((frozen_hash(gold_dir), "FROZEN.sha256"), (pinned, "the code")):
+        frozen = frozen_hash(gold_dir, path.name)
+        for expected, where in ((frozen, "FROZEN.sha256"), (pinned, "the code")):
             if expected and actual != expected:
                 raise GoldSetError(
                     f"{path}: SHA-256 {actual} differs from the frozen {expected} ({where}); "
