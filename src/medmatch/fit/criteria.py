@@ -277,6 +277,22 @@ def haversine_km(lat_rad, lon_rad, cos_lat, lat: float, lon: float, halves=None)
     return a
 
 
+def _once_per_code(codes: np.ndarray, describe: Callable[[int], str]) -> Callable[[int], str]:
+    """``describe`` of a fact that depends on the program's code in ``codes`` only, each code's
+    sentence made once per column (the head of a list shares a few specialties, countries,
+    regions, program types)."""
+    made: dict = {}
+
+    def once(i: int) -> str:
+        code = codes.item(i)
+        sentence = made.get(code)
+        if sentence is None:
+            sentence = made[code] = describe(i)
+        return sentence
+
+    return once
+
+
 # --- the columns ------------------------------------------------------------------------------
 
 
@@ -306,7 +322,7 @@ def specialty_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         answer.dealbreaker,
         None,
         None,
-        describe,
+        _once_per_code(f.specialty, describe),
         unknown="specialty",
         table=table,
         fails_table=_lookup_fails(answer.dealbreaker, table),
@@ -504,7 +520,7 @@ def objective_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         answer.dealbreaker,
         score,
         _fails(answer.dealbreaker, score) if table is None else None,
-        describe,
+        _once_per_code(f.program_type, describe) if value == "clinical" else describe,
         unknown=unknown,
         table=table,
         codes=codes,
@@ -693,7 +709,7 @@ def _membership(
         answer.dealbreaker,
         None,
         None,
-        describe,
+        _once_per_code(codes, describe),
         unknown=unknown,
         table=table,
         fails_table=_lookup_fails(answer.dealbreaker, table),
@@ -765,7 +781,7 @@ def international_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         answer.dealbreaker,
         None,
         None,
-        describe,
+        _once_per_code(f.country, describe),
         unknown="country",
         table=table,
         fails_table=_lookup_fails(answer.dealbreaker, table),
@@ -987,7 +1003,7 @@ def tracks_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         answer.dealbreaker,
         None,
         None,
-        describe,
+        _once_per_code(f.track, describe),
         unknown="track",
         table=table,
         fails_table=_lookup_fails(answer.dealbreaker, table),
@@ -1134,7 +1150,7 @@ def trauma_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         answer.dealbreaker,
         None,
         None,
-        describe,
+        _once_per_code(f.trauma, describe),
         unknown="trauma",
         table=table,
         codes=codes,
