@@ -362,7 +362,10 @@ def department_column(f: ProgramFeatures, goals: Goals) -> Column | None:
 
     def describe(i: int) -> str:
         if i not in best_specialty:
-            start, stop = np.searchsorted(f.department_program, (i, i + 1))
+            # The bounds in the array's own dtype (int32): Python ints would make numpy cast
+            # every entry to int64 first (~100 us a call).
+            bounds = np.array((i, i + 1), dtype=f.department_program.dtype)
+            start, stop = np.searchsorted(f.department_program, bounds)
             rows = np.arange(start, stop)
             value = table[f.department_specialty[rows]] * f.department_strength[rows]
             rows, value = rows[value > 0], value[value > 0]
@@ -402,7 +405,7 @@ def _describe_exposure(f: ProgramFeatures) -> Callable[[int], str]:
     def describe(i: int) -> str:
         return f"Institution trains in {f.specialty_count.item(i):.0f} specialties"
 
-    return describe
+    return _once_per_code(f.specialty_count, describe)
 
 
 def exposure_column(f: ProgramFeatures, goals: Goals) -> Column | None:
@@ -513,6 +516,7 @@ def objective_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         "exploring": "Specialties on site",
     }
     unknown = {"clinical": "program_type", "exploring": "specialty_count"}.get(value, value)
+    by_code = {"clinical": f.program_type, "exploring": f.specialty_count}.get(value)
     return Column(
         "objective",
         labels[value],
@@ -520,7 +524,7 @@ def objective_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         answer.dealbreaker,
         score,
         _fails(answer.dealbreaker, score) if table is None else None,
-        _once_per_code(f.program_type, describe) if value == "clinical" else describe,
+        describe if by_code is None else _once_per_code(by_code, describe),
         unknown=unknown,
         table=table,
         codes=codes,
