@@ -239,10 +239,11 @@ def _amount(value: float) -> str:
     return f"{float(value):,.0f}"
 
 
-def haversine_km(lat_rad, lon_rad, cos_lat, lat: float, lon: float) -> np.ndarray:
+def haversine_km(lat_rad, lon_rad, cos_lat, lat: float, lon: float, halves=None) -> np.ndarray:
     """Great-circle distance in km from one point (degrees) to arrays of points (radians).
 
-    Takes the programs' latitude and longitude in radians and their precomputed cos(latitude);
+    Takes the programs' latitude and longitude in radians and their precomputed cos(latitude)
+    (and optionally ``halves``: the latitude and longitude halved, computed once per features);
     returns km in the dtype of the inputs (float32: ~1 m), NaN where coordinates are unknown.
     Source: the haversine formula (Sinnott 1984), as ``medmatch.lib.geo.haversine_km`` for single
     points.
@@ -250,12 +251,18 @@ def haversine_km(lat_rad, lon_rad, cos_lat, lat: float, lon: float) -> np.ndarra
     dtype = lat_rad.dtype.type
     phi, lmb = dtype(math.radians(lat)), dtype(math.radians(lon))
     # In place on two buffers: the same float32 operations as sin((lat_rad - phi) * 0.5) etc.
-    a = np.subtract(lat_rad, phi)
-    a *= 0.5
+    # Halving is exact and rounding commutes with it, so lat_rad * 0.5 - phi * 0.5 is the same
+    # float32 value as (lat_rad - phi) * 0.5: with the halves given, one pass instead of two.
+    if halves is None:
+        a = np.subtract(lat_rad, phi)
+        a *= 0.5
+        b = np.subtract(lon_rad, lmb)
+        b *= 0.5
+    else:
+        a = np.subtract(halves[0], phi * dtype(0.5))
+        b = np.subtract(halves[1], lmb * dtype(0.5))
     np.sin(a, out=a)
     a *= a
-    b = np.subtract(lon_rad, lmb)
-    b *= 0.5
     np.sin(b, out=b)
     b *= b
     b *= cos_lat
@@ -268,6 +275,22 @@ def haversine_km(lat_rad, lon_rad, cos_lat, lat: float, lon: float) -> np.ndarra
     np.arcsin(a, out=a)
     a *= dtype(2 * EARTH_RADIUS_KM)
     return a
+
+
+def _once_per_code(codes: np.ndarray, describe: Callable[[int], str]) -> Callable[[int], str]:
+    """``describe`` of a fact that depends on the program's code in ``codes`` only, each code's
+    sentence made once per column (the head of a list shares a few specialties, countries,
+    regions, program types)."""
+    made: dict = {}
+
+    def once(i: int) -> str:
+        code = codes.item(i)
+        sentence = made.get(code)
+        if sentence is None:
+            sentence = made[code] = describe(i)
+        return sentence
+
+    return once
 
 
 # --- the columns ------------------------------------------------------------------------------
@@ -299,7 +322,7 @@ def specialty_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         answer.dealbreaker,
         None,
         None,
-        describe,
+        _once_per_code(f.specialty, describe),
         unknown="specialty",
         table=table,
         fails_table=_lookup_fails(answer.dealbreaker, table),
@@ -339,7 +362,10 @@ def department_column(f: ProgramFeatures, goals: Goals) -> Column | None:
 
     def describe(i: int) -> str:
         if i not in best_specialty:
-            start, stop = np.searchsorted(f.department_program, (i, i + 1))
+            # The bounds in the array's own dtype (int32): Python ints would make numpy cast
+            # every entry to int64 first (~100 us a call).
+            bounds = np.array((i, i + 1), dtype=f.department_program.dtype)
+            start, stop = np.searchsorted(f.department_program, bounds)
             rows = np.arange(start, stop)
             value = table[f.department_specialty[rows]] * f.department_strength[rows]
             rows, value = rows[value > 0], value[value > 0]
@@ -379,7 +405,7 @@ def _describe_exposure(f: ProgramFeatures) -> Callable[[int], str]:
     def describe(i: int) -> str:
         return f"Institution trains in {f.specialty_count.item(i):.0f} specialties"
 
-    return describe
+    return _once_per_code(f.specialty_count, describe)
 
 
 def exposure_column(f: ProgramFeatures, goals: Goals) -> Column | None:
@@ -412,11 +438,20 @@ def residency_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         return None
     code = f.specialty_code(target)
     name = f.specialty_name(target)
-    own = (f.program_type == PROGRAM_TYPES.index("residency")) & (f.specialty == code)
+    # The programs of the specialty (code -1: of unknown specialty), read from the programs
+    # grouped by specialty instead of comparing every program's code.
+    codes = f.lookup_codes("specialty")
+    order, bounds = f.code_groups(codes)
+    same = order[bounds[code + 1] : bounds[code + 2]] if code + 2 < bounds.size else order[:0]
+    own_positions = same[f.program_type[same] == PROGRAM_TYPES.index("residency")]
+    own = np.zeros(len(f), dtype=bool)
+    own[own_positions] = True
+    affiliated_positions = f.affiliation_program[f.affiliation_specialty == code]
     affiliated = np.zeros(len(f), dtype=bool)
-    affiliated[f.affiliation_program[f.affiliation_specialty == code]] = True
+    affiliated[affiliated_positions] = True
     score = f.affiliations_floor.copy()  # 0 where affiliations are known, NaN where not
-    score[np.flatnonzero(affiliated | own)] = 1  # index, not mask: masked writes are slow
+    score[own_positions] = 1  # index, not mask: masked writes are slow
+    score[affiliated_positions] = 1
 
     def describe(i: int) -> str:
         if own[i]:
@@ -481,6 +516,7 @@ def objective_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         "exploring": "Specialties on site",
     }
     unknown = {"clinical": "program_type", "exploring": "specialty_count"}.get(value, value)
+    by_code = {"clinical": f.program_type, "exploring": f.specialty_count}.get(value)
     return Column(
         "objective",
         labels[value],
@@ -488,7 +524,7 @@ def objective_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         answer.dealbreaker,
         score,
         _fails(answer.dealbreaker, score) if table is None else None,
-        describe,
+        describe if by_code is None else _once_per_code(by_code, describe),
         unknown=unknown,
         table=table,
         codes=codes,
@@ -525,8 +561,9 @@ def location_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     answer = goals.location
     if answer is None:
         return None
+    halves = f.derived("half_angles", _half_angles)
     distances = [
-        haversine_km(f.lat_rad, f.lon_rad, f.cos_lat, p.latitude, p.longitude)
+        haversine_km(f.lat_rad, f.lon_rad, f.cos_lat, p.latitude, p.longitude, halves)
         for p in answer.places
     ]
     score = None
@@ -551,13 +588,12 @@ def location_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         if answer.dealbreaker:
             within = d <= place.radius_km
             inside = within if inside is None else inside | within
-    score = score.astype(np.float32)
     unknown = "coordinates"
     # A program whose position is unknown but whose state is known lies in the state's box: when
     # even the box's nearest point is beyond three radii of every place, its score is known to
     # be 0 (a bound, not a position: "in FL: at least 1,500 km from Boston").
     bounded: dict[int, tuple[int, float]] = {}
-    boxed = np.flatnonzero(np.isnan(score) & ~np.isnan(f.box_south))
+    boxed = f.derived("boxed", _boxed)
     if len(boxed):
         lower = np.full(len(boxed), np.inf)
         nearest = np.zeros(len(boxed), dtype=np.intp)
@@ -617,6 +653,18 @@ def location_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     )
 
 
+def _half_angles(f: ProgramFeatures) -> tuple[np.ndarray, np.ndarray]:
+    """Every program's latitude and longitude in radians, halved (float32; goal-independent,
+    kept)."""
+    return f.lat_rad * np.float32(0.5), f.lon_rad * np.float32(0.5)
+
+
+def _boxed(f: ProgramFeatures) -> np.ndarray:
+    """Positions of the programs whose state box is known (kept only where the program's own
+    position is unknown, so their location score is NaN). Goal-independent, kept."""
+    return np.flatnonzero(~np.isnan(f.box_south))
+
+
 # A lat/lon box's nearest point is taken by clamping the place into the box, which on a sphere
 # can overstate the true nearest distance a little (the box's edges are not great circles): the
 # bound is shrunk by this factor to stay below it.
@@ -665,7 +713,7 @@ def _membership(
         answer.dealbreaker,
         None,
         None,
-        describe,
+        _once_per_code(codes, describe),
         unknown=unknown,
         table=table,
         fails_table=_lookup_fails(answer.dealbreaker, table),
@@ -737,7 +785,7 @@ def international_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         answer.dealbreaker,
         None,
         None,
-        describe,
+        _once_per_code(f.country, describe),
         unknown="country",
         table=table,
         fails_table=_lookup_fails(answer.dealbreaker, table),
@@ -959,7 +1007,7 @@ def tracks_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         answer.dealbreaker,
         None,
         None,
-        describe,
+        _once_per_code(f.track, describe),
         unknown="track",
         table=table,
         fails_table=_lookup_fails(answer.dealbreaker, table),
@@ -1106,7 +1154,7 @@ def trauma_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         answer.dealbreaker,
         None,
         None,
-        describe,
+        _once_per_code(f.trauma, describe),
         unknown="trauma",
         table=table,
         codes=codes,
