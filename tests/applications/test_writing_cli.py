@@ -147,3 +147,20 @@ def test_it_checks_specificity_against_a_catalog_program(lakeshore, statement, c
     could = {aspect["label"] for aspect in data["specificity"]["could_mention"]}
     assert {"Lakeshore University Hospital", "Gastroenterology", "mentorship"} <= could
     assert data["program"]["institution_name"] == "Lakeshore University Hospital"
+
+
+@pytest.mark.django_db
+def test_it_names_sentences_written_for_another_program(lakeshore, tmp_path, capsys):
+    mayo = make_program("Internal Medicine", institution=make_institution("Mayo Clinic"))
+    path = tmp_path / "variant.txt"
+    path.write_text("At Lakeshore I would learn. At Mayo Clinic I learned to listen.\n")
+    args = [str(path), "--program", str(lakeshore.pk), "--other", str(mayo.pk)]
+    assert _run([*args, "--json"]) == 0
+    (note,) = json.loads(capsys.readouterr().out)["copy_paste"]
+    assert (note["kind"], note["named"]) == ("institution", "Mayo Clinic")
+    assert note["sentence"] == "At Mayo Clinic I learned to listen."
+    assert _run(args) == 0
+    out = capsys.readouterr().out
+    assert "Written for another program?" in out and "This names Mayo Clinic" in out
+    assert _run([str(path), "--other", str(mayo.pk)]) == 2
+    assert "--other: needs --program" in capsys.readouterr().err
