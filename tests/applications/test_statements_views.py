@@ -256,7 +256,7 @@ def test_it_asks_whether_a_sentence_naming_another_application_was_copied(
     url = reverse("applications:statement_analyze", args=[statement.pk])
     body = "At Lakeshore I would join the clinic. At Mayo Clinic I learned to listen."
     page = as_alice.post(url, {"body": body}, **HTMX).content.decode()
-    block = page[page.index("Written for another program?") :]
+    block = page[page.index("Written for another program?") : page.index("Specific to")]
     assert "At Mayo Clinic I learned to listen." in block
     assert "This names Mayo Clinic, another program you apply to" in block
     assert "At Lakeshore I would join" not in block
@@ -303,7 +303,7 @@ def test_it_names_a_feature_of_another_application_described_in_a_variant(
     url = reverse("applications:statement_analyze", args=[statement.pk])
     body = "In Chicago I would serve. I want my Saturdays at the Quarry Street Free Clinic."
     page = as_alice.post(url, {"body": body}, **HTMX).content.decode()
-    block = page[page.index("Written for another program?") :]
+    block = page[page.index("Written for another program?") : page.index("Specific to")]
     assert "I want my Saturdays at the Quarry Street Free Clinic." in block
     assert "a feature of Mayo Clinic (Internal Medicine), another program you apply to" in block
     assert "not of Lakeshore University Hospital" in block
