@@ -73,6 +73,7 @@ def test_naming_this_program_a_city_or_a_lower_case_word_is_no_copy_paste():
     assert _notes("Wrenfield University Hospital is where I want to train, near Dayton.") == ()
     assert _notes("I grew up in Galveston and Austin, and my aunt lives in TX.") == ()
     assert _notes("The saltmarsh behind our house flooded every spring.") == ()
+    assert _notes("My mentor, Dr. Saltmarsh, taught me to listen.") == ()
 
 
 def test_a_name_this_program_shares_is_not_distinctive():

@@ -96,6 +96,8 @@ def distinctive_names(program: ProgramContext, other: ProgramContext) -> tuple[s
     )
 
 
+# A name right after a person's title is a person's name ("Dr. Duke"), not the institution's.
+_TITLE_BEFORE = re.compile(r"\b(?:Dr|Drs|Mr|Mrs|Ms|Mx|Prof|Professor|Dean|Nurse)\.?\s+\Z")
 CHECK = "another program you apply to"
 QUESTION = "\u2014 was it copied from that variant?"
 
@@ -126,6 +128,8 @@ def copy_paste_notes(
         if regex is None:
             continue
         for match in regex.finditer(text):
+            if _TITLE_BEFORE.search(text[max(0, match.start() - 16) : match.start()]):
+                continue  # "Dr. Brown" is a person, not Brown University
             where = sentence_of(*match.span())
             key = (where[0], other.institution_name.lower()) if where else None
             if where is None or key in notes:
