@@ -164,3 +164,28 @@ def test_it_names_sentences_written_for_another_program(lakeshore, tmp_path, cap
     assert "Written for another program?" in out and "This names Mayo Clinic" in out
     assert _run([str(path), "--other", str(mayo.pk)]) == 2
     assert "--other: needs --program" in capsys.readouterr().err
+
+
+@pytest.mark.django_db
+def test_other_program_contexts_are_the_students_own_other_applications(
+    lakeshore, django_assert_max_num_queries
+):
+    from medmatch.applications.services import application_create
+    from medmatch.applications.writing_context import other_program_contexts
+    from tests.personas import make_user
+
+    alice, bob = make_user("alice"), make_user("bob")
+    mayo = make_program("Internal Medicine", institution=make_institution("Mayo Clinic"))
+    bobs = make_program("Surgery", institution=make_institution("Saltmarsh Medical Center"))
+    mine = application_create(student=alice, program=lakeshore)[0]
+    application_create(student=alice, program=mayo)
+    application_create(student=bob, program=bobs)
+    application_create(student=bob, program=lakeshore)
+    with django_assert_max_num_queries(3):
+        others = other_program_contexts(mine)
+    assert [context.institution_name for context in others] == ["Mayo Clinic"]
+    bobs_mayo = application_create(student=bob, program=mayo)[0]
+    assert [context.program_id for context in other_program_contexts(bobs_mayo)] == [
+        lakeshore.pk,  # "Internal Medicine", then "Surgery": by title
+        bobs.pk,
+    ]
