@@ -238,3 +238,72 @@ def test_it_never_lists_as_mentioned_what_the_text_does_not_name(as_alice, alice
     page = as_alice.post(url, {"body": body}, **HTMX).content.decode()
     mentioned = page[page.index("You mention") : page.index("You could mention")]
     assert "Nothing specific yet." in mentioned
+
+
+def _other_program(name, city, region, **fields):
+    institution = make_institution(name, city=city, region=region)
+    return make_program("Internal Medicine", institution=institution, **fields)
+
+
+def test_it_asks_whether_a_sentence_naming_another_application_was_copied(
+    as_alice, alice, application
+):
+    from medmatch.applications.services import application_create
+
+    mayo = _other_program("Mayo Clinic", "Rochester", "MN")
+    application_create(student=alice, program=mayo)
+    statement = statement_create(student=alice, title="Lakeshore", application=application)
+    url = reverse("applications:statement_analyze", args=[statement.pk])
+    body = "At Lakeshore I would join the clinic. At Mayo Clinic I learned to listen."
+    page = as_alice.post(url, {"body": body}, **HTMX).content.decode()
+    block = page[page.index("Written for another program?") : page.index("Specific to")]
+    assert "At Mayo Clinic I learned to listen." in block
+    assert "This names Mayo Clinic, another program you apply to" in block
+    assert "At Lakeshore I would join" not in block
+    # Without a mention of the other program, no block.
+    page = as_alice.post(url, {"body": "At Lakeshore I would join the clinic."}, **HTMX)
+    assert "Written for another program?" not in page.content.decode()
+
+
+def test_it_never_checks_against_another_students_programs(as_alice, alice, bob, application):
+    from medmatch.applications.services import application_create
+
+    mayo = _other_program(
+        "Mayo Clinic", "Rochester", "MN", description="We run the Quarry Street Free Clinic."
+    )
+    application_create(student=bob, program=mayo)
+    statement = statement_create(student=alice, title="Lakeshore", application=application)
+    url = reverse("applications:statement_analyze", args=[statement.pk])
+    body = "At Mayo Clinic I learned to listen. I want to serve at the Quarry Street Free Clinic."
+    page = as_alice.post(url, {"body": body}, **HTMX).content.decode()
+    assert "Written for another program?" not in page
+    assert "another program you apply to" not in page
+
+
+def test_a_base_statement_has_no_copy_paste_check(as_alice, alice, application):
+    from medmatch.applications.services import application_create
+
+    application_create(student=alice, program=_other_program("Mayo Clinic", "Rochester", "MN"))
+    statement = statement_create(student=alice, title="Base")
+    url = reverse("applications:statement_analyze", args=[statement.pk])
+    page = as_alice.post(url, {"body": "At Mayo Clinic I learned to listen."}, **HTMX)
+    assert "Written for another program?" not in page.content.decode()
+
+
+def test_it_names_a_feature_of_another_application_described_in_a_variant(
+    as_alice, alice, application
+):
+    from medmatch.applications.services import application_create
+
+    mayo = _other_program(
+        "Mayo Clinic", "Rochester", "MN", description="Residents run the Quarry Street Free Clinic."
+    )
+    application_create(student=alice, program=mayo)
+    statement = statement_create(student=alice, title="Lakeshore", application=application)
+    url = reverse("applications:statement_analyze", args=[statement.pk])
+    body = "In Chicago I would serve. I want my Saturdays at the Quarry Street Free Clinic."
+    page = as_alice.post(url, {"body": body}, **HTMX).content.decode()
+    block = page[page.index("Written for another program?") : page.index("Specific to")]
+    assert "I want my Saturdays at the Quarry Street Free Clinic." in block
+    assert "a feature of Mayo Clinic (Internal Medicine), another program you apply to" in block
+    assert "not of Lakeshore University Hospital" in block

@@ -147,3 +147,45 @@ def test_it_checks_specificity_against_a_catalog_program(lakeshore, statement, c
     could = {aspect["label"] for aspect in data["specificity"]["could_mention"]}
     assert {"Lakeshore University Hospital", "Gastroenterology", "mentorship"} <= could
     assert data["program"]["institution_name"] == "Lakeshore University Hospital"
+
+
+@pytest.mark.django_db
+def test_it_names_sentences_written_for_another_program(lakeshore, tmp_path, capsys):
+    mayo = make_program("Internal Medicine", institution=make_institution("Mayo Clinic"))
+    path = tmp_path / "variant.txt"
+    path.write_text("At Lakeshore I would learn. At Mayo Clinic I learned to listen.\n")
+    args = [str(path), "--program", str(lakeshore.pk), "--other", str(mayo.pk)]
+    assert _run([*args, "--json"]) == 0
+    (note,) = json.loads(capsys.readouterr().out)["copy_paste"]
+    assert (note["kind"], note["named"]) == ("institution", "Mayo Clinic")
+    assert note["sentence"] == "At Mayo Clinic I learned to listen."
+    assert _run(args) == 0
+    out = capsys.readouterr().out
+    assert "Written for another program?" in out and "This names Mayo Clinic" in out
+    assert _run([str(path), "--other", str(mayo.pk)]) == 2
+    assert "--other: needs --program" in capsys.readouterr().err
+
+
+@pytest.mark.django_db
+def test_other_program_contexts_are_the_students_own_other_applications(
+    lakeshore, django_assert_max_num_queries
+):
+    from medmatch.applications.services import application_create
+    from medmatch.applications.writing_context import other_program_contexts
+    from tests.personas import make_user
+
+    alice, bob = make_user("alice"), make_user("bob")
+    mayo = make_program("Internal Medicine", institution=make_institution("Mayo Clinic"))
+    bobs = make_program("Surgery", institution=make_institution("Saltmarsh Medical Center"))
+    mine = application_create(student=alice, program=lakeshore)[0]
+    application_create(student=alice, program=mayo)
+    application_create(student=bob, program=bobs)
+    application_create(student=bob, program=lakeshore)
+    with django_assert_max_num_queries(3):
+        others = other_program_contexts(mine)
+    assert [context.institution_name for context in others] == ["Mayo Clinic"]
+    bobs_mayo = application_create(student=bob, program=mayo)[0]
+    assert [context.program_id for context in other_program_contexts(bobs_mayo)] == [
+        lakeshore.pk,  # "Internal Medicine", then "Surgery": by title
+        bobs.pk,
+    ]

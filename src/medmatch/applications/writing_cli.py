@@ -42,6 +42,14 @@ def add_parser(subparsers) -> None:
     analyze.add_argument(
         "--program", metavar="ID", help="catalog program id to check specificity against"
     )
+    analyze.add_argument(
+        "--other",
+        metavar="ID",
+        action="append",
+        default=[],
+        help="(with --program; repeatable) catalog id of another program applied to: name the "
+        "sentences that seem written for it",
+    )
     analyze.add_argument("--limit", metavar="N", type=int, help="word limit")
     analyze.add_argument("--limit-chars", metavar="N", type=int, help="character limit")
     analyze.add_argument("--json", action="store_true", help="print the analysis as JSON")
@@ -87,11 +95,11 @@ def read_statement(name: str) -> str:
     return text
 
 
-def _load_program(program_id: str):
+def _load_program(program_id: str, option: str = "--program"):
     try:
         key = int(program_id)
     except ValueError:
-        raise ValueError(f"--program: {program_id!r} is not a program id (a number)") from None
+        raise ValueError(f"{option}: {program_id!r} is not a program id (a number)") from None
     # Django only now, for --program: without it the command starts without loading Django.
     from medmatch.lib.django_setup import setup_django
 
@@ -101,7 +109,7 @@ def _load_program(program_id: str):
     try:
         return program_context_by_id(key)
     except LookupError as error:
-        raise ValueError(f"--program: {error}") from None
+        raise ValueError(f"{option}: {error}") from None
 
 
 def analyze_command(args: argparse.Namespace) -> int:
@@ -113,10 +121,19 @@ def analyze_command(args: argparse.Namespace) -> int:
             return _fail(f"{option}: must be at least 1")
     try:
         text = read_statement(args.file)
+        if args.other and not args.program:
+            raise ValueError("--other: needs --program (the program the statement is for)")
         program = _load_program(args.program) if args.program else None
+        others = tuple(_load_program(other, "--other") for other in args.other)
     except ValueError as error:
         return _fail(str(error))
-    analysis = analyze(text, program=program, limit_words=args.limit, limit_chars=args.limit_chars)
+    analysis = analyze(
+        text,
+        program=program,
+        others=others,
+        limit_words=args.limit,
+        limit_chars=args.limit_chars,
+    )
     if args.json:
         data = analysis.to_dict()
         data["program"] = program.to_dict() if program else None
@@ -192,6 +209,11 @@ def print_analysis(analysis, program=None, console=None) -> None:
     console.print(table)
     if report.score is not None:
         console.print(f"Specificity score: {report.score:.2f} (aspects named / aspects available)")
+
+    if analysis.copy_paste:
+        console.print(Text("Written for another program?", style="bold"))
+        for note in analysis.copy_paste:
+            console.print(f'  "{note.sentence}" \u2014 {note.message}', markup=False)
 
     metrics = analysis.metrics
     table = Table(title="Metrics", title_justify="left", show_header=False)

@@ -1,13 +1,16 @@
 """The one place where catalog rows become the statement analyzer's plain ``ProgramContext``.
 
 ``medmatch.writing`` is pure (no Django); the statements editor and ``medmatch writing analyze
---program ID`` call ``program_context(program)`` here and hand the result to ``analyze()``.
+--program ID`` call ``program_context(program)`` here and hand the result to ``analyze()``; the
+editor also hands it ``other_program_contexts(application)``, the student's other applications'
+programs, for the copy-paste check.
 """
 
 import re
 
 from django.db import DatabaseError
 
+from medmatch.applications.models import Application
 from medmatch.catalog.models import Institution, Program
 from medmatch.writing import ProgramContext, short_forms
 
@@ -85,16 +88,27 @@ def program_context(program: Program) -> ProgramContext:
     )
 
 
+def _with_context(programs):
+    return programs.select_related(
+        "institution", "institution__hospital", "specialty", "specialty__equivalent"
+    ).prefetch_related("institution__departments")
+
+
+def other_program_contexts(application) -> tuple[ProgramContext, ...]:
+    """``program_context`` of each program the same student applies to besides ``application``'s,
+    fetched through that student's own applications only (never another student's), in the order
+    of their titles."""
+    mine = Application.objects.for_student(application.student).exclude(pk=application.pk)
+    programs = _with_context(
+        Program.objects.filter(pk__in=mine.values("program_id")).exclude(pk=application.program_id)
+    )
+    return tuple(program_context(program) for program in programs.order_by("title", "pk"))
+
+
 def program_context_by_id(program_id: int) -> ProgramContext:
     """``program_context`` of the program with this primary key; ``LookupError`` when none."""
     try:
-        program = (
-            Program.objects.select_related(
-                "institution", "institution__hospital", "specialty", "specialty__equivalent"
-            )
-            .prefetch_related("institution__departments")
-            .get(pk=program_id)
-        )
+        program = _with_context(Program.objects).get(pk=program_id)
     except Program.DoesNotExist:
         raise LookupError(f"no program with id {program_id}") from None
     except DatabaseError as error:

@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, fields
 
 from medmatch.writing.concreteness import Judgement, judge
+from medmatch.writing.copypaste import CopyPasteNote, copy_paste_notes
 from medmatch.writing.generic import GENERIC_SOURCE
 from medmatch.writing.mentions import phrase_spans, sentence_concepts
 from medmatch.writing.patterns import Pattern, Source, load_patterns
@@ -142,14 +143,16 @@ class Metrics:
 @dataclass(frozen=True)
 class Analysis:
     """The result of ``analyze``: ``sentences`` (each with its flags), ``flags`` (all, in text
-    order), ``specificity``, ``metrics`` and ``structural_advice`` (cliché rows no regex can detect,
-    such as restating the CV, shown as reminders)."""
+    order), ``specificity``, ``metrics``, ``structural_advice`` (cliché rows no regex can detect,
+    such as restating the CV, shown as reminders) and ``copy_paste``: sentences that name or
+    describe another program the student applies to (``copypaste``; empty without ``others``)."""
 
     sentences: tuple[Sentence, ...]
     flags: tuple[Flag, ...]
     specificity: SpecificityReport
     metrics: Metrics
     structural_advice: tuple[Flag, ...]
+    copy_paste: tuple[CopyPasteNote, ...] = ()
 
     def to_dict(self) -> dict:
         """Plain JSON-ready data (lists and dicts) of the whole analysis."""
@@ -158,6 +161,7 @@ class Analysis:
             "specificity": self.specificity.to_dict(),
             "metrics": self.metrics.to_dict(),
             "structural_advice": [flag.to_dict() for flag in self.structural_advice],
+            "copy_paste": [note.to_dict() for note in self.copy_paste],
         }
 
 
@@ -256,14 +260,17 @@ def analyze(
     text: str,
     *,
     program: ProgramContext | None = None,
+    others: tuple[ProgramContext, ...] = (),
     limit_words: int | None = None,
     limit_chars: int | None = None,
 ) -> Analysis:
     """Analyze a personal statement.
 
     Takes the statement ``text`` (any string), an optional ``program`` (``ProgramContext``, plain
-    data from the catalog) and optional limits in words and characters. Returns an ``Analysis``;
-    never mutates its inputs and never raises on any text (negative limits raise ``ValueError``).
+    data from the catalog), the ``others`` the student also applies to (``ProgramContext`` each;
+    used only with ``program``, for the copy-paste check) and optional limits in words and
+    characters. Returns an ``Analysis``; never mutates its inputs and never raises on any text
+    (negative limits raise ``ValueError``).
 
     Steps:
     1. Split into sentences with offsets (``text.split_sentences``: abbreviation-aware).
@@ -281,7 +288,9 @@ def analyze(
        with the same word -> ``repeated_opening`` on that word.
     5. Specificity: which of the program's aspects (institution, specialty, city, departments,
        setting, mentorship, research, description keywords) the text names, and which it could.
-    6. Metrics: counts, Flesch reading ease (Flesch 1948; syllables by a vowel-group heuristic),
+    6. Copy-paste (with ``program`` and ``others``): sentences that name another program's
+       institution or describe another program's listed feature (``copypaste.copy_paste_notes``).
+    7. Metrics: counts, Flesch reading ease (Flesch 1948; syllables by a vowel-group heuristic),
        first-person density, repeated words and openings, over the limit or not.
     """
     for name, limit in (("limit_words", limit_words), ("limit_chars", limit_chars)):
@@ -431,4 +440,5 @@ def analyze(
         specificity=specificity_report(text, specs, program is not None, keyword_sentences),
         metrics=metrics,
         structural_advice=structural,
+        copy_paste=copy_paste_notes(text, program, tuple(others)) if program is not None else (),
     )

@@ -32,7 +32,7 @@ from medmatch.applications.statement_text import (
     word_diff,
 )
 from medmatch.applications.views.common import get_application
-from medmatch.applications.writing_context import program_context_by_id
+from medmatch.applications.writing_context import other_program_contexts, program_context_by_id
 from medmatch.lib.access import get_owned_or_404
 from medmatch.lib.middleware import answers_too_large
 from medmatch.writing import analyze
@@ -92,11 +92,12 @@ def get_statement(request, pk: int) -> Statement:
 
 def feedback(statement: Statement, body: str) -> dict:
     """The analyzer's view of ``body``: the text cut into highlighted segments with numbered
-    notes, the specificity report for the statement's program (if any) and the metrics."""
-    program = (
-        program_context_by_id(statement.application.program_id) if statement.application else None
-    )
-    analysis = analyze(body, program=program, limit_words=statement.word_limit)
+    notes, the specificity report for the statement's program (if any), the sentences that seem
+    written for another program the student applies to, and the metrics."""
+    application = statement.application
+    program = program_context_by_id(application.program_id) if application else None
+    others = other_program_contexts(application) if application else ()
+    analysis = analyze(body, program=program, others=others, limit_words=statement.word_limit)
     notes = [
         {
             "number": number,
@@ -113,6 +114,7 @@ def feedback(statement: Statement, body: str) -> dict:
         "notes": notes,
         "metrics": analysis.metrics,
         "specificity": analysis.specificity,
+        "copy_paste": analysis.copy_paste,
         "first_person_percent": round(analysis.metrics.first_person_density * 100, 1),
         "program": statement.application.program if statement.application else None,
         "analyzed": True,
