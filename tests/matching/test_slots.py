@@ -49,7 +49,7 @@ def rounds(draw, max_students=7, max_slots=5, max_capacity=2):
     priority = tuple(draw(st.permutations([f"S{i}" for i in range(n)])))
     rankings = {}
     for student in priority:
-        if draw(st.booleans()) or not draw(st.booleans()):
+        if draw(st.integers(0, 3)):  # a quarter never rank (absent from the rankings)
             chosen = draw(st.permutations([slot.id for slot in slots]))
             rankings[student] = tuple(chosen[: draw(st.integers(0, m))])
     return SlotRound(slots, priority, rankings)
@@ -241,7 +241,11 @@ def test_it_gives_every_student_their_best_stable_slot(round_):
 def test_it_waitlists_in_priority_order_only_behind_a_full_slot_of_students_invited_earlier(
     round_,
 ):
-    state = assign(round_)
+    _assert_waitlists_consistent(assign(round_))
+
+
+def _assert_waitlists_consistent(state):
+    round_ = state.round
     position = {student: i for i, student in enumerate(round_.priority)}
     capacity = {slot.id: slot.capacity for slot in round_.slots}
     for slot_id, waiting in state.waitlists.items():
@@ -256,7 +260,9 @@ def test_it_waitlists_in_priority_order_only_behind_a_full_slot_of_students_invi
             held = state.assignment.get(student)
             assert held is None or ranking.index(slot_id) < ranking.index(held)
     everyone = set(state.assignment) | set(state.unassigned)
-    assert everyone == set(round_.priority)
+    assert everyone == set(round_.priority) - set(state.cancelled)
+    for student in state.cancelled:
+        assert not any(student in waiting for waiting in state.waitlists.values())
     assert not set(state.assignment) & set(state.unassigned)
 
 
@@ -274,6 +280,7 @@ def test_it_stays_stable_through_cancellations_and_only_moves_students_up(round_
         assert moves[0] == Move(student, before.assignment.get(student), None)
         report = _report(state)
         assert report.ok, report
+        _assert_waitlists_consistent(state)
         for move in moves[1:]:
             ranking = round_.rankings[move.student]
             assert move.to_slot in ranking
@@ -284,6 +291,20 @@ def test_it_stays_stable_through_cancellations_and_only_moves_students_up(round_
         for other, held in before.assignment.items():
             if other not in moved:
                 assert state.assignment[other] == held
+
+
+@FAST
+@given(rounds(), st.data())
+def test_it_ends_a_cancellation_chain_where_a_fresh_assignment_without_them_would(round_, data):
+    state = assign(round_)
+    for _ in range(data.draw(st.integers(1, 3))):
+        left = [s for s in round_.priority if s not in state.cancelled]
+        if not left:
+            break
+        state, _ = cancel(state, data.draw(st.sampled_from(left)))
+        rankings = {s: r for s, r in round_.rankings.items() if s not in state.cancelled}
+        fresh = assign(SlotRound(round_.slots, round_.priority, rankings))
+        assert state.assignment == fresh.assignment
 
 
 @FAST

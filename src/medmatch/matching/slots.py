@@ -187,7 +187,9 @@ def cancel(state: SlotAssignment, student: str) -> tuple[SlotAssignment, tuple[M
     waiting. Every step moves one student strictly up their list, so the chain ends; nobody
     loses a slot but the one who cancelled; and the assignment stays stable for the round without
     the cancelled student (a freed slot goes to the highest-priority student who wants it, and
-    every other slot keeps its holders). Source: Blum, Roth & Rothblum (1997), "Vacancy chains
+    every other slot keeps its holders). From a state made by :func:`assign`, the result is the
+    assignment a fresh :func:`assign` of the round without the cancelled students gives (the
+    property tests check this). Source: Blum, Roth & Rothblum (1997), "Vacancy chains
     and equilibration in senior-level labor markets", Journal of Economic Theory 76(2).
     """
     round_ = state.round
