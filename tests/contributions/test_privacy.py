@@ -20,6 +20,9 @@ LOGIN_ONLY = [
     ("contributions:coordinator", None, "get"),
     ("contributions:coordinator_request", "institution", "get"),
     ("contributions:coordinator_request", "institution", "post"),
+    ("contributions:create_program", "institution", "get"),
+    ("contributions:create_program", "institution", "post"),
+    ("contributions:my_programs", None, "get"),
 ]
 
 

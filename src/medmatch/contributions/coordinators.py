@@ -42,3 +42,12 @@ def get_editable_program_or_404(user, pk: int) -> Program:
     if program is None:
         raise Http404("No such program.")
     return program
+
+
+def get_coordinated_institution_or_404(user, pk: int) -> Institution:
+    """The institution ``pk`` when ``user`` is its verified coordinator (who may add listings
+    to it); 404 for everyone else, as for a program."""
+    institution = coordinator_institutions(user).filter(pk=pk).first()
+    if institution is None:
+        raise Http404("No such institution.")
+    return institution

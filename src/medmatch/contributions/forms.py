@@ -6,7 +6,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
-from medmatch.catalog.models import Program
+from medmatch.catalog.models import Institution, Program, Specialty
 from medmatch.contributions.fields import FACT_CHOICES, FACT_FIELDS
 from medmatch.lib.forms import BoundedDateField, BoundedIntegerField, IdField
 from medmatch.lib.validators import validate_single_line
@@ -213,6 +213,98 @@ class ProgramFactsForm(FactValuesForm):
     source_url = _source_url(required=False)
     note = _note()
     version = IdField(min_value=0, required=True)
+
+
+class ProgramCreateForm(FactValuesForm):
+    """A verified coordinator's new listing: what it is, where, and its facts (as on the edit
+    form, all optional). City and country start as the institution's."""
+
+    title = forms.CharField(
+        label="Title",
+        max_length=300,
+        validators=[validate_single_line],
+        help_text="e.g. Clinical elective in cardiology, Observership in general surgery.",
+        error_messages={
+            "required": "Title: name the listing, e.g. Observership in general surgery.",
+            "max_length": "Title: at most 300 characters.",
+        },
+    )
+    program_type = forms.ChoiceField(
+        label="Type",
+        choices=[("", "—"), *Program.ProgramType.choices],
+        error_messages={
+            "required": "Type: choose what kind of listing this is.",
+            "invalid_choice": "Type: choose one of the listed types.",
+        },
+    )
+    specialty = forms.ChoiceField(
+        label="Specialty",
+        required=False,
+        help_text="Leave empty when the listing is not in one specialty.",
+        error_messages={"invalid_choice": "Specialty: choose one of the listed specialties."},
+    )
+    city = _text("City", 120)
+    country = forms.CharField(
+        label="Country",
+        required=False,
+        max_length=2,
+        help_text="ISO 3166 two-letter code, e.g. DE, IN, BR.",
+        error_messages={"max_length": "Country: a two-letter code such as DE."},
+    )
+    source_url = _source_url(required=False)
+    note = _note()
+
+    field_order = ["title", "program_type", "specialty", "city", "country"]
+
+    def __init__(self, *args, institution: Institution, **kwargs):
+        kwargs.setdefault("initial", {"city": institution.city, "country": institution.country})
+        super().__init__(*args, **kwargs)
+        self.institution = institution
+        # Choices compared as exact strings: "١٢" (Arabic-Indic digits) names no specialty.
+        specialties = Specialty.objects.order_by("name", "system").values_list(
+            "pk", "name", "system"
+        )
+        systems = dict(Specialty.System.choices)
+        self.fields["specialty"].choices = [("", "—")] + [
+            (str(pk), f"{name} — {systems.get(system, system)}") for pk, name, system in specialties
+        ]
+
+    def clean_title(self):
+        return " ".join(self.cleaned_data["title"].split())
+
+    def clean_city(self):
+        return " ".join(self.cleaned_data["city"].split())
+
+    def clean_country(self):
+        code = self.cleaned_data["country"].strip().upper()
+        if code and not (len(code) == 2 and code.isascii() and code.isalpha()):
+            raise ValidationError("Country: a two-letter code such as DE.")
+        return code
+
+    def clean_specialty(self):
+        pk = self.cleaned_data["specialty"]
+        return Specialty.objects.get(pk=int(pk)) if pk else None
+
+    def clean(self):
+        cleaned = super().clean()
+        title, kind = cleaned.get("title"), cleaned.get("program_type")
+        duplicate = Program.objects.filter(
+            institution=self.institution, title__iexact=title or "", program_type=kind or ""
+        )
+        if title and kind and duplicate.exists():
+            self.add_error(
+                "title",
+                "Title: this institution already has a listing of this type with this title; "
+                "edit that one instead.",
+            )
+        return cleaned
+
+    def listing(self) -> dict:
+        names = ("title", "program_type", "specialty", "city", "country", "source_url", "note")
+        return {name: self.cleaned_data[name] for name in names}
+
+    def fact_values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in FactValuesForm.base_fields}
 
 
 class CoordinatorRequestForm(forms.Form):

@@ -155,16 +155,22 @@ class FactProposal(Reviewed):
         }
 
 
+LISTING = "listing"  # FactChange.field of a listing's creation: the listing itself, not a fact
+
+
 class FactChange(models.Model):
     """One change of one program fact: who, when, on what source, from what to what. Written in
-    the same transaction as the change to the program row."""
+    the same transaction as the change to the program row. A listing created through medmatch
+    starts its history with one ``CREATED`` change of the field ``listing`` (what it was created
+    as: title, type, specialty, place)."""
 
     class Kind(models.TextChoices):
         PROGRAM = "program", "Reported by the program"
         APPROVED_PROPOSAL = "approved_proposal", "Proposed by a user, approved by staff"
+        CREATED = "created", "Created by the program"
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="fact_changes")
-    field = models.CharField(max_length=30, choices=FACT_CHOICES)
+    field = models.CharField(max_length=30, choices=[*FACT_CHOICES, (LISTING, "The listing")])
     previous_value = models.JSONField()
     new_value = models.JSONField()
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -200,12 +206,16 @@ class FactChange(models.Model):
 
     @property
     def label(self) -> str:
-        return FACT_FIELDS[self.field].label
+        return "The listing" if self.field == LISTING else FACT_FIELDS[self.field].label
 
     @property
     def shown_previous(self) -> str:
+        if self.field == LISTING:
+            return ""
         return display(self.field, self.previous_value)
 
     @property
     def shown_new(self) -> str:
+        if self.field == LISTING:  # already words: "Observership", "Berlin, DE"
+            return "\n".join(text for text in self.new_value.values() if text)
         return display(self.field, self.new_value)

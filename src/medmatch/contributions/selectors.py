@@ -1,12 +1,13 @@
-"""Reads: who stands behind a program's field (the catalog's ``reported_values`` provider) and
-a program's history as the public and staff see it."""
+"""Reads: who stands behind a program's field (the catalog's ``reported_values`` provider), a
+program's history as the public and staff see it, and a coordinator's programs."""
 
 from collections.abc import Sequence
 
 from django.urls import reverse
 
 from medmatch.catalog.extensions import ReportedValue
-from medmatch.catalog.models import Program
+from medmatch.catalog.models import Institution, Program
+from medmatch.contributions.coordinators import coordinator_institutions, coordinator_programs
 from medmatch.contributions.fields import FACT_FIELDS, serialize
 from medmatch.contributions.models import FactChange
 
@@ -21,7 +22,8 @@ def program_reported_values(program_ids: Sequence[int]) -> dict[int, dict[str, R
     ``proposal_approve``), so the newest change is the one that stands.
     """
     changes = list(
-        FactChange.objects.filter(program_id__in=list(program_ids))
+        # A listing's creation entry is no field's value: only the facts' changes count.
+        FactChange.objects.filter(program_id__in=list(program_ids), field__in=list(FACT_FIELDS))
         .order_by("program_id", "field", "-changed_at", "-pk")
         .only(
             "program_id",
@@ -68,3 +70,13 @@ def program_reported_values(program_ids: Sequence[int]) -> dict[int, dict[str, R
 def program_history(program: Program):
     """Every change of the program's facts, newest first."""
     return FactChange.objects.filter(program=program).select_related("changed_by", "approved_by")
+
+
+def coordinator_workspace(user) -> list[tuple[Institution, list[Program]]]:
+    """Each institution ``user`` is a verified coordinator of, with its programs (an institution
+    with none yet is listed too: that is where its first listing is added). Two queries."""
+    programs: dict[int, list[Program]] = {}
+    for program in coordinator_programs(user).select_related("specialty").order_by("title", "pk"):
+        programs.setdefault(program.institution_id, []).append(program)
+    institutions = coordinator_institutions(user).order_by("name", "pk")
+    return [(institution, programs.get(institution.pk, [])) for institution in institutions]

@@ -1,12 +1,16 @@
-"""Writes: proposals and their review, a coordinator's edit, coordinator requests and their
-verification. Every change to a program's facts locks the program row (``select_for_update``)
-and writes its history in the same transaction, so the row and its history never disagree."""
+"""Writes: proposals and their review, a coordinator's edit and new listing, coordinator
+requests and their verification. Every change to a program's facts locks the program row
+(``select_for_update``) and writes its history in the same transaction, so the row and its
+history never disagree."""
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from medmatch.catalog.models import Institution, Program
-from medmatch.contributions.coordinators import can_edit_program
+from medmatch.catalog.models import Institution, Program, Source, Specialty
+from medmatch.catalog.search import refresh_search_text
+from medmatch.contributions.coordinators import can_edit_program, coordinator_institutions
 from medmatch.contributions.evidence import coordinator_evidence
 from medmatch.contributions.fields import (
     FACT_FIELDS,
@@ -15,9 +19,12 @@ from medmatch.contributions.fields import (
     program_value,
     to_text,
 )
-from medmatch.contributions.models import Coordinatorship, FactChange, FactProposal
+from medmatch.contributions.models import LISTING, Coordinatorship, FactChange, FactProposal
 
 PROPOSAL_LABEL = "a user's proposal, approved by staff"
+# Every catalog row points at a Source (Program.source is required): a listing created by its
+# program points at this one row, so the data-sources page counts such listings like any file's.
+PROGRAM_LISTINGS_KEY = "medmatch-program-listings"
 
 
 class StaleEdit(Exception):
@@ -126,7 +133,7 @@ def program_facts_edit(
     if program_version(program) != version:
         raise StaleEdit
     now = timezone.now()
-    label = f"a verified coordinator of {program.institution.name}"
+    label = _coordinator_label(program.institution)
     changes, touched = [], []
     for key, fact in FACT_FIELDS.items():
         before = program_value(program, key)
@@ -159,6 +166,90 @@ def program_facts_edit(
         program.save(update_fields=[*touched, "updated_at"])
         FactChange.objects.bulk_create(changes)
     return changes
+
+
+def _coordinator_label(institution: Institution) -> str:
+    return f"a verified coordinator of {institution.name}"
+
+
+def program_listings_source() -> Source:
+    """The Source of listings created by their programs' verified coordinators (made once)."""
+    source, _ = Source.objects.get_or_create(
+        key=PROGRAM_LISTINGS_KEY,
+        defaults={
+            "name": "Reported by the program: listings created by verified coordinators",
+            "publisher": "Each program's coordinator, verified by medmatch staff",
+            "url": f"{settings.SITE_URL}{reverse('contributions:coordinator')}",
+            "license": "Facts reported by the programs themselves",
+            "retrieved_on": timezone.localdate(),
+            "notes": "Each listing's history page says who created it and when, and every "
+            "change since.",
+        },
+    )
+    return source
+
+
+@transaction.atomic
+def program_create(
+    *,
+    institution: Institution,
+    user,
+    title: str,
+    program_type: str,
+    specialty: Specialty | None = None,
+    city: str = "",
+    country: str = "",
+    values: dict,
+    source_url: str = "",
+    note: str = "",
+) -> Program:
+    """A verified coordinator's new listing for their institution: public at once, with a
+    ``created`` history entry and each given fact recorded as reported by the program (through
+    ``program_facts_edit``, so it is marked like any later edit). A city or country equal to the
+    institution's is stored empty, so the listing follows the institution's own place."""
+    institution = Institution.objects.select_for_update().get(pk=institution.pk)
+    if not coordinator_institutions(user).filter(pk=institution.pk).exists():
+        raise NotACoordinator
+    program = Program(
+        institution=institution,
+        title=title,
+        program_type=program_type,
+        specialty=specialty,
+        city="" if city == institution.city else city,
+        country="" if country == institution.country else country,
+        source=program_listings_source(),
+    )
+    refresh_search_text(program)
+    program.save()
+    place = ", ".join(
+        filter(None, [program.city or institution.city, program.country or institution.country])
+    )
+    FactChange.objects.create(
+        program=program,
+        field=LISTING,
+        previous_value={},
+        new_value={
+            "title": title,
+            "program_type": program.get_program_type_display(),
+            "specialty": specialty.name if specialty else "",
+            "place": place,
+        },
+        kind=FactChange.Kind.CREATED,
+        changed_by=user,
+        changed_by_label=_coordinator_label(institution),
+        source_url=source_url,
+        note=note,
+        changed_at=timezone.now(),
+    )
+    program_facts_edit(
+        program=program,
+        user=user,
+        values=values,
+        source_url=source_url,
+        note=note,
+        version=program_version(program),
+    )
+    return program
 
 
 @transaction.atomic

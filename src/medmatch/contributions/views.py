@@ -1,5 +1,6 @@
-"""Pages for facts from the people who know: propose a fact, a coordinator's edit, a program's
-history, one's own proposals and coordinator requests."""
+"""Pages for facts from the people who know: propose a fact, a coordinator's edit and new
+listing, a coordinator's programs, a program's history, one's own proposals and coordinator
+requests."""
 
 from django import forms
 from django.contrib import messages
@@ -9,19 +10,25 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from medmatch.catalog.models import Institution, Program
-from medmatch.contributions.coordinators import coordinator_programs, get_editable_program_or_404
+from medmatch.contributions.coordinators import (
+    coordinator_programs,
+    get_coordinated_institution_or_404,
+    get_editable_program_or_404,
+)
 from medmatch.contributions.fields import FACT_FIELDS, to_text
 from medmatch.contributions.forms import (
     CoordinatorRequestForm,
     FactChoiceForm,
+    ProgramCreateForm,
     ProgramFactsForm,
     ProposalForm,
 )
 from medmatch.contributions.models import Coordinatorship, FactProposal
-from medmatch.contributions.selectors import program_history
+from medmatch.contributions.selectors import coordinator_workspace, program_history
 from medmatch.contributions.services import (
     StaleEdit,
     coordinator_request,
+    program_create,
     program_facts_edit,
     program_version,
     proposal_create,
@@ -92,6 +99,32 @@ def edit_program_facts(request, program_pk: int):
         messages.success(request, f"Saved: {len(changes)} fact(s) changed.")
         return redirect("catalog:program", pk=program.pk)
     return render(request, "contributions/edit.html", {"program": program, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create_program(request, institution_pk: int):
+    institution = get_coordinated_institution_or_404(request.user, institution_pk)
+    form = ProgramCreateForm(request.POST or None, institution=institution)
+    if form.is_valid():
+        program = program_create(
+            institution=institution, user=request.user, values=form.fact_values(), **form.listing()
+        )
+        messages.success(
+            request,
+            "Your listing is public now, shown as reported by the program; its history says you "
+            "created it.",
+        )
+        return redirect("catalog:program", pk=program.pk)
+    context = {"institution": institution, "form": form}
+    return render(request, "contributions/create_program.html", context)
+
+
+@login_required
+@require_GET
+def list_my_programs(request):
+    context = {"workspace": coordinator_workspace(request.user)}
+    return render(request, "contributions/my_programs.html", context)
 
 
 @require_GET
