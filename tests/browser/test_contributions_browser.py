@@ -106,3 +106,58 @@ def test_it_shows_a_coordinators_facts_as_reported_by_the_program(
     expect(table.locator("tbody tr")).to_have_count(3)  # stipend, positions, visa
     page.screenshot(path=str(screenshot_dir / "contributions-history.png"), full_page=True)
     assert_accessible(page, "history")
+
+
+def test_a_coordinator_adds_an_observership_abroad_and_students_find_it(
+    page, live_server, screenshot_dir, assert_accessible
+):
+    """Issue 15, part 1: a listing outside North America enters the catalog from the people who
+    run it, public at once and marked as reported by the program."""
+    from medmatch.contributions.models import Coordinatorship
+
+    who = make_source(key="who-hospitals", name="Hospitals (test)")
+    charite = make_institution(
+        "Charité Universitätsmedizin Berlin",
+        kind="academic",
+        city="Berlin",
+        country="DE",
+        website="https://www.charite.de/",
+        source=who,
+    )
+    coordinator = make_user("jonas", role="coordinator", email="jonas@charite.de")
+    Coordinatorship.objects.create(
+        user=coordinator,
+        institution=charite,
+        status="verified",
+        role_title="Coordinator of international electives",
+        email_at_request=coordinator.email,
+        evidence_strength="website",
+        evidence=["Matches the website of Charité (charite.de)."],
+    )
+    _log_in(page, live_server, coordinator)
+    page.goto(f"{live_server.url}/contributions/programs/mine/")
+    expect(page.get_by_text("No listing yet.")).to_be_visible()
+    assert_accessible(page, "my programs, empty")
+    page.get_by_role("link", name="Add a listing").click()
+    expect(page.get_by_label("City")).to_have_value("Berlin")
+    page.get_by_role("button", name="Create the listing").click()
+    expect(page.get_by_text("Title: name the listing")).to_be_visible()
+    page.get_by_label("Title").fill("Observership in cardiology")
+    page.get_by_label("Type").select_option("observership")
+    page.get_by_label("Source (web address)").fill("https://www.charite.de/en/observerships/")
+    page.screenshot(path=str(screenshot_dir / "contributions-add-listing.png"), full_page=True)
+    assert_accessible(page, "add a listing")
+    page.get_by_role("button", name="Create the listing").click()
+
+    expect(page.get_by_role("heading", name="Observership in cardiology")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("reported by the program")
+    program_url = page.url
+    page.goto(f"{live_server.url}/contributions/programs/mine/")
+    expect(page.get_by_role("link", name="Observership in cardiology", exact=True)).to_be_visible()
+
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/catalog/programs/?program_type=observership")
+    expect(page.get_by_role("link", name="Observership in cardiology", exact=True)).to_be_visible()
+    page.goto(program_url)
+    page.screenshot(path=str(screenshot_dir / "contributions-new-listing.png"), full_page=True)
+    assert_accessible(page, "the new listing's page")
