@@ -15,13 +15,12 @@ reads the source rows, rule tables and H-1B filings again. Queries per page are 
 """
 
 import argparse
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
+
+from _catalog_site import set_up_site
 
 
 def percentile(values, fraction):
@@ -33,40 +32,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=8, help="requests per program and way")
     args = parser.parse_args()
-    if not os.environ.get("DATABASE_URL"):
-        path = Path(tempfile.mkdtemp(prefix="medmatch-bench-")) / "bench.sqlite3"
-        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-    os.environ.setdefault("DEBUG", "false")
-    os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-not-for-production-use-0123")
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")
-    os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "medmatch.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    set_up_site()
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, override_settings, setup_test_environment
+    from django.test.utils import CaptureQueriesContext
 
     from medmatch.catalog import import_cache
     from medmatch.catalog.models import Program
-
-    call_command("migrate", interactive=False, verbosity=0)
-    if not Program.objects.exists():
-        from medmatch.catalog.importers import import_sources
-
-        started = time.perf_counter()
-        import_sources("all")
-        print(f"imported the built-in catalog in {time.perf_counter() - started:.1f} s")
-    setup_test_environment()
-    override_settings(
-        STORAGES={
-            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        }
-    ).enable()
-    print(f"database: {connection.vendor}; programs: {Program.objects.count()}")
 
     rush = (
         Program.objects.filter(

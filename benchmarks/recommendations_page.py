@@ -13,13 +13,12 @@ version) and the time of a cached lookup.
 """
 
 import argparse
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
+
+from _catalog_site import set_up_site
 
 GOALS = {
     "format": "medmatch-goals/1",
@@ -54,46 +53,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=200)
     args = parser.parse_args()
-    if not os.environ.get("DATABASE_URL"):
-        path = Path(tempfile.mkdtemp(prefix="medmatch-bench-")) / "bench.sqlite3"
-        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-    os.environ.setdefault("DEBUG", "false")
-    os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-not-for-production-use-0123")
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")
-    # The test client speaks plain HTTP: no redirect to https (production does it behind TLS).
-    os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "medmatch.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
+    set_up_site()
     from django.test import Client
-    from django.test.utils import setup_test_environment
 
     from medmatch.accounts.models import User
-    from medmatch.catalog.models import Program
     from medmatch.goals import fitting
     from medmatch.goals.models import GoalProfile
-
-    call_command("migrate", interactive=False, verbosity=0)
-    if not Program.objects.exists():
-        from medmatch.catalog.importers import import_sources
-
-        started = time.perf_counter()
-        import_sources("all")
-        print(f"imported the built-in catalog in {time.perf_counter() - started:.1f} s")
-    setup_test_environment()
-    # Production settings expect collectstatic's manifest; plain static URLs are enough here.
-    from django.test.utils import override_settings
-
-    override_settings(
-        STORAGES={
-            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        }
-    ).enable()
-    print(f"database: {connection.vendor}; programs: {Program.objects.count()}")
 
     fitting.clear_cache()
     built = fitting.catalog_features_with_timing()
