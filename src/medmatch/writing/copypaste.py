@@ -151,8 +151,8 @@ def copy_paste_notes(
                 "",
                 message,
             )
-    by_id = {program_features(other).id: other for other in others}
     features = tuple(program_features(other) for other in others)
+    by_id = {feature.id: other for feature, other in zip(features, others, strict=True)}
     found = feature_mentions(text, program_features(program), features)
     for item in found.foreign:
         other = by_id.get(item.program)
