@@ -26,7 +26,9 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("applications",),
     ("letters",),
     ("interviews",),
-    # (The program side and the match cycle go here, above applying and below the faces.)
+    # The program side: programs take applications, review them, schedule interviews.
+    ("workspace",),
+    # (The match cycle goes here, above the program side and below the faces.)
     # Faces: the command line, the web entry points, settings, the project-level schedule.
     (
         "cli",

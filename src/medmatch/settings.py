@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "medmatch.letters",
     "medmatch.interviews",
     "medmatch.contributions",
+    "medmatch.workspace",
 ]
 
 MIDDLEWARE = [

@@ -195,6 +195,7 @@ class Program(models.Model):
 
     class ProgramType(models.TextChoices):
         RESIDENCY = "residency", "Residency track"
+        INTERNSHIP = "internship", "Internship"
         CLINICAL_ROTATION = "clinical_rotation", "Clinical rotation"
         RESEARCH = "research", "Research placement"
         OBSERVERSHIP = "observership", "Observership"

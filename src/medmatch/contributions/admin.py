@@ -119,11 +119,12 @@ class CoordinatorshipAdmin(admin.ModelAdmin):
         "user",
         "institution",
         "role_title",
+        "role",
         "evidence_strength",
         "status",
         "created_at",
     ]
-    list_filter = ["status", "evidence_strength"]
+    list_filter = ["status", "role", "evidence_strength"]
     list_select_related = ["user", "institution"]
     raw_id_fields = ["user", "institution", "reviewed_by"]
     search_fields = ["user__username", "user__email", "institution__name"]

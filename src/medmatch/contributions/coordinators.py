@@ -26,6 +26,13 @@ def coordinator_institutions(user) -> QuerySet:
     return Institution.objects.filter(pk__in=_verified(user).values("institution_id"))
 
 
+def director_programs(user) -> QuerySet:
+    """The programs ``user`` is a verified program director of: a coordinator's rights plus
+    certifying the program's rank list."""
+    directorships = _verified(user).filter(role=Coordinatorship.Role.DIRECTOR)
+    return Program.objects.filter(institution_id__in=directorships.values("institution_id"))
+
+
 def coordinator_programs(user) -> QuerySet:
     """Every program ``user`` may edit as its coordinator; empty for anyone not verified."""
     return Program.objects.filter(institution_id__in=_verified(user).values("institution_id"))

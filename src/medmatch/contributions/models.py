@@ -65,9 +65,15 @@ class Coordinatorship(Reviewed):
         NAME = "name", "Academic email domain named like the institution (weaker)"
         NONE = "none", "No domain evidence"
 
+    class Role(models.TextChoices):
+        COORDINATOR = "coordinator", "Program coordinator"
+        DIRECTOR = "director", "Program director (also certifies rank lists)"
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coordinatorships"
     )
+    # Set by staff when they verify the person (a director's title alone proves nothing).
+    role = models.CharField(max_length=12, choices=Role.choices, default=Role.COORDINATOR)
     institution = models.ForeignKey(
         Institution, on_delete=models.CASCADE, related_name="coordinatorships"
     )

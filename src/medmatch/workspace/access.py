@@ -1,0 +1,72 @@
+"""The one way program staff reach the program side's rows.
+
+A user is on a program's staff when staff of the site verified them as a coordinator (or program
+director) of the program's institution (``contributions.coordinators``). Every program-side view
+fetches its objects through a helper here, which returns only rows of the user's own programs and
+raises 404 for anything else — another program's submission is as absent as one that does not
+exist. Students reach their own submissions with ``lib.access.get_owned_or_404``, never here.
+"""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from medmatch.catalog.models import Program
+from medmatch.contributions.coordinators import coordinator_programs, director_programs
+from medmatch.workspace.models import Invitation, SlotRound, Submission
+
+
+def staff_programs(user) -> QuerySet:
+    """The programs ``user`` works on as verified coordinator or director (none for others)."""
+    return coordinator_programs(user)
+
+
+def get_staff_program_or_404(user, pk: int) -> Program:
+    program = staff_programs(user).select_related("institution", "specialty").filter(pk=pk).first()
+    if program is None:
+        raise Http404("No such program.")
+    return program
+
+
+def can_rank(user, program: Program) -> bool:
+    """Only a program director certifies the program's rank list (issue 16 builds on this)."""
+    return director_programs(user).filter(pk=program.pk).exists()
+
+
+def staff_submissions(user) -> QuerySet:
+    """Every submission to the user's programs, withdrawn ones included (marked as such)."""
+    return Submission.objects.filter(program__in=staff_programs(user))
+
+
+def get_staff_submission_or_404(user, pk: int) -> Submission:
+    submission = (
+        staff_submissions(user)
+        .select_related("program__institution", "current_version", "student")
+        .filter(pk=pk)
+        .first()
+    )
+    if submission is None:
+        raise Http404("No such application.")
+    return submission
+
+
+def staff_rounds(user) -> QuerySet:
+    return SlotRound.objects.filter(program__in=staff_programs(user))
+
+
+def get_staff_round_or_404(user, pk: int) -> SlotRound:
+    round_ = staff_rounds(user).select_related("program").filter(pk=pk).first()
+    if round_ is None:
+        raise Http404("No such interview round.")
+    return round_
+
+
+def get_staff_invitation_or_404(user, pk: int) -> Invitation:
+    invitation = (
+        Invitation.objects.filter(round__program__in=staff_programs(user))
+        .select_related("round", "submission")
+        .filter(pk=pk)
+        .first()
+    )
+    if invitation is None:
+        raise Http404("No such invitation.")
+    return invitation

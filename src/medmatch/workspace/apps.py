@@ -1,0 +1,48 @@
+from django.apps import AppConfig
+
+
+class WorkspaceConfig(AppConfig):
+    name = "medmatch.workspace"
+    verbose_name = "Program side: intake, review, interview slots"
+
+    def export_user_data(self, user) -> dict:
+        from medmatch.workspace.models import Submission
+
+        submissions = (
+            Submission.objects.for_student(user)
+            .select_related("program__institution")
+            .prefetch_related("versions")
+            .order_by("submitted_at", "pk")
+        )
+        return {
+            "submissions": [
+                {
+                    "program": submission.program.title,
+                    "institution": submission.program.institution.name,
+                    "submitted_at": submission.submitted_at.isoformat(timespec="seconds"),
+                    "withdrawn_at": (
+                        submission.withdrawn_at.isoformat(timespec="seconds")
+                        if submission.withdrawn_at
+                        else None
+                    ),
+                    "invited_at": (
+                        submission.invited_at.isoformat(timespec="seconds")
+                        if submission.invited_at
+                        else None
+                    ),
+                    "versions": [
+                        {
+                            "number": version.number,
+                            "created_at": version.created_at.isoformat(timespec="seconds"),
+                            "profile": version.profile,
+                            "statement_title": version.statement_title,
+                            "statement_text": version.statement_text,
+                            "answers": version.answers,
+                            "cv_sha256": version.cv_sha256,
+                        }
+                        for version in submission.versions.all()
+                    ],
+                }
+                for submission in submissions
+            ]
+        }
