@@ -15,5 +15,7 @@ urlpatterns = [
     path("letters/", include("medmatch.letters.urls")),
     path("interviews/", include("medmatch.interviews.urls")),
     path("contributions/", include("medmatch.contributions.urls")),
+    # The program side: staff pages under /workspace/, students' submissions under /submissions/.
+    path("", include("medmatch.workspace.urls")),
     path("admin/", admin.site.urls),
 ]

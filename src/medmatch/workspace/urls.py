@@ -1,0 +1,5 @@
+from medmatch.workspace.views import review, slots, submit
+
+app_name = "workspace"
+
+urlpatterns = [*submit.urlpatterns, *review.urlpatterns, *slots.urlpatterns]

@@ -1,0 +1,3 @@
+"""review pages of the program side (see views/__init__.py)."""
+
+urlpatterns: list = []
