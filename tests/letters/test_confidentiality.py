@@ -10,7 +10,6 @@ from django.urls import reverse
 
 from medmatch.accounts.services import account_delete, account_export
 from medmatch.applications.models import Application
-from medmatch.letters import permissions
 from medmatch.letters.models import Letter, LetterRequest
 from medmatch.letters.permissions import can_read_letter
 from tests.letters.conftest import pdf_bytes, upload
@@ -92,29 +91,13 @@ def test_it_hides_the_letter_from_other_students_and_anonymous(bob, letter_reque
     assert not can_read_letter(bob, letter)
 
 
-def test_it_lets_a_coordinator_read_only_letters_submitted_to_their_program(
-    carol, letter_request, letter, programs, applications, monkeypatch
-):
-    # Which programs a coordinator runs is not recorded yet: today they see no letter at all.
-    assert not can_read_letter(carol, letter)
-    columbia = programs["columbia"]
-    monkeypatch.setattr(
-        permissions,
-        "programs_coordinated_by",
-        lambda user: type(columbia).objects.filter(pk=columbia.pk),
-    )
-    # Assigned to an application to carol's program, but not submitted yet.
-    assert not can_read_letter(carol, letter)
+def test_it_gives_a_coordinator_no_letter_here(carol, letter_request, letter, applications):
+    # Programs read letters on the program side (workspace), never through the letters app:
+    # even a submitted application's letter is a 404 at the letters download for a coordinator.
     Application.objects.filter(pk=applications[0].pk).update(status="submitted")
-    assert can_read_letter(carol, letter)
+    assert not can_read_letter(carol, letter)
     response = _logged_in(carol).get(reverse("letters:letter_download", args=[letter_request.pk]))
-    assert response.status_code == 200
-    # Withdrawn: the program no longer has it.
-    Application.objects.filter(pk=applications[0].pk).update(status="withdrawn")
-    assert not can_read_letter(carol, letter)
-    # Submitted to the other program only: not carol's.
-    Application.objects.filter(pk=applications[1].pk).update(status="submitted")
-    assert not can_read_letter(carol, letter)
+    assert response.status_code == 404
 
 
 def test_it_deletes_the_letter_file_with_the_account(

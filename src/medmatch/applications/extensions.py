@@ -5,11 +5,15 @@ An app registers a provider in its ``AppConfig.ready``; the page calls every reg
 
 * ``register_dashboard_panel`` — what the "next steps" dashboard shows beside the applications'
   own steps (letters: late and at-risk letter requests).
+* ``register_application_panel`` — links and states beside each application on the board and
+  its page (workspace: "Submit in medmatch" where the program takes applications here, and the
+  submission's state once sent).
 * The deadline calendar's events: ``applications.calendar.register_event_provider`` (interviews).
 """
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 # A panel is called as ``panel(user, today)`` and returns template context for
@@ -31,3 +35,48 @@ def dashboard_context(user, on: datetime.date) -> dict:
     for panel in _dashboard_panels:
         context.update(panel(user, on))
     return context
+
+
+@dataclass(frozen=True)
+class ApplicationLink:
+    """One link a higher app shows with an application: ``label`` and ``url``, with an optional
+    ``note`` (a state, e.g. "version 2 sent on 3 Dec") and ``primary`` for the main action."""
+
+    label: str
+    url: str
+    note: str = ""
+    primary: bool = False
+
+
+# A panel is called as ``panel(user, applications, today)`` with the applications shown on the
+# page (the student's own) and returns {application id: [ApplicationLink, ...]}: once per page,
+# not once per card.
+ApplicationPanel = Callable[[Any, Sequence, datetime.date], dict[int, list[ApplicationLink]]]
+
+_application_panels: list[ApplicationPanel] = []
+
+
+def register_application_panel(panel: ApplicationPanel) -> None:
+    """Add links to the board's cards and the application page (called from ``ready``)."""
+    if panel not in _application_panels:
+        _application_panels.append(panel)
+
+
+def application_links(user, applications, on: datetime.date) -> dict[int, list[ApplicationLink]]:
+    """Every registered panel's links for these applications, in the order registered."""
+    links: dict[int, list[ApplicationLink]] = {}
+    applications = list(applications)
+    if not applications:
+        return links
+    for panel in _application_panels:
+        for application_id, found in panel(user, applications, on).items():
+            links.setdefault(application_id, []).extend(found)
+    return links
+
+
+def attach_application_links(user, applications, on: datetime.date) -> None:
+    """Set ``panel_links`` on each application (what ``applications/_panel_links.html`` shows)."""
+    applications = list(applications)
+    links = application_links(user, applications, on)
+    for application in applications:
+        application.panel_links = links.get(application.pk, [])

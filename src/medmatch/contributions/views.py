@@ -15,6 +15,7 @@ from medmatch.contributions.coordinators import (
     get_coordinated_institution_or_404,
     get_editable_program_or_404,
 )
+from medmatch.contributions.extensions import program_links
 from medmatch.contributions.fields import FACT_FIELDS, to_text
 from medmatch.contributions.forms import (
     CoordinatorRequestForm,
@@ -123,7 +124,12 @@ def create_program(request, institution_pk: int):
 @login_required
 @require_GET
 def list_my_programs(request):
-    context = {"workspace": coordinator_workspace(request.user)}
+    workspace = coordinator_workspace(request.user)
+    programs = [program for _, listed in workspace for program in listed]
+    links = program_links(request.user, programs)
+    for program in programs:
+        program.extra_links = links.get(program.pk, [])
+    context = {"workspace": workspace}
     return render(request, "contributions/my_programs.html", context)
 
 

@@ -1,39 +1,18 @@
-"""Who may read a letter's content. Every path that could show or send it — the download view,
-the request page, the account export, the API — asks ``can_read_letter`` and nothing else.
+"""Who may read a letter's content through the letters app. Every path of this app that could
+show or send it — the download view, the request page, the account export, the API — asks
+``can_read_letter`` and nothing else.
 
 - The student it is about: only when they did not waive the right to see it — as recorded on
   the letter when it arrived (``Letter.waived``), and on the request. With a waiver they see its
   status and when it arrived, never its content, file name, size or hash.
-- A program coordinator: only when the letter is assigned to an application that was submitted
-  to a program they coordinate.
-- Nobody else (other students, anonymous visitors, the recommender after uploading).
+- Nobody else here (other students, coordinators, anonymous visitors, the recommender after
+  uploading).
 
-Which programs a coordinator runs is not recorded yet (the program side comes later), so
-``programs_coordinated_by`` returns no programs and coordinators see no letter today. When the
-program side lands, that one function is what changes; the rule above and its tests stay.
+A program reads a letter on the program side, not here: the workspace serves it to the staff of
+a program the letter was sent to with a submission (``workspace/views/submit_staff.py``,
+``download_letter``), and to nobody else. The letters app does not know the program side
+(it sits below it), so no coordinator rule lives in this module.
 """
-
-from medmatch.accounts.models import User
-from medmatch.applications.models import Application
-from medmatch.catalog.models import Program
-
-# A letter reaches a program with the application: from submission on, until it is withdrawn.
-SUBMITTED_TO_PROGRAM = frozenset(
-    {
-        Application.Status.SUBMITTED,
-        Application.Status.INTERVIEW_INVITED,
-        Application.Status.INTERVIEWED,
-        Application.Status.RANKED,
-        Application.Status.MATCHED,
-        Application.Status.NOT_MATCHED,
-    }
-)
-
-
-def programs_coordinated_by(user):
-    """The programs ``user`` coordinates. No link between coordinators and programs exists yet:
-    none, for everyone."""
-    return Program.objects.none()
 
 
 def can_read_letter(user, letter) -> bool:
@@ -44,10 +23,4 @@ def can_read_letter(user, letter) -> bool:
         # The letter's own record decides; the request's waiver is fixed before any letter can
         # arrive, and asking both means no later change to either can open it.
         return not (letter.waived or request.waived)
-    if getattr(user, "role", None) == User.Role.COORDINATOR:
-        return Application.objects.filter(
-            letter_requests=request,
-            status__in=SUBMITTED_TO_PROGRAM,
-            program__in=programs_coordinated_by(user),
-        ).exists()
     return False

@@ -5,6 +5,13 @@ class WorkspaceConfig(AppConfig):
     name = "medmatch.workspace"
     verbose_name = "Program side: intake, review, interview slots"
 
+    def ready(self):
+        # The board, the application page and "My programs" (lower apps) link to the program
+        # side through their extension points.
+        from medmatch.workspace import submit_extensions
+
+        submit_extensions.register()
+
     def export_user_data(self, user) -> dict:
         from medmatch.workspace.models import Submission
 

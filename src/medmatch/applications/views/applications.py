@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from medmatch.applications.extensions import attach_application_links
 from medmatch.applications.forms import ApplicationForm, MoveForm, RequirementForm
 from medmatch.applications.services import application_create
 from medmatch.applications.views.common import back, get_application, post_size_guard, today
@@ -26,6 +27,7 @@ def track_application(request, program_pk: int):
 
 def detail_context(application, **extra) -> dict:
     requirements = list(application.requirements.all())
+    attach_application_links(application.student, [application], today())
     return {
         "application": application,
         "requirements": requirements,

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from medmatch.applications.extensions import attach_application_links
 from medmatch.applications.forms import MoveForm
 from medmatch.applications.models import Application
 from medmatch.applications.services import application_move
@@ -42,6 +43,7 @@ def _applications(user):
 @require_GET
 def show_board(request):
     applications = list(_applications(request.user).order_by("status_changed_at", "pk"))
+    attach_application_links(request.user, applications, today())
     columns = [
         {"status": value, "label": label, "cards": [a for a in applications if a.status == value]}
         for value, label in Status.choices
@@ -93,6 +95,7 @@ def move_application(request, pk: int):
     moved = application_move(application=application, status=form.cleaned_data["status"])
     if request.htmx:
         card = _applications(request.user).get(pk=application.pk)
+        attach_application_links(request.user, [card], today())
         return render(request, "applications/_card.html", {"application": card, "today": today()})
     if moved:
         label = application.get_status_display()

@@ -1,0 +1,76 @@
+"""What the submit area adds to lower apps' pages through their extension points (registered in
+``WorkspaceConfig.ready``):
+
+- the applications board and page: "Submit in medmatch" where the program takes applications
+  here today, and the submission's state once sent (``register_application_panel``);
+- contributions' "My programs": a link to each program's intake (``register_program_links``).
+"""
+
+import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+
+from medmatch.applications.extensions import ApplicationLink
+from medmatch.contributions.extensions import ProgramLink
+from medmatch.workspace.models import Intake, Submission
+
+
+def application_panel(user, applications, on: datetime.date) -> dict[int, list[ApplicationLink]]:
+    """Two queries for the whole board. Only the student's own submissions are read; the program's
+    decision is never part of what is shown (an invitation is)."""
+    ids = [application.pk for application in applications]
+    submissions = {
+        submission.application_id: submission
+        for submission in Submission.objects.for_student(user)
+        .filter(application_id__in=ids)
+        .select_related("current_version")
+    }
+    open_programs = {
+        intake.program_id
+        for intake in Intake.objects.filter(
+            program_id__in={application.program_id for application in applications}, is_open=True
+        )
+        if intake.accepts_on(on)
+    }
+    links: dict[int, list[ApplicationLink]] = {}
+    for application in applications:
+        submission = submissions.get(application.pk)
+        if submission is not None:
+            links[application.pk] = [_state(submission)]
+        elif application.program_id in open_programs and not application.is_closed:
+            url = reverse("workspace:submission_create", args=[application.pk])
+            links[application.pk] = [ApplicationLink("Submit in medmatch", url, primary=True)]
+    return links
+
+
+def _state(submission: Submission) -> ApplicationLink:
+    url = reverse("workspace:submission", args=[submission.pk])
+    if submission.is_withdrawn:
+        note = f"Withdrawn in medmatch on {timezone.localdate(submission.withdrawn_at):%d %b %Y}."
+    else:
+        number = submission.current_version.number if submission.current_version else 1
+        sent = timezone.localdate(submission.updated_at)
+        note = f"Sent in medmatch (version {number}, {sent:%d %b %Y})."
+        if submission.invited_at:
+            note += " Invited to interview."
+    return ApplicationLink("What you sent", url, note=note)
+
+
+def program_links(user, programs) -> dict[int, list[ProgramLink]]:
+    """ "Applications in medmatch" beside every program of the coordinator's (the page lists only
+    programs they are verified for; the intake page checks again)."""
+    return {
+        program.pk: [
+            ProgramLink("Applications in medmatch", reverse("workspace:intake", args=[program.pk]))
+        ]
+        for program in programs
+    }
+
+
+def register() -> None:
+    from medmatch.applications.extensions import register_application_panel
+    from medmatch.contributions.extensions import register_program_links
+
+    register_application_panel(application_panel)
+    register_program_links(program_links)
