@@ -409,3 +409,22 @@ def test_everyone_else_gets_a_404(world, alice, bob, erin, gina, frank, with_doc
             assert response.status_code == 404, (user, url, method)
     submission.refresh_from_db()
     assert not submission.is_withdrawn and SubmissionVersion.objects.count() == 1
+
+
+def test_the_export_holds_what_was_sent_never_the_programs_side(alice, setup):
+    from medmatch.accounts.services import account_export
+
+    _post(logged_in(alice), setup)
+    Submission.objects.update(decision=Submission.Decision.HOLD)
+    exported = account_export(user=alice)["workspace"]["submissions"]
+    assert len(exported) == 1
+    version = exported[0]["versions"][0]
+    assert version["statement_text"] == "I want to train where patients teach me."
+    assert version["answers"][0]["answer"] == "Because of its patients."
+    assert [letter["recommender"] for letter in version["letters"]] == [
+        "Dr. Writer 0",
+        "Dr. Writer 1",
+        "Dr. Writer 0",
+    ]
+    text = str(exported)
+    assert "hold" not in text and "decision" not in text and SECRET.decode() not in text

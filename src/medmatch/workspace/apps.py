@@ -18,7 +18,7 @@ class WorkspaceConfig(AppConfig):
         submissions = (
             Submission.objects.for_student(user)
             .select_related("program__institution")
-            .prefetch_related("versions")
+            .prefetch_related("versions__letters", "versions__documents")
             .order_by("submitted_at", "pk")
         )
         return {
@@ -46,6 +46,16 @@ class WorkspaceConfig(AppConfig):
                             "statement_text": version.statement_text,
                             "answers": version.answers,
                             "cv_sha256": version.cv_sha256,
+                            "note": version.note,
+                            # Whom the letters are from, never a letter's content.
+                            "letters": [
+                                {"recommender": letter.recommender_name, "waived": letter.waived}
+                                for letter in version.letters.all()
+                            ],
+                            "documents": [
+                                {"kind": document.kind, "sha256": document.sha256}
+                                for document in version.documents.all()
+                            ],
                         }
                         for version in submission.versions.all()
                     ],

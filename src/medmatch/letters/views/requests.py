@@ -185,7 +185,7 @@ def revoke_link(request, pk: int):
 
 @require_GET
 def download_letter(request, pk: int):
-    # Not an owner's lookup: a coordinator may read it too. can_read_letter is the access check,
+    # can_read_letter is the access check (programs read letters on the program side, not here),
     # and "no letter" and "not yours to read" get the same answer.
     letter = Letter.objects.select_related("request").filter(request__pk=pk).first()
     if not can_read_letter(request.user, letter):
