@@ -428,3 +428,22 @@ def test_the_export_holds_what_was_sent_never_the_programs_side(alice, setup):
     ]
     text = str(exported)
     assert "hold" not in text and "decision" not in text and SECRET.decode() not in text
+
+
+def test_a_second_tab_does_not_make_a_version_without_a_note(alice, setup):
+    arguments = {
+        "application": setup["application"],
+        "today": TODAY,
+        "profile": {"graduation_year": 2026},
+        "statement": setup["statement"],
+        "letter_requests": setup["letters"],
+        "answers": [],
+        "documents": [],
+        "expected_version": 0,
+    }
+    submission_submit(**arguments)
+    with pytest.raises(SubmitError, match="sent in the meantime"):
+        submission_submit(**arguments)
+    assert SubmissionVersion.objects.count() == 1
+    submission_submit(**{**arguments, "expected_version": 1, "note": "Second"})
+    assert SubmissionVersion.objects.count() == 2

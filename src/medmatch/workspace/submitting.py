@@ -175,13 +175,16 @@ def submission_submit(
     documents: list[DocumentFile],
     signal: bool = False,
     note: str = "",
+    expected_version: int | None = None,
 ) -> Submission:
     """Send ``application`` to its program: the first version, or version n + 1 of a submission
     already sent. One transaction: the Submission, its version, the CV PDF, the documents and the
     letters are all written or none is (files written before a failure are removed).
 
     ``answers`` are ``{"question_id", "question", "answer"}`` in the program's order (the form
-    checked required answers and word limits); ``letter_requests`` the student's own, in order."""
+    checked required answers and word limits); ``letter_requests`` the student's own, in order.
+    ``expected_version`` is the version the student's page showed (0: none): a double click or a
+    second tab that sent in between is refused rather than made a version without a note."""
     written: list[str] = []
     try:
         with transaction.atomic():
@@ -195,6 +198,7 @@ def submission_submit(
                 documents=documents,
                 signal=signal,
                 note=note,
+                expected_version=expected_version,
                 written=written,
             )
     except BaseException:
@@ -214,6 +218,7 @@ def _submit(
     documents,
     signal,
     note,
+    expected_version,
     written,
 ) -> Submission:
     application = (
@@ -243,6 +248,12 @@ def _submit(
     submission = Submission.objects.select_for_update().filter(application=application).first()
     if submission is not None and submission.is_withdrawn:
         raise SubmitError("You withdrew this application; it cannot be sent again.")
+    current = submission.versions.aggregate(last=Max("number"))["last"] if submission else 0
+    if expected_version is not None and current != expected_version:
+        raise SubmitError(
+            f"This application was sent in the meantime (version {current}), perhaps from "
+            "another tab. Open its page again to see what was sent."
+        )
     if submission is None:
         submission = Submission.objects.create(
             application=application,
@@ -253,7 +264,7 @@ def _submit(
         )
         number = 1
     else:
-        number = submission.versions.aggregate(last=Max("number"))["last"] + 1
+        number = current + 1
 
     pdf = render_cv_pdf(student=application.student, application=application)
     title, text = statement_text(statement)

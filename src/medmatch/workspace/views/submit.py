@@ -97,6 +97,7 @@ def submit_application(request, application_pk: int):
                 documents=form.documents(),
                 signal=bool(form.cleaned_data.get("signal")),
                 note=form.cleaned_data.get("note", ""),
+                expected_version=previous.number if previous else 0,
             )
         except SubmitError as error:
             form.add_error(None, str(error))
