@@ -63,7 +63,6 @@ def test_staff_keep_the_intake(world, erin):
             {"rank_deadline": (TODAY + datetime.timedelta(days=1)).isoformat()},
             "before the application deadline",
         ),
-        ({"deadline": ""}, "say when applications close"),
         ({"deadline": "9999-12-31"}, "is not between 1900 and 2100"),
         ({"documents": ["passport"]}, "Select a valid choice"),
     ],
@@ -79,6 +78,13 @@ def test_it_refuses_bad_input_with_a_clear_message(world, erin, overrides, messa
         before.deadline,
         before.documents,
     )
+
+
+def test_an_empty_deadline_means_rolling_applications(world, erin):
+    response = logged_in(erin).post(_intake_url(world["medicine"]), _intake_data(deadline=""))
+    assert response.status_code == 302
+    intake = Intake.objects.get(program=world["medicine"])
+    assert intake.deadline is None and intake.accepts_on(TODAY + datetime.timedelta(days=400))
 
 
 def test_a_program_without_an_intake_gets_one_closed_until_opened(world, erin):

@@ -447,3 +447,15 @@ def test_a_second_tab_does_not_make_a_version_without_a_note(alice, setup):
     assert SubmissionVersion.objects.count() == 1
     submission_submit(**{**arguments, "expected_version": 1, "note": "Second"})
     assert SubmissionVersion.objects.count() == 2
+
+
+def test_the_letters_sent_are_recorded_as_assigned_in_the_letters_app(alice, setup):
+    from medmatch.letters.models import LetterAssignment
+
+    _post(logged_in(alice), setup)
+    assigned = LetterAssignment.objects.filter(application=setup["application"])
+    assert sorted(assigned.values_list("request", flat=True)) == [r.pk for r in setup["letters"]]
+    # The submit page preselects them next time.
+    page = logged_in(alice).get(_url(setup["application"]))
+    assert page.content.count(b'name="letters" value="') == 3
+    assert page.content.count(b"checked") >= 3

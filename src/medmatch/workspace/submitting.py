@@ -29,7 +29,8 @@ from django.utils import timezone
 from medmatch.applications.cv_pdf import cv_context, render_cv_pdf
 from medmatch.applications.models import Application
 from medmatch.applications.services import application_move
-from medmatch.letters.models import LetterRequest
+from medmatch.letters import conf as letters_conf
+from medmatch.letters.models import LetterAssignment, LetterRequest
 from medmatch.workspace.models import (
     MAX_LETTERS,
     Intake,
@@ -308,6 +309,8 @@ def _submit(
         for position, request in enumerate(letter_requests)
     )
 
+    _assign_letters(application, letter_requests)
+
     submission.current_version = version
     submission.updated_at = now
     submission.graduation_year = profile.get("graduation_year")
@@ -317,6 +320,24 @@ def _submit(
     if application.status in Application.BEFORE_SUBMISSION:
         application_move(application=application, status=Application.Status.SUBMITTED)
     return submission
+
+
+def _assign_letters(application, letter_requests) -> None:
+    """Record in the letters app that the letters sent are for this application (its planner and
+    reminders count this application's deadline), within the letters app's own limit per
+    application: a sent letter is never refused for it, only left unrecorded there."""
+    assigned = set(
+        LetterAssignment.objects.filter(application=application).values_list("request", flat=True)
+    )
+    counted = LetterAssignment.objects.filter(application=application).exclude(
+        request__status=LetterRequest.Status.DECLINED
+    )
+    room = letters_conf.get("LETTERS_PER_APPLICATION") - counted.count()
+    missing = [request for request in letter_requests if request.pk not in assigned]
+    LetterAssignment.objects.bulk_create(
+        LetterAssignment(request=request, application=application)
+        for request in missing[: max(room, 0)]
+    )
 
 
 @transaction.atomic

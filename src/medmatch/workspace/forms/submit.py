@@ -61,6 +61,7 @@ class IntakeForm(forms.ModelForm):
         help_texts = {
             "is_open": "Students see \u201cSubmit in medmatch\u201d on their board while this is "
             "on and today is between the opening and the deadline.",
+            "deadline": "Leave it empty for rolling applications (open until you turn it off).",
             "rank_deadline": "Students may withdraw until this day (included).",
             "uses_signals": "Applicants say whether they send you a preference signal.",
         }
@@ -79,10 +80,6 @@ class IntakeForm(forms.ModelForm):
         if deadline and rank_deadline and rank_deadline < deadline:
             self.add_error(
                 "rank_deadline", "Rank list deadline: it is before the application deadline."
-            )
-        if data.get("is_open") and deadline is None:
-            self.add_error(
-                "deadline", "Application deadline: say when applications close before opening."
             )
         return data
 
