@@ -286,6 +286,20 @@ class SubmitForm(forms.Form):
                     self.add_error(name, _document_message(str(error)))
         return data
 
+    def submission_values(self) -> dict:
+        """The keyword arguments of ``submitting.submission_submit`` (but the application and
+        the day) from the valid form."""
+        return {
+            "profile": self.profile(),
+            "statement": self.cleaned_data["statement"],
+            "letter_requests": list(self.cleaned_data["letters"]),
+            "answers": self.answers(),
+            "documents": self.documents(),
+            "signal": bool(self.cleaned_data.get("signal")),
+            "note": self.cleaned_data.get("note", ""),
+            "expected_version": self.previous.number if self.previous else 0,
+        }
+
     def profile(self) -> dict:
         data = self.cleaned_data
         return {

@@ -88,26 +88,14 @@ def submit_application(request, application_pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             submission = submission_submit(
-                application=application,
-                today=today,
-                profile=form.profile(),
-                statement=form.cleaned_data["statement"],
-                letter_requests=list(form.cleaned_data["letters"]),
-                answers=form.answers(),
-                documents=form.documents(),
-                signal=bool(form.cleaned_data.get("signal")),
-                note=form.cleaned_data.get("note", ""),
-                expected_version=previous.number if previous else 0,
+                application=application, today=today, **form.submission_values()
             )
         except SubmitError as error:
             form.add_error(None, str(error))
         else:
             number = submission.current_version.number
-            messages.success(
-                request,
-                f"Sent to {application.program.title}"
-                + (f" as version {number}." if number > 1 else "."),
-            )
+            version = f" as version {number}" if number > 1 else ""
+            messages.success(request, f"Sent to {application.program.title}{version}.")
             return redirect("workspace:submission", submission.pk)
     context = {
         "application": application,
