@@ -24,6 +24,7 @@ class MarketForm(forms.Form):
     )
     strength = forms.ChoiceField(
         choices=PracticeRun.Strength.choices,
+        required=False,
         initial=PracticeRun.Strength.AVERAGE,
         label="How the programs see you",
         help_text="For a generated market: where programs rank you among the made-up applicants.",
@@ -46,6 +47,7 @@ class MarketForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        data["strength"] = data.get("strength") or PracticeRun.Strength.AVERAGE
         if data.get("couple") and data.get("market") == PracticeRun.Market.GENERATED:
             self.add_error("couple", "Couple mode works in the hand-made market only.")
         return data

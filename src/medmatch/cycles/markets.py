@@ -221,8 +221,8 @@ def generated_market(
 
     Steps: (1) programs get a log-normal popularity; (2) the number of rivals is the total of
     positions times a ratio drawn in 1.1-1.3; (3) each rival's list length is normal around 11,
-    clipped to 3-20, and the list is their best programs by popularity plus Gumbel noise, best
-    first (a popularity-weighted draw without replacement); (4) each rival and the student get a
+    clipped to 3-20 (and to the programs there are), and the list is a popularity-weighted draw
+    without replacement, in the order drawn (Plackett-Luce); (4) each rival and the student get a
     strength (the student's from ``strength``); each program ranks 90% of those who ranked it,
     and the student with the same chance whatever the student's list, by strength plus noise.
     """
@@ -233,27 +233,27 @@ def generated_market(
     seats = np.array([program.seats for program in programs], dtype=np.int64)
     ratio = rng.uniform(*APPLICANTS_PER_POSITION)
     n_rivals = max(1, round(int(seats.sum()) * ratio))
-    popularity = rng.normal(0.0, 0.8, n)
+    popularity = np.exp(rng.normal(0.0, 0.8, n))
     shortest, typical, longest = LIST_LENGTH
     lengths = np.clip(np.rint(rng.normal(typical, 4, n_rivals)), shortest, longest).astype(np.int64)
-    lengths = np.minimum(lengths, n)
-    longest_list = int(lengths.max())
-    lists = np.empty((n_rivals, longest_list), dtype=np.int64)
-    for start in range(0, n_rivals, 1024):
-        stop = min(n_rivals, start + 1024)
-        utility = popularity + rng.gumbel(size=(stop - start, n))
-        if longest_list < n:
-            top = np.argpartition(-utility, longest_list - 1, axis=1)[:, :longest_list]
-        else:
-            top = np.broadcast_to(np.arange(n), utility.shape)
-        order = np.argsort(-np.take_along_axis(utility, top, axis=1), axis=1, kind="stable")
-        lists[start:stop] = np.take_along_axis(top, order, axis=1)
+    # Draw programs by popularity with replacement; the order of first appearance is a
+    # popularity-weighted ranking without replacement (Plackett-Luce). Three draws per place
+    # leave a list short only when a few programs draw nearly everyone.
+    draws = rng.choice(n, size=(n_rivals, 3 * longest), p=popularity / popularity.sum())
+    order = np.argsort(draws, axis=1, kind="stable")
+    ordered = np.take_along_axis(draws, order, axis=1)
+    new = np.ones_like(ordered, dtype=bool)
+    new[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    first = np.zeros_like(new)
+    np.put_along_axis(first, order, new, axis=1)
+    first &= np.cumsum(first, axis=1) <= lengths[:, None]
+    lengths = first.sum(axis=1)
+    applicant = np.nonzero(first)[0]
+    program = draws[first]
     rival_strength = rng.normal(0.0, 1.0, n_rivals)
-    # Entries (applicant, program) of the rivals, then the student's (index n_rivals) for every
+    # The rivals' entries (applicant, program), then the student's (index n_rivals) for every
     # program: whether each program ranks them and their score there.
-    keep = np.arange(longest_list) < lengths[:, None]
-    applicant = np.broadcast_to(np.arange(n_rivals)[:, None], lists.shape)[keep]
-    program = lists[keep]
+    rival_entries = program
     applicant = np.concatenate([applicant, np.full(n, n_rivals)])
     program = np.concatenate([program, np.arange(n)])
     strength_all = np.append(rival_strength, STRENGTHS[strength])
@@ -262,20 +262,16 @@ def generated_market(
     applicant, program, score = applicant[ranked], program[ranked], score[ranked]
     order = np.lexsort((-score, program))
     applicant, program = applicant[order], program[order]
-    bounds = np.searchsorted(program, np.arange(n + 1))
+    bounds = np.searchsorted(program, np.arange(n + 1)).tolist()
     person_ids = np.array([f"r{i + 1}" for i in range(n_rivals)] + [YOU], dtype=object)
+    ranked_people = person_ids[applicant].tolist()
+    rankings = {programs[p].id: tuple(ranked_people[bounds[p] : bounds[p + 1]]) for p in range(n)}
     program_ids = np.array([p.id for p in programs], dtype=object)
-    rankings = {
-        programs[p].id: tuple(person_ids[applicant[bounds[p] : bounds[p + 1]]].tolist())
-        for p in range(n)
-    }
+    listed = program_ids[rival_entries].tolist()
+    ends = np.cumsum(lengths).tolist()
     rivals = tuple(
-        Rival(
-            f"r{i + 1}",
-            f"Applicant {i + 1}",
-            tuple(program_ids[lists[i, : lengths[i]]].tolist()),
-        )
-        for i in range(n_rivals)
+        Rival(f"r{i + 1}", f"Applicant {i + 1}", tuple(listed[end - length : end]))
+        for i, (end, length) in enumerate(zip(ends, lengths.tolist(), strict=True))
     )
     return Market(
         kind="generated",

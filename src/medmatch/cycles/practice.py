@@ -12,7 +12,8 @@ order in which applicants propose does not change the applicant-optimal stable m
 student propose into it. Adding an applicant only makes programs choosier (Gale & Sotomayor
 1985), so from that start a rival never proposes above their match or to a program that already
 holds a full list of people it ranks higher; those entries, and the rivals left unmatched, are
-dropped. ``tests/cycles/test_practice.py`` checks the reruns against whole-market reruns.
+dropped. The run itself is solved the same way (and explained against the whole market).
+``tests/cycles/test_practice.py`` checks runs and reruns against whole-market solves.
 
 A couple's run (the hand-made market): the match, both explanations, and what the "no match"
 rows changed (the list without them, or with "you alone" rows added when there were none).
@@ -23,9 +24,21 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Sequence
+from dataclasses import replace
+
+import numpy as np
 
 from medmatch.cycles.markets import PARTNER, YOU, Market
-from medmatch.matching import Applicant, Instance, Program, explain, solve, validate
+from medmatch.matching import (
+    Applicant,
+    Instance,
+    Program,
+    Result,
+    explain,
+    solve,
+    to_compact,
+    validate,
+)
 
 RULES = "nrmp"
 
@@ -62,9 +75,17 @@ def _verdict(ranking: Sequence[str], original: str | None, new: str | None) -> s
 
 class Continuation:
     """The market after everyone but the student has proposed: rerun any list of the student's
-    from there (see the module docstring for why the outcome is that of a whole rerun)."""
+    from there (see the module docstring for why the outcome is that of a whole rerun).
+
+    The rivals who can still move keep only the entries they could still use, and each program
+    keeps only the applicants who may still propose to it (and the student). The reduced market
+    is converted to the engine's compact encoding once, with the student as its last single and
+    an empty list; a rerun swaps the student's list into that encoding's documented CSR arrays
+    (``applicant_start``, ``applicant_programs``: docs/matching.md, "Compact JSON").
+    """
 
     def __init__(self, market: Market) -> None:
+        self.market = market
         base = solve(market.instance_without_you(), RULES)
         rank_of = {
             pid: {person: r for r, person in enumerate(ranking)}
@@ -83,6 +104,7 @@ class Continuation:
             else:
                 worst[program.id] = None
         applicants = []
+        proposers: dict[str, set[str]] = {p.id: {YOU} for p in market.programs}
         for rival in market.rivals:
             matched = base.assignment.get(rival.id)
             if matched is None:
@@ -92,18 +114,51 @@ class Continuation:
                 rank = rank_of[pid].get(rival.id)
                 if rank is not None and (worst[pid] is None or rank < worst[pid]):
                     entries.append(pid)
+            for pid in entries:
+                proposers[pid].add(rival.id)
             applicants.append(Applicant(rival.id, tuple(entries)))
-        kept = {a.id for a in applicants} | {YOU}
-        self.applicants = tuple(applicants)
-        self.programs = tuple(
-            Program(p.id, p.seats, tuple(a for a in market.rankings[p.id] if a in kept))
+        programs = tuple(
+            Program(p.id, p.seats, tuple(a for a in market.rankings[p.id] if a in proposers[p.id]))
             for p in market.programs
         )
+        self.instance = Instance((*applicants, Applicant(YOU, ())), programs)
+        self.compact = to_compact(self.instance)
+        self.index = {pid: i for i, pid in enumerate(self.compact.program_ids)}
+        singles = self.compact.n_singles
+        start = self.compact.applicant_start
+        # Swapping the list in needs the layout the docs describe; otherwise rerun from records.
+        self.swappable = (
+            self.compact.person_ids[singles - 1] == YOU
+            and len(start) == singles + 1
+            and start[-1] == start[-2]
+        )
+
+    def solve(self, ranking: Sequence[str]) -> Result:
+        """The engine's result for the reduced market with the student's ``ranking``."""
+        if not self.swappable:
+            me = Applicant(YOU, tuple(ranking))
+            instance = Instance((*self.instance.applicants[:-1], me), self.instance.programs)
+            return solve(instance, RULES)
+        ci = self.compact
+        mine = np.array([self.index[pid] for pid in ranking], dtype=ci.applicant_programs.dtype)
+        start = ci.applicant_start.copy()
+        start[-1] = start[-2] + len(mine)
+        flat = np.concatenate([ci.applicant_programs, mine])
+        for array in (start, flat):
+            array.setflags(write=False)
+        return solve(replace(ci, applicant_start=start, applicant_programs=flat), RULES)
 
     def outcome(self, ranking: Sequence[str]) -> str | None:
         """Where the student matches with ``ranking`` (None: unmatched)."""
-        me = Applicant(YOU, tuple(ranking))
-        return solve(Instance((*self.applicants, me), self.programs), RULES).assignment[YOU]
+        return self.solve(ranking).assignment[YOU]
+
+    def full_result(self, ranking: Sequence[str]) -> Result:
+        """The whole market's result with ``ranking``: the rivals left out were unmatched without
+        the student and stay unmatched with them."""
+        result = self.solve(ranking)
+        assignment = dict.fromkeys((rival.id for rival in self.market.rivals), None)
+        assignment.update(result.assignment)
+        return replace(result, assignment=assignment)
 
 
 def short_list_length(length: int) -> int:
@@ -123,11 +178,11 @@ def run_single(market: Market, ranking: Sequence[str]) -> dict:
     started = time.perf_counter()
     ranking = list(ranking)
     _check_list(market, ranking)
+    continuation = Continuation(market)
     instance = market.instance(ranking)
-    result = solve(instance, RULES)
+    result = continuation.full_result(ranking)
     explanation = explain(instance, result, YOU)
     matched = result.assignment[YOU]
-    continuation = Continuation(market)
     moves = []
     for position, pid in enumerate(ranking[1:], start=2):
         moved = [pid, *(p for p in ranking if p != pid)]

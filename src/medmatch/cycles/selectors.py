@@ -15,6 +15,17 @@ SAMPLE_SEED = 16
 FICTIONAL_PROGRAMS = 40
 
 
+PLACE = ("city", "region", "country")
+
+
+def _where(row: dict) -> str:
+    # A track's own place when it has one (a CaRMS site), else its institution's.
+    parts = [row[part] for part in PLACE]
+    if not any(parts):
+        parts = [row[f"institution__{part}"] for part in PLACE]
+    return ", ".join(part for part in parts if part)
+
+
 def residency_tracks():
     return Program.objects.filter(program_type=Program.ProgramType.RESIDENCY)
 
@@ -78,15 +89,22 @@ def market_programs(specialty: Specialty | None, *, seed: int) -> tuple[list[Mar
     rows = list(
         Program.objects.filter(pk__in=ids)
         .order_by("title", "institution__name", "pk")
-        .values("pk", "title", "institution__name", "city", "region", "country", "seats")
+        .values(
+            "pk",
+            "title",
+            "institution__name",
+            "seats",
+            *PLACE,
+            *(f"institution__{part}" for part in PLACE),
+        )
     )
     known = [row["seats"] for row in rows if row["seats"] is not None]
     if known:
         typical = max(1, round(statistics.median(known)))
-        why = f"the median known in this specialty, {typical}"
+        why = f"{typical} (the median known in this specialty)"
     else:
         typical = TYPICAL_SEATS
-        why = f"{typical}, about the NRMP 2025 average (43,237 positions in 6,626 programs)"
+        why = f"{typical} (about the NRMP 2025 average: 43,237 positions in 6,626 programs)"
     assumed = len(rows) - len(known)
     if assumed:
         notes.append(
@@ -99,7 +117,7 @@ def market_programs(specialty: Specialty | None, *, seed: int) -> tuple[list[Mar
             name=f"{row['title']} — {row['institution__name']}",
             seats=row["seats"] if row["seats"] is not None else typical,
             seats_assumed=row["seats"] is None,
-            where=", ".join(part for part in (row["city"], row["region"], row["country"]) if part),
+            where=_where(row),
             catalog_id=row["pk"],
         )
         for row in rows
