@@ -21,6 +21,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 import numpy as np
 
@@ -55,13 +56,33 @@ class MarketProgram:
     catalog_id: int | None = None
 
 
-@dataclass(frozen=True)
-class Rival:
-    """A fictional competing applicant and their list, best first."""
+class Rival(NamedTuple):
+    """A fictional competing applicant and their list, best first (a named tuple: a generated
+    market makes thousands)."""
 
     id: str
     name: str
     ranking: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MarketArrays:
+    """A market without couples as integer arrays: people ``0 .. R-1`` are the rivals in order
+    and ``R`` the student; programs are in the market's order. ``rival_start`` and
+    ``rival_programs`` hold the rivals' lists, ``ranking_start`` and ``ranking_people`` the
+    programs' lists (best first), each as offsets into one flat array."""
+
+    rival_start: np.ndarray
+    rival_programs: np.ndarray
+    ranking_start: np.ndarray
+    ranking_people: np.ndarray
+
+
+def _csr(lists: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:
+    start = np.zeros(len(lists) + 1, dtype=np.int64)
+    start[1:] = np.cumsum([len(items) for items in lists])
+    flat = np.fromiter((i for items in lists for i in items), dtype=np.int64, count=int(start[-1]))
+    return start, flat
 
 
 @dataclass(frozen=True)
@@ -80,6 +101,26 @@ class Market:
     couple: bool = False
     shown: bool = False
     people: dict[str, str] = field(default_factory=dict)  # id -> name for people beyond rivals
+    arrays: MarketArrays | None = None  # the generator's own; else built from the records
+
+    @cached_property
+    def numeric(self) -> MarketArrays:
+        """The market (the student alone, no partner) as :class:`MarketArrays`."""
+        if self.arrays is not None:
+            return self.arrays
+        program_index = {program.id: j for j, program in enumerate(self.programs)}
+        person_index = {rival.id: i for i, rival in enumerate(self.rivals)}
+        person_index[YOU] = len(self.rivals)
+        rival_start, rival_programs = _csr(
+            [[program_index[pid] for pid in rival.ranking] for rival in self.rivals]
+        )
+        ranking_start, ranking_people = _csr(
+            [
+                [person_index[person] for person in self.rankings[p.id] if person in person_index]
+                for p in self.programs
+            ]
+        )
+        return MarketArrays(rival_start, rival_programs, ranking_start, ranking_people)
 
     @cached_property
     def program_by_id(self) -> dict[str, MarketProgram]:
@@ -273,6 +314,9 @@ def generated_market(
         Rival(f"r{i + 1}", f"Applicant {i + 1}", tuple(listed[end - length : end]))
         for i, (end, length) in enumerate(zip(ends, lengths.tolist(), strict=True))
     )
+    rival_start = np.zeros(n_rivals + 1, dtype=np.int64)
+    rival_start[1:] = np.cumsum(lengths)
+    arrays = MarketArrays(rival_start, rival_entries, np.asarray(bounds), applicant)
     return Market(
         kind="generated",
         seed=seed,
@@ -281,6 +325,7 @@ def generated_market(
         rankings=rankings,
         notes=tuple(notes),
         strength=strength,
+        arrays=arrays,
     )
 
 

@@ -86,41 +86,48 @@ class Continuation:
 
     def __init__(self, market: Market) -> None:
         self.market = market
-        base = solve(market.instance_without_you(), RULES)
-        rank_of = {
-            pid: {person: r for r, person in enumerate(ranking)}
-            for pid, ranking in market.rankings.items()
-        }
-        holders: dict[str, list[str]] = {p.id: [] for p in market.programs}
-        for person, pid in base.assignment.items():
-            if pid is not None:
-                holders[pid].append(person)
-        # A full program takes nobody it ranks below its lowest holder; -1: it takes nobody.
-        worst: dict[str, int | None] = {}
-        for program in market.programs:
-            held = holders[program.id]
-            if len(held) >= program.seats:
-                worst[program.id] = max((rank_of[program.id][h] for h in held), default=-1)
-            else:
-                worst[program.id] = None
-        applicants = []
-        proposers: dict[str, set[str]] = {p.id: {YOU} for p in market.programs}
-        for rival in market.rivals:
-            matched = base.assignment.get(rival.id)
-            if matched is None:
-                continue
-            entries = [matched]
-            for pid in rival.ranking[rival.ranking.index(matched) + 1 :]:
-                rank = rank_of[pid].get(rival.id)
-                if rank is not None and (worst[pid] is None or rank < worst[pid]):
-                    entries.append(pid)
-            for pid in entries:
-                proposers[pid].add(rival.id)
-            applicants.append(Applicant(rival.id, tuple(entries)))
-        programs = tuple(
-            Program(p.id, p.seats, tuple(a for a in market.rankings[p.id] if a in proposers[p.id]))
-            for p in market.programs
+        arrays = market.numeric
+        n_rivals, n_programs = len(market.rivals), len(market.programs)
+        program_ids = [p.id for p in market.programs]
+        # Everyone else's matching: the whole market with the student's list empty.
+        base = solve(market.instance(()), RULES).assignment
+        index = {pid: j for j, pid in enumerate(program_ids)}
+        match = np.array(
+            [index[base[r.id]] if base[r.id] is not None else -1 for r in market.rivals],
+            dtype=np.int64,
         )
+        rank = _RankLookup(arrays, n_rivals + 1)
+        matched = match >= 0
+        holders = np.nonzero(matched)[0]
+        count = np.bincount(match[holders], minlength=n_programs)
+        worst = np.full(n_programs, -1, dtype=np.int64)
+        np.maximum.at(worst, match[holders], rank(match[holders], holders))
+        seats = np.array([p.seats for p in market.programs], dtype=np.int64)
+        # A full program takes nobody it ranks below its lowest holder (with no seats, nobody).
+        threshold = np.where(count >= seats, worst, np.iinfo(np.int64).max)
+        start, listed = arrays.rival_start, arrays.rival_programs
+        owner = np.repeat(np.arange(n_rivals), np.diff(start))
+        position = np.arange(len(listed)) - start[owner]
+        is_match = listed == match[owner]
+        match_position = np.full(n_rivals, -1, dtype=np.int64)
+        match_position[owner[is_match]] = position[is_match]
+        their_rank = rank(listed, owner)
+        below = (position > match_position[owner]) & (their_rank >= 0)
+        keep = matched[owner] & (is_match | (below & (their_rank < threshold[listed])))
+        kept_owner, kept_program = owner[keep], listed[keep]
+        applicants = _lists(
+            [market.rivals[i].id for i in holders],
+            np.bincount(kept_owner, minlength=n_rivals)[holders],
+            [program_ids[j] for j in kept_program.tolist()],
+        )
+        # Each program keeps the applicants who may still propose to it, and the student.
+        proposer_keys = kept_program * (n_rivals + 1) + kept_owner
+        people = arrays.ranking_people
+        kept_ranking = np.isin(rank.keys, proposer_keys) | (people == n_rivals)
+        ids = [r.id for r in market.rivals] + [YOU]
+        names = [ids[i] for i in people[kept_ranking].tolist()]
+        lengths = np.bincount(rank.program[kept_ranking], minlength=n_programs)
+        programs = _programs(market, names, lengths)
         self.instance = Instance((*applicants, Applicant(YOU, ())), programs)
         self.compact = to_compact(self.instance)
         self.index = {pid: i for i, pid in enumerate(self.compact.program_ids)}
@@ -159,6 +166,44 @@ class Continuation:
         assignment = dict.fromkeys((rival.id for rival in self.market.rivals), None)
         assignment.update(result.assignment)
         return replace(result, assignment=assignment)
+
+
+class _RankLookup:
+    """Where program ``j`` ranks person ``i`` (0 = first), or -1 when it does not rank them,
+    for whole arrays of (j, i) at once."""
+
+    def __init__(self, arrays, n_people: int) -> None:
+        start = arrays.ranking_start
+        program = np.repeat(np.arange(len(start) - 1), np.diff(start))
+        self.n_people = n_people
+        self.program = program  # of each entry of ``ranking_people``
+        self.keys = program * n_people + arrays.ranking_people
+        self.order = np.argsort(self.keys, kind="stable")
+        self.sorted = self.keys[self.order]
+        self.position = (np.arange(len(program)) - start[program])[self.order]
+
+    def __call__(self, programs: np.ndarray, people: np.ndarray) -> np.ndarray:
+        if not len(self.sorted):
+            return np.full(len(programs), -1, dtype=np.int64)
+        keys = programs * self.n_people + people
+        at = np.minimum(np.searchsorted(self.sorted, keys), len(self.sorted) - 1)
+        return np.where(self.sorted[at] == keys, self.position[at], -1)
+
+
+def _lists(ids: list[str], lengths: np.ndarray, flat: list[str]) -> list[Applicant]:
+    applicants, end = [], 0
+    for applicant_id, length in zip(ids, lengths.tolist(), strict=True):
+        applicants.append(Applicant(applicant_id, tuple(flat[end : end + length])))
+        end += length
+    return applicants
+
+
+def _programs(market: Market, flat: list[str], lengths: np.ndarray) -> tuple[Program, ...]:
+    programs, end = [], 0
+    for program, length in zip(market.programs, lengths.tolist(), strict=True):
+        programs.append(Program(program.id, program.seats, tuple(flat[end : end + length])))
+        end += length
+    return tuple(programs)
 
 
 def short_list_length(length: int) -> int:
