@@ -5,6 +5,7 @@ from django import forms
 
 from medmatch.cycles.models import PracticeRun
 from medmatch.cycles.selectors import specialty_choices
+from medmatch.lib.forms import BoundedIntegerField
 
 MAX_SEED = 2**31 - 1
 # The longest practice list: every rerun of a lesson costs a solve of the whole market.
@@ -33,7 +34,7 @@ class MarketForm(forms.Form):
         required=False,
         label="Apply as a couple with a made-up partner (hand-made market only)",
     )
-    seed = forms.IntegerField(
+    seed = BoundedIntegerField(
         required=False,
         min_value=1,
         max_value=MAX_SEED,
@@ -66,7 +67,7 @@ class RankListForm(forms.Form):
         self.programs = list(programs)
         self.max_rank = min(len(self.programs), MAX_LIST)
         for program in self.programs:
-            self.fields[_rank_field(program.id)] = forms.IntegerField(
+            self.fields[_rank_field(program.id)] = BoundedIntegerField(
                 required=False,
                 min_value=1,
                 max_value=self.max_rank,
