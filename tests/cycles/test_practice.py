@@ -105,6 +105,10 @@ def test_it_compares_a_couples_list_without_its_no_match_rows():
     summary = run_couple(market, [("prog-a", "prog-d"), ("prog-c", "prog-e"), ("prog-c", None)])
     assert (summary["matched"], summary["partner_matched"]) == ("prog-c", None)
     assert summary["choice"] == 3
+    # Sam's reasons are said to the student: "you" is the student, Sam is Sam.
+    blocked, full = summary["partner_reasons"]
+    assert blocked["text"].startswith("you could not be placed: Program A filled its 1 position")
+    assert full["text"].endswith("the lowest-ranked it took is Lena (rank 1; Sam: rank 3)")
     assert summary["no_match"]["change"] == "removed"
     assert summary["no_match"]["rows"] == [["prog-a", "prog-d"], ["prog-c", "prog-e"]]
     assert (summary["no_match"]["matched"], summary["no_match"]["partner_matched"]) == (None, None)

@@ -178,10 +178,12 @@ class Market:
     def humanize(self, text: str) -> str:
         """Replace program and people ids in an explanation's text by their names."""
         names = self.names
-        return _ID_TOKEN.sub(lambda m: names.get(m.group(0), m.group(0)), text)
+        text = _ID_TOKEN.sub(lambda m: names.get(m.group(0), m.group(0)), text)
+        return _ONE_POSITION.sub("1 position", text)
 
 
 _ID_TOKEN = re.compile(r"(?<![\w-])[\w+-]+(?![\w-])")
+_ONE_POSITION = re.compile(r"\b1 positions\b")
 
 
 # --- the hand-made market ------------------------------------------------------------------------

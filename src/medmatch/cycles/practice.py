@@ -22,6 +22,7 @@ rows changed (the list without them, or with "you alone" rows added when there w
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import replace
@@ -49,14 +50,28 @@ def _check_list(market: Market, ranking: Sequence[str]) -> None:
     validate(Instance((Applicant(YOU, tuple(ranking)),), programs))
 
 
-def _reasons(market: Market, explanation) -> list[dict]:
+_PARTNER_BLOCKED = f"your partner {YOU} could not be placed"
+_YOU_WORD = re.compile(r"\byou\b(?! both)")
+
+
+def _to_the_student(text: str) -> str:
+    """The partner's explanation is written to the partner ("you" is Sam): say it to the
+    student ("you" is the student, Sam is Sam)."""
+    if text.startswith(_PARTNER_BLOCKED):
+        # The engine calls the blocked partner (the student here) "them" after the colon.
+        rest = re.sub(r"\bthem\b", "you", text[len(_PARTNER_BLOCKED) :])
+        return "you could not be placed" + rest
+    return _YOU_WORD.sub(PARTNER, text)
+
+
+def _reasons(market: Market, explanation, *, partner: bool = False) -> list[dict]:
     return [
         {
             "choice": [
                 market.names.get(pid, "no match") if pid else "no match" for pid in r.choice
             ],
             "kind": r.kind,
-            "text": market.humanize(r.text),
+            "text": market.humanize(_to_the_student(r.text) if partner else r.text),
         }
         for r in explanation.reasons
     ]
@@ -301,7 +316,7 @@ def run_couple(market: Market, rows: Sequence[tuple[str | None, str | None]]) ->
         "partner_matched": result.assignment[PARTNER],
         "choice": mine.choice_number,
         "reasons": _reasons(market, mine),
-        "partner_reasons": _reasons(market, theirs),
+        "partner_reasons": _reasons(market, theirs, partner=True),
         "status": result.status,
         "message": result.message,
         "no_match": {
