@@ -77,5 +77,5 @@ def test_it_names_programs_and_people_in_explanations():
     market = hand_made_market()
     text = "prog-a filled its 1 positions; the lowest-ranked it took is maya (you: rank 2)"
     assert market.humanize(text) == (
-        "Program A filled its 1 positions; the lowest-ranked it took is Maya (you: rank 2)"
+        "Program A filled its 1 position; the lowest-ranked it took is Maya (you: rank 2)"
     )
