@@ -155,6 +155,7 @@ def test_it_runs_a_couples_list_and_checks_its_rows(as_alice, alice):
     assert run.couple and run.ranking == [["prog-a", "prog-d"], ["prog-c", None]]
     page = as_alice.get(run.get_absolute_url()).content.decode()
     assert "Lesson: what a “no match” row does" in page
+    assert "<strong>Your “no match” rows changed the outcome</strong>" in page
     assert BANNER in page
 
 

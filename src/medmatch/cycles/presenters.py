@@ -101,5 +101,7 @@ def run_context(run: PracticeRun) -> dict:
             "rows": [(_name(names, a), _name(names, b)) for a, b in other["rows"]],
             "you": _name(names, other["matched"]) if other["matched"] else None,
             "partner": _name(names, other["partner_matched"]) if other["partner_matched"] else None,
+            "changed": (other["matched"], other["partner_matched"])
+            != (result["matched"], result["partner_matched"]),
         }
     return context
