@@ -93,7 +93,12 @@ def test_it_generates_a_market_from_the_catalogs_tracks(as_alice, alice):
     }
     assert programs[f"p{tracks[0].pk}"]["assumed"] is False
     assert 1.1 * 26 <= run.summary["market"]["rival_count"] <= 1.3 * 26
-    # The same seed gives the same run.
+    # The same seed gives the same run; the run page offers its market again.
+    page = as_alice.get(run.get_absolute_url()).content.decode()
+    assert (
+        f"/match/practice/new/?market=generated&amp;strength=average&amp;seed=3&amp;specialty={specialty.pk}"
+        in page
+    )
     as_alice.post(reverse("cycles:practice_new"), data)
     first, again = PracticeRun.objects.order_by("pk")
     assert first.summary["result"]["matched"] == again.summary["result"]["matched"]

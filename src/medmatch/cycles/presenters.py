@@ -1,6 +1,8 @@
 """What the practice pages show, worked out from a market or a saved run's summary: names in
 place of ids, and each lesson's rows with the sentence that sums it up."""
 
+from django.http import QueryDict
+
 from medmatch.cycles.markets import hand_made_market, snapshot
 from medmatch.cycles.models import PracticeRun
 
@@ -57,11 +59,23 @@ def _moves(result: dict, names: dict) -> list[dict]:
     return rows
 
 
+def same_market_query(run: PracticeRun) -> str:
+    """The list builder's query for the market of ``run`` (same seed, so the same competitors)."""
+    query = QueryDict(mutable=True)
+    query.update({"market": run.market, "strength": run.strength, "seed": run.seed or 1})
+    if run.specialty_id:
+        query["specialty"] = run.specialty_id
+    if run.couple:
+        query["couple"] = "on"
+    return query.urlencode()
+
+
 def run_context(run: PracticeRun) -> dict:
     summary = run.summary
     market, result = summary["market"], summary["result"]
     names = {pid: program["name"] for pid, program in market["programs"].items()}
     context = {"run": run, "market": market, "result": result, "names": names}
+    context["same_market"] = same_market_query(run)
     if "rankings" in market:
         context["hand_made"] = {"programs": program_lists(market), "rivals": market["rivals"]}
     context["matched"] = _name(names, result["matched"]) if result["matched"] else None
