@@ -24,22 +24,38 @@ def market_outline(*, market: str, specialty, couple: bool, seed: int) -> tuple[
     return market_programs(specialty, seed=seed)
 
 
-def practice_market(*, market: str, specialty, strength: str, couple: bool, seed: int) -> Market:
+def practice_market(
+    *, market: str, specialty, strength: str, couple: bool, seed: int, outline=None
+) -> Market:
     """The whole market, competitors included; the same arguments give the same market (as long
-    as the catalog's tracks of the specialty stay the same)."""
+    as the catalog's tracks of the specialty stay the same). ``outline`` is what
+    ``market_outline`` returned for the same arguments, if the caller has it already."""
     if market == PracticeRun.Market.HAND_MADE:
         return hand_made_market(couple=couple)
-    programs, notes = market_programs(specialty, seed=seed)
+    programs, notes = outline or market_programs(specialty, seed=seed)
     return generated_market(programs, seed=seed, strength=strength, notes=notes)
 
 
 def practice_run_create(
-    *, student, market: str, specialty, strength: str, couple: bool, seed: int, ranking
+    *,
+    student,
+    market: str,
+    specialty,
+    strength: str,
+    couple: bool,
+    seed: int,
+    ranking,
+    outline=None,
 ) -> PracticeRun:
     """Build the market, run ``ranking`` in it (program ids, or a couple's rows) with its
     lessons, and save the run with a snapshot of the market."""
     sandbox = practice_market(
-        market=market, specialty=specialty, strength=strength, couple=couple, seed=seed
+        market=market,
+        specialty=specialty,
+        strength=strength,
+        couple=couple,
+        seed=seed,
+        outline=outline,
     )
     if couple:
         result = run_couple(sandbox, ranking)

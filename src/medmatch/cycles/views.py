@@ -52,7 +52,8 @@ def build_practice_list(request):
     list_form = list_class(programs, request.POST if request.method == "POST" else None)
     if list_form.is_valid():
         ranking = list_form.cleaned_data["rows" if setting["couple"] else "ranking"]
-        run = practice_run_create(student=request.user, ranking=ranking, **setting)
+        outline = (programs, notes)
+        run = practice_run_create(student=request.user, ranking=ranking, outline=outline, **setting)
         return redirect(run)
     context = {"setting": setting, "programs": programs, "notes": notes, "list_form": list_form}
     if setting["market"] == PracticeRun.Market.HAND_MADE:
