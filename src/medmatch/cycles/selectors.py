@@ -86,6 +86,10 @@ def market_programs(specialty: Specialty | None, *, seed: int) -> tuple[list[Mar
         ids = sorted(random.Random(SAMPLE_SEED).sample(ids, MAX_PROGRAMS))
     else:
         notes.append(f"All {len(ids)} tracks of {specialty.name} in the catalog.")
+    notes.append(
+        "Each track is a program of its own here, preliminary and advanced ones too (the practice "
+        "match has no supplemental lists)."
+    )
     rows = list(
         Program.objects.filter(pk__in=ids)
         .order_by("title", "institution__name", "pk")
