@@ -19,7 +19,8 @@ from medmatch.matching import InstanceError, check, solve
 
 
 def small_market(seed: int, strength: str = "average"):
-    programs = [MarketProgram(f"p{i}", f"Program {i}", 1 + i % 4) for i in range(25)]
+    # Programs 0, 5, 10... have no positions at all.
+    programs = [MarketProgram(f"p{i}", f"Program {i}", i % 5) for i in range(25)]
     return generated_market(programs, seed=seed, strength=strength)
 
 
