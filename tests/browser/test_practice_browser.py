@@ -1,6 +1,6 @@
 """The practice match in a browser: a student with no programs on the site ranks the hand-made
-market's programs, runs it and reads the result and its lessons, then a couple's list; axe-core
-on each page; everything fits a phone-sized screen."""
+market's programs (reordering them in "Your list so far"), runs it and reads the result and its
+lessons, then a couple's list; axe-core on each page; everything fits a phone-sized screen."""
 
 import pytest
 from django.test import Client
@@ -41,14 +41,30 @@ def test_it_runs_a_practice_match_on_a_phone(page, live_server, assert_accessibl
     _assert_fits_the_screen(page)
     page.get_by_role("button", name="Choose programs").click()
     expect(page.get_by_role("heading", name="Your practice list")).to_be_visible()
-    page.get_by_label("Program A").fill("1")
-    page.get_by_label("Program B").fill("2")
-    page.get_by_label("Program C").fill("2")
+
+    def rank(program):
+        return page.get_by_role("spinbutton", name=program, exact=True)
+
+    rank("Program A").fill("1")
+    rank("Program B").fill("2")
+    rank("Program C").fill("2")
     page.get_by_role("button", name="Run the practice match").click()
     expect(page.get_by_text("Rank 2 is also given to Program C.")).to_be_visible()
     assert_accessible(page, "practice list with errors")
     _assert_fits_the_screen(page)
-    page.get_by_label("Program C").fill("3")
+    rank("Program C").fill("3")
+    rank("Program F").fill("4")
+    # The list so far (JavaScript): move Program F up, then take it off the list again.
+    panel = page.locator("#list-so-far")
+    expect(panel.locator("li")).to_have_count(4)
+    panel.get_by_role("button", name="Move Program F up").click()
+    expect(panel.locator("li").nth(2)).to_contain_text("3. Program F")
+    expect(rank("Program F")).to_have_value("3")
+    expect(rank("Program C")).to_have_value("4")
+    panel.get_by_role("button", name="Remove Program F from your list").click()
+    expect(rank("Program F")).to_have_value("")
+    expect(rank("Program C")).to_have_value("3")
+    assert_accessible(page, "practice list")
     page.get_by_role("button", name="Run the practice match").click()
     expect(page.get_by_text("You matched at Program C, your choice 3 of 3.")).to_be_visible()
     expect(page.get_by_text(BANNER)).to_be_visible()
