@@ -2,9 +2,11 @@
 
 A single student's run: the match itself (``solve`` under the NRMP rules), why each program ranked
 above the match did not take them (``explain``), then the reruns the lessons rest on: the list
-with each program moved to the top (with applicant-proposing deferred acceptance the student's
-outcome can never get worse: the mechanism is strategy-proof for applicants, Dubins & Freedman
-1981, Roth 1982), and the list cut to its top third.
+with each program moved to the top, and the list cut to its top third. With applicant-proposing
+deferred acceptance moving a program up can never make the outcome worse by the list submitted:
+either that program takes the student or the match stays what it was (the mechanism is
+strategy-proof for applicants: Dubins & Freedman 1981, Roth 1982). Each rerun is judged by its own
+list, so a worse verdict would be shown if it ever happened.
 
 The reruns are real deferred-acceptance runs, made cheap without changing their outcome: the
 order in which applicants propose does not change the applicant-optimal stable matching (McVitie
@@ -232,8 +234,8 @@ def run_single(market: Market, ranking: Sequence[str]) -> dict:
     Returns a JSON-ready dict: the list, the match and its place on the list, the reasons for
     every program above it, the reruns with each program moved to the top (each with its verdict
     by the list of that rerun, and whether none was worse), the top-third rerun (its verdict by
-    the student's list), the solver
-    status and the seconds taken. Raises InstanceError for unknown or repeated program ids.
+    the student's list), the solver status and the seconds taken. Raises InstanceError for
+    unknown or repeated program ids.
     """
     started = time.perf_counter()
     ranking = list(ranking)

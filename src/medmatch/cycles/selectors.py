@@ -4,6 +4,8 @@ default one (from their goals), and a specialty's catalog tracks as plain market
 import random
 import statistics
 
+from django.db.models import Count
+
 from medmatch.catalog.models import Program, Specialty
 from medmatch.cycles.markets import TYPICAL_SEATS, MarketProgram, fictional_programs
 from medmatch.goals.models import GoalProfile
@@ -32,14 +34,14 @@ def residency_tracks():
 
 def specialty_choices() -> list[tuple[int, str]]:
     """(specialty id, "Name (system, N tracks)") for every specialty with residency tracks."""
-    counts: dict[int, int] = {}
-    for specialty_id in (
-        residency_tracks().filter(specialty__isnull=False).values_list("specialty_id", flat=True)
-    ):
-        counts[specialty_id] = counts.get(specialty_id, 0) + 1
-    specialties = Specialty.objects.filter(pk__in=counts).order_by("name", "system")
+    specialties = (
+        Specialty.objects.filter(programs__program_type=Program.ProgramType.RESIDENCY)
+        .annotate(tracks=Count("programs"))
+        .order_by("name", "system")
+    )
     return [
-        (s.pk, f"{s.name} ({s.get_system_display()}, {counts[s.pk]} tracks)") for s in specialties
+        (s.pk, f"{s.name} ({s.get_system_display()}, {s.tracks} track{'s' * (s.tracks != 1)})")
+        for s in specialties
     ]
 
 
