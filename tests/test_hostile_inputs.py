@@ -179,6 +179,7 @@ def build_world(alice) -> dict:
         statement_save,
     )
     from medmatch.contributions.models import Coordinatorship
+    from medmatch.cycles.services import practice_run_create
     from medmatch.goals.models import GoalProfile
     from medmatch.interviews.models import Interview, PracticeAttempt, Question
     from medmatch.letters.models import LetterRequest, Recommender
@@ -257,6 +258,15 @@ def build_world(alice) -> dict:
         tzinfo=zoneinfo.ZoneInfo(zone),
     )
     interview = Interview.objects.create(application=application, starts_at=starts, time_zone=zone)
+    practice_run = practice_run_create(
+        student=alice,
+        market="hand_made",
+        specialty=None,
+        strength="average",
+        couple=False,
+        seed=1,
+        ranking=["prog-a", "prog-c"],
+    )
     return {
         "program": program,
         "institution": hospital,
@@ -277,6 +287,7 @@ def build_world(alice) -> dict:
         "question": question,
         "attempt": attempt,
         "interview": interview,
+        "practice_run": practice_run,
     }
 
 
@@ -342,6 +353,8 @@ OBJECTS = {
     "interviews:interview_delete": "interview",
     "interviews:impression": "interview",
     "interviews:thank_you": "interview",
+    "cycles:practice_run": "practice_run",
+    "cycles:practice_delete": "practice_run",
 }
 # Other path arguments, by name, whatever the URL.
 ARGUMENTS = {

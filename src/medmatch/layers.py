@@ -28,7 +28,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("interviews",),
     # The program side: programs take applications, review them, schedule interviews.
     ("workspace",),
-    # (The match cycle goes here, above the program side and below the faces.)
+    # The match: the practice match now, the match cycles later.
+    ("cycles",),
     # Faces: the command line, the web entry points, settings, the project-level schedule.
     (
         "cli",

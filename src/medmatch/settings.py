@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "medmatch.interviews",
     "medmatch.contributions",
     "medmatch.workspace",
+    "medmatch.cycles",
 ]
 
 MIDDLEWARE = [

@@ -17,5 +17,6 @@ urlpatterns = [
     path("contributions/", include("medmatch.contributions.urls")),
     # The program side: staff pages under /workspace/, students' submissions under /submissions/.
     path("", include("medmatch.workspace.urls")),
+    path("match/", include("medmatch.cycles.urls")),
     path("admin/", admin.site.urls),
 ]

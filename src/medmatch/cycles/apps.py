@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class CyclesConfig(AppConfig):
+    name = "medmatch.cycles"
+    verbose_name = "Match: the practice match"
+    nav_items = [("cycles:practice", "Practice match")]
+
+    def export_user_data(self, user) -> dict:
+        from medmatch.cycles.models import PracticeRun
+
+        runs = PracticeRun.objects.for_student(user).order_by("created_at", "pk")
+        return {"practice_runs": [run.to_export() for run in runs]}
