@@ -27,7 +27,7 @@ def weighted_score(scores: dict, criteria: Iterable[RubricCriterion]) -> float |
             continue
         total += criterion.weight * min(score, criterion.max_score) / criterion.max_score
         weights += criterion.weight
-    return round(100 * total / weights, 2) if weights else None
+    return 100 * total / weights if weights else None
 
 
 def _active_criteria(program) -> list[RubricCriterion]:
@@ -161,7 +161,10 @@ def criterion_is_scored(criterion: RubricCriterion) -> bool:
 def criterion_update(*, criterion: RubricCriterion, name, description, max_score, weight):
     """Change a criterion; a new weight re-weighs every review of the program. The form refuses a
     new maximum once the criterion is scored."""
-    reweigh = weight != criterion.weight or max_score != criterion.max_score
+    # Compared with the stored row: a ModelForm has already copied the new values onto
+    # ``criterion`` when it validated.
+    stored = RubricCriterion.objects.select_for_update().get(pk=criterion.pk)
+    reweigh = weight != stored.weight or max_score != stored.max_score
     criterion.name, criterion.description = name, description
     criterion.max_score, criterion.weight = max_score, weight
     criterion.save(update_fields=["name", "description", "max_score", "weight"])
