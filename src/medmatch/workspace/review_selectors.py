@@ -14,16 +14,15 @@ from django.db.models import (
     Exists,
     F,
     FloatField,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Value,
 )
-from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
+from medmatch.catalog.import_cache import per_import
 from medmatch.catalog.models import Specialty
 from medmatch.workspace.models import (
     DecisionChange,
@@ -53,13 +52,15 @@ def specialty_interest_choices(program) -> list[tuple[str, str]]:
         .values_list("specialty_interests", flat=True)
         .distinct()
     )
-    keys = {key for column in columns for key in column.strip("|").split("|") if key}
-    names = dict(
-        Specialty.objects.filter(system=Specialty.System.ACGME, code__in=keys).values_list(
-            "code", "name"
-        )
-    )
+    keys = {key for column in columns.order_by() for key in column.strip("|").split("|") if key}
+    names = _specialty_names()
     return sorted(((key, names.get(key, key)) for key in keys), key=lambda pair: pair[1].casefold())
+
+
+@per_import
+def _specialty_names() -> dict[str, str]:
+    """{ACGME code: name}: the canonical keys' names (only an import changes them)."""
+    return dict(Specialty.objects.filter(system=Specialty.System.ACGME).values_list("code", "name"))
 
 
 # ---- the dashboard ------------------------------------------------------------------------------
@@ -154,31 +155,20 @@ SORTS = {
 }
 
 
-def inbox(program, user, *, filters: dict) -> QuerySet:
-    """The program's submissions with what a row shows: the mean weighted score over its reviews
-    (None when nobody scored), how many reviews, whether ``user`` reviewed it; filtered by the
-    inbox form's cleaned ``filters`` and sorted by ``filters["sort"]``."""
+def _mean_score():
     reviews = Review.objects.filter(submission=OuterRef("pk")).order_by().values("submission")
-    rows = (
-        Submission.objects.filter(program=program)
-        .select_related("current_version")
-        .defer(
-            "current_version__statement_text",
-            "current_version__cv_entries",
-            "current_version__answers",
-        )
-        .annotate(
-            mean_score=Subquery(
-                reviews.annotate(mean=Avg("weighted_score")).values("mean"),
-                output_field=FloatField(),
-            ),
-            review_count=Coalesce(
-                Subquery(reviews.annotate(n=Count("pk")).values("n"), output_field=IntegerField()),
-                Value(0),
-            ),
-            reviewed_by_me=Exists(Review.objects.filter(submission=OuterRef("pk"), reviewer=user)),
-        )
+    return Subquery(
+        reviews.annotate(mean=Avg("weighted_score")).values("mean"), output_field=FloatField()
     )
+
+
+def inbox(program, user, *, filters: dict) -> QuerySet:
+    """The ids of the program's submissions matching the inbox form's cleaned ``filters``, in the
+    order of ``filters["sort"]``: what the paginator counts and slices. Only the ids, so the
+    database sorts narrow rows and computes a row's scores and counts only for the page shown
+    (``inbox_rows``); the mean score is computed for every row only to sort by it."""
+    reviews = Review.objects.filter(submission=OuterRef("pk"))
+    rows = Submission.objects.filter(program=program)
     if not filters.get("withdrawn"):
         rows = rows.filter(withdrawn_at__isnull=True)
     if filters.get("specialty"):
@@ -195,19 +185,85 @@ def inbox(program, user, *, filters: dict) -> QuerySet:
     if filters.get("decision"):
         decision = "" if filters["decision"] == "undecided" else filters["decision"]
         rows = rows.filter(decision=decision)
+    mine = Exists(reviews.filter(reviewer=user))
     if filters.get("reviewed") == "me":
-        rows = rows.filter(reviewed_by_me=True)
+        rows = rows.filter(mine)
     elif filters.get("reviewed") == "not_me":
-        rows = rows.filter(reviewed_by_me=False)
+        rows = rows.filter(~mine)
     elif filters.get("reviewed") == "nobody":
-        rows = rows.filter(review_count=0)
+        rows = rows.filter(~Exists(reviews))
     if filters.get("flag"):
         # The flags are a JSON list of fixed values; each value is quoted in the stored text.
-        flagged = Review.objects.filter(
-            submission=OuterRef("pk"), flags__icontains=f'"{filters["flag"]}"'
+        rows = rows.filter(Exists(reviews.filter(flags__icontains=f'"{filters["flag"]}"')))
+    sort = filters.get("sort") or "newest"
+    if sort.startswith("score"):
+        rows = rows.annotate(mean_score=_mean_score())
+    return rows.order_by(*SORTS[sort][1]).values_list("pk", flat=True)
+
+
+def inbox_rows(ids, user) -> list[dict]:
+    """The submissions ``ids`` (one page of ``inbox``, in its order) as plain values for the
+    template, with the mean weighted score (None when nobody scored), the number of reviews and
+    whether ``user`` reviewed each: two queries, the page's submissions and their reviews' three
+    small columns. Plain dicts, because a dict lookup is the template language's cheapest."""
+    ids = list(ids)
+    found = (
+        Submission.objects.filter(pk__in=ids)
+        .select_related("current_version")
+        .only(
+            "pk",
+            "submitted_at",
+            "withdrawn_at",
+            "graduation_year",
+            "needs_visa",
+            "signal",
+            "decision",
+            "current_version__number",
+            "current_version__profile",
         )
-        rows = rows.filter(Exists(flagged))
-    return rows.order_by(*SORTS[filters.get("sort") or "newest"][1])
+        .order_by()
+    )
+    scores, counts, mine = {}, {}, set()
+    reviews = Review.objects.filter(submission_id__in=ids).values_list(
+        "submission_id", "reviewer_id", "weighted_score"
+    )
+    for submission_id, reviewer_id, score in reviews.order_by():
+        counts[submission_id] = counts.get(submission_id, 0) + 1
+        if reviewer_id == user.pk:
+            mine.add(submission_id)
+        if score is not None:
+            scores.setdefault(submission_id, []).append(score)
+    by_id = {submission.pk: submission for submission in found}
+    review_url = reverse("workspace:review", args=[0]).replace("/0/", "/{}/")
+    labels = dict(Submission.Decision.choices)
+    rows = []
+    for submission in (by_id[pk] for pk in ids if pk in by_id):
+        version = submission.current_version
+        submitted = timezone.localtime(submission.submitted_at)
+        given = scores.get(submission.pk)
+        # The same mean as the inbox's sort (SQL's AVG over the reviews that scored).
+        mean = sum(given) / len(given) if given else None
+        rows.append(
+            {
+                "pk": submission.pk,
+                "url": review_url.format(submission.pk),
+                "name": (version.profile.get("name") if version else None) or "Applicant",
+                "version": version.number if version else None,
+                "withdrawn": submission.withdrawn_at is not None,
+                "year": submission.graduation_year,
+                "visa": {True: "yes", False: "no", None: None}[submission.needs_visa],
+                "signal": "yes" if submission.signal else "no",
+                "submitted_iso": submitted.isoformat(timespec="minutes"),
+                "submitted": f"{submitted:%b} {submitted.day}, {submitted.year}",
+                "reviews": counts.get(submission.pk, 0),
+                "mine": submission.pk in mine,
+                "mean_score": mean,
+                "score": None if mean is None else f"{mean:.0f}%",
+                "decision": submission.decision,
+                "decision_label": labels[submission.decision] if submission.decision else "",
+            }
+        )
+    return rows
 
 
 # ---- one submission's review panel --------------------------------------------------------------

@@ -33,7 +33,8 @@ from medmatch.workspace.review_forms import (
     ReviewForm,
     decision_of,
 )
-from medmatch.workspace.review_selectors import SORTS, dashboards, inbox, panel
+from medmatch.workspace.review_rows import filter_controls, row_html
+from medmatch.workspace.review_selectors import SORTS, dashboards, inbox, inbox_rows, panel
 
 
 @login_required
@@ -56,11 +57,14 @@ def show_inbox(request, pk: int):
     if form.is_valid():
         rows = inbox(program, request.user, filters=form.cleaned_data)
         page = Paginator(rows, PAGE_SIZE).get_page(form.cleaned_data.get("page") or 1)
+        page.rows = inbox_rows(page.object_list, request.user)
+        page.rows_html = [row_html(row, uses_signals=uses_signals) for row in page.rows]
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "program": program,
         "form": form,
+        "controls": filter_controls(form),
         "uses_signals": uses_signals,
         "page": page,
         "querystring": query.urlencode(),
