@@ -67,6 +67,7 @@ bench:
 	$(BENCH) benchmarks/catalog_search.py --postgres $(BENCH_DATABASE_URL)
 	$(BENCH) benchmarks/recommendations_page.py
 	$(BENCH) benchmarks/program_page.py
+	$(BENCH) benchmarks/workspace_inbox.py
 	$(BENCH) benchmarks/load.py --postgres $(BENCH_DATABASE_URL) --duration 150
 
 clean:
