@@ -9,10 +9,11 @@ import time
 from pathlib import Path
 
 
-def set_up_site() -> None:
+def set_up_site(*, catalog: bool = True) -> None:
     """Django with production settings for the test Client, migrated, the built-in catalog
     imported when the database has none (a fresh SQLite file in /tmp without DATABASE_URL,
-    about 40 s), plain static URLs, and the database and program count printed."""
+    about 40 s; ``catalog=False`` skips it, for a benchmark that makes its own rows), plain
+    static URLs, and the database and program count printed."""
     if not os.environ.get("DATABASE_URL"):
         path = Path(tempfile.mkdtemp(prefix="medmatch-bench-")) / "bench.sqlite3"
         os.environ["DATABASE_URL"] = f"sqlite:///{path}"
@@ -32,7 +33,7 @@ def set_up_site() -> None:
     from medmatch.catalog.models import Program
 
     call_command("migrate", interactive=False, verbosity=0)
-    if not Program.objects.exists():
+    if catalog and not Program.objects.exists():
         from medmatch.catalog.importers import import_sources
 
         started = time.perf_counter()

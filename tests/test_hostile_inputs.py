@@ -267,7 +267,18 @@ def build_world(alice) -> dict:
         seed=1,
         ranking=["prog-a", "prog-c"],
     )
+    # The program side: alice's application sent to the program she is also staff of.
+    from medmatch.workspace.models import RubricCriterion, Submission, SubmissionVersion
+
+    submission = Submission.objects.create(application=application, student=alice, program=program)
+    submission.current_version = SubmissionVersion.objects.create(
+        submission=submission, number=1, profile={"name": "Alice"}
+    )
+    submission.save(update_fields=["current_version"])
+    criterion = RubricCriterion.objects.create(program=program, name="Clinical grades")
     return {
+        "submission": submission,
+        "criterion": criterion,
         "program": program,
         "institution": hospital,
         "item": item,
@@ -355,12 +366,21 @@ OBJECTS = {
     "interviews:thank_you": "interview",
     "cycles:practice_run": "practice_run",
     "cycles:practice_delete": "practice_run",
+    "workspace:inbox": "program",
+    "workspace:inbox_decide": "program",
+    "workspace:rubric": "program",
+    "workspace:criterion": "program",
+    "workspace:criterion_move": "program",
+    "workspace:criterion_retire": "program",
+    "workspace:review": "submission",
+    "workspace:decide": "submission",
 }
 # Other path arguments, by name, whatever the URL.
 ARGUMENTS = {
     "program_pk": "program",
     "request_pk": "letter_request",
     "institution_pk": "institution",
+    "criterion_pk": "criterion",
 }
 TOKENS = {"letters:portal": "portal_token", "applications:calendar_feed": "feed_token"}
 

@@ -3,7 +3,9 @@
 Each app plugs its pages into the main navigation by giving its AppConfig a ``nav_items`` list of
 ``(url name, label)`` pairs; the layout shows them in INSTALLED_APPS order. An app whose pages are
 open to anonymous visitors says so with ``nav_public = True``; the others' items appear only to
-people who are logged in (they would only lead a visitor to the log-in page).
+people who are logged in (they would only lead a visitor to the log-in page). An item given as
+``(url name, label, roles)`` appears only to users whose ``role`` is one of ``roles`` (the program
+workspace for coordinators): the role is on the user row already loaded, so no query per page.
 """
 
 from functools import cache
@@ -14,19 +16,24 @@ from django.urls import reverse
 
 
 @cache
-def _nav_items() -> tuple[tuple[str, str, bool], ...]:
+def _nav_items() -> tuple[tuple[str, str, bool, tuple[str, ...] | None], ...]:
     items = []
     for config in apps.get_app_configs():
         public = getattr(config, "nav_public", False)
-        for url_name, label in getattr(config, "nav_items", ()):
-            items.append((reverse(url_name), label, public))
+        for url_name, label, *roles in getattr(config, "nav_items", ()):
+            items.append((reverse(url_name), label, public, tuple(roles[0]) if roles else None))
     return tuple(items)
 
 
 def site(request):
     user = getattr(request, "user", None)
     logged_in = bool(user and user.is_authenticated)
-    items = [(url, label) for url, label, public in _nav_items() if public or logged_in]
+    role = getattr(user, "role", None) if logged_in else None
+    items = [
+        (url, label)
+        for url, label, public, roles in _nav_items()
+        if (public or logged_in) and (roles is None or role in roles)
+    ]
     # An item is current on its own page and the pages below it (/catalog/programs/12/); when two
     # items contain the page (/goals/ and /goals/questionnaire/), the more specific one wins.
     containing = [url for url, _ in items if request.path.startswith(url)]

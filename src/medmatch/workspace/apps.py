@@ -4,6 +4,9 @@ from django.apps import AppConfig
 class WorkspaceConfig(AppConfig):
     name = "medmatch.workspace"
     verbose_name = "Program side: intake, review, interview slots"
+    # Only coordinators can be a program's staff; the workspace home says when one is not
+    # verified yet (checking verification here would cost a query on every page).
+    nav_items = [("workspace:home", "Workspace", ("coordinator",))]
 
     def ready(self):
         # The board, the application page and "My programs" (lower apps) link to the program

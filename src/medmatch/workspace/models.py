@@ -159,6 +159,9 @@ class Submission(models.Model):
     # None = the student did not say (unknown, not "no").
     needs_visa = models.BooleanField(null=True, blank=True)
     signal = models.BooleanField(default=False)
+    # The current version's specialty interests as canonical keys ("|140|320|", as the goals
+    # JSON writes them), so the inbox filters on one column; "" = the student did not say.
+    specialty_interests = models.CharField(max_length=300, blank=True)
     # The program's side.
     decision = models.CharField(
         max_length=10, choices=Decision.choices, default=Decision.UNDECIDED, blank=True
@@ -335,6 +338,10 @@ class Review(models.Model):
     scores = models.JSONField(default=dict)
     flags = models.JSONField(default=list)
     note = models.TextField(blank=True, max_length=4000)
+    # The scores weighted by the active rubric, as a percentage of the highest possible (None:
+    # no active criterion scored). Kept on the row so the inbox sorts by the mean in SQL; the
+    # review service writes it, and rewrites it when the rubric's weights change.
+    weighted_score = models.FloatField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

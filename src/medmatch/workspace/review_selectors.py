@@ -1,0 +1,315 @@
+"""Reads of the program's review: the cycle's dashboard, the inbox, and one submission's panel.
+
+Each takes rows already limited to the user's programs by ``workspace.access``; nothing here
+widens them. The inbox is one query for its rows (the mean score, the review count and "reviewed
+by me" are SQL subqueries, not a query per row) plus the paginator's count.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.urls import reverse
+from django.utils import timezone
+
+from medmatch.catalog.import_cache import per_import
+from medmatch.catalog.models import Specialty
+from medmatch.workspace.models import (
+    DecisionChange,
+    HolisticFlag,
+    Invitation,
+    Review,
+    RubricCriterion,
+    Submission,
+)
+
+# ---- specialty interests: one column, "|140|320|" ------------------------------------------------
+
+
+def specialty_interests_column(keys: Iterable[str]) -> str:
+    """The ``Submission.specialty_interests`` value for a version's canonical specialty keys (the
+    goals JSON's ``"specialty"`` values, e.g. "140"): "|140|320|", or "" when there are none."""
+    clean = [str(key).strip() for key in keys if str(key).strip() and "|" not in str(key)]
+    return f"|{'|'.join(dict.fromkeys(clean))}|" if clean else ""
+
+
+def specialty_interest_choices(program) -> list[tuple[str, str]]:
+    """(key, name) of the specialty interests the program's applicants gave, by name: the only
+    values the inbox's filter accepts."""
+    columns = (
+        Submission.objects.filter(program=program)
+        .exclude(specialty_interests="")
+        .values_list("specialty_interests", flat=True)
+        .distinct()
+    )
+    keys = {key for column in columns.order_by() for key in column.strip("|").split("|") if key}
+    names = _specialty_names()
+    return sorted(((key, names.get(key, key)) for key in keys), key=lambda pair: pair[1].casefold())
+
+
+@per_import
+def _specialty_names() -> dict[str, str]:
+    """{ACGME code: name}: the canonical keys' names (only an import changes them)."""
+    return dict(Specialty.objects.filter(system=Specialty.System.ACGME).values_list("code", "name"))
+
+
+# ---- the dashboard ------------------------------------------------------------------------------
+
+STAGES = [
+    ("received", "Received"),
+    ("unreviewed", "Not reviewed yet"),
+    ("in_review", "In review"),
+    ("invited", "Invite"),
+    ("held", "Hold"),
+    ("declined", "Decline"),
+    ("interviewed", "Interviewed"),
+    ("withdrawn", "Withdrawn"),
+]
+
+
+@dataclass
+class Dashboard:
+    program: object
+    counts: dict = field(default_factory=dict)
+
+    @property
+    def bars(self) -> list[dict]:
+        """Each stage with its count and its bar's width, a share of the submissions received."""
+        top = max(self.counts.get("received", 0), 1)
+        return [
+            {
+                "key": key,
+                "label": label,
+                "count": self.counts.get(key, 0),
+                "width": round(100 * self.counts.get(key, 0) / top),
+            }
+            for key, label in STAGES
+        ]
+
+
+def dashboards(programs: QuerySet, *, now=None) -> list[Dashboard]:
+    """The cycle of each program: two queries whatever the number of programs.
+
+    received: every submission (withdrawn ones included); withdrawn: those withdrawn; of the
+    others, not reviewed yet / in review (at least one review, no decision yet) / invite / hold /
+    decline by the program's decision; interviewed: given a slot whose time has passed (and not
+    cancelled) in an interview round.
+    """
+    now = now or timezone.now()
+    current = Q(withdrawn_at__isnull=True)
+    reviewed = Exists(Review.objects.filter(submission=OuterRef("pk")))
+    undecided = current & Q(decision="")
+    rows = (
+        Submission.objects.filter(program__in=programs)
+        .values("program")
+        .annotate(
+            received=Count("pk"),
+            withdrawn=Count("pk", filter=~current),
+            unreviewed=Count("pk", filter=undecided & ~reviewed),
+            in_review=Count("pk", filter=undecided & reviewed),
+            invited=Count("pk", filter=current & Q(decision=Submission.Decision.INVITE)),
+            held=Count("pk", filter=current & Q(decision=Submission.Decision.HOLD)),
+            declined=Count("pk", filter=current & Q(decision=Submission.Decision.DECLINE)),
+        )
+        .order_by()
+    )
+    counts = {row.pop("program"): row for row in rows}
+    interviewed = (
+        Invitation.objects.filter(
+            round__program__in=programs,
+            assigned_slot__starts_at__lt=now,
+            cancelled_at__isnull=True,
+        )
+        .values("round__program")
+        .annotate(n=Count("submission", distinct=True))
+        .order_by()
+    )
+    for row in interviewed:
+        counts.setdefault(row["round__program"], {})["interviewed"] = row["n"]
+    return [Dashboard(program=program, counts=counts.get(program.pk, {})) for program in programs]
+
+
+# ---- the inbox ----------------------------------------------------------------------------------
+
+SORTS = {
+    "newest": ("Newest first", [F("submitted_at").desc(), F("pk").desc()]),
+    "oldest": ("Oldest first", [F("submitted_at").asc(), F("pk").asc()]),
+    "score": (
+        "Highest mean score",
+        [F("mean_score").desc(nulls_last=True), F("submitted_at").desc(), F("pk").desc()],
+    ),
+    "score_low": (
+        "Lowest mean score",
+        [F("mean_score").asc(nulls_last=True), F("submitted_at").desc(), F("pk").desc()],
+    ),
+}
+
+
+def _mean_score():
+    reviews = Review.objects.filter(submission=OuterRef("pk")).order_by().values("submission")
+    return Subquery(
+        reviews.annotate(mean=Avg("weighted_score")).values("mean"), output_field=FloatField()
+    )
+
+
+def inbox(program, user, *, filters: dict) -> QuerySet:
+    """The ids of the program's submissions matching the inbox form's cleaned ``filters``, in the
+    order of ``filters["sort"]``: what the paginator counts and slices. Only the ids, so the
+    database sorts narrow rows and computes a row's scores and counts only for the page shown
+    (``inbox_rows``); the mean score is computed for every row only to sort by it."""
+    reviews = Review.objects.filter(submission=OuterRef("pk"))
+    rows = Submission.objects.filter(program=program)
+    if not filters.get("withdrawn"):
+        rows = rows.filter(withdrawn_at__isnull=True)
+    if filters.get("specialty"):
+        rows = rows.filter(specialty_interests__contains=f"|{filters['specialty']}|")
+    visa = filters.get("visa")
+    if visa:
+        rows = rows.filter(needs_visa={"yes": True, "no": False, "unknown": None}[visa])
+    if filters.get("year_from") is not None:
+        rows = rows.filter(graduation_year__gte=filters["year_from"])
+    if filters.get("year_to") is not None:
+        rows = rows.filter(graduation_year__lte=filters["year_to"])
+    if filters.get("signal"):
+        rows = rows.filter(signal=filters["signal"] == "yes")
+    if filters.get("decision"):
+        decision = "" if filters["decision"] == "undecided" else filters["decision"]
+        rows = rows.filter(decision=decision)
+    mine = Exists(reviews.filter(reviewer=user))
+    if filters.get("reviewed") == "me":
+        rows = rows.filter(mine)
+    elif filters.get("reviewed") == "not_me":
+        rows = rows.filter(~mine)
+    elif filters.get("reviewed") == "nobody":
+        rows = rows.filter(~Exists(reviews))
+    if filters.get("flag"):
+        # The flags are a JSON list of fixed values; each value is quoted in the stored text.
+        rows = rows.filter(Exists(reviews.filter(flags__icontains=f'"{filters["flag"]}"')))
+    sort = filters.get("sort") or "newest"
+    if sort.startswith("score"):
+        rows = rows.annotate(mean_score=_mean_score())
+    return rows.order_by(*SORTS[sort][1]).values_list("pk", flat=True)
+
+
+def inbox_rows(ids, user) -> list[dict]:
+    """The submissions ``ids`` (one page of ``inbox``, in its order) as plain values for the
+    template, with the mean weighted score (None when nobody scored), the number of reviews and
+    whether ``user`` reviewed each: two queries, the page's submissions and their reviews' three
+    small columns. Plain dicts, because a dict lookup is the template language's cheapest."""
+    ids = list(ids)
+    found = (
+        Submission.objects.filter(pk__in=ids)
+        .values(
+            "pk",
+            "submitted_at",
+            "withdrawn_at",
+            "graduation_year",
+            "needs_visa",
+            "signal",
+            "decision",
+            "current_version__number",
+            "current_version__profile",
+        )
+        .order_by()
+    )
+    scores, counts, mine = {}, {}, set()
+    reviews = Review.objects.filter(submission_id__in=ids).values_list(
+        "submission_id", "reviewer_id", "weighted_score"
+    )
+    for submission_id, reviewer_id, score in reviews.order_by():
+        counts[submission_id] = counts.get(submission_id, 0) + 1
+        if reviewer_id == user.pk:
+            mine.add(submission_id)
+        if score is not None:
+            scores.setdefault(submission_id, []).append(score)
+    by_id = {submission["pk"]: submission for submission in found}
+    review_url = reverse("workspace:review", args=[0]).replace("/0/", "/{}/")
+    labels = dict(Submission.Decision.choices)
+    rows = []
+    for pk, submission in ((pk, by_id[pk]) for pk in ids if pk in by_id):
+        profile = submission["current_version__profile"] or {}
+        submitted = timezone.localtime(submission["submitted_at"])
+        given = scores.get(pk)
+        # The same mean as the inbox's sort (SQL's AVG over the reviews that scored).
+        mean = sum(given) / len(given) if given else None
+        decision = submission["decision"]
+        rows.append(
+            {
+                "pk": pk,
+                "url": review_url.format(pk),
+                "name": profile.get("name") or "Applicant",
+                "version": submission["current_version__number"],
+                "withdrawn": submission["withdrawn_at"] is not None,
+                "year": submission["graduation_year"],
+                "visa": {True: "yes", False: "no", None: None}[submission["needs_visa"]],
+                "signal": "yes" if submission["signal"] else "no",
+                "submitted_iso": submitted.isoformat(timespec="minutes"),
+                "submitted": f"{submitted:%b} {submitted.day}, {submitted.year}",
+                "reviews": counts.get(pk, 0),
+                "mine": pk in mine,
+                "mean_score": mean,
+                "score": None if mean is None else f"{mean:.0f}%",
+                "decision": decision,
+                "decision_label": labels[decision] if decision else "",
+            }
+        )
+    return rows
+
+
+# ---- one submission's review panel --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewLine:
+    review: Review
+    scores: list  # (criterion, score or None) for each criterion shown, in the rubric's order
+    flags: list  # labels
+
+
+def panel(submission: Submission) -> dict:
+    """What the panel shows of the program's review of ``submission``: the criteria (active, and
+    retired ones someone scored), every reviewer's scores, flags and note, the mean weighted
+    score, and the decision with its history. Five queries."""
+    reviews = list(
+        Review.objects.filter(submission=submission)
+        .select_related("reviewer")
+        .order_by("created_at", "pk")
+    )
+    scored = {key for review in reviews for key in review.scores}
+    criteria = [
+        criterion
+        for criterion in RubricCriterion.objects.filter(program_id=submission.program_id)
+        if not criterion.retired or str(criterion.pk) in scored
+    ]
+    flag_labels = dict(HolisticFlag.choices)
+    lines = [
+        ReviewLine(
+            review=review,
+            scores=[(criterion, review.scores.get(str(criterion.pk))) for criterion in criteria],
+            flags=[flag_labels.get(flag, flag) for flag in review.flags],
+        )
+        for review in reviews
+    ]
+    weighted = [review.weighted_score for review in reviews if review.weighted_score is not None]
+    history = list(
+        DecisionChange.objects.filter(submission=submission)
+        .select_related("changed_by")
+        .order_by("-changed_at", "-pk")
+    )
+    return {
+        "criteria": criteria,
+        "lines": lines,
+        "mean_score": sum(weighted) / len(weighted) if weighted else None,
+        "scored_reviews": len(weighted),
+        "history": history,
+    }
