@@ -12,8 +12,12 @@ class WorkspaceConfig(AppConfig):
         # The board, the application page and "My programs" (lower apps) link to the program
         # side through their extension points.
         from medmatch.workspace import submit_extensions
+        from medmatch.workspace.views.review import submission_page_panel
+        from medmatch.workspace.views.submit_staff import register_submission_panel
 
         submit_extensions.register()
+        # The review panel (scores, notes, decision) beside a submission's content.
+        register_submission_panel(submission_page_panel)
 
     def export_user_data(self, user) -> dict:
         from medmatch.workspace.models import Submission

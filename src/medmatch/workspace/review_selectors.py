@@ -233,7 +233,7 @@ def inbox_rows(ids, user) -> list[dict]:
         if score is not None:
             scores.setdefault(submission_id, []).append(score)
     by_id = {submission["pk"]: submission for submission in found}
-    review_url = reverse("workspace:review", args=[0]).replace("/0/", "/{}/")
+    review_url = reverse("workspace:submission_staff", args=[0]).replace("/0/", "/{}/")
     labels = dict(Submission.Decision.choices)
     rows = []
     for pk, submission in ((pk, by_id[pk]) for pk in ids if pk in by_id):

@@ -29,6 +29,8 @@ from django.utils import timezone
 from medmatch.applications.cv_pdf import cv_context, render_cv_pdf
 from medmatch.applications.models import Application
 from medmatch.applications.services import application_move
+from medmatch.catalog.models import Specialty
+from medmatch.goals.models import GoalProfile
 from medmatch.letters import conf as letters_conf
 from medmatch.letters.models import LetterAssignment, LetterRequest
 from medmatch.workspace.models import (
@@ -41,6 +43,7 @@ from medmatch.workspace.models import (
     SubmissionVersion,
     private_storage,
 )
+from medmatch.workspace.review_selectors import specialty_interests_column
 
 
 class SubmitError(ValueError):
@@ -315,11 +318,33 @@ def _submit(
     submission.updated_at = now
     submission.graduation_year = profile.get("graduation_year")
     submission.needs_visa = profile.get("needs_visa")
+    submission.specialty_interests = specialty_interests_column(
+        specialty_keys(application.student_id, profile.get("specialty_interest", ""))
+    )
     submission.signal = bool(signal and intake.uses_signals)
     submission.save()
     if application.status in Application.BEFORE_SUBMISSION:
         application_move(application=application, status=Application.Status.SUBMITTED)
     return submission
+
+
+def specialty_keys(student_id: int, written: str) -> list[str]:
+    """The canonical specialty keys (ACGME codes) of a submission, for the inbox's filter: the
+    specialty the student wrote when it names one exactly, then the specialties of their goals."""
+    keys = []
+    written = written.strip()
+    if written:
+        code = (
+            Specialty.objects.filter(system=Specialty.System.ACGME, name__iexact=written)
+            .values_list("code", flat=True)
+            .first()
+        )
+        if code:
+            keys.append(code)
+    goals = GoalProfile.objects.filter(student_id=student_id).values_list("data", flat=True).first()
+    interests = ((goals or {}).get("specialties") or {}).get("interests") or []
+    keys += [str(item.get("specialty", "")) for item in interests if isinstance(item, dict)]
+    return [key for key in dict.fromkeys(keys) if key]
 
 
 def _assign_letters(application, letter_requests) -> None:

@@ -168,6 +168,14 @@ def retire_criterion(request, pk: int, criterion_pk: int):
 # ---- one submission's review --------------------------------------------------------------------
 
 
+def submission_page_panel(request, submission) -> dict:
+    """The review panel beside a submission's content (views.submit_staff's panel registry)."""
+    return {
+        **panel_context(request, submission),
+        "review_panel_template": "workspace/review/_panel.html",
+    }
+
+
 def panel_context(request, submission, review_form=None, decision_form=None) -> dict:
     """What templates/workspace/review/_panel.html needs, for any page that includes it."""
     criteria = list(RubricCriterion.objects.filter(program_id=submission.program_id, retired=False))
@@ -198,7 +206,7 @@ def review_submission(request, pk: int):
                 note=form.cleaned_data["note"],
             )
             messages.success(request, "Your review is saved.")
-            return redirect("workspace:review", submission.pk)
+            return redirect("workspace:submission_staff", submission.pk)
     context = panel_context(request, submission, review_form=form)
     status = 400 if form is not None else 200
     return render(request, "workspace/review/submission.html", context, status=status)
@@ -219,7 +227,7 @@ def decide(request, pk: int):
     )
     if outcome.changed:
         messages.success(request, "Decision saved.")
-    return redirect("workspace:review", submission.pk)
+    return redirect("workspace:submission_staff", submission.pk)
 
 
 urlpatterns = [
