@@ -257,6 +257,7 @@ def build_world(alice) -> dict:
         tzinfo=zoneinfo.ZoneInfo(zone),
     )
     interview = Interview.objects.create(application=application, starts_at=starts, time_zone=zone)
+    slot_round, slot, invitation = _slot_round(alice, application, starts)
     return {
         "program": program,
         "institution": hospital,
@@ -277,7 +278,29 @@ def build_world(alice) -> dict:
         "question": question,
         "attempt": attempt,
         "interview": interview,
+        "slot_round": slot_round,
+        "slot": slot,
+        "invitation": invitation,
     }
+
+
+def _slot_round(alice, application, starts):
+    """An interview slot round of the program (alice coordinates it) that invited alice."""
+    from medmatch.workspace.models import Invitation, SlotRound, Submission
+
+    submission = Submission.objects.create(
+        application=application, student=alice, program=application.program, decision="invite"
+    )
+    slot_round = SlotRound.objects.create(
+        program=application.program,
+        title="Interview days",
+        time_zone="America/New_York",
+        window_opens_at=timezone.now(),
+        window_closes_at=timezone.now() + datetime.timedelta(hours=48),
+    )
+    slot = slot_round.slots.create(starts_at=starts)
+    invitation = Invitation.objects.create(round=slot_round, submission=submission, priority=1)
+    return slot_round, slot, invitation
 
 
 # The object each URL's ``pk`` stands for (a key of build_world's dict).
@@ -342,12 +365,24 @@ OBJECTS = {
     "interviews:interview_delete": "interview",
     "interviews:impression": "interview",
     "interviews:thank_you": "interview",
+    "workspace:rounds": "program",
+    "workspace:round_create": "program",
+    "workspace:round": "program",
+    "workspace:round_slots": "program",
+    "workspace:slot_delete": "program",
+    "workspace:round_invite": "program",
+    "workspace:round_close": "program",
+    "workspace:invitation_remove": "program",
+    "workspace:round_calendar": "program",
 }
 # Other path arguments, by name, whatever the URL.
 ARGUMENTS = {
     "program_pk": "program",
     "request_pk": "letter_request",
     "institution_pk": "institution",
+    "rpk": "slot_round",
+    "spk": "slot",
+    "ipk": "invitation",
 }
 TOKENS = {"letters:portal": "portal_token", "applications:calendar_feed": "feed_token"}
 

@@ -21,7 +21,8 @@ from medmatch.workspace.models import InterviewSlot, Invitation, SlotRound
 from medmatch.workspace.slot_rounds import load_state
 
 PRODID = "-//medmatch//interview slots//EN"
-# How far back another interview still matters for a clash (a travel clash is the day before).
+# How far from a slot another interview can still clash with it (a travel clash is the next or
+# previous day; "two days" leaves room for the time zones).
 CLASH_SINCE = datetime.timedelta(days=2)
 
 
@@ -143,15 +144,17 @@ def _round_location(round_: SlotRound) -> tuple[float | None, float | None]:
     return place.latitude, place.longitude
 
 
-def _other_commitments(invitation: Invitation, now: datetime.datetime) -> list[ClashSlot]:
+def _other_commitments(
+    invitation: Invitation, since: datetime.datetime, until: datetime.datetime
+) -> list[ClashSlot]:
     """The student's other interviews (their own schedule) and the slots they hold in other
     rounds that are not in their schedule (they removed the interview, say) — never this
-    round's own interview."""
+    round's own interview — starting between ``since`` and ``until``."""
     student = invitation.submission.student
     interviews = (
         Interview.objects.for_student(student)
         .with_program()
-        .filter(starts_at__gte=now - CLASH_SINCE)
+        .filter(starts_at__gte=since, starts_at__lte=until)
         .exclude(invitation=invitation)
     )
     others = [interview.to_slot() for interview in interviews]
@@ -161,7 +164,8 @@ def _other_commitments(invitation: Invitation, now: datetime.datetime) -> list[C
             cancelled_at__isnull=True,
             assigned_slot__isnull=False,
             interview__isnull=True,
-            assigned_slot__starts_at__gte=now - CLASH_SINCE,
+            assigned_slot__starts_at__gte=since,
+            assigned_slot__starts_at__lte=until,
         )
         .exclude(round_id=invitation.round_id)
         .select_related("assigned_slot", "round__program__institution")
@@ -208,7 +212,17 @@ def student_slots(
         )
         for slot in slots
     ]
-    others = _other_commitments(invitation, now)
+    # Only what starts within two days of the round's slots can clash with one (overlap, same
+    # day, travel the next day); nothing further off is read, a row at 9999-12-31 included.
+    others = (
+        _other_commitments(
+            invitation,
+            max(now, min(slot.starts_at for slot in slots)) - CLASH_SINCE,
+            max(slot.starts_at for slot in slots) + CLASH_SINCE,
+        )
+        if slots
+        else []
+    )
     clashes: dict[int, list[tuple[str, str]]] = {slot.pk: [] for slot in slots}
     for candidate in candidates:
         for conflict in find_conflicts([candidate, *others]):
