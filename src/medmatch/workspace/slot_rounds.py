@@ -101,7 +101,7 @@ def load_state(data: dict) -> engine.SlotAssignment:
 
 def _locked(round_pk: int) -> SlotRound:
     return (
-        SlotRound.objects.select_for_update()
+        SlotRound.objects.select_for_update(of=("self",))
         .select_related("program__institution")
         .get(pk=round_pk)
     )
