@@ -323,3 +323,16 @@ def test_the_state_survives_json(chain):
     assert dump_state(state) == round_.state
     with pytest.raises(ValueError):
         load_state({**round_.state, "version": 99})
+
+
+def test_an_in_person_round_writes_its_place_into_the_interview(world, alice):
+    round_ = make_round(
+        world["medicine"], format="in_person", place="1620 W Harrison St", city="Chicago", link=""
+    )
+    (invitation,) = invite(round_, [alice])
+    rank(invitation, 11)
+    assign_interview_slots.call(after(round_))
+    invitation.refresh_from_db()
+    interview = invitation.interview
+    assert interview.is_in_person and interview.where == "1620 W Harrison St, Chicago"
+    assert interview.local_start.hour == 11

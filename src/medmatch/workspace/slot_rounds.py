@@ -297,12 +297,22 @@ def _hold(round_: SlotRound, invitation: Invitation, slot: InterviewSlot | None)
     interview.place = round_.place
     interview.city = round_.city
     interview.link = round_.link
-    interview.locate()
+    interview.latitude, interview.longitude = round_location(round_)
     interview.save()
     invitation.interview = interview
     invitation.save(update_fields=["assigned_slot", "interview"])
     if application.status in BEFORE_INVITED:
         application_move(application=application, status=application.Status.INTERVIEW_INVITED)
+
+
+def round_location(round_: SlotRound) -> tuple[float | None, float | None]:
+    """The coordinates of the round's city for interviews in person (None: virtual, or not
+    found); looked up once per round object, not once per student."""
+    if not hasattr(round_, "_location"):
+        probe = Interview(format=round_.format, city=round_.city)
+        probe.locate()
+        round_._location = (probe.latitude, probe.longitude)
+    return round_._location
 
 
 def due_rounds(now: datetime.datetime):

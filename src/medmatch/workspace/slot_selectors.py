@@ -16,9 +16,8 @@ from medmatch.applications.calendar import UID_DOMAIN
 from medmatch.interviews.conflicts import Slot as ClashSlot
 from medmatch.interviews.conflicts import find_conflicts
 from medmatch.interviews.models import Interview
-from medmatch.lib.geo import PlaceNotFound, resolve_place
 from medmatch.workspace.models import InterviewSlot, Invitation, SlotRound
-from medmatch.workspace.slot_rounds import load_state
+from medmatch.workspace.slot_rounds import load_state, round_location
 
 PRODID = "-//medmatch//interview slots//EN"
 # How far from a slot another interview can still clash with it (a travel clash is the next or
@@ -134,16 +133,6 @@ class StudentSlot:
     rank: int | None
 
 
-def _round_location(round_: SlotRound) -> tuple[float | None, float | None]:
-    if round_.format != SlotRound.Format.IN_PERSON or not round_.city.strip():
-        return None, None
-    try:
-        place = resolve_place(round_.city)
-    except PlaceNotFound:
-        return None, None
-    return place.latitude, place.longitude
-
-
 def _other_commitments(
     invitation: Invitation, since: datetime.datetime, until: datetime.datetime
 ) -> list[ClashSlot]:
@@ -196,7 +185,7 @@ def student_slots(
     program = round_.program
     zone = zoneinfo.ZoneInfo(round_.time_zone)
     own = zoneinfo.ZoneInfo(own_zone) if own_zone and own_zone != round_.time_zone else None
-    latitude, longitude = _round_location(round_)
+    latitude, longitude = round_location(round_)
     slots = list(round_.slots.all())
     candidates = [
         ClashSlot(
