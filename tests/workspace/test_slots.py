@@ -122,6 +122,10 @@ def test_it_writes_each_slot_into_the_student_s_own_interviews(chain):
     assert interview.local_start.hour == 9
     application = Application.objects.get(pk=first.submission.application_id)
     assert application.status == Application.Status.INTERVIEW_INVITED
+    assert list(application.status_changes.values_list("from_status", "to_status"))[-1] == (
+        Application.Status.SUBMITTED,
+        Application.Status.INTERVIEW_INVITED,
+    )
 
 
 def test_the_scan_runs_from_the_schedule_and_twice_changes_nothing(chain):

@@ -15,7 +15,8 @@ import datetime
 
 from django.db import transaction
 
-from medmatch.applications.services import application_move
+from medmatch.applications.models import Application
+from medmatch.applications.services import application_move, applications_move
 from medmatch.interviews.models import Interview
 from medmatch.interviews.services import BEFORE_INVITED
 from medmatch.matching import slots as engine
@@ -240,10 +241,27 @@ def round_assign(*, round_pk: int, now: datetime.datetime) -> bool:
     round_.state = dump_state(state)
     round_.assigned_at = now
     round_.save(update_fields=["state", "assigned_at"])
+    # Nobody held a slot before: one interview per holder, written together.
     slots = {str(slot.pk): slot for slot in round_.slots.all()}
-    for invitation in _invitations(round_):
-        held = state.assignment.get(str(invitation.pk))
-        _hold(round_, invitation, slots[held] if held else None)
+    holders = list(_invitations(round_).filter(pk__in=[int(s) for s in state.assignment]))
+    given = [slots[state.assignment[str(invitation.pk)]] for invitation in holders]
+    interviews = [
+        _fill(round_, Interview(application=invitation.submission.application), slot)
+        for invitation, slot in zip(holders, given, strict=True)
+    ]
+    Interview.objects.bulk_create(interviews)
+    for invitation, slot, interview in zip(holders, given, interviews, strict=True):
+        invitation.assigned_slot, invitation.interview = slot, interview
+    applications_move(
+        applications=[invitation.submission.application for invitation in holders],
+        status=Application.Status.INTERVIEW_INVITED,
+        only_from=BEFORE_INVITED,
+    )
+    # One plain UPDATE each: bulk_update's CASE over hundreds of rows costs more in Python.
+    for invitation in holders:
+        Invitation.objects.filter(pk=invitation.pk).update(
+            assigned_slot=invitation.assigned_slot, interview=invitation.interview
+        )
     _send_emails_after_commit(round_.pk)
     return True
 
@@ -289,7 +307,15 @@ def _hold(round_: SlotRound, invitation: Invitation, slot: InterviewSlot | None)
             interview.delete()
         return
     application = invitation.submission.application
-    interview = interview or Interview(application=application)
+    interview = _fill(round_, interview or Interview(application=application), slot)
+    interview.save()
+    invitation.interview = interview
+    invitation.save(update_fields=["assigned_slot", "interview"])
+    _advance(application)
+
+
+def _fill(round_: SlotRound, interview: Interview, slot: InterviewSlot) -> Interview:
+    """The interview as the slot and the round say (not saved)."""
     interview.starts_at = slot.starts_at
     interview.time_zone = round_.time_zone
     interview.duration_minutes = round_.duration_minutes
@@ -298,9 +324,11 @@ def _hold(round_: SlotRound, invitation: Invitation, slot: InterviewSlot | None)
     interview.city = round_.city
     interview.link = round_.link
     interview.latitude, interview.longitude = round_location(round_)
-    interview.save()
-    invitation.interview = interview
-    invitation.save(update_fields=["assigned_slot", "interview"])
+    return interview
+
+
+def _advance(application) -> None:
+    # As an interview the student adds moves the application on their board (never back).
     if application.status in BEFORE_INVITED:
         application_move(application=application, status=application.Status.INTERVIEW_INVITED)
 
