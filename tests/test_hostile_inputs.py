@@ -371,6 +371,7 @@ OBJECTS = {
     "workspace:round_slots": "program",
     "workspace:slot_delete": "program",
     "workspace:round_invite": "program",
+    "workspace:round_window": "program",
     "workspace:round_close": "program",
     "workspace:invitation_remove": "program",
     "workspace:round_calendar": "program",

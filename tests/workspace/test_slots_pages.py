@@ -295,6 +295,7 @@ STAFF_URLS = [
     ("round_slots", lambda r, i: [r.program_id, r.pk]),
     ("slot_delete", lambda r, i: [r.program_id, r.pk, r.slots.first().pk]),
     ("round_invite", lambda r, i: [r.program_id, r.pk]),
+    ("round_window", lambda r, i: [r.program_id, r.pk]),
     ("round_close", lambda r, i: [r.program_id, r.pk]),
     ("invitation_remove", lambda r, i: [r.program_id, r.pk, i.pk]),
     ("round_calendar", lambda r, i: [r.program_id, r.pk]),
@@ -352,3 +353,27 @@ def test_the_invitation_list_shows_only_one_s_own(assigned, bob):
     assert "Internal Medicine" not in as_dora.get(reverse("workspace:invitations")).content.decode()
     response = Client().get(reverse("workspace:invitations"))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_the_coordinator_moves_the_window_s_end_until_the_assignment(world, erin, alice):
+    round_ = make_round(world["medicine"])
+    invite(round_, [alice])
+    later = (timezone.now() + datetime.timedelta(days=5)).astimezone(chicago(0).tzinfo)
+    data = {"closes_date": f"{later:%Y-%m-%d}", "closes_time": "08:30"}
+    assert as_user(erin).post(round_url("round_window", round_), data).status_code == 302
+    round_.refresh_from_db()
+    local = round_.window_closes_at.astimezone(chicago(0).tzinfo)
+    assert (local.date(), local.hour, local.minute) == (later.date(), 8, 30)
+    past = {"closes_date": "2020-01-01", "closes_time": "08:30"}
+    assert as_user(erin).post(round_url("round_window", round_), past).status_code == 200
+    as_user(erin).post(round_url("round_close", round_))
+    as_user(erin).post(round_url("round_window", round_), data)
+    round_.refresh_from_db()
+    assert round_.window_closes_at <= timezone.now()
+
+
+def test_the_assigned_slot_is_in_the_student_s_own_calendar(assigned, alice):
+    response = as_user(alice).get(reverse("interviews:calendar"))
+    body = response.content.decode().replace("\r\n ", "")
+    assert body.count("BEGIN:VEVENT") == 1
+    assert "DTSTART:20270112T150000Z" in body and "(America/Chicago)" in body

@@ -188,6 +188,16 @@ def invitations_send(
     return invitations
 
 
+@transaction.atomic
+def window_move(*, round_: SlotRound, closes_at: datetime.datetime) -> None:
+    """Move the end of an open window (earlier or later); refused once the round is assigned."""
+    round_ = _locked(round_.pk)
+    if round_.assigned_at is not None:
+        raise RoundAssigned
+    round_.window_closes_at = closes_at
+    round_.save(update_fields=["window_closes_at"])
+
+
 # ---- the student's writes ----------------------------------------------------------------------
 
 

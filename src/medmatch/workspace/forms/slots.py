@@ -185,20 +185,17 @@ class BulkSlotsForm(forms.Form):
         return self.generated
 
 
-class InviteForm(forms.Form):
-    """Who to invite and in which order (the program's priority), and when the window closes.
-
-    One position field per submission marked "invite", filled 1, 2, 3 … in the default order;
-    a blank position leaves the student out, equal positions keep the default order."""
+class WindowForm(forms.Form):
+    """When the ranking window closes, as a local time in the round's zone: in the future, at
+    most 60 days ahead; by default 48 hours from now (or the end set earlier, if still ahead)."""
 
     closes_date = _date_field("Ranking window closes on", "closes_date")
     closes_time = _time_field("at", "closes_time")
 
-    def __init__(self, *args, round_: SlotRound, submissions, now: datetime.datetime, **kwargs):
+    def __init__(self, *args, round_: SlotRound, now: datetime.datetime, **kwargs):
         super().__init__(*args, **kwargs)
-        self.round, self.submissions, self.now = round_, list(submissions), now
+        self.round, self.now = round_, now
         zone = zoneinfo.ZoneInfo(round_.time_zone)
-        # By default the window is 48 hours from now (or the end set earlier, if still ahead).
         if round_.window_opens_at is not None and round_.window_closes_at > now:
             closes = round_.window_closes_at.astimezone(zone)
         else:
@@ -206,6 +203,28 @@ class InviteForm(forms.Form):
         self.initial.update(
             closes_date=closes.date(), closes_time=closes.time().replace(second=0, microsecond=0)
         )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("closes_date") and data.get("closes_time"):
+            closes = local_moment(data["closes_date"], data["closes_time"], self.round.time_zone)
+            if closes <= self.now:
+                self.add_error("closes_date", "closes_date: the window must close in the future.")
+            elif closes > self.now + MAX_WINDOW:
+                self.add_error("closes_date", "closes_date: at most 60 days from now.")
+            data["closes_at"] = closes
+        return data
+
+
+class InviteForm(WindowForm):
+    """Who to invite and in which order (the program's priority), and when the window closes.
+
+    One position field per submission marked "invite", filled 1, 2, 3 … in the default order;
+    a blank position leaves the student out, equal positions keep the default order."""
+
+    def __init__(self, *args, submissions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.submissions = list(submissions)
         for position, submission in enumerate(self.submissions, start=1):
             self.fields[f"position_{submission.pk}"] = _int_field(
                 f"Position of {submission.pk}",
@@ -221,13 +240,6 @@ class InviteForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("closes_date") and data.get("closes_time"):
-            closes = local_moment(data["closes_date"], data["closes_time"], self.round.time_zone)
-            if closes <= self.now:
-                self.add_error("closes_date", "closes_date: the window must close in the future.")
-            elif closes > self.now + MAX_WINDOW:
-                self.add_error("closes_date", "closes_date: at most 60 days from now.")
-            data["closes_at"] = closes
         chosen = [
             (data[f"position_{s.pk}"], index, s)
             for index, s in enumerate(self.submissions)

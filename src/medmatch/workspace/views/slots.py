@@ -25,6 +25,7 @@ from medmatch.workspace.forms.slots import (
     RankingForm,
     RoundForm,
     SlotForm,
+    WindowForm,
     ZoneForm,
 )
 from medmatch.workspace.models import Invitation, SlotRound
@@ -39,6 +40,7 @@ from medmatch.workspace.slot_rounds import (
     round_close_now,
     slot_delete,
     slots_add,
+    window_move,
 )
 from medmatch.workspace.slot_selectors import (
     is_waitlisted,
@@ -141,6 +143,22 @@ def invite_students(request, pk: int, rpk: int):
     rows = [(submission, submission_name(submission), field) for submission, field in form.rows()]
     context = {"round": round_, "program": round_.program, "form": form, "rows": rows}
     return render(request, "workspace/slots/invite.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def move_window(request, pk: int, rpk: int):
+    round_ = _round(request, pk, rpk)
+    form = WindowForm(request.POST or None, round_=round_, now=timezone.now())
+    if request.method == "POST" and round_.window_opens_at and form.is_valid():
+        try:
+            window_move(round_=round_, closes_at=form.cleaned_data["closes_at"])
+        except RoundAssigned:
+            messages.error(request, "The slots are assigned: the window is closed for good.")
+        else:
+            messages.success(request, "Moved the end of the ranking window.")
+        return _to_round(round_)
+    context = {"round": round_, "program": round_.program, "form": form}
+    return render(request, "workspace/slots/window.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -261,6 +279,7 @@ urlpatterns = [
     path(ROUND + "slots/", add_slots, name="round_slots"),
     path(ROUND + "slots/<int:spk>/delete/", delete_slot, name="slot_delete"),
     path(ROUND + "invite/", invite_students, name="round_invite"),
+    path(ROUND + "window/", move_window, name="round_window"),
     path(ROUND + "close/", close_window, name="round_close"),
     path(ROUND + "invitations/<int:ipk>/remove/", remove_invitation, name="invitation_remove"),
     path(ROUND + "calendar.ics", download_round_calendar, name="round_calendar"),
