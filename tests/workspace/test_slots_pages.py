@@ -190,7 +190,13 @@ def test_staff_removing_a_student_moves_the_waitlist(
     assert second.assigned_slot.starts_at == chicago(
         9
     ) and third.assigned_slot.starts_at == chicago(10)
-    assert sorted(m.to[0] for m in mail.outbox) == ["bob@example.org", "cara@example.org"]
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "alice@example.org",
+        "bob@example.org",
+        "cara@example.org",
+    ]
+    (alices,) = [m for m in mail.outbox if m.to == ["alice@example.org"]]
+    assert "took you out of the round" in alices.body
 
 
 def test_the_staff_calendar_has_every_assigned_slot(assigned, erin):
@@ -278,7 +284,11 @@ def test_the_student_cancels_and_the_waitlist_moves_up(
     assert first.cancelled_at is not None and first.interview is None
     assert second.assigned_slot.starts_at == chicago(9)
     assert Interview.objects.get(pk=second.interview_id).starts_at == chicago(9)
-    assert {m.to[0] for m in mail.outbox} == {"bob@example.org", "cara@example.org"}
+    assert {m.to[0] for m in mail.outbox} == {
+        "alice@example.org",
+        "bob@example.org",
+        "cara@example.org",
+    }
     assert (
         "You cancelled"
         in client.get(reverse("workspace:invitation", args=[first.pk])).content.decode()

@@ -1,6 +1,7 @@
 """The emails of interview slot rounds, to the invited student: the invitation (with the window's
 end), a reminder 12 hours before the window closes to those who have not ranked, the outcome of
-the assignment, and a move when a slot they preferred frees up. What is due is worked out from the
+the assignment, a move when a slot they preferred frees up, and a cancellation (theirs, or the
+program taking them out) when they had been told of the round. What is due is worked out from the
 rows; each email goes out once, recorded in ``SlotEmail`` in the transaction that sends it (see
 ``workspace.tasks``). An email never names the student's priority, their place on a waitlist, or
 another student."""
@@ -25,6 +26,7 @@ REMIND_BEFORE = datetime.timedelta(hours=12)
 # Rounds whose window closed longer ago than this get no more emails from the scan (a
 # cancellation still sends its moves at once, through the worker's queue).
 SCAN_RECENT = datetime.timedelta(days=120)
+CANCELLED = "cancelled"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -45,9 +47,15 @@ def due_emails(invitations, now: datetime.datetime) -> list[DueEmail]:
     due = []
     for invitation in invitations:
         round_ = invitation.round
-        if invitation.cancelled_at is not None or round_.window_opens_at is None:
+        if round_.window_opens_at is None:
             continue
         sent = {(email.kind, email.key): email for email in invitation.emails.all()}
+        if invitation.cancelled_at is not None:
+            # Confirm it to a student who was told of the round (they cancelled, or the program
+            # took them out): their interview left their schedule.
+            if sent and (SlotEmail.Kind.OUTCOME, CANCELLED) not in sent:
+                due.append(DueEmail(invitation, SlotEmail.Kind.OUTCOME, CANCELLED))
+            continue
         if round_.assigned_at is None:
             if now >= round_.window_closes_at:
                 continue
@@ -115,7 +123,9 @@ def build_email(item: DueEmail) -> EmailMessage:
         "waitlisted": is_waitlisted(invitation),
     }
     where = f"{single_line(program.title)}, {single_line(program.institution.name)}"
-    if item.kind == SlotEmail.Kind.INVITED:
+    if item.key == CANCELLED:
+        subject, template = f"Interview cancelled: {where}", "cancelled"
+    elif item.kind == SlotEmail.Kind.INVITED:
         subject, template = f"Interview invitation: {where}", "invited"
     elif item.kind == SlotEmail.Kind.REMINDER:
         subject, template = f"Rank your interview slots for {where}", "reminder"
