@@ -479,6 +479,10 @@ class SlotPreference(models.Model):
         return f"Rank {self.rank}: slot {self.slot_id}"
 
 
+class SlotEmailQuerySet(OwnedQuerySet):
+    owner_path = "invitation__submission__student"
+
+
 class SlotEmail(models.Model):
     """An email about a round that went out to an invited student: the invitation, the reminder
     before the window closes, and each outcome (``key`` names it: ``slot-<id>`` for a slot,
@@ -495,6 +499,8 @@ class SlotEmail(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     key = models.CharField(max_length=40, blank=True)
     sent_at = models.DateTimeField(default=timezone.now)
+
+    objects = SlotEmailQuerySet.as_manager()
 
     class Meta:
         constraints = [
