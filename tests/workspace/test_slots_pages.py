@@ -387,3 +387,8 @@ def test_the_assigned_slot_is_in_the_student_s_own_calendar(assigned, alice):
     body = response.content.decode().replace("\r\n ", "")
     assert body.count("BEGIN:VEVENT") == 1
     assert "DTSTART:20270112T150000Z" in body and "(America/Chicago)" in body
+
+
+def test_the_round_form_offers_the_program_s_own_zone(world, erin):
+    page = as_user(erin).get(reverse("workspace:round_create", args=[world["medicine"].pk]))
+    assert '<option value="America/Chicago" selected>' in page.content.decode()

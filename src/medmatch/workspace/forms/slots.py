@@ -104,9 +104,12 @@ class RoundForm(forms.ModelForm):
 
     def __init__(self, *args, program, **kwargs):
         super().__init__(*args, **kwargs)
-        if not self.instance.pk:
-            self.initial.setdefault("time_zone", zone_for_program(program) or "")
+        if not self.instance.pk and not self.initial.get("time_zone"):
+            self.initial["time_zone"] = zone_for_program(program) or ""
         self.fields["time_zone"].widget = _zone_widget(self.initial.get("time_zone", ""))
+        if not self.initial.get("time_zone"):
+            # The program's place does not tell its zone: no zone is chosen for the coordinator.
+            self.fields["time_zone"].widget.choices.insert(0, ("", "Choose the zone"))
 
     def clean_title(self):
         return clean_one_line("title", self.cleaned_data["title"])
