@@ -264,7 +264,7 @@ def cancel_invitation(request, ipk: int):
     invitation = _invitation(request, ipk)
     if request.method == "POST" and invitation.cancelled_at is None:
         invitation_cancel(invitation_pk=invitation.pk, now=timezone.now())
-        messages.success(request, "Cancelled. A slot you held goes to someone waiting for it.")
+        messages.success(request, "Cancelled. A slot you held is offered to whoever waits for it.")
         return redirect("workspace:invitation", invitation.pk)
     context = {"invitation": invitation, "round": invitation.round}
     return render(request, "workspace/slots/cancel.html", context)
