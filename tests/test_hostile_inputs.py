@@ -268,7 +268,7 @@ def build_world(alice) -> dict:
         ranking=["prog-a", "prog-c"],
     )
     # The program side: alice's application sent to the program she is also staff of.
-    from medmatch.workspace.models import RubricCriterion, Submission, SubmissionVersion
+    from medmatch.workspace.models import Intake, RubricCriterion, Submission, SubmissionVersion
 
     submission = Submission.objects.create(application=application, student=alice, program=program)
     submission.current_version = SubmissionVersion.objects.create(
@@ -276,6 +276,9 @@ def build_world(alice) -> dict:
     )
     submission.save(update_fields=["current_version"])
     criterion = RubricCriterion.objects.create(program=program, name="Clinical grades")
+    intake = Intake.objects.create(program=program, is_open=True)
+    intake_question = intake.questions.create(text="Why our program?")
+    slot_round, slot, invitation = _slot_round(submission, starts)
     return {
         "submission": submission,
         "criterion": criterion,
@@ -299,7 +302,30 @@ def build_world(alice) -> dict:
         "attempt": attempt,
         "interview": interview,
         "practice_run": practice_run,
+        "intake_question": intake_question,
+        "slot_round": slot_round,
+        "slot": slot,
+        "invitation": invitation,
     }
+
+
+def _slot_round(submission, starts):
+    """An interview slot round of the program (alice coordinates it) that invited alice."""
+    from medmatch.workspace.models import Invitation, SlotRound
+
+    submission.decision = "invite"
+    submission.save(update_fields=["decision"])
+    application = submission.application
+    slot_round = SlotRound.objects.create(
+        program=application.program,
+        title="Interview days",
+        time_zone="America/New_York",
+        window_opens_at=timezone.now(),
+        window_closes_at=timezone.now() + datetime.timedelta(hours=48),
+    )
+    slot = slot_round.slots.create(starts_at=starts)
+    invitation = Invitation.objects.create(round=slot_round, submission=submission, priority=1)
+    return slot_round, slot, invitation
 
 
 # The object each URL's ``pk`` stands for (a key of build_world's dict).
@@ -374,6 +400,30 @@ OBJECTS = {
     "workspace:criterion_retire": "program",
     "workspace:review": "submission",
     "workspace:decide": "submission",
+    "workspace:submission": "submission",
+    "workspace:submission_withdraw": "submission",
+    "workspace:submission_cv": "submission",
+    "workspace:submission_document": "submission",
+    "workspace:intake": "program",
+    "workspace:intake_question_add": "program",
+    "workspace:intake_question_move": "program",
+    "workspace:intake_question_retire": "program",
+    "workspace:intake_question_delete": "program",
+    "workspace:submission_staff": "submission",
+    "workspace:submission_staff_version": "submission",
+    "workspace:submission_staff_cv": "submission",
+    "workspace:submission_staff_document": "submission",
+    "workspace:submission_staff_letter": "submission",
+    "workspace:rounds": "program",
+    "workspace:round_create": "program",
+    "workspace:round": "program",
+    "workspace:round_slots": "program",
+    "workspace:slot_delete": "program",
+    "workspace:round_invite": "program",
+    "workspace:round_window": "program",
+    "workspace:round_close": "program",
+    "workspace:invitation_remove": "program",
+    "workspace:round_calendar": "program",
 }
 # Other path arguments, by name, whatever the URL.
 ARGUMENTS = {
@@ -381,6 +431,10 @@ ARGUMENTS = {
     "request_pk": "letter_request",
     "institution_pk": "institution",
     "criterion_pk": "criterion",
+    "question_pk": "intake_question",
+    "rpk": "slot_round",
+    "spk": "slot",
+    "ipk": "invitation",
 }
 TOKENS = {"letters:portal": "portal_token", "applications:calendar_feed": "feed_token"}
 

@@ -13,6 +13,7 @@ def test_it_names_each_app_s_scan_once_in_the_order_the_counts_print():
         "medmatch.research.tasks.send_follow_up_reminders",
         "medmatch.letters.tasks.send_reminders",
         "medmatch.interviews.tasks.send_interview_reminders",
+        "medmatch.workspace.tasks.assign_interview_slots",
     ]
     assert all(isinstance(scan.task, Task) and scan.sends for scan in tasks.REMINDER_SCANS)
 

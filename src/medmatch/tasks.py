@@ -23,6 +23,7 @@ from medmatch.letters import conf as letters_conf
 from medmatch.letters.tasks import send_reminders
 from medmatch.lib.scans import run_scans
 from medmatch.research.tasks import send_follow_up_reminders
+from medmatch.workspace.tasks import assign_interview_slots
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,13 @@ REMINDER_SCANS: tuple[Scan, ...] = (
         send_interview_reminders,
         "interview_reminders: the student's reminder about a day (within 24 hours) before each"
         " upcoming interview",
+    ),
+    Scan(
+        assign_interview_slots,
+        "slot_assignments, slot_emails: assigns the interview slots of each round whose ranking"
+        " window has closed; emails each invited student the invitation, a reminder 12 hours"
+        " before the window closes if they have not ranked, their slot (or waitlist) and any"
+        " move to a slot they preferred",
     ),
 )
 

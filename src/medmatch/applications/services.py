@@ -74,6 +74,27 @@ def application_move(*, application: Application, status: str) -> bool:
 
 
 @transaction.atomic
+def applications_move(*, applications, status: str, only_from) -> int:
+    """``application_move`` for many at once (the program side assigns a round's interview slots
+    together): each of ``applications`` whose status is in ``only_from`` moves to ``status``, with
+    its record, in two queries. Returns how many moved."""
+    if status not in Application.Status.values:
+        raise ValueError(f"status: {status!r} is not a status")
+    moving = [a for a in applications if a.status in only_from and a.status != status]
+    now = timezone.now()
+    StatusChange.objects.bulk_create(
+        StatusChange(application=a, from_status=a.status, to_status=status, changed_at=now)
+        for a in moving
+    )
+    Application.objects.filter(pk__in=[a.pk for a in moving]).update(
+        status=status, status_changed_at=now, updated_at=now
+    )
+    for application in moving:
+        application.status, application.status_changed_at = status, now
+    return len(moving)
+
+
+@transaction.atomic
 def calendar_feed_renew(*, student) -> str:
     """A new secret feed URL token for the student; any previous one stops working."""
     token = CalendarFeed.new_token()

@@ -484,3 +484,37 @@ class SlotPreference(models.Model):
 
     def __str__(self):
         return f"Rank {self.rank}: slot {self.slot_id}"
+
+
+class SlotEmailQuerySet(OwnedQuerySet):
+    owner_path = "invitation__submission__student"
+
+
+class SlotEmail(models.Model):
+    """An email about a round that went out to an invited student: the invitation, the reminder
+    before the window closes, and each outcome (``key`` names it: ``slot-<id>`` for a slot,
+    ``none`` for no slot). The unique constraint, written in the transaction that sends the email,
+    makes sending idempotent (restarts, retries and two workers never send one twice); a slot the
+    student moves to later is a new key, so it earns its own email."""
+
+    class Kind(models.TextChoices):
+        INVITED = "invited", "Invitation"
+        REMINDER = "reminder", "Reminder to rank"
+        OUTCOME = "outcome", "Assignment or move"
+
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="emails")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    key = models.CharField(max_length=40, blank=True)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    objects = SlotEmailQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invitation", "kind", "key"], name="workspace_slot_email_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.key} for invitation {self.invitation_id}"
