@@ -46,6 +46,8 @@ from .linking import (
     is_school,
     is_system,
     normalise_name,
+    other_names,
+    slash_names,
     split_state_suffix,
     without_brand,
     without_given_names,
@@ -473,12 +475,16 @@ def hospital_place(inst: Institution) -> tuple[str, Place]:
     names = [normalise_name(inst.name)]
     if surname := without_given_names(inst.name):
         names.append(surname)  # "sparrow hospital" of EDWARD W SPARROW HOSPITAL
+    # "SUNY/STONY BROOK UNIVERSITY HOSPITAL" is also "stony brook university hospital", word
+    # for word only: "SWEDISH MEDICAL CENTER / CHERRY HILL" is not SWEDISH MEDICAL CENTER.
+    parts = [n for n in slash_names(inst.name, normalise_name(inst.city)) if n not in names]
     return inst.region, Place(
         inst.ccn,
         tuple((name, "cms") for name in names),
         normalise_name(inst.city),
         inst.latitude,
         inst.longitude,
+        short_names=tuple((name, "cms") for name in parts),
     )
 
 
@@ -486,14 +492,27 @@ def read_hifld_places(path: Path, hospitals: dict[str, Institution]) -> HifldPla
     """HIFLD names (NAME and ALT_NAME) as more names of the CMS hospitals they were joined to,
     and the open HIFLD facilities joined to none as places of their own (with coordinates).
 
-    A facility of its own whose legal name (ALT_NAME) is exactly one CMS hospital's name in its
-    state is a campus of that hospital ("NEW YORK - PRESBYTERIAN HOSPITAL - COLUMBIA
-    PRESBYTERIAN CENTER", legally "THE NEW YORK AND PRESBYTERIAN HOSPITAL").
+    A facility of its own within ``SITE_RADIUS_KM`` of one CMS hospital of its state is a campus
+    of that hospital (its ``ccn``) when, in this order:
+
+    - its legal name (ALT_NAME) or its name is exactly one CMS hospital's name, or one of the
+      hospital's other names — without the brand, its city, a campus, or a slash part ("NEW
+      YORK - PRESBYTERIAN HOSPITAL - COLUMBIA PRESBYTERIAN CENTER", legally "THE NEW YORK AND
+      PRESBYTERIAN HOSPITAL"; "RAPID CITY HOSPITAL" of MONUMENT HEALTH RAPID CITY HOSPITAL);
+    - its name without facility words is one hospital's (two distinctive words or more);
+    - its legal name is that of HIFLD rows joined to one CMS hospital only (Mount Sinai
+      Morningside, legally ST LUKE'S ROOSEVELT HOSPITAL CENTER like MOUNT SINAI WEST);
+    - its distinctive words are those of one CMS hospital nearby and of no other ("HALIFAX
+      HOSPITAL MEDICAL CENTER" of HALIFAX HEALTH MEDICAL CENTER).
     """
     table = read_table(path, ("ID", "NAME", "CITY", "STATE", "STATUS", "LATITUDE", "LONGITUDE"))
     by_hifld_id = {inst.hifld_id: inst for inst in hospitals.values() if inst.hifld_id}
-    cms_names = Counter((normalise_name(i.name), i.region) for i in hospitals.values())
-    ccn_by_name = {(normalise_name(i.name), i.region): i.ccn for i in hospitals.values()}
+    cms_names: Counter = Counter()
+    ccn_by_name: dict[tuple[str, str], str] = {}
+    for inst in hospitals.values():
+        for name in _cms_names(inst):
+            cms_names[name, inst.region] += 1
+            ccn_by_name[name, inst.region] = inst.ccn
     # The same without facility words ("upmc mckeesport" of UPMC MCKEESPORT HOSPITAL), for
     # cores of two distinctive words or more that one hospital of the state has.
     cores = Counter(
@@ -506,6 +525,18 @@ def read_hifld_places(path: Path, hospitals: dict[str, Institution]) -> HifldPla
         for i in hospitals.values()
         if cores.get((facility_core(normalise_name(i.name)), i.region)) == 1
     }
+    # The CMS hospitals by their distinctive words, and the legal names of the joined rows.
+    by_words: dict[tuple[frozenset, str], set[str]] = {}
+    for inst in hospitals.values():
+        for name in _cms_names(inst):
+            if words := _distinct_words(name, inst.region, normalise_name(inst.city)):
+                by_words.setdefault((words, inst.region), set()).add(inst.ccn)
+    legal_names: dict[tuple[str, str], set[str]] = {}
+    for _, row in table.rows:
+        hospital = by_hifld_id.get(row["ID"].strip())
+        legal = normalise_name(text(row.get("ALT_NAME", "")))
+        if hospital and legal and legal != "not available":
+            legal_names.setdefault((legal, hospital.region), set()).add(hospital.ccn)
     places, facilities = [], {}
     for number, row in table.rows:
         names = [text(row["NAME"]), text(row.get("ALT_NAME", ""))]
@@ -542,34 +573,86 @@ def read_hifld_places(path: Path, hospitals: dict[str, Institution]) -> HifldPla
         if latitude is None or longitude is None:
             continue
         state, key = row["STATE"].strip(), f"hifld:{row['ID'].strip()}"
-        # The legal name (ALT_NAME) or the name itself: a HIFLD facility called exactly what one
-        # CMS hospital of its state is called is a site of it (Pine Rest's and Henry Ford
-        # Macomb's outpatient sites), not a rival hospital of the same name.
+        legal = normalise_name(text(row.get("ALT_NAME", "")))
+        city = normalise_name(text(row["CITY"]))
+
+        def near(ccn: str, latitude=latitude, longitude=longitude) -> bool:
+            return _near(hospitals[ccn], latitude, longitude)
+
         # Only nearby: Kaiser's Oakland hospital is legally "KAISER FOUNDATION HOSPITAL", and so
         # is the one CMS row of that bare name, in San Rafael.
-        ccn = next(
-            (
-                ccn_by_name[(name, state)]
-                for name in (normalise_name(text(row.get("ALT_NAME", ""))), names[0][0])
-                if name
-                and cms_names.get((name, state)) == 1
-                and _near(hospitals[ccn_by_name[(name, state)]], latitude, longitude)
-            ),
-            "",
-        ) or next(
-            (
-                ccn_by_core[(core, state)]
-                for name, _ in names
-                if (core := facility_core(name, facility_needed=False))
-                and (core, state) in ccn_by_core
-                and _near(hospitals[ccn_by_core[(core, state)]], latitude, longitude)
-            ),
-            "",
+        ccn = (
+            next(
+                (
+                    ccn_by_name[(name, state)]
+                    for name in (legal, names[0][0])
+                    if name
+                    and cms_names.get((name, state)) == 1
+                    and near(ccn_by_name[(name, state)])
+                ),
+                "",
+            )
+            or next(
+                (
+                    ccn_by_core[(core, state)]
+                    for name, _ in names
+                    if (core := facility_core(name, facility_needed=False))
+                    and (core, state) in ccn_by_core
+                    and near(ccn_by_core[(core, state)])
+                ),
+                "",
+            )
+            or _only(ccn for ccn in legal_names.get((legal, state), ()) if near(ccn))
+            or (
+                # A bare "MERCY" site may be a clinic: only a name that says it is a hospital.
+                _only(
+                    ccn
+                    for ccn in by_words.get((_distinct_words(names[0][0], state, city), state), ())
+                    if near(ccn) and _same_kind(hospitals[ccn].name, names[0][0])
+                )
+                if _ONE_FACILITY_NAME.search(names[0][0])
+                else ""
+            )
         )
         city = text(row["CITY"]).title()
         facilities[key] = HifldFacility(key, city, latitude, longitude, ccn)
         places.append((state, Place(key, names, normalise_name(city), latitude, longitude, ccn)))
     return HifldPlaces(places, facilities)
+
+
+def _cms_names(inst: Institution) -> list[str]:
+    """A CMS hospital's normalised name and its other names that still say which hospital it
+    is in its city: without the brand (even when the city alone remains: "rapid city
+    hospital"), without its city or a campus, and the slash parts of its name."""
+    name, city = normalise_name(inst.name), normalise_name(inst.city)
+    found = [name, *slash_names(inst.name, city), *other_names(name, city)]
+    bare = without_brand(name)
+    if bare and _ONE_FACILITY_NAME.search(bare) and set(bare.split()) - _FACILITY_WORDS:
+        found.append(bare)
+    return list(dict.fromkeys(found))
+
+
+def _distinct_words(name: str, state: str, city: str) -> frozenset[str]:
+    """The words that say which hospital a name is in its city: not generic, the state's or
+    the city's ("miami" says nothing in Miami)."""
+    state_words = {state.lower(), *normalise_name(_state_names().get(state, "")).split()}
+    return frozenset(
+        set(name.split()) - GENERIC_WORDS - state_words - set(city.split()) - {"memorial"}
+    )
+
+
+def _same_kind(cms_name: str, name: str) -> bool:
+    return (set(normalise_name(cms_name).split()) & KIND_WORDS) == (set(name.split()) & KIND_WORDS)
+
+
+def _only(ccns) -> str:
+    """The one CCN of ``ccns``; "" when there are none or several."""
+    found = set(ccns)
+    return found.pop() if len(found) == 1 else ""
+
+
+_ONE_FACILITY_NAME = re.compile(r"\b(hospital|hospitals|medical center|infirmary)\b")
+_FACILITY_WORDS = frozenset(["hospital", "hospitals", "medical", "center", "infirmary"])
 
 
 def _other_kind(alt_name: str, name: str) -> bool:
