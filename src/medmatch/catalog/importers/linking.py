@@ -206,6 +206,7 @@ SYSTEM_BRANDS = (
     "henry ford health",
     "thedacare",
     "mymichigan",
+    "nyc health hospitals",
 )
 # Longest first, so that "hca florida" is read before "hca".
 _BRAND = re.compile(
@@ -877,8 +878,10 @@ class PlaceIndex:
             keys = keys | self.brand_cities[core] if core in self.brand_cities else set()
         elif len(core.split()) < 2 and brand:
             # After a brand, a city is the brand's hospital there, not another hospital named
-            # for the city ("WellSpan York" is not MEMORIAL HOSPITAL of York).
-            keys = {key for key in keys if self.places[key].city != core} | {
+            # for the city ("WellSpan York" is not MEMORIAL HOSPITAL of York), unless that is
+            # the city's one hospital ("NYC Health+Hospitals/Elmhurst").
+            in_city = {p.group for p in self.places.values() if p.city == core}
+            keys = {k for k in keys if self.places[k].city != core or len(in_city) == 1} | {
                 key
                 for key in self.brand_cities.get(core, set())
                 if any(brand_of(name) == brand for name, _ in self.places[key].names)

@@ -1017,7 +1017,41 @@ def link_sponsor(name: str, index: PlaceIndex | None, *, complete: bool = False)
                 )
             ):
                 return found
+    # "OBH Brookdale Univ Hosp Med Ctr", "ISMMS Mount Sinai Morningside-West": an acronym in
+    # front that no place of the state carries is the owner or the school, not the hospital.
+    rest = without_unknown_acronym(name, index)
+    if rest:
+        found = link_sponsor(rest, index, complete=complete)
+        if found and found.key:
+            return found
     return link
+
+
+_LEADING_ACRONYM = re.compile(r"^([A-Z]{2,6})\s+(?=\S)")
+
+
+def without_unknown_acronym(name: str, index: PlaceIndex) -> str:
+    """The name without a leading acronym that is no word, name or initials of any place of
+    the state ("OBH" of One Brooklyn Health), when a hospital's name follows; else ""."""
+    match = _LEADING_ACRONYM.match(name.strip())
+    if not match:
+        return ""
+    words = normalise_name(match.group(1)).split()
+    rest = name.strip()[match.end() :]
+    if (
+        len(words) != 1
+        or words[0] in index.words
+        or words[0] in index.initials
+        # A facility, a brand or two distinctive words: "SIU Carbondale" is SIU's programme in
+        # Carbondale, not the town's hospital.
+        or not (
+            _FACILITY_WORD.search(rest)
+            or without_brand(normalise_name(rest))
+            or len(set(normalise_name(rest).split()) - index.common) >= 2
+        )
+    ):
+        return ""
+    return rest
 
 
 # A sponsor placed in a city by the 2018-19 program list is one of the hospitals this close to
