@@ -333,6 +333,20 @@ def is_school(normalised: str) -> bool:
     return "medical center" not in normalised
 
 
+_HEALTH_CENTER = re.compile(
+    r"\b(community|family) health (care )?centers?\b|\bhealth care centers?\b"
+)
+
+
+def is_health_center(normalised: str) -> bool:
+    """Whether a name is a community or family health centre ("Shasta Community Health Ctr",
+    "Grtr Lawrence Fam Hlth Ctr", "Borinquen Health Care Ctr"), an FQHC or a clinic rather than
+    a hospital; not "St Vincent Hlth Ctr" (a hospital in Erie) nor a name with "hospital"."""
+    return bool(_HEALTH_CENTER.search(normalised)) and not re.search(
+        r"\b(hospital|hospitals|medical center)\b", normalised
+    )
+
+
 def is_health_science_center(normalised: str) -> bool:
     """Whether a name is a university's health science center ("U Texas HSC-Tyler"): a school
     even where a CMS hospital bears the same name, since the university owns the hospital and
@@ -675,6 +689,8 @@ class PlaceIndex:
         self.short_exact: dict[str, set[str]] = {}
         self.short_cores: dict[str, set[str]] = {}
         self.brand_cities: dict[str, set[str]] = {}
+        # Names without their spaces: "MountainView" is MOUNTAIN VIEW, "DeTar" DE TAR.
+        self.compact: dict[str, set[str]] = {}
         for place in self.places.values():
             for name, _ in place.short_names:
                 self.short_exact.setdefault(name, set()).add(place.key)
@@ -682,6 +698,7 @@ class PlaceIndex:
                     self.short_cores.setdefault(core, set()).add(place.key)
             for name, _ in place.names:
                 self.exact.setdefault(name, set()).add(place.key)
+                self.compact.setdefault(name.replace(" ", ""), set()).add(place.key)
                 if core := facility_core(name):
                     self.cores.setdefault(core, set()).add(place.key)
                 if place.city and brand_of(name) and without_brand(name) == place.city:
@@ -724,6 +741,8 @@ class PlaceIndex:
         )
         if found:
             return found
+        if is_health_center(query):
+            return Link(None, 0.0, 0.0, None)  # an FQHC or a clinic, a hospital only word for word
         distinct = set(query.split()) - self.common
         if not distinct:
             return self._initials_link(query, distinct) or Link(None, 0.0, 0.0, None)
@@ -821,13 +840,18 @@ class PlaceIndex:
         ("Mercy Hospital" in two cities) is no evidence."""
         if not query or len(query.split()) < 2 or query in SYSTEM_BRANDS:
             return None  # a bare brand ("kaiser foundation hospital") is every hospital of it
-        keys = self.exact.get(query) or self.short_exact.get(query, set())
+        compact = query.replace(" ", "")
+        keys = (
+            self.exact.get(query) or self.short_exact.get(query) or self.compact.get(compact, set())
+        )
         # A CMS hospital of exactly this name outranks HIFLD facilities of the name (its
         # outpatient sites): "New Hanover Regional Medical Center" has several.
         cms = {
             key
             for key in keys
-            if any(n == query and o == "cms" for n, o in self.places[key].all_names)
+            if any(
+                n.replace(" ", "") == compact and o == "cms" for n, o in self.places[key].all_names
+            )
             and not self.places[key].hospital_key
         }
         if self.one_kind and is_system(query):
@@ -836,7 +860,7 @@ class PlaceIndex:
         if key is None:
             return None
         place = self.places[key]
-        names = [(n, origin) for n, origin in place.all_names if n == query]
+        names = [(n, origin) for n, origin in place.all_names if n.replace(" ", "") == compact]
         if not names or self._kinds(place, query) != set(query.split()) & _KIND_WORDS:
             return None
         origin = "cms" if any(o == "cms" for _, o in names) else names[0][1]
@@ -1022,8 +1046,11 @@ class PlaceIndex:
         have one of them in the name itself ("Atlantic Health System" is not the one hospital
         called AtlantiCare in Atlantic City); a rival needs only the city to compete."""
         city = set(place.city.split())
+        # A word of a city of several words is no evidence by itself: "Huntington Memorial"
+        # is not HUNTINGTON BEACH HOSPITAL, whose "huntington" is its city's.
+        partial_city = city if len(city) > 1 and not city <= words else set()
         return any(
-            words <= set(name.split()) | city
+            words <= (set(name.split()) - partial_city) | (city - partial_city)
             and (words & set(name.split()) or not in_name)
             and self._kinds(place, name) == kinds
             for name, _ in place.names
