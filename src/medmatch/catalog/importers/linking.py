@@ -299,7 +299,7 @@ def without_given_names(raw: str) -> str:
     return rest if _ONE_FACILITY.search(rest) or "children" in rest.split() else ""
 
 
-def slash_names(raw: str, city: str = "") -> list[str]:
+def slash_names(raw: str) -> list[str]:
     """The parts of a CMS name with a slash that name a facility and say which, normalised:
     "stony brook university hospital" of "SUNY/STONY BROOK UNIVERSITY HOSPITAL", "carolinas
     medical center" of "CAROLINAS MEDICAL CENTER/BEHAV HEALTH" (a unit or an owner beside the
@@ -311,7 +311,7 @@ def slash_names(raw: str, city: str = "") -> list[str]:
         name = normalise_name(part)
         if (
             _ONE_FACILITY.search(name)
-            and set(name.split()) - _GENERIC - set(city.split())
+            and set(name.split()) - _GENERIC
             and name != normalise_name(raw)
         ):
             found.append(name)
@@ -478,6 +478,7 @@ _GENERIC = HOSPITAL_NAME_WORDS | frozenset(
         "district",
         "campus",
         "network",
+        "teaching",  # "Stony Brook Teach Hosps" are its university hospital
         "north",
         "south",
         "east",
@@ -899,7 +900,11 @@ class PlaceIndex:
             return None
         keys = set(self.cores.get(core) or self.short_cores.get(core, set()))
         if len(core.split()) < 2 and not branded:
-            keys = keys | self.brand_cities[core] if core in self.brand_cities else set()
+            keys = (
+                keys | self.brand_cities[core]
+                if core in self.brand_cities
+                else self._only_bearers(core, keys)
+            )
         elif len(core.split()) < 2 and brand:
             # After a brand, a city is the brand's hospital there, not another hospital named
             # for the city ("WellSpan York" is not MEMORIAL HOSPITAL of York), unless that is
@@ -918,6 +923,18 @@ class PlaceIndex:
             return None
         cms = any(facility_core(n) == core and o == "cms" for n, o in place.all_names)
         return Link(key, 100.0, 0.0, key, "core", "cms" if cms else place.names[0][1])
+
+    def _only_bearers(self, word: str, keys: set[str]) -> set[str]:
+        """``keys`` when they are the only places with ``word`` in a name ("Huntington Memorial
+        Hosp" is HUNTINGTON HOSPITAL: HUNTINGTON BEACH HOSPITAL has the word from its city), and
+        the word is no city of the state; else an empty set."""
+        if not keys or any(place.city == word for place in self.places.values()):
+            return set()
+        first = self.places[next(iter(keys))]
+        bearers = {
+            key for key in self.words.get(word, set()) if word not in self.places[key].city.split()
+        }
+        return keys if all(self._same_place(first, key) for key in bearers | keys) else set()
 
     def link_brand_city(self, name: str) -> Link | None:
         """The one hospital of a brand in a city, for a name that is the brand and the city

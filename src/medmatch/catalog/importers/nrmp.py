@@ -477,7 +477,7 @@ def hospital_place(inst: Institution) -> tuple[str, Place]:
         names.append(surname)  # "sparrow hospital" of EDWARD W SPARROW HOSPITAL
     # "SUNY/STONY BROOK UNIVERSITY HOSPITAL" is also "stony brook university hospital", word
     # for word only: "SWEDISH MEDICAL CENTER / CHERRY HILL" is not SWEDISH MEDICAL CENTER.
-    parts = [n for n in slash_names(inst.name, normalise_name(inst.city)) if n not in names]
+    parts = [n for n in slash_names(inst.name) if n not in names]
     return inst.region, Place(
         inst.ccn,
         tuple((name, "cms") for name in names),
@@ -625,7 +625,7 @@ def _cms_names(inst: Institution) -> list[str]:
     is in its city: without the brand (even when the city alone remains: "rapid city
     hospital"), without its city or a campus, and the slash parts of its name."""
     name, city = normalise_name(inst.name), normalise_name(inst.city)
-    found = [name, *slash_names(inst.name, city), *other_names(name, city)]
+    found = [name, *slash_names(inst.name), *other_names(name, city)]
     bare = without_brand(name)
     if bare and _ONE_FACILITY_NAME.search(bare) and set(bare.split()) - _FACILITY_WORDS:
         found.append(bare)
