@@ -564,6 +564,20 @@ def score(query: str, candidate: str, **_: object) -> float:
 #   "mercy" in many, so it stays unlinked however well one of them scores.
 EVIDENCE_THRESHOLD = 70.0
 EVIDENCE_MARGIN = 5.0
+# A word borne by fewer CMS hospitals of the country than this is rare (see ``rare_words``).
+RARE_WORD_HOSPITALS = 10
+
+
+def rare_words(names: Iterable[str]) -> frozenset[str]:
+    """The words of fewer than ``RARE_WORD_HOSPITALS`` of ``names`` (normalised names, one per
+    hospital), not generic: "huntington" (7 CMS hospitals), not "mercy" (91)."""
+    counts: dict[str, int] = {}
+    for name in names:
+        for word in set(name.split()):
+            counts[word] = counts.get(word, 0) + 1
+    return frozenset(w for w, n in counts.items() if n < RARE_WORD_HOSPITALS and w not in _GENERIC)
+
+
 # Two candidates closer than this are one place (a campus listed twice, a CMS hospital and its
 # HIFLD row): they do not compete with each other for the margin or the evidence rule.
 SAME_PLACE_KM = 2.0
@@ -619,8 +633,12 @@ class PlaceIndex:
         *,
         one_kind: bool = True,
         state_codes: tuple[str, ...] = (),
+        rare_words: frozenset[str] = frozenset(),
     ):
         self.state_codes = state_codes  # the state the places are in, for city look-ups
+        # Words few hospitals of the country bear ("huntington", not "mercy"): one of them may
+        # name a hospital by itself (``_only_bearers``).
+        self.rare_words = rare_words
         # A hospital is of one kind under all its names (HIFLD's "RUTGERS HEALTH GROUP" is
         # still a behavioral-health facility); a city has places of every kind (one_kind=False).
         self.one_kind = one_kind
@@ -926,9 +944,14 @@ class PlaceIndex:
 
     def _only_bearers(self, word: str, keys: set[str]) -> set[str]:
         """``keys`` when they are the only places with ``word`` in a name ("Huntington Memorial
-        Hosp" is HUNTINGTON HOSPITAL: HUNTINGTON BEACH HOSPITAL has the word from its city), and
-        the word is no city of the state; else an empty set."""
-        if not keys or any(place.city == word for place in self.places.values()):
+        Hosp" is HUNTINGTON HOSPITAL: HUNTINGTON BEACH HOSPITAL has the word from its city), the
+        word is rare in the country (one "Mercy" in a state may not be the sponsor's Mercy) and
+        no city of the state; else an empty set."""
+        if (
+            not keys
+            or word not in self.rare_words
+            or any(place.city == word for place in self.places.values())
+        ):
             return set()
         first = self.places[next(iter(keys))]
         bearers = {
@@ -1037,7 +1060,11 @@ class PlaceIndex:
     def subset(self, keep) -> "PlaceIndex":
         """The places for which ``keep(place)`` is true, as an index of their own."""
         index = PlaceIndex(
-            [], self.common - _GENERIC, one_kind=self.one_kind, state_codes=self.state_codes
+            [],
+            self.common - _GENERIC,
+            one_kind=self.one_kind,
+            state_codes=self.state_codes,
+            rare_words=self.rare_words,
         )
         index.places = {k: p for k, p in self.places.items() if keep(p)}
         index._build_indexes()  # from the kept places only: a subset is small

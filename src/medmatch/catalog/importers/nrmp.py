@@ -47,6 +47,7 @@ from .linking import (
     is_system,
     normalise_name,
     other_names,
+    rare_words,
     slash_names,
     split_state_suffix,
     without_brand,
@@ -963,12 +964,16 @@ def _index_by_state(places: list[tuple[str, Place]], *, one_kind=True) -> dict[s
     for state, place in places:
         by_state.setdefault(state, []).append(place)
     names = _state_names()
+    rare = rare_words(
+        place.names[0][0] for _, place in places if place.names and place.names[0][1] == "cms"
+    )
     return {
         state: PlaceIndex(
             places,
             [state.lower(), *normalise_name(names.get(state, "")).split()],
             one_kind=one_kind,
             state_codes=(state,),
+            rare_words=rare,
         )
         for state, places in by_state.items()
     }
