@@ -519,6 +519,18 @@ _KIND_WORDS = frozenset(
     ]
 )
 GENERIC_WORDS = _GENERIC
+# "... MEDICAL CENTER & CHILDREN'S HOSPITAL" is a general hospital with a children's hospital in
+# it (Providence Sacred Heart, Penn State's Hershey), not a children's hospital only.
+_WITH_CHILDREN = re.compile(r"\b(hospital|medical center)\b.* children hospital\b")
+
+
+def kind_words(normalised: str) -> set[str]:
+    """The words of a normalised name that make it a kind of facility (VA, children's...),
+    but for a general hospital that names its children's hospital too."""
+    kinds = set(normalised.split()) & _KIND_WORDS
+    if "children" in kinds and _WITH_CHILDREN.search(normalised):
+        kinds.discard("children")
+    return kinds
 KIND_CONFLICT_PENALTY = 15.0
 UNEXPLAINED_WORD_PENALTY = 5.0
 
@@ -545,7 +557,7 @@ def score(query: str, candidate: str, **_: object) -> float:
     result = 0.5 * fuzz.token_sort_ratio(query, candidate_name) + 0.5 * fuzz.token_set_ratio(
         " ".join(sorted(query_distinct)), " ".join(sorted(candidate_distinct))
     )
-    if (query_words & _KIND_WORDS) != (candidate_words & _KIND_WORDS):
+    if kind_words(query) != kind_words(candidate_name):
         result -= KIND_CONFLICT_PENALTY
     query_only = query_distinct - candidate_distinct - set(candidate_city.split())
     candidate_only = candidate_distinct - query_words
@@ -784,7 +796,7 @@ class PlaceIndex:
         )
         best_score, origin, best_name, best_key = scored[0]
         best = self.places[best_key]
-        kinds = set(query.split()) & _KIND_WORDS
+        kinds = kind_words(query)
         runner_up = next(
             (score for score, _, _, key in scored[1:] if not self._same_place(best, key)), 0.0
         )
@@ -880,7 +892,7 @@ class PlaceIndex:
             return None
         place = self.places[key]
         names = [(n, origin) for n, origin in place.all_names if n.replace(" ", "") == compact]
-        if not names or self._kinds(place, query) != set(query.split()) & _KIND_WORDS:
+        if not names or self._kinds(place, query) != kind_words(query):
             return None
         origin = "cms" if any(o == "cms" for _, o in names) else names[0][1]
         return Link(key, 100.0, 0.0, key, "exact", origin)
@@ -937,7 +949,7 @@ class PlaceIndex:
         if key is None:
             return None
         place = self.places[key]
-        if self._kinds(place, "") != set(words) & _KIND_WORDS:
+        if self._kinds(place, "") != kind_words(query):
             return None
         cms = any(facility_core(n) == core and o == "cms" for n, o in place.all_names)
         return Link(key, 100.0, 0.0, key, "core", "cms" if cms else place.names[0][1])
@@ -992,7 +1004,7 @@ class PlaceIndex:
             if name.endswith(ending) and len(name.split()) - len(words) <= 2
         }
         key = self._one_place(keys)
-        if key is None or self._kinds(self.places[key], "") != set(words) & _KIND_WORDS:
+        if key is None or self._kinds(self.places[key], "") != kind_words(query):
             return None
         place = self.places[key]
         origin = next((o for n, o in place.names if n.endswith(ending)), "cms")
@@ -1025,7 +1037,7 @@ class PlaceIndex:
         if is_school(query):
             return None  # "UPR" is the university, "HOSPITAL UPR" one of its hospitals
         words = query.split()
-        kinds = set(words) & _KIND_WORDS
+        kinds = kind_words(query)
         keys: set[str] = set()
         if query in self.exact:
             return None  # the full name names several places; its initials will not tell
@@ -1083,7 +1095,7 @@ class PlaceIndex:
 
     def _kinds(self, place: Place, name: str) -> set[str]:
         names = [n for n, _ in place.names] if self.one_kind else [name]
-        return {word for n in names for word in n.split()} & _KIND_WORDS
+        return {word for n in names for word in kind_words(n)}
 
     def _covers(self, place: Place, words: set[str], kinds: set[str], in_name=True) -> bool:
         """Whether one name of ``place`` (with its city) has all ``words``. The chosen place must
