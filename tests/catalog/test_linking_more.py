@@ -15,6 +15,7 @@ from medmatch.catalog.importers.linking import (
     PlaceIndex,
     is_health_center,
     is_health_science_center,
+    kind_words,
     normalise_name,
     rare_words,
     slash_names,
@@ -22,6 +23,7 @@ from medmatch.catalog.importers.linking import (
 )
 from medmatch.catalog.importers.nrmp import (
     hospital_place,
+    legal_name_link,
     link_sponsor,
     read_hifld_places,
     without_unknown_acronym,
@@ -33,7 +35,7 @@ def test_it_joins_an_apostrophe_instead_of_splitting_the_word():
     assert normalise_name("OhioHealth-OBleness Hosp") == normalise_name(
         "OHIOHEALTH O'BLENESS HOSPITAL"
     )
-    assert normalise_name("St Joseph’s Hosp") == normalise_name("ST JOSEPH'S HOSPITAL")
+    assert normalise_name("St Joseph\u2019s Hosp") == normalise_name("ST JOSEPH'S HOSPITAL")
 
 
 def test_it_spells_out_the_new_abbreviations():
@@ -191,7 +193,8 @@ def test_a_hifld_site_is_a_campus_by_the_hospitals_other_names_legal_name_or_wor
         # the CMS name without its brand, though only the city remains
         "0001,RAPID CITY HOSPITAL,RAPID CITY,SD,OPEN,44.06,-103.23,NOT AVAILABLE\n"
         # the legal name of the row joined to MOUNT SINAI WEST
-        "0002,MOUNT SINAI WEST,NEW YORK,NY,OPEN,40.769,-73.986,ST LUKE'S ROOSEVELT HOSPITAL CENTER\n"
+        "0002,MOUNT SINAI WEST,NEW YORK,NY,OPEN,40.769,-73.986,"
+        "ST LUKE'S ROOSEVELT HOSPITAL CENTER\n"
         "0003,MOUNT SINAI MORNINGSIDE,NEW YORK,NY,OPEN,40.805,-73.961,"
         "ST LUKE'S ROOSEVELT HOSPITAL CENTER\n"
         # the same distinctive word, "halifax", and a facility word
@@ -277,3 +280,60 @@ def test_a_rare_word_borne_by_one_hospital_of_the_state_links_it():
     plain = PlaceIndex(built.places.values(), ["ca", "california"], state_codes=("CA",))
     assert plain.link("Huntington Memorial Hosp").key is None
     assert "mercy" not in rare_words([f"mercy hospital {n}" for n in range(10)])
+
+
+def test_a_general_hospital_that_names_its_childrens_hospital_is_of_no_kind():
+    assert kind_words(normalise_name("PROV SACRED HRT MED CTR & CHILDS HOSP.")) == set()
+    assert kind_words(normalise_name("ST CHRISTOPHER'S HOSPITAL FOR CHILDREN")) == {"children"}
+    assert kind_words(normalise_name("VALLEY CHILDREN'S HOSPITAL")) == {"children"}
+    assert kind_words(normalise_name("SACRED HEART HOSPITAL")) == set()
+    assert kind_words(normalise_name("HEART HOSPITAL OF AUSTIN")) == {"heart"}
+    washington = state_index(
+        "WA",
+        (
+            "500054",
+            ["PROV SACRED HRT MED CTR & CHILDS HOSP.", "H:SACRED HEART MEDICAL CENTER"],
+            "SPOKANE",
+            47.65,
+            -117.41,
+        ),
+        ("500014", ["PROVIDENCE REGIONAL MEDICAL CENTER EVERETT"], "EVERETT", 47.99, -122.2),
+        common=["wa", "washington"],
+    )
+    assert washington.link("Providence Sacred Heart Med Ctr").key == "500054"
+
+
+def test_a_sponsor_named_as_the_legal_entity_of_one_general_hospital_is_that_hospital(tmp_path):
+    path = tmp_path / "hifld.csv"
+    path.write_text(
+        "ID,NAME,CITY,STATE,STATUS,LATITUDE,LONGITUDE,ALT_NAME,TYPE\n"
+        "0001,KAWEAH HEALTH MEDICAL CENTER,VISALIA,CA,OPEN,36.33,-119.30,"
+        "KAWEAH DELTA HEALTH CARE DISTRICT,GENERAL ACUTE CARE\n"
+        "0002,KAWEAH HEALTH MENTAL HEALTH HOSPITAL,VISALIA,CA,OPEN,36.32,-119.35,"
+        "KAWEAH DELTA HEALTH CARE DISTRICT,PSYCHIATRIC\n"
+        "0003,JOHN MUIR MEDICAL CENTER - WALNUT CREEK,WALNUT CREEK,CA,OPEN,37.90,-122.06,"
+        "JOHN MUIR HEALTH,GENERAL ACUTE CARE\n"
+        "0004,JOHN MUIR MEDICAL CENTER - CONCORD,CONCORD,CA,OPEN,37.96,-122.06,"
+        "JOHN MUIR HEALTH,GENERAL ACUTE CARE\n"
+        "0005,CONE HEALTH,GREENSBORO,NC,OPEN,36.09,-79.80,"
+        "THE MOSES H. CONE MEMORIAL HOSP OPERATING CORPORATION,GENERAL ACUTE CARE\n"
+    )
+    hospitals = _hospitals(
+        ("050057", "KAWEAH HEALTH MEDICAL CENTER", "CA", "VISALIA", 36.33, -119.30, "0001"),
+        (
+            "050180",
+            "JOHN MUIR MEDICAL CENTER-WALNUT CREEK",
+            "CA",
+            "WALNUT CREEK",
+            37.9,
+            -122.06,
+            "0003",
+        ),
+        ("050496", "JOHN MUIR MEDICAL CENTER-CONCORD", "CA", "CONCORD", 37.96, -122.06, "0004"),
+        ("340091", "MOSES H CONE MEMORIAL HOSPITAL", "NC", "GREENSBORO", 36.09, -79.80, "0005"),
+    )
+    hifld = read_hifld_places(path, hospitals)
+    link = legal_name_link("Kaweah Delta Health Care District", "CA", hifld)
+    assert (link.key, link.rule) == ("050057", "legal name")
+    assert legal_name_link("John Muir Health", "CA", hifld) is None  # two general hospitals
+    assert legal_name_link("Cone Health", "NC", hifld) is None  # a NAME, not the legal name

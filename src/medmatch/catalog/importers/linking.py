@@ -526,11 +526,15 @@ _WITH_CHILDREN = re.compile(r"\b(hospital|medical center)\b.* children hospital\
 
 def kind_words(normalised: str) -> set[str]:
     """The words of a normalised name that make it a kind of facility (VA, children's...),
-    but for a general hospital that names its children's hospital too."""
+    but for a general hospital that names its children's hospital too, or a Sacred Heart."""
     kinds = set(normalised.split()) & _KIND_WORDS
     if "children" in kinds and _WITH_CHILDREN.search(normalised):
         kinds.discard("children")
+    if "heart" in kinds and not re.search(r"(?<!sacred )\bheart\b", normalised):
+        kinds.discard("heart")  # a Sacred Heart hospital is no heart hospital
     return kinds
+
+
 KIND_CONFLICT_PENALTY = 15.0
 UNEXPLAINED_WORD_PENALTY = 5.0
 

@@ -3,7 +3,7 @@ NRMP program tracks they offer."""
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -357,7 +357,11 @@ class NrmpInstitutionsImporter(Importer):
                 else None
             )
             if state and not system and not (link and link.key):
-                link = city_link(name, state, hospital_index.get(state), program_cities) or link
+                link = (
+                    legal_name_link(_spell_state(name, state), state, hifld)
+                    or city_link(name, state, hospital_index.get(state), program_cities)
+                    or link
+                )
             if link and link.key:
                 if link.key.startswith("hifld:"):
                     facility = hifld.facilities[link.key]
@@ -470,6 +474,9 @@ class HifldFacility:
 class HifldPlaces:
     places: list[Place]
     facilities: dict[str, HifldFacility]
+    # (normalised legal name, state) -> the CCN of the one general hospital that legal entity
+    # runs there (see ``legal_name_link``).
+    legal_owners: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 def hospital_place(inst: Institution) -> tuple[str, Place]:
@@ -539,6 +546,8 @@ def read_hifld_places(path: Path, hospitals: dict[str, Institution]) -> HifldPla
         if hospital and legal and legal != "not available":
             legal_names.setdefault((legal, hospital.region), set()).add(hospital.ccn)
     places, facilities = [], {}
+    # legal name -> {HIFLD ID: CCN or "" when joined to none} of its general hospitals
+    runs: dict[tuple[str, str], dict[str, str]] = {}
     for number, row in table.rows:
         names = [text(row["NAME"]), text(row.get("ALT_NAME", ""))]
         # A legal name with "system(s)" is the operator ("MEMORIAL HEALTH SYSTEMS" runs
@@ -553,6 +562,12 @@ def read_hifld_places(path: Path, hospitals: dict[str, Institution]) -> HifldPla
             and not (number_of_name and _other_kind(normalised, normalise_name(names[0])))
         ) or ((normalise_name(names[0]), "hifld"),)
         hospital = by_hifld_id.get(row["ID"].strip())
+        general = text(row.get("TYPE", "")).upper() in _GENERAL_TYPES
+        operator = normalise_name(text(row.get("ALT_NAME", "")))
+        if general and operator != "not available" and row["STATUS"].strip().upper() != "CLOSED":
+            runs.setdefault((operator, row["STATE"].strip()), {})[row["ID"]] = (
+                hospital.ccn if hospital else ""
+            )
         if hospital:
             places.append(
                 (
@@ -618,7 +633,28 @@ def read_hifld_places(path: Path, hospitals: dict[str, Institution]) -> HifldPla
         city = text(row["CITY"]).title()
         facilities[key] = HifldFacility(key, city, latitude, longitude, ccn)
         places.append((state, Place(key, names, normalise_name(city), latitude, longitude, ccn)))
-    return HifldPlaces(places, facilities)
+        if general and (operator, state) in runs:
+            runs[operator, state][row["ID"]] = ccn
+    owners = {
+        key: ccns.pop()
+        for key, by_id in runs.items()
+        if key[0] and len(ccns := set(by_id.values())) == 1 and "" not in ccns
+    }
+    return HifldPlaces(places, facilities, owners)
+
+
+# HIFLD types of a general hospital (not psychiatric, rehabilitation, children's, military...).
+_GENERAL_TYPES = frozenset(["GENERAL ACUTE CARE", "CRITICAL ACCESS"])
+
+
+def legal_name_link(name: str, state: str, hifld: HifldPlaces) -> Link | None:
+    """The hospital a sponsor is when its name is word for word the legal name (HIFLD
+    ALT_NAME) of one general hospital of its state only: "Kaweah Delta Health Care District"
+    runs KAWEAH HEALTH MEDICAL CENTER (and a psychiatric hospital), "Altru Health System" ALTRU
+    HOSPITAL. A legal entity of two general hospitals ("John Muir Health") is a system, and a
+    system's name as a facility's own NAME ("CONE HEALTH") is no legal name."""
+    ccn = hifld.legal_owners.get((normalise_name(name), state))
+    return Link(ccn, 100.0, 0.0, ccn, "legal name", "hifld") if ccn else None
 
 
 def _cms_names(inst: Institution) -> list[str]:
