@@ -337,3 +337,22 @@ def test_a_sponsor_named_as_the_legal_entity_of_one_general_hospital_is_that_hos
     assert (link.key, link.rule) == ("050057", "legal name")
     assert legal_name_link("John Muir Health", "CA", hifld) is None  # two general hospitals
     assert legal_name_link("Cone Health", "NC", hifld) is None  # a NAME, not the legal name
+
+
+def test_a_city_and_hospital_words_name_the_citys_one_hospital():
+    new_york = state_index(
+        "NY",
+        ("330393", ["SUNY/STONY BROOK UNIVERSITY HOSPITAL"], "STONY BROOK", 40.91, -73.12),
+        ("hifld:1", ["H:STONY BROOK SOUTHAMPTON HOSPITAL"], "SOUTHAMPTON", 40.89, -72.39),
+        ("330013", ["ALBANY MEDICAL CENTER HOSPITAL"], "ALBANY", 42.65, -73.78),
+        ("330003", ["ALBANY MEMORIAL HOSPITAL"], "ALBANY", 42.67, -73.73),
+        ("33003F", ["ALBANY VA MEDICAL CENTER"], "ALBANY", 42.65, -73.77),
+        common=["ny", "new york"],
+    )
+    link = new_york.link("Stony Brook Teach Hosps")
+    assert (link.key, link.rule) == ("330393", "city hospital")
+    # Albany has two general hospitals (and a VA): the city's name does not pick one.
+    assert new_york._city_hospital_link(normalise_name("Albany Med Ctr")) is None
+    # A clinic or a system of a city is not its hospital.
+    assert new_york._city_hospital_link(normalise_name("Stony Brook Clinic")) is None
+    assert new_york._city_hospital_link(normalise_name("Stony Brook Health System")) is None

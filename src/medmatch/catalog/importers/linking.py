@@ -318,6 +318,7 @@ def slash_names(raw: str) -> list[str]:
     return found
 
 
+_HOSPITAL_NAME = re.compile(r"\b(hospital|hospitals|medical center)\b")
 _ONE_FACILITY = re.compile(r"\b(hospital|medical center|clinic|infirmary)\b")
 _FACILITY_SUFFIX = frozenset(["hospital", "medical", "center", "regional"])
 _SCHOOL_WORDS = frozenset(["university", "college", "school"])
@@ -773,6 +774,7 @@ class PlaceIndex:
             or self._core_link(query)
             or self._core_link(without_brand(query), branded=True, brand=brand_of(query))
             or self._suffix_link(query)
+            or self._city_hospital_link(query)
         )
         if found:
             return found
@@ -957,6 +959,33 @@ class PlaceIndex:
             return None
         cms = any(facility_core(n) == core and o == "cms" for n, o in place.all_names)
         return Link(key, 100.0, 0.0, key, "core", "cms" if cms else place.names[0][1])
+
+    def _city_hospital_link(self, query: str) -> Link | None:
+        """The one hospital of a city, for a name that is the city and hospital words only
+        ("Stony Brook Teach Hosps", "Rapid City Hospital"); None when the city has two (Albany
+        Medical Center is one of Albany's four), or the name says clinic or system."""
+        if (
+            not self.one_kind  # an index of cities places a name at its city elsewhere
+            or not _HOSPITAL_NAME.search(query)
+            or is_system(query)
+            or is_school(query)
+        ):
+            return None
+        city = " ".join(w for w in query.split() if w not in self.common)
+        if not city:
+            return None
+        kinds = kind_words(query)
+        keys = {
+            key
+            for key, place in self.places.items()
+            if place.city == city and self._kinds(place, "") == kinds
+        }
+        key = self._one_place(keys)
+        if key is None:
+            return None
+        place = self.places[key]
+        origin = "cms" if any(o == "cms" for _, o in place.names) else place.names[0][1]
+        return Link(key, 100.0, 0.0, key, "city hospital", origin)
 
     def _only_bearers(self, word: str, keys: set[str]) -> set[str]:
         """``keys`` when they are the only places with ``word`` in a name ("Huntington Memorial
