@@ -356,3 +356,36 @@ def test_a_city_and_hospital_words_name_the_citys_one_hospital():
     # A clinic or a system of a city is not its hospital.
     assert new_york._city_hospital_link(normalise_name("Stony Brook Clinic")) is None
     assert new_york._city_hospital_link(normalise_name("Stony Brook Health System")) is None
+
+
+def test_a_brand_a_city_and_hospital_words_name_the_brands_hospital_of_that_city():
+    michigan = state_index(
+        "MI",
+        ("230092", ["HENRY FORD ALLEGIANCE HEALTH"], "JACKSON", 42.25, -84.39),
+        ("230053", ["HENRY FORD HOSPITAL"], "DETROIT", 42.37, -83.08),
+        common=["mi", "michigan"],
+    )
+    link = michigan.link_brand_city("Henry Ford Jackson Hospital")
+    assert (link.key, link.rule) == ("230092", "brand city")
+    assert michigan.link_brand_city("Henry Ford Lansing Hospital") is None
+
+
+def test_a_joined_hifld_name_of_another_kind_does_not_make_the_hospital_that_kind(tmp_path):
+    path = tmp_path / "hifld.csv"
+    path.write_text(
+        "ID,NAME,CITY,STATE,STATUS,LATITUDE,LONGITUDE,ALT_NAME\n"
+        "0001,JFK JOHNSON REHABILITATION INSTITUTE,EDISON,NJ,OPEN,40.55,-74.35,"
+        "COMMUNITY HOSPITAL GROUP JFK MEDICAL CENTER\n"
+    )
+    hospitals = _hospitals(
+        ("310108", "JFK UNIVERSITY MEDICAL CENTER", "NJ", "EDISON", 40.55, -74.35, "0001"),
+    )
+    found = read_hifld_places(path, hospitals)
+    names = [name for _, place in found.places for name, _ in place.names]
+    assert names == ["community hospital group jfk medical center"]
+    new_jersey = PlaceIndex(
+        [hospital_place(hospitals["310108"])[1], *(place for _, place in found.places)],
+        ["nj", "new jersey"],
+        state_codes=("NJ",),
+    )
+    assert new_jersey.link("JFK Med Ctr").key == "310108"

@@ -207,6 +207,7 @@ SYSTEM_BRANDS = (
     "thedacare",
     "mymichigan",
     "nyc health hospitals",
+    "stony brook",
 )
 # Longest first, so that "hca florida" is read before "hca".
 _BRAND = re.compile(
@@ -983,6 +984,16 @@ class PlaceIndex:
         key = self._one_place(keys)
         if key is None:
             return None
+        # Another hospital named for the city ("AMITA HINSDALE HOSPITAL" of Willowbrook) makes
+        # the name two hospitals'; a brand named for it does not (STONY BROOK SOUTHAMPTON).
+        phrase = f" {city} "
+        if any(
+            phrase in f" {without_brand(name) or name} "
+            and not self._same_place(self.places[key], other)
+            for other, place in self.places.items()
+            for name, _ in place.names
+        ):
+            return None
         place = self.places[key]
         origin = "cms" if any(o == "cms" for _, o in place.names) else place.names[0][1]
         return Link(key, 100.0, 0.0, key, "city hospital", origin)
@@ -1006,10 +1017,13 @@ class PlaceIndex:
 
     def link_brand_city(self, name: str) -> Link | None:
         """The one hospital of a brand in a city, for a name that is the brand and the city
-        ("UPMC Harrisburg" is UPMC PINNACLE HOSPITALS of Harrisburg); None otherwise. Apart
-        from ``link``, which reads a dashed city as a campus first (``campus_link``)."""
+        ("UPMC Harrisburg" is UPMC PINNACLE HOSPITALS of Harrisburg), facility words allowed
+        ("Henry Ford Jackson Hospital" is HENRY FORD ALLEGIANCE HOSPITAL of Jackson); None
+        otherwise. Apart from ``link``, which reads a dashed city as a campus first
+        (``campus_link``)."""
         query = normalise_name(name.replace("-", " "))
-        brand, city = brand_of(query), without_brand(query)
+        brand, rest = brand_of(query), without_brand(query)
+        city = " ".join(w for w in rest.split() if w not in _FACILITY_SUFFIX | _FACILITY_WORDS)
         if not brand or not city:
             return None
         keys = {

@@ -45,6 +45,7 @@ from .linking import (
     facility_core,
     is_school,
     is_system,
+    kind_words,
     normalise_name,
     other_names,
     rare_words,
@@ -562,13 +563,18 @@ def read_hifld_places(path: Path, hospitals: dict[str, Institution]) -> HifldPla
             and not (number_of_name and _other_kind(normalised, normalise_name(names[0])))
         ) or ((normalise_name(names[0]), "hifld"),)
         hospital = by_hifld_id.get(row["ID"].strip())
+        if hospital:
+            # A joined row's name of another kind is a unit's ("JFK JOHNSON REHABILITATION
+            # INSTITUTE" of JFK UNIVERSITY MEDICAL CENTER): it would make the hospital that kind.
+            kinds = kind_words(normalise_name(hospital.name))
+            names = tuple((n, o) for n, o in names if kind_words(n) == kinds)
         general = text(row.get("TYPE", "")).upper() in _GENERAL_TYPES
         operator = normalise_name(text(row.get("ALT_NAME", "")))
         if general and operator != "not available" and row["STATUS"].strip().upper() != "CLOSED":
             runs.setdefault((operator, row["STATE"].strip()), {})[row["ID"]] = (
                 hospital.ccn if hospital else ""
             )
-        if hospital:
+        if hospital and names:
             places.append(
                 (
                     hospital.region,
@@ -581,6 +587,7 @@ def read_hifld_places(path: Path, hospitals: dict[str, Institution]) -> HifldPla
                     ),
                 )
             )
+        if hospital:
             continue
         if row["STATUS"].strip().upper() == "CLOSED":
             continue
