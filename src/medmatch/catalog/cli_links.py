@@ -27,7 +27,7 @@ def add_parser(subparsers) -> None:
         dest="which",
         choices=("dev", "test", "test2"),
         default="dev",
-        help="dev (for tuning), test (frozen, since used for tuning) or test2 (frozen, blind)",
+        help="dev (for tuning), test or test2 (both frozen, and both since used for tuning)",
     )
     evaluate.add_argument(
         "--gold-dir",

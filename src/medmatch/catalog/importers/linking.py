@@ -99,6 +99,12 @@ _WORDS = {
     "svc": "services",
     "amc": "army medical center",
     "corp": "corporation",
+    # Read off the sponsors the first two gold sets missed and the CMS spellings they mean.
+    "teach": "teaching",  # "Stony Brook Teach Hosps"
+    "mlk": "martin luther king",  # "MLK Jr Community Hospital"
+    "prov": "providence",  # CMS "PROV SACRED HRT MEDICAL CENTER..."
+    "hrt": "heart",
+    "childs": "children",
 }
 _PHRASES = [
     (re.compile(r"\bcom\b"), "college medicine"),
@@ -111,6 +117,7 @@ _PHRASES = [
     # Permanente-<city>".
     (re.compile(r"\bkaiser permanente\b"), "kaiser foundation hospital"),
     (re.compile(r"\bsaint pete\b|\bst pete\b"), "saint petersburg"),  # "USF Morsani GME-St Pete"
+    (re.compile(r"\bgood sam\b"), "good samaritan"),  # "Wellspan Health Good Sam Hosp"
 ]
 # Brands that health systems put in front of their hospitals' names ("NORTHERN LIGHT EASTERN
 # MAINE MEDICAL CENTER", "HCA FLORIDA NORTHSIDE HOSPITAL", "Ascension St Francis"): a name with
@@ -157,8 +164,55 @@ SYSTEM_BRANDS = (
     "bon secours",
     "piedmont",
     "baystate",
+    # Brands that begin several CMS hospital names, or that a sponsor puts before a hospital it
+    # names ("UnityPoint Broadlawns", "Spectrum Health Lakeland", "Penn State Hershey Med Ctr"),
+    # and the brands CMS still uses for hospitals since renamed (AMITA, Presence).
+    "unitypoint",
+    "spectrum health",
+    "penn state health",
+    "penn state",
+    "amita health",
+    "presence",
+    "uf health",
+    "wellspan health",
+    "wellspan",
+    "monument health",
+    "ssm health",
+    "chi health",
+    "chi",
+    "mercy health",
+    "adventist health",
+    "avera",
+    "aspirus",
+    "intermountain health",
+    "franciscan health",
+    "merit health",
+    "sentara",
+    "integris",
+    "medstar",
+    "steward",
+    "montefiore",
+    "peacehealth",
+    "centracare health",
+    "centracare",
+    "mainehealth",
+    "kettering health",
+    "inova",
+    "broward health",
+    "hshs",
+    "osf",
+    "m health",
+    "unc health",
+    "henry ford health",
+    "thedacare",
+    "mymichigan",
+    "nyc health hospitals",
+    "stony brook",
 )
-_BRAND = re.compile(r"^(" + "|".join(re.escape(b) for b in SYSTEM_BRANDS) + r")\b\s*")
+# Longest first, so that "hca florida" is read before "hca".
+_BRAND = re.compile(
+    r"^(" + "|".join(re.escape(b) for b in sorted(SYSTEM_BRANDS, key=len, reverse=True)) + r")\b\s*"
+)
 
 
 def without_brand(normalised: str) -> str:
@@ -246,6 +300,26 @@ def without_given_names(raw: str) -> str:
     return rest if _ONE_FACILITY.search(rest) or "children" in rest.split() else ""
 
 
+def slash_names(raw: str) -> list[str]:
+    """The parts of a CMS name with a slash that name a facility and say which, normalised:
+    "stony brook university hospital" of "SUNY/STONY BROOK UNIVERSITY HOSPITAL", "carolinas
+    medical center" of "CAROLINAS MEDICAL CENTER/BEHAV HEALTH" (a unit or an owner beside the
+    hospital's own name); not "halifax health" nor a bare "hospital"."""
+    if "/" not in raw:
+        return []
+    found = []
+    for part in raw.split("/"):
+        name = normalise_name(part)
+        if (
+            _ONE_FACILITY.search(name)
+            and set(name.split()) - _GENERIC
+            and name != normalise_name(raw)
+        ):
+            found.append(name)
+    return found
+
+
+_HOSPITAL_NAME = re.compile(r"\b(hospital|hospitals|medical center)\b")
 _ONE_FACILITY = re.compile(r"\b(hospital|medical center|clinic|infirmary)\b")
 _FACILITY_SUFFIX = frozenset(["hospital", "medical", "center", "regional"])
 _SCHOOL_WORDS = frozenset(["university", "college", "school"])
@@ -259,6 +333,27 @@ def is_school(normalised: str) -> bool:
     if not words & _SCHOOL_WORDS or words & _FACILITY_WORDS:
         return False
     return "medical center" not in normalised
+
+
+_HEALTH_CENTER = re.compile(
+    r"\b(community|family) health (care )?centers?\b|\bhealth care centers?\b"
+)
+
+
+def is_health_center(normalised: str) -> bool:
+    """Whether a name is a community or family health centre ("Shasta Community Health Ctr",
+    "Grtr Lawrence Fam Hlth Ctr", "Borinquen Health Care Ctr"), an FQHC or a clinic rather than
+    a hospital; not "St Vincent Hlth Ctr" (a hospital in Erie) nor a name with "hospital"."""
+    return bool(_HEALTH_CENTER.search(normalised)) and not re.search(
+        r"\b(hospital|hospitals|medical center)\b", normalised
+    )
+
+
+def is_health_science_center(normalised: str) -> bool:
+    """Whether a name is a university's health science center ("U Texas HSC-Tyler"): a school
+    even where a CMS hospital bears the same name, since the university owns the hospital and
+    sponsors as the university (the gold sets' rule for a university that owns a hospital)."""
+    return is_school(normalised) and "health science center" in normalised
 
 
 _SYSTEM_ENDING = re.compile(
@@ -335,7 +430,8 @@ def normalise_name(name: str) -> str:
     import normalises the same hospital names once per state index, campus and program site)."""
     text = unicodedata.normalize("NFKD", name)
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    text = text.replace("'s", "s").replace("&", " and ")
+    # An apostrophe joins, never splits: "O'Bleness" is "OBleness", "St Joseph's" "St Josephs".
+    text = text.replace("\u2019", "'").replace("'", "").replace("&", " and ")
     text = _NON_WORD.sub(" ", text)
     for pattern, replacement in _PHRASES:
         text = pattern.sub(replacement, text)
@@ -384,6 +480,7 @@ _GENERIC = HOSPITAL_NAME_WORDS | frozenset(
         "district",
         "campus",
         "network",
+        "teaching",  # "Stony Brook Teach Hosps" are its university hospital
         "north",
         "south",
         "east",
@@ -424,6 +521,22 @@ _KIND_WORDS = frozenset(
     ]
 )
 GENERIC_WORDS = _GENERIC
+# "... MEDICAL CENTER & CHILDREN'S HOSPITAL" is a general hospital with a children's hospital in
+# it (Providence Sacred Heart, Penn State's Hershey), not a children's hospital only.
+_WITH_CHILDREN = re.compile(r"\b(hospital|medical center)\b.* children hospital\b")
+
+
+def kind_words(normalised: str) -> set[str]:
+    """The words of a normalised name that make it a kind of facility (VA, children's...),
+    but for a general hospital that names its children's hospital too, or a Sacred Heart."""
+    kinds = set(normalised.split()) & _KIND_WORDS
+    if "children" in kinds and _WITH_CHILDREN.search(normalised):
+        kinds.discard("children")
+    if "heart" in kinds and not re.search(r"(?<!sacred )\bheart\b", normalised):
+        kinds.discard("heart")  # a Sacred Heart hospital is no heart hospital
+    return kinds
+
+
 KIND_CONFLICT_PENALTY = 15.0
 UNEXPLAINED_WORD_PENALTY = 5.0
 
@@ -450,7 +563,7 @@ def score(query: str, candidate: str, **_: object) -> float:
     result = 0.5 * fuzz.token_sort_ratio(query, candidate_name) + 0.5 * fuzz.token_set_ratio(
         " ".join(sorted(query_distinct)), " ".join(sorted(candidate_distinct))
     )
-    if (query_words & _KIND_WORDS) != (candidate_words & _KIND_WORDS):
+    if kind_words(query) != kind_words(candidate_name):
         result -= KIND_CONFLICT_PENALTY
     query_only = query_distinct - candidate_distinct - set(candidate_city.split())
     candidate_only = candidate_distinct - query_words
@@ -469,6 +582,20 @@ def score(query: str, candidate: str, **_: object) -> float:
 #   "mercy" in many, so it stays unlinked however well one of them scores.
 EVIDENCE_THRESHOLD = 70.0
 EVIDENCE_MARGIN = 5.0
+# A word borne by fewer CMS hospitals of the country than this is rare (see ``rare_words``).
+RARE_WORD_HOSPITALS = 10
+
+
+def rare_words(names: Iterable[str]) -> frozenset[str]:
+    """The words of fewer than ``RARE_WORD_HOSPITALS`` of ``names`` (normalised names, one per
+    hospital), not generic: "huntington" (7 CMS hospitals), not "mercy" (91)."""
+    counts: dict[str, int] = {}
+    for name in names:
+        for word in set(name.split()):
+            counts[word] = counts.get(word, 0) + 1
+    return frozenset(w for w, n in counts.items() if n < RARE_WORD_HOSPITALS and w not in _GENERIC)
+
+
 # Two candidates closer than this are one place (a campus listed twice, a CMS hospital and its
 # HIFLD row): they do not compete with each other for the margin or the evidence rule.
 SAME_PLACE_KM = 2.0
@@ -524,8 +651,12 @@ class PlaceIndex:
         *,
         one_kind: bool = True,
         state_codes: tuple[str, ...] = (),
+        rare_words: frozenset[str] = frozenset(),
     ):
         self.state_codes = state_codes  # the state the places are in, for city look-ups
+        # Words few hospitals of the country bear ("huntington", not "mercy"): one of them may
+        # name a hospital by itself (``_only_bearers``).
+        self.rare_words = rare_words
         # A hospital is of one kind under all its names (HIFLD's "RUTGERS HEALTH GROUP" is
         # still a behavioral-health facility); a city has places of every kind (one_kind=False).
         self.one_kind = one_kind
@@ -543,6 +674,7 @@ class PlaceIndex:
                     known.city,
                     known.latitude,
                     known.longitude,
+                    short_names=known.short_names + place.short_names,
                 )
             self.places[place.key] = place
         for key, place in self.places.items():
@@ -555,13 +687,18 @@ class PlaceIndex:
             )
             short = tuple(
                 dict.fromkeys(
-                    (shorter, origin)
-                    for name, origin in place.names + extra
-                    for shorter in shorter_names(name, place.city)
-                    if shorter not in known
+                    [
+                        *place.short_names,
+                        *(
+                            (shorter, origin)
+                            for name, origin in place.names + extra
+                            for shorter in shorter_names(name, place.city)
+                            if shorter not in known
+                        ),
+                    ]
                 )
             )
-            if extra or short:
+            if extra or short != place.short_names:
                 self.places[key] = Place(
                     place.key,
                     place.names + extra,
@@ -589,6 +726,8 @@ class PlaceIndex:
         self.short_exact: dict[str, set[str]] = {}
         self.short_cores: dict[str, set[str]] = {}
         self.brand_cities: dict[str, set[str]] = {}
+        # Names without their spaces: "MountainView" is MOUNTAIN VIEW, "DeTar" DE TAR.
+        self.compact: dict[str, set[str]] = {}
         for place in self.places.values():
             for name, _ in place.short_names:
                 self.short_exact.setdefault(name, set()).add(place.key)
@@ -596,6 +735,7 @@ class PlaceIndex:
                     self.short_cores.setdefault(core, set()).add(place.key)
             for name, _ in place.names:
                 self.exact.setdefault(name, set()).add(place.key)
+                self.compact.setdefault(name.replace(" ", ""), set()).add(place.key)
                 if core := facility_core(name):
                     self.cores.setdefault(core, set()).add(place.key)
                 if place.city and brand_of(name) and without_brand(name) == place.city:
@@ -620,17 +760,27 @@ class PlaceIndex:
         query = normalise_name(name)
         if query in SYSTEM_BRANDS or self._brand_of_several(query):
             return Link(None, 0.0, 0.0, None)  # "Kaiser Permanente" is every Kaiser hospital
+        # A brand and its state ("Kaiser Permanente Washington", "AdventHealth Florida") is the
+        # brand's region: every hospital of it there, and the health plan besides.
+        state_words = self.common - _GENERIC
+        if " ".join(w for w in query.split() if w not in state_words) in SYSTEM_BRANDS:
+            return Link(None, 0.0, 0.0, None)
+        if is_health_science_center(query):
+            return Link(None, 0.0, 0.0, None)
         found = (
             self._exact_link(query)
             or self._exact_link(without_brand(query))
             or self._system_hospital_link(query)
             or self._exact_link(without_operator(query))
             or self._core_link(query)
-            or self._core_link(without_brand(query), branded=True)
+            or self._core_link(without_brand(query), branded=True, brand=brand_of(query))
             or self._suffix_link(query)
+            or self._city_hospital_link(query)
         )
         if found:
             return found
+        if is_health_center(query):
+            return Link(None, 0.0, 0.0, None)  # an FQHC or a clinic, a hospital only word for word
         distinct = set(query.split()) - self.common
         if not distinct:
             return self._initials_link(query, distinct) or Link(None, 0.0, 0.0, None)
@@ -653,7 +803,7 @@ class PlaceIndex:
         )
         best_score, origin, best_name, best_key = scored[0]
         best = self.places[best_key]
-        kinds = set(query.split()) & _KIND_WORDS
+        kinds = kind_words(query)
         runner_up = next(
             (score for score, _, _, key in scored[1:] if not self._same_place(best, key)), 0.0
         )
@@ -728,13 +878,18 @@ class PlaceIndex:
         ("Mercy Hospital" in two cities) is no evidence."""
         if not query or len(query.split()) < 2 or query in SYSTEM_BRANDS:
             return None  # a bare brand ("kaiser foundation hospital") is every hospital of it
-        keys = self.exact.get(query) or self.short_exact.get(query, set())
+        compact = query.replace(" ", "")
+        keys = (
+            self.exact.get(query) or self.short_exact.get(query) or self.compact.get(compact, set())
+        )
         # A CMS hospital of exactly this name outranks HIFLD facilities of the name (its
         # outpatient sites): "New Hanover Regional Medical Center" has several.
         cms = {
             key
             for key in keys
-            if any(n == query and o == "cms" for n, o in self.places[key].all_names)
+            if any(
+                n.replace(" ", "") == compact and o == "cms" for n, o in self.places[key].all_names
+            )
             and not self.places[key].hospital_key
         }
         if self.one_kind and is_system(query):
@@ -743,8 +898,8 @@ class PlaceIndex:
         if key is None:
             return None
         place = self.places[key]
-        names = [(n, origin) for n, origin in place.all_names if n == query]
-        if not names or self._kinds(place, query) != set(query.split()) & _KIND_WORDS:
+        names = [(n, origin) for n, origin in place.all_names if n.replace(" ", "") == compact]
+        if not names or self._kinds(place, query) != kind_words(query):
             return None
         origin = "cms" if any(o == "cms" for _, o in names) else names[0][1]
         return Link(key, 100.0, 0.0, key, "exact", origin)
@@ -763,7 +918,7 @@ class PlaceIndex:
         }
         return len(groups) >= 2
 
-    def _core_link(self, query: str, *, branded: bool = False) -> Link | None:
+    def _core_link(self, query: str, *, branded: bool = False, brand: str = "") -> Link | None:
         """The one place whose name is the query's but for the facility words ("U Alabama Med
         Ctr" is UNIVERSITY OF ALABAMA HOSPITAL; "Lurie Childrens" LURIE CHILDRENS HOSPITAL).
 
@@ -782,22 +937,93 @@ class PlaceIndex:
             return None
         keys = set(self.cores.get(core) or self.short_cores.get(core, set()))
         if len(core.split()) < 2 and not branded:
-            keys = keys | self.brand_cities[core] if core in self.brand_cities else set()
+            keys = (
+                keys | self.brand_cities[core]
+                if core in self.brand_cities
+                else self._only_bearers(core, keys)
+            )
+        elif len(core.split()) < 2 and brand:
+            # After a brand, a city is the brand's hospital there, not another hospital named
+            # for the city ("WellSpan York" is not MEMORIAL HOSPITAL of York), unless that is
+            # the city's one hospital ("NYC Health+Hospitals/Elmhurst").
+            in_city = {p.group for p in self.places.values() if p.city == core}
+            keys = {k for k in keys if self.places[k].city != core or len(in_city) == 1} | {
+                key
+                for key in self.brand_cities.get(core, set())
+                if any(brand_of(name) == brand for name, _ in self.places[key].names)
+            }
         key = self._one_place(keys)
         if key is None:
             return None
         place = self.places[key]
-        if self._kinds(place, "") != set(words) & _KIND_WORDS:
+        if self._kinds(place, "") != kind_words(query):
             return None
         cms = any(facility_core(n) == core and o == "cms" for n, o in place.all_names)
         return Link(key, 100.0, 0.0, key, "core", "cms" if cms else place.names[0][1])
 
+    def _city_hospital_link(self, query: str) -> Link | None:
+        """The one hospital of a city, for a name that is the city and hospital words only
+        ("Stony Brook Teach Hosps", "Rapid City Hospital"); None when the city has two (Albany
+        Medical Center is one of Albany's four), or the name says clinic or system."""
+        if (
+            not self.one_kind  # an index of cities places a name at its city elsewhere
+            or not _HOSPITAL_NAME.search(query)
+            or is_system(query)
+            or is_school(query)
+        ):
+            return None
+        city = " ".join(w for w in query.split() if w not in self.common)
+        if not city:
+            return None
+        kinds = kind_words(query)
+        keys = {
+            key
+            for key, place in self.places.items()
+            if place.city == city and self._kinds(place, "") == kinds
+        }
+        key = self._one_place(keys)
+        if key is None:
+            return None
+        # Another hospital named for the city ("AMITA HINSDALE HOSPITAL" of Willowbrook) makes
+        # the name two hospitals'; a brand named for it does not (STONY BROOK SOUTHAMPTON).
+        phrase = f" {city} "
+        if any(
+            phrase in f" {without_brand(name) or name} "
+            and not self._same_place(self.places[key], other)
+            for other, place in self.places.items()
+            for name, _ in place.names
+        ):
+            return None
+        place = self.places[key]
+        origin = "cms" if any(o == "cms" for _, o in place.names) else place.names[0][1]
+        return Link(key, 100.0, 0.0, key, "city hospital", origin)
+
+    def _only_bearers(self, word: str, keys: set[str]) -> set[str]:
+        """``keys`` when they are the only places with ``word`` in a name ("Huntington Memorial
+        Hosp" is HUNTINGTON HOSPITAL: HUNTINGTON BEACH HOSPITAL has the word from its city), the
+        word is rare in the country (one "Mercy" in a state may not be the sponsor's Mercy) and
+        no city of the state; else an empty set."""
+        if (
+            not keys
+            or word not in self.rare_words
+            or any(place.city == word for place in self.places.values())
+        ):
+            return set()
+        first = self.places[next(iter(keys))]
+        bearers = {
+            key for key in self.words.get(word, set()) if word not in self.places[key].city.split()
+        }
+        return keys if all(self._same_place(first, key) for key in bearers | keys) else set()
+
     def link_brand_city(self, name: str) -> Link | None:
         """The one hospital of a brand in a city, for a name that is the brand and the city
-        ("UPMC Harrisburg" is UPMC PINNACLE HOSPITALS of Harrisburg); None otherwise. Apart
-        from ``link``, which reads a dashed city as a campus first (``campus_link``)."""
+        ("UPMC Harrisburg" is UPMC PINNACLE HOSPITALS of Harrisburg), facility words allowed
+        ("Henry Ford Jackson Hospital" is HENRY FORD ALLEGIANCE HOSPITAL of Jackson); None
+        otherwise. Apart from ``link``, which reads a dashed city as a campus first
+        (``campus_link``)."""
         query = normalise_name(name.replace("-", " "))
-        brand, city = brand_of(query), without_brand(query)
+        brand, rest = brand_of(query), without_brand(query)
+        city = " ".join(w for w in rest.split() if w not in _FACILITY_SUFFIX | _FACILITY_WORDS)
         if not brand or not city:
             return None
         keys = {
@@ -825,7 +1051,7 @@ class PlaceIndex:
             if name.endswith(ending) and len(name.split()) - len(words) <= 2
         }
         key = self._one_place(keys)
-        if key is None or self._kinds(self.places[key], "") != set(words) & _KIND_WORDS:
+        if key is None or self._kinds(self.places[key], "") != kind_words(query):
             return None
         place = self.places[key]
         origin = next((o for n, o in place.names if n.endswith(ending)), "cms")
@@ -858,7 +1084,7 @@ class PlaceIndex:
         if is_school(query):
             return None  # "UPR" is the university, "HOSPITAL UPR" one of its hospitals
         words = query.split()
-        kinds = set(words) & _KIND_WORDS
+        kinds = kind_words(query)
         keys: set[str] = set()
         if query in self.exact:
             return None  # the full name names several places; its initials will not tell
@@ -893,7 +1119,11 @@ class PlaceIndex:
     def subset(self, keep) -> "PlaceIndex":
         """The places for which ``keep(place)`` is true, as an index of their own."""
         index = PlaceIndex(
-            [], self.common - _GENERIC, one_kind=self.one_kind, state_codes=self.state_codes
+            [],
+            self.common - _GENERIC,
+            one_kind=self.one_kind,
+            state_codes=self.state_codes,
+            rare_words=self.rare_words,
         )
         index.places = {k: p for k, p in self.places.items() if keep(p)}
         index._build_indexes()  # from the kept places only: a subset is small
@@ -912,15 +1142,18 @@ class PlaceIndex:
 
     def _kinds(self, place: Place, name: str) -> set[str]:
         names = [n for n, _ in place.names] if self.one_kind else [name]
-        return {word for n in names for word in n.split()} & _KIND_WORDS
+        return {word for n in names for word in kind_words(n)}
 
     def _covers(self, place: Place, words: set[str], kinds: set[str], in_name=True) -> bool:
         """Whether one name of ``place`` (with its city) has all ``words``. The chosen place must
         have one of them in the name itself ("Atlantic Health System" is not the one hospital
         called AtlantiCare in Atlantic City); a rival needs only the city to compete."""
         city = set(place.city.split())
+        # A word of a city of several words is no evidence by itself: "Huntington Memorial"
+        # is not HUNTINGTON BEACH HOSPITAL, whose "huntington" is its city's.
+        partial_city = city if len(city) > 1 and not city <= words else set()
         return any(
-            words <= set(name.split()) | city
+            words <= (set(name.split()) - partial_city) | (city - partial_city)
             and (words & set(name.split()) or not in_name)
             and self._kinds(place, name) == kinds
             for name, _ in place.names

@@ -3,7 +3,7 @@ NRMP program tracks they offer."""
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -45,7 +45,11 @@ from .linking import (
     facility_core,
     is_school,
     is_system,
+    kind_words,
     normalise_name,
+    other_names,
+    rare_words,
+    slash_names,
     split_state_suffix,
     without_brand,
     without_given_names,
@@ -354,7 +358,11 @@ class NrmpInstitutionsImporter(Importer):
                 else None
             )
             if state and not system and not (link and link.key):
-                link = city_link(name, state, hospital_index.get(state), program_cities) or link
+                link = (
+                    legal_name_link(_spell_state(name, state), state, hifld)
+                    or city_link(name, state, hospital_index.get(state), program_cities)
+                    or link
+                )
             if link and link.key:
                 if link.key.startswith("hifld:"):
                     facility = hifld.facilities[link.key]
@@ -467,18 +475,25 @@ class HifldFacility:
 class HifldPlaces:
     places: list[Place]
     facilities: dict[str, HifldFacility]
+    # (normalised legal name, state) -> the CCN of the one general hospital that legal entity
+    # runs there (see ``legal_name_link``).
+    legal_owners: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 def hospital_place(inst: Institution) -> tuple[str, Place]:
     names = [normalise_name(inst.name)]
     if surname := without_given_names(inst.name):
         names.append(surname)  # "sparrow hospital" of EDWARD W SPARROW HOSPITAL
+    # "SUNY/STONY BROOK UNIVERSITY HOSPITAL" is also "stony brook university hospital", word
+    # for word only: "SWEDISH MEDICAL CENTER / CHERRY HILL" is not SWEDISH MEDICAL CENTER.
+    parts = [n for n in slash_names(inst.name) if n not in names]
     return inst.region, Place(
         inst.ccn,
         tuple((name, "cms") for name in names),
         normalise_name(inst.city),
         inst.latitude,
         inst.longitude,
+        short_names=tuple((name, "cms") for name in parts),
     )
 
 
@@ -486,14 +501,27 @@ def read_hifld_places(path: Path, hospitals: dict[str, Institution]) -> HifldPla
     """HIFLD names (NAME and ALT_NAME) as more names of the CMS hospitals they were joined to,
     and the open HIFLD facilities joined to none as places of their own (with coordinates).
 
-    A facility of its own whose legal name (ALT_NAME) is exactly one CMS hospital's name in its
-    state is a campus of that hospital ("NEW YORK - PRESBYTERIAN HOSPITAL - COLUMBIA
-    PRESBYTERIAN CENTER", legally "THE NEW YORK AND PRESBYTERIAN HOSPITAL").
+    A facility of its own within ``SITE_RADIUS_KM`` of one CMS hospital of its state is a campus
+    of that hospital (its ``ccn``) when, in this order:
+
+    - its legal name (ALT_NAME) or its name is exactly one CMS hospital's name, or one of the
+      hospital's other names — without the brand, its city, a campus, or a slash part ("NEW
+      YORK - PRESBYTERIAN HOSPITAL - COLUMBIA PRESBYTERIAN CENTER", legally "THE NEW YORK AND
+      PRESBYTERIAN HOSPITAL"; "RAPID CITY HOSPITAL" of MONUMENT HEALTH RAPID CITY HOSPITAL);
+    - its name without facility words is one hospital's (two distinctive words or more);
+    - its legal name is that of HIFLD rows joined to one CMS hospital only (Mount Sinai
+      Morningside, legally ST LUKE'S ROOSEVELT HOSPITAL CENTER like MOUNT SINAI WEST);
+    - its distinctive words are those of one CMS hospital nearby and of no other ("HALIFAX
+      HOSPITAL MEDICAL CENTER" of HALIFAX HEALTH MEDICAL CENTER).
     """
     table = read_table(path, ("ID", "NAME", "CITY", "STATE", "STATUS", "LATITUDE", "LONGITUDE"))
     by_hifld_id = {inst.hifld_id: inst for inst in hospitals.values() if inst.hifld_id}
-    cms_names = Counter((normalise_name(i.name), i.region) for i in hospitals.values())
-    ccn_by_name = {(normalise_name(i.name), i.region): i.ccn for i in hospitals.values()}
+    cms_names: Counter = Counter()
+    ccn_by_name: dict[tuple[str, str], str] = {}
+    for inst in hospitals.values():
+        for name in _cms_names(inst):
+            cms_names[name, inst.region] += 1
+            ccn_by_name[name, inst.region] = inst.ccn
     # The same without facility words ("upmc mckeesport" of UPMC MCKEESPORT HOSPITAL), for
     # cores of two distinctive words or more that one hospital of the state has.
     cores = Counter(
@@ -506,7 +534,21 @@ def read_hifld_places(path: Path, hospitals: dict[str, Institution]) -> HifldPla
         for i in hospitals.values()
         if cores.get((facility_core(normalise_name(i.name)), i.region)) == 1
     }
+    # The CMS hospitals by their distinctive words, and the legal names of the joined rows.
+    by_words: dict[tuple[frozenset, str], set[str]] = {}
+    for inst in hospitals.values():
+        for name in _cms_names(inst):
+            if words := _distinct_words(name, inst.region, normalise_name(inst.city)):
+                by_words.setdefault((words, inst.region), set()).add(inst.ccn)
+    legal_names: dict[tuple[str, str], set[str]] = {}
+    for _, row in table.rows:
+        hospital = by_hifld_id.get(row["ID"].strip())
+        legal = normalise_name(text(row.get("ALT_NAME", "")))
+        if hospital and legal and legal != "not available":
+            legal_names.setdefault((legal, hospital.region), set()).add(hospital.ccn)
     places, facilities = [], {}
+    # legal name -> {HIFLD ID: CCN or "" when joined to none} of its general hospitals
+    runs: dict[tuple[str, str], dict[str, str]] = {}
     for number, row in table.rows:
         names = [text(row["NAME"]), text(row.get("ALT_NAME", ""))]
         # A legal name with "system(s)" is the operator ("MEMORIAL HEALTH SYSTEMS" runs
@@ -522,6 +564,17 @@ def read_hifld_places(path: Path, hospitals: dict[str, Institution]) -> HifldPla
         ) or ((normalise_name(names[0]), "hifld"),)
         hospital = by_hifld_id.get(row["ID"].strip())
         if hospital:
+            # A joined row's name of another kind is a unit's ("JFK JOHNSON REHABILITATION
+            # INSTITUTE" of JFK UNIVERSITY MEDICAL CENTER): it would make the hospital that kind.
+            kinds = kind_words(normalise_name(hospital.name))
+            names = tuple((n, o) for n, o in names if kind_words(n) == kinds)
+        general = text(row.get("TYPE", "")).upper() in _GENERAL_TYPES
+        operator = normalise_name(text(row.get("ALT_NAME", "")))
+        if general and operator != "not available" and row["STATUS"].strip().upper() != "CLOSED":
+            runs.setdefault((operator, row["STATE"].strip()), {})[row["ID"]] = (
+                hospital.ccn if hospital else ""
+            )
+        if hospital and names:
             places.append(
                 (
                     hospital.region,
@@ -534,6 +587,7 @@ def read_hifld_places(path: Path, hospitals: dict[str, Institution]) -> HifldPla
                     ),
                 )
             )
+        if hospital:
             continue
         if row["STATUS"].strip().upper() == "CLOSED":
             continue
@@ -542,34 +596,107 @@ def read_hifld_places(path: Path, hospitals: dict[str, Institution]) -> HifldPla
         if latitude is None or longitude is None:
             continue
         state, key = row["STATE"].strip(), f"hifld:{row['ID'].strip()}"
-        # The legal name (ALT_NAME) or the name itself: a HIFLD facility called exactly what one
-        # CMS hospital of its state is called is a site of it (Pine Rest's and Henry Ford
-        # Macomb's outpatient sites), not a rival hospital of the same name.
+        legal = normalise_name(text(row.get("ALT_NAME", "")))
+        city = normalise_name(text(row["CITY"]))
+
+        def near(ccn: str, latitude=latitude, longitude=longitude) -> bool:
+            return _near(hospitals[ccn], latitude, longitude)
+
         # Only nearby: Kaiser's Oakland hospital is legally "KAISER FOUNDATION HOSPITAL", and so
         # is the one CMS row of that bare name, in San Rafael.
-        ccn = next(
-            (
-                ccn_by_name[(name, state)]
-                for name in (normalise_name(text(row.get("ALT_NAME", ""))), names[0][0])
-                if name
-                and cms_names.get((name, state)) == 1
-                and _near(hospitals[ccn_by_name[(name, state)]], latitude, longitude)
-            ),
-            "",
-        ) or next(
-            (
-                ccn_by_core[(core, state)]
-                for name, _ in names
-                if (core := facility_core(name, facility_needed=False))
-                and (core, state) in ccn_by_core
-                and _near(hospitals[ccn_by_core[(core, state)]], latitude, longitude)
-            ),
-            "",
+        ccn = (
+            next(
+                (
+                    ccn_by_name[(name, state)]
+                    for name in (legal, names[0][0])
+                    if name
+                    and cms_names.get((name, state)) == 1
+                    and near(ccn_by_name[(name, state)])
+                ),
+                "",
+            )
+            or next(
+                (
+                    ccn_by_core[(core, state)]
+                    for name, _ in names
+                    if (core := facility_core(name, facility_needed=False))
+                    and (core, state) in ccn_by_core
+                    and near(ccn_by_core[(core, state)])
+                ),
+                "",
+            )
+            or _only(ccn for ccn in legal_names.get((legal, state), ()) if near(ccn))
+            or (
+                # A bare "MERCY" site may be a clinic: only a name that says it is a hospital.
+                _only(
+                    ccn
+                    for ccn in by_words.get((_distinct_words(names[0][0], state, city), state), ())
+                    if near(ccn) and _same_kind(hospitals[ccn].name, names[0][0])
+                )
+                if _ONE_FACILITY_NAME.search(names[0][0])
+                else ""
+            )
         )
         city = text(row["CITY"]).title()
         facilities[key] = HifldFacility(key, city, latitude, longitude, ccn)
         places.append((state, Place(key, names, normalise_name(city), latitude, longitude, ccn)))
-    return HifldPlaces(places, facilities)
+        if general and (operator, state) in runs:
+            runs[operator, state][row["ID"]] = ccn
+    owners = {
+        key: ccns.pop()
+        for key, by_id in runs.items()
+        if key[0] and len(ccns := set(by_id.values())) == 1 and "" not in ccns
+    }
+    return HifldPlaces(places, facilities, owners)
+
+
+# HIFLD types of a general hospital (not psychiatric, rehabilitation, children's, military...).
+_GENERAL_TYPES = frozenset(["GENERAL ACUTE CARE", "CRITICAL ACCESS"])
+
+
+def legal_name_link(name: str, state: str, hifld: HifldPlaces) -> Link | None:
+    """The hospital a sponsor is when its name is word for word the legal name (HIFLD
+    ALT_NAME) of one general hospital of its state only: "Kaweah Delta Health Care District"
+    runs KAWEAH HEALTH MEDICAL CENTER (and a psychiatric hospital), "Altru Health System" ALTRU
+    HOSPITAL. A legal entity of two general hospitals ("John Muir Health") is a system, and a
+    system's name as a facility's own NAME ("CONE HEALTH") is no legal name."""
+    ccn = hifld.legal_owners.get((normalise_name(name), state))
+    return Link(ccn, 100.0, 0.0, ccn, "legal name", "hifld") if ccn else None
+
+
+def _cms_names(inst: Institution) -> list[str]:
+    """A CMS hospital's normalised name and its other names that still say which hospital it
+    is in its city: without the brand (even when the city alone remains: "rapid city
+    hospital"), without its city or a campus, and the slash parts of its name."""
+    name, city = normalise_name(inst.name), normalise_name(inst.city)
+    found = [name, *slash_names(inst.name), *other_names(name, city)]
+    bare = without_brand(name)
+    if bare and _ONE_FACILITY_NAME.search(bare) and set(bare.split()) - _FACILITY_WORDS:
+        found.append(bare)
+    return list(dict.fromkeys(found))
+
+
+def _distinct_words(name: str, state: str, city: str) -> frozenset[str]:
+    """The words that say which hospital a name is in its city: not generic, the state's or
+    the city's ("miami" says nothing in Miami)."""
+    state_words = {state.lower(), *normalise_name(_state_names().get(state, "")).split()}
+    return frozenset(
+        set(name.split()) - GENERIC_WORDS - state_words - set(city.split()) - {"memorial"}
+    )
+
+
+def _same_kind(cms_name: str, name: str) -> bool:
+    return (set(normalise_name(cms_name).split()) & KIND_WORDS) == (set(name.split()) & KIND_WORDS)
+
+
+def _only(ccns) -> str:
+    """The one CCN of ``ccns``; "" when there are none or several."""
+    found = set(ccns)
+    return found.pop() if len(found) == 1 else ""
+
+
+_ONE_FACILITY_NAME = re.compile(r"\b(hospital|hospitals|medical center|infirmary)\b")
+_FACILITY_WORDS = frozenset(["hospital", "hospitals", "medical", "center", "infirmary"])
 
 
 def _other_kind(alt_name: str, name: str) -> bool:
@@ -880,12 +1007,16 @@ def _index_by_state(places: list[tuple[str, Place]], *, one_kind=True) -> dict[s
     for state, place in places:
         by_state.setdefault(state, []).append(place)
     names = _state_names()
+    rare = rare_words(
+        place.names[0][0] for _, place in places if place.names and place.names[0][1] == "cms"
+    )
     return {
         state: PlaceIndex(
             places,
             [state.lower(), *normalise_name(names.get(state, "")).split()],
             one_kind=one_kind,
             state_codes=(state,),
+            rare_words=rare,
         )
         for state, places in by_state.items()
     }
@@ -934,7 +1065,41 @@ def link_sponsor(name: str, index: PlaceIndex | None, *, complete: bool = False)
                 )
             ):
                 return found
+    # "OBH Brookdale Univ Hosp Med Ctr", "ISMMS Mount Sinai Morningside-West": an acronym in
+    # front that no place of the state carries is the owner or the school, not the hospital.
+    rest = without_unknown_acronym(name, index)
+    if rest:
+        found = link_sponsor(rest, index, complete=complete)
+        if found and found.key:
+            return found
     return link
+
+
+_LEADING_ACRONYM = re.compile(r"^([A-Z]{2,6})\s+(?=\S)")
+
+
+def without_unknown_acronym(name: str, index: PlaceIndex) -> str:
+    """The name without a leading acronym that is no word, name or initials of any place of
+    the state ("OBH" of One Brooklyn Health), when a hospital's name follows; else ""."""
+    match = _LEADING_ACRONYM.match(name.strip())
+    if not match:
+        return ""
+    words = normalise_name(match.group(1)).split()
+    rest = name.strip()[match.end() :]
+    if (
+        len(words) != 1
+        or words[0] in index.words
+        or words[0] in index.initials
+        # A facility, a brand or two distinctive words: "SIU Carbondale" is SIU's programme in
+        # Carbondale, not the town's hospital.
+        or not (
+            _FACILITY_WORD.search(rest)
+            or without_brand(normalise_name(rest))
+            or len(set(normalise_name(rest).split()) - index.common) >= 2
+        )
+    ):
+        return ""
+    return rest
 
 
 # A sponsor placed in a city by the 2018-19 program list is one of the hospitals this close to
