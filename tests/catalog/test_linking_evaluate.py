@@ -139,11 +139,16 @@ def test_it_names_the_row_of_a_malformed_gold_file(tmp_path):
 def test_the_shipped_test_set_is_the_frozen_one(settings):
     from pathlib import Path
 
-    from medmatch.catalog.link_quality import FROZEN_TEST2_SHA256, FROZEN_TEST_SHA256
+    from medmatch.catalog.link_quality import (
+        FROZEN_TEST2_SHA256,
+        FROZEN_TEST3_SHA256,
+        FROZEN_TEST_SHA256,
+    )
 
     gold = Path(settings.CATALOG_DATA_DIR) / "linking_gold"
     assert len(read_gold(gold, "test", pinned=FROZEN_TEST_SHA256)) >= 150
     assert len(read_gold(gold, "test2", pinned=FROZEN_TEST2_SHA256)) == 150
+    assert len(read_gold(gold, "test3", pinned=FROZEN_TEST3_SHA256)) == 150
     assert len(read_gold(gold, "dev")) == 50
 
 

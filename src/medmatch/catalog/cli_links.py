@@ -1,4 +1,4 @@
-"""`medmatch links evaluate [--set dev|test|test2] [--gold-dir DIR]` and `medmatch links coverage`.
+"""`medmatch links evaluate [--set dev|test|test2|test3] [--gold-dir DIR]` and `medmatch links coverage`.
 
 Both read the catalog as imported (`medmatch import all`): the figures are those of the links
 the site shows, not of a separate run of the linker.
@@ -25,9 +25,9 @@ def add_parser(subparsers) -> None:
     evaluate.add_argument(
         "--set",
         dest="which",
-        choices=("dev", "test", "test2"),
+        choices=("dev", "test", "test2", "test3"),
         default="dev",
-        help="dev (for tuning), test or test2 (both frozen, and both since used for tuning)",
+        help="dev (for tuning), test or test2 (frozen, since used for tuning), test3 (frozen, held out)",
     )
     evaluate.add_argument(
         "--gold-dir",
