@@ -58,6 +58,7 @@ bench:
 	@PG_DATABASE=medmatch_bench scripts/setup.sh postgres
 	$(BENCH) benchmarks/match_nrmp.py
 	$(BENCH) benchmarks/match_compare.py
+	$(BENCH) benchmarks/match_engine.py
 	$(BENCH) benchmarks/interview_slots.py
 	$(BENCH) benchmarks/fit_rank.py
 	$(BENCH) benchmarks/writing_analyze.py

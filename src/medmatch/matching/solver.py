@@ -11,19 +11,15 @@ when full, else "anything").
 
 from __future__ import annotations
 
-import functools
-import gc
 import random
 from array import array
-from collections.abc import Callable
 from dataclasses import dataclass
 from heapq import heapify, heappush, heapreplace
 from itertools import chain
-from typing import TypeVar
 
 import numpy as np
 
-from .compact import NONE, CompactInstance, as_compact, owners, radix_order
+from .compact import NONE, CompactInstance, as_compact, owners, pausing_gc, radix_order
 from .instance import TRACKS, Instance
 from .result import NO_STABLE_MATCHING, STABLE, Result
 from .rules import RuleSet, check_supported, check_supported_compact, get_rules
@@ -34,30 +30,6 @@ MAX_MOVES = 60  # displacements of one couple before a run is taken to cycle
 OPENING_ROUNDS_FROM = 2000  # singles: above this, open with simultaneous rounds in numpy
 OPENING_ROUNDS_UNTIL = 1000  # ... until this few are free
 ADVANCED = TRACKS.index("advanced")
-
-
-F = TypeVar("F", bound=Callable)
-
-
-def _pausing_gc(function: F) -> F:
-    """Run ``function`` with the cyclic garbage collector paused (restored afterwards).
-
-    A run allocates a few hundred thousand lists and tuples (list entries, heaps, couples' rows)
-    that make no reference cycles, yet trigger collections, which then also traverse everything
-    else alive in the process: at NRMP scale 10-30 ms of a 0.2 s solve. Everything a run
-    allocates is freed by reference counting; the collector runs again as usual afterwards."""
-
-    @functools.wraps(function)
-    def paused(*args, **kwargs):
-        if not gc.isenabled():
-            return function(*args, **kwargs)
-        gc.disable()
-        try:
-            return function(*args, **kwargs)
-        finally:
-            gc.enable()
-
-    return paused  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -207,34 +179,63 @@ def _opening_rounds(
     """Simultaneous rounds of deferred acceptance for plain singles, in numpy, while many
     applicants are free (Gale & Shapley's original round form; the outcome does not depend on
     the order of proposals). Returns the held (program, key, applicant) triples sorted by
-    program then key, each single's current entry index, and the singles still free."""
+    program then key, each single's current entry index, and the singles still free.
+
+    Steps of a round: (1) every free applicant skips, in a few vectorised passes, the entries
+    whose program is full of better keys (it would reject them anyway); (2) the remaining
+    proposals and the held entries of the programs they reach are sorted by (program, key) and
+    each program keeps its best ``capacity``; (3) the rejected propose on next round. Only the
+    programs proposed to are re-sorted, so late rounds with few proposals cost little."""
     programs = prepared.programs_array
     keys = prepared.keys_array
     start = prepared.bounds_array
     ptr = start[:-1].copy()
     end = start[1:]
+    threshold = np.where(capacity > 0, OPEN, -1)
+    reached = np.zeros(len(capacity), dtype=bool)
     free = singles[ptr[singles] < end[singles]]
     empty = np.empty(0, dtype=np.int64)
     held_p, held_k, held_a = empty, empty, empty
     span = int(keys.max()) + 2 if len(keys) else 2
     while len(free) > min_free:
-        entries = ptr[free]
-        new_p = programs[entries]
-        new_k = keys[entries]
-        new_order = np.argsort(new_p * span + new_k)
-        p = np.concatenate([held_p, new_p[new_order]])
-        k = np.concatenate([held_k, new_k[new_order]])
-        a = np.concatenate([held_a, free[new_order]])
-        order = np.argsort(p * span + k, kind="stable")  # merges the two sorted runs
+        entry = ptr[free]
+        rejected = keys[entry] >= threshold[programs[entry]]
+        while rejected.any():
+            entry = entry + rejected
+            alive = entry < end[free]
+            if not alive.all():
+                gone = free[~alive]
+                ptr[gone] = end[gone]
+                free, entry = free[alive], entry[alive]
+            rejected = keys[entry] >= threshold[programs[entry]]
+        ptr[free] = entry
+        if len(free) <= min_free:
+            break
+        new_p = programs[entry]
+        reached[new_p] = True
+        mask = reached[held_p]
+        reached[new_p] = False
+        p = np.concatenate([held_p[mask], new_p])
+        k = np.concatenate([held_k[mask], keys[entry]])
+        a = np.concatenate([held_a[mask], free])
+        order = np.argsort(p * span + k)  # (program, key) pairs are distinct
         p, k, a = p[order], k[order], a[order]
         group_start = np.flatnonzero(np.r_[True, p[1:] != p[:-1]])
-        first = np.repeat(group_start, np.diff(np.r_[group_start, len(p)]))
-        keep = (np.arange(len(p)) - first) < capacity[p]
-        held_p, held_k, held_a = p[keep], k[keep], a[keep]
+        place = np.arange(len(p)) - np.repeat(group_start, np.diff(np.r_[group_start, len(p)]))
+        keep = place < capacity[p]
+        kept_p, kept_k = p[keep], k[keep]
+        last = np.flatnonzero(np.r_[kept_p[1:] != kept_p[:-1], True]) if len(kept_p) else empty
+        full = place[keep][last] + 1 >= capacity[kept_p[last]]
+        threshold[kept_p[last[full]]] = kept_k[last[full]]
+        stay = ~mask
+        held_p = np.concatenate([held_p[stay], kept_p])
+        held_k = np.concatenate([held_k[stay], kept_k])
+        held_a = np.concatenate([held_a[stay], a[keep]])
         out = a[~keep]
         ptr[out] += 1
         free = out[ptr[out] < end[out]]
-    return held_p, held_k, held_a, ptr, free
+    order = np.argsort(held_p * span + held_k)
+    return held_p[order], held_k[order], held_a[order], ptr, free
 
 
 @dataclass(frozen=True)
@@ -571,7 +572,7 @@ def _capacity_list(ci: CompactInstance, capacity: dict[str, int] | None) -> list
     return [capacity[pid] for pid in ci.program_ids]
 
 
-@_pausing_gc
+@pausing_gc
 def applicant_proposing(instance: Instance | CompactInstance, *, rules: str = "nrmp") -> Result:
     """Applicant-proposing deferred acceptance with capacities (hospitals/residents problem).
 
@@ -589,7 +590,7 @@ def applicant_proposing(instance: Instance | CompactInstance, *, rules: str = "n
     return _result(ci, prepared, outcome, list(ci.capacity), rules)
 
 
-@_pausing_gc
+@pausing_gc
 def program_proposing(
     instance: Instance | CompactInstance,
     *,
@@ -645,7 +646,7 @@ def program_proposing(
     return Result(rules, STABLE, assignment, dict(zip(pids, caps, strict=False)))
 
 
-@_pausing_gc
+@pausing_gc
 def roth_peranson(
     instance: Instance | CompactInstance,
     *,
@@ -690,7 +691,7 @@ def roth_peranson(
     return _result(ci, prepared, outcome, caps, rules, message)
 
 
-@_pausing_gc
+@pausing_gc
 def nrmp(
     instance: Instance | CompactInstance, *, max_steps: int | None = None, max_reversions: int = 10
 ) -> Result:
@@ -751,7 +752,7 @@ def target_capacities(instance: Instance | CompactInstance) -> dict[str, int]:
     return dict(zip(ci.program_ids, capacity, strict=False))
 
 
-@_pausing_gc
+@pausing_gc
 def jrmp(instance: Instance | CompactInstance, *, proposing: str = "applicants") -> Result:
     """Japan Residency Matching Program: deferred acceptance under regional caps.
 
@@ -775,7 +776,7 @@ def lottery_order(instance: Instance | CompactInstance, seed: int) -> tuple[str,
     return tuple(order)
 
 
-@_pausing_gc
+@pausing_gc
 def serial_dictatorship(instance: Instance | CompactInstance, *, seed: int = 0) -> Result:
     """UK Foundation Programme allocation: serial dictatorship on a seeded random order.
 
@@ -827,7 +828,7 @@ def serial_dictatorship(instance: Instance | CompactInstance, *, seed: int = 0) 
     )
 
 
-@_pausing_gc
+@pausing_gc
 def solve(
     instance: Instance | CompactInstance,
     rules: str | RuleSet = "nrmp",

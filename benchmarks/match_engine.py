@@ -1,0 +1,331 @@
+"""The matching engine against a plain C deferred-acceptance program, from every input encoding.
+
+Run: uv run --group bench python benchmarks/match_engine.py [--runs 5] [--applicants 50000]
+
+Issue 16 part 6 ("the engine is fast from every input"). On a market from an independent
+NRMP-like generator (``_nrmp_market.py``: 50,000 applicants, 6,000 programs, skewed specialties,
+interview-based lists; not the package's own generator) written as records JSON, a CSV directory
+and compact JSON, it prints medians over ``--runs`` runs, measured side by side in one run, of:
+
+* the C reference (``c_reference/da.c``, compiled here with ``cc -O2``): whole process (read the
+  flat text file, solve, write) and its in-process solve (rank lookup + deferred acceptance);
+* medmatch in process: load per encoding, solve, the statistics step, the independent checker;
+* medmatch whole process, ``medmatch match run FILE --rules nrmp --out RESULT`` (printing its
+  table), per encoding, with a bytecode cache (a normal install) and as the environment is (here
+  PYTHONDONTWRITEBYTECODE=1, so every process compiles numpy's modules from source);
+* the ratios against the targets: in-process solve <= 5x the C solve, whole process <= 25x the C
+  whole process, for each encoding.
+
+The C program's matching must be identical to medmatch's (it is checked, and the run fails
+otherwise). Without a C compiler the C figures are replaced by a numpy round-based reference
+(said so in the output), whose matching is checked the same way. A second market of the same
+size with 1,100 couples is then solved by medmatch alone (the C reference has no couples) and
+checked by the independent checker.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import _nrmp_market as market_module  # noqa: E402
+
+SOLVE_TARGET = 5.0
+PROCESS_TARGET = 25.0
+ENCODINGS = ("records", "csv", "compact")
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def _timed(function, runs: int) -> tuple[float, object]:
+    times, value = [], None
+    for _ in range(runs):
+        began = time.perf_counter()
+        value = function()
+        times.append(time.perf_counter() - began)
+    return _median(times), value
+
+
+def _medmatch_command() -> list[str]:
+    script = shutil.which("medmatch") or str(Path(sys.executable).with_name("medmatch"))
+    if Path(script).exists():
+        return [script]
+    return [sys.executable, "-m", "medmatch.matching"]
+
+
+def _wall(arguments: list[str], environment: dict | None = None) -> tuple[float, str]:
+    began = time.perf_counter()
+    child = subprocess.run(arguments, capture_output=True, text=True, env=environment)
+    wall = time.perf_counter() - began
+    if child.returncode != 0:
+        raise SystemExit(f"{' '.join(arguments)} exited {child.returncode}: {child.stderr}")
+    return wall, child.stderr
+
+
+def _compile_reference(directory: Path) -> Path | None:
+    compiler = shutil.which("cc") or shutil.which("gcc") or shutil.which("clang")
+    if compiler is None:
+        return None
+    binary = directory / "da"
+    subprocess.run(
+        [compiler, "-O2", "-o", str(binary), str(HERE / "c_reference" / "da.c")], check=True
+    )
+    return binary
+
+
+def _numpy_reference(market) -> tuple[list[int], float]:
+    """Round-based deferred acceptance in numpy (Gale & Shapley's simultaneous form), for
+    machines without a C compiler. Returns each single's program (or -1) and the solve time."""
+    import numpy as np
+
+    began = time.perf_counter()
+    n, m = market.n_singles, len(market.program_ids)
+    lengths = np.array([len(r) for r in market.applicant_rankings], dtype=np.int64)
+    start = np.concatenate([[0], np.cumsum(lengths)])
+    programs = np.fromiter(
+        (p for r in market.applicant_rankings for p in r), dtype=np.int64, count=int(start[-1])
+    )
+    owner = np.repeat(np.arange(n), lengths)
+    plen = np.array([len(r) for r in market.program_rankings], dtype=np.int64)
+    persons = np.fromiter(
+        (a for r in market.program_rankings for a in r), dtype=np.int64, count=int(plen.sum())
+    )
+    program_of = np.repeat(np.arange(m), plen)
+    rank = np.arange(len(persons)) - np.concatenate([[0], np.cumsum(plen)])[program_of]
+    keep = persons < n
+    table = persons[keep] * m + program_of[keep]
+    order = np.argsort(table)
+    table, table_rank = table[order], rank[keep][order]
+    query = owner * m + programs
+    found = np.minimum(np.searchsorted(table, query), max(len(table) - 1, 0))
+    hit = table[found] == query
+    key = np.where(hit, table_rank[found], -1)
+    ok = key >= 0
+    programs, key = programs[ok], key[ok]
+    start = np.concatenate([[0], np.cumsum(np.bincount(owner[ok], minlength=n))])
+    capacity = np.array(market.capacity, dtype=np.int64)
+    pointer = start[:-1].copy()
+    free = np.flatnonzero(pointer < start[1:])
+    held_p = held_k = held_a = np.empty(0, dtype=np.int64)
+    span = int(key.max()) + 2 if len(key) else 2
+    while len(free):
+        p = np.concatenate([held_p, programs[pointer[free]]])
+        k = np.concatenate([held_k, key[pointer[free]]])
+        a = np.concatenate([held_a, free])
+        order = np.argsort(p * span + k, kind="stable")
+        p, k, a = p[order], k[order], a[order]
+        first = np.flatnonzero(np.r_[True, p[1:] != p[:-1]])
+        place = np.arange(len(p)) - np.repeat(first, np.diff(np.r_[first, len(p)]))
+        accepted = place < capacity[p]
+        held_p, held_k, held_a = p[accepted], k[accepted], a[accepted]
+        out = a[~accepted]
+        pointer[out] += 1
+        free = out[pointer[out] < start[1:][out]]
+    match = np.full(n, -1, dtype=np.int64)
+    match[held_a] = held_p
+    return match.tolist(), time.perf_counter() - began
+
+
+def measure_reference(market, flat: Path, directory: Path, runs: int) -> dict:
+    binary = _compile_reference(directory)
+    if binary is None:
+        solves, match = [], []
+        for _ in range(runs):
+            match, seconds = _numpy_reference(market)
+            solves.append(seconds)
+        return {"kind": "numpy (no C compiler found)", "match": match, "solve_s": _median(solves)}
+    out = directory / "c-result.txt"
+    walls, solves = [], []
+    for _ in range(runs):
+        wall, stderr = _wall([str(binary), str(flat), str(out)])
+        walls.append(wall)
+        solves.append(float(stderr.split("solve_seconds")[1].split()[0]))
+    match = [int(line) for line in out.read_text().split()]
+    return {
+        "kind": f"C ({Path(shutil.which('cc') or 'cc').name} -O2)",
+        "match": match,
+        "process_s": _median(walls),
+        "solve_s": _median(solves),
+    }
+
+
+def measure_ours(paths: dict[str, Path], directory: Path, runs: int) -> dict:
+    from medmatch.matching.compact import load_any
+    from medmatch.matching.result import compute_statistics
+    from medmatch.matching.solver import solve
+
+    figures: dict = {"load_s": {}, "solve_s": {}, "statistics_s": {}}
+    results = {}
+    for encoding, path in paths.items():
+        figures["load_s"][encoding], instance = _timed(lambda path=path: load_any(path), runs)
+        figures["solve_s"][encoding], result = _timed(
+            lambda instance=instance: solve(instance, "nrmp"), runs
+        )
+        figures["statistics_s"][encoding], _ = _timed(
+            lambda instance=instance, result=result: compute_statistics(instance, result), runs
+        )
+        results[encoding] = (instance, result)
+    figures["results"] = results
+
+    command = _medmatch_command()
+    cached = {**os.environ, "PYTHONPYCACHEPREFIX": str(directory / "pycache")}
+    cached.pop("PYTHONDONTWRITEBYTECODE", None)
+    out = directory / "result.json"
+    process: dict = {"bytecode": {}, "as_is": {}}
+    for encoding, path in paths.items():
+        arguments = [*command, "match", "run", str(path), "--rules", "nrmp"]
+        arguments += ["--out", str(out)]
+        _wall(arguments, cached)  # fills the bytecode cache
+        for setting, environment in (("bytecode", cached), ("as_is", dict(os.environ))):
+            process[setting][encoding] = _median(
+                [_wall(arguments, environment)[0] for _ in range(runs)]
+            )
+    figures["process_s"] = process
+    return figures
+
+
+def measure_couples(market, directory: Path, runs: int) -> dict:
+    from medmatch.matching.checker import check
+    from medmatch.matching.compact import as_instance, load_any
+    from medmatch.matching.solver import solve
+
+    path = directory / "couples.json"
+    market_module.write_records(market, path)
+    load_s, instance = _timed(lambda: load_any(path), runs)
+    solve_s, result = _timed(lambda: solve(instance, "nrmp"), runs)
+    records = as_instance(instance)
+    began = time.perf_counter()
+    report = check(records, result)
+    check_s = time.perf_counter() - began
+    arguments = [*_medmatch_command(), "match", "run", str(path), "--rules", "nrmp"]
+    arguments += ["--out", str(directory / "couples-result.json")]
+    cached = {**os.environ, "PYTHONPYCACHEPREFIX": str(directory / "pycache")}
+    cached.pop("PYTHONDONTWRITEBYTECODE", None)
+    process_s = _median([_wall(arguments, cached)[0] for _ in range(runs)])
+    return {
+        "couples": len(market.couple_ids),
+        "status": result.status,
+        "valid": report.valid,
+        "stable": report.stable,
+        "load_s": load_s,
+        "solve_s": solve_s,
+        "check_s": check_s,
+        "process_s": process_s,
+    }
+
+
+def _identical(market, reference: list[int], result) -> bool:
+    pids = market.program_ids
+    ours = [result.assignment[a] for a in market.applicant_ids[: market.n_singles]]
+    theirs = [pids[p] if p >= 0 else None for p in reference]
+    return ours == theirs
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--applicants", type=int, default=50_000)
+    parser.add_argument("--programs", type=int, default=6_000)
+    parser.add_argument("--couples", type=int, default=1_100, help="for the second market")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as temporary:
+        directory = Path(temporary)
+        began = time.perf_counter()
+        market = market_module.generate(args.applicants, args.programs, 0, args.seed)
+        paths = {
+            "records": directory / "records.json",
+            "csv": directory / "csv",
+            "compact": directory / "compact.json",
+        }
+        market_module.write_records(market, paths["records"])
+        market_module.write_csv(market, paths["csv"])
+        market_module.write_compact(market, paths["compact"])
+        market_module.write_flat(market, directory / "flat.txt")
+        generated = time.perf_counter() - began
+        reference = measure_reference(market, directory / "flat.txt", directory, args.runs)
+        ours = measure_ours(paths, directory, args.runs)
+        with_couples = market_module.generate(
+            args.applicants, args.programs, args.couples, args.seed + 1
+        )
+        couples = measure_couples(with_couples, directory, args.runs)
+    for encoding, (_, result) in ours["results"].items():
+        if not _identical(market, reference["match"], result):
+            raise SystemExit(f"the reference's matching differs from medmatch's ({encoding})")
+
+    size = (
+        f"{args.applicants:,} applicants, {len(market.program_ids):,} programs, "
+        f"{sum(market.capacity):,} positions, {market.list_entries:,} applicant list entries, "
+        f"{sum(map(len, market.program_rankings)):,} program list entries"
+    )
+    print(f"Engine vs a plain deferred-acceptance reference; medians over {args.runs} runs")
+    print(f"market (_nrmp_market.py, seed {args.seed}, generated in {generated:.0f} s): {size}")
+    print(f"reference: {reference['kind']}; matching identical to medmatch's for every encoding")
+    command = " ".join(_medmatch_command())
+    print(f"whole process: {command} match run FILE --rules nrmp --out RESULT")
+    c_solve = reference["solve_s"]
+    c_process = reference.get("process_s")
+    if c_process is not None:
+        print(f"\nC whole process {c_process:.3f} s; C in-process solve {c_solve:.4f} s")
+    else:
+        print(f"\nreference in-process solve {c_solve:.4f} s (no whole-process figure)")
+    header = (
+        f"{'encoding':<9} {'load s':>7} {'solve s':>8} {'stats s':>8} {'process s':>10} "
+        f"{'(as is)':>8} {'solve/C':>8} {'process/C':>10} {'(as is)':>8}"
+    )
+    print(header)
+    for encoding in ENCODINGS:
+        process = ours["process_s"]["bytecode"][encoding]
+        as_is = ours["process_s"]["as_is"][encoding]
+        solve_ratio = ours["solve_s"][encoding] / c_solve
+        process_ratio = f"{process / c_process:>9.1f}x" if c_process else f"{'-':>10}"
+        as_is_ratio = f"{as_is / c_process:>7.1f}x" if c_process else f"{'-':>8}"
+        print(
+            f"{encoding:<9} {ours['load_s'][encoding]:>7.3f} {ours['solve_s'][encoding]:>8.4f} "
+            f"{ours['statistics_s'][encoding]:>8.4f} {process:>10.3f} {as_is:>8.3f} "
+            f"{solve_ratio:>7.1f}x {process_ratio} {as_is_ratio}"
+        )
+    worst_solve = max(ours["solve_s"][e] for e in ENCODINGS) / c_solve
+    print(
+        f"\ntargets: in-process solve <= {SOLVE_TARGET:.0f}x C: worst {worst_solve:.1f}x "
+        f"({'met' if worst_solve <= SOLVE_TARGET else 'NOT met'})"
+    )
+    if c_process:
+        worst = max(ours["process_s"]["bytecode"][e] for e in ENCODINGS) / c_process
+        worst_as_is = max(ours["process_s"]["as_is"][e] for e in ENCODINGS) / c_process
+        verdict = "met" if worst <= PROCESS_TARGET else "NOT met"
+        verdict_as_is = "met" if worst_as_is <= PROCESS_TARGET else "NOT met"
+        print(
+            f"         whole process <= {PROCESS_TARGET:.0f}x C: worst {worst:.1f}x with a "
+            f"bytecode cache ({verdict}), {worst_as_is:.1f}x as is ({verdict_as_is})"
+        )
+    load = ours["load_s"]
+    stats = ours["statistics_s"]
+    print(
+        f"         load records/compact {load['records'] / load['compact']:.1f}x, "
+        f"csv/compact {load['csv'] / load['compact']:.1f}x; statistics records/compact "
+        f"{stats['records'] / stats['compact']:.1f}x, statistics/C solve "
+        f"{max(stats.values()) / c_solve:.1f}x"
+    )
+    print(
+        f"\nwith {couples['couples']:,} couples (records JSON, medmatch only): load "
+        f"{couples['load_s']:.3f} s, solve {couples['solve_s']:.4f} s, whole process "
+        f"{couples['process_s']:.3f} s; {couples['status']}; independent checker valid="
+        f"{couples['valid']} stable={couples['stable']} ({couples['check_s']:.1f} s)"
+    )
+
+
+if __name__ == "__main__":
+    main()
