@@ -19,7 +19,6 @@ never to describe it, and the errors are the records path's, word for word.
 from __future__ import annotations
 
 import os
-import re
 from itertools import chain
 from pathlib import Path
 
@@ -37,9 +36,9 @@ from .instance import (
 
 PRELIMINARY = TRACKS.index("preliminary")
 TRACK_INDEX = {name: i for i, name in enumerate(TRACKS)}
-# Characters that end a line for str.splitlines but not for the csv module, and the quote: a
-# file holding any of them is read by the csv module instead.
-_CSV_UNUSUAL = re.compile('["\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]')
+# The quote, characters that end a line for str.splitlines but not for the csv module, and the
+# one other ASCII separator str.split knows: a file holding any of them goes to the csv module.
+_CSV_UNUSUAL = '"\x0b\x0c\x1c\x1d\x1e\x1f\x85\u2028\u2029'
 
 
 MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # 2**64 / golden ratio (Fibonacci hashing)
@@ -64,10 +63,25 @@ def _plain_ids(ids: list) -> None:
     _require("|" not in joined and joined.split() == [joined] and "" not in ids)
 
 
-def _words(names: list, width: int = 0) -> np.ndarray:
+class _Joined:
+    """``count`` names joined by line breaks (a CSV column's cells, before any split)."""
+
+    def __init__(self, text: str, count: int) -> None:
+        self.text = text
+        self.count = count
+
+    def __len__(self) -> int:
+        return self.count
+
+    def names(self) -> list[str]:
+        return self.text.split("\n") if self.count else []
+
+
+def _words(names: list | _Joined, width: int = 0) -> np.ndarray:
     """The ASCII bytes of each name, zero-padded to a multiple of 8 bytes (at least ``width``
     words), as rows of little-endian uint64 words; _Unusual for other characters or a NUL."""
-    text = "\n".join(names)  # TypeError when a name is not a string
+    # TypeError when a name is not a string
+    text = names.text if isinstance(names, _Joined) else "\n".join(names)
     _require(text.isascii() and "\x00" not in text)
     n = len(names)
     if not n:
@@ -78,7 +92,8 @@ def _words(names: list, width: int = 0) -> np.ndarray:
         rows = raw.reshape(n, size + 1)[:, :size]
     else:
         _require(int((raw == 10).sum()) == n)  # no name holds a line break
-        rows = np.array(names, dtype="S").view(np.uint8).reshape(n, -1)
+        listed = names.names() if isinstance(names, _Joined) else names
+        rows = np.array(listed, dtype="S").view(np.uint8).reshape(n, -1)
         size = rows.shape[1]
     words = max(width, -(-size // 8), 1)
     padded = np.zeros((n, 8 * words), dtype=np.uint8)
@@ -141,7 +156,7 @@ class _Index:
             self.lookup = dict(zip(ids, range(len(ids)), strict=True))
             _require(len(self.lookup) == len(ids))  # no id twice
 
-    def __call__(self, names: list) -> np.ndarray:
+    def __call__(self, names: list | _Joined) -> np.ndarray:
         """Positions of ``names`` (_Unusual, KeyError or TypeError when one is unknown)."""
         if self.lookup is None:
             try:
@@ -163,6 +178,8 @@ class _Index:
                 if words.shape[1] > 1:
                     _require(bool((self.words[positions] == words).all()))
                 return positions
+        if isinstance(names, _Joined):
+            names = names.names()
         return np.fromiter(map(self.lookup.__getitem__, names), dtype=np.int64, count=len(names))
 
 
@@ -189,11 +206,11 @@ def _unique_runs(start: np.ndarray, flat: np.ndarray, width: int) -> None:
 def _build(
     *,
     singles: list,
-    rankings: list,
+    rankings: tuple[np.ndarray, list],
     supplementals: list | None,
     program_ids: list,
     capacity: list,
-    program_rankings: list,
+    program_rankings: tuple[np.ndarray, list],
     tracks: list | None,
     revert_to: list | None,
     regions_of: list | None,
@@ -218,10 +235,10 @@ def _build(
     _Index(region_ids)
     program_index = dict(zip(program_ids, range(n_programs), strict=True))
 
-    applicant_start, flat = _csr(rankings)
+    applicant_start, flat = rankings
     applicant_programs = program_indices(flat)
     _unique_runs(applicant_start, applicant_programs, n_programs)
-    program_start, flat = _csr(program_rankings)
+    program_start, flat = program_rankings
     program_persons = person_indices(flat)
     _unique_runs(program_start, program_persons, len(persons))
 
@@ -316,11 +333,11 @@ def _from_records(data: object) -> CompactInstance:
         tracks = [item.get("track", "categorical") for item in programs]
     return _build(
         singles=[item["id"] for item in applicants],
-        rankings=_lists(applicants),
+        rankings=_csr(_lists(applicants)),
         supplementals=supplementals,
         program_ids=[item["id"] for item in programs],
         capacity=[item["capacity"] for item in programs],
-        program_rankings=_lists(programs),
+        program_rankings=_csr(_lists(programs)),
         tracks=tracks,
         revert_to=_column(programs, "revert_to") if "revert_to" in program_keys else None,
         regions_of=_column(programs, "region") if "region" in program_keys else None,
@@ -356,70 +373,86 @@ def _records_path(instance: Instance) -> CompactInstance | Instance:
     return instance if uses_streams else to_compact(instance)
 
 
-def _csv_rows(path: Path, expected: tuple[str, ...]) -> tuple[dict[str, int], list[list[str]]]:
-    """Header positions and the rows of a CSV file the csv module would split the same way:
-    no quotes and no line-ending characters that only str.splitlines knows."""
-    text = path.read_text(encoding="utf-8")
-    _require(_CSV_UNUSUAL.search(text) is None)
-    lines = text.splitlines()
-    _require(bool(lines))
-    header = lines[0].split(",")
-    _require(len(set(header)) == len(header) and set(expected) <= set(header))
-    width = len(header)
-    rows = [line.split(",") for line in lines[1:] if line]
-    _require(all(len(row) == width for row in rows))
-    return {name: i for i, name in enumerate(header)}, rows
+class _Table:
+    """The columns of a CSV file that the csv module would split the same way: no quotes, no
+    line-ending characters that only str.splitlines knows, every row as wide as the header."""
+
+    def __init__(self, path: Path, expected: tuple[str, ...]) -> None:
+        text = path.read_text(encoding="utf-8")
+        _require(not any(character in text for character in _CSV_UNUSUAL))
+        lines = text.splitlines()
+        _require(bool(lines))
+        header = lines[0].split(",")
+        _require(len(set(header)) == len(header) and set(expected) <= set(header))
+        body = [line for line in lines[1:] if line]
+        width = len(header)
+        _require(all(line.count(",") == width - 1 for line in body))
+        cells = ",".join(body).split(",") if body else []
+        self.rows = len(body)
+        self.columns = {name: cells[i::width] for i, name in enumerate(header)}
+
+    def __getitem__(self, name: str) -> list[str]:
+        """The column's cells, empty ones when the file has no such column (as DictReader)."""
+        return self.columns.get(name) or [""] * self.rows
 
 
-def _cells(rows: list[list[str]], column: dict[str, int], name: str) -> list[str]:
-    i = column.get(name)
-    return [""] * len(rows) if i is None else [row[i] for row in rows]
+def _split_cells(cells: list[str]) -> tuple[np.ndarray, list[str] | _Joined]:
+    """The CSR form of ``[cell.split() for cell in cells]``. When every cell is ASCII names
+    parted by single spaces (as the writer leaves them) the names stay one string, the cells
+    joined by line breaks with spaces turned to line breaks, and are never split."""
+    text = "\n".join(cells)
+    if not text.isascii() or "\t" in text or "  " in text or " \n" in text or "\n " in text:
+        return _csr([cell.split() for cell in cells])
+    if text.startswith(" ") or text.endswith(" "):
+        return _csr([cell.split() for cell in cells])
+    counts = np.fromiter(
+        (cell.count(" ") + 1 if cell else 0 for cell in cells), dtype=np.int64, count=len(cells)
+    )
+    start = np.zeros(len(cells) + 1, dtype=np.int64)
+    np.cumsum(counts, out=start[1:])
+    flat = "\n".join(filter(None, cells)).replace(" ", "\n")
+    return start, _Joined(flat, int(start[-1]))
 
 
 def _from_csv(root: Path) -> CompactInstance:
-    column, rows = _csv_rows(root / "applicants.csv", ("id",))
-    singles = [cell.strip() for cell in _cells(rows, column, "id")]
-    rankings = [cell.split() for cell in _cells(rows, column, "ranking")]
-    supplementals = [cell.split() for cell in _cells(rows, column, "supplemental")]
-    _require(not any(cell.strip() for cell in _cells(rows, column, "streams")))
-    column, rows = _csv_rows(root / "programs.csv", ("id", "capacity"))
-    _require(not any(cell.strip() for cell in _cells(rows, column, "stream")))
-
-    def optional(name: str) -> list:
-        return [cell.strip() or None for cell in _cells(rows, column, name)]
-
-    program_ids = [cell.strip() for cell in _cells(rows, column, "id")]
-    capacity = [int(cell) for cell in _cells(rows, column, "capacity")]
-    program_rankings = [cell.split() for cell in _cells(rows, column, "ranking")]
-    tracks = [cell.strip() or "categorical" for cell in _cells(rows, column, "track")]
-    revert_to = optional("revert_to")
-    regions_of = optional("region")
+    table = _Table(root / "applicants.csv", ("id",))
+    singles = [cell.strip() for cell in table["id"]]
+    rankings = _split_cells(table["ranking"])
+    supplementals = None
+    if any(table["supplemental"]):
+        supplementals = [cell.split() for cell in table["supplemental"]]
+    _require(not any(cell.strip() for cell in table["streams"]))
+    table = _Table(root / "programs.csv", ("id", "capacity"))
+    _require(not any(cell.strip() for cell in table["stream"]))
+    program_ids = [cell.strip() for cell in table["id"]]
+    capacity = [int(cell) for cell in table["capacity"]]
+    program_rankings = _split_cells(table["ranking"])
+    tracks = [cell.strip() or "categorical" for cell in table["track"]]
+    revert_to = [cell.strip() or None for cell in table["revert_to"]]
+    regions_of = [cell.strip() or None for cell in table["region"]]
     couple_ids: list[str] = []
     members: list[str] = []
     couple_rows: list[list[tuple]] = []
     if (root / "couples.csv").is_file():
-        column, rows = _csv_rows(root / "couples.csv", ("id",))
-        _require(not any(cell.strip() for cell in _cells(rows, column, "streams1")))
-        _require(not any(cell.strip() for cell in _cells(rows, column, "streams2")))
-        couple_ids = [cell.strip() for cell in _cells(rows, column, "id")]
-        for first, second in zip(
-            _cells(rows, column, "member1"), _cells(rows, column, "member2"), strict=True
-        ):
+        table = _Table(root / "couples.csv", ("id",))
+        _require(not any(cell.strip() for cell in table["streams1"] + table["streams2"]))
+        couple_ids = [cell.strip() for cell in table["id"]]
+        for first, second in zip(table["member1"], table["member2"], strict=True):
             members += [first.strip(), second.strip()]
-        for cell in _cells(rows, column, "ranking"):
+        for cell in table["ranking"]:
             pairs = [side.split("|") for side in cell.split()]
             _require(all(len(pair) == 2 for pair in pairs))
             couple_rows.append([(first or None, second or None) for first, second in pairs])
     region_ids: list[str] = []
     region_caps: list[int] = []
     if (root / "regions.csv").is_file():
-        column, rows = _csv_rows(root / "regions.csv", ("id", "cap"))
-        region_ids = [cell.strip() for cell in _cells(rows, column, "id")]
-        region_caps = [int(cell) for cell in _cells(rows, column, "cap")]
+        table = _Table(root / "regions.csv", ("id", "cap"))
+        region_ids = [cell.strip() for cell in table["id"]]
+        region_caps = [int(cell) for cell in table["cap"]]
     return _build(
         singles=singles,
         rankings=rankings,
-        supplementals=supplementals if any(supplementals) else None,
+        supplementals=supplementals,
         program_ids=program_ids,
         capacity=capacity,
         program_rankings=program_rankings,
