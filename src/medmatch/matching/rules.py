@@ -126,7 +126,12 @@ def check_supported_compact(ci, rules: RuleSet) -> None:
             "supplemental",
             f"rules {name} have no supplemental lists",
         )
-    for p, pid in enumerate(ci.program_ids):
+    plain = (
+        not any(t != 0 for t in ci.track)
+        and not any(r >= 0 for r in ci.revert_to)
+        and not any(r >= 0 for r in ci.region)
+    )
+    for p, pid in enumerate([] if plain else ci.program_ids):
         record = f"program {pid!r}"
         if ci.revert_to[p] >= 0 and not rules.reversion:
             raise InstanceError(record, "revert_to", f"rules {name} have no reversion")
