@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -49,13 +50,15 @@ def _median(values: list[float]) -> float:
     return statistics.median(values)
 
 
-def _timed(function, runs: int) -> tuple[float, object]:
-    times, value = [], None
+def _timed(function, runs: int) -> tuple[tuple[float, float], object]:
+    """Median wall and processor seconds of ``runs`` calls, and the last value."""
+    walls, cpus, value = [], [], None
     for _ in range(runs):
-        began = time.perf_counter()
+        began, began_cpu = time.perf_counter(), time.process_time()
         value = function()
-        times.append(time.perf_counter() - began)
-    return _median(times), value
+        walls.append(time.perf_counter() - began)
+        cpus.append(time.process_time() - began_cpu)
+    return (_median(walls), _median(cpus)), value
 
 
 def _medmatch_command() -> list[str]:
@@ -65,13 +68,27 @@ def _medmatch_command() -> list[str]:
     return [sys.executable, "-m", "medmatch.matching"]
 
 
-def _wall(arguments: list[str], environment: dict | None = None) -> tuple[float, str]:
+def _child(arguments: list[str], environment: dict | None = None) -> tuple[float, float, str]:
+    """Wall seconds, processor seconds (user + system, from the child's rusage) and standard
+    error of one child process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     began = time.perf_counter()
     child = subprocess.run(arguments, capture_output=True, text=True, env=environment)
     wall = time.perf_counter() - began
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if child.returncode != 0:
         raise SystemExit(f"{' '.join(arguments)} exited {child.returncode}: {child.stderr}")
-    return wall, child.stderr
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return wall, cpu, child.stderr
+
+
+def _process(arguments: list[str], environment: dict | None, runs: int) -> tuple[float, float]:
+    walls, cpus = [], []
+    for _ in range(runs):
+        wall, cpu, _ = _child(arguments, environment)
+        walls.append(wall)
+        cpus.append(cpu)
+    return _median(walls), _median(cpus)
 
 
 def _compile_reference(directory: Path) -> Path | None:
@@ -141,24 +158,38 @@ def _numpy_reference(market) -> tuple[list[int], float]:
 def measure_reference(market, flat: Path, directory: Path, runs: int) -> dict:
     binary = _compile_reference(directory)
     if binary is None:
-        solves, match = [], []
+        walls, cpus, match = [], [], []
         for _ in range(runs):
+            began = time.process_time()
             match, seconds = _numpy_reference(market)
-            solves.append(seconds)
-        return {"kind": "numpy (no C compiler found)", "match": match, "solve_s": _median(solves)}
+            walls.append(seconds)
+            cpus.append(time.process_time() - began)
+        return {
+            "kind": "numpy round-based reference (no C compiler found)",
+            "match": match,
+            "solve": (_median(walls), _median(cpus)),
+        }
     out = directory / "c-result.txt"
-    walls, solves = [], []
+    walls, cpus, solves, solve_cpus = [], [], [], []
     for _ in range(runs):
-        wall, stderr = _wall([str(binary), str(flat), str(out)])
+        wall, cpu, stderr = _child([str(binary), str(flat), str(out)])
         walls.append(wall)
+        cpus.append(cpu)
         solves.append(float(stderr.split("solve_seconds")[1].split()[0]))
+        solve_cpus.append(float(stderr.split("solve_cpu_seconds")[1].split()[0]))
     match = [int(line) for line in out.read_text().split()]
     return {
-        "kind": f"C ({Path(shutil.which('cc') or 'cc').name} -O2)",
+        "kind": f"C ({Path(shutil.which('cc') or 'cc').name} -O2, c_reference/da.c)",
         "match": match,
-        "process_s": _median(walls),
-        "solve_s": _median(solves),
+        "process": (_median(walls), _median(cpus)),
+        "solve": (_median(solves), _median(solve_cpus)),
     }
+
+
+def _cached_bytecode(directory: Path) -> dict:
+    environment = {**os.environ, "PYTHONPYCACHEPREFIX": str(directory / "pycache")}
+    environment.pop("PYTHONDONTWRITEBYTECODE", None)
+    return environment
 
 
 def measure_ours(paths: dict[str, Path], directory: Path, runs: int) -> dict:
@@ -166,33 +197,25 @@ def measure_ours(paths: dict[str, Path], directory: Path, runs: int) -> dict:
     from medmatch.matching.result import compute_statistics
     from medmatch.matching.solver import solve
 
-    figures: dict = {"load_s": {}, "solve_s": {}, "statistics_s": {}}
+    figures: dict = {"load": {}, "solve": {}, "statistics": {}, "process": {}, "as_is": {}}
     results = {}
     for encoding, path in paths.items():
-        figures["load_s"][encoding], instance = _timed(lambda path=path: load_any(path), runs)
-        figures["solve_s"][encoding], result = _timed(
+        figures["load"][encoding], instance = _timed(lambda path=path: load_any(path), runs)
+        figures["solve"][encoding], result = _timed(
             lambda instance=instance: solve(instance, "nrmp"), runs
         )
-        figures["statistics_s"][encoding], _ = _timed(
+        figures["statistics"][encoding], _ = _timed(
             lambda instance=instance, result=result: compute_statistics(instance, result), runs
         )
         results[encoding] = (instance, result)
     figures["results"] = results
-
-    command = _medmatch_command()
-    cached = {**os.environ, "PYTHONPYCACHEPREFIX": str(directory / "pycache")}
-    cached.pop("PYTHONDONTWRITEBYTECODE", None)
-    out = directory / "result.json"
-    process: dict = {"bytecode": {}, "as_is": {}}
+    cached = _cached_bytecode(directory)
     for encoding, path in paths.items():
-        arguments = [*command, "match", "run", str(path), "--rules", "nrmp"]
-        arguments += ["--out", str(out)]
-        _wall(arguments, cached)  # fills the bytecode cache
-        for setting, environment in (("bytecode", cached), ("as_is", dict(os.environ))):
-            process[setting][encoding] = _median(
-                [_wall(arguments, environment)[0] for _ in range(runs)]
-            )
-    figures["process_s"] = process
+        arguments = [*_medmatch_command(), "match", "run", str(path), "--rules", "nrmp"]
+        arguments += ["--out", str(directory / "result.json")]
+        _child(arguments, cached)  # fills the bytecode cache
+        figures["process"][encoding] = _process(arguments, cached, runs)
+        figures["as_is"][encoding] = _process(arguments, dict(os.environ), runs)
     return figures
 
 
@@ -203,26 +226,21 @@ def measure_couples(market, directory: Path, runs: int) -> dict:
 
     path = directory / "couples.json"
     market_module.write_records(market, path)
-    load_s, instance = _timed(lambda: load_any(path), runs)
-    solve_s, result = _timed(lambda: solve(instance, "nrmp"), runs)
+    load, instance = _timed(lambda: load_any(path), runs)
+    solve_times, result = _timed(lambda: solve(instance, "nrmp"), runs)
     records = as_instance(instance)
-    began = time.perf_counter()
-    report = check(records, result)
-    check_s = time.perf_counter() - began
+    check_times, report = _timed(lambda: check(records, result), 1)
     arguments = [*_medmatch_command(), "match", "run", str(path), "--rules", "nrmp"]
     arguments += ["--out", str(directory / "couples-result.json")]
-    cached = {**os.environ, "PYTHONPYCACHEPREFIX": str(directory / "pycache")}
-    cached.pop("PYTHONDONTWRITEBYTECODE", None)
-    process_s = _median([_wall(arguments, cached)[0] for _ in range(runs)])
     return {
         "couples": len(market.couple_ids),
         "status": result.status,
         "valid": report.valid,
         "stable": report.stable,
-        "load_s": load_s,
-        "solve_s": solve_s,
-        "check_s": check_s,
-        "process_s": process_s,
+        "load": load,
+        "solve": solve_times,
+        "check": check_times,
+        "process": _process(arguments, _cached_bytecode(directory), runs),
     }
 
 
@@ -272,58 +290,58 @@ def main() -> None:
     )
     print(f"Engine vs a plain deferred-acceptance reference; medians over {args.runs} runs")
     print(f"market (_nrmp_market.py, seed {args.seed}, generated in {generated:.0f} s): {size}")
-    print(f"reference: {reference['kind']}; matching identical to medmatch's for every encoding")
+    print(f"reference: {reference['kind']}; its matching is identical to medmatch's")
     command = " ".join(_medmatch_command())
     print(f"whole process: {command} match run FILE --rules nrmp --out RESULT")
-    c_solve = reference["solve_s"]
-    c_process = reference.get("process_s")
-    if c_process is not None:
-        print(f"\nC whole process {c_process:.3f} s; C in-process solve {c_solve:.4f} s")
-    else:
-        print(f"\nreference in-process solve {c_solve:.4f} s (no whole-process figure)")
-    header = (
-        f"{'encoding':<9} {'load s':>7} {'solve s':>8} {'stats s':>8} {'process s':>10} "
-        f"{'(as is)':>8} {'solve/C':>8} {'process/C':>10} {'(as is)':>8}"
+    print("process = with a bytecode cache (a normal install); as is = this environment")
+    for clock, name in ((0, "wall"), (1, "processor (user + system)")):
+        _report(name, clock, reference, ours)
+    print(
+        f"\nwith {couples['couples']:,} couples (records JSON, medmatch only; wall / processor): "
+        f"load {couples['load'][0]:.3f} / {couples['load'][1]:.3f} s, solve "
+        f"{couples['solve'][0]:.3f} / {couples['solve'][1]:.3f} s, whole process "
+        f"{couples['process'][0]:.3f} / {couples['process'][1]:.3f} s; {couples['status']}; "
+        f"independent checker valid={couples['valid']} stable={couples['stable']} "
+        f"({couples['check'][0]:.1f} s)"
     )
-    print(header)
+
+
+def _report(name: str, clock: int, reference: dict, ours: dict) -> None:
+    c_solve = reference["solve"][clock]
+    c_process = reference["process"][clock] if "process" in reference else None
+    process_text = f"whole process {c_process:.3f} s, " if c_process else ""
+    print(f"\n{name} time. Reference: {process_text}in-process solve {c_solve:.4f} s")
+    print(
+        f"{'encoding':<9} {'load s':>7} {'solve s':>8} {'stats s':>8} {'process s':>10} "
+        f"{'as is s':>8} {'solve/C':>8} {'process/C':>10} {'as is/C':>8}"
+    )
     for encoding in ENCODINGS:
-        process = ours["process_s"]["bytecode"][encoding]
-        as_is = ours["process_s"]["as_is"][encoding]
-        solve_ratio = ours["solve_s"][encoding] / c_solve
+        solve_s = ours["solve"][encoding][clock]
+        process, as_is = ours["process"][encoding][clock], ours["as_is"][encoding][clock]
         process_ratio = f"{process / c_process:>9.1f}x" if c_process else f"{'-':>10}"
         as_is_ratio = f"{as_is / c_process:>7.1f}x" if c_process else f"{'-':>8}"
         print(
-            f"{encoding:<9} {ours['load_s'][encoding]:>7.3f} {ours['solve_s'][encoding]:>8.4f} "
-            f"{ours['statistics_s'][encoding]:>8.4f} {process:>10.3f} {as_is:>8.3f} "
-            f"{solve_ratio:>7.1f}x {process_ratio} {as_is_ratio}"
+            f"{encoding:<9} {ours['load'][encoding][clock]:>7.3f} {solve_s:>8.4f} "
+            f"{ours['statistics'][encoding][clock]:>8.4f} {process:>10.3f} {as_is:>8.3f} "
+            f"{solve_s / c_solve:>7.1f}x {process_ratio} {as_is_ratio}"
         )
-    worst_solve = max(ours["solve_s"][e] for e in ENCODINGS) / c_solve
-    print(
-        f"\ntargets: in-process solve <= {SOLVE_TARGET:.0f}x C: worst {worst_solve:.1f}x "
-        f"({'met' if worst_solve <= SOLVE_TARGET else 'NOT met'})"
-    )
+    worst_solve = max(ours["solve"][e][clock] for e in ENCODINGS) / c_solve
+    verdict = "met" if worst_solve <= SOLVE_TARGET else "NOT met"
+    print(f"target in-process solve <= {SOLVE_TARGET:.0f}x C: worst {worst_solve:.1f}x ({verdict})")
     if c_process:
-        worst = max(ours["process_s"]["bytecode"][e] for e in ENCODINGS) / c_process
-        worst_as_is = max(ours["process_s"]["as_is"][e] for e in ENCODINGS) / c_process
+        worst = max(ours["process"][e][clock] for e in ENCODINGS) / c_process
+        worst_as_is = max(ours["as_is"][e][clock] for e in ENCODINGS) / c_process
         verdict = "met" if worst <= PROCESS_TARGET else "NOT met"
         verdict_as_is = "met" if worst_as_is <= PROCESS_TARGET else "NOT met"
         print(
-            f"         whole process <= {PROCESS_TARGET:.0f}x C: worst {worst:.1f}x with a "
-            f"bytecode cache ({verdict}), {worst_as_is:.1f}x as is ({verdict_as_is})"
+            f"target whole process <= {PROCESS_TARGET:.0f}x C: worst {worst:.1f}x ({verdict}); "
+            f"as is {worst_as_is:.1f}x ({verdict_as_is})"
         )
-    load = ours["load_s"]
-    stats = ours["statistics_s"]
+    load, stats = ours["load"], ours["statistics"]
     print(
-        f"         load records/compact {load['records'] / load['compact']:.1f}x, "
-        f"csv/compact {load['csv'] / load['compact']:.1f}x; statistics records/compact "
-        f"{stats['records'] / stats['compact']:.1f}x, statistics/C solve "
-        f"{max(stats.values()) / c_solve:.1f}x"
-    )
-    print(
-        f"\nwith {couples['couples']:,} couples (records JSON, medmatch only): load "
-        f"{couples['load_s']:.3f} s, solve {couples['solve_s']:.4f} s, whole process "
-        f"{couples['process_s']:.3f} s; {couples['status']}; independent checker valid="
-        f"{couples['valid']} stable={couples['stable']} ({couples['check_s']:.1f} s)"
+        f"load records/compact {load['records'][clock] / load['compact'][clock]:.1f}x, "
+        f"csv/compact {load['csv'][clock] / load['compact'][clock]:.1f}x; statistics "
+        f"records/compact {stats['records'][clock] / stats['compact'][clock]:.1f}x"
     )
 
 
