@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -144,17 +145,13 @@ def with_statistics(instance, result: Result, **extra) -> Result:
 
 def to_dict(result: Result, instance_reference: dict | None = None) -> dict:
     """Return the JSON document of a result; ``instance_reference`` is stored under "instance"."""
-    filled: dict[str, list[str]] = {program: [] for program in result.capacities}
-    for applicant, program in result.assignment.items():
-        if program is not None:
-            filled[program].append(applicant)
-    for applicant, program in result.supplemental.items():
-        filled[program].append(applicant)
+    filled = Counter(result.assignment.values())
+    filled.update(result.supplemental.values())
     programs = {
         program: {
             "capacity": capacity,
-            "filled": len(filled[program]),
-            "unfilled": capacity - len(filled[program]),
+            "filled": filled[program],
+            "unfilled": capacity - filled[program],
         }
         for program, capacity in result.capacities.items()
     }

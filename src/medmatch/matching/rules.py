@@ -127,9 +127,9 @@ def check_supported_compact(ci, rules: RuleSet) -> None:
             f"rules {name} have no supplemental lists",
         )
     plain = (
-        not any(t != 0 for t in ci.track)
-        and not any(r >= 0 for r in ci.revert_to)
-        and not any(r >= 0 for r in ci.region)
+        ci.track.count(0) == len(ci.track)
+        and max(ci.revert_to, default=-1) < 0
+        and max(ci.region, default=-1) < 0
     )
     for p, pid in enumerate([] if plain else ci.program_ids):
         record = f"program {pid!r}"

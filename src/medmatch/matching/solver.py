@@ -262,6 +262,22 @@ class _Outcome:
     cycling: list[int]  # units that moved most often when a cycle was cut
 
 
+def _rounds_to_the_end(prepared: _Prepared, capacity: list[int]) -> _Outcome:
+    """Singles only (no couples, no supplemental lists): the opening rounds run until every
+    single is held or has proposed to every program on their list; nothing is left for the
+    sequential algorithm. ``steps`` counts the list entries proposed to."""
+    singles = np.asarray(prepared.order, dtype=np.int64)
+    held_p, _, held_a, current, _ = _opening_rounds(
+        prepared, np.asarray(capacity, dtype=np.int64), singles, 0
+    )
+    at = np.full(len(prepared.unit_of), -1, dtype=np.int64)
+    at[held_a] = held_p
+    consumed = np.minimum(current, prepared.bounds_array[1:])
+    consumed[held_a] = current[held_a] + 1
+    steps = int((consumed - prepared.bounds_array[:-1]).sum())
+    return _Outcome(at.tolist(), True, steps, [])
+
+
 def _deferred_acceptance(
     ci: CompactInstance,
     prepared: _Prepared,
@@ -284,6 +300,8 @@ def _deferred_acceptance(
     couples a stable matching may not exist (Roth 1984) and the cycle is reported.
     """
     n_units = len(prepared.rows)
+    if n_units == ci.n_singles and not prepared.phantom_of and n_units > OPENING_ROUNDS_FROM:
+        return _rounds_to_the_end(prepared, capacity)
     n_agents = len(prepared.unit_of)
     held: list[list[int]] = [[] for _ in capacity]
     threshold = [OPEN if c > 0 else -1 for c in capacity]
@@ -579,7 +597,7 @@ def prepared_names(ci: CompactInstance, units: list[int]) -> list[str]:
 
 def _default_steps(ci: CompactInstance, prepared: _Prepared) -> int:
     joint = sum(len(rows) for rows in prepared.rows[ci.n_singles :]) + sum(
-        len(rows) for rows in prepared.rows[: ci.n_singles] if rows is not None
+        len(prepared.rows[u]) for u in prepared.phantom_of
     )
     return 4 * (len(ci.applicant_programs) + joint + len(prepared.rows)) + 10_000
 
