@@ -11,6 +11,7 @@ when full, else "anything").
 
 from __future__ import annotations
 
+import functools
 import random
 from array import array
 from dataclasses import dataclass
@@ -34,21 +35,38 @@ ADVANCED = TRACKS.index("advanced")
 
 @dataclass(frozen=True)
 class _Prepared:
-    """Keys and joint rows for one run (built by :func:`_prepare`)."""
+    """Keys and joint rows for one run (built by :func:`_prepare`). The Python lists the
+    sequential algorithm reads are made on first use: a run of singles only never needs them."""
 
-    bounds_array: np.ndarray  # the three lists below, as numpy arrays
-    programs_array: np.ndarray
-    keys_array: np.ndarray
-    bounds: list[int]  # per single: where its acceptable entries start in programs/keys
-    # Singles' list entries the program also ranked, in order, and their keys: int64 arrays
-    # (a buffer copy; indexing them reads like a list, and converting to lists cost ~20 ms).
-    programs: array
-    keys: array  # aligned with programs
+    bounds_array: np.ndarray  # per single: where its acceptable entries start
+    programs_array: np.ndarray  # singles' list entries the program also ranked, in order
+    keys_array: np.ndarray  # aligned with programs_array
     rows: list[list[tuple[int, int, int, int]] | None]  # per unit: (p1, k1, p2, k2) or None
-    unit_agents: list[tuple[int, ...]]
+    joint_agents: dict[int, tuple[int, int]]  # unit with joint rows -> its two agents
     unit_of: list[int]  # per agent
     phantom_of: dict[int, int]  # person -> agent of their preliminary self
     order: list[int]  # singles in the order they first propose
+
+    @functools.cached_property
+    def bounds(self) -> list[int]:
+        return self.bounds_array.tolist()
+
+    @functools.cached_property
+    def programs(self) -> array:
+        # int64 buffer copies: indexing them reads like a list, converting to lists costs more.
+        return array("q", self.programs_array.astype(np.int64, copy=False).tobytes())
+
+    @functools.cached_property
+    def keys(self) -> array:
+        return array("q", self.keys_array.astype(np.int64, copy=False).tobytes())
+
+    @functools.cached_property
+    def unit_agents(self) -> list[tuple[int, ...]]:
+        """Per unit, its agents: ``(u,)`` for a plain single."""
+        agents: list[tuple[int, ...]] = list(zip(range(len(self.rows))))
+        for unit, pair in self.joint_agents.items():
+            agents[unit] = pair
+        return agents
 
 
 class _KeyTable:
@@ -116,7 +134,7 @@ def _prepare(ci: CompactInstance, use_supplemental: bool) -> _Prepared:
     np.cumsum(np.bincount(owner[acceptable], minlength=n_singles), out=accepted_start[1:])
     keys = keys_array.tolist() if len(ci.supplemental_programs) else []
     rows: list = [None] * n_singles
-    unit_agents: list[tuple[int, ...]] = list(zip(range(n_singles)))  # [(u,), ...]
+    joint_agents: dict[int, tuple[int, int]] = {}
     unit_of = list(range(len(ci.person_ids)))
     phantom_of: dict[int, int] = {}
     if use_supplemental and len(ci.supplemental_programs):
@@ -149,7 +167,7 @@ def _prepare(ci: CompactInstance, use_supplemental: bool) -> _Prepared:
                     expanded.extend((p, key, s, skey) for s, skey in preliminary)
                 expanded.append((p, key, NONE, 0))
             rows[u] = expanded
-            unit_agents[u] = (u, phantom)
+            joint_agents[u] = (u, phantom)
     if ci.couple_ids:
         row_owner = owners(ci.couple_start)
         first_person = n_singles + 2 * row_owner
@@ -166,18 +184,15 @@ def _prepare(ci: CompactInstance, use_supplemental: bool) -> _Prepared:
             unit_of[first] = unit_of[first + 1] = unit
             r0, r1 = cstart[c], cstart[c + 1]
             rows.append(list(zip(p1[r0:r1], k1[r0:r1], p2[r0:r1], k2[r0:r1], strict=False)))
-            unit_agents.append((first, first + 1))
+            joint_agents[unit] = (first, first + 1)
     accepted_programs = ci.applicant_programs[acceptable]
     accepted_keys = keys_array[acceptable]
     return _Prepared(
         accepted_start,
         accepted_programs,
         accepted_keys,
-        accepted_start.tolist(),
-        array("q", accepted_programs.astype(np.int64, copy=False).tobytes()),
-        array("q", accepted_keys.astype(np.int64, copy=False).tobytes()),
         rows,
-        unit_agents,
+        joint_agents,
         unit_of,
         phantom_of,
         # Opening rounds make the order of single proposals irrelevant to speed.
