@@ -251,13 +251,20 @@ def _opening_rounds(
         a = np.concatenate([held_a[mask], free])
         order = np.argsort(p * span + k)  # (program, key) pairs are distinct
         p, k, a = p[order], k[order], a[order]
-        group_start = np.flatnonzero(np.r_[True, p[1:] != p[:-1]])
-        place = np.arange(len(p)) - np.repeat(group_start, np.diff(np.r_[group_start, len(p)]))
+        first = np.empty(len(p), dtype=bool)  # the best entry at each program
+        first[:1] = True
+        np.not_equal(p[1:], p[:-1], out=first[1:])
+        index = np.arange(len(p))
+        place = index - np.maximum.accumulate(np.where(first, index, 0))
         keep = place < capacity[p]
+        # A program's kept entries are the start of its run: the last of them sets its
+        # threshold when they fill it.
+        last = np.empty(len(p), dtype=bool)
+        last[-1:] = True
+        np.logical_or(first[1:], ~keep[1:], out=last[:-1])
+        full = np.flatnonzero(last & keep & (place + 1 >= capacity[p]))
+        threshold[p[full]] = k[full]
         kept_p, kept_k = p[keep], k[keep]
-        last = np.flatnonzero(np.r_[kept_p[1:] != kept_p[:-1], True]) if len(kept_p) else empty
-        full = place[keep][last] + 1 >= capacity[kept_p[last]]
-        threshold[kept_p[last[full]]] = kept_k[last[full]]
         stay = ~mask
         held_p = np.concatenate([held_p[stay], kept_p])
         held_k = np.concatenate([held_k[stay], kept_k])
