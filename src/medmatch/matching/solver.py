@@ -288,7 +288,7 @@ def _rounds_to_the_end(prepared: _Prepared, capacity: list[int]) -> _Outcome:
     """Singles only (no couples, no supplemental lists): the opening rounds run until every
     single is held or has proposed to every program on their list; nothing is left for the
     sequential algorithm. ``steps`` counts the list entries proposed to."""
-    singles = np.asarray(prepared.order, dtype=np.int64)
+    singles = np.arange(len(prepared.rows), dtype=np.int64)  # rounds: the order is immaterial
     held_p, _, held_a, current, _ = _opening_rounds(
         prepared, np.asarray(capacity, dtype=np.int64), singles, 0
     )
