@@ -299,7 +299,8 @@ def radix_order(values: np.ndarray, bound: int) -> np.ndarray:
     radix sort on 16-bit digits (numpy sorts 16-bit integers stably in linear time)."""
     if bound > 1 << 32:
         return np.argsort(values, kind="stable")
-    order = np.argsort((values & 0xFFFF).astype(np.uint16), kind="stable")
+    low = values.astype(np.uint16) if bound <= 0x10000 else (values & 0xFFFF).astype(np.uint16)
+    order = np.argsort(low, kind="stable")
     if bound > 0x10000:
         high = (values[order] >> 16).astype(np.uint16)
         order = order[np.argsort(high, kind="stable")]

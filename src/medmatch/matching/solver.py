@@ -762,8 +762,12 @@ def nrmp(
     """
     ci = as_compact(instance)
     capacity = dict(zip(ci.program_ids, ci.capacity, strict=False))
-    links = [(ci.program_ids[p], ci.program_ids[t]) for p, t in enumerate(ci.revert_to) if t >= 0]
-    result = roth_peranson(ci, rules="nrmp", capacity=capacity, max_steps=max_steps)
+    links = []
+    if max(ci.revert_to, default=-1) >= 0:
+        links = [
+            (ci.program_ids[p], ci.program_ids[t]) for p, t in enumerate(ci.revert_to) if t >= 0
+        ]
+    result = roth_peranson(ci, rules="nrmp", max_steps=max_steps)
     for _ in range(max_reversions if links else 0):
         filled: dict[str, int] = {}
         for program in chain(result.assignment.values(), result.supplemental.values()):
