@@ -22,35 +22,39 @@ otherwise). Without a C compiler the C figures are replaced by a numpy round-bas
 size with 1,100 couples is then solved by medmatch alone (the C reference has no couples) and
 checked by the independent checker.
 
-Figures (issue 16 part 6), on the shared 2-core development machine under heavy load from other
-work (load average 6-9), so wall times swing; processor times are steadier. Medians of 5 runs,
-ratios against the C reference measured in the same run. "Before" is commit 05bc9d9 (the engine
-as the issue found it) measured with this same script, "after" is this branch.
+Figures (issue 16 part 6), on the shared 2-core development machine with other work running
+(load average 6-9 for most of the day), so wall times swing; processor times are steadier.
+Medians of 5 runs, ratios against the C reference measured in the same run. "Before" is commit
+05bc9d9 (the engine as the issue found it) measured with this same script; "after" is this
+branch (commit 10a0c66), in a quieter hour.
 
 | processor time, ratio to C | before: solve | before: process | after: solve | after: process |
 |---|---|---|---|---|
-| records JSON | 40.0x | 62.9x (as is 78.9x) | 5.1x | 24.6x (as is 29.4x) |
-| CSV directory | 35.3x | 51.5x (as is 53.9x) | 4.7x | 18.2x (as is 25.3x) |
-| compact JSON | 6.7x | 10.9x (as is 20.3x) | 4.9x | 12.8x (as is 20.4x) |
+| records JSON | 40.0x | 62.9x (as is 78.9x) | 4.0x | 17.7x (as is 23.0x) |
+| CSV directory | 35.3x | 51.5x (as is 53.9x) | 4.2x | 15.9x (as is 23.9x) |
+| compact JSON | 6.7x | 10.9x (as is 20.3x) | 4.6x | 11.5x (as is 19.6x) |
 
 | wall time, ratio to C | before: solve | before: process | after: solve | after: process |
 |---|---|---|---|---|
-| records JSON | 142.1x | 103.2x (as is 145.9x) | 4.5x | 20.2x (as is 23.4x) |
-| CSV directory | 78.1x | 143.2x (as is 83.6x) | 3.8x | 14.8x (as is 17.6x) |
-| compact JSON | 11.5x | 15.7x (as is 36.3x) | 3.9x | 10.8x (as is 16.4x) |
+| records JSON | 142.1x | 103.2x (as is 145.9x) | 4.2x | 24.6x (as is 24.7x) |
+| CSV directory | 78.1x | 143.2x (as is 83.6x) | 4.6x | 23.0x (as is 33.9x) |
+| compact JSON | 11.5x | 15.7x (as is 36.3x) | 6.5x | 16.5x (as is 28.3x) |
 
-After, in processor seconds: C whole process 0.042 s and solve 0.021 s; medmatch solve 0.10 s
-from every encoding (it was 1.25 s from records JSON and 1.11 s from CSV, which were converted
-to records and then to the compact form inside the solve); load 0.39 s records (was 2.28 s),
-0.22 s CSV (was 1.78 s), 0.08 s compact; statistics 0.02 s for every encoding (was 1.36 s from
-records); whole process 1.04 s records, 0.77 s CSV, 0.54 s compact. With 1,100 couples: solve
-0.17 s, whole process 0.94 s, stable, checker valid and stable. Across runs on this machine the
-processor-time solve ratio ranged 4.2-5.4x and the records whole-process ratio 18-25x. "As is"
-here pays about 0.4 s per process compiling numpy from source (no bytecode is written under
-PYTHONDONTWRITEBYTECODE=1 and the environment was installed without it); installing with
-compiled bytecode (``UV_COMPILE_BYTECODE=1``) removes it. The remaining records cost is
-``json.loads`` (about 0.25 s of processor time for the 22 MB document; the standard library's
-decoder, no faster one is a dependency) and the first touch of the decoded objects.
+After, in processor seconds: C whole process 0.052 s and solve 0.023 s; medmatch solve
+0.09-0.11 s from every encoding (before: 1.25 s from records JSON and 1.11 s from CSV, which were
+turned into records and then into the compact form inside the solve, 0.21 s from compact); load
+0.40 s records (was 2.28 s), 0.22 s CSV (was 1.78 s), 0.09 s compact (was 0.17 s); statistics
+0.015 s for every encoding (was 1.36 s from records); whole process 0.93 s records (was 4.15 s),
+0.83 s CSV (was 3.39 s), 0.60 s compact (was 0.72 s). With 1,100 couples: solve 0.19 s, whole
+process 1.05 s, stable, checker valid and stable. In an earlier, busier run of nearly the same
+code the processor-time ratios were 4.7-5.1x (solve) and 12.8-24.6x (process), and the wall
+ratios 3.8-4.5x and 10.8-20.2x: the 5x solve target is met with little margin, and single wall
+figures (such as the compact solve above) still carry the machine's noise. "As is" pays about
+0.4 s per process compiling numpy from source (no bytecode is written under
+PYTHONDONTWRITEBYTECODE=1, and the environment was installed without compiled bytecode);
+installing with ``UV_COMPILE_BYTECODE=1`` removes it. Most of what remains for records JSON is
+``json.loads`` (about 0.25 s of processor time for the 22 MB document: the standard library's
+decoder; no faster decoder is a dependency) and the first touch of the decoded objects.
 """
 
 from __future__ import annotations
