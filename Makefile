@@ -58,6 +58,7 @@ bench:
 	@PG_DATABASE=medmatch_bench scripts/setup.sh postgres
 	$(BENCH) benchmarks/match_nrmp.py
 	$(BENCH) benchmarks/match_compare.py
+	$(BENCH) benchmarks/match_engine.py
 	$(BENCH) benchmarks/interview_slots.py
 	$(BENCH) benchmarks/workspace_slot_round.py
 	$(BENCH) benchmarks/fit_rank.py

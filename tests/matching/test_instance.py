@@ -67,7 +67,7 @@ def test_it_round_trips_records_json_and_csv(tmp_path):
 
     dump(instance, tmp_path / "csv")
     assert load(tmp_path / "csv") == instance
-    assert load_any(tmp_path / "csv") == instance
+    assert load_any(tmp_path / "csv") == to_compact(instance)
 
 
 def test_it_names_the_record_in_a_malformed_csv(tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -51,32 +52,35 @@ def compute_statistics(instance, result: Result) -> dict:
     couples_placed (at least one member matched), couples_both_placed, supplemental_matched,
     unfilled_programs (by the capacities the run used).
     """
-    from .compact import as_compact
+    from itertools import repeat
+
+    import numpy as np
+
+    from .compact import as_compact, owners
 
     ci = as_compact(instance)
     assignment = result.assignment
-    index = {pid: i for i, pid in enumerate(ci.program_ids)}
     persons = ci.person_ids
     applicants = len(persons)
+    n_programs = len(ci.program_ids)
+    index = dict(zip(ci.program_ids, range(n_programs), strict=True))
+    # The solver lists the assignment in person order: then its values need no look-up by name.
+    values = list(assignment.values())
+    if len(values) != applicants or list(assignment) != persons:
+        values = [assignment.get(person) for person in persons]
+    at = np.fromiter(map(index.get, values, repeat(-1)), dtype=np.int64, count=applicants)
     matched = sum(1 for program in assignment.values() if program is not None)
-    import numpy as np
-
-    from .compact import owners
-
-    index[None] = -1
-    matched_index = np.array(
-        [index.get(assignment.get(person), -1) for person in persons[: ci.n_singles]],
-        dtype=np.int64,
-    )
+    singles = at[: ci.n_singles]
     owner = owners(ci.applicant_start)
     place = np.arange(len(owner)) - ci.applicant_start[owner]
-    hit = ci.applicant_programs == matched_index[owner]
+    hit = ci.applicant_programs == singles[owner]
     first = int(np.count_nonzero(hit & (place == 0)))
     top_three = int(np.count_nonzero(hit & (place < 3)))
     cstart = ci.couple_start.tolist()
     cfirst = ci.couple_first.tolist()
     csecond = ci.couple_second.tolist()
     couples_placed = couples_both = 0
+    index[None] = -1
     for c in range(len(ci.couple_ids)):
         member = ci.n_singles + 2 * c
         row = (assignment.get(persons[member]), assignment.get(persons[member + 1]))
@@ -91,16 +95,24 @@ def compute_statistics(instance, result: Result) -> dict:
         rank = rows.index(wanted) if wanted in rows else len(rows)
         first += rank == 0
         top_three += rank < 3
-    filled_by: dict[str, int] = {}
-    for program in assignment.values():
-        if program is not None:
-            filled_by[program] = filled_by.get(program, 0) + 1
-    for program in result.supplemental.values():
-        filled_by[program] = filled_by.get(program, 0) + 1
+    # Positions filled: every matched applicant and supplemental place, by program.
+    everyone = np.fromiter(
+        map(index.get, assignment.values(), repeat(-1)), dtype=np.int64, count=len(assignment)
+    )
+    extra = np.fromiter(
+        map(index.get, result.supplemental.values(), repeat(-1)),
+        dtype=np.int64,
+        count=len(result.supplemental),
+    )
+    held = np.concatenate([everyone[everyone >= 0], extra[extra >= 0]])
+    filled_at = np.bincount(held, minlength=n_programs).tolist()
+    outside = matched - int(np.count_nonzero(everyone >= 0))  # names no program of the instance
     positions = sum(ci.capacity)
-    filled = sum(filled_by.values())
+    filled = len(held) + outside + int(np.count_nonzero(extra < 0))
     unfilled_programs = sum(
-        1 for pid, cap in result.capacities.items() if filled_by.get(pid, 0) < cap
+        1
+        for pid, cap in result.capacities.items()
+        if (filled_at[index[pid]] if pid in index else 0) < cap
     )
     units = ci.n_singles + len(ci.couple_ids)
 
@@ -133,17 +145,13 @@ def with_statistics(instance, result: Result, **extra) -> Result:
 
 def to_dict(result: Result, instance_reference: dict | None = None) -> dict:
     """Return the JSON document of a result; ``instance_reference`` is stored under "instance"."""
-    filled: dict[str, list[str]] = {program: [] for program in result.capacities}
-    for applicant, program in result.assignment.items():
-        if program is not None:
-            filled[program].append(applicant)
-    for applicant, program in result.supplemental.items():
-        filled[program].append(applicant)
+    filled = Counter(result.assignment.values())
+    filled.update(result.supplemental.values())
     programs = {
         program: {
             "capacity": capacity,
-            "filled": len(filled[program]),
-            "unfilled": capacity - len(filled[program]),
+            "filled": filled[program],
+            "unfilled": capacity - filled[program],
         }
         for program, capacity in result.capacities.items()
     }

@@ -126,7 +126,12 @@ def check_supported_compact(ci, rules: RuleSet) -> None:
             "supplemental",
             f"rules {name} have no supplemental lists",
         )
-    for p, pid in enumerate(ci.program_ids):
+    plain = (
+        ci.track.count(0) == len(ci.track)
+        and max(ci.revert_to, default=-1) < 0
+        and max(ci.region, default=-1) < 0
+    )
+    for p, pid in enumerate([] if plain else ci.program_ids):
         record = f"program {pid!r}"
         if ci.revert_to[p] >= 0 and not rules.reversion:
             raise InstanceError(record, "revert_to", f"rules {name} have no reversion")

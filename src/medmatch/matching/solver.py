@@ -12,18 +12,15 @@ when full, else "anything").
 from __future__ import annotations
 
 import functools
-import gc
 import random
 from array import array
-from collections.abc import Callable
 from dataclasses import dataclass
 from heapq import heapify, heappush, heapreplace
 from itertools import chain
-from typing import TypeVar
 
 import numpy as np
 
-from .compact import NONE, CompactInstance, as_compact, owners, radix_order
+from .compact import NONE, CompactInstance, as_compact, owners, pausing_gc, radix_order
 from .instance import TRACKS, Instance
 from .result import NO_STABLE_MATCHING, STABLE, Result
 from .rules import RuleSet, check_supported, check_supported_compact, get_rules
@@ -36,47 +33,40 @@ OPENING_ROUNDS_UNTIL = 1000  # ... until this few are free
 ADVANCED = TRACKS.index("advanced")
 
 
-F = TypeVar("F", bound=Callable)
-
-
-def _pausing_gc(function: F) -> F:
-    """Run ``function`` with the cyclic garbage collector paused (restored afterwards).
-
-    A run allocates a few hundred thousand lists and tuples (list entries, heaps, couples' rows)
-    that make no reference cycles, yet trigger collections, which then also traverse everything
-    else alive in the process: at NRMP scale 10-30 ms of a 0.2 s solve. Everything a run
-    allocates is freed by reference counting; the collector runs again as usual afterwards."""
-
-    @functools.wraps(function)
-    def paused(*args, **kwargs):
-        if not gc.isenabled():
-            return function(*args, **kwargs)
-        gc.disable()
-        try:
-            return function(*args, **kwargs)
-        finally:
-            gc.enable()
-
-    return paused  # type: ignore[return-value]
-
-
 @dataclass(frozen=True)
 class _Prepared:
-    """Keys and joint rows for one run (built by :func:`_prepare`)."""
+    """Keys and joint rows for one run (built by :func:`_prepare`). The Python lists the
+    sequential algorithm reads are made on first use: a run of singles only never needs them."""
 
-    bounds_array: np.ndarray  # the three lists below, as numpy arrays
-    programs_array: np.ndarray
-    keys_array: np.ndarray
-    bounds: list[int]  # per single: where its acceptable entries start in programs/keys
-    # Singles' list entries the program also ranked, in order, and their keys: int64 arrays
-    # (a buffer copy; indexing them reads like a list, and converting to lists cost ~20 ms).
-    programs: array
-    keys: array  # aligned with programs
+    bounds_array: np.ndarray  # per single: where its acceptable entries start
+    programs_array: np.ndarray  # singles' list entries the program also ranked, in order
+    keys_array: np.ndarray  # aligned with programs_array
     rows: list[list[tuple[int, int, int, int]] | None]  # per unit: (p1, k1, p2, k2) or None
-    unit_agents: list[tuple[int, ...]]
+    joint_agents: dict[int, tuple[int, int]]  # unit with joint rows -> its two agents
     unit_of: list[int]  # per agent
     phantom_of: dict[int, int]  # person -> agent of their preliminary self
     order: list[int]  # singles in the order they first propose
+
+    @functools.cached_property
+    def bounds(self) -> list[int]:
+        return self.bounds_array.tolist()
+
+    @functools.cached_property
+    def programs(self) -> array:
+        # int64 buffer copies: indexing them reads like a list, converting to lists costs more.
+        return array("q", self.programs_array.astype(np.int64, copy=False).tobytes())
+
+    @functools.cached_property
+    def keys(self) -> array:
+        return array("q", self.keys_array.astype(np.int64, copy=False).tobytes())
+
+    @functools.cached_property
+    def unit_agents(self) -> list[tuple[int, ...]]:
+        """Per unit, its agents: ``(u,)`` for a plain single."""
+        agents: list[tuple[int, ...]] = list(zip(range(len(self.rows))))
+        for unit, pair in self.joint_agents.items():
+            agents[unit] = pair
+        return agents
 
 
 class _KeyTable:
@@ -87,20 +77,32 @@ class _KeyTable:
 
     def __init__(self, ci: CompactInstance) -> None:
         self.n_programs = len(ci.program_ids)
+        n_persons = len(ci.person_ids)
         start = ci.program_start
         self.lengths = np.diff(start)
-        self.program_of = np.repeat(np.arange(self.n_programs, dtype=np.int64), self.lengths)
-        self.rank = np.arange(len(self.program_of), dtype=np.int64) - start[self.program_of]
+        self.program_of = np.repeat(np.arange(self.n_programs, dtype=np.int32), self.lengths)
         persons = ci.program_persons
-        codes = persons * self.n_programs + self.program_of
-        # Entries are grouped by program already, so a stable sort by person sorts the codes.
-        order = radix_order(persons, len(ci.person_ids))
-        self.codes = codes[order]
-        self.keys = (2 * self.rank)[order]
+        # Codes in int32 when they fit: half the memory traffic for the sort and the search.
+        self.dtype = np.int32 if n_persons * (self.n_programs + 1) < 1 << 31 else np.int64
+        # Entries are grouped by program already, so a stable sort by person sorts the codes;
+        # the sorted persons are runs of equal values, and an entry's rank is its position
+        # less its program's start.
+        order = radix_order(persons, n_persons)
+        program_sorted = self.program_of[order]
+        person_sorted = np.repeat(
+            np.arange(n_persons, dtype=self.dtype), np.bincount(persons, minlength=n_persons)
+        )
+        self.codes = person_sorted * self.dtype(self.n_programs) + program_sorted
+        self.keys = 2 * (order - start[program_sorted])
+        self.start = start
+
+    @property
+    def rank(self) -> np.ndarray:
+        return np.arange(len(self.program_of), dtype=np.int64) - self.start[self.program_of]
 
     def lookup(self, persons: np.ndarray, programs: np.ndarray) -> np.ndarray:
         """Keys of the pairs, UNACCEPTABLE where the program did not rank the person."""
-        query = persons * self.n_programs + programs
+        query = persons.astype(self.dtype) * self.dtype(self.n_programs) + programs
         if not len(self.codes):
             return np.full(len(query), UNACCEPTABLE, dtype=np.int64)
         found = np.minimum(np.searchsorted(self.codes, query), len(self.codes) - 1)
@@ -132,7 +134,7 @@ def _prepare(ci: CompactInstance, use_supplemental: bool) -> _Prepared:
     np.cumsum(np.bincount(owner[acceptable], minlength=n_singles), out=accepted_start[1:])
     keys = keys_array.tolist() if len(ci.supplemental_programs) else []
     rows: list = [None] * n_singles
-    unit_agents: list[tuple[int, ...]] = list(zip(range(n_singles)))  # [(u,), ...]
+    joint_agents: dict[int, tuple[int, int]] = {}
     unit_of = list(range(len(ci.person_ids)))
     phantom_of: dict[int, int] = {}
     if use_supplemental and len(ci.supplemental_programs):
@@ -165,7 +167,7 @@ def _prepare(ci: CompactInstance, use_supplemental: bool) -> _Prepared:
                     expanded.extend((p, key, s, skey) for s, skey in preliminary)
                 expanded.append((p, key, NONE, 0))
             rows[u] = expanded
-            unit_agents[u] = (u, phantom)
+            joint_agents[u] = (u, phantom)
     if ci.couple_ids:
         row_owner = owners(ci.couple_start)
         first_person = n_singles + 2 * row_owner
@@ -182,18 +184,15 @@ def _prepare(ci: CompactInstance, use_supplemental: bool) -> _Prepared:
             unit_of[first] = unit_of[first + 1] = unit
             r0, r1 = cstart[c], cstart[c + 1]
             rows.append(list(zip(p1[r0:r1], k1[r0:r1], p2[r0:r1], k2[r0:r1], strict=False)))
-            unit_agents.append((first, first + 1))
+            joint_agents[unit] = (first, first + 1)
     accepted_programs = ci.applicant_programs[acceptable]
     accepted_keys = keys_array[acceptable]
     return _Prepared(
         accepted_start,
         accepted_programs,
         accepted_keys,
-        accepted_start.tolist(),
-        array("q", accepted_programs.astype(np.int64, copy=False).tobytes()),
-        array("q", accepted_keys.astype(np.int64, copy=False).tobytes()),
         rows,
-        unit_agents,
+        joint_agents,
         unit_of,
         phantom_of,
         # Opening rounds make the order of single proposals irrelevant to speed.
@@ -207,34 +206,74 @@ def _opening_rounds(
     """Simultaneous rounds of deferred acceptance for plain singles, in numpy, while many
     applicants are free (Gale & Shapley's original round form; the outcome does not depend on
     the order of proposals). Returns the held (program, key, applicant) triples sorted by
-    program then key, each single's current entry index, and the singles still free."""
+    program then key, each single's current entry index, and the singles still free.
+
+    Steps of a round: (1) every free applicant skips, in a few vectorised passes, the entries
+    whose program is full of better keys (it would reject them anyway); (2) the remaining
+    proposals and the held entries of the programs they reach are sorted by (program, key) and
+    each program keeps its best ``capacity``; (3) the rejected propose on next round. Only the
+    programs proposed to are re-sorted, so late rounds with few proposals cost little."""
     programs = prepared.programs_array
     keys = prepared.keys_array
     start = prepared.bounds_array
     ptr = start[:-1].copy()
     end = start[1:]
+    threshold = np.where(capacity > 0, OPEN, -1)
+    reached = np.zeros(len(capacity), dtype=bool)
     free = singles[ptr[singles] < end[singles]]
     empty = np.empty(0, dtype=np.int64)
     held_p, held_k, held_a = empty, empty, empty
     span = int(keys.max()) + 2 if len(keys) else 2
     while len(free) > min_free:
-        entries = ptr[free]
-        new_p = programs[entries]
-        new_k = keys[entries]
-        new_order = np.argsort(new_p * span + new_k)
-        p = np.concatenate([held_p, new_p[new_order]])
-        k = np.concatenate([held_k, new_k[new_order]])
-        a = np.concatenate([held_a, free[new_order]])
-        order = np.argsort(p * span + k, kind="stable")  # merges the two sorted runs
+        entry = ptr[free]
+        rejected = np.flatnonzero(keys[entry] >= threshold[programs[entry]])
+        exhausted = False
+        while len(rejected):
+            moved = entry[rejected] + 1
+            entry[rejected] = moved
+            left = moved < end[free[rejected]]
+            if not left.all():
+                exhausted = True
+                rejected, moved = rejected[left], moved[left]
+            rejected = rejected[keys[moved] >= threshold[programs[moved]]]
+        ptr[free] = entry
+        if exhausted:
+            free = free[entry < end[free]]
+            entry = ptr[free]
+        if len(free) <= min_free:
+            break
+        new_p = programs[entry]
+        reached[new_p] = True
+        mask = reached[held_p]
+        reached[new_p] = False
+        p = np.concatenate([held_p[mask], new_p])
+        k = np.concatenate([held_k[mask], keys[entry]])
+        a = np.concatenate([held_a[mask], free])
+        order = np.argsort(p * span + k)  # (program, key) pairs are distinct
         p, k, a = p[order], k[order], a[order]
-        group_start = np.flatnonzero(np.r_[True, p[1:] != p[:-1]])
-        first = np.repeat(group_start, np.diff(np.r_[group_start, len(p)]))
-        keep = (np.arange(len(p)) - first) < capacity[p]
-        held_p, held_k, held_a = p[keep], k[keep], a[keep]
+        first = np.empty(len(p), dtype=bool)  # the best entry at each program
+        first[:1] = True
+        np.not_equal(p[1:], p[:-1], out=first[1:])
+        index = np.arange(len(p))
+        place = index - np.maximum.accumulate(np.where(first, index, 0))
+        keep = place < capacity[p]
+        # A program's kept entries are the start of its run: the last of them sets its
+        # threshold when they fill it.
+        last = np.empty(len(p), dtype=bool)
+        last[-1:] = True
+        np.logical_or(first[1:], ~keep[1:], out=last[:-1])
+        full = np.flatnonzero(last & keep & (place + 1 >= capacity[p]))
+        threshold[p[full]] = k[full]
+        kept_p, kept_k = p[keep], k[keep]
+        stay = ~mask
+        held_p = np.concatenate([held_p[stay], kept_p])
+        held_k = np.concatenate([held_k[stay], kept_k])
+        held_a = np.concatenate([held_a[stay], a[keep]])
         out = a[~keep]
         ptr[out] += 1
         free = out[ptr[out] < end[out]]
-    return held_p, held_k, held_a, ptr, free
+    order = np.argsort(held_p * span + held_k)
+    return held_p[order], held_k[order], held_a[order], ptr, free
 
 
 @dataclass(frozen=True)
@@ -243,6 +282,22 @@ class _Outcome:
     stable: bool
     steps: int
     cycling: list[int]  # units that moved most often when a cycle was cut
+
+
+def _rounds_to_the_end(prepared: _Prepared, capacity: list[int]) -> _Outcome:
+    """Singles only (no couples, no supplemental lists): the opening rounds run until every
+    single is held or has proposed to every program on their list; nothing is left for the
+    sequential algorithm. ``steps`` counts the list entries proposed to."""
+    singles = np.arange(len(prepared.rows), dtype=np.int64)  # rounds: the order is immaterial
+    held_p, _, held_a, current, _ = _opening_rounds(
+        prepared, np.asarray(capacity, dtype=np.int64), singles, 0
+    )
+    at = np.full(len(prepared.unit_of), -1, dtype=np.int64)
+    at[held_a] = held_p
+    consumed = np.minimum(current, prepared.bounds_array[1:])
+    consumed[held_a] = current[held_a] + 1
+    steps = int((consumed - prepared.bounds_array[:-1]).sum())
+    return _Outcome(at.tolist(), True, steps, [])
 
 
 def _deferred_acceptance(
@@ -267,6 +322,8 @@ def _deferred_acceptance(
     couples a stable matching may not exist (Roth 1984) and the cycle is reported.
     """
     n_units = len(prepared.rows)
+    if n_units == ci.n_singles and not prepared.phantom_of and n_units > OPENING_ROUNDS_FROM:
+        return _rounds_to_the_end(prepared, capacity)
     n_agents = len(prepared.unit_of)
     held: list[list[int]] = [[] for _ in capacity]
     threshold = [OPEN if c > 0 else -1 for c in capacity]
@@ -325,7 +382,9 @@ def _deferred_acceptance(
         pos = singles_pos.tolist()
         at = agents_at.tolist()
         agent_key = agents_key.tolist()
-        stack = joint_units + [u for u in prepared.order[::-1] if u in prepared.phantom_of]
+        stack = list(joint_units)
+        if prepared.phantom_of:
+            stack += [u for u in prepared.order[::-1] if u in prepared.phantom_of]
         stack += free.tolist()[::-1]
     else:
         stack = joint_units + prepared.order[::-1]
@@ -560,7 +619,7 @@ def prepared_names(ci: CompactInstance, units: list[int]) -> list[str]:
 
 def _default_steps(ci: CompactInstance, prepared: _Prepared) -> int:
     joint = sum(len(rows) for rows in prepared.rows[ci.n_singles :]) + sum(
-        len(rows) for rows in prepared.rows[: ci.n_singles] if rows is not None
+        len(prepared.rows[u]) for u in prepared.phantom_of
     )
     return 4 * (len(ci.applicant_programs) + joint + len(prepared.rows)) + 10_000
 
@@ -571,7 +630,7 @@ def _capacity_list(ci: CompactInstance, capacity: dict[str, int] | None) -> list
     return [capacity[pid] for pid in ci.program_ids]
 
 
-@_pausing_gc
+@pausing_gc
 def applicant_proposing(instance: Instance | CompactInstance, *, rules: str = "nrmp") -> Result:
     """Applicant-proposing deferred acceptance with capacities (hospitals/residents problem).
 
@@ -589,7 +648,7 @@ def applicant_proposing(instance: Instance | CompactInstance, *, rules: str = "n
     return _result(ci, prepared, outcome, list(ci.capacity), rules)
 
 
-@_pausing_gc
+@pausing_gc
 def program_proposing(
     instance: Instance | CompactInstance,
     *,
@@ -645,7 +704,7 @@ def program_proposing(
     return Result(rules, STABLE, assignment, dict(zip(pids, caps, strict=False)))
 
 
-@_pausing_gc
+@pausing_gc
 def roth_peranson(
     instance: Instance | CompactInstance,
     *,
@@ -690,7 +749,7 @@ def roth_peranson(
     return _result(ci, prepared, outcome, caps, rules, message)
 
 
-@_pausing_gc
+@pausing_gc
 def nrmp(
     instance: Instance | CompactInstance, *, max_steps: int | None = None, max_reversions: int = 10
 ) -> Result:
@@ -703,8 +762,12 @@ def nrmp(
     """
     ci = as_compact(instance)
     capacity = dict(zip(ci.program_ids, ci.capacity, strict=False))
-    links = [(ci.program_ids[p], ci.program_ids[t]) for p, t in enumerate(ci.revert_to) if t >= 0]
-    result = roth_peranson(ci, rules="nrmp", capacity=capacity, max_steps=max_steps)
+    links = []
+    if max(ci.revert_to, default=-1) >= 0:
+        links = [
+            (ci.program_ids[p], ci.program_ids[t]) for p, t in enumerate(ci.revert_to) if t >= 0
+        ]
+    result = roth_peranson(ci, rules="nrmp", max_steps=max_steps)
     for _ in range(max_reversions if links else 0):
         filled: dict[str, int] = {}
         for program in chain(result.assignment.values(), result.supplemental.values()):
@@ -751,7 +814,7 @@ def target_capacities(instance: Instance | CompactInstance) -> dict[str, int]:
     return dict(zip(ci.program_ids, capacity, strict=False))
 
 
-@_pausing_gc
+@pausing_gc
 def jrmp(instance: Instance | CompactInstance, *, proposing: str = "applicants") -> Result:
     """Japan Residency Matching Program: deferred acceptance under regional caps.
 
@@ -775,7 +838,7 @@ def lottery_order(instance: Instance | CompactInstance, seed: int) -> tuple[str,
     return tuple(order)
 
 
-@_pausing_gc
+@pausing_gc
 def serial_dictatorship(instance: Instance | CompactInstance, *, seed: int = 0) -> Result:
     """UK Foundation Programme allocation: serial dictatorship on a seeded random order.
 
@@ -827,7 +890,7 @@ def serial_dictatorship(instance: Instance | CompactInstance, *, seed: int = 0) 
     )
 
 
-@_pausing_gc
+@pausing_gc
 def solve(
     instance: Instance | CompactInstance,
     rules: str | RuleSet = "nrmp",
