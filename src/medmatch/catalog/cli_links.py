@@ -1,4 +1,4 @@
-"""`medmatch links evaluate [--set dev|test|test2|test3] [--gold-dir DIR]` and `medmatch links coverage`.
+"""`medmatch links evaluate [--set dev|test|test2|test3] [--gold-dir DIR]`; `links coverage`.
 
 Both read the catalog as imported (`medmatch import all`): the figures are those of the links
 the site shows, not of a separate run of the linker.
@@ -27,7 +27,10 @@ def add_parser(subparsers) -> None:
         dest="which",
         choices=("dev", "test", "test2", "test3"),
         default="dev",
-        help="dev (for tuning), test or test2 (frozen, since used for tuning), test3 (frozen, held out)",
+        help=(
+            "dev (for tuning), test or test2 (frozen, since used for tuning), "
+            "test3 (frozen, held out)"
+        ),
     )
     evaluate.add_argument(
         "--gold-dir",

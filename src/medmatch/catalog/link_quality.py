@@ -96,8 +96,9 @@ def frozen_hash(gold_dir: Path, name: str = "test.csv") -> str:
 
 
 def read_gold(gold_dir: Path, which: str, *, pinned: str = "") -> list[GoldRow]:
-    """The rows of ``dev.csv``, ``test.csv``, ``test2.csv`` or ``test3.csv``; a test set only when its hash is
-    the frozen one (FROZEN.sha256 in the folder and, when given, the hash pinned in the code)."""
+    """The rows of ``dev.csv``, ``test.csv``, ``test2.csv`` or ``test3.csv``; a test set only when
+    its hash is the frozen one (FROZEN.sha256 in the folder and, when given, the hash pinned in
+    the code)."""
     path = gold_dir / f"{which}.csv"
     if not path.exists():
         raise GoldSetError(f"{path}: no such file")
