@@ -7,11 +7,16 @@ that two imports can be compared row for row (``diff`` of two dumps).
 Why: a change that makes the import faster must leave the catalog exactly as it was (the same
 rows, the same ids, the same links and facts). Timestamps (``updated_at``, ``imported_at``) are
 left out, since they differ between any two runs. On SQLite the full-text indexes are checked
-too (FTS5 ``integrity-check``: the index holds exactly the rows' ``search_text``).
+too (FTS5 ``integrity-check``: the index holds exactly the rows' ``search_text``). The dump ends
+with ``medmatch stats --json`` (without import times) and, with ``--import``, what each import
+reported (counts, skips and figures), so a faster import must also count and report the same.
+
+    uv run python scripts/catalog_dump.py --import > after.tsv && diff before.tsv after.tsv
 """
 
 import argparse
 import hashlib
+import json
 import os
 import sys
 import tempfile
@@ -38,6 +43,12 @@ def dump(out) -> None:
             out.write(line)
             count += 1
         out.write(f"## {model._meta.label}: {count} rows, sha256 {digest.hexdigest()}\n")
+    from medmatch.catalog.cli_import import catalog_stats
+
+    stats = catalog_stats()
+    for source in stats["sources"].values():
+        source.pop("imported_at")
+    out.write("## medmatch stats --json\n" + json.dumps(stats, indent=1, sort_keys=True) + "\n")
     if connection.vendor == "sqlite":
         from medmatch.catalog.search import _FTS_TABLES
 
@@ -70,7 +81,13 @@ def main() -> int:
         from medmatch.catalog.importers import import_sources
 
         call_command("migrate", interactive=False, verbosity=0)
-        import_sources("all")
+        for report in import_sources("all"):
+            counts = [report.rows, report.created, report.updated, report.deleted]
+            sys.stdout.write(
+                f"## import {report.source_key}: rows, created, updated, deleted {counts}, "
+                f"unchanged {report.unchanged}, skipped {dict(sorted(report.skipped.items()))}, "
+                f"figures {json.dumps(report.figures, sort_keys=True, default=str)}\n"
+            )
     dump(sys.stdout)
     return 0
 

@@ -2,9 +2,11 @@
 
 import pytest
 from django.urls import reverse
-from tests.catalog.factories import make_institution, make_program
+from tests.catalog.factories import make_institution, make_program, make_source
 
+from medmatch.catalog import import_cache
 from medmatch.catalog.models import Program
+from medmatch.catalog.views.details import programs_with_facts, with_sources
 
 pytestmark = pytest.mark.django_db
 
@@ -126,6 +128,35 @@ def test_it_shows_a_program_with_its_sources_and_unknowns(client, small_catalog)
     assert "How many hours a week" in text
     assert "NewYork-Presbyterian Hospital" in text and "score 92 of 100" in text
     assert "Internal Medicine Preliminary" in text  # another program at the institution
+
+
+def test_it_takes_a_program_pages_sources_from_the_kept_copy(
+    small_catalog, django_assert_num_queries
+):
+    import_cache.clear()
+    pk = small_catalog["programs"]["columbia_cardiology"].pk
+    import_cache.sources_by_id()
+    program = with_sources(programs_with_facts().get(pk=pk))
+    institution, hospital = program.institution, program.institution.hospital
+    with django_assert_num_queries(0):
+        names = {
+            program.source.name,
+            institution.source.name,
+            hospital.source.name,
+            hospital.coordinates_source.name,
+            hospital.teaching_source.name,
+        }
+    assert names == {"NRMP program tracks (test)", "CMS hospitals (test)"}
+
+
+def test_it_reads_a_source_newer_than_the_kept_copy(small_catalog):
+    import_cache.clear()
+    pk = small_catalog["programs"]["columbia_cardiology"].pk
+    import_cache.sources_by_id()
+    newer = make_source(key="newer-test", name="Newer listing (test)")
+    Program.objects.filter(pk=pk).update(source=newer)
+    program = with_sources(programs_with_facts().get(pk=pk))
+    assert program.source.name == "Newer listing (test)"
 
 
 def test_it_answers_404_for_a_missing_program(client, db):

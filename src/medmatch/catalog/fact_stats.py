@@ -22,14 +22,14 @@ def program_fact_counts(*, chunk_size: int = 1000) -> dict[str, dict[str, int]]:
     """
     from medmatch.catalog.facts import program_facts
     from medmatch.catalog.rule_facts import RuleBook
-    from medmatch.catalog.views.details import programs_with_facts
+    from medmatch.catalog.views.details import programs_with_facts, with_sources
 
     rules = RuleBook.load()
     counts: dict[str, Counter] = {}
     total = 0
     for program in programs_with_facts().order_by("pk").iterator(chunk_size=chunk_size):
         total += 1
-        sheet = program_facts(program, rules)
+        sheet = program_facts(with_sources(program), rules)
         # One count per program and fact: where a sheet has a label twice, a known value wins.
         scopes: dict[str, str] = {}
         for fact in sheet.facts:

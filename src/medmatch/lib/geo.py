@@ -112,6 +112,8 @@ def zip_to_place(code: str) -> Place | None:
 
 
 def _fold(text: str) -> str:
+    if text.isascii():  # NFKD leaves ASCII as it is and finds no accent to drop in it
+        return text.casefold().strip()
     import unicodedata
 
     text = unicodedata.normalize("NFKD", text)

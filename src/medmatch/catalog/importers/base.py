@@ -550,28 +550,42 @@ def insert_rows(
         return
     now = timezone.now()
     columns = [column for column in model._meta.concrete_fields if not column.primary_key]
-    plain, defaults, auto = plain_types(columns), [], []
-    for column in columns:
-        is_auto = getattr(column, "auto_now", False) or getattr(column, "auto_now_add", False)
-        auto.append(is_auto)
-        if is_auto:
-            defaults.append(lambda now=now: now)
+    plain = plain_types(columns)
+    # What every row gets where it names no value: auto_now times and constant defaults are
+    # prepared once (the same values for every row), callable defaults are called per row.
+    template, per_row_defaults, auto = [], [], set()
+    for index, (column, kind) in enumerate(zip(columns, plain, strict=True)):
+        if getattr(column, "auto_now", False) or getattr(column, "auto_now_add", False):
+            template.append(db_value(column, kind, now))
+            auto.add(index)
         elif column.has_default() and callable(column.default):
-            defaults.append(column.get_default)
+            template.append(None)
+            per_row_defaults.append((index, column, kind))
         else:
-            constant = column.get_default()
-            defaults.append(lambda constant=constant: constant)
-    names = [column.attname for column in columns]
+            template.append(db_value(column, kind, column.get_default()))
+    # Which columns a row gives depends on its keys only: worked out once per set of keys.
+    plans: dict[tuple, tuple[list, list]] = {}
     prepared = []
     for row in rows:
-        values = []
-        for column, name, kind, default, is_auto in zip(
-            columns, names, plain, defaults, auto, strict=True
-        ):
-            value = default() if is_auto or name not in row else row[name]
+        shape = tuple(row)
+        plan = plans.get(shape)
+        if plan is None:
+            given = [
+                (index, column.attname, column, kind)
+                for index, (column, kind) in enumerate(zip(columns, plain, strict=True))
+                if index not in auto and column.attname in row
+            ]
+            called = [entry for entry in per_row_defaults if entry[1].attname not in row]
+            plan = plans[shape] = (given, called)
+        given, called = plan
+        values = template.copy()
+        for index, name, column, kind in given:
+            value = row[name]
             if value is not None and (kind is None or type(value) is not kind):
                 value = column.get_db_prep_save(value, connection)
-            values.append(value)
+            values[index] = value
+        for index, column, kind in called:
+            values[index] = db_value(column, kind, column.get_default())
         prepared.append(values)
     quote = connection.ops.quote_name
     sql = (

@@ -2,6 +2,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from medmatch.catalog import import_cache
 from medmatch.catalog.extensions import program_page_context
 from medmatch.catalog.facts import institution_facts, program_facts
 from medmatch.catalog.models import Accreditation, Institution, Program
@@ -10,17 +11,35 @@ _INSTITUTION_RELATED = ("source", "coordinates_source", "teaching_source")
 
 
 def programs_with_facts():
-    """Programs with every row their fact sheet reads joined in (one page, or all for stats)."""
-    return Program.objects.select_related(
-        "source",
-        "specialty__source",
-        *(f"institution__{name}" for name in _INSTITUTION_RELATED),
-        *(f"institution__hospital__{name}" for name in _INSTITUTION_RELATED),
-    ).prefetch_related(Prefetch("accreditations", Accreditation.objects.select_related("source")))
+    """Programs with every row their fact sheet reads joined in (one page, or all for stats),
+    except the Source rows: ``with_sources`` puts those in from the per-process copy."""
+    return Program.objects.select_related("specialty", "institution__hospital").prefetch_related(
+        Prefetch("accreditations", Accreditation.objects.select_related("source"))
+    )
+
+
+def with_sources(program: Program) -> Program:
+    """``program`` with the Source rows its fact sheet cites (its own, its specialty's, its
+    institution's and the linked hospital's) taken from ``import_cache``: seven joins of the
+    same few source rows cost more to compile and build than the rest of the page's query. A
+    source newer than the copy is left to load on first use."""
+    sources = import_cache.sources_by_id()
+    institution = program.institution
+    rows = [(program, ("source",)), (program.specialty, ("source",))]
+    rows += [(institution, _INSTITUTION_RELATED), (institution.hospital, _INSTITUTION_RELATED)]
+    for row, names in rows:
+        if row is None:
+            continue
+        for name in names:
+            field = row._meta.get_field(name)
+            source = sources.get(getattr(row, field.attname))
+            if source is not None and not field.is_cached(row):
+                field.set_cached_value(row, source)
+    return program
 
 
 def get_program(pk: int) -> Program:
-    return get_object_or_404(programs_with_facts(), pk=pk)
+    return with_sources(get_object_or_404(programs_with_facts(), pk=pk))
 
 
 def get_institution(pk: int) -> Institution:
@@ -38,8 +57,9 @@ def show_program(request, pk: int):
     context = {
         "program": program,
         "sheet": program_facts(program),
+        # Only what the list shows: a program row's description and search text are long.
         "siblings": program.institution.programs.exclude(pk=program.pk)
-        .select_related("specialty")
+        .only("pk", "title", "track_type", "institution_id")
         .order_by("title"),
         # What other apps add (research: reviews for everyone; the student's own insights,
         # contacts and review), registered in their AppConfig.ready().
