@@ -20,7 +20,7 @@ class WorkspaceConfig(AppConfig):
         register_submission_panel(submission_page_panel)
 
     def export_user_data(self, user) -> dict:
-        from medmatch.workspace.models import Submission
+        from medmatch.workspace.models import Invitation, Submission
 
         submissions = (
             Submission.objects.for_student(user)
@@ -68,5 +68,27 @@ class WorkspaceConfig(AppConfig):
                     ],
                 }
                 for submission in submissions
-            ]
+            ],
+            # The interview rounds the student was invited to: the round, the program, the slot
+            # given (if any) and whether it was cancelled. Never the priority the program gave.
+            "invitations": [
+                {
+                    "round": invitation.round.title,
+                    "program": invitation.round.program.title,
+                    "invited_at": invitation.invited_at.isoformat(timespec="seconds"),
+                    "slot_starts_at": (
+                        invitation.assigned_slot.starts_at.isoformat(timespec="seconds")
+                        if invitation.assigned_slot
+                        else None
+                    ),
+                    "cancelled_at": (
+                        invitation.cancelled_at.isoformat(timespec="seconds")
+                        if invitation.cancelled_at
+                        else None
+                    ),
+                }
+                for invitation in Invitation.objects.for_student(user)
+                .select_related("round__program", "assigned_slot")
+                .order_by("invited_at", "pk")
+            ],
         }

@@ -13,11 +13,11 @@ from django.utils import timezone
 
 from medmatch.applications.extensions import ApplicationLink
 from medmatch.contributions.extensions import ProgramLink
-from medmatch.workspace.models import Intake, Submission
+from medmatch.workspace.models import Intake, Invitation, Submission
 
 
 def application_panel(user, applications, on: datetime.date) -> dict[int, list[ApplicationLink]]:
-    """Two queries for the whole board. Only the student's own submissions are read; the program's
+    """Three queries for the whole board. Only the student's own submissions are read; the program's
     decision is never part of what is shown (an invitation is)."""
     ids = [application.pk for application in applications]
     submissions = {
@@ -26,6 +26,14 @@ def application_panel(user, applications, on: datetime.date) -> dict[int, list[A
         .filter(application_id__in=ids)
         .select_related("current_version")
     }
+    invitations: dict[int, list[Invitation]] = {}
+    for invitation in (
+        Invitation.objects.for_student(user)
+        .filter(submission__application_id__in=ids, round__window_opens_at__isnull=False)
+        .select_related("round", "submission")
+        .order_by("-invited_at", "-pk")
+    ):
+        invitations.setdefault(invitation.submission.application_id, []).append(invitation)
     open_programs = {
         intake.program_id
         for intake in Intake.objects.filter(
@@ -37,7 +45,9 @@ def application_panel(user, applications, on: datetime.date) -> dict[int, list[A
     for application in applications:
         submission = submissions.get(application.pk)
         if submission is not None:
-            links[application.pk] = [_state(submission)]
+            links[application.pk] = [_state(submission)] + [
+                _invitation(invitation) for invitation in invitations.get(application.pk, [])
+            ]
         elif application.program_id in open_programs and not application.is_closed:
             url = reverse("workspace:submission_create", args=[application.pk])
             links[application.pk] = [ApplicationLink("Submit in medmatch", url, primary=True)]
@@ -55,6 +65,13 @@ def _state(submission: Submission) -> ApplicationLink:
         if submission.invited_at:
             note += " Invited to interview."
     return ApplicationLink("What you sent", url, note=note)
+
+
+def _invitation(invitation: Invitation) -> ApplicationLink:
+    """A link to an interview invitation: rank its slots, see the outcome (never a priority)."""
+    url = reverse("workspace:invitation", args=[invitation.pk])
+    note = "Cancelled." if invitation.cancelled_at else ""
+    return ApplicationLink(f"Interview: {invitation.round.title}", url, note=note)
 
 
 def program_links(user, programs) -> dict[int, list[ProgramLink]]:

@@ -17,7 +17,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from medmatch.applications.models import Application
 from medmatch.lib.access import get_owned_or_404
 from medmatch.workspace.forms.submit import SubmitForm, WithdrawForm
-from medmatch.workspace.models import Submission, SubmissionDocument, SubmissionVersion
+from medmatch.workspace.models import (
+    Invitation,
+    Submission,
+    SubmissionDocument,
+    SubmissionVersion,
+)
 from medmatch.workspace.submitting import (
     SubmitError,
     current_intake,
@@ -127,6 +132,11 @@ def show_submission(request, pk: int):
         and intake.accepts_on(today),
         "can_withdraw": not submission.is_withdrawn
         and (intake is None or intake.withdrawal_open_on(today)),
+        # The rounds this submission was invited to (the student's own rows; never a priority).
+        "invitations": Invitation.objects.for_student(request.user)
+        .filter(submission=submission, round__window_opens_at__isnull=False)
+        .select_related("round")
+        .order_by("-invited_at", "-pk"),
     }
     return render(request, "workspace/submit/submission.html", context)
 
