@@ -268,6 +268,9 @@ class StudentRankEntry(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.rank}. {self.cycle_program}"
+
 
 class CoupleLinkQuerySet(OwnedQuerySet):
     owner_path = "proposer"
@@ -284,7 +287,9 @@ class CoupleLink(models.Model):
     proposer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
-    partner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    partner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
     partner_accepted_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -307,6 +312,9 @@ class CoupleLink(models.Model):
                 name="one_active_link_as_partner",
             ),
         ]
+
+    def __str__(self):
+        return f"Couple {self.proposer} and {self.partner} in {self.cycle}"
 
 
 class CoupleRankListQuerySet(CoupleLinkQuerySet):
@@ -364,6 +372,9 @@ class CouplePair(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.rank}. {self.proposer_program} / {self.partner_program}"
+
 
 class ProgramRankList(models.Model):
     cycle_program = models.OneToOneField(
@@ -380,7 +391,9 @@ class ProgramRankList(models.Model):
 
 class ProgramRankEntry(models.Model):
     rank_list = models.ForeignKey(ProgramRankList, on_delete=models.CASCADE, related_name="entries")
-    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
     rank = models.PositiveIntegerField()
 
     class Meta:
@@ -390,6 +403,9 @@ class ProgramRankEntry(models.Model):
                 fields=["rank_list", "student"], name="program_rank_entry_unique_student"
             )
         ]
+
+    def __str__(self):
+        return f"{self.rank}. {self.student}"
 
 
 class MatchRun(models.Model):
@@ -416,6 +432,9 @@ class MatchRun(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"Run {self.pk} of {self.cycle} ({self.status})"
+
 
 class MatchOutcomeQuerySet(OwnedQuerySet):
     owner_path = "student"
@@ -436,3 +455,6 @@ class MatchOutcome(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["run", "student"], name="one_outcome_per_run")
         ]
+
+    def __str__(self):
+        return f"{self.student}: {self.cycle_program or 'unmatched'}"
