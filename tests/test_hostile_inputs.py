@@ -637,6 +637,33 @@ def test_it_never_answers_a_hostile_value_with_a_500(monkeypatch, alice, world, 
     )
 
 
+def test_it_never_answers_a_hostile_value_with_a_500_to_a_match_administrator(
+    monkeypatch, alice, world
+):
+    """The match cycles' pages are 404s for everyone above; their forms are swept as the match
+    administrator who runs them."""
+    from tests.personas import make_user
+
+    dave = make_user("dave", role="match_admin")
+    recorder = Recorder()
+    recorder.install(monkeypatch)
+    client = Client()
+    client.force_login(dave)
+
+    def relogin():
+        client.force_login(dave)
+
+    sweep = Sweep(client, relogin, recorder, [])
+    for route in all_routes():
+        if route.namespace == "cycles":
+            sweep_route(sweep, route, world)
+    assert sweep.count > 0
+    failures = sweep.failures
+    assert not failures, f"{len(failures)} of {sweep.count} requests failed:\n" + (
+        "\n".join(failures)
+    )
+
+
 def test_it_knows_an_object_for_every_url_with_an_id():
     unknown = [
         route.name

@@ -220,3 +220,15 @@ def test_it_records_where_unfilled_positions_revert(as_dave, cycle, program):
     third = make_program("Neurology")
     response = as_dave.post(url, {"program": third.pk, "quota": "2", "revert_to": foreign.pk})
     assert response.status_code == 400
+
+
+def test_it_shows_only_the_actions_the_state_allows(as_dave, cycle, open_cycle):
+    page = as_dave.get(f"/match/cycles/{open_cycle.pk}/").content.decode()
+    assert f"/match/cycles/{open_cycle.pk}/lock/" in page
+    assert "Lock before the certification deadline" in page
+    for gone in ("/open/", "/programs/add/", "/edit/"):
+        assert f"/match/cycles/{open_cycle.pk}{gone}" not in page
+    assert "/remove/" not in page
+    assert "Opened the cycle for rank lists." in page
+    response = as_dave.get(f"/match/cycles/{open_cycle.pk}/edit/", follow=True)
+    assert "Only a draft cycle can be edited." in response.content.decode()

@@ -2,6 +2,8 @@
 else — a student, a coordinator, an anonymous visitor — gets a 404 for every administrator page,
 so a stranger does not learn that a cycle exists."""
 
+from functools import wraps
+
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -28,3 +30,15 @@ def get_administered_cycle_or_404(user, pk: int) -> MatchCycle:
 def get_administered_cycle_program_or_404(user, cycle: MatchCycle, pk: int) -> CycleProgram:
     require_match_administrator(user)
     return get_object_or_404(CycleProgram, cycle=cycle, pk=pk)
+
+
+def match_administrators_only(view):
+    """Outermost on every administrator view: a 404 for anyone else whatever the method, so even
+    a GET of a POST-only address tells a stranger nothing (not a 405)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        require_match_administrator(request.user)
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -1,7 +1,7 @@
 """The match administrator's cycle pages: the list of cycles, a new or edited draft, a cycle's
 page (programs with quotas, adding them one by one or by specialty, the audit) and its
 transitions (open, lock). Every view goes through ``cycles.access``: anyone who is not a match
-administrator or site staff gets a 404."""
+administrator or site staff gets a 404, whatever the method."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -11,7 +11,7 @@ from medmatch.cycles import cycle_services as services
 from medmatch.cycles.access import (
     get_administered_cycle_or_404,
     get_administered_cycle_program_or_404,
-    require_match_administrator,
+    match_administrators_only,
 )
 from medmatch.cycles.forms import BulkAddForm, CycleForm, CycleProgramForm, LockForm
 from medmatch.cycles.models import MatchCycle
@@ -29,16 +29,16 @@ def _cycle_page(request, cycle, *, program_form=None, bulk_form=None, lock_form=
     return render(request, "cycles/cycle.html", context, status=status)
 
 
+@match_administrators_only
 @require_GET
 def list_cycles(request):
-    require_match_administrator(request.user)
     cycles = MatchCycle.objects.all()[:200]
     return render(request, "cycles/cycles.html", {"cycles": cycles})
 
 
+@match_administrators_only
 @require_http_methods(["GET", "POST"])
 def create_cycle(request):
-    require_match_administrator(request.user)
     form = CycleForm(request.POST or None)
     if form.is_valid():
         cycle = services.cycle_create(who=request.user, **form.cleaned_data)
@@ -47,6 +47,7 @@ def create_cycle(request):
     return render(request, "cycles/cycle_form.html", {"form": form}, status=status)
 
 
+@match_administrators_only
 @require_http_methods(["GET", "POST"])
 def edit_cycle(request, pk: int):
     cycle = get_administered_cycle_or_404(request.user, pk)
@@ -65,11 +66,13 @@ def edit_cycle(request, pk: int):
     return render(request, "cycles/cycle_form.html", context, status=status)
 
 
+@match_administrators_only
 @require_GET
 def show_cycle(request, pk: int):
     return _cycle_page(request, get_administered_cycle_or_404(request.user, pk))
 
 
+@match_administrators_only
 @require_POST
 def add_cycle_program(request, pk: int):
     cycle = get_administered_cycle_or_404(request.user, pk)
@@ -83,6 +86,7 @@ def add_cycle_program(request, pk: int):
     return redirect(cycle)
 
 
+@match_administrators_only
 @require_POST
 def add_cycle_programs_by_specialty(request, pk: int):
     cycle = get_administered_cycle_or_404(request.user, pk)
@@ -99,6 +103,7 @@ def add_cycle_programs_by_specialty(request, pk: int):
     return redirect(cycle)
 
 
+@match_administrators_only
 @require_POST
 def remove_cycle_program(request, pk: int, cpk: int):
     cycle = get_administered_cycle_or_404(request.user, pk)
@@ -110,6 +115,7 @@ def remove_cycle_program(request, pk: int, cpk: int):
     return redirect(cycle)
 
 
+@match_administrators_only
 @require_POST
 def open_cycle(request, pk: int):
     cycle = get_administered_cycle_or_404(request.user, pk)
@@ -121,6 +127,7 @@ def open_cycle(request, pk: int):
     return redirect(cycle)
 
 
+@match_administrators_only
 @require_POST
 def lock_cycle(request, pk: int):
     cycle = get_administered_cycle_or_404(request.user, pk)
