@@ -279,7 +279,19 @@ def build_world(alice) -> dict:
     intake = Intake.objects.create(program=program, is_open=True)
     intake_question = intake.questions.create(text="Why our program?")
     slot_round, slot, invitation = _slot_round(submission, starts)
+    # A match cycle (only administrators reach its pages; alice gets their 404s).
+    from medmatch.cycles.models import CycleProgram, MatchCycle
+
+    match_cycle = MatchCycle.objects.create(
+        name="Match 2027",
+        rank_lists_open_at=starts - datetime.timedelta(days=10),
+        certification_deadline=starts + datetime.timedelta(days=10),
+        match_day=starts + datetime.timedelta(days=20),
+    )
+    cycle_program = CycleProgram.objects.create(cycle=match_cycle, program=program, quota=2)
     return {
+        "match_cycle": match_cycle,
+        "cycle_program": cycle_program,
         "submission": submission,
         "criterion": criterion,
         "program": program,
@@ -392,6 +404,13 @@ OBJECTS = {
     "interviews:thank_you": "interview",
     "cycles:practice_run": "practice_run",
     "cycles:practice_delete": "practice_run",
+    "cycles:cycle": "match_cycle",
+    "cycles:cycle_edit": "match_cycle",
+    "cycles:cycle_program_add": "match_cycle",
+    "cycles:cycle_programs_bulk": "match_cycle",
+    "cycles:cycle_program_remove": "match_cycle",
+    "cycles:cycle_open": "match_cycle",
+    "cycles:cycle_lock": "match_cycle",
     "workspace:inbox": "program",
     "workspace:inbox_decide": "program",
     "workspace:rubric": "program",
@@ -435,6 +454,7 @@ ARGUMENTS = {
     "rpk": "slot_round",
     "spk": "slot",
     "ipk": "invitation",
+    "cpk": "cycle_program",
 }
 TOKENS = {"letters:portal": "portal_token", "applications:calendar_feed": "feed_token"}
 
@@ -609,6 +629,33 @@ def test_it_never_answers_a_hostile_value_with_a_500(monkeypatch, alice, world, 
     sweep = Sweep(client, relogin, recorder, [])
     for route in all_routes():
         if route.namespace == namespace:
+            sweep_route(sweep, route, world)
+    assert sweep.count > 0
+    failures = sweep.failures
+    assert not failures, f"{len(failures)} of {sweep.count} requests failed:\n" + (
+        "\n".join(failures)
+    )
+
+
+def test_it_never_answers_a_hostile_value_with_a_500_to_a_match_administrator(
+    monkeypatch, alice, world
+):
+    """The match cycles' pages are 404s for everyone above; their forms are swept as the match
+    administrator who runs them."""
+    from tests.personas import make_user
+
+    dave = make_user("dave", role="match_admin")
+    recorder = Recorder()
+    recorder.install(monkeypatch)
+    client = Client()
+    client.force_login(dave)
+
+    def relogin():
+        client.force_login(dave)
+
+    sweep = Sweep(client, relogin, recorder, [])
+    for route in all_routes():
+        if route.namespace == "cycles":
             sweep_route(sweep, route, world)
     assert sweep.count > 0
     failures = sweep.failures

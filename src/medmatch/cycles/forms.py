@@ -1,11 +1,14 @@
-"""The practice match's forms: which market (query parameters, carried on as hidden fields), the
-student's list (a rank number per program, blank = not ranked) and a couple's joint list."""
+"""The match's forms. The practice match: which market (query parameters, carried on as hidden
+fields), the student's list (a rank number per program, blank = not ranked) and a couple's joint
+list. Match cycles: a draft cycle, a program with its quota, programs added by specialty, and
+locking early."""
 
 from django import forms
 
-from medmatch.cycles.models import PracticeRun
+from medmatch.catalog.models import Program, Specialty
+from medmatch.cycles.models import MatchCycle, PracticeRun
 from medmatch.cycles.selectors import specialty_choices
-from medmatch.lib.forms import BoundedIntegerField
+from medmatch.lib.forms import BoundedIntegerField, bounded_formfield
 
 MAX_SEED = 2**31 - 1
 # The longest practice list: every rerun of a lesson costs a solve of the whole market.
@@ -144,3 +147,88 @@ class CoupleListForm(forms.Form):
             raise forms.ValidationError("Fill in at least one row.")
         data["rows"] = rows
         return data
+
+
+# -- match cycles (administrators) --------------------------------------------------------------
+
+MAX_QUOTA = 500
+
+
+class CycleForm(forms.ModelForm):
+    """A draft cycle's name, rules and dates (in the site's time zone)."""
+
+    class Meta:
+        formfield_callback = bounded_formfield
+        model = MatchCycle
+        fields = ["name", "rules", "rank_lists_open_at", "certification_deadline", "match_day"]
+        widgets = {
+            name: forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+            for name in ["rank_lists_open_at", "certification_deadline", "match_day"]
+        }
+
+    def clean(self):
+        data = super().clean()
+        opens, deadline, day = (
+            data.get("rank_lists_open_at"),
+            data.get("certification_deadline"),
+            data.get("match_day"),
+        )
+        if opens and deadline and not opens < deadline:
+            self.add_error(
+                "certification_deadline", "The deadline must come after rank lists open."
+            )
+        if deadline and day and not deadline <= day:
+            self.add_error("match_day", "Match day cannot come before the certification deadline.")
+        return data
+
+
+class CycleProgramForm(forms.Form):
+    program = BoundedIntegerField(
+        min_value=1,
+        max_value=2**31 - 1,
+        label="Catalog program number",
+        help_text="The number in the program's catalog address (/catalog/programs/123/ is 123).",
+    )
+    quota = BoundedIntegerField(min_value=1, max_value=MAX_QUOTA, label="Positions (quota)")
+    revert_to = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="Unfilled positions revert to (NRMP)",
+        help_text="Another program of this cycle that gets this one's unfilled positions.",
+    )
+
+    def __init__(self, cycle, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cycle = cycle
+        self.fields["revert_to"].queryset = cycle.programs.select_related("program")
+
+    def clean_program(self):
+        program = Program.objects.filter(pk=self.cleaned_data["program"]).first()
+        if program is None:
+            raise forms.ValidationError("No program in the catalog has this number.")
+        if self.cycle.programs.filter(program=program).exists():
+            raise forms.ValidationError("This program is already in the cycle.")
+        return program
+
+
+class BulkAddForm(forms.Form):
+    specialty = forms.ModelChoiceField(queryset=None, label="Specialty")
+    country = forms.ChoiceField(
+        choices=[("", "Any country"), ("US", "United States"), ("CA", "Canada")],
+        required=False,
+    )
+    quota = BoundedIntegerField(
+        min_value=1, max_value=MAX_QUOTA, label="Positions (quota) for each program"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["specialty"].queryset = Specialty.objects.order_by("name")
+
+
+class LockForm(forms.Form):
+    confirm_early = forms.BooleanField(
+        required=False,
+        label="Lock before the certification deadline",
+        help_text="Lists not yet certified can then no longer be certified.",
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from medmatch.cycles import views
+from medmatch.cycles import cycle_views, views
 
 app_name = "cycles"
 
@@ -9,4 +9,22 @@ urlpatterns = [
     path("practice/new/", views.build_practice_list, name="practice_new"),
     path("practice/<int:pk>/", views.show_practice_run, name="practice_run"),
     path("practice/<int:pk>/delete/", views.delete_practice_run, name="practice_delete"),
+    # Match cycles, for match administrators.
+    path("cycles/", cycle_views.list_cycles, name="cycles"),
+    path("cycles/new/", cycle_views.create_cycle, name="cycle_new"),
+    path("cycles/<int:pk>/", cycle_views.show_cycle, name="cycle"),
+    path("cycles/<int:pk>/edit/", cycle_views.edit_cycle, name="cycle_edit"),
+    path("cycles/<int:pk>/programs/add/", cycle_views.add_cycle_program, name="cycle_program_add"),
+    path(
+        "cycles/<int:pk>/programs/add-by-specialty/",
+        cycle_views.add_cycle_programs_by_specialty,
+        name="cycle_programs_bulk",
+    ),
+    path(
+        "cycles/<int:pk>/programs/<int:cpk>/remove/",
+        cycle_views.remove_cycle_program,
+        name="cycle_program_remove",
+    ),
+    path("cycles/<int:pk>/open/", cycle_views.open_cycle, name="cycle_open"),
+    path("cycles/<int:pk>/lock/", cycle_views.lock_cycle, name="cycle_lock"),
 ]
