@@ -126,3 +126,11 @@ def test_it_finds_every_known_name_and_no_unknown_one(ids, names):
     else:
         with pytest.raises(Exception):  # noqa: B017 - _Unusual or KeyError: both mean unknown
             index(names)
+
+
+def test_it_does_not_take_a_line_break_inside_a_name_for_a_row_of_equal_names():
+    # "999\n99" and "" joined are "999\n99\n\n": cut in rows of four bytes it looks like two
+    # names of three characters ("999", "99\n"); the line break inside a name is refused first.
+    index = _Index(["999\n99", ""])
+    assert index([""]).tolist() == [1]
+    assert index(["999\n99"]).tolist() == [0]

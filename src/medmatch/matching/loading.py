@@ -87,11 +87,11 @@ def _words(names: list | _Joined, width: int = 0) -> np.ndarray:
     if not n:
         return np.zeros((0, max(width, 1)), dtype="<u8")
     raw = np.frombuffer((text + "\n").encode("ascii"), dtype=np.uint8)
+    _require(int((raw == 10).sum()) == n)  # no name holds a line break
     if len(raw) % n == 0 and (raw[len(raw) // n - 1 :: len(raw) // n] == 10).all():
         size = len(raw) // n - 1  # names of one length: rows of the text as it stands
         rows = raw.reshape(n, size + 1)[:, :size]
     else:
-        _require(int((raw == 10).sum()) == n)  # no name holds a line break
         listed = names.names() if isinstance(names, _Joined) else names
         rows = np.array(listed, dtype="S").view(np.uint8).reshape(n, -1)
         size = rows.shape[1]

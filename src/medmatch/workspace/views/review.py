@@ -44,13 +44,18 @@ def show_home(request):
     return render(request, "workspace/review/home.html", {"dashboards": dashboards(programs)})
 
 
+# What the inbox reads of its program (a program row with its institution and specialty has about
+# eighty columns; loading them all was the largest single cost of the page).
+INBOX_PROGRAM_FIELDS = ("pk", "title", "institution__name", "specialty__name")
+
+
 def _uses_signals(program) -> bool:
     return Intake.objects.filter(program=program, uses_signals=True).exists()
 
 
 @require_GET
 def show_inbox(request, pk: int):
-    program = get_staff_program_or_404(request.user, pk)
+    program = get_staff_program_or_404(request.user, pk, only=INBOX_PROGRAM_FIELDS)
     uses_signals = _uses_signals(program)
     form = InboxForm(request.GET, program=program, uses_signals=uses_signals)
     page = None
