@@ -19,7 +19,7 @@ BANNER = "A simulation with made-up competitors, not a prediction of your match.
 
 def test_it_offers_the_practice_match_in_the_navigation(as_alice):
     page = as_alice.get(reverse("cycles:practice")).content.decode()
-    assert '<a href="/match/practice/" aria-current="page">Practice match</a>' in page
+    assert '<a href="/match/practice/" aria-current="page">Match</a>' in page
     assert BANNER in page
 
 
