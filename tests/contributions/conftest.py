@@ -9,11 +9,12 @@ from tests.catalog.factories import make_institution, make_program, make_source,
 from tests.personas import make_user
 
 
-def make_coordinatorship(user, institution, *, verified=True) -> Coordinatorship:
+def make_coordinatorship(user, institution, *, verified=True, role="coordinator"):
     return Coordinatorship.objects.create(
         user=user,
         institution=institution,
-        role_title="Program coordinator",
+        role_title="Program director" if role == "director" else "Program coordinator",
+        role=role,
         email_at_request=user.email,
         evidence_strength="website",
         evidence=["test"],

@@ -14,24 +14,10 @@ import pytest
 from django.utils import timezone
 
 from medmatch.applications.models import Application
-from medmatch.contributions.models import Coordinatorship
 from medmatch.workspace.models import Intake, Submission, SubmissionVersion
 from tests.catalog.factories import make_institution, make_program, make_source, make_specialty
+from tests.contributions.conftest import make_coordinatorship
 from tests.personas import make_user
-
-
-def make_coordinatorship(user, institution, *, verified=True, role="coordinator"):
-    return Coordinatorship.objects.create(
-        user=user,
-        institution=institution,
-        role_title="Program director" if role == "director" else "Program coordinator",
-        role=role,
-        email_at_request=user.email,
-        evidence_strength="website",
-        evidence=["test"],
-        status="verified" if verified else "requested",
-        reviewed_at=timezone.now() if verified else None,
-    )
 
 
 @pytest.fixture

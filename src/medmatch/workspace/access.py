@@ -11,8 +11,11 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from medmatch.catalog.models import Program
-from medmatch.contributions.coordinators import coordinator_programs, director_programs
-from medmatch.contributions.models import Coordinatorship
+from medmatch.contributions.coordinators import (
+    coordinator_programs,
+    director_programs,
+    get_editable_program_or_404,
+)
 from medmatch.workspace.models import Invitation, SlotRound, Submission
 
 
@@ -22,22 +25,9 @@ def staff_programs(user) -> QuerySet:
 
 
 def get_staff_program_or_404(user, pk: int, *, only: tuple[str, ...] = ()) -> Program:
-    """The program ``pk`` when ``user`` is its verified staff; 404 for everyone else. One query,
-    joined rather than nested (the busiest pages, such as the inbox, call it on every request);
-    ``only`` names the columns a page reads, when it reads a few of a wide row."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        raise Http404("No such program.")
-    programs = Program.objects.select_related("institution", "specialty").filter(
-        pk=pk,
-        institution__coordinatorships__user=user,
-        institution__coordinatorships__status=Coordinatorship.Status.VERIFIED,
-    )
-    if only:
-        programs = programs.only(*only)
-    program = programs.first()
-    if program is None:
-        raise Http404("No such program.")
-    return program
+    """The program ``pk`` when ``user`` is its verified staff; 404 for everyone else (the
+    verified-coordinator rule of ``contributions.coordinators``)."""
+    return get_editable_program_or_404(user, pk, only=only)
 
 
 def can_rank(user, program: Program) -> bool:
