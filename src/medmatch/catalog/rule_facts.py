@@ -1,9 +1,13 @@
 """Rule facts on a program's sheet: training length and work-hour limits from the rule tables.
 
-A rule says what the accrediting body requires of every program of a kind, not what this program
-reports, and the sheet says so (scope ``rule``, the document, its section and date). A value the
-program itself gives (``Program.length_months`` / ``weekly_hours``) outranks the rule; the rule
-then stays beside it as context ("the ACGME requirement is 36 months").
+A rule says what the accrediting body requires of every program of a kind (the ACGME for a US
+specialty and track; the Royal College or the CFPC for a CaRMS discipline), or what holds for every
+resident of a country or province (the ACGME's work hours for every US program; a province's
+residents' collective agreement, e.g. PARO-CAHO in Ontario), not what this program reports, and
+the sheet says so (scope ``rule``, the document, its section and date). A value the program itself
+gives (``Program.length_months`` / ``weekly_hours``) outranks the rule; the rule then stays beside
+it as context ("the ACGME requirement is 36 months"). A program with no rule for it (a CaRMS
+discipline not in the table, a province without a tabulated agreement) keeps the fact unknown.
 """
 
 from dataclasses import dataclass, field
@@ -13,27 +17,48 @@ from medmatch.catalog.models import Program, Source, Specialty
 from medmatch.catalog.models_rules import TrainingLengthRule, WorkHourRule
 
 RESIDENCY = Program.ProgramType.RESIDENCY
+ACGME, CARMS = Specialty.System.ACGME, Specialty.System.CARMS
 # The work-hour rules in the order a student reads them: the weekly maximum ("Duty hours") first.
-WORK_HOUR_ORDER = ("weekly-maximum", "day-off", "continuous-shift", "in-house-call")
+# A province's keys carry its prefix ("on-in-hospital-call"); they are ordered by the rest.
+WORK_HOUR_ORDER = (
+    "weekly-maximum",
+    "day-off",
+    "continuous-shift",
+    "in-house-call",
+    "in-hospital-call",
+    "home-call",
+    "call-length",
+    "regular-day",
+    "weekends",
+)
+
+
+def _order(rule: WorkHourRule) -> tuple[int, str]:
+    rank = {key: i for i, key in enumerate(WORK_HOUR_ORDER)}
+    key = rule.key
+    if rule.region and key.startswith(f"{rule.region.lower()}-"):
+        key = key[len(rule.region) + 1 :]
+    return rank.get(key, len(rank)), rule.key
 
 
 @dataclass
 class RuleBook:
     """Both rule tables in memory (a few dozen rows): one load per page, or per stats run."""
 
-    lengths: dict[tuple[str, str], TrainingLengthRule] = field(default_factory=dict)
-    work_hours: dict[str, list[WorkHourRule]] = field(default_factory=dict)
+    # (system, specialty code, track type): a CaRMS rule has no track ("").
+    lengths: dict[tuple[str, str, str], TrainingLengthRule] = field(default_factory=dict)
+    # (country, region): "" = the whole country.
+    work_hours: dict[tuple[str, str], list[WorkHourRule]] = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> "RuleBook":
         book = cls()
         for rule in TrainingLengthRule.objects.select_related("source"):
-            book.lengths[(rule.specialty_code, rule.track_type)] = rule
+            book.lengths[(rule.system, rule.specialty_code, rule.track_type)] = rule
         for rule in WorkHourRule.objects.select_related("source"):
-            book.work_hours.setdefault(rule.country, []).append(rule)
-        rank = {key: i for i, key in enumerate(WORK_HOUR_ORDER)}
+            book.work_hours.setdefault((rule.country, rule.region), []).append(rule)
         for rules in book.work_hours.values():
-            rules.sort(key=lambda rule: (rank.get(rule.key, len(rank)), rule.key))
+            rules.sort(key=_order)
         return book
 
     @staticmethod
@@ -44,24 +69,28 @@ class RuleBook:
 
     def length_for(self, program: Program) -> TrainingLengthRule | None:
         specialty = program.specialty
-        if (
-            program.program_type != RESIDENCY
-            or specialty is None
-            or specialty.system != Specialty.System.ACGME
-            or not program.track_type
-        ):
+        if program.program_type != RESIDENCY or specialty is None:
             return None
-        return self.lengths.get((specialty.code, program.track_type))
+        if specialty.system == ACGME and program.track_type:
+            return self.lengths.get((ACGME, specialty.code, program.track_type))
+        if specialty.system == CARMS:
+            # A CaRMS stream's discipline is its specialty (Royal College or CFPC rule).
+            return self.lengths.get((CARMS, specialty.code, ""))
+        return None
 
     def work_hours_for(self, program: Program) -> list[WorkHourRule]:
-        """The ACGME limits hold for US residencies of ACGME specialties (NRMP's programs)."""
+        """The ACGME limits hold for US residencies of ACGME specialties (NRMP's programs); a
+        province's collective agreement for the CaRMS streams in that province."""
         specialty = program.specialty
         if program.program_type != RESIDENCY or specialty is None:
             return []
-        if specialty.system != Specialty.System.ACGME:
-            return []
         country = program.country or program.institution.country
-        return self.work_hours.get(country, [])
+        if specialty.system == ACGME:
+            return self.work_hours.get((country, ""), [])
+        if specialty.system == CARMS and country == "CA":
+            province = program.region or program.institution.region
+            return self.work_hours.get(("CA", province), []) if province else []
+        return []
 
 
 def years(months: int) -> str:
@@ -76,11 +105,15 @@ def _scope_label(rule) -> str:
 
 
 def _as_of(rule) -> str:
+    if rule.document_date is None:
+        return "version date not recorded"
     return f"effective {rule.document_date:%-d %b %Y}"
 
 
 def length_rule_wording(rule: TrainingLengthRule, specialty_name: str) -> str:
-    return f"the {rule.body} requirement for a {rule.track_name} {specialty_name} residency"
+    if rule.track_type:
+        return f"the {rule.body} requirement for a {rule.track_name} {specialty_name} residency"
+    return f"the {rule.body} requirement for {specialty_name} residency training"
 
 
 def add_length_facts(sheet, program: Program, book: RuleBook, source: Source) -> None:
@@ -141,7 +174,7 @@ def add_work_hour_facts(sheet, program: Program, book: RuleBook, source: Source)
             rule.label,
             rule.statement,
             rule.source,
-            note=f"{rule.body} rule for every US program",
+            note=f"{rule.body} rule for {rule.applies_to}",
             scope=Scope.RULE,
             scope_label=_scope_label(rule),
             scope_url=rule.document_url,

@@ -268,11 +268,16 @@ def catalog_rows() -> tuple[list[dict], dict[str, str]]:
             row["region_box"] = state_bounds().get(str(row["region"]).upper())
         if row["length_months"] is None and program["program_type"] == "residency":
             specialty = specialties.get(program["specialty_id"])
-            if specialty and specialty["system"] == Specialty.System.ACGME:
-                months = lengths.get((specialty["code"], program["track_type"]))
-                if months:
-                    row["length_months"] = months
-                    row["length_rule"] = "ACGME requirement"
+            if specialty and specialty["system"] in (
+                Specialty.System.ACGME,
+                Specialty.System.CARMS,
+            ):
+                # A CaRMS stream has no track: its discipline's rule has none either.
+                track = program["track_type"] if specialty["system"] == "acgme" else ""
+                rule = lengths.get((specialty["system"], specialty["code"], track))
+                if rule:
+                    row["length_months"] = rule[0]
+                    row["length_rule"] = f"{rule[1]} requirement"
         rows.append(row)
     _use_site_towns(rows, towns)
     return rows, names
@@ -341,10 +346,11 @@ def _place_and_hospital_facts() -> tuple[dict[int, dict[str, Any]], dict[int, se
     return out, sponsor_cities
 
 
-def _length_rules() -> dict[tuple[str, str], int]:
-    """{(ACGME specialty code, track type): months} of the ACGME training-length rules."""
+def _length_rules() -> dict[tuple[str, str, str], tuple[int, str]]:
+    """{(system, specialty code, track type): (months, body)} of the training-length rules (the
+    ACGME's by specialty and track; the Royal College's and the CFPC's by CaRMS discipline)."""
     return {
-        (rule.specialty_code, rule.track_type): rule.months
+        (rule.system, rule.specialty_code, rule.track_type): (rule.months, rule.body)
         for rule in TrainingLengthRule.objects.all()
     }
 

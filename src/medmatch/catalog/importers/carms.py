@@ -213,7 +213,7 @@ class CarmsProgramsImporter(Importer):
             site.carms_stream_id: site.hospital
             for site in CarmsStreamSite.objects.select_related("hospital")
         }
-        rows, located, named_in_site, in_campus_city = {}, 0, 0, 0
+        rows, located, named_in_site, in_campus_city, out_of_province = {}, 0, 0, 0, 0
         for record in records:
             key, province, _ = FACULTIES[record["school"]]
             institution = institutions[key]
@@ -233,6 +233,14 @@ class CarmsProgramsImporter(Importer):
                     named_in_site += place is not None
                 city = place.label.split(",")[0] if place else ""
             located += place is not None
+            # A distributed site in another province (Sherbrooke's Moncton, Dalhousie's Saint
+            # John, Alberta's Yellowknife) is in that province: its residents come under that
+            # province's rules (catalog/rule_facts.py), not the faculty's.
+            site_province = _province(place) if place else ""
+            if site_province != province and site_province in SITE_PROVINCES.get(key, ()):
+                out_of_province += 1
+            else:
+                site_province = province
             coordinates = {
                 "latitude": place.latitude if place else None,
                 "longitude": place.longitude if place else None,
@@ -248,7 +256,7 @@ class CarmsProgramsImporter(Importer):
                 "stream": record["stream"],
                 "site": record["site"],
                 "city": city,
-                "region": province,
+                "region": site_province,
                 "country": "CA",
                 **coordinates,
                 "currency": "CAD",
@@ -265,12 +273,21 @@ class CarmsProgramsImporter(Importer):
         if missing:
             report.figures["streams whose discipline is not in the disciplines file"] = missing
         report.figures["faculties"] = len(schools)
+        report.figures["streams at a site in another province than their faculty"] = out_of_province
         report.figures["streams with city coordinates"] = f"{located} of {len(rows)}"
         report.figures["of which at the one city a longer site name names"] = named_in_site
         report.figures["of which at the faculty's campus city of the region a site names"] = (
             in_campus_city
         )
         sync_rows(Program, "carms_stream_id", rows, report, progress=progress)
+
+
+def _province(place: geo.Place) -> str:
+    """The province of a resolved Canadian city ("Moncton, NB" -> "NB")."""
+    if place.region:
+        return place.region
+    tail = place.label.rsplit(", ", 1)
+    return tail[1] if len(tail) == 2 and len(tail[1]) == 2 else ""
 
 
 def _raise_duplicate(value: str):

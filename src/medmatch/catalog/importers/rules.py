@@ -1,5 +1,10 @@
 """Rule tables: training length by specialty and track, and work-hour limits (issue 11).
 
+Training length: ACGME rows are keyed by specialty code and NRMP track type; CaRMS rows by the
+CaRMS discipline id alone (a CaRMS stream has no track), with the Royal College or the CFPC as the
+body. Work hours: a country's rules (the ACGME's for every US program) or one province's (a
+residents' collective agreement, ``region`` = the province).
+
 The rows were written by the project from the public documents each row cites (see
 ``catalog/data/README.md``, "Rule tables"); they are imported like any other source so that the
 rule facts on a program page carry a Source, a document, a section and a date.
@@ -7,7 +12,7 @@ rule facts on a program page carry a Source, a document, a section and a date.
 
 from datetime import date
 
-from medmatch.catalog.models import Program
+from medmatch.catalog.models import Program, Specialty
 from medmatch.catalog.models_rules import TrainingLengthRule, WorkHourRule
 
 from .base import (
@@ -25,27 +30,32 @@ from .base import (
 
 TRAINING_LENGTH = SourceInfo(
     key="rules-training-length",
-    name="Training length by specialty and track (written from ACGME Program Requirements)",
-    publisher="medmatch project, from the ACGME Program Requirements cited on each row",
+    name="Training length by specialty and track (written from the ACGME Program Requirements "
+    "and the Royal College and CFPC training requirements)",
+    publisher="medmatch project, from the ACGME, Royal College and CFPC documents on each row",
     url="https://www.acgme.org/programs-and-institutions/programs/program-requirements/",
-    license="Project-written table of public facts; each row cites its ACGME document",
+    license="Project-written table of public facts; each row cites its document",
     retrieved_on=date(2026, 12, 3),
     file_name="rules/training_length.csv",
     notes="Only rows that could be sourced precisely; other specialties and tracks are unknown.",
 )
 WORK_HOURS = SourceInfo(
     key="rules-work-hours",
-    name="Clinical and educational work hours (written from the ACGME Common Program Requirements)",
-    publisher="medmatch project, from the ACGME Common Program Requirements, section VI.F",
+    name="Clinical and educational work hours (written from the ACGME Common Program Requirements "
+    "and Canadian residents' collective agreements)",
+    publisher="medmatch project, from the ACGME Common Program Requirements, section VI.F, and the "
+    "PARO-CAHO, FMRQ and PAR-BC agreements cited on each row",
     url="https://www.acgme.org/programs-and-institutions/programs/common-program-requirements/",
-    license="Project-written table of public facts; each row cites its ACGME section",
+    license="Project-written table of public facts; each row cites its document and section",
     retrieved_on=date(2026, 12, 3),
     file_name="rules/work_hours.csv",
 )
 
 DOCUMENT_COLUMNS = ("body", "document", "document_url", "document_date", "section")
 specialty_code = make_pattern(r"\d{3}", "a 3-digit ACGME specialty code")
+discipline_id = make_pattern(r"\d{1,6}", "a numeric CaRMS discipline id")
 country = make_pattern(r"[A-Z]{2}", "a 2-letter ISO country code")
+RULE_SYSTEMS = (Specialty.System.ACGME, Specialty.System.CARMS)
 rule_key = make_pattern(r"[a-z0-9-]{1,40}", "a key of lower-case letters, digits and hyphens")
 
 
@@ -56,8 +66,25 @@ def https_url(value: str) -> str:
     return value
 
 
-def iso_date(value: str) -> date:
+def system(value: str) -> str:
     value = required_text(value)
+    if value not in RULE_SYSTEMS:
+        raise ValueError(f"“{value}” is not a rule system ({', '.join(RULE_SYSTEMS)})")
+    return value
+
+
+def region(value: str) -> str:
+    value = text(value)
+    if value and not (len(value) == 2 and value.isascii() and value.isalpha() and value.isupper()):
+        raise ValueError(f"“{value}” is not a 2-letter province or state code")
+    return value
+
+
+def iso_date(value: str) -> date | None:
+    """A version date, or None where the row says it was not recorded (unknown is not zero)."""
+    value = text(value)
+    if not value:
+        return None
     try:
         return date.fromisoformat(value)
     except ValueError:
@@ -67,7 +94,7 @@ def iso_date(value: str) -> date:
 def bounded_int(low: int, high: int):
     def parse(value: str) -> int:
         value = required_text(value)
-        if not value.isdigit() or not low <= int(value) <= high:
+        if not (value.isascii() and value.isdigit()) or not low <= int(value) <= high:
             raise ValueError(f"“{value}” is not a whole number from {low} to {high}")
         return int(value)
 
@@ -79,6 +106,12 @@ def track_type(value: str) -> str:
     if value not in Program.TrackType.values:
         raise ValueError(f"“{value}” is not a track type ({', '.join(Program.TrackType.values)})")
     return value
+
+
+def no_track(value: str) -> str:
+    if text(value):
+        raise ValueError(f"“{value}” given, but a CaRMS rule has no track type (leave it empty)")
+    return ""
 
 
 def _document(table: Table, number: int, row: dict[str, str]) -> dict:
@@ -98,16 +131,32 @@ def _unique(table: Table, records: dict, key: str, number: int, column: str) -> 
 
 class TrainingLengthImporter(Importer):
     info = TRAINING_LENGTH
-    columns = ("specialty_code", "track_type", "track_name", "months", "note", *DOCUMENT_COLUMNS)
+    columns = (
+        "system",
+        "specialty_code",
+        "track_type",
+        "track_name",
+        "months",
+        "note",
+        *DOCUMENT_COLUMNS,
+    )
 
     def parse(self, table: Table) -> dict[str, dict]:
         records: dict[str, dict] = {}
         for number, row in table.rows:
-            code = table.value(number, row, "specialty_code", specialty_code)
-            track = table.value(number, row, "track_type", track_type)
-            key = f"{code}-{track}"
-            _unique(table, records, key, number, "track_type")
+            kind = table.value(number, row, "system", system)
+            if kind == Specialty.System.ACGME:
+                code = table.value(number, row, "specialty_code", specialty_code)
+                track = table.value(number, row, "track_type", track_type)
+                key = f"{code}-{track}"
+            else:
+                # A CaRMS stream has no NRMP track: the discipline alone keys its rule.
+                code = table.value(number, row, "specialty_code", discipline_id)
+                track = table.value(number, row, "track_type", no_track)
+                key = f"carms-{code}"
+            _unique(table, records, key, number, "specialty_code")
             records[key] = {
+                "system": kind,
                 "specialty_code": code,
                 "track_type": track,
                 "track_name": table.value(number, row, "track_name", required_text),
@@ -126,7 +175,17 @@ class TrainingLengthImporter(Importer):
 
 class WorkHourImporter(Importer):
     info = WORK_HOURS
-    columns = ("key", "country", "label", "statement", "limit", "unit", *DOCUMENT_COLUMNS)
+    columns = (
+        "key",
+        "country",
+        "region",
+        "applies_to",
+        "label",
+        "statement",
+        "limit",
+        "unit",
+        *DOCUMENT_COLUMNS,
+    )
 
     def parse(self, table: Table) -> dict[str, dict]:
         records: dict[str, dict] = {}
@@ -136,6 +195,8 @@ class WorkHourImporter(Importer):
             limit = table.value(number, row, "limit", text)
             records[key] = {
                 "country": table.value(number, row, "country", country),
+                "region": table.value(number, row, "region", region),
+                "applies_to": table.value(number, row, "applies_to", required_text),
                 "label": table.value(number, row, "label", required_text),
                 "statement": table.value(number, row, "statement", required_text),
                 "limit": table.value(number, row, "limit", bounded_int(1, 168)) if limit else None,
