@@ -141,7 +141,9 @@ def test_an_ontario_internal_medicine_stream_gets_the_royal_college_length_and_p
     assert "Specialty Training Requirements in Internal Medicine" in length.scope_label
     assert length.source.key == "rules-training-length"
     call = fact(sheet, "In-hospital call")
-    assert call.scope == Scope.RULE and call.value.startswith("no more often than one night in four")
+    assert call.scope == Scope.RULE and call.value.startswith(
+        "no more often than one night in four"
+    )
     assert call.note == "PARO-CAHO rule for every resident in Ontario's teaching hospitals"
     assert call.as_of == "version date not recorded"
     assert call.scope_url == "https://www.myparo.ca/attachments/"

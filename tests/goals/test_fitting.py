@@ -145,3 +145,35 @@ def test_it_feeds_place_hospital_and_rule_facts_to_the_engine(catalog, monkeypat
     assert (row["length_months"], row["length_rule"]) == (36, "ACGME requirement")
     other = _rows_by_id()[0][catalog["programs"]["lowell_medicine"].pk]
     assert "ruca" not in other and "h1b_filings" not in other
+
+
+def test_a_carms_stream_takes_its_discipline_s_length_rule_with_its_body(catalog):
+    from medmatch.catalog.models import Source
+    from medmatch.catalog.models_rules import TrainingLengthRule
+
+    toronto = catalog["programs"]["toronto_medicine"]
+    common = {
+        "source": Source.objects.first(),
+        "document": "Specialty Training Requirements in Internal Medicine",
+        "document_url": "https://royalcollege.ca/",
+        "track_name": "residency",
+    }
+    TrainingLengthRule.objects.create(
+        key="carms-IM",
+        system="carms",
+        specialty_code="IM",
+        months=48,
+        body="Royal College",
+        **common,
+    )
+    # An ACGME rule of the same code is another system's: it never reaches a CaRMS stream.
+    TrainingLengthRule.objects.create(
+        key="IM-categorical",
+        specialty_code="IM",
+        track_type="categorical",
+        months=36,
+        body="ACGME",
+        **common,
+    )
+    row = _rows_by_id()[0][toronto.pk]
+    assert (row["length_months"], row["length_rule"]) == (48, "Royal College requirement")
