@@ -68,8 +68,11 @@ def test_the_canadian_rows_are_imported_with_body_document_and_unknown_dates_kep
     assert {rule.key for rule in ontario} >= {"on-in-hospital-call", "on-call-length"}
     assert all(rule.body == "PARO-CAHO" for rule in ontario)
     assert WorkHourRule.objects.get(key="weekly-maximum").applies_to == "every US program"
+    # Dalhousie's agreement holds for its residents in three provinces: the faculty, no region.
+    maritime = WorkHourRule.objects.get(key="mar-weekly-maximum")
+    assert (maritime.region, maritime.faculty, maritime.limit) == ("", "Dalhousie University", 90)
     # Provinces without a tabulated agreement have no rows at all.
-    assert not WorkHourRule.objects.filter(region__in=["AB", "SK", "MB", "NS", "NL"]).exists()
+    assert not WorkHourRule.objects.filter(region__in=["SK", "MB", "NL", "NS", "NB"]).exists()
 
 
 @pytest.mark.django_db
@@ -114,6 +117,7 @@ def test_a_discipline_given_twice_is_refused(tmp_path):
         ("region", "Ontario", "2-letter province or state code"),
         ("applies_to", "", "required"),
         ("document_url", "http://www.myparo.ca/attachments/", "https://"),
+        ("faculty", "Dalhousie", "not one of the CaRMS file's faculties"),
     ],
 )
 def test_a_bad_work_hour_row_is_named_and_nothing_is_written(tmp_path, column, value, reason):
@@ -149,7 +153,7 @@ def test_an_ontario_internal_medicine_stream_gets_the_royal_college_length_and_p
     assert call.scope_url == "https://www.myparo.ca/attachments/"
     labels = [f.label for f in sheet.facts if f.scope == Scope.RULE]
     # In the order a student reads them, and no ACGME rule on a Canadian page.
-    assert labels == ["Length", "In-hospital call", "Home call", "Longest call", "Weekends free"]
+    assert labels == ["Length", "In-hospital call", "Home call", "Longest call", "Weekends"]
     assert not any(f.label == "Duty hours" for f in sheet.facts)
     assert fact(sheet, "Weekly hours").unknown
 
@@ -172,10 +176,31 @@ def test_an_unmapped_discipline_and_a_province_without_rules_stay_unknown(rules)
     assert "How long is the program?" in scholar.questions
     # Ontario's agreement still holds for it: the work-hour rules are the province's.
     assert fact(scholar, "In-hospital call").scope == Scope.RULE
-    school = make_institution("University of Calgary", country="CA", region="AB")
-    alberta = program_facts(carms_program("43", "Internal Medicine", "AB", institution=school))
-    assert fact(alberta, "Length").value == "4 years"
-    assert not [f for f in alberta.facts if f.label in ("In-hospital call", "Longest call")]
+    school = make_institution("University of Saskatchewan", country="CA", region="SK")
+    saskatchewan = program_facts(carms_program("43", "Internal Medicine", "SK", institution=school))
+    assert fact(saskatchewan, "Length").value == "4 years"
+    assert not [f for f in saskatchewan.facts if f.scope == Scope.RULE and f.label != "Length"]
+
+
+def test_the_maritime_agreement_follows_dalhousie_residents_into_new_brunswick(rules):
+    dalhousie = make_institution("Dalhousie University", country="CA", region="NS")
+    saint_john = program_facts(
+        carms_program("43", "Internal Medicine", "NB", institution=dalhousie)
+    )
+    duty = fact(saint_john, "Duty hours")
+    assert duty.value.startswith("at most 90 hours per week on average")
+    assert duty.note == (
+        "Maritime Resident Doctors rule for every Dalhousie resident in Nova Scotia, New "
+        "Brunswick and Prince Edward Island"
+    )
+    assert "Article 17.00 (b)" in duty.scope_label
+    # Another faculty's stream in New Brunswick (Sherbrooke's Moncton) is not a Dalhousie
+    # resident: neither Quebec's nor the Maritime agreement is assumed for it.
+    sherbrooke = make_institution("Université de Sherbrooke", country="CA", region="QC")
+    moncton = program_facts(carms_program("84", "Psychiatry", "NB", institution=sherbrooke))
+    assert not [f for f in moncton.facts if f.scope == Scope.RULE and f.label != "Length"]
+    # The program's own weekly hours stay unknown: a limit is not what residents work.
+    assert fact(saint_john, "Weekly hours").unknown
 
 
 def test_a_program_s_own_length_outranks_the_royal_college_rule(rules):
@@ -203,8 +228,8 @@ def test_the_canadian_program_page_shows_the_rules_with_source_and_date(client, 
 def test_stats_count_the_canadian_rule_facts_by_scope(rules):
     carms_program()
     carms_program("141", "Family Medicine integrated Clinician Scholar")
-    school = make_institution("University of Alberta", country="CA", region="AB")
-    carms_program("27", "Family Medicine", "AB", institution=school)
+    school = make_institution("University of Manitoba", country="CA", region="MB")
+    carms_program("27", "Family Medicine", "MB", institution=school)
     counts = program_fact_counts()
     assert counts["Length"]["rule"] == 2 and counts["Length"]["unknown"] == 1
     assert counts["In-hospital call"]["rule"] == 2
@@ -214,7 +239,8 @@ def test_stats_count_the_canadian_rule_facts_by_scope(rules):
 def test_the_rule_book_reads_each_table_once(rules, django_assert_num_queries):
     with django_assert_num_queries(2):
         book = RuleBook.load()
-    assert ("carms", "43", "") in book.lengths and ("CA", "ON") in book.work_hours
+    assert ("carms", "43", "") in book.lengths
+    assert {rule.region for rule in book.work_hours["CA"]} == {"ON", "QC", "BC", "AB", ""}
 
 
 # -- the CaRMS import: a distributed site's province ---------------------------------------
@@ -245,4 +271,5 @@ def test_a_stream_at_a_site_in_another_province_comes_under_that_province_s_rule
     # New Brunswick has no tabulated agreement: Quebec's is not carried over the border.
     moncton_sheet = program_facts(moncton)
     assert not any(f.label == "Longest call" for f in moncton_sheet.facts)
+    assert not any(f.label == "Duty hours" for f in moncton_sheet.facts)
     assert fact(moncton_sheet, "Length").value == "5 years"

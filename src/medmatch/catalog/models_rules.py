@@ -25,7 +25,7 @@ class RuleDocument(models.Model):
         null=True, blank=True, help_text="The date the cited version took effect."
     )
     section = models.CharField(max_length=60, blank=True)
-    body = models.CharField(max_length=20, help_text="Who sets the rule: ACGME, CFPC...")
+    body = models.CharField(max_length=40, help_text="Who sets the rule: ACGME, CFPC...")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -65,6 +65,10 @@ class WorkHourRule(RuleDocument):
     # A province's collective agreement holds for residents in that province only ("ON"); ""
     # means the whole country (the ACGME rules for every US program).
     region = models.CharField(max_length=3, blank=True)
+    # An agreement that covers the residents of one faculty wherever they train (Maritime Resident
+    # Doctors: every Dalhousie resident in Nova Scotia, New Brunswick and Prince Edward Island):
+    # the faculty's name as the CaRMS file spells it; "" = any faculty.
+    faculty = models.CharField(max_length=200, blank=True)
     applies_to = models.CharField(
         max_length=120, help_text="Whom the rule holds for: every US program, every resident..."
     )

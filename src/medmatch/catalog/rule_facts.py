@@ -34,10 +34,12 @@ WORK_HOUR_ORDER = (
 
 
 def _order(rule: WorkHourRule) -> tuple[int, str]:
+    """A rule's place in WORK_HOUR_ORDER by its key without a province or faculty prefix
+    ("on-in-hospital-call" -> "in-hospital-call")."""
     rank = {key: i for i, key in enumerate(WORK_HOUR_ORDER)}
     key = rule.key
-    if rule.region and key.startswith(f"{rule.region.lower()}-"):
-        key = key[len(rule.region) + 1 :]
+    if key not in rank and "-" in key and key.split("-", 1)[1] in rank:
+        key = key.split("-", 1)[1]
     return rank.get(key, len(rank)), rule.key
 
 
@@ -47,8 +49,8 @@ class RuleBook:
 
     # (system, specialty code, track type): a CaRMS rule has no track ("").
     lengths: dict[tuple[str, str, str], TrainingLengthRule] = field(default_factory=dict)
-    # (country, region): "" = the whole country.
-    work_hours: dict[tuple[str, str], list[WorkHourRule]] = field(default_factory=dict)
+    # By country; a rule's region and faculty ("" = any) narrow whom it holds for.
+    work_hours: dict[str, list[WorkHourRule]] = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> "RuleBook":
@@ -56,7 +58,7 @@ class RuleBook:
         for rule in TrainingLengthRule.objects.select_related("source"):
             book.lengths[(rule.system, rule.specialty_code, rule.track_type)] = rule
         for rule in WorkHourRule.objects.select_related("source"):
-            book.work_hours.setdefault((rule.country, rule.region), []).append(rule)
+            book.work_hours.setdefault(rule.country, []).append(rule)
         for rules in book.work_hours.values():
             rules.sort(key=_order)
         return book
@@ -86,10 +88,18 @@ class RuleBook:
             return []
         country = program.country or program.institution.country
         if specialty.system == ACGME:
-            return self.work_hours.get((country, ""), [])
+            return [rule for rule in self.work_hours.get(country, []) if not rule.region]
         if specialty.system == CARMS and country == "CA":
+            # A stream's province is its site's (the CaRMS import); its faculty is its school.
             province = program.region or program.institution.region
-            return self.work_hours.get(("CA", province), []) if province else []
+            school = program.institution.name
+            return [
+                rule
+                for rule in self.work_hours.get("CA", [])
+                if (rule.region or rule.faculty)
+                and rule.region in ("", province)
+                and rule.faculty in ("", school)
+            ]
         return []
 
 
@@ -158,7 +168,7 @@ def add_work_hour_facts(sheet, program: Program, book: RuleBook, source: Source)
     from medmatch.catalog.facts import Scope
 
     rules = book.work_hours_for(program)
-    weekly = next((rule for rule in rules if rule.key == "weekly-maximum"), None)
+    weekly = next((rule for rule in rules if rule.key.endswith("weekly-maximum")), None)
     sheet.add(
         "Weekly hours",
         f"{program.weekly_hours} hours" if program.weekly_hours else None,

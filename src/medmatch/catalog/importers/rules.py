@@ -2,8 +2,9 @@
 
 Training length: ACGME rows are keyed by specialty code and NRMP track type; CaRMS rows by the
 CaRMS discipline id alone (a CaRMS stream has no track), with the Royal College or the CFPC as the
-body. Work hours: a country's rules (the ACGME's for every US program) or one province's (a
-residents' collective agreement, ``region`` = the province).
+body. Work hours: a country's rules (the ACGME's for every US program), one province's (a
+residents' collective agreement, ``region`` = the province) or one faculty's wherever its residents
+train (``faculty``: Maritime Resident Doctors for Dalhousie's residents in three provinces).
 
 The rows were written by the project from the public documents each row cites (see
 ``catalog/data/README.md``, "Rule tables"); they are imported like any other source so that the
@@ -27,6 +28,7 @@ from .base import (
     text,
     write_transaction,
 )
+from .carms import FACULTIES
 
 TRAINING_LENGTH = SourceInfo(
     key="rules-training-length",
@@ -77,6 +79,13 @@ def region(value: str) -> str:
     value = text(value)
     if value and not (len(value) == 2 and value.isascii() and value.isalpha() and value.isupper()):
         raise ValueError(f"“{value}” is not a 2-letter province or state code")
+    return value
+
+
+def faculty(value: str) -> str:
+    value = text(value)
+    if value and value not in FACULTIES:
+        raise ValueError(f"“{value}” is not one of the CaRMS file's faculties of medicine")
     return value
 
 
@@ -179,6 +188,7 @@ class WorkHourImporter(Importer):
         "key",
         "country",
         "region",
+        "faculty",
         "applies_to",
         "label",
         "statement",
@@ -196,6 +206,7 @@ class WorkHourImporter(Importer):
             records[key] = {
                 "country": table.value(number, row, "country", country),
                 "region": table.value(number, row, "region", region),
+                "faculty": table.value(number, row, "faculty", faculty),
                 "applies_to": table.value(number, row, "applies_to", required_text),
                 "label": table.value(number, row, "label", required_text),
                 "statement": table.value(number, row, "statement", required_text),

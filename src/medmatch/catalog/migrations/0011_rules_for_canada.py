@@ -1,5 +1,5 @@
 """Rule tables for Canada: training-length rows keyed by system (CaRMS disciplines have no NRMP
-track), work-hour rules for one province with whom they hold for, and an unknown version date
+track), work-hour rules for one province or one faculty with whom they hold for, and an unknown version date
 allowed (a document whose date was not checked has none)."""
 
 from django.db import migrations, models
@@ -61,10 +61,25 @@ class Migration(migrations.Migration):
                 blank=True, help_text="The date the cited version took effect.", null=True
             ),
         ),
+        migrations.AlterField(
+            model_name="traininglengthrule",
+            name="body",
+            field=models.CharField(help_text="Who sets the rule: ACGME, CFPC...", max_length=40),
+        ),
+        migrations.AlterField(
+            model_name="workhourrule",
+            name="body",
+            field=models.CharField(help_text="Who sets the rule: ACGME, CFPC...", max_length=40),
+        ),
         migrations.AddField(
             model_name="workhourrule",
             name="region",
             field=models.CharField(blank=True, max_length=3),
+        ),
+        migrations.AddField(
+            model_name="workhourrule",
+            name="faculty",
+            field=models.CharField(blank=True, max_length=200),
         ),
         migrations.AddField(
             model_name="workhourrule",
