@@ -265,8 +265,11 @@ def test_a_stream_at_a_site_in_another_province_comes_under_that_province_s_rule
     moncton = Program.objects.get(carms_stream_id="1001")
     sherbrooke = Program.objects.get(carms_stream_id="1002")
     assert (moncton.region, sherbrooke.region) == ("NB", "QC")
-    import_sources("rules-training-length")
-    import_sources("rules-work-hours")
+    [lengths] = import_sources("rules-training-length")
+    [hours] = import_sources("rules-work-hours")
+    assert lengths.figures["CaRMS streams with a length rule"] == "2 of 2"
+    # Quebec's agreement holds for the Sherbrooke stream, none for the one in Moncton.
+    assert hours.figures["CaRMS streams under a collective agreement's rules"] == "1 of 2"
     assert fact(program_facts(sherbrooke), "Longest call").note.startswith("FMRQ")
     # New Brunswick has no tabulated agreement: Quebec's is not carried over the border.
     moncton_sheet = program_facts(moncton)

@@ -13,6 +13,8 @@ rule facts on a program page carry a Source, a document, a section and a date.
 
 from datetime import date
 
+from django.db.models import Q
+
 from medmatch.catalog.models import Program, Specialty
 from medmatch.catalog.models_rules import TrainingLengthRule, WorkHourRule
 
@@ -180,6 +182,14 @@ class TrainingLengthImporter(Importer):
             values["source_id"] = source.pk
         report.deleted += _delete_missing(TrainingLengthRule, records)
         sync_rows(TrainingLengthRule, "key", records, report)
+        # The join a student sees: how many CaRMS streams the disciplines' rows give a length
+        # (the others stay unknown).
+        streams = Program.objects.filter(
+            program_type=Program.ProgramType.RESIDENCY, specialty__system=Specialty.System.CARMS
+        )
+        codes = [r["specialty_code"] for r in records.values() if r["system"] == "carms"]
+        covered = streams.filter(specialty__code__in=codes).count()
+        report.figures["CaRMS streams with a length rule"] = f"{covered} of {streams.count()}"
 
 
 class WorkHourImporter(Importer):
@@ -221,6 +231,27 @@ class WorkHourImporter(Importer):
             values["source_id"] = source.pk
         report.deleted += _delete_missing(WorkHourRule, records)
         sync_rows(WorkHourRule, "key", records, report)
+        canadian = [r for r in records.values() if r["country"] == "CA"]
+        streams = Program.objects.filter(
+            program_type=Program.ProgramType.RESIDENCY,
+            specialty__system=Specialty.System.CARMS,
+            country="CA",
+        )
+        # A province's rule holds for the streams there, a faculty's for its streams anywhere
+        # (rule_facts.RuleBook.work_hours_for says the same for one program).
+        match = Q(pk__in=[])
+        for rule in canadian:
+            where = Q()
+            if rule["region"]:
+                where &= Q(region=rule["region"])
+            if rule["faculty"]:
+                where &= Q(institution__name=rule["faculty"])
+            if rule["region"] or rule["faculty"]:
+                match |= where
+        covered = streams.filter(match).count()
+        report.figures["CaRMS streams under a collective agreement's rules"] = (
+            f"{covered} of {streams.count()}"
+        )
 
 
 def _delete_missing(model, records: dict) -> int:
