@@ -120,6 +120,12 @@ def test_a_coordinator_creates_a_round_adds_slots_and_invites_in_their_order(
     assert round_.window_closes_at.astimezone(chicago(0).tzinfo).hour == 17
     first.refresh_from_db()
     assert first.invited_at is not None
+    # Recorded by the review's one writer, in the decision's history, by who sent it.
+    change = first.decision_changes.get(invited=True)
+    assert (change.previous, change.decision, change.changed_by) == ("invite", "invite", erin)
+    assert change.changed_at == first.invited_at
+    panel = client.get(reverse("workspace:review", args=[first.pk])).content.decode()
+    assert "invited to an interview round, by" in panel and "invite → invite" not in panel
 
 
 def test_the_forms_refuse_hostile_input(world, erin):

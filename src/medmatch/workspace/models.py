@@ -376,6 +376,8 @@ class DecisionChange(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     changed_at = models.DateTimeField(default=timezone.now)
+    # The invitation to an interview round went out with this change (``Submission.invited_at``).
+    invited = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["changed_at", "pk"]

@@ -27,6 +27,7 @@ from medmatch.workspace.models import (
     SlotRound,
     Submission,
 )
+from medmatch.workspace.review_services import decisions_set
 
 STATE_VERSION = 1
 
@@ -167,10 +168,12 @@ def invitations_send(
     submissions: list[Submission],
     closes_at: datetime.datetime,
     now: datetime.datetime,
+    by=None,
 ) -> list[Invitation]:
     """Invite ``submissions`` in that order, after any already invited (priority n+1, …); the
     window opens now (if it had not) and closes at ``closes_at``. Each student gets the
-    invitation email through the worker."""
+    invitation email through the worker; the submissions' ``invited_at`` and decision history
+    are written by the review's one writer (``decisions_set``), as sent ``by`` the coordinator."""
     round_ = _locked(round_.pk)
     if round_.assigned_at is not None:
         raise RoundAssigned
@@ -180,9 +183,14 @@ def invitations_send(
         for n, submission in enumerate(submissions, start=1)
     ]
     Invitation.objects.bulk_create(invitations)
-    Submission.objects.filter(
-        pk__in=[submission.pk for submission in submissions], invited_at__isnull=True
-    ).update(invited_at=now)
+    decisions_set(
+        program=round_.program,
+        submission_ids=[submission.pk for submission in submissions],
+        decision=Submission.Decision.INVITE,
+        by=by,
+        at=now,
+        invited=True,
+    )
     round_.window_opens_at = round_.window_opens_at or now
     round_.window_closes_at = closes_at
     round_.save(update_fields=["window_opens_at", "window_closes_at"])

@@ -136,7 +136,11 @@ def invite_students(request, pk: int, rpk: int):
     if request.method == "POST" and round_.assigned_at is None and form.is_valid():
         data = form.cleaned_data
         sent = invitations_send(
-            round_=round_, submissions=data["ordered"], closes_at=data["closes_at"], now=now
+            round_=round_,
+            submissions=data["ordered"],
+            closes_at=data["closes_at"],
+            now=now,
+            by=request.user,
         )
         messages.success(request, f"Invited {len(sent)} student{'s' if len(sent) != 1 else ''}.")
         return _to_round(round_)
