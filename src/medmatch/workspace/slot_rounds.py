@@ -19,6 +19,7 @@ from medmatch.applications.models import Application
 from medmatch.applications.services import application_move, applications_move
 from medmatch.interviews.models import Interview
 from medmatch.interviews.services import BEFORE_INVITED
+from medmatch.lib.forms import validate_time_zone_name
 from medmatch.matching import slots as engine
 from medmatch.workspace.models import (
     InterviewSlot,
@@ -223,12 +224,20 @@ def can_rank(invitation: Invitation, now: datetime.datetime) -> bool:
 
 @transaction.atomic
 def preferences_save(
-    *, invitation: Invitation, ranking: list[InterviewSlot], now: datetime.datetime
+    *,
+    invitation: Invitation,
+    ranking: list[InterviewSlot],
+    now: datetime.datetime,
+    time_zone: str = "",
 ) -> None:
     """Replace the student's ranking with ``ranking`` (most preferred first; the slots left out
-    are the ones they cannot attend). Raises :class:`RankingClosed` after the window."""
+    are the ones they cannot attend). ``time_zone``, when given, is the zone the student ranked
+    in: it is remembered as theirs (``User.time_zone``) for their next invitation. Raises
+    :class:`RankingClosed` after the window."""
     _locked(invitation.round_id)
-    invitation = Invitation.objects.select_related("round").get(pk=invitation.pk)
+    invitation = Invitation.objects.select_related("round", "submission__student").get(
+        pk=invitation.pk
+    )
     if not can_rank(invitation, now):
         raise RankingClosed
     if any(slot.round_id != invitation.round_id for slot in ranking):
@@ -240,6 +249,12 @@ def preferences_save(
     )
     invitation.ranked_at = now
     invitation.save(update_fields=["ranked_at"])
+    if time_zone:
+        validate_time_zone_name(time_zone)
+        student = invitation.submission.student
+        if student.time_zone != time_zone:
+            student.time_zone = time_zone
+            student.save(update_fields=["time_zone"])
 
 
 # ---- assignment and cancellation ---------------------------------------------------------------
