@@ -430,3 +430,25 @@ def round_assign_reference(round_pk: int) -> None:
         slot = state.assignment.get(str(invitation.pk))
         if slot is not None:
             slot_rounds._hold(round_, invitation, slots[slot])
+
+
+def test_an_invitation_is_recorded_once_by_the_review_s_writer(world, alice, erin):
+    from medmatch.workspace.review_services import decisions_set
+
+    first = make_round(world["medicine"])
+    (invitation,) = invite(first, [alice])
+    submission = invitation.submission
+    invited_at = Submission.objects.get(pk=submission.pk).invited_at
+    # A second round keeps the first invitation's time and records nothing more.
+    invite(make_round(world["medicine"], title="February"), [alice])
+    submission.refresh_from_db()
+    assert submission.invited_at == invited_at
+    assert submission.decision_changes.filter(invited=True).count() == 1
+    with pytest.raises(ValueError):
+        decisions_set(
+            program=world["medicine"],
+            submission_ids=[submission.pk],
+            decision="hold",
+            by=erin,
+            invited=True,
+        )
