@@ -18,9 +18,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
-from tests.catalog.factories import make_institution, make_program, make_source, make_specialty
 from tests.personas import make_user
-from tests.workspace.conftest import make_coordinatorship
+from tests.workspace.conftest import make_coordinatorship, make_world
 from tests.workspace.submit_factories import make_application, make_letters, make_statement
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -31,36 +30,13 @@ DESKTOP = {"width": 1280, "height": 900}
 
 @pytest.fixture
 def world(transactional_db, settings, tmp_path):
-    from medmatch.workspace.models import Intake, RubricCriterion
+    from medmatch.workspace.models import RubricCriterion
 
     settings.MEDIA_ROOT = tmp_path / "media"
-    nrmp = make_source(key="nrmp-ws", name="NRMP program tracks (test)", publisher="NRMP")
-    rush = make_institution("Rush University Medical Center", city="Chicago", region="IL",
-                            country="US", source=nrmp)  # fmt: skip
-    northwestern = make_institution("Northwestern McGaw", city="Chicago", region="IL",
-                                    country="US", source=nrmp)  # fmt: skip
-    medicine = make_program(
-        "Internal Medicine",
-        institution=rush,
-        specialty=make_specialty("Internal Medicine", code="140", slug="internal-medicine"),
-        source=nrmp,
-    )
-    surgery = make_program(
-        "Surgery",
-        institution=northwestern,
-        specialty=make_specialty("Surgery", code="440", slug="surgery"),
-        source=nrmp,
-    )
-    today = timezone.localdate()
+    world = make_world(letters_required=1)
+    rush, northwestern = world["rush"], world["northwestern"]
+    medicine, surgery = world["medicine"], world["surgery"]
     for program in (medicine, surgery):
-        Intake.objects.create(
-            program=program,
-            is_open=True,
-            opens_on=today - datetime.timedelta(days=30),
-            deadline=today + datetime.timedelta(days=30),
-            rank_deadline=today + datetime.timedelta(days=120),
-            letters_required=1,
-        )
         RubricCriterion.objects.create(program=program, name="Clinical experience", max_score=5)
     erin = make_user("erin", role="coordinator", email="erin@rush.edu", full_name="Erin Rush")
     make_coordinatorship(erin, rush)

@@ -22,6 +22,13 @@ from tests.personas import make_user
 
 @pytest.fixture
 def world(db):
+    return make_world()
+
+
+def make_world(*, letters_required: int = 3) -> dict:
+    """Rush's Internal Medicine and Northwestern's Surgery, both open to applications in medmatch
+    (deadline in 30 days, rank list deadline in 120); the ``world`` fixture, and the browser
+    test's world (which needs the rows committed, so it cannot use the fixture)."""
     nrmp = make_source(key="nrmp-workspace", name="NRMP program tracks (test)", publisher="NRMP")
     rush = make_institution(
         "Rush University Medical Center", city="Chicago", region="IL", country="US", source=nrmp
@@ -49,7 +56,7 @@ def world(db):
             opens_on=today - datetime.timedelta(days=30),
             deadline=today + datetime.timedelta(days=30),
             rank_deadline=today + datetime.timedelta(days=120),
-            letters_required=3,
+            letters_required=letters_required,
         )
     return {"rush": rush, "northwestern": northwestern, "medicine": medicine, "surgery": surgery}
 

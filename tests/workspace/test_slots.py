@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.db import transaction
 from django.utils import timezone
 
 from medmatch import tasks
@@ -14,7 +15,7 @@ from medmatch.applications.models import Application
 from medmatch.interviews.models import Interview
 from medmatch.matching import slots as engine
 from medmatch.workspace import slot_rounds
-from medmatch.workspace.models import Invitation, SlotEmail, Submission
+from medmatch.workspace.models import Invitation, SlotEmail, SlotRound, Submission
 from medmatch.workspace.slot_rounds import (
     RankingClosed,
     dump_state,
@@ -341,3 +342,113 @@ def test_an_in_person_round_writes_its_place_into_the_interview(world, alice):
     interview = invitation.interview
     assert interview.is_in_person and interview.where == "1620 W Harrison St, Chicago"
     assert interview.local_start.hour == 11
+
+
+def _written(round_) -> dict:
+    """Everything the assignment wrote, in terms that do not depend on row ids: per student, the
+    slot held, their interview's fields, and their application's status and last move."""
+    written = {}
+    for invitation in round_.invitations.select_related(
+        "assigned_slot", "interview", "submission__application", "submission__student"
+    ):
+        interview = invitation.interview
+        application = invitation.submission.application
+        written[invitation.submission.student.username] = (
+            invitation.assigned_slot.starts_at if invitation.assigned_slot else None,
+            None
+            if interview is None
+            else (
+                interview.application_id == application.pk,
+                interview.starts_at,
+                interview.time_zone,
+                interview.duration_minutes,
+                interview.format,
+                interview.place,
+                interview.city,
+                interview.link,
+            ),
+            application.status,
+            list(application.status_changes.values_list("from_status", "to_status")),
+        )
+    return written
+
+
+def test_the_bulk_assignment_writes_what_one_by_one_writes(world, alice, bob):
+    """A round of twenty students and eight slots (one takes two), some ranking nothing, one
+    withdrawn, one whose application had moved past the invitation on their board: the
+    assignment writes exactly what a slot written into each student's interviews one at a time
+    writes (``_hold``, the cancellation's writer), and the state is the engine's."""
+    import random
+
+    others = students(*(f"student{n}" for n in range(18)))
+    everyone = [alice, bob, *others]
+    hours = (8, 9, 10, 11, 12, 13, 14, 15)
+    round_ = make_round(world["medicine"], hours=hours)
+    round_.slots.filter(starts_at=chicago(12)).update(capacity=2)
+    invitations = invite(round_, everyone)
+    rng = random.Random(15)
+    for invitation in invitations[2:]:
+        rank(invitation, *rng.sample(hours, rng.randint(0, 4)))
+    rank(invitations[0], 9, 10)
+    rank(invitations[1], 9, 12)
+    ranked = Application.objects.get(student=bob, program=world["medicine"])
+    ranked.status = Application.Status.RANKED
+    ranked.save(update_fields=["status"])
+    withdrawn = invitations[5].submission
+    withdrawn.withdrawn_at = timezone.now()
+    withdrawn.save(update_fields=["withdrawn_at"])
+
+    # The reference: the same round assigned by the engine, each slot written one at a time.
+    with transaction.atomic():
+        round_assign_reference(round_.pk)
+        expected = _written(round_)
+        expected_state = SlotRound.objects.get(pk=round_.pk).state
+        transaction.set_rollback(True)
+    assert round_assign(round_pk=round_.pk, now=timezone.now()) is True
+    round_.refresh_from_db()
+    assert _written(round_) == expected
+    assert round_.state == expected_state
+    assert sum(1 for row in expected.values() if row[1] is not None) == len(
+        load_state(round_.state).assignment
+    )
+    assert expected["bob"][2] == Application.Status.RANKED  # never moved back
+
+
+def round_assign_reference(round_pk: int) -> None:
+    """The assignment written the plain way: the engine's result, then ``_hold`` per holder."""
+    round_ = SlotRound.objects.get(pk=round_pk)
+    now = timezone.now()
+    round_.invitations.filter(
+        cancelled_at__isnull=True, submission__withdrawn_at__isnull=False
+    ).update(cancelled_at=now)
+    state = engine.assign(slot_rounds.engine_round(round_))
+    round_.state = dump_state(state)
+    round_.assigned_at = now
+    round_.save(update_fields=["state", "assigned_at"])
+    slots = {str(slot.pk): slot for slot in round_.slots.all()}
+    for invitation in round_.invitations.select_related("submission__application", "interview"):
+        slot = state.assignment.get(str(invitation.pk))
+        if slot is not None:
+            slot_rounds._hold(round_, invitation, slots[slot])
+
+
+def test_an_invitation_is_recorded_once_by_the_review_s_writer(world, alice, erin):
+    from medmatch.workspace.review_services import decisions_set
+
+    first = make_round(world["medicine"])
+    (invitation,) = invite(first, [alice])
+    submission = invitation.submission
+    invited_at = Submission.objects.get(pk=submission.pk).invited_at
+    # A second round keeps the first invitation's time and records nothing more.
+    invite(make_round(world["medicine"], title="February"), [alice])
+    submission.refresh_from_db()
+    assert submission.invited_at == invited_at
+    assert submission.decision_changes.filter(invited=True).count() == 1
+    with pytest.raises(ValueError):
+        decisions_set(
+            program=world["medicine"],
+            submission_ids=[submission.pk],
+            decision="hold",
+            by=erin,
+            invited=True,
+        )

@@ -120,6 +120,12 @@ def test_a_coordinator_creates_a_round_adds_slots_and_invites_in_their_order(
     assert round_.window_closes_at.astimezone(chicago(0).tzinfo).hour == 17
     first.refresh_from_db()
     assert first.invited_at is not None
+    # Recorded by the review's one writer, in the decision's history, by who sent it.
+    change = first.decision_changes.get(invited=True)
+    assert (change.previous, change.decision, change.changed_by) == ("invite", "invite", erin)
+    assert change.changed_at == first.invited_at
+    panel = client.get(reverse("workspace:review", args=[first.pk])).content.decode()
+    assert "invited to an interview round, by" in panel and "invite → invite" not in panel
 
 
 def test_the_forms_refuse_hostile_input(world, erin):
@@ -392,3 +398,41 @@ def test_the_assigned_slot_is_in_the_student_s_own_calendar(assigned, alice):
 def test_the_round_form_offers_the_program_s_own_zone(world, erin):
     page = as_user(erin).get(reverse("workspace:round_create", args=[world["medicine"].pk]))
     assert '<option value="America/Chicago" selected>' in page.content.decode()
+
+
+def test_the_zone_the_student_ranks_in_is_remembered_for_the_next_invitation(world, alice):
+    first_round = make_round(world["medicine"])
+    (invitation,) = invite(first_round, [alice])
+    client = as_user(alice)
+    url = reverse("workspace:invitation", args=[invitation.pk])
+    # Not said yet: only the program's zone, and the page says the zone ranked in is kept.
+    page = client.get(url).content.decode()
+    assert "Jan 2027, 16:00" not in page and "remembered as yours" in page
+    nine = first_round.slots.first()
+    assert client.post(f"{url}?zone=Europe/Berlin", {f"slot_{nine.pk}": "1"}).status_code == 302
+    alice.refresh_from_db()
+    assert alice.time_zone == "Europe/Berlin"
+    # The next invitation shows Berlin times with no ?zone=, and says where to change it.
+    second_round = make_round(world["surgery"], title="Surgery days")
+    (second,) = invite(second_round, [alice])
+    page = client.get(reverse("workspace:invitation", args=[second.pk])).content.decode()
+    assert "Tue 12 Jan 2027, 16:00" in page and "your time zone" in page
+    assert '<option value="Europe/Berlin" selected>' in page
+    # Looking at the program's zone only is a choice for this page, not a change of theirs.
+    page = client.get(reverse("workspace:invitation", args=[second.pk]), {"zone": ""})
+    assert "Jan 2027, 16:00" not in page.content.decode()
+    alice.refresh_from_db()
+    assert alice.time_zone == "Europe/Berlin"
+
+
+def test_an_unknown_zone_is_refused_and_nothing_is_remembered(world, alice):
+    round_ = make_round(world["medicine"])
+    (invitation,) = invite(round_, [alice])
+    client = as_user(alice)
+    url = reverse("workspace:invitation", args=[invitation.pk])
+    page = client.get(url, {"zone": "Mars/Olympus"}).content.decode()
+    assert "not a known time zone" in page
+    nine = round_.slots.first()
+    client.post(f"{url}?zone=Mars/Olympus", {f"slot_{nine.pk}": "1"})
+    alice.refresh_from_db()
+    assert alice.time_zone == ""

@@ -73,3 +73,61 @@ def test_a_moved_card_keeps_its_link(world, alice):
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200 and SUBMIT in response.content
+
+
+# ---- the board's "Withdrawn" column withdraws what was sent in medmatch ----------------------
+
+
+def _move(client, application, *, confirm=False, htmx=False):
+    data = {"status": "withdrawn", **({"confirm": "on"} if confirm else {})}
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    return client.post(reverse("applications:move", args=[application.pk]), data, **headers)
+
+
+def test_moving_to_withdrawn_asks_first_then_withdraws_the_submission(world, alice):
+    submission = submit(alice, world["medicine"])
+    application = submission.application
+    client = logged_in(alice)
+    # Asked first, with the page (no JavaScript) and with a 409 for the drag and drop.
+    asked = _move(client, application)
+    assert asked.status_code == 200
+    assert "also withdraws your application sent to Internal Medicine in medmatch" in (
+        asked.content.decode()
+    )
+    assert _move(client, application, htmx=True).status_code == 409
+    submission.refresh_from_db()
+    application.refresh_from_db()
+    assert submission.withdrawn_at is None and application.status == Application.Status.SUBMITTED
+    # Confirmed: the submission is withdrawn (the program sees it) and the card moves, once.
+    assert _move(client, application, confirm=True).status_code == 302
+    submission.refresh_from_db()
+    application.refresh_from_db()
+    assert submission.withdrawn_at is not None
+    assert application.status == Application.Status.WITHDRAWN
+    assert application.status_changes.filter(to_status="withdrawn").count() == 1
+    assert "Withdrawn in medmatch on" in _board(client).decode()
+
+
+def test_after_the_rank_deadline_the_card_does_not_move_and_says_why(world, alice):
+    submission = submit(alice, world["medicine"])
+    Intake.objects.filter(program=world["medicine"]).update(
+        rank_deadline=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    client = logged_in(alice)
+    refused = _move(client, submission.application, confirm=True, htmx=True)
+    assert refused.status_code == 400
+    assert "rank list deadline" in refused.content.decode()
+    response = _move(client, submission.application, confirm=True)
+    assert response.status_code == 302
+    submission.refresh_from_db()
+    assert submission.withdrawn_at is None
+    assert submission.application.status == Application.Status.SUBMITTED
+
+
+def test_an_application_not_sent_in_medmatch_moves_at_once(world, alice, bob):
+    application = make_application(alice, world["medicine"])
+    # Another student's live submission to the same program changes nothing for alice.
+    submit(bob, world["medicine"])
+    assert _move(logged_in(alice), application).status_code == 302
+    application.refresh_from_db()
+    assert application.status == Application.Status.WITHDRAWN

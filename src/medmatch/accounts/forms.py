@@ -10,7 +10,7 @@ from django.db.models import Q
 from medmatch.accounts.emails import mail_allowed
 from medmatch.accounts.models import EcfmgStatus, LicensingExams, User
 from medmatch.lib.client_ip import client_ip
-from medmatch.lib.forms import one_line
+from medmatch.lib.forms import TimeZoneField, one_line
 from medmatch.lib.validators import control_characters
 
 NAME_HELP = {
@@ -84,7 +84,9 @@ class ProfileForm(forms.ModelForm):
             "licensing_exam_status",
             "ecfmg_status",
             "ecfmg_details",
+            "time_zone",
         ]
+        field_classes = {"time_zone": TimeZoneField}
         widgets = {"postal_address": forms.Textarea(attrs={"rows": 3, "maxlength": 300})}
         help_texts = {
             **NAME_HELP,
@@ -93,6 +95,8 @@ class ProfileForm(forms.ModelForm):
             "licensing_exam_status": "e.g. Step 1 Pass (2024); Step 2 CK 245 (2025).",
             "ecfmg_status": "For graduates of medical schools outside the US and Canada.",
             "ecfmg_details": "e.g. certified 12 May 2025, or OET passed, Step 2 CK pending.",
+            "time_zone": "Where you live, e.g. Europe/Berlin: interview slots show in it as well "
+            "as in the program's zone. Empty: not said.",
         }
 
     def __init__(self, *args, **kwargs):

@@ -3,6 +3,8 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from medmatch.lib.forms import validate_time_zone_name
+
 
 class LicensingExams(models.TextChoices):
     USMLE = "usmle", "USMLE"
@@ -51,6 +53,11 @@ class User(AbstractUser):
         "ECFMG certification", max_length=20, choices=EcfmgStatus.choices, blank=True
     )
     ecfmg_details = models.CharField("ECFMG details", max_length=200, blank=True)
+    # The zone the student lives in (an IANA name), for showing a program's times in it as well;
+    # "" = not said (then only the program's zone is shown).
+    time_zone = models.CharField(
+        "your time zone", max_length=64, blank=True, validators=[validate_time_zone_name]
+    )
 
     REQUIRED_FIELDS = ["email"]
 

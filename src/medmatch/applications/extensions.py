@@ -8,6 +8,8 @@ An app registers a provider in its ``AppConfig.ready``; the page calls every reg
 * ``register_application_panel`` — links and states beside each application on the board and
   its page (workspace: "Submit in medmatch" where the program takes applications here, and the
   submission's state once sent).
+* ``register_withdrawal`` — what else moving an application to "Withdrawn" withdraws (workspace:
+  the application sent to the program in medmatch), so the board asks first and then does it.
 * The deadline calendar's events: ``applications.calendar.register_event_provider`` (interviews).
 """
 
@@ -80,3 +82,33 @@ def attach_application_links(user, applications, on: datetime.date) -> None:
     links = application_links(user, applications, on)
     for application in applications:
         application.panel_links = links.get(application.pk, [])
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    """Something a higher app withdraws along with the application: ``what`` names it for the
+    student ("your application sent to … in medmatch"); ``refused`` says why it can no longer be
+    withdrawn ("" when it can); ``perform`` withdraws it (inside the move's transaction)."""
+
+    what: str
+    refused: str
+    perform: Callable[[], Any]
+
+
+# Called as ``hook(user, application, today)``; returns a Withdrawal, or None when nothing else
+# is to be withdrawn with this application.
+WithdrawalHook = Callable[[Any, Any, datetime.date], "Withdrawal | None"]
+
+_withdrawal_hooks: list[WithdrawalHook] = []
+
+
+def register_withdrawal(hook: WithdrawalHook) -> None:
+    """Add what a move to "Withdrawn" withdraws too (called from an ``AppConfig.ready``)."""
+    if hook not in _withdrawal_hooks:
+        _withdrawal_hooks.append(hook)
+
+
+def withdrawals(user, application, on: datetime.date) -> list[Withdrawal]:
+    """What moving the student's ``application`` to "Withdrawn" would withdraw as well."""
+    found = (hook(user, application, on) for hook in _withdrawal_hooks)
+    return [withdrawal for withdrawal in found if withdrawal is not None]

@@ -3,7 +3,7 @@ program's review there (programs do that on their own pages)."""
 
 from django.contrib import admin
 
-from medmatch.workspace.models import Intake, SlotRound, Submission
+from medmatch.workspace.models import Intake, SlotEmail, SlotRound, Submission
 
 
 @admin.register(Intake)
@@ -46,3 +46,25 @@ class SlotRoundAdmin(admin.ModelAdmin):
     list_select_related = ["program"]
     raw_id_fields = ["program"]
     exclude = ["state"]
+
+
+@admin.register(SlotEmail)
+class SlotEmailAdmin(admin.ModelAdmin):
+    """Which round email went to whom and when: to answer "I never got the email". Read-only:
+    a row here is what stops the worker sending it again, so staff must not add or change one."""
+
+    list_display = ["invitation", "kind", "key", "sent_at"]
+    list_filter = ["kind"]
+    list_select_related = ["invitation__round", "invitation__submission__student"]
+    search_fields = ["invitation__submission__student__username", "invitation__round__title"]
+    date_hierarchy = "sent_at"
+    readonly_fields = ["invitation", "kind", "key", "sent_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

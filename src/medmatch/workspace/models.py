@@ -179,6 +179,14 @@ class Submission(models.Model):
         indexes = [
             models.Index(fields=["program", "-submitted_at"], name="workspace_inbox"),
             models.Index(fields=["program", "decision"], name="workspace_inbox_decision"),
+            # The inbox's default rows (not withdrawn, newest first) and their count read this
+            # index alone, and the specialty filter's choices (distinct values) theirs.
+            models.Index(
+                fields=["program", "withdrawn_at", "-submitted_at"], name="workspace_inbox_current"
+            ),
+            models.Index(
+                fields=["program", "specialty_interests"], name="workspace_inbox_specialty"
+            ),
         ]
 
     def __str__(self):
@@ -368,6 +376,8 @@ class DecisionChange(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     changed_at = models.DateTimeField(default=timezone.now)
+    # The invitation to an interview round went out with this change (``Submission.invited_at``).
+    invited = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["changed_at", "pk"]

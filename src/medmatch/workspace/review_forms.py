@@ -94,7 +94,8 @@ class BulkDecisionForm(forms.Form):
 
     def __init__(self, data=None, *, program, **kwargs):
         super().__init__(data, **kwargs)
-        self.fields["submissions"].queryset = Submission.objects.filter(program=program)
+        if self.is_bound:  # the inbox shows an unbound one on every page; it never reads rows
+            self.fields["submissions"].queryset = Submission.objects.filter(program=program)
 
     def clean_submissions(self):
         chosen = self.cleaned_data["submissions"]

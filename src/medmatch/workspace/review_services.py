@@ -96,33 +96,47 @@ class DecisionOutcome:
 
 @transaction.atomic
 def decisions_set(
-    *, program, submission_ids: Sequence[int], decision: str, by, at=None
+    *, program, submission_ids: Sequence[int], decision: str, by, at=None, invited: bool = False
 ) -> DecisionOutcome:
     """Set ``decision`` (a ``Submission.Decision`` value; "" clears it) on the submissions of
     ``program`` among ``submission_ids``, recording each change as a ``DecisionChange`` by ``by``.
     Withdrawn submissions and ids of other programs are left alone. "invite" is the program's
-    decision only: the invitation itself goes out from an interview round (which sets
-    ``invited_at``)."""
+    decision only: the invitation itself goes out from an interview round, which calls this with
+    ``invited`` (and "invite"): each submission not invited before gets ``invited_at`` and a
+    history entry saying so — the one writer of decisions and invitations alike."""
     if decision not in Submission.Decision.values:
         raise ValueError(f"Unknown decision {decision!r}")
+    if invited and decision != Submission.Decision.INVITE:
+        raise ValueError("invited: only with the decision 'invite'")
     at = at or timezone.now()
     rows = list(
         Submission.objects.select_for_update()
         .filter(program=program, pk__in=list(submission_ids))
-        .only("pk", "decision", "withdrawn_at")
+        .only("pk", "decision", "withdrawn_at", "invited_at")
         .order_by("pk")
     )
     withdrawn = [row for row in rows if row.is_withdrawn]
     moving = [row for row in rows if not row.is_withdrawn and row.decision != decision]
+    newly_invited = [
+        row for row in rows if invited and not row.is_withdrawn and row.invited_at is None
+    ]
+    invited_ids = {row.pk for row in newly_invited}
     changes = [
         DecisionChange(
-            submission=row, previous=row.decision, decision=decision, changed_by=by, changed_at=at
+            submission=row,
+            previous=row.decision,
+            decision=decision,
+            changed_by=by,
+            changed_at=at,
+            invited=row.pk in invited_ids,
         )
-        for row in moving
+        for row in rows
+        if row in moving or row.pk in invited_ids
     ]
     for row in moving:
         row.decision, row.decided_at, row.decided_by = decision, at, by
     Submission.objects.bulk_update(moving, ["decision", "decided_at", "decided_by"], batch_size=500)
+    Submission.objects.filter(pk__in=invited_ids).update(invited_at=at)
     DecisionChange.objects.bulk_create(changes, batch_size=500)
     return DecisionOutcome(
         changed=len(moving),

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from medmatch.applications.models import Application
 from medmatch.applications.services import application_move, applications_move
 from medmatch.interviews.models import Interview
 from medmatch.interviews.services import BEFORE_INVITED
+from medmatch.lib.forms import validate_time_zone_name
 from medmatch.matching import slots as engine
 from medmatch.workspace.models import (
     InterviewSlot,
@@ -27,6 +28,7 @@ from medmatch.workspace.models import (
     SlotRound,
     Submission,
 )
+from medmatch.workspace.review_services import decisions_set
 
 STATE_VERSION = 1
 
@@ -46,8 +48,10 @@ class RoundAssigned(Exception):
 def engine_round(round_: SlotRound) -> engine.SlotRound:
     """The round as the engine reads it: its slots, the invitations still standing in priority
     order, and each one's ranking."""
+    # Plain values, and the rankings joined to their round rather than listed by a thousand ids.
     slots = tuple(
-        engine.Slot(str(slot.pk), slot.capacity, slot.starts_at) for slot in round_.slots.all()
+        engine.Slot(str(pk), capacity, starts_at)
+        for pk, capacity, starts_at in round_.slots.values_list("pk", "capacity", "starts_at")
     )
     standing = list(
         round_.invitations.filter(cancelled_at__isnull=True)
@@ -55,9 +59,9 @@ def engine_round(round_: SlotRound) -> engine.SlotRound:
         .values_list("pk", flat=True)
     )
     rankings: dict[str, list[str]] = {}
-    preferences = SlotPreference.objects.filter(invitation_id__in=standing).order_by(
-        "invitation_id", "rank"
-    )
+    preferences = SlotPreference.objects.filter(
+        invitation__round=round_, invitation__cancelled_at__isnull=True
+    ).order_by("invitation_id", "rank")
     for invitation_id, slot_id in preferences.values_list("invitation_id", "slot_id"):
         rankings.setdefault(str(invitation_id), []).append(str(slot_id))
     return engine.SlotRound(
@@ -165,10 +169,12 @@ def invitations_send(
     submissions: list[Submission],
     closes_at: datetime.datetime,
     now: datetime.datetime,
+    by=None,
 ) -> list[Invitation]:
     """Invite ``submissions`` in that order, after any already invited (priority n+1, …); the
     window opens now (if it had not) and closes at ``closes_at``. Each student gets the
-    invitation email through the worker."""
+    invitation email through the worker; the submissions' ``invited_at`` and decision history
+    are written by the review's one writer (``decisions_set``), as sent ``by`` the coordinator."""
     round_ = _locked(round_.pk)
     if round_.assigned_at is not None:
         raise RoundAssigned
@@ -178,9 +184,14 @@ def invitations_send(
         for n, submission in enumerate(submissions, start=1)
     ]
     Invitation.objects.bulk_create(invitations)
-    Submission.objects.filter(
-        pk__in=[submission.pk for submission in submissions], invited_at__isnull=True
-    ).update(invited_at=now)
+    decisions_set(
+        program=round_.program,
+        submission_ids=[submission.pk for submission in submissions],
+        decision=Submission.Decision.INVITE,
+        by=by,
+        at=now,
+        invited=True,
+    )
     round_.window_opens_at = round_.window_opens_at or now
     round_.window_closes_at = closes_at
     round_.save(update_fields=["window_opens_at", "window_closes_at"])
@@ -213,12 +224,20 @@ def can_rank(invitation: Invitation, now: datetime.datetime) -> bool:
 
 @transaction.atomic
 def preferences_save(
-    *, invitation: Invitation, ranking: list[InterviewSlot], now: datetime.datetime
+    *,
+    invitation: Invitation,
+    ranking: list[InterviewSlot],
+    now: datetime.datetime,
+    time_zone: str = "",
 ) -> None:
     """Replace the student's ranking with ``ranking`` (most preferred first; the slots left out
-    are the ones they cannot attend). Raises :class:`RankingClosed` after the window."""
+    are the ones they cannot attend). ``time_zone``, when given, is the zone the student ranked
+    in: it is remembered as theirs (``User.time_zone``) for their next invitation. Raises
+    :class:`RankingClosed` after the window."""
     _locked(invitation.round_id)
-    invitation = Invitation.objects.select_related("round").get(pk=invitation.pk)
+    invitation = Invitation.objects.select_related("round", "submission__student").get(
+        pk=invitation.pk
+    )
     if not can_rank(invitation, now):
         raise RankingClosed
     if any(slot.round_id != invitation.round_id for slot in ranking):
@@ -230,6 +249,12 @@ def preferences_save(
     )
     invitation.ranked_at = now
     invitation.save(update_fields=["ranked_at"])
+    if time_zone:
+        validate_time_zone_name(time_zone)
+        student = invitation.submission.student
+        if student.time_zone != time_zone:
+            student.time_zone = time_zone
+            student.save(update_fields=["time_zone"])
 
 
 # ---- assignment and cancellation ---------------------------------------------------------------
@@ -251,29 +276,66 @@ def round_assign(*, round_pk: int, now: datetime.datetime) -> bool:
     round_.state = dump_state(state)
     round_.assigned_at = now
     round_.save(update_fields=["state", "assigned_at"])
-    # Nobody held a slot before: one interview per holder, written together.
-    slots = {str(slot.pk): slot for slot in round_.slots.all()}
-    holders = list(_invitations(round_).filter(pk__in=[int(s) for s in state.assignment]))
-    given = [slots[state.assignment[str(invitation.pk)]] for invitation in holders]
+    # Nobody held a slot before: one interview per holder, written together, from plain values
+    # (the slots' starts come with the engine's data, the applications with one narrow query).
+    starts = {slot.id: slot.starts_at for slot in state.round.slots}
+    holders = [
+        (pk, application_id)
+        for pk, application_id in round_.invitations.order_by("priority").values_list(
+            "pk", "submission__application_id"
+        )
+        if str(pk) in state.assignment
+    ]
+    applications = (
+        Application.objects.filter(submission__invitations__round=round_)
+        .only("pk", "status")
+        .in_bulk()
+    )
     interviews = [
-        _fill(round_, Interview(application=invitation.submission.application), slot)
-        for invitation, slot in zip(holders, given, strict=True)
+        _fill(
+            round_,
+            Interview(application_id=application_id),
+            starts[state.assignment[str(invitation_pk)]],
+        )
+        for invitation_pk, application_id in holders
     ]
     Interview.objects.bulk_create(interviews)
-    for invitation, slot, interview in zip(holders, given, interviews, strict=True):
-        invitation.assigned_slot, invitation.interview = slot, interview
     applications_move(
-        applications=[invitation.submission.application for invitation in holders],
+        applications=[applications[application_id] for _, application_id in holders],
         status=Application.Status.INTERVIEW_INVITED,
         only_from=BEFORE_INVITED,
     )
-    # One plain UPDATE each: bulk_update's CASE over hundreds of rows costs more in Python.
-    for invitation in holders:
-        Invitation.objects.filter(pk=invitation.pk).update(
-            assigned_slot=invitation.assigned_slot, interview=invitation.interview
-        )
+    _invitations_hold(
+        [
+            (invitation_pk, int(state.assignment[str(invitation_pk)]), interview.pk)
+            for (invitation_pk, _), interview in zip(holders, interviews, strict=True)
+        ]
+    )
     _send_emails_after_commit(round_.pk)
     return True
+
+
+def _invitations_hold(rows: list[tuple[int, int, int]]) -> None:
+    """Set (invitation, slot, interview) for many invitations in one UPDATE per few hundred: a
+    ``CASE`` on the primary key for each column. ``bulk_update`` says the same, but builds a
+    ``When`` expression per row and value, which costs more in Python than the database spends
+    on the statement."""
+    table = Invitation._meta.db_table
+    quote = connection.ops.quote_name
+    for start in range(0, len(rows), 300):
+        batch = rows[start : start + 300]
+        cases = " ".join(["WHEN %s THEN %s"] * len(batch))
+        sql = (
+            f"UPDATE {quote(table)} SET "
+            f"{quote('assigned_slot_id')} = CASE {quote('id')} {cases} END, "
+            f"{quote('interview_id')} = CASE {quote('id')} {cases} END "
+            f"WHERE {quote('id')} IN ({', '.join(['%s'] * len(batch))})"
+        )
+        params = [value for pk, slot, _ in batch for value in (pk, slot)]
+        params += [value for pk, _, interview in batch for value in (pk, interview)]
+        params += [pk for pk, _, _ in batch]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
 
 
 @transaction.atomic
@@ -317,16 +379,16 @@ def _hold(round_: SlotRound, invitation: Invitation, slot: InterviewSlot | None)
             interview.delete()
         return
     application = invitation.submission.application
-    interview = _fill(round_, interview or Interview(application=application), slot)
+    interview = _fill(round_, interview or Interview(application=application), slot.starts_at)
     interview.save()
     invitation.interview = interview
     invitation.save(update_fields=["assigned_slot", "interview"])
     _advance(application)
 
 
-def _fill(round_: SlotRound, interview: Interview, slot: InterviewSlot) -> Interview:
-    """The interview as the slot and the round say (not saved)."""
-    interview.starts_at = slot.starts_at
+def _fill(round_: SlotRound, interview: Interview, starts_at: datetime.datetime) -> Interview:
+    """The interview as the slot (its start) and the round say (not saved)."""
+    interview.starts_at = starts_at
     interview.time_zone = round_.time_zone
     interview.duration_minutes = round_.duration_minutes
     interview.format = round_.format

@@ -3,6 +3,8 @@
 
 - the applications board and page: "Submit in medmatch" where the program takes applications
   here today, and the submission's state once sent (``register_application_panel``);
+- the board's move to "Withdrawn": it withdraws the live submission too, after asking
+  (``register_withdrawal``);
 - contributions' "My programs": a link to each program's intake (``register_program_links``).
 """
 
@@ -11,9 +13,10 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
-from medmatch.applications.extensions import ApplicationLink
+from medmatch.applications.extensions import ApplicationLink, Withdrawal
 from medmatch.contributions.extensions import ProgramLink
 from medmatch.workspace.models import Intake, Invitation, Submission
+from medmatch.workspace.submitting import current_intake, submission_withdraw
 
 
 def application_panel(user, applications, on: datetime.date) -> dict[int, list[ApplicationLink]]:
@@ -74,6 +77,35 @@ def _invitation(invitation: Invitation) -> ApplicationLink:
     return ApplicationLink(f"Interview: {invitation.round.title}", url, note=note)
 
 
+def withdrawal(user, application, on: datetime.date) -> Withdrawal | None:
+    """A move to "Withdrawn" on the board withdraws the live submission sent for it, by the
+    submission page's own rule and writer (``submission_withdraw``: final, until the program's
+    rank list deadline, included)."""
+    submission = (
+        Submission.objects.for_student(user)
+        .current()
+        .filter(application=application)
+        .select_related("program")
+        .first()
+    )
+    if submission is None:
+        return None
+    intake = current_intake(submission.program)
+    refused = ""
+    if intake is not None and not intake.withdrawal_open_on(on):
+        day = intake.rank_deadline
+        refused = (
+            f"“{submission.program.title}”: the rank list deadline ({day.day} {day:%B %Y}) has "
+            "passed, so the application sent in medmatch can no longer be withdrawn. Write to "
+            "the program."
+        )
+    return Withdrawal(
+        what=f"your application sent to {submission.program.title} in medmatch",
+        refused=refused,
+        perform=lambda: submission_withdraw(submission=submission, today=on),
+    )
+
+
 def program_links(user, programs) -> dict[int, list[ProgramLink]]:
     """ "Applications in medmatch" beside every program of the coordinator's (the page lists only
     programs they are verified for; the intake page checks again)."""
@@ -86,8 +118,9 @@ def program_links(user, programs) -> dict[int, list[ProgramLink]]:
 
 
 def register() -> None:
-    from medmatch.applications.extensions import register_application_panel
+    from medmatch.applications.extensions import register_application_panel, register_withdrawal
     from medmatch.contributions.extensions import register_program_links
 
     register_application_panel(application_panel)
+    register_withdrawal(withdrawal)
     register_program_links(program_links)

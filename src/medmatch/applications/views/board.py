@@ -6,12 +6,13 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from medmatch.applications.extensions import attach_application_links
+from medmatch.applications.extensions import attach_application_links, withdrawals
 from medmatch.applications.forms import MoveForm
 from medmatch.applications.models import Application
 from medmatch.applications.services import application_move
@@ -92,7 +93,17 @@ def move_application(request, pk: int):
     unfinished = application.unfinished_submission(status)
     if unfinished and not form.cleaned_data["confirm"]:
         return _confirm_move(request, application, status, unfinished)
-    moved = application_move(application=application, status=form.cleaned_data["status"])
+    also = withdrawals(request.user, application, today()) if status == Status.WITHDRAWN else []
+    refused = [withdrawal.refused for withdrawal in also if withdrawal.refused]
+    if refused:
+        if request.htmx:
+            return HttpResponse(" ".join(refused), status=400, content_type="text/plain")
+        for reason in refused:
+            messages.error(request, reason)
+        return back(request, reverse("applications:board"))
+    if also and not form.cleaned_data["confirm"]:
+        return _confirm_move(request, application, status, None, withdrawals=also)
+    moved = _move(application, status, also)
     if request.htmx:
         card = _applications(request.user).get(pk=application.pk)
         attach_application_links(request.user, [card], today())
@@ -103,17 +114,28 @@ def move_application(request, pk: int):
     return back(request, reverse("applications:board"))
 
 
-def _confirm_move(request, application, status, unfinished):
+@transaction.atomic
+def _move(application, status: str, also) -> bool:
+    # What a higher app withdraws with the application goes with the move, or neither does.
+    for withdrawal in also:
+        withdrawal.perform()
+    application.refresh_from_db(fields=["status", "status_changed_at"])
+    return application_move(application=application, status=status) or bool(also)
+
+
+def _confirm_move(request, application, status, unfinished, *, withdrawals=()):
     # Submitting with the checklist open is allowed (a student may have sent items outside
     # medmatch), but only after saying so: a page without JavaScript, a 409 with the same
-    # warning for the drag-and-drop script, which shows it on the board.
-    done, total = unfinished
+    # warning for the drag-and-drop script, which shows it on the board. Withdrawing what was
+    # sent to a program in medmatch is final, so it is asked the same way.
+    done, total = unfinished or (None, None)
     context = {
         "application": application,
         "status": status,
         "status_label": Status(status).label,
         "done": done,
         "total": total,
+        "withdrawals": withdrawals,
         "next_url": safe_next(request, reverse("applications:board")),
     }
     if request.htmx:

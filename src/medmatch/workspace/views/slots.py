@@ -136,7 +136,11 @@ def invite_students(request, pk: int, rpk: int):
     if request.method == "POST" and round_.assigned_at is None and form.is_valid():
         data = form.cleaned_data
         sent = invitations_send(
-            round_=round_, submissions=data["ordered"], closes_at=data["closes_at"], now=now
+            round_=round_,
+            submissions=data["ordered"],
+            closes_at=data["closes_at"],
+            now=now,
+            by=request.user,
         )
         messages.success(request, f"Invited {len(sent)} student{'s' if len(sent) != 1 else ''}.")
         return _to_round(round_)
@@ -229,13 +233,20 @@ def list_invitations(request):
 def show_invitation(request, ipk: int):
     invitation = _invitation(request, ipk)
     round_, now = invitation.round, timezone.now()
-    zone_form = ZoneForm(request.GET)
+    # The zone chosen on this page (?zone=; "" for the program's only), else the student's own.
+    chose = "zone" in request.GET
+    zone_form = ZoneForm(request.GET if chose else {"zone": request.user.time_zone})
     rows = student_slots(invitation, own_zone=zone_form.chosen(), now=now)
     data = request.POST if request.method == "POST" else None
     form = RankingForm(data, slots=[row.slot for row in rows], initial=_ranks(rows))
     if request.method == "POST" and form.is_valid():
         try:
-            preferences_save(invitation=invitation, ranking=form.cleaned_data["ranking"], now=now)
+            preferences_save(
+                invitation=invitation,
+                ranking=form.cleaned_data["ranking"],
+                now=now,
+                time_zone=(zone_form.chosen() or "") if chose else "",
+            )
         except RankingClosed:
             messages.error(request, "The window has closed: your ranking can no longer change.")
         else:
@@ -249,6 +260,7 @@ def show_invitation(request, ipk: int):
         "form": form,
         "zone_form": zone_form,
         "own_zone": zone_form.chosen(),
+        "zone_remembered": not chose and bool(zone_form.chosen()),
         "can_rank": can_rank(invitation, now),
         "waitlisted": is_waitlisted(invitation),
     }
