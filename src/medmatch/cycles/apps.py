@@ -4,7 +4,7 @@ from django.apps import AppConfig
 class CyclesConfig(AppConfig):
     name = "medmatch.cycles"
     verbose_name = "Match: the practice match"
-    nav_items = [("cycles:practice", "Match")]
+    nav_items = [("cycles:home", "Match")]
 
     def export_user_data(self, user) -> dict:
         from medmatch.cycles.models import PracticeRun
