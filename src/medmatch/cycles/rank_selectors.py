@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from medmatch.cycles.models import CycleApplicant, CycleProgram, StudentRankList
 from medmatch.cycles.rank_lists import pair_order, program_order, student_order
-from medmatch.goals.fitting import explain_for_user
+from medmatch.goals.fitting import rank_for_user
 from medmatch.interviews.models import Interview
 from medmatch.research.models import ShortlistItem
 from medmatch.workspace.models import Invitation
@@ -32,7 +32,25 @@ class Known:
         return getattr(self.interview, "impression", None) if self.interview else None
 
 
-def _known(user, cycle_programs: list[CycleProgram]) -> dict[int, Known]:
+class Fits:
+    """The student's fit scores, ranked at most once per page (ranking the catalog against the
+    goals is the expensive part): ``explain(ids)`` as ``goals.fitting.explain_for_user``."""
+
+    def __init__(self, user):
+        self.user = user
+        self._ranking = None
+        self._ranked = False
+
+    def explain(self, program_ids) -> dict:
+        if not self._ranked:
+            self._ranking, self._ranked = rank_for_user(self.user), True
+        if self._ranking is None:
+            return {}
+        index = self._ranking.features.index
+        return {pid: self._ranking.explain(pid) for pid in program_ids if pid in index}
+
+
+def _known(user, cycle_programs: list[CycleProgram], fits: Fits | None = None) -> dict[int, Known]:
     """``{cycle program id: Known}`` for ``cycle_programs`` (three queries and the fit)."""
     program_ids = {cp.program_id for cp in cycle_programs}
     interviews = {}
@@ -47,7 +65,7 @@ def _known(user, cycle_programs: list[CycleProgram]) -> dict[int, Known]:
         item.program_id: item
         for item in ShortlistItem.objects.for_student(user).filter(program_id__in=program_ids)
     }
-    explanations = explain_for_user(user, program_ids) if program_ids else {}
+    explanations = (fits or Fits(user)).explain(program_ids) if program_ids else {}
     known = {}
     for cp in cycle_programs:
         explanation = explanations.get(cp.program_id)
@@ -72,7 +90,7 @@ class ListRow:
     supplemental: list["ListRow"] | None = None
 
 
-def student_rows(rank_list: StudentRankList) -> list[ListRow]:
+def student_rows(rank_list: StudentRankList, fits: Fits | None = None) -> list[ListRow]:
     """The main list in order, each advanced program with its supplemental list."""
     main = student_order(rank_list)
     supplements = {}
@@ -80,7 +98,7 @@ def student_rows(rank_list: StudentRankList) -> list[ListRow]:
         supplements.setdefault(entry.primary_id, []).append(entry.cycle_program_id)
     every = set(main) | {pk for ids in supplements.values() for pk in ids}
     programs = _cycle_programs(every)
-    known = _known(rank_list.student, list(programs.values()))
+    known = _known(rank_list.student, list(programs.values()), fits)
     rows = []
     for rank, pk in enumerate(main, start=1):
         row = ListRow(rank=rank, known=known[pk])
@@ -92,7 +110,9 @@ def student_rows(rank_list: StudentRankList) -> list[ListRow]:
     return rows
 
 
-def student_candidates(rank_list: StudentRankList, query: str = "") -> tuple[list[Known], bool]:
+def student_candidates(
+    rank_list: StudentRankList, query: str = "", fits: Fits | None = None
+) -> tuple[list[Known], bool]:
     """Programs of the cycle not yet on the main list that the student interviewed at or
     shortlisted (interviewed first), or, with ``query``, those whose title or institution
     matches it. Returns (candidates, more): ``more`` says the search found more than shown."""
@@ -116,10 +136,17 @@ def student_candidates(rank_list: StudentRankList, query: str = "") -> tuple[lis
         )[: SEARCH_LIMIT + 1]
     )
     more = len(found) > SEARCH_LIMIT
-    known = _known(rank_list.student, found[:SEARCH_LIMIT])
+    known = _known(rank_list.student, found[:SEARCH_LIMIT], fits)
     rows = list(known.values())
     rows.sort(key=lambda k: (k.interview is None, k.shortlist is None))
     return rows, more
+
+
+def student_list_labels(rank_list: StudentRankList) -> list[tuple[int, str]]:
+    """(cycle program id, "Title, Institution") of the main list in order, for its rank numbers."""
+    order = student_order(rank_list)
+    programs = _cycle_programs(order)
+    return [(pk, str(programs[pk].program)) for pk in order]
 
 
 def preliminary_programs(cycle) -> list[CycleProgram]:

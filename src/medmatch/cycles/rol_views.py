@@ -48,8 +48,7 @@ def uncertified_message(request, cycle) -> None:
 
 
 def _numbers_form(rank_list, data=None) -> RankNumbersForm:
-    rows = selectors.student_rows(rank_list)
-    items = [(row.known.cycle_program.pk, str(row.known.cycle_program.program)) for row in rows]
+    items = selectors.student_list_labels(rank_list)
     return RankNumbersForm(items, data, limit=lists.MAX_STUDENT_LIST)
 
 
@@ -57,14 +56,15 @@ def list_context(request, rank_list, **extra) -> dict:
     cycle = rank_list.cycle
     search = SearchForm(request.GET)
     query = search.cleaned_data["q"] if search.is_valid() else ""
-    candidates, more = selectors.student_candidates(rank_list, query)
+    fits = selectors.Fits(rank_list.student)
+    candidates, more = selectors.student_candidates(rank_list, query, fits)
     context = {
         "rank_list": rank_list,
         "cycle": cycle,
         "editable": lists.lists_editable(cycle),
         "closed_reason": lists.closed_reason(cycle),
         "code": lists.applicant_code(cycle=cycle, student=rank_list.student).code,
-        "rows": selectors.student_rows(rank_list),
+        "rows": selectors.student_rows(rank_list, fits),
         "numbers_form": _numbers_form(rank_list),
         "search_form": search,
         "query": query,
