@@ -248,6 +248,7 @@ class ApplicantAddForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(
         required=False,
+        widget=forms.FileInput,
         label="CSV file",
         help_text="A header row with a “code” column and optionally a “rank” column.",
     )
@@ -266,7 +267,7 @@ class ImportForm(forms.Form):
     def clean(self):
         data = super().clean()
         upload, text = data.get("file"), data.get("text") or ""
-        if upload is not None:
+        if upload:
             if upload.size > MAX_CSV_BYTES:
                 raise forms.ValidationError("The file is larger than 1 MB.")
             try:
