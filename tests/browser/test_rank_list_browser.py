@@ -118,3 +118,43 @@ def test_the_list_works_without_javascript(browser, live_server, screenshot_dir)
     expect(page.get_by_text("Your list is certified")).to_be_visible()
     page.screenshot(path=screenshot_dir / "rank-list-no-js.png", full_page=True)
     context.close()
+
+
+def test_the_couple_and_program_pages_pass_axe_on_a_phone(
+    page, live_server, assert_accessible, screenshot_dir
+):
+    from tests.contributions.conftest import make_coordinatorship
+
+    alice, erin = make_user("alice"), make_user("erin")
+    entries = _cycle_with_shortlist(alice)
+    cycle = entries[0].cycle
+    for student, order in ((alice, entries[:2]), (erin, entries[1:])):
+        rank_list = lists.student_list_start(cycle=cycle, student=student)
+        lists.student_list_write(rank_list=rank_list, order=[e.pk for e in order])
+    proposal = lists.couple_propose(cycle=cycle, proposer=alice, email=erin.email)
+    link = lists.couple_proposal_answer(proposal=proposal, partner=erin, accept=True)
+    lists.couple_pairs_write(
+        joint=lists.joint_list(link), pairs=[(entries[0].pk, entries[1].pk), (entries[0].pk, None)]
+    )
+    page.set_viewport_size({"width": 375, "height": 812})
+    _log_in(page.context, live_server, alice)
+    page.goto(f"{live_server.url}/match/couples/{link.pk}/")
+    expect(page.get_by_role("heading", name="Pairs your individual lists imply")).to_be_visible()
+    assert_accessible(page, "joint list")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375, page.evaluate(
+        WIDE_ELEMENTS
+    )
+    page.screenshot(path=screenshot_dir / "rank-couple-phone.png", full_page=True)
+
+    dana = make_user("dana", role="coordinator")
+    make_coordinatorship(dana, entries[0].program.institution, role="director")
+    lists.program_list_write(plist=lists.program_list(entries[0]), order=[alice.pk, erin.pk])
+    page.context.clear_cookies()
+    _log_in(page.context, live_server, dana)
+    page.goto(f"{live_server.url}/match/programs/{entries[0].pk}/")
+    expect(page.get_by_role("heading", name="Import a list (CSV)")).to_be_visible()
+    assert_accessible(page, "program list")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375, page.evaluate(
+        WIDE_ELEMENTS
+    )
+    page.screenshot(path=screenshot_dir / "rank-program-phone.png", full_page=True)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from medmatch.cycles.models import (
     CoupleLink,
@@ -59,7 +60,8 @@ def closed_reason(cycle: MatchCycle, now=None) -> str:
     if cycle.state == MatchCycle.State.DRAFT:
         return "This cycle is not open yet."
     if cycle.state == MatchCycle.State.OPEN and now < cycle.rank_lists_open_at:
-        return f"Rank lists open on {timezone.localtime(cycle.rank_lists_open_at):%d %b %Y, %H:%M}."
+        opens = date_format(timezone.localtime(cycle.rank_lists_open_at), "j M Y, H:i")
+        return f"Rank lists open on {opens}."
     if cycle.state == MatchCycle.State.OPEN:
         return "The certification deadline has passed: lists are read-only."
     return "The cycle is locked: lists are read-only."

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_POST
 
 from medmatch.cycles import rank_lists as lists
@@ -39,11 +40,11 @@ def _list_url(rank_list) -> str:
 
 
 def uncertified_message(request, cycle) -> None:
-    deadline = timezone.localtime(cycle.certification_deadline)
+    deadline = date_format(timezone.localtime(cycle.certification_deadline), "j M Y, H:i")
     messages.warning(
         request,
         "Your list was certified; this change un-certified it. It does not count in the match "
-        f"until you certify it again (before {deadline:%d %b %Y, %H:%M}).",
+        f"until you certify it again (before {deadline}).",
     )
 
 

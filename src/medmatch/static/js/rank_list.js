@@ -21,6 +21,9 @@
     var status = form.querySelector("[data-drag-status]");
     if (status) status.textContent = "Moved to number " + (rows.indexOf(row) + 1) + "; saving.";
     if (window.htmx && form.dataset.rankList) {
+      // The page's earlier messages ("certified") would contradict the saved list's own.
+      var old = document.querySelector("main > div[role=status]");
+      if (old) old.remove();
       window.htmx.ajax("POST", form.action, { source: form, target: form.dataset.rankList, swap: "outerHTML" });
     } else {
       form.submit();
