@@ -7,10 +7,16 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from medmatch.cycles.models import CycleApplicant, CycleProgram, StudentRankList
+from medmatch.cycles.models import (
+    CoupleProposal,
+    CycleApplicant,
+    CycleProgram,
+    StudentRankList,
+)
 from medmatch.cycles.rank_lists import pair_order, program_order, student_order
 from medmatch.goals.fitting import rank_for_user
 from medmatch.interviews.models import Interview
+from medmatch.lib.models import iso_or_none
 from medmatch.research.models import ShortlistItem
 from medmatch.workspace.models import Invitation
 
@@ -43,7 +49,9 @@ class Fits:
 
     def explain(self, program_ids) -> dict:
         if not self._ranked:
-            self._ranking, self._ranked = rank_for_user(self.user), True
+            # Fits(None) ranks nothing: the export has no fit scores.
+            ranking = rank_for_user(self.user) if self.user is not None else None
+            self._ranking, self._ranked = ranking, True
         if self._ranking is None:
             return {}
         index = self._ranking.features.index
@@ -229,3 +237,42 @@ def interviewed_applicants(cycle_program: CycleProgram, exclude=()) -> list[Appl
     for row in rows:
         row.code = codes.get(row.student_id)
     return rows
+
+
+# -- "download all my data" --------------------------------------------------------------------
+
+
+def rank_lists_export(user) -> dict:
+    """The student's own rank lists (with supplemental lists), applicant codes and the couple
+    proposals they made, for the account export."""
+    codes = dict(CycleApplicant.objects.for_student(user).values_list("cycle_id", "code"))
+    exported = []
+    for rank_list in StudentRankList.objects.for_student(user).select_related("cycle"):
+        rows = student_rows(rank_list, Fits(None))
+        exported.append(
+            {
+                "cycle": rank_list.cycle.name,
+                "applicant_code": codes.get(rank_list.cycle_id),
+                "certified_at": iso_or_none(rank_list.certified_at),
+                "programs": [
+                    {
+                        "rank": row.rank,
+                        "program": str(row.known.cycle_program.program),
+                        "supplemental": [
+                            str(sub.known.cycle_program.program) for sub in row.supplemental or []
+                        ],
+                    }
+                    for row in rows
+                ],
+            }
+        )
+    proposals = [
+        {
+            "cycle": p.cycle.name,
+            "email": p.email,
+            "status": p.status,
+            "created_at": iso_or_none(p.created_at),
+        }
+        for p in CoupleProposal.objects.for_student(user).select_related("cycle")
+    ]
+    return {"rank_lists": exported, "couple_proposals": proposals}
