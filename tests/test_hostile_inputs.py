@@ -289,7 +289,9 @@ def build_world(alice) -> dict:
         match_day=starts + datetime.timedelta(days=20),
     )
     cycle_program = CycleProgram.objects.create(cycle=match_cycle, program=program, quota=2)
+    ranking = _rank_lists(alice, program, starts)
     return {
+        **ranking,
         "match_cycle": match_cycle,
         "cycle_program": cycle_program,
         "submission": submission,
@@ -318,6 +320,43 @@ def build_world(alice) -> dict:
         "slot_round": slot_round,
         "slot": slot,
         "invitation": invitation,
+    }
+
+
+def _rank_lists(alice, program, starts) -> dict:
+    """An open cycle with alice's rank list, her couple link (and its joint list), a proposal of
+    hers and one to her, and the program's list (alice is its coordinator)."""
+    from medmatch.cycles import rank_lists
+    from medmatch.cycles.models import CoupleProposal, CycleProgram, MatchCycle
+    from tests.personas import make_user
+
+    cycle = MatchCycle.objects.create(
+        name="Open match",
+        state="open",
+        rank_lists_open_at=timezone.now() - datetime.timedelta(days=1),
+        certification_deadline=starts + datetime.timedelta(days=10),
+        match_day=starts + datetime.timedelta(days=20),
+    )
+    entry = CycleProgram.objects.create(cycle=cycle, program=program, quota=2)
+    rank_list = rank_lists.student_list_start(cycle=cycle, student=alice)
+    rank_lists.student_list_write(rank_list=rank_list, order=[entry.pk])
+    partner = make_user("hostile-partner")
+    proposal = rank_lists.couple_propose(cycle=cycle, proposer=partner, email=alice.email)
+    link = rank_lists.couple_proposal_answer(proposal=proposal, partner=alice, accept=True)
+    rank_lists.couple_pairs_write(joint=rank_lists.joint_list(link), pairs=[(entry.pk, None)])
+    rank_lists.program_list_write(plist=rank_lists.program_list(entry), order=[alice.pk])
+    stranger = make_user("hostile-proposer")
+    return {
+        "rank_cycle": cycle,
+        "rank_cycle_program": entry,
+        "rank_list": rank_list,
+        "couple_link": link,
+        "own_proposal": CoupleProposal.objects.create(
+            cycle=cycle, proposer=alice, email="someone@example.org"
+        ),
+        "proposal_to_alice": CoupleProposal.objects.create(
+            cycle=cycle, proposer=stranger, email=alice.email
+        ),
     }
 
 
@@ -411,6 +450,27 @@ OBJECTS = {
     "cycles:cycle_program_remove": "match_cycle",
     "cycles:cycle_open": "match_cycle",
     "cycles:cycle_lock": "match_cycle",
+    "cycles:list_start": "rank_cycle",
+    "cycles:list": "rank_list",
+    "cycles:list_add": "rank_list",
+    "cycles:list_move": "rank_list",
+    "cycles:list_order": "rank_list",
+    "cycles:list_certify": "rank_list",
+    "cycles:couple_propose": "rank_list",
+    "cycles:proposal_withdraw": "own_proposal",
+    "cycles:proposal_answer": "proposal_to_alice",
+    "cycles:couple": "couple_link",
+    "cycles:couple_add": "couple_link",
+    "cycles:couple_move": "couple_link",
+    "cycles:couple_order": "couple_link",
+    "cycles:couple_certify": "couple_link",
+    "cycles:couple_end": "couple_link",
+    "cycles:program_list": "rank_cycle_program",
+    "cycles:program_list_add": "rank_cycle_program",
+    "cycles:program_list_move": "rank_cycle_program",
+    "cycles:program_list_order": "rank_cycle_program",
+    "cycles:program_list_import": "rank_cycle_program",
+    "cycles:program_list_certify": "rank_cycle_program",
     "workspace:inbox": "program",
     "workspace:inbox_decide": "program",
     "workspace:rubric": "program",

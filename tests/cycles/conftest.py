@@ -1,5 +1,7 @@
 import pytest
 
+from tests.cycles.rank_fixtures import erin, market  # noqa: F401
+
 
 @pytest.fixture
 def as_alice(client, alice):

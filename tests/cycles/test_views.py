@@ -18,8 +18,12 @@ BANNER = "A simulation with made-up competitors, not a prediction of your match.
 
 
 def test_it_offers_the_practice_match_in_the_navigation(as_alice):
+    # "Match" leads to the match page (/match/), which links the practice match; it stays the
+    # current item on every page under /match/.
     page = as_alice.get(reverse("cycles:practice")).content.decode()
-    assert '<a href="/match/practice/" aria-current="page">Match</a>' in page
+    assert '<a href="/match/" aria-current="page">Match</a>' in page
+    home = as_alice.get(reverse("cycles:home")).content.decode()
+    assert '<a href="/match/practice/">practice match</a>' in home
     assert BANNER in page
 
 

@@ -331,6 +331,10 @@ class CoupleRankList(models.Model):
 
     link = models.OneToOneField(CoupleLink, on_delete=models.CASCADE, related_name="rank_list")
     certified_at = models.DateTimeField(null=True, blank=True)
+    # Each partner certifies the current version; ``certified_at`` (what the match reads) is set
+    # when both have, and any change to the pairs clears all three.
+    proposer_certified_at = models.DateTimeField(null=True, blank=True)
+    partner_certified_at = models.DateTimeField(null=True, blank=True)
 
     objects = CoupleRankListQuerySet.as_manager()
 
@@ -458,3 +462,77 @@ class MatchOutcome(models.Model):
 
     def __str__(self):
         return f"{self.student}: {self.cycle_program or 'unmatched'}"
+
+
+# -- rank lists (issue 16, parts 2 and 3) -------------------------------------------------------
+
+
+class CycleApplicantQuerySet(OwnedQuerySet):
+    owner_path = "student"
+
+
+class CycleApplicant(models.Model):
+    """A student's applicant code in one cycle (as an NRMP ID): the student sees it on their list
+    page and gives it to programs that rank by an imported file instead of the review workspace."""
+
+    cycle = models.ForeignKey(MatchCycle, on_delete=models.CASCADE, related_name="applicants")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cycle_codes"
+    )
+    code = models.CharField(max_length=8)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CycleApplicantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "student"], name="one_code_per_cycle"),
+            models.UniqueConstraint(fields=["cycle", "code"], name="code_unique_in_cycle"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} ({self.student} in {self.cycle})"
+
+
+class CoupleProposalQuerySet(OwnedQuerySet):
+    owner_path = "proposer"
+
+
+class CoupleProposal(models.Model):
+    """A student's proposal to link with whoever holds ``email``. It names an address, not an
+    account, so the proposer learns nothing about the address until its owner answers; accepting
+    it creates the ``CoupleLink``."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for an answer"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    cycle = models.ForeignKey(MatchCycle, on_delete=models.CASCADE, related_name="proposals")
+    proposer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    email = models.EmailField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    link = models.OneToOneField(
+        CoupleLink, null=True, blank=True, on_delete=models.SET_NULL, related_name="proposal"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CoupleProposalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "proposer"],
+                condition=models.Q(status="pending"),
+                name="one_pending_proposal_per_cycle",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.proposer} proposes to {self.email} in {self.cycle}"

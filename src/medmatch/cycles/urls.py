@@ -1,6 +1,6 @@
 from django.urls import path
 
-from medmatch.cycles import cycle_views, views
+from medmatch.cycles import couple_views, cycle_views, program_list_views, rol_views, views
 
 app_name = "cycles"
 
@@ -27,4 +27,40 @@ urlpatterns = [
     ),
     path("cycles/<int:pk>/open/", cycle_views.open_cycle, name="cycle_open"),
     path("cycles/<int:pk>/lock/", cycle_views.lock_cycle, name="cycle_lock"),
+    # Rank lists: a student's (with supplemental lists), a couple's joint list, a program's.
+    path("", rol_views.show_match_home, name="home"),
+    path("cycles/<int:pk>/start/", rol_views.start_list, name="list_start"),
+    path("lists/<int:pk>/", rol_views.show_list, name="list"),
+    path("lists/<int:pk>/add/", rol_views.add_to_list, name="list_add"),
+    path("lists/<int:pk>/move/", rol_views.move_in_list, name="list_move"),
+    path("lists/<int:pk>/order/", rol_views.renumber_list, name="list_order"),
+    path("lists/<int:pk>/certify/", rol_views.certify_list, name="list_certify"),
+    path("lists/<int:pk>/propose/", couple_views.propose_couple, name="couple_propose"),
+    path("proposals/<int:pk>/withdraw/", couple_views.withdraw_proposal, name="proposal_withdraw"),
+    path("proposals/<int:pk>/answer/", couple_views.answer_proposal, name="proposal_answer"),
+    path("couples/<int:pk>/", couple_views.show_couple, name="couple"),
+    path("couples/<int:pk>/add/", couple_views.add_pair, name="couple_add"),
+    path("couples/<int:pk>/move/", couple_views.move_pair, name="couple_move"),
+    path("couples/<int:pk>/order/", couple_views.renumber_pairs, name="couple_order"),
+    path("couples/<int:pk>/certify/", couple_views.certify_couple, name="couple_certify"),
+    path("couples/<int:pk>/end/", couple_views.end_couple, name="couple_end"),
+    path("programs/", program_list_views.list_program_lists, name="program_lists"),
+    path("programs/<int:pk>/", program_list_views.show_program_list, name="program_list"),
+    path("programs/<int:pk>/add/", program_list_views.add_applicant, name="program_list_add"),
+    path("programs/<int:pk>/move/", program_list_views.move_applicant, name="program_list_move"),
+    path(
+        "programs/<int:pk>/order/",
+        program_list_views.renumber_applicants,
+        name="program_list_order",
+    ),
+    path(
+        "programs/<int:pk>/import/",
+        program_list_views.import_applicants,
+        name="program_list_import",
+    ),
+    path(
+        "programs/<int:pk>/certify/",
+        program_list_views.certify_program_list,
+        name="program_list_certify",
+    ),
 ]

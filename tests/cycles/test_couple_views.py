@@ -1,0 +1,109 @@
+"""Couples on the web: a proposal by email that tells the proposer nothing about the address,
+accepting it on the match home, the joint list both partners edit (suggestions from their
+individual lists, "no match" on one side), certifying by both, and ending the link."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from medmatch.cycles import rank_lists as lists
+from medmatch.cycles.models import CoupleLink, CoupleProposal
+from tests.cycles.rank_fixtures import logged_in
+
+pytestmark = pytest.mark.django_db
+
+SAID = "If this address belongs to a student taking part in this cycle"
+
+
+@pytest.fixture
+def alices_list(alice, market):
+    return lists.student_list_start(cycle=market["cycle"], student=alice)
+
+
+def propose(client, rank_list, email):
+    url = reverse("cycles:couple_propose", args=[rank_list.pk])
+    return client.post(url, {"email": email}, follow=True).content.decode()
+
+
+def test_a_proposal_reads_the_same_whether_the_address_exists(alice, erin, alices_list):
+    as_alice = logged_in(Client, alice)
+    page = propose(as_alice, alices_list, "nobody@example.org")
+    assert SAID in page and "waiting for an answer" in page
+    CoupleProposal.objects.all().delete()
+    page = propose(as_alice, alices_list, erin.email)
+    assert SAID in page and "waiting for an answer" in page
+    assert "erin" not in page.replace(erin.email, "")
+
+
+def test_the_partner_accepts_and_both_build_and_certify_the_joint_list(
+    alice, erin, alices_list, market
+):
+    as_alice, as_erin = logged_in(Client, alice), logged_in(Client, erin)
+    propose(as_alice, alices_list, erin.email)
+    home = as_erin.get(reverse("cycles:home")).content.decode()
+    assert "proposes to match as a couple" in home
+    proposal = CoupleProposal.objects.get()
+    response = as_erin.post(
+        reverse("cycles:proposal_answer", args=[proposal.pk]), {"decision": "accept"}
+    )
+    link = CoupleLink.objects.get()
+    assert response.url == reverse("cycles:couple", args=[link.pk])
+    m, s = market["medicine"], market["surgery"]
+    lists.student_list_write(rank_list=alices_list, order=[m.pk])
+    erins_list = erin.cycle_rank_lists.get()
+    lists.student_list_write(rank_list=erins_list, order=[s.pk])
+    page = as_alice.get(response.url).content.decode()
+    assert "Pairs your individual lists imply" in page and "General Surgery" in page
+    add = reverse("cycles:couple_add", args=[link.pk])
+    as_alice.post(add, {"proposer_program": m.pk, "partner_program": s.pk})
+    as_erin.post(add, {"proposer_program": m.pk, "partner_program": "none"})
+    joint = link.rank_list
+    assert lists.pair_order(joint) == [(m.pk, s.pk), (m.pk, None)]
+    certify = reverse("cycles:couple_certify", args=[link.pk])
+    page = as_alice.post(certify, follow=True).content.decode()
+    assert "once your partner certifies" in page
+    page = as_erin.post(certify, follow=True).content.decode()
+    assert "Both of you have certified" in page
+    joint.refresh_from_db()
+    assert joint.certified_at is not None
+    # Erin moves a pair: the list stops counting for both.
+    first = joint.pairs.get(rank=1)
+    page = as_erin.post(
+        reverse("cycles:couple_move", args=[link.pk]), {"move": f"down-{first.pk}"}, follow=True
+    ).content.decode()
+    joint.refresh_from_db()
+    assert joint.certified_at is None and "un-certified it for both of you" in page
+    assert lists.pair_order(joint) == [(m.pk, None), (m.pk, s.pk)]
+
+
+def test_declining_and_ending(alice, erin, alices_list):
+    as_alice, as_erin = logged_in(Client, alice), logged_in(Client, erin)
+    propose(as_alice, alices_list, erin.email)
+    proposal = CoupleProposal.objects.get()
+    as_erin.post(reverse("cycles:proposal_answer", args=[proposal.pk]), {"decision": "decline"})
+    proposal.refresh_from_db()
+    assert proposal.status == "declined" and not CoupleLink.objects.exists()
+    propose(as_alice, alices_list, erin.email)
+    proposal = CoupleProposal.objects.get(status="pending")
+    as_erin.post(reverse("cycles:proposal_answer", args=[proposal.pk]), {"decision": "accept"})
+    link = CoupleLink.objects.get()
+    as_erin.post(reverse("cycles:couple_end", args=[link.pk]))
+    link.refresh_from_db()
+    assert link.ended_at is not None
+    assert (
+        "This link has ended"
+        in as_alice.get(reverse("cycles:couple", args=[link.pk])).content.decode()
+    )
+
+
+def test_a_pair_with_no_match_on_both_sides_is_refused(alice, erin, alices_list):
+    as_alice = logged_in(Client, alice)
+    propose(as_alice, alices_list, erin.email)
+    link = lists.couple_proposal_answer(
+        proposal=CoupleProposal.objects.get(), partner=erin, accept=True
+    )
+    response = as_alice.post(
+        reverse("cycles:couple_add", args=[link.pk]),
+        {"proposer_program": "none", "partner_program": "none"},
+    )
+    assert response.status_code == 400 and "is not a pair" in response.content.decode()
