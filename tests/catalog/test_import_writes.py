@@ -201,6 +201,8 @@ def test_it_lets_another_connection_write_between_batches(data_dir, monkeypatch)
     ("database table is locked") while a transaction is open: one transaction for the whole
     import (the old design) fails this test; batches that commit let every save through."""
     monkeypatch.setattr(base, "BATCH_SIZE", 1)
+    # Into a catalog that has rows (a fresh catalog is written in one transaction: see below).
+    import_sources("acgme-specialties")
     progress = ConcurrentSave()
     import_sources("all", progress=progress)
     assert progress.errors == []
@@ -258,3 +260,80 @@ def test_insert_rows_writes_what_bulk_create_writes():
     )
     assert synced["Q3"].pk == Institution.objects.get(wikidata_id="Q3").pk
     assert synced["Q1"].name == "Hôtel-Dieu"
+
+
+def _schema() -> list:
+    """The catalog's tables, indexes and triggers on SQLite (PostgreSQL keeps its indexes)."""
+    if connection.vendor != "sqlite":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE tbl_name LIKE 'catalog_%' "
+            "ORDER BY type, name"
+        )
+        return cursor.fetchall()
+
+
+def _empty_catalog() -> None:
+    """Delete every catalog row, those that point at a Source (protected) first."""
+    from medmatch.catalog.models_hospital_data import (
+        CanadianHospital,
+        CarmsStreamSite,
+        CostReport,
+        H1bFiling,
+    )
+    from medmatch.catalog.models_rules import TrainingLengthRule, WorkHourRule
+
+    for model in (
+        ZipArea, ZipCounty, AreaRent, ZipRent, CarmsStreamSite, CostReport, H1bFiling,
+        CanadianHospital, TrainingLengthRule, WorkHourRule, Program, Institution, Specialty,
+        Source,
+    ):  # fmt: skip
+        model.objects.all().delete()
+    assert base.catalog_is_empty()
+
+
+@pytest.mark.django_db
+def test_it_writes_a_fresh_catalog_in_one_transaction_as_the_batches_would(data_dir):
+    from medmatch.catalog import search
+    from medmatch.catalog.importers import IMPORTERS
+
+    schema = _schema()
+    # The same files in short batches (the path of an import into a catalog in use).
+    batched = base.run_imports([importer() for importer in IMPORTERS.values()])
+    assert sum(report.write_transactions for report in batched) > len(batched)
+    expected = catalog_dump(with_ids=False)
+    _empty_catalog()
+
+    reports = import_sources("all")
+    assert sum(report.write_transactions for report in reports) == 1
+    assert reports[-1].longest_write_seconds > 0
+    assert [(r.created, r.updated, r.unchanged, r.skipped, r.figures) for r in reports] == [
+        (r.created, r.updated, r.unchanged, r.skipped, r.figures) for r in batched
+    ]
+    assert catalog_dump(with_ids=False) == expected
+    # The indexes are back, and the search index was built in one pass with its triggers.
+    assert _schema() == schema
+    hits = search.search_institutions(search.InstitutionQuery(q="southeast")).hits
+    assert any("SOUTHEAST" in hit.obj.name.upper() for hit in hits)
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            for table in ("catalog_institution_fts", "catalog_program_fts"):
+                cursor.execute(f"INSERT INTO {table}({table}) VALUES ('integrity-check')")
+
+
+@pytest.mark.django_db
+def test_it_leaves_the_catalog_empty_when_a_fresh_import_fails(data_dir, monkeypatch):
+    from medmatch.catalog.importers.wikidata import WikidataHospitalsImporter
+
+    schema = _schema()
+
+    def full_disk(*args, **kwargs):
+        raise DatabaseError("database or disk is full")
+
+    monkeypatch.setattr(WikidataHospitalsImporter, "write", full_disk)
+    with pytest.raises(ImportWriteError) as error:
+        import_sources("all")
+    assert not error.value.written
+    assert base.catalog_is_empty()
+    assert _schema() == schema  # the dropped indexes and triggers are back

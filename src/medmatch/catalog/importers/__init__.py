@@ -52,6 +52,7 @@ def import_sources(
         if path:
             raise ValueError("A file can be given only when importing a single source.")
         importers = [importer() for importer in IMPORTERS.values()]
+        return run_imports(importers, dry_run=dry_run, progress=progress, whole_catalog=True)
     elif key in IMPORTERS:
         importers = [IMPORTERS[key](path)]
     else:

@@ -29,6 +29,10 @@ new file), and running the same import again computes the difference from what w
 writes the rest: the result is the same as an uninterrupted import (tested). Two imports never
 interleave: ``importers.lock.import_lock`` lets one run at a time.
 
+One exception: ``import all`` into a catalog with no row at all (a new database) is written
+in one transaction, with the indexes built once at the end (``fresh_catalog_writes``): there is
+no catalog in use to keep serving, and a failure leaves it empty.
+
 A dry run computes everything inside one transaction that is rolled back, as before; on SQLite it
 holds the write lock for its duration (a dry run is an operator's check, not something to run
 while students are working).
@@ -217,13 +221,16 @@ def read_table(path: Path, columns: Iterable[str], delimiter: str = ",") -> Tabl
             f"missing column(s); expected {', '.join(columns)}; found {', '.join(header)}",
         )
     rows = []
+    width = len(header)
     try:
         for number, values in enumerate(reader, start=1):
-            if not any(value.strip() for value in values):
+            # A blank line, or one of blank values, is left out (the first value decides for
+            # nearly every row, without joining them).
+            if not (values and values[0].strip()) and not "".join(values).strip():
                 continue
-            if len(values) != len(header):
+            if len(values) != width:
                 raise ImportFileError(
-                    path, number, "", f"{len(values)} values where the header has {len(header)}"
+                    path, number, "", f"{len(values)} values where the header has {width}"
                 )
             rows.append((number, dict(zip(header, values, strict=True))))
     except csv.Error as error:
@@ -676,9 +683,11 @@ _CONCRETE = [field for field in Institution._meta.concrete_fields if not field.p
 
 
 def batches(items: list) -> Iterable[list]:
-    """``items`` in slices of ``BATCH_SIZE``: one write transaction each."""
-    for start in range(0, len(items), BATCH_SIZE):
-        yield items[start : start + BATCH_SIZE]
+    """``items`` in slices of ``BATCH_SIZE``: one write transaction each (in a fresh import,
+    slices of ``FRESH_BATCH_SIZE``: one savepoint each)."""
+    size = FRESH_BATCH_SIZE if _fresh.get() else BATCH_SIZE
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def _update_objects(model: type[models.Model], objects: list, field_names: list[str]) -> None:
@@ -716,11 +725,19 @@ def ensure_search_index() -> None:
 
 
 def run_imports(
-    importers: list[Importer], *, dry_run: bool = False, progress: Progress | None = None
+    importers: list[Importer],
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    whole_catalog: bool = False,
 ) -> list[ImportReport]:
     """Read every file first, then write source by source in short transactions (see the module
     docstring); a dry run writes inside one transaction that is rolled back. One import at a time
-    (``import_lock``): another one raises ``ImportLocked`` before anything is read."""
+    (``import_lock``): another one raises ``ImportLocked`` before anything is read.
+
+    ``whole_catalog`` (``import all``) into a catalog with no row at all is a *fresh* import
+    (``fresh_catalog_writes``): one transaction, indexes built once at the end.
+    """
     from .lock import import_lock
 
     progress = progress or Progress()
@@ -737,10 +754,95 @@ def run_imports(
                 reports = _write_all(parsed, dry_run, progress)
                 transaction.set_rollback(True)
             return reports
-        reports = _write_all(parsed, dry_run, progress)
+        if whole_catalog and catalog_is_empty():
+            started = time.perf_counter()
+            with fresh_catalog_writes():
+                reports = _write_all(parsed, dry_run, progress)
+            if reports:
+                # The batches were savepoints of one transaction: that one held the lock.
+                for report in reports:
+                    report.write_transactions, report.longest_write_seconds = 0, 0.0
+                reports[-1].write_transactions = 1
+                reports[-1].longest_write_seconds = time.perf_counter() - started
+        else:
+            reports = _write_all(parsed, dry_run, progress)
         ensure_search_index()
         _refresh_planner_statistics()
     return reports
+
+
+def catalog_is_empty() -> bool:
+    """True when no catalog table holds a row (a new database, before its first import)."""
+    from django.apps import apps
+
+    return not any(
+        model._base_manager.exists() for model in apps.get_app_config("catalog").get_models()
+    )
+
+
+# Rows per batch of a fresh import: the batches are savepoints of its one transaction, so their
+# size bounds no lock, only the memory of one executemany.
+FRESH_BATCH_SIZE = 20_000
+_fresh: ContextVar[bool] = ContextVar("catalog_fresh_import", default=False)
+
+
+@contextmanager
+def fresh_catalog_writes():
+    """Write a whole catalog into empty tables at the speed of a bulk load, all or nothing.
+
+    Issue 10's short transactions exist so that a running site is not starved of the write lock
+    while an import changes a catalog people are reading. An empty catalog has no readers to
+    protect, and writing 160,000 rows 250 at a time, with every index and the full-text triggers
+    updated row by row, cost more than computing them. So a fresh import is one transaction
+    (``BATCH_SIZE`` is lifted to ``FRESH_BATCH_SIZE``; the batches become savepoints): on
+    SQLite the catalog's secondary indexes and full-text triggers are dropped inside it, the rows
+    inserted, then the indexes created again and the full-text index built once (FTS5
+    ``'rebuild'``) before the commit. A failure anywhere (a bad row, a unique index that no longer
+    builds, a full disk, kill -9) rolls all of it back, the dropped indexes and triggers included:
+    the catalog is as empty as before. On PostgreSQL the indexes stay (its expression index for
+    search needs no trigger); the one transaction and the big batches are the same code path.
+
+    The cost: a site already serving while its first catalog loads waits for the one commit
+    (its save waits up to the import's length; the benchmark prints it).
+    """
+    token = _fresh.set(True)
+    try:
+        with transaction.atomic():
+            if connection.vendor == "sqlite":
+                with _sqlite_indexes_deferred():
+                    yield
+            else:
+                yield
+    finally:
+        _fresh.reset(token)
+
+
+@contextmanager
+def _sqlite_indexes_deferred():
+    """Drop the catalog tables' secondary indexes and full-text triggers; create them again (and
+    rebuild the full-text index) when the block ends without an error. Inside a transaction."""
+    from medmatch.catalog import search
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE tbl_name GLOB 'catalog_*' AND "
+            "type IN ('index', 'trigger') AND sql IS NOT NULL AND name NOT GLOB '*_fts*'"
+        )
+        deferred = cursor.fetchall()
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name GLOB 'catalog_*' "
+            "AND name GLOB '*_fts_*'"
+        )
+        triggers = [row[0] for row in cursor.fetchall()]
+        for kind, name, _ in deferred:
+            cursor.execute(f"DROP {kind.upper()} {connection.ops.quote_name(name)}")
+        for name in triggers:
+            cursor.execute(f"DROP TRIGGER {connection.ops.quote_name(name)}")
+    yield
+    with connection.cursor() as cursor:
+        for _, _, sql in deferred:
+            cursor.execute(sql)
+    search.rebuild_index()  # the full-text triggers again, and the index filled in one pass
 
 
 def _write_all(parsed, dry_run: bool, progress: Progress) -> list[ImportReport]:
@@ -756,7 +858,8 @@ def _write_all(parsed, dry_run: bool, progress: Progress) -> list[ImportReport]:
             importer.write(records, source, report, progress)
             importer.finish_source(source, report)
         except DatabaseError as error:
-            written = any(r.write_transactions for r in [*reports, report])
+            # A fresh import's batches are savepoints of one transaction that rolls back.
+            written = any(r.write_transactions for r in [*reports, report]) and not _fresh.get()
             raise ImportWriteError(error, written=written and not dry_run) from error
         finally:
             _writing.reset(token)

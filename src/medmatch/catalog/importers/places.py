@@ -200,16 +200,14 @@ def _insert_rows(model, key_field, fields, records, report, progress) -> None:
         f"({', '.join(quote(column.column) for column in columns)}) "
         f"VALUES ({', '.join(['%s'] * len(columns))})"
     )
-    kinds = plain_types(columns)
-    rows = [
-        [
-            db_value(column, kind, value)
-            for column, kind, value in zip(
-                columns, kinds, [key, *(values[name] for name in fields)], strict=True
-            )
-        ]
-        for key, values in records.items()
-    ]
+    rows = [[key, *(values[name] for name in fields)] for key, values in records.items()]
+    # Most columns hold only values of their plain type (or None): checked once per column, so
+    # that only the others go through get_db_prep_save, value by value (db_value).
+    for index, (column, kind) in enumerate(zip(columns, plain_types(columns), strict=True)):
+        if kind is not None and all(row[index] is None or type(row[index]) is kind for row in rows):
+            continue
+        for row in rows:
+            row[index] = db_value(column, kind, row[index])
     if progress:
         progress.start(str(model._meta.verbose_name_plural), len(rows))
     for batch in batches(rows):
