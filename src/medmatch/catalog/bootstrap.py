@@ -22,7 +22,9 @@ def ensure_catalog() -> None:
     except ImportLocked as error:
         console.print(
             "Not importing the catalog now: another process is importing it (it holds "
-            f"{error.where}). The site starts anyway; the catalog fills in as that import runs.",
+            f"{error.where}). The site starts anyway and the catalog fills in as that import "
+            "runs; a first import into an empty catalog is one transaction, so on SQLite the "
+            "site's own writes (sign-in, saves) wait until it has finished.",
             highlight=False,
         )
 
