@@ -840,6 +840,8 @@ class PlaceIndex:
                 if not self._same_place(best, key)
             ):
                 rule = "evidence"
+        if rule and self._named_so_elsewhere(query, best):
+            rule = ""
         if not rule:
             found = self._initials_link(query, distinct)
             if found:
@@ -882,6 +884,19 @@ class PlaceIndex:
         keys = (
             self.exact.get(query) or self.short_exact.get(query) or self.compact.get(compact, set())
         )
+        # Another hospital's name without its city is as good a match as a name of the query's
+        # words only: "Memorial Hospital" is MEMORIAL HOSPITAL and MEMORIAL HOSPITAL OF SOUTH
+        # BEND alike. Not when the query names the city of the one called so ("Concord
+        # Hospital" is in Concord; CONCORD HOSPITAL - FRANKLIN is the one of Franklin).
+        rivals: set[str] = set()
+        if self.exact.get(query) and not any(
+            set(self.places[key].city.split()) & set(query.split()) for key in keys
+        ):
+            rivals = {
+                key
+                for key in self.short_exact.get(query, set())
+                if any(n == f"{query} {self.places[key].city}" for n, _ in self.places[key].names)
+            }
         # A CMS hospital of exactly this name outranks HIFLD facilities of the name (its
         # outpatient sites): "New Hanover Regional Medical Center" has several.
         cms = {
@@ -895,7 +910,7 @@ class PlaceIndex:
         if self.one_kind and is_system(query):
             keys = set()  # "CONE HEALTH" in HIFLD is the system's name on one of its hospitals
         key = self._one_place(cms) or (None if cms else self._one_place(keys))
-        if key is None:
+        if key is None or any(not self._same_place(self.places[key], r) for r in rivals):
             return None
         place = self.places[key]
         names = [(n, origin) for n, origin in place.all_names if n.replace(" ", "") == compact]
@@ -953,13 +968,44 @@ class PlaceIndex:
                 if any(brand_of(name) == brand for name, _ in self.places[key].names)
             }
         key = self._one_place(keys)
-        if key is None:
+        if key is None or self._equally_good(core, self.places[key]):
             return None
         place = self.places[key]
         if self._kinds(place, "") != kind_words(query):
             return None
         cms = any(facility_core(n) == core and o == "cms" for n, o in place.all_names)
         return Link(key, 100.0, 0.0, key, "core", "cms" if cms else place.names[0][1])
+
+    def _named_so_elsewhere(self, query: str, place: Place) -> bool:
+        """Whether another place is called by the query's words and its own city's only
+        ("Memorial Hospital" is MEMORIAL HOSPITAL of Logansport and MEMORIAL HOSPITAL OF SOUTH
+        BEND alike): a close spelling of one of them does not choose between them."""
+        words = set(query.split())
+        return any(
+            city
+            and set(name.split()) - set(city.split()) == words
+            and not words & set(city.split())
+            and not self._same_place(place, key)
+            for key, other in self.places.items()
+            if (city := other.city)
+            for name, _ in other.names
+        )
+
+    def _equally_good(self, core: str, place: Place) -> bool:
+        """Whether another place of the state is called by ``core`` and words that say nothing
+        of which hospital ("blue ridge" is BLUE RIDGE REGIONAL HOSPITAL and BLUE RIDGE
+        HEALTHCARE HOSPITALS, INC alike): then the core does not pick one."""
+        phrase, core_words = f" {core} ", set(core.split())
+        own = [f" {name} " for name, _ in place.names]
+        return any(
+            phrase in f" {name} "
+            and not set(name.split()) - core_words - self.common - _CORE_DROP
+            and not self._same_place(place, key)
+            # "SAINT LUKE CORNWALL HOSPITAL CORNWALL CAMPUS" is a campus of the hospital.
+            and not any(mine in f" {name} " for mine in own)
+            for key, other in self.places.items()
+            for name, _ in other.names
+        )
 
     def _city_hospital_link(self, query: str) -> Link | None:
         """The one hospital of a city, for a name that is the city and hospital words only

@@ -540,12 +540,19 @@ def read_hifld_places(path: Path, hospitals: dict[str, Institution]) -> HifldPla
         for name in _cms_names(inst):
             if words := _distinct_words(name, inst.region, normalise_name(inst.city)):
                 by_words.setdefault((words, inst.region), set()).add(inst.ccn)
-    legal_names: dict[tuple[str, str], set[str]] = {}
+    # (legal name, state, HIFLD type) -> CCNs: a legal entity's psychiatric facility is not a
+    # campus of its general hospital ("KINGSBROOK JEWISH MEDICAL CENTER", a psychiatric
+    # facility legally THE BROOKDALE HOSPITAL MEDICAL CENTER, is no site of BROOKDALE).
+    legal_names: dict[tuple[str, str, str], set[str]] = {}
+    joined_types: dict[str, set[str]] = {}  # CCN -> the HIFLD types of its joined rows
     for _, row in table.rows:
         hospital = by_hifld_id.get(row["ID"].strip())
         legal = normalise_name(text(row.get("ALT_NAME", "")))
         if hospital and legal and legal != "not available":
-            legal_names.setdefault((legal, hospital.region), set()).add(hospital.ccn)
+            key = (legal, hospital.region, text(row.get("TYPE", "")).upper())
+            legal_names.setdefault(key, set()).add(hospital.ccn)
+        if hospital:
+            joined_types.setdefault(hospital.ccn, set()).add(text(row.get("TYPE", "")).upper())
     places, facilities = [], {}
     # legal name -> {HIFLD ID: CCN or "" when joined to none} of its general hospitals
     runs: dict[tuple[str, str], dict[str, str]] = {}
@@ -602,6 +609,16 @@ def read_hifld_places(path: Path, hospitals: dict[str, Institution]) -> HifldPla
         def near(ccn: str, latitude=latitude, longitude=longitude) -> bool:
             return _near(hospitals[ccn], latitude, longitude)
 
+        facility_type = text(row.get("TYPE", "")).upper()
+
+        def same_type(ccn: str, kind=facility_type) -> bool:
+            return kind in joined_types.get(ccn, {kind})
+
+        owner = ccn_by_name.get((legal, state)) if cms_names.get((legal, state)) == 1 else ""
+        if owner and legal != names[0][0] and not (same_type(owner) and near(owner)):
+            # Not a site of the hospital it legally belongs to (of another type, or far): that
+            # hospital's name is its owner's, not one of its own.
+            names = tuple(found for found in names if found[0] != legal) or names
         # Only nearby: Kaiser's Oakland hospital is legally "KAISER FOUNDATION HOSPITAL", and so
         # is the one CMS row of that bare name, in San Rafael.
         ccn = (
@@ -612,6 +629,8 @@ def read_hifld_places(path: Path, hospitals: dict[str, Institution]) -> HifldPla
                     if name
                     and cms_names.get((name, state)) == 1
                     and near(ccn_by_name[(name, state)])
+                    # A legal name is the owner's: of another type, another facility.
+                    and (name != legal or same_type(ccn_by_name[(name, state)]))
                 ),
                 "",
             )
@@ -625,7 +644,11 @@ def read_hifld_places(path: Path, hospitals: dict[str, Institution]) -> HifldPla
                 ),
                 "",
             )
-            or _only(ccn for ccn in legal_names.get((legal, state), ()) if near(ccn))
+            or _only(
+                ccn
+                for ccn in legal_names.get((legal, state, facility_type), ())
+                if near(ccn) and same_type(ccn)
+            )
             or (
                 # A bare "MERCY" site may be a clinic: only a name that says it is a hospital.
                 _only(
