@@ -9,6 +9,7 @@ tests by what it does, not by knowing the answer for a particular sponsor.
 from tests.catalog.test_linking_more import _hospitals
 from tests.catalog.test_linking_names import state_index
 
+from medmatch.catalog.importers.linking import normalise_name
 from medmatch.catalog.importers.nrmp import read_hifld_places
 
 
@@ -71,3 +72,85 @@ def test_a_facility_of_another_type_is_no_campus_of_the_hospital_that_legally_ow
     # The owner's name is not one of the facility's own names, so it does not compete.
     names = {place.key: [n for n, _ in place.names] for _, place in found.places}
     assert names["hifld:0002"] == ["ashgrove medical center"]
+
+
+def test_a_system_named_for_its_one_hospital_is_that_hospital_where_its_programs_are():
+    montana = state_index(
+        "MT",
+        ("270901", ["OZARK MEDICAL CENTER"], "GLENWOOD", 46.60, -112.00),
+        ("270902", ["PINE VALLEY HOSPITAL"], "ASHFORD", 45.80, -108.50),
+        ("270903", ["GLENWOOD GENERAL HOSPITAL"], "GLENWOOD", 46.61, -112.02),
+        common=["mt", "montana"],
+    )
+    # The city of the system's programs (Glenwood) and the system's word in one hospital's name.
+    link = montana.link_one_hospital_system("Ozark Healthcare System", 46.62, -112.03, 30.0)
+    assert (link.key, link.rule) == ("270901", "one-hospital system")
+    # The programs elsewhere: no hospital of the name there.
+    assert montana.link_one_hospital_system("Ozark Healthcare System", 45.8, -108.5, 30.0) is None
+    # The acronym of a hospital's name ("PVH" of PINE VALLEY HOSPITAL).
+    assert montana.link_one_hospital_system("PVH Health System", 45.81, -108.52, 30.0).key == (
+        "270902"
+    )
+    # A name that is no system's is left to the other rules.
+    assert montana.link_one_hospital_system("Ozark Med Ctr", 46.62, -112.03, 30.0) is None
+
+
+def test_a_system_whose_word_is_borne_by_another_place_is_a_system_of_several():
+    montana = state_index(
+        "MT",
+        ("270901", ["OZARK MEDICAL CENTER"], "GLENWOOD", 46.60, -112.00),
+        # the same word on a hospital in another town...
+        ("270904", ["OZARK NORTH HOSPITAL"], "HILLCREST", 47.90, -110.00),
+        common=["mt", "montana"],
+    )
+    assert montana.link_one_hospital_system("Ozark Health", 46.62, -112.03, 30.0) is None
+    near = state_index(
+        "MT",
+        ("270901", ["OZARK MEDICAL CENTER"], "GLENWOOD", 46.60, -112.00),
+        # ... or on a facility of another kind in the same city
+        ("hifld:5", ["H:OZARK HEALTH BEHAVIORAL HOSPITAL"], "GLENWOOD", 46.65, -112.10),
+        common=["mt", "montana"],
+    )
+    assert near.link_one_hospital_system("Ozark Health", 46.62, -112.03, 30.0) is None
+
+
+def test_a_brand_and_its_state_is_the_brands_one_hospital_called_by_the_brand_alone():
+    def montana(*rows):
+        return state_index("MT", *rows, common=["mt", "montana"])
+
+    alone = montana(("270950", ["KAISER FOUNDATION HOSPITAL"], "HELENA", 46.59, -112.04))
+    link = alone.link("Kaiser Permanente Montana")
+    assert (link.key, link.rule) == ("270950", "brand's one hospital")
+    # A named site of the brand's region, or two hospitals of the brand: the region, no link.
+    site = montana(("270951", ["KAISER PERMANENTE CENTRAL HOSPITAL"], "HELENA", 46.59, -112.04))
+    assert site.link("Kaiser Permanente Montana").key is None
+    two = montana(
+        ("270950", ["KAISER FOUNDATION HOSPITAL"], "HELENA", 46.59, -112.04),
+        ("270952", ["KAISER FOUNDATION HOSPITAL - BUTTE"], "BUTTE", 46.00, -112.53),
+    )
+    assert two.link("Kaiser Permanente Montana").key is None
+
+
+def test_an_acronym_of_a_hospitals_name_up_to_hospital_after_its_system_names_it():
+    vermont = state_index(
+        "VT",
+        ("470901", ["GREEN PRAIRIE MEMORIAL HOSPITAL MEDICAL CTR"], "ELMWOOD", 44.7, -73.4),
+        ("470902", ["GRAND PEAK HOSPITAL"], "BIRCHDALE", 44.2, -72.6),
+        common=["vt", "vermont"],
+    )
+    link = vermont.link("Lakeshore Health Network GPMH")
+    assert (link.key, link.rule) == ("470901", "initials")
+    # Words before the acronym that are no system's name must be in the hospital's name.
+    assert vermont.link("Lakeshore Univ GPMH").key is None
+    # Two hospitals with those initials ("GRAND PEAK MEDICAL HOSPITAL" is GPMH too): neither.
+    twice = state_index(
+        "VT",
+        ("470901", ["GREEN PRAIRIE MEMORIAL HOSPITAL MEDICAL CTR"], "ELMWOOD", 44.7, -73.4),
+        ("470903", ["GRAND PEAK MEDICAL HOSPITAL"], "BIRCHDALE", 44.2, -72.6),
+        common=["vt", "vermont"],
+    )
+    assert twice.link("Lakeshore Health Network GPMH").key is None
+
+
+def test_it_spells_out_point():
+    assert normalise_name("Bayonne Pt Hosp") == "bayonne point hospital"

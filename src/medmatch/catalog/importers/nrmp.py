@@ -361,6 +361,7 @@ class NrmpInstitutionsImporter(Importer):
                 link = (
                     legal_name_link(_spell_state(name, state), state, hifld)
                     or city_link(name, state, hospital_index.get(state), program_cities)
+                    or system_link(name, state, hospital_index.get(state), program_cities)
                     or link
                 )
             if link and link.key:
@@ -1163,6 +1164,31 @@ def city_link(
     if not (link and link.key):
         return None
     return Link(link.key, link.score, link.runner_up_score, link.key, "city", link.origin)
+
+
+def system_link(
+    name: str,
+    state: str,
+    index: PlaceIndex | None,
+    program_cities: dict[str, list[tuple[str, str]]],
+) -> Link | None:
+    """The one hospital of a system named for it ("DeTar Healthcare System", "Skagit Regional
+    Health"), found in the one city where the 2018-19 programs of the system's name are
+    (``PlaceIndex.link_one_hospital_system``); None for a system of several hospitals."""
+    if index is None:
+        return None
+    found = majority_city(name, state, program_cities)
+    if not (found and found.key):
+        return None
+    _, latitude, longitude = found.key.split("|")
+    return index.link_one_hospital_system(
+        _spell_state(name, state), float(latitude), float(longitude), SYSTEM_CITY_RADIUS_KM
+    )
+
+
+# The 2018-19 list gives a city's centre, and a system's one hospital may lie on its edge or in
+# the next town (VALLEY CHILDREN'S HOSPITAL of Madera is 25 km from the town's centre).
+SYSTEM_CITY_RADIUS_KM = 30.0
 
 
 # A campus suffix names a city whose hospitals are within this distance of its centre (St
