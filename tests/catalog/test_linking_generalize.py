@@ -10,7 +10,7 @@ from tests.catalog.test_linking_more import _hospitals
 from tests.catalog.test_linking_names import state_index
 
 from medmatch.catalog.importers.linking import normalise_name
-from medmatch.catalog.importers.nrmp import read_hifld_places
+from medmatch.catalog.importers.nrmp import link_sponsor, read_hifld_places
 
 
 def test_a_name_two_hospitals_bear_but_for_one_citys_name_is_refused():
@@ -154,3 +154,26 @@ def test_an_acronym_of_a_hospitals_name_up_to_hospital_after_its_system_names_it
 
 def test_it_spells_out_point():
     assert normalise_name("Bayonne Pt Hosp") == "bayonne point hospital"
+
+
+def test_a_universitys_name_in_front_of_a_hospitals_exact_name_is_its_affiliation():
+    oregon = state_index(
+        "OR",
+        ("380901", ["PINE RIDGE HOSPITAL"], "BEND", 44.05, -121.31),
+        ("380902", ["CEDAR HOSPITAL"], "SALEM", 44.94, -123.03),
+        common=["or", "oregon"],
+    )
+    assert link_sponsor("U Lakeland Pine Ridge Hosp", oregon).key == "380901"
+    # Generic words after the university name no hospital's: nothing.
+    assert link_sponsor("U Lakeland Med Ctr Hosp", oregon).key is None
+
+
+def test_an_acronym_after_a_dash_names_the_hospital_whose_initials_it_is():
+    jersey = state_index(
+        "NJ",
+        ("310901", ["MARY GRANT UNIVERSITY HOSPITAL SOMERSET"], "SOMERVILLE", 40.57, -74.61),
+        ("310902", ["MARY GRANT UNIVERSITY HOSPITAL"], "NEW BRUNSWICK", 40.49, -74.45),
+        common=["nj", "new jersey"],
+    )
+    link = link_sponsor("Hudson School-MGUH Somerset", jersey)
+    assert (link.key, link.rule) == ("310901", "initials")

@@ -1080,7 +1080,12 @@ def link_sponsor(name: str, index: PlaceIndex | None, *, complete: bool = False)
     # TRINITY HEALTH OAKLAND HOSPITAL.
     brand = brand_of(normalise_name(name.split("-")[0]))
     for part in name.split("-")[1:]:
-        if _FACILITY_WORD.search(part) or without_brand(normalise_name(part)):
+        # ... or an acronym of four letters or more ("Rutgers-RWJUH Somerset").
+        if (
+            _FACILITY_WORD.search(part)
+            or without_brand(normalise_name(part))
+            or _ACRONYM.search(part)
+        ):
             found = index.link(part, complete=complete)
             if found.key and not (
                 brand
@@ -1089,6 +1094,11 @@ def link_sponsor(name: str, index: PlaceIndex | None, *, complete: bool = False)
                 )
             ):
                 return found
+    # "U Lakeland Pine Ridge Hosp": a university's name in front of a hospital's exact name is
+    # its affiliation; the rest, word for word one place's name, is the hospital.
+    found = after_university(name, index)
+    if found:
+        return found
     # "OBH Brookdale Univ Hosp Med Ctr", "ISMMS Mount Sinai Morningside-West": an acronym in
     # front that no place of the state carries is the owner or the school, not the hospital.
     rest = without_unknown_acronym(name, index)
@@ -1100,6 +1110,23 @@ def link_sponsor(name: str, index: PlaceIndex | None, *, complete: bool = False)
 
 
 _LEADING_ACRONYM = re.compile(r"^([A-Z]{2,6})\s+(?=\S)")
+_ACRONYM = re.compile(r"\b[A-Z]{4,}\b")
+
+
+def after_university(name: str, index: PlaceIndex) -> Link | None:
+    """The place whose exact name follows "University <one or two words>" in ``name`` and names
+    a facility with a distinctive word ("U Lakeland Pine Ridge Hosp" is PINE RIDGE HOSPITAL);
+    None otherwise, and for a dash or a slash, which other rules read."""
+    words = normalise_name(name).split()
+    if "-" in name or "/" in name or len(words) < 4 or words[0] != "university":
+        return None
+    for drop in (2, 3):
+        rest = " ".join(words[drop:])
+        if _HOSPITAL_WORD.search(rest) and set(rest.split()) - index.common:
+            found = index.link_exact(rest)
+            if found and found.key:
+                return found
+    return None
 
 
 def without_unknown_acronym(name: str, index: PlaceIndex) -> str:
