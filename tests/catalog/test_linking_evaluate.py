@@ -339,3 +339,44 @@ def test_the_page_says_which_kind_of_place_the_coordinates_are():
     )
     note = program_location(program)[2]
     assert "MAYO CLINIC HEALTH SYSTEM - MANKATO, the site its title names (hospital" in note
+
+
+def test_it_scores_a_gold_file_kept_outside_the_tree_and_prints_its_hash(
+    linked_sponsors, tmp_path, capsys
+):
+    path = tmp_path / "elsewhere" / "held_out.csv"
+    path.parent.mkdir()
+    # No FROZEN.sha256 beside it, a byte-order mark as a spreadsheet writes it: still scored.
+    path.write_text("\ufeff" + GOLD_HEADER + GOLD_ROWS, encoding="utf-8")
+    with pytest.raises(SystemExit) as stopped:
+        main(["links", "evaluate", "--gold-file", str(path)])
+    assert stopped.value.code == 0
+    out = capsys.readouterr().out
+    assert f"gold set: {path} (5 sponsors)" in out
+    assert f"sha256: {hashlib.sha256(path.read_bytes()).hexdigest()}" in out
+    assert "precision 0.500 (2 right of 4 links made)" in out
+    # --set names a shipped set, --gold-file a file: not both.
+    with pytest.raises(SystemExit) as stopped:
+        main(["links", "evaluate", "--set", "dev", "--gold-file", str(path)])
+    assert stopped.value.code == 2
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("1252,U Maryland,MD,10001,X,hospital,,", "row 3: answer_ccn “10001” is not a 6-character"),
+        ("1943,Cone Health,NC,,,system_or_network,,", "row 3: nrmp_code 1943 is answered twice"),
+    ],
+)
+def test_it_refuses_a_gold_file_with_a_mangled_ccn_or_a_sponsor_answered_twice(
+    tmp_path, row, message
+):
+    from medmatch.catalog.link_quality import read_gold_file
+
+    path = tmp_path / "gold.csv"
+    first = "1943,Cone Health,NC,,,system_or_network,,\n"
+    path.write_text(GOLD_HEADER + first + row + "\n")
+    with pytest.raises(GoldSetError, match=message):
+        read_gold_file(path)
+    with pytest.raises(GoldSetError, match="no such file"):
+        read_gold_file(tmp_path / "missing.csv")

@@ -1,4 +1,5 @@
-"""`medmatch links evaluate [--set dev|test|test2|test3] [--gold-dir DIR]`; `links coverage`.
+"""`medmatch links evaluate [--set dev|test|test2|test3] [--gold-dir DIR] | --gold-file PATH`;
+`links coverage`.
 
 Both read the catalog as imported (`medmatch import all`): the figures are those of the links
 the site shows, not of a separate run of the linker.
@@ -8,6 +9,8 @@ import argparse
 import json
 import sys
 from pathlib import Path
+
+from medmatch.catalog.link_quality import GOLD_COLUMNS
 
 
 def add_parser(subparsers) -> None:
@@ -20,17 +23,23 @@ def add_parser(subparsers) -> None:
         help="precision and recall of the sponsor links on the hand-checked gold set",
         description="Compare the imported sponsor → hospital links with a gold set and print "
         "precision, recall, the confusion (wrong / missed / false link) and every error. The "
-        "test set is refused unless its SHA-256 is the frozen one.",
+        "test set is refused unless its SHA-256 is the frozen one; --gold-file scores any CSV "
+        "of the gold format (a held-out set kept outside the tree) and prints its SHA-256.",
     )
-    evaluate.add_argument(
+    which = evaluate.add_mutually_exclusive_group()
+    which.add_argument(
         "--set",
         dest="which",
         choices=("dev", "test", "test2", "test3"),
-        default="dev",
-        help=(
-            "dev (for tuning), test or test2 (frozen, since used for tuning), "
-            "test3 (frozen, held out)"
-        ),
+        default=None,  # dev; None so that argparse sees "--set dev" beside --gold-file
+        help="dev, test, test2 or test3 (all used for tuning; the test sets frozen)",
+    )
+    which.add_argument(
+        "--gold-file",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="a CSV in the gold format (columns: " + ", ".join(GOLD_COLUMNS) + ")",
     )
     evaluate.add_argument(
         "--gold-dir",
@@ -61,14 +70,27 @@ def run_evaluate(args: argparse.Namespace) -> int:
         GoldSetError,
         catalog_predictions,
         evaluate_links,
+        file_sha256,
         read_gold,
+        read_gold_file,
     )
 
+    which = args.which or "dev"
     shipped = Path(settings.CATALOG_DATA_DIR) / "linking_gold"
     gold_dir = args.gold_dir or shipped
-    pinned = FROZEN_SHA256.get(args.which, "") if gold_dir.resolve() == shipped.resolve() else ""
+    path = args.gold_file or gold_dir / f"{which}.csv"
+    pinned = FROZEN_SHA256.get(which, "") if gold_dir.resolve() == shipped.resolve() else ""
+    if args.gold_file and args.gold_dir:
+        print(
+            "medmatch links evaluate: --gold-dir goes with --set, not --gold-file", file=sys.stderr
+        )
+        return 2
     try:
-        gold = read_gold(gold_dir, args.which, pinned=pinned)
+        gold = (
+            read_gold_file(args.gold_file)
+            if args.gold_file
+            else read_gold(gold_dir, which, pinned=pinned)
+        )
     except GoldSetError as error:
         print(f"medmatch links evaluate: {error}", file=sys.stderr)
         return 2
@@ -81,7 +103,9 @@ def run_evaluate(args: argparse.Namespace) -> int:
         return 2
     result = evaluate_links(gold, predicted)
     out = sys.stdout
-    out.write(f"gold set: {gold_dir / (args.which + '.csv')} ({len(gold)} sponsors)\n")
+    out.write(f"gold set: {path} ({len(gold)} sponsors)\n")
+    if args.gold_file:
+        out.write(f"sha256: {file_sha256(path)}\n")
     out.write(
         f"precision {_percent(result.precision)} ({result.correct_links} right of "
         f"{result.predicted_links} links made)\n"

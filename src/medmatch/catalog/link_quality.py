@@ -19,7 +19,8 @@ FROZEN_TEST_SHA256 = "401a8a8b5d635bbd6a651f227ebc9ae2a5e5f36434d69f08cdcb8a04bd
 # The second blind set (2026-12-03), frozen before it was first scored.
 FROZEN_TEST2_SHA256 = "7d1b40b7bf02d397a0cd94add32f8925c6e8615d32de2892c146645a3c6d65d5"
 # Written blind on 2026-12-03 while the rules were tuned on the three sets above; first scored
-# after that tuning had ended (the linking gold README, "The third test set").
+# after that tuning had ended (the linking gold README, "The third test set"), and a tuning set
+# since the third round. A held-out set now stays outside the tree (``read_gold_file``).
 FROZEN_TEST3_SHA256 = "0bb2447ffed509ac5d7d0a9865bbf031082e24de2245de11b099f1be59b0f661"
 FROZEN_SHA256 = {
     "test": FROZEN_TEST_SHA256,
@@ -111,25 +112,50 @@ def read_gold(gold_dir: Path, which: str, *, pinned: str = "") -> list[GoldRow]:
                     f"{path}: SHA-256 {actual} differs from the frozen {expected} ({where}); "
                     "the test set was changed after it was frozen, so it is refused"
                 )
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in GOLD_COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise GoldSetError(f"{path}: missing column(s) {', '.join(missing)}")
-        rows = []
-        for number, row in enumerate(reader, start=2):
-            code = (row["nrmp_code"] or "").strip()
-            if not (len(code) == 4 and code.isascii() and code.isdigit()):
-                raise GoldSetError(f"{path}, row {number}: nrmp_code “{code}” is not 4 digits")
-            rows.append(
-                GoldRow(
-                    code,
-                    (row["sponsor_name"] or "").strip(),
-                    (row["answer_ccn"] or "").strip(),
-                    (row.get("answer_hospital_name") or "").strip(),
-                    (row["category"] or "").strip(),
-                )
+    return read_gold_file(path)
+
+
+def read_gold_file(path: Path) -> list[GoldRow]:
+    """The rows of any CSV in the gold format (``GOLD_COLUMNS``), with no freeze check: for a
+    held-out set kept outside the tree, whose hash the caller prints beside the figures."""
+    if not path.is_file():
+        raise GoldSetError(f"{path}: no such file")
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            return _gold_rows(path, csv.DictReader(handle))
+    except (UnicodeDecodeError, csv.Error) as error:
+        raise GoldSetError(f"{path}: not a UTF-8 CSV file ({error})") from error
+
+
+def _gold_rows(path: Path, reader: csv.DictReader) -> list[GoldRow]:
+    missing = [c for c in GOLD_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise GoldSetError(f"{path}: missing column(s) {', '.join(missing)}")
+    rows: list[GoldRow] = []
+    seen: set[str] = set()
+    for number, row in enumerate(reader, start=2):
+        code = (row["nrmp_code"] or "").strip()
+        if not (len(code) == 4 and code.isascii() and code.isdigit()):
+            raise GoldSetError(f"{path}, row {number}: nrmp_code “{code}” is not 4 digits")
+        if code in seen:
+            raise GoldSetError(f"{path}, row {number}: nrmp_code {code} is answered twice")
+        seen.add(code)
+        ccn = (row["answer_ccn"] or "").strip()
+        # A CCN is six characters ("05128F"); a spreadsheet that dropped a leading zero
+        # would make every such answer a miss, so the row is refused instead.
+        if ccn and not (len(ccn) == 6 and ccn.isascii() and ccn.isalnum()):
+            raise GoldSetError(
+                f"{path}, row {number}: answer_ccn “{ccn}” is not a 6-character CMS CCN"
             )
+        rows.append(
+            GoldRow(
+                code,
+                (row["sponsor_name"] or "").strip(),
+                ccn,
+                (row.get("answer_hospital_name") or "").strip(),
+                (row["category"] or "").strip(),
+            )
+        )
     return rows
 
 

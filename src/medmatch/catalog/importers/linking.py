@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 from rapidfuzz import fuzz
 
@@ -105,6 +106,7 @@ _WORDS = {
     "prov": "providence",  # CMS "PROV SACRED HRT MEDICAL CENTER..."
     "hrt": "heart",
     "childs": "children",
+    "pt": "point",  # "HCA Healthcare/USF Morsani-Bayonet Pt"
 }
 _PHRASES = [
     (re.compile(r"\bcom\b"), "college medicine"),
@@ -395,6 +397,13 @@ def without_operator(normalised: str) -> str:
         return ""
     operator = " ".join(words[last + 1 :])
     return " ".join(words[: last + 1]) if is_system(operator) else ""
+
+
+def _words_and_pairs(normalised: str) -> set[str]:
+    """The words of a name and each two neighbours run together ("detar" of "de tar hospital"),
+    so that a name spelt as one word or two is the same name."""
+    words = normalised.split()
+    return set(words) | {a + b for a, b in pairwise(words)}
 
 
 def initials(normalised: str) -> str:
@@ -743,7 +752,11 @@ class PlaceIndex:
                 # "Advocate Christ Hospital & Medical Center" is called ACMC as well as ACHMC,
                 # which makes ACMC two hospitals (Advocate Condell is one): no link then.
                 shorter = " ".join(w for w in name.split() if w not in ("hospital", "hospitals"))
-                for found in {initials(name), initials(shorter)} - {""}:
+                # The initials up to the first "hospital": "CVPH" of CHAMPLAIN VALLEY PHYSICIANS
+                # HOSPITAL MEDICAL CENTER, "RWJUH" of ROBERT WOOD JOHNSON UNIVERSITY HOSPITAL ...
+                words = name.split()
+                head = " ".join(words[: words.index("hospital") + 1]) if "hospital" in words else ""
+                for found in {initials(name), initials(shorter), initials(head)} - {""}:
                     self.initials.setdefault(found, set()).add(place.key)
             for word in {w for name, _ in place.names for w in name.split()} | set(
                 place.city.split()
@@ -763,8 +776,9 @@ class PlaceIndex:
         # A brand and its state ("Kaiser Permanente Washington", "AdventHealth Florida") is the
         # brand's region: every hospital of it there, and the health plan besides.
         state_words = self.common - _GENERIC
-        if " ".join(w for w in query.split() if w not in state_words) in SYSTEM_BRANDS:
-            return Link(None, 0.0, 0.0, None)
+        if (brand := " ".join(w for w in query.split() if w not in state_words)) in SYSTEM_BRANDS:
+            # ... unless the brand has one hospital in the state ("Kaiser Permanente Hawaii").
+            return self._brand_only_hospital(brand) or Link(None, 0.0, 0.0, None)
         if is_health_science_center(query):
             return Link(None, 0.0, 0.0, None)
         found = (
@@ -840,6 +854,8 @@ class PlaceIndex:
                 if not self._same_place(best, key)
             ):
                 rule = "evidence"
+        if rule and self._named_so_elsewhere(query, best):
+            rule = ""
         if not rule:
             found = self._initials_link(query, distinct)
             if found:
@@ -882,6 +898,19 @@ class PlaceIndex:
         keys = (
             self.exact.get(query) or self.short_exact.get(query) or self.compact.get(compact, set())
         )
+        # Another hospital's name without its city is as good a match as a name of the query's
+        # words only: "Memorial Hospital" is MEMORIAL HOSPITAL and MEMORIAL HOSPITAL OF SOUTH
+        # BEND alike. Not when the query names the city of the one called so ("Concord
+        # Hospital" is in Concord; CONCORD HOSPITAL - FRANKLIN is the one of Franklin).
+        rivals: set[str] = set()
+        if self.exact.get(query) and not any(
+            set(self.places[key].city.split()) & set(query.split()) for key in keys
+        ):
+            rivals = {
+                key
+                for key in self.short_exact.get(query, set())
+                if any(n == f"{query} {self.places[key].city}" for n, _ in self.places[key].names)
+            }
         # A CMS hospital of exactly this name outranks HIFLD facilities of the name (its
         # outpatient sites): "New Hanover Regional Medical Center" has several.
         cms = {
@@ -895,7 +924,7 @@ class PlaceIndex:
         if self.one_kind and is_system(query):
             keys = set()  # "CONE HEALTH" in HIFLD is the system's name on one of its hospitals
         key = self._one_place(cms) or (None if cms else self._one_place(keys))
-        if key is None:
+        if key is None or any(not self._same_place(self.places[key], r) for r in rivals):
             return None
         place = self.places[key]
         names = [(n, origin) for n, origin in place.all_names if n.replace(" ", "") == compact]
@@ -953,13 +982,128 @@ class PlaceIndex:
                 if any(brand_of(name) == brand for name, _ in self.places[key].names)
             }
         key = self._one_place(keys)
-        if key is None:
+        if key is None or self._equally_good(core, self.places[key]):
             return None
         place = self.places[key]
         if self._kinds(place, "") != kind_words(query):
             return None
         cms = any(facility_core(n) == core and o == "cms" for n, o in place.all_names)
         return Link(key, 100.0, 0.0, key, "core", "cms" if cms else place.names[0][1])
+
+    def _brand_only_hospital(self, brand: str) -> Link | None:
+        """The one hospital of the state that bears ``brand`` (a normalised system brand), when
+        the brand has no other place there and the hospital is called by the brand and facility
+        words only (KAISER FOUNDATION HOSPITAL; not a KAISER PERMANENTE CENTRAL HOSPITAL, which is
+        one named site of a region the brand covers with clinics and a health plan); else None."""
+        keys = {
+            key
+            for key, place in self.places.items()
+            if any(brand_of(name) == brand for name, _ in place.names)
+        }
+        key = self._one_place(keys)
+        if key is None or key.startswith("hifld:") or self._kinds(self.places[key], ""):
+            return None
+        if not any(
+            brand_of(name) == brand
+            and not set(name.split()) - set(brand.split()) - _FACILITY_SUFFIX - _FACILITY_WORDS
+            for name, _ in self.places[key].names
+        ):
+            return None
+        return Link(key, 100.0, 0.0, key, "brand's one hospital", "cms")
+
+    def link_one_hospital_system(
+        self, name: str, latitude: float, longitude: float, radius_km: float
+    ) -> Link | None:
+        """The hospital of a system named for it, where the system's programs are: "Ozark
+        Healthcare System", whose programs are all in one city, is the one hospital there whose
+        name carries "ozark" (or whose initials are the system's acronym, "NCH" of a "Naples
+        Community Hospital"), when no other place of the state of the same kind bears the word,
+        and no place of any kind near the city does (a system with a behavioral hospital of its
+        name is a system of several). Only for a name that reads as a system; None otherwise.
+
+        ``latitude``/``longitude`` are the city's, from evidence that is no spelling of a
+        hospital's name (the city of the system's programs)."""
+        query = normalise_name(name)
+        if not (self.one_kind and is_system(query)) or is_school(query):
+            return None
+        if is_health_center(query) or query in SYSTEM_BRANDS or brand_of(query):
+            return None
+        distinct = set(query.split()) - self.common - _KIND_WORDS
+        if not distinct:
+            return None
+        kinds = kind_words(query)
+
+        def near(place: Place) -> bool:
+            return place.latitude is not None and (
+                haversine_km(latitude, longitude, place.latitude, place.longitude) < radius_km
+            )
+
+        bearers = {
+            key
+            for key, place in self.places.items()
+            if any(distinct <= _words_and_pairs(n) for n, _ in place.names)
+        }
+        if not bearers and len(distinct) == 1 and len(word := next(iter(distinct))) >= 3:
+            bearers = {
+                key
+                for key, place in self.places.items()
+                if any(initials(n) == word for n, _ in place.names if n.split()[-1] == "hospital")
+            }
+        hospitals = {
+            key
+            for key in bearers
+            if not key.startswith("hifld:")
+            and not self.places[key].hospital_key
+            and near(self.places[key])
+            and self._kinds(self.places[key], "") == kinds
+        }
+        key = self._one_place(hospitals)
+        if key is None:
+            return None
+        place = self.places[key]
+        # Any one of the words borne elsewhere makes a rival: "Albert Einstein Healthcare
+        # Network" has an Einstein hospital in another town too.
+        rivals = {
+            other
+            for other, bearer in self.places.items()
+            if any(distinct & _words_and_pairs(n) for n, _ in bearer.names)
+            and not self._same_place(place, other)
+            and (self._kinds(self.places[other], "") == kinds or near(self.places[other]))
+        }
+        if rivals:
+            return None
+        return Link(key, 100.0, 0.0, key, "one-hospital system", "cms")
+
+    def _named_so_elsewhere(self, query: str, place: Place) -> bool:
+        """Whether another place is called by the query's words and its own city's only
+        ("Memorial Hospital" is MEMORIAL HOSPITAL of Logansport and MEMORIAL HOSPITAL OF SOUTH
+        BEND alike): a close spelling of one of them does not choose between them."""
+        words = set(query.split())
+        return any(
+            city
+            and set(name.split()) - set(city.split()) == words
+            and not words & set(city.split())
+            and not self._same_place(place, key)
+            for key, other in self.places.items()
+            if (city := other.city)
+            for name, _ in other.names
+        )
+
+    def _equally_good(self, core: str, place: Place) -> bool:
+        """Whether another place of the state is called by ``core`` and words that say nothing
+        of which hospital ("blue ridge" is BLUE RIDGE REGIONAL HOSPITAL and BLUE RIDGE
+        HEALTHCARE HOSPITALS, INC alike): then the core does not pick one."""
+        phrase, core_words = f" {core} ", set(core.split())
+        own = [f" {name} " for name, _ in place.names]
+        return any(
+            phrase in f" {name} "
+            and not set(name.split()) - core_words - self.common - _CORE_DROP
+            and not self._same_place(place, key)
+            # "SAINT LUKE CORNWALL HOSPITAL CORNWALL CAMPUS" is a campus of the hospital.
+            and not any(mine in f" {name} " for mine in own)
+            for key, other in self.places.items()
+            for name, _ in other.names
+        )
 
     def _city_hospital_link(self, query: str) -> Link | None:
         """The one hospital of a city, for a name that is the city and hospital words only
@@ -1098,9 +1242,13 @@ class PlaceIndex:
                     for name, _ in self.places[key].names
                 )
             }
-        for word in words:
+        for number, word in enumerate(words):
             if len(word) >= 3 and word not in self.words and word in self.initials:
-                rest = distinct - {word}
+                # Words before the acronym that read as a system ("UVM Health Network CVPH") are
+                # its owner, not words the hospital's name must carry.
+                before = " ".join(words[:number])
+                owner = set(words[:number]) if before and is_system(before) else set()
+                rest = distinct - {word} - owner
                 keys |= {
                     key
                     for key in self.initials[word]

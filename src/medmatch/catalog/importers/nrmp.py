@@ -361,6 +361,7 @@ class NrmpInstitutionsImporter(Importer):
                 link = (
                     legal_name_link(_spell_state(name, state), state, hifld)
                     or city_link(name, state, hospital_index.get(state), program_cities)
+                    or system_link(name, state, hospital_index.get(state), program_cities)
                     or link
                 )
             if link and link.key:
@@ -540,12 +541,19 @@ def read_hifld_places(path: Path, hospitals: dict[str, Institution]) -> HifldPla
         for name in _cms_names(inst):
             if words := _distinct_words(name, inst.region, normalise_name(inst.city)):
                 by_words.setdefault((words, inst.region), set()).add(inst.ccn)
-    legal_names: dict[tuple[str, str], set[str]] = {}
+    # (legal name, state, HIFLD type) -> CCNs: a legal entity's psychiatric facility is not a
+    # campus of its general hospital ("KINGSBROOK JEWISH MEDICAL CENTER", a psychiatric
+    # facility legally THE BROOKDALE HOSPITAL MEDICAL CENTER, is no site of BROOKDALE).
+    legal_names: dict[tuple[str, str, str], set[str]] = {}
+    joined_types: dict[str, set[str]] = {}  # CCN -> the HIFLD types of its joined rows
     for _, row in table.rows:
         hospital = by_hifld_id.get(row["ID"].strip())
         legal = normalise_name(text(row.get("ALT_NAME", "")))
         if hospital and legal and legal != "not available":
-            legal_names.setdefault((legal, hospital.region), set()).add(hospital.ccn)
+            key = (legal, hospital.region, text(row.get("TYPE", "")).upper())
+            legal_names.setdefault(key, set()).add(hospital.ccn)
+        if hospital:
+            joined_types.setdefault(hospital.ccn, set()).add(text(row.get("TYPE", "")).upper())
     places, facilities = [], {}
     # legal name -> {HIFLD ID: CCN or "" when joined to none} of its general hospitals
     runs: dict[tuple[str, str], dict[str, str]] = {}
@@ -602,6 +610,16 @@ def read_hifld_places(path: Path, hospitals: dict[str, Institution]) -> HifldPla
         def near(ccn: str, latitude=latitude, longitude=longitude) -> bool:
             return _near(hospitals[ccn], latitude, longitude)
 
+        facility_type = text(row.get("TYPE", "")).upper()
+
+        def same_type(ccn: str, kind=facility_type) -> bool:
+            return kind in joined_types.get(ccn, {kind})
+
+        owner = ccn_by_name.get((legal, state)) if cms_names.get((legal, state)) == 1 else ""
+        if owner and legal != names[0][0] and not (same_type(owner) and near(owner)):
+            # Not a site of the hospital it legally belongs to (of another type, or far): that
+            # hospital's name is its owner's, not one of its own.
+            names = tuple(found for found in names if found[0] != legal) or names
         # Only nearby: Kaiser's Oakland hospital is legally "KAISER FOUNDATION HOSPITAL", and so
         # is the one CMS row of that bare name, in San Rafael.
         ccn = (
@@ -612,6 +630,8 @@ def read_hifld_places(path: Path, hospitals: dict[str, Institution]) -> HifldPla
                     if name
                     and cms_names.get((name, state)) == 1
                     and near(ccn_by_name[(name, state)])
+                    # A legal name is the owner's: of another type, another facility.
+                    and (name != legal or same_type(ccn_by_name[(name, state)]))
                 ),
                 "",
             )
@@ -625,7 +645,11 @@ def read_hifld_places(path: Path, hospitals: dict[str, Institution]) -> HifldPla
                 ),
                 "",
             )
-            or _only(ccn for ccn in legal_names.get((legal, state), ()) if near(ccn))
+            or _only(
+                ccn
+                for ccn in legal_names.get((legal, state, facility_type), ())
+                if near(ccn) and same_type(ccn)
+            )
             or (
                 # A bare "MERCY" site may be a clinic: only a name that says it is a hospital.
                 _only(
@@ -1056,7 +1080,12 @@ def link_sponsor(name: str, index: PlaceIndex | None, *, complete: bool = False)
     # TRINITY HEALTH OAKLAND HOSPITAL.
     brand = brand_of(normalise_name(name.split("-")[0]))
     for part in name.split("-")[1:]:
-        if _FACILITY_WORD.search(part) or without_brand(normalise_name(part)):
+        # ... or an acronym of four letters or more ("Rutgers-RWJUH Somerset").
+        if (
+            _FACILITY_WORD.search(part)
+            or without_brand(normalise_name(part))
+            or _ACRONYM.search(part)
+        ):
             found = index.link(part, complete=complete)
             if found.key and not (
                 brand
@@ -1065,6 +1094,11 @@ def link_sponsor(name: str, index: PlaceIndex | None, *, complete: bool = False)
                 )
             ):
                 return found
+    # "U Lakeland Pine Ridge Hosp": a university's name in front of a hospital's exact name is
+    # its affiliation; the rest, word for word one place's name, is the hospital.
+    found = after_university(name, index)
+    if found:
+        return found
     # "OBH Brookdale Univ Hosp Med Ctr", "ISMMS Mount Sinai Morningside-West": an acronym in
     # front that no place of the state carries is the owner or the school, not the hospital.
     rest = without_unknown_acronym(name, index)
@@ -1076,6 +1110,23 @@ def link_sponsor(name: str, index: PlaceIndex | None, *, complete: bool = False)
 
 
 _LEADING_ACRONYM = re.compile(r"^([A-Z]{2,6})\s+(?=\S)")
+_ACRONYM = re.compile(r"\b[A-Z]{4,}\b")
+
+
+def after_university(name: str, index: PlaceIndex) -> Link | None:
+    """The place whose exact name follows "University <one or two words>" in ``name`` and names
+    a facility with a distinctive word ("U Lakeland Pine Ridge Hosp" is PINE RIDGE HOSPITAL);
+    None otherwise, and for a dash or a slash, which other rules read."""
+    words = normalise_name(name).split()
+    if "-" in name or "/" in name or len(words) < 4 or words[0] != "university":
+        return None
+    for drop in (2, 3):
+        rest = " ".join(words[drop:])
+        if _HOSPITAL_WORD.search(rest) and set(rest.split()) - index.common:
+            found = index.link_exact(rest)
+            if found and found.key:
+                return found
+    return None
 
 
 def without_unknown_acronym(name: str, index: PlaceIndex) -> str:
@@ -1140,6 +1191,31 @@ def city_link(
     if not (link and link.key):
         return None
     return Link(link.key, link.score, link.runner_up_score, link.key, "city", link.origin)
+
+
+def system_link(
+    name: str,
+    state: str,
+    index: PlaceIndex | None,
+    program_cities: dict[str, list[tuple[str, str]]],
+) -> Link | None:
+    """The one hospital of a system named for it ("DeTar Healthcare System", "Skagit Regional
+    Health"), found in the one city where the 2018-19 programs of the system's name are
+    (``PlaceIndex.link_one_hospital_system``); None for a system of several hospitals."""
+    if index is None:
+        return None
+    found = majority_city(name, state, program_cities)
+    if not (found and found.key):
+        return None
+    _, latitude, longitude = found.key.split("|")
+    return index.link_one_hospital_system(
+        _spell_state(name, state), float(latitude), float(longitude), SYSTEM_CITY_RADIUS_KM
+    )
+
+
+# The 2018-19 list gives a city's centre, and a system's one hospital may lie on its edge or in
+# the next town (VALLEY CHILDREN'S HOSPITAL of Madera is 25 km from the town's centre).
+SYSTEM_CITY_RADIUS_KM = 30.0
 
 
 # A campus suffix names a city whose hospitals are within this distance of its centre (St
