@@ -1,4 +1,4 @@
-"""`medmatch links evaluate [--set dev|test|test2|test3] [--gold-dir DIR] | --gold-file PATH`;
+"""`medmatch links evaluate [--set dev|test|test2|test3|test4] [--gold-dir DIR] | --gold-file PATH`;
 `links coverage`.
 
 Both read the catalog as imported (`medmatch import all`): the figures are those of the links
@@ -30,7 +30,7 @@ def add_parser(subparsers) -> None:
     which.add_argument(
         "--set",
         dest="which",
-        choices=("dev", "test", "test2", "test3"),
+        choices=("dev", "test", "test2", "test3", "test4"),
         default=None,  # dev; None so that argparse sees "--set dev" beside --gold-file
         help="dev, test, test2 or test3 (all used for tuning; the test sets frozen)",
     )
