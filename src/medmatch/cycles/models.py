@@ -448,6 +448,14 @@ class MatchOutcome(models.Model):
     cycle_program = models.ForeignKey(
         CycleProgram, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    # NRMP: the preliminary year of a student matched to an advanced program, from the
+    # supplemental list they made for it (None: no preliminary year matched or none ranked).
+    preliminary_program = models.ForeignKey(
+        CycleProgram, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # Why each choice above the outcome did not take the student, worked out at the run
+    # (``matching.explain``): program ids and figures only, never another applicant.
+    explanation = models.JSONField(default=dict)
 
     objects = MatchOutcomeQuerySet.as_manager()
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from medmatch.cycles import cycle_views, views
+from medmatch.cycles import cycle_views, result_views, run_views, views
 
 app_name = "cycles"
 
@@ -27,4 +27,16 @@ urlpatterns = [
     ),
     path("cycles/<int:pk>/open/", cycle_views.open_cycle, name="cycle_open"),
     path("cycles/<int:pk>/lock/", cycle_views.lock_cycle, name="cycle_lock"),
+    # Running and publishing a cycle (administrators), and its results on match day.
+    path("cycles/<int:pk>/run/", run_views.run_cycle, name="cycle_run"),
+    path("cycles/<int:pk>/run/progress/", run_views.show_run_progress, name="cycle_run_progress"),
+    path("cycles/<int:pk>/publish/", run_views.publish_cycle, name="cycle_publish"),
+    path("results/", result_views.list_results, name="results"),
+    path("results/<int:pk>/", result_views.show_result, name="result"),
+    path(
+        "results/<int:pk>/programs/<int:cpk>/",
+        result_views.show_program_result,
+        name="result_program",
+    ),
+    path("results/<int:pk>/unfilled/", result_views.show_unfilled, name="result_unfilled"),
 ]
