@@ -15,7 +15,7 @@ from medmatch.cycles.result_access import (
     published_cycles,
     staff_cycle_programs,
 )
-from medmatch.cycles.result_presenters import explanation_lines, program_names
+from medmatch.cycles.result_presenters import explanation_lines, ordinal, program_names
 
 
 @login_required
@@ -45,6 +45,7 @@ def show_result(request, pk: int):
             outcome.preliminary_program_id
         ),
         "lines": explanation_lines(outcome),
+        "choice": ordinal(number) if (number := outcome.explanation.get("choice_number")) else "",
     }
     return render(request, "cycles/result.html", context)
 
