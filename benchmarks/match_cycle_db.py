@@ -33,8 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).parent))
-from _nrmp_market import SPECIALTIES, generate  # noqa: E402
+from _nrmp_market import SPECIALTIES, generate
 
 ADVANCED = {"420", "060"}  # diagnostic radiology, dermatology: PGY-2 starts
 PRELIMINARY = {"142", "442"}  # preliminary medicine and surgery

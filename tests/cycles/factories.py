@@ -5,18 +5,21 @@ import datetime
 
 from django.utils import timezone
 
+from medmatch.accounts.models import User
 from medmatch.cycles.models import (
     CoupleLink,
     CouplePair,
     CoupleRankList,
     CycleProgram,
     MatchCycle,
+    MatchRun,
     ProgramRankEntry,
     ProgramRankList,
     StudentRankEntry,
     StudentRankList,
 )
 from tests.catalog.factories import make_institution, make_program
+from tests.personas import make_user
 
 
 def make_cycle(*, state=MatchCycle.State.LOCKED, rules=MatchCycle.Rules.NRMP, days_to_match=-1):
@@ -81,3 +84,17 @@ def make_program_list(cycle_program, students, *, certified=True):
         for rank, student in enumerate(students, 1)
     )
     return rank_list
+
+
+def administrator():
+    return User.objects.filter(username="dave-admin").first() or make_user(
+        "dave-admin", role="match_admin"
+    )
+
+
+def run_through_the_page(client, cycle, django_capture_on_commit_callbacks) -> MatchRun:
+    client.force_login(administrator())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/match/cycles/{cycle.pk}/run/")
+    assert response.status_code == 302
+    return cycle.runs.first()

@@ -7,14 +7,14 @@ from django.test import Client
 
 from medmatch.cycles.models import MatchCycle
 from tests.contributions.conftest import make_coordinatorship
-from tests.cycles.test_run import market, run_through_the_page  # noqa: F401  (fixture)
+from tests.cycles.factories import run_through_the_page
 from tests.personas import make_user
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def published(client, market, django_capture_on_commit_callbacks):  # noqa: F811
+def published(client, market, django_capture_on_commit_callbacks):
     run = run_through_the_page(client, market["cycle"], django_capture_on_commit_callbacks)
     MatchCycle.objects.filter(pk=market["cycle"].pk).update(state=MatchCycle.State.PUBLISHED)
     market["run"] = run
@@ -114,7 +114,7 @@ def test_nobody_sees_results_before_publishing(
     client,
     market,
     django_capture_on_commit_callbacks,
-    page,  # noqa: F811
+    page,
 ):
     run_through_the_page(client, market["cycle"], django_capture_on_commit_callbacks)
     director = make_user("pd")
