@@ -17,7 +17,9 @@ Timed, each run of the same locked cycle (each writes its own outcomes, as a re-
 phases ``run_match`` reports — read (the lists into the engine's instance), solve (NRMP rules),
 check (the independent checker), explain (every applicant's reasons), store (the outcomes in
 one bulk insert, the run's summary and audit, one transaction) — and the total, wall clock,
-median of ``--runs``. Each run must finish valid and stable with the same outcomes.
+median of ``--runs``, and the processor time of this process (the database server's is not in
+it). Each run must finish valid, with the same outcomes; whether it is stable is printed (with
+1,100 couples a stable matching need not exist, and the engine may give up: Roth 1984).
 """
 
 from __future__ import annotations
@@ -243,27 +245,36 @@ def main() -> None:
     )
     phases: dict[str, list[float]] = {}
     totals = []
+    processor = []
     first = None
     for _ in range(args.runs):
         run = MatchRun.objects.create(cycle=cycle)
-        clock = time.perf_counter()
+        clock, cpu = time.perf_counter(), time.process_time()
         seconds = run_match(run.pk)
         totals.append(time.perf_counter() - clock)
+        processor.append(time.process_time() - cpu)
         run.refresh_from_db()
         if run.status != MatchRun.Status.DONE:
             raise SystemExit(f"run {run.pk} failed: {run.error}")
-        if not (run.check_report["valid"] and run.check_report["stable"]):
-            raise SystemExit(f"run {run.pk} is not valid and stable: {run.check_report}")
+        if not run.check_report["valid"]:
+            raise SystemExit(f"run {run.pk} is not valid: {run.check_report['violations']}")
         outcome = sorted(run.outcomes.values_list("student_id", "cycle_program_id"))
         if first is not None and outcome != first:
             raise SystemExit("a second run of the same locked cycle gave another result")
         first = outcome
         for phase, value in seconds.items():
             phases.setdefault(phase, []).append(value)
+    report = run.check_report
+    stable = (
+        "stable"
+        if report["stable"]
+        else f"NOT stable: the engine says {run.result['status']}, the checker finds "
+        f"{report['blocking_count']} blocking pairs"
+    )
     print(
         f"  matched {run.result['matched']:,} of {run.result['applicants']:,}; "
         f"{run.result['filled']:,} of {run.result['positions']:,} positions filled; "
-        "valid and stable; every run identical"
+        f"valid, {stable}; every run identical"
     )
     for phase, values in phases.items():
         print(f"  {phase:<8} {statistics.median(values):6.2f} s")
@@ -271,7 +282,8 @@ def main() -> None:
     verdict = "met" if total < TARGET_SECONDS else "NOT met"
     print(
         f"  total    {total:6.2f} s  (median of {args.runs}; target < {TARGET_SECONDS:.0f} s "
-        f"on PostgreSQL: {verdict}). Load after: {os.getloadavg()[0]:.2f}"
+        f"on PostgreSQL: {verdict}); processor time of this process "
+        f"{statistics.median(processor):.2f} s. Load after: {os.getloadavg()[0]:.2f}"
     )
     sys.stdout.flush()
 

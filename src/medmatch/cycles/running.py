@@ -27,8 +27,11 @@ import logging
 import time
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 
-from django.db import transaction
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -45,8 +48,16 @@ from medmatch.cycles.models import (
     StudentRankEntry,
     StudentRankList,
 )
-from medmatch.matching import check, explain_all, get_rules, solve, validate
-from medmatch.matching.instance import TRACKS, Applicant, Couple, Instance, Program, Region
+from medmatch.matching import check, explain_all, get_rules, solve
+from medmatch.matching.instance import (
+    TRACKS,
+    Applicant,
+    Couple,
+    Instance,
+    InstanceError,
+    Program,
+    Region,
+)
 
 YEAR = "~year"
 
@@ -55,10 +66,6 @@ logger = logging.getLogger(__name__)
 
 def student_id(user_id: int) -> str:
     return f"s{user_id}"
-
-
-def program_id(cycle_program_id: int) -> str:
-    return f"p{cycle_program_id}"
 
 
 def _pk(engine_id: str) -> int:
@@ -79,129 +86,172 @@ class Market:
     list_places: dict[str, list[int]]
 
 
-def read_market(cycle: MatchCycle) -> Market:
-    """Read the cycle's certified lists (see the module's docstring) into a validated instance.
+def _rows(queryset) -> list[tuple]:
+    # The queryset's own SQL, fetched in one go: at NRMP scale (a million list entries) the
+    # ORM's row-by-row iteration cost seconds.
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # a filter such as pk__in=[]: no query needed
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
-    Raises the engine's ``InstanceError`` (naming the record and field) for lists it refuses.
+
+def _names(ids, prefix: str) -> dict[int, str]:
+    return {pk: f"{prefix}{pk}" for pk in ids}
+
+
+def read_market(cycle: MatchCycle) -> Market:
+    """Read the cycle's certified lists (see the module's docstring) into an engine instance.
+
+    The database's constraints already hold what the engine's ``validate`` checks (unique ids
+    and entries, non-negative quotas and caps, a couple of two people); what they do not hold —
+    an entry, a pair or a reversion naming a program outside the cycle, a program reverting to
+    itself — is refused here with the engine's ``InstanceError`` naming the record and field.
+    A couple's row listed twice counts once, at its first place.
     """
     rules = get_rules(cycle.rules)
-    programs = list(
+    programs = _rows(
         CycleProgram.objects.filter(cycle=cycle)
         .order_by("pk")
         .values_list("pk", "quota", "track", "revert_to_id", "region_id")
     )
     tracks = {pk: track for pk, _, track, _, _ in programs}
+    pid = _names(tracks, "p")
+
+    def name(program: int | None, record: str, field: str) -> str | None:
+        if program is None:
+            return None
+        try:
+            return pid[program]
+        except KeyError:
+            raise InstanceError(record, field, f"unknown id 'p{program}'") from None
+
     couples: dict[int, tuple[int, int]] = {}
     if rules.couples:
         couples = {
             pk: (proposer, partner)
-            for pk, proposer, partner in CoupleLink.objects.filter(
-                cycle=cycle,
-                partner_accepted_at__isnull=False,
-                ended_at__isnull=True,
-                rank_list__certified_at__isnull=False,
+            for pk, proposer, partner in _rows(
+                CoupleLink.objects.filter(
+                    cycle=cycle,
+                    partner_accepted_at__isnull=False,
+                    ended_at__isnull=True,
+                    rank_list__certified_at__isnull=False,
+                )
+                .order_by("pk")
+                .values_list("pk", "proposer_id", "partner_id")
             )
-            .order_by("pk")
-            .values_list("pk", "proposer_id", "partner_id")
         }
     in_couples = {member for pair in couples.values() for member in pair}
-    singles = sorted(
-        set(
-            StudentRankList.objects.filter(cycle=cycle, certified_at__isnull=False).values_list(
-                "student_id", flat=True
-            )
-        )
-        - in_couples
-    )
+    certified = StudentRankList.objects.filter(cycle=cycle, certified_at__isnull=False)
+    singles = sorted({row[0] for row in _rows(certified.values_list("student_id"))} - in_couples)
     primary_lists: dict[int, list[int]] = defaultdict(list)
     supplemental: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
-    entries = (
-        StudentRankEntry.objects.filter(
-            rank_list__cycle=cycle, rank_list__certified_at__isnull=False
-        )
-        .order_by("rank_list__student_id", "rank", "pk")
+    entries = _rows(
+        StudentRankEntry.objects.filter(rank_list__in=certified)
+        .order_by("rank_list_id", "rank", "pk")
         .values_list("rank_list__student_id", "cycle_program_id", "primary_id")
     )
-    for student, program, primary in entries.iterator(chunk_size=20_000):
+    for student, group in groupby(entries, key=itemgetter(0)):
         if student in in_couples:
             continue
-        if primary is None:
-            primary_lists[student].append(program)
-        elif rules.supplemental:
-            supplemental[student][primary].append(program)
+        rows = list(group)
+        primary_lists[student] = [program for _, program, primary in rows if primary is None]
+        if rules.supplemental and len(rows) > len(primary_lists[student]):
+            for _, program, primary in rows:
+                if primary is not None:
+                    supplemental[student][primary].append(program)
+    del entries
     two_selves = frozenset(
         student
         for student, lists in supplemental.items()
         if any(tracks.get(p) == "advanced" and lists.get(p) for p in primary_lists[student])
     )
-    applicants = tuple(
-        Applicant(student_id(s), tuple(map(program_id, primary_lists[s])))
-        for s in singles
-        if s not in two_selves
-    )
+    taking_part = set(singles) | in_couples
+    sid = _names(taking_part, "s")
+    applicants = []
+    for s in singles:
+        if s in two_selves:
+            continue
+        ranking = primary_lists.get(s, ())
+        try:
+            applicants.append(Applicant(sid[s], tuple(map(pid.__getitem__, ranking))))
+        except KeyError:
+            for program in ranking:
+                name(program, f"applicant 's{s}'", "ranking")
     rows_of: dict[int, list] = defaultdict(list)
-    for link, first, second in (
+    for link, first, second in _rows(
         CouplePair.objects.filter(rank_list__link_id__in=list(couples))
         .order_by("rank_list__link_id", "rank")
         .values_list("rank_list__link_id", "proposer_program_id", "partner_program_id")
     ):
-        rows_of[link].append(
-            (
-                program_id(first) if first is not None else None,
-                program_id(second) if second is not None else None,
-            )
-        )
+        record = f"couple 'c{link}'"
+        rows_of[link].append((name(first, record, "ranking"), name(second, record, "ranking")))
     couple_records = [
-        Couple(f"c{link}", (student_id(a), student_id(b)), tuple(rows_of[link]))
+        Couple(f"c{link}", (sid[a], sid[b]), tuple(dict.fromkeys(rows_of[link])))
         for link, (a, b) in couples.items()
     ]
     for s in sorted(two_selves):
         rows = []
+        record = f"applicant 's{s}'"
         for p in primary_lists[s]:
             if tracks.get(p) == "advanced":
-                rows.extend((program_id(p), program_id(q)) for q in supplemental[s].get(p, ()))
-            rows.append((program_id(p), None))
-        couple_records.append(
-            Couple(f"x{s}", (student_id(s), student_id(s) + YEAR), tuple(dict.fromkeys(rows)))
-        )
-    taking_part = set(singles) | in_couples
-    ranked: dict[int, list[str]] = defaultdict(list)
-    places: dict[int, list[int]] = defaultdict(list)
-    seen: dict[int, int] = defaultdict(int)
-    for program, student in (
+                rows.extend(
+                    (pid[p], name(q, record, "supplemental")) for q in supplemental[s].get(p, ())
+                )
+            rows.append((name(p, record, "ranking"), None))
+        couple_records.append(Couple(f"x{s}", (sid[s], sid[s] + YEAR), tuple(dict.fromkeys(rows))))
+    ranked: dict[int, list[str]] = {}
+    places: dict[int, list[int]] = {}
+    preliminary = {pk for pk, track in tracks.items() if track == "preliminary"}
+    program_entries = _rows(
         ProgramRankEntry.objects.filter(
             rank_list__cycle_program__cycle=cycle, rank_list__certified_at__isnull=False
         )
-        .order_by("rank_list__cycle_program_id", "rank", "pk")
+        .order_by("rank_list_id", "rank", "pk")
         .values_list("rank_list__cycle_program_id", "student_id")
-        .iterator(chunk_size=20_000)
-    ):
-        seen[program] += 1
-        if student not in taking_part:
-            continue
-        ranked[program].append(student_id(student))
-        places[program].append(seen[program])
-        if student in two_selves and tracks.get(program) == "preliminary":
-            ranked[program].append(student_id(student) + YEAR)
-            places[program].append(seen[program])
+    )
+    for program, group in groupby(program_entries, key=itemgetter(0)):
+        ranking = ranked[program] = []
+        place = places[program] = []
+        year = program in preliminary and two_selves
+        for number, (_, student) in enumerate(group, 1):
+            person = sid.get(student)
+            if person is None:
+                continue
+            ranking.append(person)
+            place.append(number)
+            if year and student in two_selves:
+                ranking.append(person + YEAR)
+                place.append(number)
+    del program_entries
     regions = ()
     if rules.regions:
         regions = tuple(
             Region(f"r{pk}", cap)
-            for pk, cap in CycleRegion.objects.filter(cycle=cycle)
-            .order_by("pk")
-            .values_list("pk", "cap")
+            for pk, cap in _rows(
+                CycleRegion.objects.filter(cycle=cycle).order_by("pk").values_list("pk", "cap")
+            )
         )
+    region_ids = {region.id for region in regions}
+    for pk, _, _, revert, region in programs:
+        if rules.regions and region is not None and f"r{region}" not in region_ids:
+            raise InstanceError(f"program 'p{pk}'", "region", f"unknown id 'r{region}'")
+        if rules.reversion and revert is not None:
+            name(revert, f"program 'p{pk}'", "revert_to")
+            if revert == pk:
+                raise InstanceError(f"program 'p{pk}'", "revert_to", "reverts to itself")
     instance = Instance(
-        applicants=applicants,
+        applicants=tuple(applicants),
         programs=tuple(
             Program(
-                program_id(pk),
+                pid[pk],
                 quota,
-                tuple(ranked[pk]),
+                tuple(ranked.get(pk, ())),
                 region=f"r{region}" if rules.regions and region else None,
                 track=track if rules.supplemental and track in TRACKS else "categorical",
-                revert_to=program_id(revert) if rules.reversion and revert else None,
+                revert_to=pid[revert] if rules.reversion and revert else None,
             )
             for pk, quota, track, revert, region in programs
         ),
@@ -209,11 +259,11 @@ def read_market(cycle: MatchCycle) -> Market:
         regions=regions,
     )
     return Market(
-        validate(instance),
+        instance,
         tuple(sorted(taking_part)),
         two_selves,
         couples,
-        {program_id(pk): positions for pk, positions in places.items()},
+        {pid[pk]: positions for pk, positions in places.items()},
     )
 
 

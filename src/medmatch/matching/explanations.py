@@ -85,6 +85,7 @@ class _Context:
                     position[member] = position.get(couple.id, len(position))
             self.position = position
         self.rank_cache: dict[str, dict[str, int]] = {}
+        self.holder_cache: dict[str, list[tuple[int, str]]] = {}
         self.couple_of = {m: c for c in instance.couples for m in c.members}
         self.applicant = {a.id: a for a in instance.applicants}
 
@@ -94,6 +95,15 @@ class _Context:
         if pid not in self.rank_cache:
             self.rank_cache[pid] = {a: r for r, a in enumerate(self.programs[pid].ranking)}
         return self.rank_cache[pid].get(person)
+
+    def ranked_holders(self, pid: str) -> list[tuple[int, str]]:
+        """(priority, person) of everyone ``pid`` holds, best first; worked out once per
+        program (explaining a whole market asks for each program many times)."""
+        held = self.holder_cache.get(pid)
+        if held is None:
+            held = sorted((self.priority(pid, a), a) for a in self.holders[pid])
+            self.holder_cache[pid] = held
+        return held
 
     def side(
         self, pid: str, newcomers: list[str], leaving: set[str], who: str = "you"
@@ -119,7 +129,7 @@ class _Context:
                     capacity=0,
                 )
             return Reason((pid,), NO_POSITIONS, "had no positions", program=pid, capacity=0)
-        staying = sorted((self.priority(pid, a), a) for a in self.holders[pid] if a not in leaving)
+        staying = [held for held in self.ranked_holders(pid) if held[1] not in leaving]
         pool = sorted(staying + [(self.priority(pid, a), a) for a in newcomers])
         taken = {a for _, a in pool[:capacity]}
         if all(a in taken for a in newcomers):
