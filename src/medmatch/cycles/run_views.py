@@ -27,7 +27,7 @@ def run_cycle(request, pk: int):
 @require_GET
 def show_run_progress(request, pk: int):
     cycle = get_administered_cycle_or_404(request.user, pk)
-    context = {"cycle": cycle, "run": cycle.runs.first()}
+    context = {"cycle": cycle, "run": cycle.runs.first(), "fragment": True}
     return render(request, "cycles/_run_panel.html", context)
 
 
