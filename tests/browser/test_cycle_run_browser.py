@@ -6,7 +6,6 @@ its filled list; axe-core on each page."""
 import pytest
 from django.test import Client
 from playwright.sync_api import expect
-
 from tests.contributions.conftest import make_coordinatorship
 from tests.personas import make_user
 
