@@ -1,11 +1,12 @@
 """A student's match result in words: for each choice they ranked above their outcome, why it
-did not take them, from the explanation stored at the run (``running._reasons``). Programs are
-named; other applicants never are — only their ranks ("the last one it took was its 12th
-choice")."""
+did not take them, from the explanation stored at the run (``running._reasons``: a list per
+reason, in the order of ``REASON_FIELDS``). Programs are named; other applicants never are —
+only their ranks ("the last one it took was its 12th choice")."""
 
 from dataclasses import dataclass
 
 from medmatch.cycles.models import CycleProgram, MatchOutcome
+from medmatch.cycles.running import REASON_FIELDS
 
 
 def ordinal(number: int) -> str:
@@ -71,13 +72,13 @@ def _why(reason: dict, names: dict[int, str], whom: str) -> str:
 
 def explanation_lines(outcome: MatchOutcome) -> list[Line]:
     data = outcome.explanation or {}
-    reasons = data.get("reasons", [])
+    reasons = [dict(zip(REASON_FIELDS, row, strict=True)) for row in data.get("reasons", [])]
     names = program_names([p for reason in reasons for p in (*reason["choice"], reason["program"])])
     me = data.get("me", 0)
     lines = []
     for reason in reasons:
         choice = reason["choice"]
-        if reason.get("year"):
+        if data.get("year"):
             first, year = choice
             label = names.get(first, "A program")
             label += f" with the preliminary year at {names[year]}" if year else ""

@@ -267,7 +267,12 @@ def read_market(cycle: MatchCycle) -> Market:
     )
 
 
-def _reasons(explanation, two_selves: bool, list_places: dict[str, list[int]]) -> list[dict]:
+# A stored reason is a list in this order (a list, not an object: 52,000 outcomes' reasons are
+# written in one insert, and the keys would triple their size).
+REASON_FIELDS = ("choice", "kind", "program", "capacity", "last_rank", "your_rank")
+
+
+def _reasons(explanation, list_places: dict[str, list[int]]) -> list[list]:
     """An explanation as stored for the student's page: program ids and figures only, never
     another applicant (the engine's text names the lowest one a program took). Ranks become
     places on the program's own list (a lottery's draws stay draws)."""
@@ -279,16 +284,14 @@ def _reasons(explanation, two_selves: bool, list_places: dict[str, list[int]]) -
             last = place[last - 1] if last else last
             yours = place[yours - 1] if yours else yours
         out.append(
-            {
-                "choice": [_pk(c) if c is not None else None for c in reason.choice],
-                "kind": reason.kind,
-                "program": _pk(reason.program) if reason.program else None,
-                "capacity": reason.capacity,
-                "last_rank": last,
-                "your_rank": yours,
-                # For a couple of two selves the "partner" is the student's preliminary year.
-                "year": two_selves,
-            }
+            [
+                [_pk(c) if c is not None else None for c in reason.choice],
+                reason.kind,
+                _pk(reason.program) if reason.program else None,
+                reason.capacity,
+                last,
+                yours,
+            ]
         )
     return out
 
@@ -410,7 +413,9 @@ def store_result(run_pk: int, market: Market, result, report, explanations) -> N
                     "choice_number": explanation.choice_number,
                     "couple": explanation.couple is not None and s not in market.two_selves,
                     "me": 1 if s in second_members else 0,
-                    "reasons": _reasons(explanation, s in market.two_selves, market.list_places),
+                    # For a couple of two selves the "partner" is the student's preliminary year.
+                    "year": s in market.two_selves,
+                    "reasons": _reasons(explanation, market.list_places),
                 },
             )
         )
