@@ -42,7 +42,7 @@ def test_a_student_sees_their_result_and_why_not_higher(published):
     text = page.content.decode()
     assert page.status_code == 200
     assert "You did not match in this cycle" in text
-    assert "General Surgery Hospital filled its 1 position" in text
+    assert "General Surgery Hospital</strong>: It filled its 1 position" in text
     assert "you were its 3rd" in text
     for other in ("bob", "frank", "gina", "erin", "henry"):
         assert other not in text

@@ -59,6 +59,8 @@ def test_it_runs_a_small_cycle_with_a_couple_and_a_supplemental_list_through_the
     notes = list(cycle.audit.values_list("note", flat=True))
     assert any(note.startswith(f"Started run {run.pk}") for note in notes)
     assert any("4 of 5 applicants matched" in note and "stable" in note for note in notes)
+    # The worker writes the run's entries in the name of the administrator who pressed Run.
+    assert set(cycle.audit.values_list("who__username", flat=True)) == {"dave-admin"}
 
 
 def test_it_explains_without_naming_anyone_else(client, market, django_capture_on_commit_callbacks):
@@ -71,8 +73,8 @@ def test_it_explains_without_naming_anyone_else(client, market, django_capture_o
     ]
     # Surgery took bob, its 2nd choice: its 1st, henry, took no part; the places are its own.
     assert lines[0].why == (
-        "General Surgery, General Surgery Hospital filled its 1 position with applicants it "
-        "ranked higher than you; the last one it took was its 2nd choice; you were its 3rd."
+        "It filled its 1 position with applicants it ranked higher than you; the last one it "
+        "took was its 2nd choice; you were its 3rd."
     )
     assert "its 2nd choice; you were its 3rd" in lines[1].why
     text = " ".join(line.why for line in lines)

@@ -416,6 +416,11 @@ class MatchRun(models.Model):
         FAILED = "failed", "Failed"
 
     cycle = models.ForeignKey(MatchCycle, on_delete=models.CASCADE, related_name="runs")
+    # The administrator who pressed Run: the run's own audit entries (finished, failed) are
+    # written by the worker in their name.
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     progress = models.PositiveSmallIntegerField(default=0)

@@ -34,9 +34,10 @@ def program_names(ids) -> dict[int, str]:
     return {pk: f"{title}, {institution}" for pk, title, institution in rows}
 
 
-def _why(reason: dict, names: dict[int, str], whom: str) -> str:
-    """One reason in words; ``whom`` is "you", "your partner" or "you both"."""
-    name = names.get(reason["program"], "The program")
+def _why(reason: dict, names: dict[int, str], whom: str, name: str = "") -> str:
+    """One reason in words; ``whom`` is "you", "your partner" or "you both"; ``name`` what to
+    call the program (default its name: a couple's row names two)."""
+    name = name or names.get(reason["program"], "The program")
     kind = reason["kind"]
     capacity = reason["capacity"]
     if kind == "not_ranked":
@@ -51,8 +52,9 @@ def _why(reason: dict, names: dict[int, str], whom: str) -> str:
             f"higher than {whom}; without the cap it had room."
         )
     if kind == "lottery":
+        owner = "Its" if name == "It" else f"{name}'s"
         return (
-            f"{name}'s {_positions(capacity)} went to applicants drawn earlier in the lottery; "
+            f"{owner} {_positions(capacity)} went to applicants drawn earlier in the lottery; "
             f"the last one it took was draw {reason['last_rank']}, {whom}: draw "
             f"{reason['your_rank']}."
         )
@@ -98,6 +100,6 @@ def explanation_lines(outcome: MatchOutcome) -> list[Line]:
                 why = _why(reason, names, whom)
         else:
             label = names.get(choice[0], "A program")
-            why = _why(reason, names, "you")
+            why = _why(reason, names, "you", name="It")
         lines.append(Line(label, why))
     return lines

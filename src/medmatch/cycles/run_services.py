@@ -43,7 +43,7 @@ def match_run_start(*, cycle: MatchCycle, who) -> MatchRun:
         run.save(update_fields=["status", "finished_at", "error"])
     if stored.runs.filter(status__in=[MatchRun.Status.QUEUED, MatchRun.Status.RUNNING]).exists():
         raise TransitionRefused("A run is already under way: wait for it to finish.")
-    run = MatchRun.objects.create(cycle=stored)
+    run = MatchRun.objects.create(cycle=stored, started_by=who)
     _audit(stored, who, f"Started run {run.pk} of the match.", from_state=stored.state)
     transaction.on_commit(lambda: run_cycle_match.enqueue(run.pk))
     return run

@@ -341,14 +341,14 @@ def run_match(run_pk: int) -> dict:
 
 def _fail(run_pk: int, error: Exception) -> None:
     with transaction.atomic():
-        run = MatchRun.objects.select_related("cycle").get(pk=run_pk)
+        run = MatchRun.objects.select_related("cycle", "started_by").get(pk=run_pk)
         run.status = MatchRun.Status.FAILED
         run.finished_at = timezone.now()
         run.error = f"{type(error).__name__}: {error}"[:2000]
         run.save(update_fields=["status", "finished_at", "error"])
         CycleAuditEntry.objects.create(
             cycle=run.cycle,
-            who=None,
+            who=run.started_by,
             from_state=run.cycle.state,
             to_state=run.cycle.state,
             note=f"Run {run.pk} failed: {run.error}"[:500],
@@ -420,7 +420,11 @@ def store_result(run_pk: int, market: Market, result, report, explanations) -> N
             )
         )
     with transaction.atomic():
-        run = MatchRun.objects.select_for_update().select_related("cycle").get(pk=run_pk)
+        run = (
+            MatchRun.objects.select_for_update(of=("self",))
+            .select_related("cycle", "started_by")
+            .get(pk=run_pk)
+        )
         cycle = MatchCycle.objects.select_for_update().get(pk=run.cycle_id)
         MatchOutcome.objects.bulk_create(outcomes, batch_size=5_000)
         run.result = summary
@@ -437,7 +441,7 @@ def store_result(run_pk: int, market: Market, result, report, explanations) -> N
         verdict = "checked: stable" if report.ok else "checked: NOT stable or not valid"
         CycleAuditEntry.objects.create(
             cycle=cycle,
-            who=None,
+            who=run.started_by,
             from_state=before,
             to_state=cycle.state,
             note=(
