@@ -59,6 +59,7 @@ bench:
 	$(BENCH) benchmarks/match_nrmp.py
 	$(BENCH) benchmarks/match_compare.py
 	$(BENCH) benchmarks/match_engine.py
+	$(BENCH) benchmarks/match_cycle_db.py --postgres $(BENCH_DATABASE_URL)
 	$(BENCH) benchmarks/interview_slots.py
 	$(BENCH) benchmarks/workspace_slot_round.py
 	$(BENCH) benchmarks/fit_rank.py

@@ -1,5 +1,6 @@
 import pytest
 
+from tests.cycles.factories import make_small_market
 from tests.cycles.rank_fixtures import erin, market  # noqa: F401
 
 
@@ -20,3 +21,9 @@ def alices_run(as_alice):
 
     assert response.status_code == 302, response.content.decode()[:2000]
     return PracticeRun.objects.get()
+
+
+@pytest.fixture
+def run_market(alice, bob):
+    """A small locked cycle with certified lists, a couple and a supplemental list (for runs)."""
+    return make_small_market(alice, bob)

@@ -25,6 +25,7 @@ def _cycle_page(request, cycle, *, program_form=None, bulk_form=None, lock_form=
         "program_form": program_form or CycleProgramForm(cycle),
         "bulk_form": bulk_form or BulkAddForm(),
         "lock_form": lock_form or LockForm(),
+        "run": cycle.runs.first(),
     }
     return render(request, "cycles/cycle.html", context, status=status)
 

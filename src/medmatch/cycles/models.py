@@ -420,6 +420,11 @@ class MatchRun(models.Model):
         FAILED = "failed", "Failed"
 
     cycle = models.ForeignKey(MatchCycle, on_delete=models.CASCADE, related_name="runs")
+    # The administrator who pressed Run: the run's own audit entries (finished, failed) are
+    # written by the worker in their name.
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     progress = models.PositiveSmallIntegerField(default=0)
@@ -452,6 +457,14 @@ class MatchOutcome(models.Model):
     cycle_program = models.ForeignKey(
         CycleProgram, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    # NRMP: the preliminary year of a student matched to an advanced program, from the
+    # supplemental list they made for it (None: no preliminary year matched or none ranked).
+    preliminary_program = models.ForeignKey(
+        CycleProgram, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # Why each choice above the outcome did not take the student, worked out at the run
+    # (``matching.explain``): program ids and figures only, never another applicant.
+    explanation = models.JSONField(default=dict)
 
     objects = MatchOutcomeQuerySet.as_manager()
 

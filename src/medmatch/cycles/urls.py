@@ -1,6 +1,14 @@
 from django.urls import path
 
-from medmatch.cycles import couple_views, cycle_views, program_list_views, rol_views, views
+from medmatch.cycles import (
+    couple_views,
+    cycle_views,
+    program_list_views,
+    result_views,
+    rol_views,
+    run_views,
+    views,
+)
 
 app_name = "cycles"
 
@@ -63,4 +71,16 @@ urlpatterns = [
         program_list_views.certify_program_list,
         name="program_list_certify",
     ),
+    # Running and publishing a cycle (administrators), and its results on match day.
+    path("cycles/<int:pk>/run/", run_views.run_cycle, name="cycle_run"),
+    path("cycles/<int:pk>/run/progress/", run_views.show_run_progress, name="cycle_run_progress"),
+    path("cycles/<int:pk>/publish/", run_views.publish_cycle, name="cycle_publish"),
+    path("results/", result_views.list_results, name="results"),
+    path("results/<int:pk>/", result_views.show_result, name="result"),
+    path(
+        "results/<int:pk>/programs/<int:cpk>/",
+        result_views.show_program_result,
+        name="result_program",
+    ),
+    path("results/<int:pk>/unfilled/", result_views.show_unfilled, name="result_unfilled"),
 ]

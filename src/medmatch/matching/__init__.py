@@ -28,6 +28,7 @@ _EXPORTS = {
     "check": "checker",
     "Explanation": "explanations",
     "explain": "explanations",
+    "explain_all": "explanations",
     "generate": "generator",
     "applicant_proposing": "solver",
     "jrmp": "solver",

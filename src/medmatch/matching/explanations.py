@@ -19,11 +19,22 @@ UNSTABLE = "would_take"
 
 @dataclass(frozen=True, slots=True)
 class Reason:
-    """Why one choice above the match failed. ``choice`` is the program, or a couple's row."""
+    """Why one choice above the match failed. ``choice`` is the program, or a couple's row.
+
+    ``text`` is for the command line and may name another applicant; the other fields let a
+    page word the reason without doing so: ``program`` the program that refused (for a couple's
+    row, the member's or the partner's), ``capacity`` the positions it had in the run,
+    ``last_rank`` the 1-based rank (or lottery draw) of the lowest one it took, ``your_rank``
+    the applicant's (the partner's, for ``partner_not_placed``); None where they do not apply.
+    """
 
     choice: tuple[str | None, ...]
     kind: str
     text: str
+    program: str | None = None
+    capacity: int | None = None
+    last_rank: int | None = None
+    your_rank: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +85,9 @@ class _Context:
                     position[member] = position.get(couple.id, len(position))
             self.position = position
         self.rank_cache: dict[str, dict[str, int]] = {}
+        self.holder_cache: dict[str, list[tuple[int, str]]] = {}
+        self.couple_of = {m: c for c in instance.couples for m in c.members}
+        self.applicant = {a.id: a for a in instance.applicants}
 
     def priority(self, pid: str, person: str) -> int | None:
         if self.lottery:
@@ -81,6 +95,15 @@ class _Context:
         if pid not in self.rank_cache:
             self.rank_cache[pid] = {a: r for r, a in enumerate(self.programs[pid].ranking)}
         return self.rank_cache[pid].get(person)
+
+    def ranked_holders(self, pid: str) -> list[tuple[int, str]]:
+        """(priority, person) of everyone ``pid`` holds, best first; worked out once per
+        program (explaining a whole market asks for each program many times)."""
+        held = self.holder_cache.get(pid)
+        if held is None:
+            held = sorted((self.priority(pid, a), a) for a in self.holders[pid])
+            self.holder_cache[pid] = held
+        return held
 
     def side(
         self, pid: str, newcomers: list[str], leaving: set[str], who: str = "you"
@@ -94,6 +117,7 @@ class _Context:
                     (pid,),
                     NOT_RANKED,
                     f"did not rank {who}" if len(newcomers) == 1 else f"did not rank {person}",
+                    program=pid,
                 )
         if capacity == 0:
             if program.capacity > 0 and program.region is not None:
@@ -101,20 +125,32 @@ class _Context:
                     (pid,),
                     REGIONAL_CAP,
                     f"had no positions left under the cap of region {program.region}",
+                    program=pid,
+                    capacity=0,
                 )
-            return Reason((pid,), NO_POSITIONS, "had no positions")
-        staying = sorted((self.priority(pid, a), a) for a in self.holders[pid] if a not in leaving)
+            return Reason((pid,), NO_POSITIONS, "had no positions", program=pid, capacity=0)
+        staying = [held for held in self.ranked_holders(pid) if held[1] not in leaving]
         pool = sorted(staying + [(self.priority(pid, a), a) for a in newcomers])
         taken = {a for _, a in pool[:capacity]}
         if all(a in taken for a in newcomers):
             return None
         if not staying or capacity < len(newcomers):
             return Reason(
-                (pid,), NO_POSITIONS, f"has {capacity} position(s); the couple needed two"
+                (pid,),
+                NO_POSITIONS,
+                f"has {capacity} position(s); the couple needed two",
+                program=pid,
+                capacity=capacity,
             )
         worst_priority, worst = staying[-1]
         mine = max(self.priority(pid, a) for a in newcomers)
         two = " (the couple needed two positions)" if len(newcomers) == 2 else ""
+        figures = {
+            "program": pid,
+            "capacity": capacity,
+            "last_rank": worst_priority + 1,
+            "your_rank": mine + 1,
+        }
         if self.lottery:
             return Reason(
                 (pid,),
@@ -122,6 +158,7 @@ class _Context:
                 f"its {capacity} places went to applicants drawn earlier "
                 f"in the lottery; the last drawn it took is {worst} (draw "
                 f"{worst_priority + 1}; {who}: {mine + 1}){two}",
+                **figures,
             )
         if (
             capacity < program.capacity
@@ -134,6 +171,7 @@ class _Context:
                 f"filled the {capacity} of its {program.capacity} "
                 f"positions allowed under the cap of region {program.region} with "
                 f"applicants it ranked higher; without the cap it had room{two}",
+                **figures,
             )
         return Reason(
             (pid,),
@@ -141,7 +179,21 @@ class _Context:
             f"filled its {capacity} positions with applicants it ranked "
             f"higher; the lowest-ranked it took is {worst} (rank {worst_priority + 1}; "
             f"{who}: rank {mine + 1}){two}",
+            **figures,
         )
+
+
+def _about(choice: tuple, reason: Reason, text: str, kind: str | None = None) -> Reason:
+    """``reason`` for another choice (a couple's row) with new text, keeping its figures."""
+    return Reason(
+        choice,
+        kind or reason.kind,
+        text,
+        program=reason.program,
+        capacity=reason.capacity,
+        last_rank=reason.last_rank,
+        your_rank=reason.your_rank,
+    )
 
 
 def explain(instance: Instance, result: Result, applicant_id: str) -> Explanation:
@@ -156,16 +208,31 @@ def explain(instance: Instance, result: Result, applicant_id: str) -> Explanatio
     for an unknown applicant. Steps: rebuild each program's holders from the result; for each
     earlier choice, test whether the program would take the applicant among its best ``capacity``.
     """
+    return _explain(_Context(instance, result), applicant_id)
+
+
+def explain_all(
+    instance: Instance, result: Result, applicant_ids: list[str] | None = None
+) -> dict[str, Explanation]:
+    """:func:`explain` for many applicants at once (default: every one of the result), sharing
+    the holders and program rankings it builds, so a whole market costs about as much as one
+    pass over its lists. Returns ``{applicant id: Explanation}``; raises KeyError as ``explain``.
+    """
     context = _Context(instance, result)
+    ids = list(result.assignment) if applicant_ids is None else applicant_ids
+    return {applicant_id: _explain(context, applicant_id) for applicant_id in ids}
+
+
+def _explain(context: _Context, applicant_id: str) -> Explanation:
+    result = context.result
     assignment = result.assignment
     if applicant_id not in assignment:
         raise KeyError(f"applicant {applicant_id!r} is not in the result")
     matched = assignment[applicant_id]
     supplemental = result.supplemental.get(applicant_id)
     reasons: list[Reason] = []
-    for couple in instance.couples:
-        if applicant_id not in couple.members:
-            continue
+    couple = context.couple_of.get(applicant_id)
+    if couple is not None:
         me = couple.members.index(applicant_id)
         partner = couple.members[1 - me]
         row = (assignment.get(couple.members[0]), assignment.get(couple.members[1]))
@@ -176,7 +243,7 @@ def explain(instance: Instance, result: Result, applicant_id: str) -> Explanatio
             if mine is not None and mine == theirs:
                 reason = context.side(mine, list(couple.members), leaving, who="you both")
                 reasons.append(
-                    Reason(choice, reason.kind, reason.text)
+                    _about(choice, reason, reason.text)
                     if reason
                     else Reason(choice, UNSTABLE, "would have taken you both: not stable here")
                 )
@@ -188,14 +255,15 @@ def explain(instance: Instance, result: Result, applicant_id: str) -> Explanatio
                 else None
             )
             if own is not None:
-                reasons.append(Reason(choice, own.kind, f"{mine} {own.text}"))
+                reasons.append(_about(choice, own, f"{mine} {own.text}"))
             elif other is not None:
                 reasons.append(
-                    Reason(
+                    _about(
                         choice,
-                        PARTNER,
+                        other,
                         f"your partner {partner} could not be "
                         f"placed: {theirs} {other.text.replace('you', 'them')}",
+                        kind=PARTNER,
                     )
                 )
             else:
@@ -208,7 +276,7 @@ def explain(instance: Instance, result: Result, applicant_id: str) -> Explanatio
                 )
         number = index + 1 if row != (None, None) else None
         return Explanation(applicant_id, couple.id, matched, None, number, tuple(reasons))
-    applicant = next(a for a in instance.applicants if a.id == applicant_id)
+    applicant = context.applicant[applicant_id]
     ranking = applicant.ranking
     index = ranking.index(matched) if matched in ranking else len(ranking)
     for pid in ranking[:index]:
@@ -225,6 +293,6 @@ def explain(instance: Instance, result: Result, applicant_id: str) -> Explanatio
         for pid in applicant.supplemental[: applicant.supplemental.index(supplemental)]:
             reason = context.side(pid, [applicant_id], {applicant_id})
             if reason is not None:
-                reasons.append(Reason((pid,), reason.kind, f"(supplemental) {reason.text}"))
+                reasons.append(_about((pid,), reason, f"(supplemental) {reason.text}"))
     number = index + 1 if matched is not None else None
     return Explanation(applicant_id, None, matched, supplemental, number, tuple(reasons))

@@ -1,0 +1,43 @@
+"""The administrator's run and publish on a cycle's page, and the run's progress (an htmx
+fragment the page polls every two seconds while a run is queued or running; without JavaScript
+the page says to reload it). Every view goes through ``cycles.access``."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from medmatch.cycles import run_services as services
+from medmatch.cycles.access import get_administered_cycle_or_404, match_administrators_only
+from medmatch.cycles.cycle_services import TransitionRefused
+
+
+@match_administrators_only
+@require_POST
+def run_cycle(request, pk: int):
+    cycle = get_administered_cycle_or_404(request.user, pk)
+    try:
+        services.match_run_start(cycle=cycle, who=request.user)
+        messages.success(request, "The match is queued; this page shows its progress.")
+    except TransitionRefused as refusal:
+        messages.error(request, str(refusal))
+    return redirect(cycle)
+
+
+@match_administrators_only
+@require_GET
+def show_run_progress(request, pk: int):
+    cycle = get_administered_cycle_or_404(request.user, pk)
+    context = {"cycle": cycle, "run": cycle.runs.first(), "fragment": True}
+    return render(request, "cycles/_run_panel.html", context)
+
+
+@match_administrators_only
+@require_POST
+def publish_cycle(request, pk: int):
+    cycle = get_administered_cycle_or_404(request.user, pk)
+    try:
+        services.cycle_publish(cycle=cycle, who=request.user)
+        messages.success(request, "The result is published: students and programs can see it.")
+    except TransitionRefused as refusal:
+        messages.error(request, str(refusal))
+    return redirect(cycle)
