@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "csp",
+    # The JSON API's framework; listed so its docs page uses its bundled static files, no CDN.
+    "ninja",
     "medmatch.accounts",
     "medmatch.catalog",
     "medmatch.goals",
@@ -73,6 +75,7 @@ INSTALLED_APPS = [
     "medmatch.contributions",
     "medmatch.workspace",
     "medmatch.cycles",
+    "medmatch.api",
 ]
 
 MIDDLEWARE = [
@@ -261,6 +264,12 @@ if not DEBUG:
         SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 CATALOG_PAGE_SIZE = env_int("CATALOG_PAGE_SIZE", 25)
+
+# The JSON API: requests per personal access token in a fixed window (429 beyond it).
+API_TOKEN_REQUESTS = env_int("API_TOKEN_REQUESTS", 600)
+API_TOKEN_WINDOW_SECONDS = env_int("API_TOKEN_WINDOW_SECONDS", 60)
+# The longest a personal access token may live.
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)
 
 # Background work (emails, reminders, PDFs) goes through the database queue; `medmatch worker`
 # runs it.
