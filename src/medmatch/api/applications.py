@@ -9,7 +9,7 @@ from typing import Literal
 
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from medmatch.api.auth import student_auth
 from medmatch.api.errors import ApiError, form_fields
@@ -132,7 +132,7 @@ def list_applications(request, filters: Query[ApplicationFilters]):
 
 
 @router.post(
-    "/applications", response=responses(ApplicationDetail, 201), url_name="application_create"
+    "/applications", response=responses(ApplicationDetail, 200, 201), url_name="application_create"
 )
 def create_application(request, payload: ApplicationCreate):
     """Track a program: the application starts "researching" with the program's checklist.
@@ -142,7 +142,7 @@ def create_application(request, payload: ApplicationCreate):
     )
     application, created = application_create(student=request.user, program=program)
     application = get_application(request, application.pk)
-    return (201 if created else 200), _detail(application)
+    return Status(201 if created else 200, _detail(application))
 
 
 @router.get("/applications/{int:pk}", response=responses(ApplicationDetail), url_name="application")

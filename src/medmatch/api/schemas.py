@@ -27,9 +27,10 @@ class Error(Schema):
 ERRORS = {codes_4xx: Error}
 
 
-def responses(ok, status: int = 200) -> dict:
-    """An operation's documented answers: ``ok`` and the error shape for every 4xx."""
-    return {status: ok, **ERRORS}
+def responses(ok, *statuses: int) -> dict:
+    """An operation's documented answers: ``ok`` (200 unless ``statuses`` say) and the error
+    shape for every 4xx."""
+    return {**dict.fromkeys(statuses or (200,), ok), **ERRORS}
 
 
 class SourceOut(Schema):
