@@ -6,7 +6,7 @@ ninja's bundled static files: nothing is fetched from a CDN, and the page passes
 
 from functools import wraps
 
-from django.urls import path, re_path
+from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 
@@ -69,5 +69,5 @@ def _patterns():
 
 urlpatterns = [
     path("", _patterns()),
-    re_path(r"^(?P<rest>.*)$", not_found, name="api_not_found"),
+    path("<path:rest>", not_found, name="api_not_found"),
 ]
