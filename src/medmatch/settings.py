@@ -16,6 +16,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 from medmatch.lib import local_secret
 from medmatch.lib.env import env_bool, env_int, env_list, env_networks, env_str
@@ -208,6 +209,16 @@ STORAGES = {
 # Pages name static files by their hashed names only; not keeping the originals halves the work
 # (and the time) collectstatic spends compressing.
 WHITENOISE_KEEP_ONLY_HASHED_FILES = True
+# Source maps (the API docs' Swagger UI ships them) are read by developers' tools only: served,
+# never worth compressing at every start.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (
+    *Compressor.SKIP_COMPRESS_EXTENSIONS,
+    "map",
+)
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "medmatch.lib.staticfiles.AppDirectoriesFinder",
+]
 MEDIA_ROOT = DATA_DIR / "media"
 
 # Security headers, on every response in every mode (tests and `make run` included, so a page that
