@@ -455,6 +455,9 @@ OBJECTS = {
     "api:application": "application",
     "api:application_edit": "application",
     "api:application_status": "application",
+    "api:shortlist_item": "item",
+    "api:shortlist_remove": "item",
+    "api:cv_entry": "cv_entry",
 }
 # Other path arguments, by name, whatever the URL.
 ARGUMENTS = {

@@ -36,6 +36,7 @@ SCOPES = [
     "catalog:read",
     "goals:write",
     "applications:write",
+    "research:write",
 ]
 
 schema = schemathesis.openapi.from_dict(api.get_openapi_schema())

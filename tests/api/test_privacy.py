@@ -23,6 +23,8 @@ PREFIX = "/api/v1"
 OBJECTS = {
     "/api/v1/applications/{pk}": lambda world: {"pk": world["application"].pk},
     "/api/v1/applications/{pk}/status": lambda world: {"pk": world["application"].pk},
+    "/api/v1/shortlist/{pk}": lambda world: {"pk": world["item"].pk},
+    "/api/v1/cv-entries/{pk}": lambda world: {"pk": world["cv_entry"].pk},
 }
 # Catalog objects: public, the same answer for everyone.
 PUBLIC = {
@@ -55,7 +57,12 @@ def operations_with_parameters():
 
 @pytest.fixture
 def world(alice, application, goals, catalog):
+    from medmatch.applications.models import CVEntry
+    from medmatch.research.models import ShortlistItem
+
     return {
+        "item": ShortlistItem.objects.create(student=alice, program=catalog["programs"][0]),
+        "cv_entry": CVEntry.objects.create(student=alice, section="research", title="Sepsis"),
         "application": application,
         "program": catalog["programs"][0],
         "institution": catalog["boston"],
@@ -80,7 +87,7 @@ def _request(client, method, path, world, factories, extra=None):
 
 def _clients(alice):
     bob, carol = make_user("bob"), make_user("carol", role="coordinator")
-    scopes = ["applications:write", "goals:write", "catalog:read"]
+    scopes = ["applications:write", "goals:write", "research:write", "catalog:read"]
     by_token = {
         "another student (token)": bearer(make_token(bob, scopes)),
         "coordinator (token)": bearer(make_token(carol, scopes)),

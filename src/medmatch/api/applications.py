@@ -16,10 +16,11 @@ from medmatch.api.errors import ApiError, form_fields
 from medmatch.api.pagination import PageParams, keyset_page
 from medmatch.api.schemas import responses
 from medmatch.applications.forms import ApplicationForm, MoveForm
-from medmatch.applications.models import Application
+from medmatch.applications.models import Application, CVEntry
 from medmatch.applications.services import application_create, application_move
 from medmatch.applications.views.common import get_application
 from medmatch.catalog.models import Program
+from medmatch.lib.access import get_owned_or_404
 from medmatch.lib.forms import MAX_INT
 
 router = Router(tags=["applications"], auth=student_auth("applications"))
@@ -192,3 +193,47 @@ def move_application(request, pk: int, payload: StatusIn):
         )
     application_move(application=application, status=status)
     return _detail(get_application(request, pk))
+
+
+class CVEntryOut(Schema):
+    id: int
+    section: str
+    title: str
+    organisation: str
+    location: str
+    start_date: datetime.date | None  # null: not given
+    end_date: datetime.date | None  # null: ongoing, or not given
+    hours_per_week: int | None
+    total_hours: int | None
+    description: str
+    tags: list[str]
+    most_meaningful: bool
+    position: int
+    updated_at: datetime.datetime
+
+
+class CVEntryList(Schema):
+    items: list[CVEntryOut]
+    next_cursor: str | None
+
+
+class CVEntryFilters(PageParams):
+    section: Literal[tuple(CVEntry.Section.values)] | None = Field(  # type: ignore[valid-type]
+        None, description="Only entries of this CV section."
+    )
+
+
+@router.get("/cv-entries", response=responses(CVEntryList), url_name="cv_entries")
+def list_cv_entries(request, filters: Query[CVEntryFilters]):
+    """Your CV entries, in the order you made them."""
+    entries = CVEntry.objects.for_student(request.user)
+    if filters.section:
+        entries = entries.filter(section=filters.section)
+    page = keyset_page(entries, filters, name="cv-entries", key="pk")
+    return {"items": page.items, "next_cursor": page.next_cursor}
+
+
+@router.get("/cv-entries/{int:pk}", response=responses(CVEntryOut), url_name="cv_entry")
+def show_cv_entry(request, pk: int):
+    """One CV entry."""
+    return get_owned_or_404(CVEntry, request.user, pk=pk)

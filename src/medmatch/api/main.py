@@ -10,7 +10,7 @@ from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 
-from medmatch.api import applications, catalog, goals
+from medmatch.api import applications, catalog, goals, research
 from medmatch.api.errors import error_response, install_handlers
 
 api = NinjaAPI(
@@ -29,6 +29,7 @@ api = NinjaAPI(
 install_handlers(api)
 api.add_router("/catalog", catalog.router)
 api.add_router("/", goals.router)
+api.add_router("/", research.router)
 api.add_router("/", applications.router)
 
 

@@ -22,7 +22,8 @@ PREFIX_SHOWN = 10  # "mm_" and seven characters of the secret: enough to tell to
 AREAS = {
     "catalog": "Catalog (programs and hospitals)",
     "goals": "Goals and recommendations",
-    "applications": "Applications and their checklists",
+    "research": "Shortlist",
+    "applications": "Applications, their checklists and CV entries",
 }
 READ, WRITE = "read", "write"
 SCOPES = [f"{area}:{access}" for area in AREAS for access in (READ, WRITE)]
