@@ -1,7 +1,7 @@
 from django import forms
 from django.conf import settings
 
-from medmatch.api.models import AREAS, READ, SCOPES, WRITE
+from medmatch.api.models import AREAS, READ, SCOPES
 from medmatch.lib.forms import BoundedIntegerField
 from medmatch.lib.validators import validate_single_line
 
@@ -17,9 +17,9 @@ class AccessTokenForm(forms.Form):
     scopes = forms.MultipleChoiceField(
         label="What it may do",
         choices=[
-            (f"{area}:{access}", f"{label}: {'read' if access == READ else 'read and change'}")
-            for area, label in AREAS.items()
-            for access in (READ, WRITE)
+            (scope, f"{AREAS[area]}: {'read' if access == READ else 'read and change'}")
+            for scope in SCOPES
+            for area, access in [scope.split(":")]
         ],
         widget=forms.CheckboxSelectMultiple,
         error_messages={

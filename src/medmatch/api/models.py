@@ -26,7 +26,13 @@ AREAS = {
     "applications": "Applications, their checklists and CV entries",
 }
 READ, WRITE = "read", "write"
-SCOPES = [f"{area}:{access}" for area in AREAS for access in (READ, WRITE)]
+READ_ONLY_AREAS = frozenset({"catalog"})  # the API changes nothing in the catalog
+SCOPES = [
+    f"{area}:{access}"
+    for area in AREAS
+    for access in (READ, WRITE)
+    if not (access == WRITE and area in READ_ONLY_AREAS)
+]
 
 
 class AccessTokenQuerySet(OwnedQuerySet):
