@@ -9,7 +9,6 @@ token has a fixed-window budget of requests (``API_TOKEN_REQUESTS`` per
 own pages and are not counted per token.
 """
 
-import hashlib
 import time
 
 from django.conf import settings
@@ -57,7 +56,7 @@ class TokenAuth(HttpBearer):
         token = token.strip()
         if not token.startswith(TOKEN_PREFIX) or len(token) > MAX_TOKEN_LENGTH:
             raise AuthenticationError(message="This is not a medmatch token (they start “mm_”).")
-        digest = hashlib.sha256(token.encode()).hexdigest()
+        digest = AccessToken.hash(token)
         found = AccessToken.objects.select_related("user").filter(token_hash=digest).first()
         now = timezone.now()
         if found is None or not found.user.is_active:
