@@ -458,6 +458,7 @@ OBJECTS = {
     "api:shortlist_item": "item",
     "api:shortlist_remove": "item",
     "api:cv_entry": "cv_entry",
+    "api:interview": "interview",
 }
 # Other path arguments, by name, whatever the URL.
 ARGUMENTS = {

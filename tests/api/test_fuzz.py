@@ -11,7 +11,9 @@ import os
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -37,6 +39,7 @@ SCOPES = [
     "goals:write",
     "applications:write",
     "research:write",
+    "interviews:write",
 ]
 
 schema = schemathesis.openapi.from_dict(api.get_openapi_schema())
@@ -45,9 +48,19 @@ schema.app = get_wsgi_application()  # requests go to the app in this process, t
 
 @pytest.fixture
 def app(settings, alice, application, goals):
-    """The site as a WSGI app, for alice (a token for every area), with her objects in place."""
+    """The site as a WSGI app, for alice (a token for every area), with her objects in place.
+
+    A WSGI request closes old database connections when it starts and ends; on PostgreSQL that
+    closes the test's own connection, its transaction with it. Django's test client turns this
+    off for its requests; so does this fixture, for the fuzz's."""
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost"]
-    return bearer(make_token(alice, SCOPES))["HTTP_AUTHORIZATION"]
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield bearer(make_token(alice, SCOPES))["HTTP_AUTHORIZATION"]
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 @pytest.mark.django_db

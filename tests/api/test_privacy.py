@@ -9,6 +9,7 @@ Public catalog paths are in ``PUBLIC``: everyone reads them, and that is checked
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from medmatch.api.main import api
 from tests.api.conftest import bearer, make_token
@@ -25,6 +26,7 @@ OBJECTS = {
     "/api/v1/applications/{pk}/status": lambda world: {"pk": world["application"].pk},
     "/api/v1/shortlist/{pk}": lambda world: {"pk": world["item"].pk},
     "/api/v1/cv-entries/{pk}": lambda world: {"pk": world["cv_entry"].pk},
+    "/api/v1/interviews/{pk}": lambda world: {"pk": world["interview"].pk},
 }
 # Catalog objects: public, the same answer for everyone.
 PUBLIC = {
@@ -58,9 +60,13 @@ def operations_with_parameters():
 @pytest.fixture
 def world(alice, application, goals, catalog):
     from medmatch.applications.models import CVEntry
+    from medmatch.interviews.models import Interview
     from medmatch.research.models import ShortlistItem
 
     return {
+        "interview": Interview.objects.create(
+            application=application, starts_at=timezone.now(), time_zone="America/Chicago"
+        ),
         "item": ShortlistItem.objects.create(student=alice, program=catalog["programs"][0]),
         "cv_entry": CVEntry.objects.create(student=alice, section="research", title="Sepsis"),
         "application": application,
@@ -87,7 +93,13 @@ def _request(client, method, path, world, factories, extra=None):
 
 def _clients(alice):
     bob, carol = make_user("bob"), make_user("carol", role="coordinator")
-    scopes = ["applications:write", "goals:write", "research:write", "catalog:read"]
+    scopes = [
+        "applications:write",
+        "goals:write",
+        "research:write",
+        "interviews:read",
+        "catalog:read",
+    ]
     by_token = {
         "another student (token)": bearer(make_token(bob, scopes)),
         "coordinator (token)": bearer(make_token(carol, scopes)),

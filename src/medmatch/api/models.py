@@ -24,6 +24,7 @@ AREAS = {
     "goals": "Goals and recommendations",
     "research": "Shortlist",
     "applications": "Applications, their checklists and CV entries",
+    "interviews": "Interviews",
 }
 READ, WRITE = "read", "write"
 READ_ONLY_AREAS = frozenset({"catalog"})  # the API changes nothing in the catalog

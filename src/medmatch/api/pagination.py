@@ -96,6 +96,8 @@ def keyset_page(queryset: QuerySet, params: PageParams, *, name: str, key: str) 
     if more and rows:
         last = rows[-1]
         value = last.pk if key == "pk" else getattr(last, field.attname)
+        if hasattr(value, "isoformat"):
+            value = value.isoformat()  # to the microsecond (the JSON encoder keeps milliseconds)
         next_cursor = encode(name, {"after": [value, last.pk]})
     return KeysetPage(rows, next_cursor)
 
