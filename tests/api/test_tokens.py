@@ -152,3 +152,14 @@ def test_the_export_lists_tokens_without_their_hash(alice):
     exported = account_export(user=alice)["api"]["access_tokens"]
     assert exported[0]["prefix"] == secret[:10]
     assert AccessToken.objects.get().token_hash not in str(exported)
+
+
+def test_an_anonymous_write_without_csrf_is_a_401_not_a_403(catalog):
+    api = Client(enforce_csrf_checks=True)
+    response = api.post(
+        "/api/v1/applications",
+        {"program_id": catalog["programs"][0].pk},
+        content_type="application/json",
+    )
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "unauthenticated"

@@ -82,6 +82,12 @@ class TokenAuth(HttpBearer):
 class SiteSession(SessionAuth):
     """The logged-in session of the site's own pages; unsafe methods need the CSRF token."""
 
+    def __call__(self, request):
+        # Nobody logged in: a 401 (no token, no session), not the CSRF check's 403.
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
+
     def authenticate(self, request, key):
         request.access_token = None
         return super().authenticate(request, key)

@@ -6,7 +6,7 @@ ninja's bundled static files: nothing is fetched from a CDN, and the page passes
 
 from functools import wraps
 
-from django.urls import path
+from django.urls import path, register_converter
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 
@@ -33,6 +33,21 @@ api.add_router("/", research.router)
 api.add_router("/", applications.router)
 api.add_router("/", interviews.router)
 
+
+class AnyPathConverter:
+    """Any rest of a path, line breaks included (Django's ``path`` converter stops at them, and
+    the fuzz sent one)."""
+
+    regex = r"[\s\S]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(AnyPathConverter, "anypath")
 
 REASONS = {405: "This endpoint does not take this method; see the Allow header."}
 
@@ -71,5 +86,5 @@ def _patterns():
 
 urlpatterns = [
     path("", _patterns()),
-    path("<path:rest>", not_found, name="api_not_found"),
+    path("<anypath:rest>", not_found, name="api_not_found"),
 ]
