@@ -25,16 +25,15 @@ def main() -> int:
     env = {**os.environ, "API_FUZZ_EXAMPLES": str(args.examples)}
     started = time.monotonic()
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "tests/api/test_fuzz.py", "-q", "-n", "0"],
+        [sys.executable, "-m", "pytest", "tests/api/test_fuzz.py", "-n", "0", "-p", "no:logging"],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
     )
     elapsed = time.monotonic() - started
-    summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
-    passed = re.search(r"(\d+) passed", summary)
-    failed = re.search(r"(\d+) failed", summary)
+    passed = re.search(r"(\d+) passed", result.stdout)
+    failed = re.search(r"(\d+) failed", result.stdout)
     print(f"api fuzz: {args.examples} examples per operation")
     print(f"  operations passed: {passed.group(1) if passed else 0}")
     print(f"  operations failed: {failed.group(1) if failed else 0}")
