@@ -72,6 +72,7 @@ bench:
 	$(BENCH) benchmarks/program_page.py
 	$(BENCH) benchmarks/practice_match.py
 	$(BENCH) benchmarks/workspace_inbox.py
+	$(BENCH) benchmarks/api_fuzz.py
 	$(BENCH) benchmarks/load.py --postgres $(BENCH_DATABASE_URL) --duration 150
 
 clean:

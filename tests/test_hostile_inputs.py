@@ -290,8 +290,14 @@ def build_world(alice) -> dict:
     )
     cycle_program = CycleProgram.objects.create(cycle=match_cycle, program=program, quota=2)
     ranking = _rank_lists(alice, program, starts)
+    from medmatch.api.services import access_token_create
+
+    access_token, _secret = access_token_create(
+        user=alice, name="script", scopes=["applications:write"], expires_in_days=30
+    )
     return {
         **ranking,
+        "access_token": access_token,
         "match_cycle": match_cycle,
         "cycle_program": cycle_program,
         "submission": submission,
@@ -509,6 +515,16 @@ OBJECTS = {
     "workspace:round_close": "program",
     "workspace:invitation_remove": "program",
     "workspace:round_calendar": "program",
+    "tokens:revoke": "access_token",
+    "api:program": "program",
+    "api:institution": "institution",
+    "api:application": "application",
+    "api:application_edit": "application",
+    "api:application_status": "application",
+    "api:shortlist_item": "item",
+    "api:shortlist_remove": "item",
+    "api:cv_entry": "cv_entry",
+    "api:interview": "interview",
 }
 # Other path arguments, by name, whatever the URL.
 ARGUMENTS = {
@@ -521,6 +537,7 @@ ARGUMENTS = {
     "spk": "slot",
     "ipk": "invitation",
     "cpk": "cycle_program",
+    "program_id": "program",
 }
 TOKENS = {"letters:portal": "portal_token", "applications:calendar_feed": "feed_token"}
 

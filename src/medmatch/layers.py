@@ -30,6 +30,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("workspace",),
     # The match: the practice match now, the match cycles later.
     ("cycles",),
+    # The JSON API: reads and writes through every app's access helpers and services.
+    ("api",),
     # Faces: the command line, the web entry points, settings, the project-level schedule.
     (
         "cli",

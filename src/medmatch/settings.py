@@ -16,6 +16,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 from medmatch.lib import local_secret
 from medmatch.lib.env import env_bool, env_int, env_list, env_networks, env_str
@@ -63,6 +64,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "csp",
+    # The JSON API's framework; listed so its docs page uses its bundled static files, no CDN.
+    "ninja",
     "medmatch.accounts",
     "medmatch.catalog",
     "medmatch.goals",
@@ -73,6 +76,7 @@ INSTALLED_APPS = [
     "medmatch.contributions",
     "medmatch.workspace",
     "medmatch.cycles",
+    "medmatch.api",
 ]
 
 MIDDLEWARE = [
@@ -205,6 +209,16 @@ STORAGES = {
 # Pages name static files by their hashed names only; not keeping the originals halves the work
 # (and the time) collectstatic spends compressing.
 WHITENOISE_KEEP_ONLY_HASHED_FILES = True
+# Source maps (the API docs' Swagger UI ships them) are read by developers' tools only: served,
+# never worth compressing at every start.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (
+    *Compressor.SKIP_COMPRESS_EXTENSIONS,
+    "map",
+)
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "medmatch.lib.staticfiles.AppDirectoriesFinder",
+]
 MEDIA_ROOT = DATA_DIR / "media"
 
 # Security headers, on every response in every mode (tests and `make run` included, so a page that
@@ -261,6 +275,12 @@ if not DEBUG:
         SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 CATALOG_PAGE_SIZE = env_int("CATALOG_PAGE_SIZE", 25)
+
+# The JSON API: requests per personal access token in a fixed window (429 beyond it).
+API_TOKEN_REQUESTS = env_int("API_TOKEN_REQUESTS", 600)
+API_TOKEN_WINDOW_SECONDS = env_int("API_TOKEN_WINDOW_SECONDS", 60)
+# The longest a personal access token may live.
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)
 
 # Background work (emails, reminders, PDFs) goes through the database queue; `medmatch worker`
 # runs it.

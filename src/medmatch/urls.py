@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("start/", views.start, name="start"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("accounts/tokens/", include("medmatch.api.urls")),
     path("accounts/", include("medmatch.accounts.urls")),
     path("catalog/", include("medmatch.catalog.urls")),
     path("goals/", include("medmatch.goals.urls")),
@@ -19,4 +20,6 @@ urlpatterns = [
     path("", include("medmatch.workspace.urls")),
     path("match/", include("medmatch.cycles.urls")),
     path("admin/", admin.site.urls),
+    # The JSON API (docs at /api/v1/docs); its own 404 for paths it does not know.
+    path("api/v1/", include("medmatch.api.main")),
 ]

@@ -1,0 +1,48 @@
+from django import forms
+from django.conf import settings
+
+from medmatch.api.models import AREAS, READ, SCOPES
+from medmatch.lib.forms import BoundedIntegerField
+from medmatch.lib.validators import validate_single_line
+
+
+class AccessTokenForm(forms.Form):
+    name = forms.CharField(
+        label="Name",
+        max_length=100,
+        validators=[validate_single_line],
+        help_text="What the token is for, e.g. “my deadline spreadsheet”.",
+        error_messages={"required": "name: give the token a name."},
+    )
+    scopes = forms.MultipleChoiceField(
+        label="What it may do",
+        choices=[
+            (scope, f"{AREAS[area]}: {'read' if access == READ else 'read and change'}")
+            for scope in SCOPES
+            for area, access in [scope.split(":")]
+        ],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "scopes: choose at least one thing the token may do.",
+            "invalid_choice": "scopes: “%(value)s” is not a scope.",
+        },
+    )
+    expires_in_days = BoundedIntegerField(
+        label="Expires after (days)",
+        min_value=1,
+        max_value=365,
+        initial=90,
+        help_text="1 to 365 days.",
+        error_messages={"invalid": "expires_in_days: a whole number of days, 1 to 365."},
+    )
+
+    def clean_expires_in_days(self):
+        days = self.cleaned_data["expires_in_days"]
+        if days > settings.API_TOKEN_MAX_DAYS:
+            raise forms.ValidationError(
+                f"expires_in_days: at most {settings.API_TOKEN_MAX_DAYS} days on this server."
+            )
+        return days
+
+    def clean_scopes(self):
+        return [scope for scope in SCOPES if scope in self.cleaned_data["scopes"]]

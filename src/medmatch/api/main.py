@@ -1,0 +1,90 @@
+"""The JSON API at ``/api/v1/``: one ``NinjaAPI``, one router per area, one error shape.
+
+The schema is at ``/api/v1/openapi.json`` and its docs at ``/api/v1/docs`` (Swagger UI from
+ninja's bundled static files: nothing is fetched from a CDN, and the page passes the site's CSP).
+"""
+
+from functools import wraps
+
+from django.urls import path, register_converter
+from django.views.decorators.csrf import csrf_exempt
+from ninja import NinjaAPI
+
+from medmatch.api import applications, catalog, goals, interviews, research
+from medmatch.api.errors import error_response, install_handlers
+
+api = NinjaAPI(
+    title="medmatch API",
+    version="1",
+    description=(
+        "The catalog and a student's own objects. Authenticate with a personal access token "
+        "(`Authorization: Bearer mm_…`, made on /accounts/tokens/) or the site's session. "
+        "Lists page with cursors (`limit`, `cursor` → `next_cursor`); every error is "
+        '`{"error": {"status", "code", "message", "fields": [{"field", "reason"}]}}`.'
+    ),
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+install_handlers(api)
+api.add_router("/catalog", catalog.router)
+api.add_router("/", goals.router)
+api.add_router("/", research.router)
+api.add_router("/", applications.router)
+api.add_router("/", interviews.router)
+
+
+class AnyPathConverter:
+    """Any rest of a path, line breaks included (Django's ``path`` converter stops at them, and
+    the fuzz sent one)."""
+
+    regex = r"[\s\S]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(AnyPathConverter, "anypath")
+
+REASONS = {405: "This endpoint does not take this method; see the Allow header."}
+
+
+def json_errors(view):
+    """An error ninja answers in plain text (405 for a method a path does not take) comes out
+    in the API's error shape too."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        content_type = response.get("Content-Type", "")
+        if response.status_code < 400 or content_type.startswith("application/json"):
+            return response
+        message = REASONS.get(response.status_code) or response.reason_phrase
+        replaced = error_response(response.status_code, message)
+        if response.has_header("Allow"):
+            replaced["Allow"] = response["Allow"]
+        return replaced
+
+    return wrapped
+
+
+@csrf_exempt  # it changes nothing, and a POST to an unknown path deserves the API's 404 too
+def not_found(request, rest: str = ""):
+    """A path under /api/v1/ that names no endpoint: the API's 404, not the site's HTML page."""
+    return error_response(404, "No such endpoint; see /api/v1/docs.")
+
+
+def _patterns():
+    patterns, app_name, namespace = api.urls
+    for pattern in patterns:
+        pattern.callback = json_errors(pattern.callback)
+    return patterns, app_name, namespace
+
+
+urlpatterns = [
+    path("", _patterns()),
+    path("<anypath:rest>", not_found, name="api_not_found"),
+]

@@ -1,0 +1,151 @@
+"""Privacy for every endpoint, generated from the API's own OpenAPI schema: each path with a path
+parameter gets alice's real object from ``OBJECTS``; another student and a coordinator must get
+404 (as on the pages), an anonymous visitor 401 — and alice herself a 2xx, so the test cannot
+pass by refusing everyone. A new path with a parameter that is not in ``OBJECTS`` fails
+``test_it_knows_an_object_for_every_path_with_a_parameter``.
+
+Public catalog paths are in ``PUBLIC``: everyone reads them, and that is checked too.
+"""
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from medmatch.api.main import api
+from tests.api.conftest import bearer, make_token
+from tests.personas import make_user
+
+pytestmark = pytest.mark.django_db
+
+PREFIX = "/api/v1"
+
+
+# path -> what fills its parameters, from alice's world.
+OBJECTS = {
+    "/api/v1/applications/{pk}": lambda world: {"pk": world["application"].pk},
+    "/api/v1/applications/{pk}/status": lambda world: {"pk": world["application"].pk},
+    "/api/v1/shortlist/{pk}": lambda world: {"pk": world["item"].pk},
+    "/api/v1/cv-entries/{pk}": lambda world: {"pk": world["cv_entry"].pk},
+    "/api/v1/interviews/{pk}": lambda world: {"pk": world["interview"].pk},
+}
+# Catalog objects: public, the same answer for everyone.
+PUBLIC = {
+    "/api/v1/catalog/programs/{pk}": lambda world: {"pk": world["program"].pk},
+    "/api/v1/catalog/hospitals/{pk}": lambda world: {"pk": world["institution"].pk},
+}
+# A public catalog object explained for the student asking: everyone logged in gets their own
+# answer (no goals: 409), an anonymous visitor 401.
+PER_STUDENT = {
+    "/api/v1/recommendations/{program_id}": lambda world: {"program_id": world["program"].pk},
+}
+# A body each write accepts from alice.
+BODIES = {
+    ("patch", "/api/v1/applications/{pk}"): {"notes": "From the privacy test"},
+    ("post", "/api/v1/applications/{pk}/status"): {"status": "preparing"},
+}
+
+
+def schema() -> dict:
+    return api.get_openapi_schema()
+
+
+def operations_with_parameters():
+    for path, methods in schema()["paths"].items():
+        if "{" not in path:
+            continue
+        for method in methods:
+            yield path, method
+
+
+@pytest.fixture
+def world(alice, application, goals, catalog):
+    from medmatch.applications.models import CVEntry
+    from medmatch.interviews.models import Interview
+    from medmatch.research.models import ShortlistItem
+
+    return {
+        "interview": Interview.objects.create(
+            application=application, starts_at=timezone.now(), time_zone="America/Chicago"
+        ),
+        "item": ShortlistItem.objects.create(student=alice, program=catalog["programs"][0]),
+        "cv_entry": CVEntry.objects.create(student=alice, section="research", title="Sepsis"),
+        "application": application,
+        "program": catalog["programs"][0],
+        "institution": catalog["boston"],
+    }
+
+
+def test_it_knows_an_object_for_every_path_with_a_parameter():
+    known = OBJECTS.keys() | PUBLIC.keys() | PER_STUDENT.keys()
+    unknown = sorted({path for path, _ in operations_with_parameters()} - known)
+    assert not unknown, f"add these paths to tests/api/test_privacy.py OBJECTS: {unknown}"
+    writes = {(m, p) for p, m in operations_with_parameters() if m in ("post", "put", "patch")}
+    assert writes <= BODIES.keys(), f"add a body for {sorted(writes - BODIES.keys())}"
+
+
+def _request(client, method, path, world, factories, extra=None):
+    url = path.format(**factories[path](world))
+    body = BODIES.get((method, path))
+    if body is None:
+        return getattr(client, method)(url, **(extra or {}))
+    return getattr(client, method)(url, body, content_type="application/json", **(extra or {}))
+
+
+def _clients(alice):
+    bob, carol = make_user("bob"), make_user("carol", role="coordinator")
+    scopes = [
+        "applications:write",
+        "goals:write",
+        "research:write",
+        "interviews:read",
+        "catalog:read",
+    ]
+    by_token = {
+        "another student (token)": bearer(make_token(bob, scopes)),
+        "coordinator (token)": bearer(make_token(carol, scopes)),
+    }
+    as_bob, as_carol = Client(), Client()
+    as_bob.force_login(bob)
+    as_carol.force_login(carol)
+    return by_token, {"another student": as_bob, "coordinator": as_carol}
+
+
+@pytest.mark.parametrize("path,method", sorted(operations_with_parameters()))
+def test_nobody_but_the_owner_reaches_an_object(alice, world, path, method):
+    by_token, sessions = _clients(alice)
+    if path in PUBLIC:
+        factories = PUBLIC
+        outsiders = [Client(), *sessions.values()]
+        for client in outsiders:
+            assert _request(client, method, path, world, factories).status_code == 200
+        return
+    factories = OBJECTS if path in OBJECTS else PER_STUDENT
+    anonymous = _request(Client(), method, path, world, factories)
+    assert anonymous.status_code == 401, path
+    assert anonymous.json()["error"]["code"] == "unauthenticated"
+    expected = 404 if path in OBJECTS else 409  # PER_STUDENT: the others have no goals
+    for who, client in sessions.items():
+        response = _request(client, method, path, world, factories)
+        assert response.status_code == expected, f"{who}: {method.upper()} {path}"
+        assert set(response.json()) == {"error"}
+    for who, headers in by_token.items():
+        response = _request(Client(), method, path, world, factories, headers)
+        assert response.status_code == expected, f"{who}: {method.upper()} {path}"
+    owner = Client()
+    owner.force_login(alice)
+    response = _request(owner, method, path, world, factories)
+    assert 200 <= response.status_code < 300, f"alice: {method.upper()} {path}"
+
+
+def test_every_list_is_the_owners_only(alice, world):
+    """Paths without a parameter list the asker's own objects: bob's lists hold none of alice's."""
+    bob = make_user("bob")
+    client = Client()
+    client.force_login(bob)
+    for path, methods in schema()["paths"].items():
+        if "{" in path or "get" not in methods or path.startswith(f"{PREFIX}/catalog"):
+            continue
+        response = client.get(path)
+        assert response.status_code in (200, 409), path
+        body = response.json()
+        assert not body.get("items") and not (body.get("data") or {}), path
