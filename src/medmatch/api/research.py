@@ -19,7 +19,9 @@ router = Router(tags=["shortlist"], auth=student_auth("research"))
 
 
 class ShortlistFilters(PageParams):
-    tag: str = Field("", max_length=40, description="Only items with this tag.")
+    tag: str = Field(
+        "", max_length=40, pattern=r"^[^\x00]*$", description="Only items with this tag."
+    )
 
 
 class ProgramRef(Schema):
