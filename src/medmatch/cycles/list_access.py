@@ -7,7 +7,6 @@ learn that the list exists."""
 from django.db.models import Q
 from django.http import Http404
 
-from medmatch.accounts.models import User
 from medmatch.cycles.models import (
     CoupleLink,
     CoupleProposal,
@@ -28,7 +27,7 @@ VISIBLE_STATES = [
 
 
 def is_student(user) -> bool:
-    return user is not None and user.is_authenticated and user.role == User.Role.STUDENT
+    return user is not None and user.is_authenticated and user.is_student
 
 
 def visible_cycles():
