@@ -158,3 +158,115 @@ def test_the_couple_and_program_pages_pass_axe_on_a_phone(
         WIDE_ELEMENTS
     )
     page.screenshot(path=screenshot_dir / "rank-program-phone.png", full_page=True)
+
+
+def _couple_and_program(entries):
+    """Alice and Erin linked, with a certified joint list of two pairs; Dana directs the first
+    program, whose certified list ranks Alice then Erin."""
+    from tests.contributions.conftest import make_coordinatorship
+
+    alice, erin = make_user("alice"), make_user("erin")
+    cycle = entries[0].cycle
+    for student in (alice, erin):
+        rank_list = lists.student_list_start(cycle=cycle, student=student)
+        lists.student_list_write(rank_list=rank_list, order=[e.pk for e in entries])
+    proposal = lists.couple_propose(cycle=cycle, proposer=alice, email=erin.email)
+    link = lists.couple_proposal_answer(proposal=proposal, partner=erin, accept=True)
+    joint = lists.joint_list(link)
+    lists.couple_pairs_write(
+        joint=joint, pairs=[(entries[0].pk, entries[1].pk), (entries[0].pk, None)]
+    )
+    for student in (alice, erin):
+        lists.couple_list_certify(joint=joint, student=student)
+    dana = make_user("dana", role="coordinator")
+    make_coordinatorship(dana, entries[0].program.institution, role="director")
+    plist = lists.program_list(entries[0])
+    lists.program_list_write(plist=plist, order=[alice.pk, erin.pk])
+    lists.program_list_certify(plist=plist, director=dana)
+    return alice, dana, link, joint, plist
+
+
+def _drag_first_below_second(page, heading: str) -> None:
+    """Drag the second row onto the first; the page stays (htmx swaps the list in place)."""
+    page.evaluate("window.stayed = true")
+    page.get_by_role("heading", name=heading, exact=True).scroll_into_view_if_needed()
+    rows = page.locator("table.rank-table tbody tr")
+    with page.expect_response(lambda r: r.url.endswith("/order/") and r.status == 200) as sent:
+        rows.nth(1).drag_to(rows.nth(0))
+    assert sent.value.request.headers.get("hx-request") == "true"
+    expect(page.locator(".list-status")).to_contain_text("Not certified")
+    assert page.evaluate("window.stayed === true"), "the drag reloaded the whole page"
+
+
+def test_the_joint_and_program_lists_reorder_by_drag_with_htmx(
+    page, live_server, assert_accessible, screenshot_dir
+):
+    entries = _cycle_with_shortlist(make_user("cai"))
+    alice, dana, link, joint, plist = _couple_and_program(entries)
+    pairs = lists.pair_order(joint)
+
+    _log_in(page.context, live_server, alice)
+    page.goto(f"{live_server.url}/match/couples/{link.pk}/")
+    expect(page.locator(".list-status")).to_contain_text("Certified by both")
+    _drag_first_below_second(page, "Pairs")
+    expect(page.get_by_text("un-certified it for both of you")).to_be_visible()
+    expect(page.locator("table.rank-table tbody tr").nth(0)).to_contain_text("No match")
+    assert lists.pair_order(joint) == [pairs[1], pairs[0]]
+    assert_accessible(page, "joint list after a drag")
+    page.screenshot(path=screenshot_dir / "rank-couple-dragged.png", full_page=True)
+
+    page.context.clear_cookies()
+    _log_in(page.context, live_server, dana)
+    page.goto(f"{live_server.url}/match/programs/{entries[0].pk}/")
+    expect(page.locator(".list-status")).to_contain_text("Certified")
+    _drag_first_below_second(page, "Applicants, best first")
+    expect(page.get_by_text("this change un-certified it")).to_be_visible()
+    expect(page.locator("table.rank-table tbody tr").nth(0)).to_contain_text("erin")
+    expect(page.get_by_role("button", name="Certify the list")).to_be_visible()
+    plist.refresh_from_db()
+    assert plist.certified_at is None
+    assert lists.program_order(plist) == [plist.entries.get(rank=1).student_id, alice.pk]
+    assert_accessible(page, "program list after a drag")
+    page.screenshot(path=screenshot_dir / "rank-program-dragged.png", full_page=True)
+
+
+def test_the_joint_and_program_lists_work_without_javascript(browser, live_server):
+    entries = _cycle_with_shortlist(make_user("cai"))
+    alice, dana, link, joint, plist = _couple_and_program(entries)
+    first, second = lists.pair_order(joint)
+    context = browser.new_context(java_script_enabled=False)
+    _log_in(context, live_server, alice)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/match/couples/{link.pk}/")
+    labels = [
+        page.get_by_label(f"Rank of {label}")
+        for label in (
+            "Internal Medicine — Lakeside Hospital / General Surgery — Lakeside Hospital",
+            "Internal Medicine — Lakeside Hospital / No match",
+        )
+    ]
+    labels[0].fill("2")
+    labels[1].fill("1")
+    page.get_by_role("button", name="Save the rank numbers").click()
+    expect(page.get_by_text("un-certified it for both of you")).to_be_visible()
+    assert lists.pair_order(joint) == [second, first]
+    page.get_by_role(
+        "button",
+        name="Move Internal Medicine — Lakeside Hospital / General Surgery — Lakeside Hospital up",
+    ).click()
+    expect(page.locator("table.rank-table tbody tr").nth(0)).to_contain_text("General Surgery")
+    assert lists.pair_order(joint) == [first, second]
+    context.clear_cookies()
+
+    _log_in(context, live_server, dana)
+    page.goto(f"{live_server.url}/match/programs/{entries[0].pk}/")
+    erin_label = page.locator("table.rank-table tbody tr").nth(1).locator("th").inner_text()
+    page.get_by_role("button", name=f"Move {erin_label} up").click()
+    expect(page.get_by_text("this change un-certified it")).to_be_visible()
+    assert lists.program_order(plist)[1] == alice.pk
+    page.get_by_label(f"Rank of {erin_label}").fill("2")
+    page.get_by_label("Rank of alice").fill("1")
+    page.get_by_role("button", name="Save the rank numbers").click()
+    expect(page.locator("table.rank-table tbody tr").nth(0)).to_contain_text("alice")
+    assert lists.program_order(plist)[0] == alice.pk
+    context.close()

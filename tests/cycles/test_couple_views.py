@@ -107,3 +107,56 @@ def test_a_pair_with_no_match_on_both_sides_is_refused(alice, erin, alices_list)
         {"proposer_program": "none", "partner_program": "none"},
     )
     assert response.status_code == 400 and "is not a pair" in response.content.decode()
+
+
+def _linked(alice, erin, market):
+    proposal = lists.couple_propose(cycle=market["cycle"], proposer=alice, email=erin.email)
+    link = lists.couple_proposal_answer(proposal=proposal, partner=erin, accept=True)
+    m, s = market["medicine"].pk, market["surgery"].pk
+    joint = lists.joint_list(link)
+    lists.couple_pairs_write(joint=joint, pairs=[(m, s), (m, None)])
+    lists.couple_list_certify(joint=joint, student=alice)
+    lists.couple_list_certify(joint=joint, student=erin)
+    return link, joint
+
+
+def test_the_htmx_reorder_returns_the_joint_list_with_the_uncertified_notice(
+    alice, erin, alices_list, market
+):
+    link, joint = _linked(alice, erin, market)
+    first, second = lists.pair_order(joint)
+    keys = list(joint.pairs.order_by("rank").values_list("pk", flat=True))
+    response = logged_in(Client, erin).post(
+        reverse("cycles:couple_order", args=[link.pk]),
+        {f"rank_{keys[0]}": "2", f"rank_{keys[1]}": "1"},
+        headers={"HX-Request": "true"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    # Only the list, in its new order, with its status: not the whole page.
+    assert page.lstrip().startswith('<section id="pairs"') and "<html" not in page
+    assert "un-certified it for both of you" in page and "Not certified" in page
+    assert page.index("No match") < page.index("General Surgery")
+    assert lists.pair_order(joint) == [second, first]
+    joint.refresh_from_db()
+    assert joint.certified_at is None
+
+
+def test_without_htmx_the_rank_numbers_post_redirects_to_the_page(alice, erin, alices_list, market):
+    link, joint = _linked(alice, erin, market)
+    first, second = lists.pair_order(joint)
+    keys = list(joint.pairs.order_by("rank").values_list("pk", flat=True))
+    url = reverse("cycles:couple_order", args=[link.pk])
+    response = logged_in(Client, alice).post(url, {f"rank_{keys[0]}": "2", f"rank_{keys[1]}": "1"})
+    assert response.status_code == 302 and response.url == reverse("cycles:couple", args=[link.pk])
+    assert lists.pair_order(joint) == [second, first]
+    # A number given twice is refused naming the rows, and nothing changes (a write makes new
+    # pair rows, so their keys are read again).
+    keys = list(joint.pairs.order_by("rank").values_list("pk", flat=True))
+    response = logged_in(Client, alice).post(url, {f"rank_{keys[0]}": "1", f"rank_{keys[1]}": "1"})
+    page = response.content.decode()
+    assert response.status_code == 400 and "Rank 1 is also given to" in page
+    # The field points at its message (Django's aria-describedby names "<id>_error").
+    field = f"id_rank_{keys[1]}"
+    assert f'aria-describedby="{field}_error"' in page and f'id="{field}_error"' in page
+    assert lists.pair_order(joint) == [second, first]

@@ -113,3 +113,32 @@ def test_the_csv_import_previews_reports_rows_and_imports(as_carol, alice, bob, 
     upload = SimpleUploadedFile("list.csv", ("\ufeff" + text).encode(), content_type="text/csv")
     as_carol.post(url("program_list_import", medicine), {"file": upload})
     assert lists.program_order(plist) == [bob.pk, alice.pk]
+
+
+def test_the_htmx_reorder_returns_the_list_with_the_uncertified_notice(alice, bob, market):
+    medicine = market["medicine"]
+    director = make_user("dana", role="coordinator")
+    make_coordinatorship(director, market["hospital"], role="director")
+    for student in (alice, bob):
+        lists.applicant_code(cycle=market["cycle"], student=student)
+    plist = lists.program_list(medicine)
+    lists.program_list_write(plist=plist, order=[alice.pk, bob.pk])
+    lists.program_list_certify(plist=plist, director=director)
+    as_dana = logged_in(Client, director)
+    response = as_dana.post(
+        url("program_list_order", medicine),
+        {f"rank_{alice.pk}": "2", f"rank_{bob.pk}": "1"},
+        headers={"HX-Request": "true"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert page.lstrip().startswith('<section id="program-rank-list"') and "<html" not in page
+    assert "this change un-certified it" in page and "Not certified" in page
+    assert page.index("bob") < page.index("alice")
+    assert lists.program_order(plist) == [bob.pk, alice.pk]
+    # Without htmx the same post redirects to the whole page (the no-JavaScript way).
+    response = as_dana.post(
+        url("program_list_order", medicine), {f"rank_{alice.pk}": "1", f"rank_{bob.pk}": "2"}
+    )
+    assert response.status_code == 302 and response.url == url("program_list", medicine)
+    assert lists.program_order(plist) == [alice.pk, bob.pk]

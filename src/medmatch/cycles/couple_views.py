@@ -1,7 +1,10 @@
 """Couples: proposing a link by email (the proposer learns nothing about the address until its
 owner answers), accepting or declining, the joint list of program pairs that both partners see
 and edit (with the pairs their individual lists imply as suggestions), each partner certifying,
-and ending the link. Only the two partners reach a couple's pages (``get_couple_link_or_404``)."""
+and ending the link. The joint list reorders by drag and drop (``static/js/rank_list.js`` posts
+the rank numbers with htmx and gets the list back) and without JavaScript (Up/Down/Remove and
+the rank numbers form). Only the two partners reach a couple's pages
+(``get_couple_link_or_404``)."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -72,7 +75,9 @@ def _couple_page(request, link, status=200, **extra):
         first, second = second, first
     context["pair_form"].fields["proposer_program"].label = first
     context["pair_form"].fields["partner_program"].label = second
-    return render(request, "cycles/couple.html", context, status=status)
+    # The htmx reorder (a drag) replaces the joint list only.
+    template = "cycles/_couple_pairs.html" if request.htmx else "cycles/couple.html"
+    return render(request, template, context, status=status)
 
 
 @require_POST
@@ -178,6 +183,8 @@ def renumber_pairs(request, pk: int):
         return _couple_page(request, link, status=400, numbers_form=form)
     by_key = dict(zip(pair_keys(joint), lists.pair_order(joint), strict=True))
     _write_pairs(request, link, [by_key[key] for key in form.cleaned_data["order"]])
+    if request.htmx:
+        return _couple_page(request, link)
     return redirect(_couple_url(link))
 
 

@@ -1,7 +1,9 @@
 """A program's rank list in a match cycle, for the program's verified staff: the programs they
 rank for, and one program's list, built from the applicants it interviewed in the review
 workspace or from applicant codes (typed one by one, or a CSV file checked row by row with a
-preview before anything changes).
+preview before anything changes). The list reorders by drag and drop (``static/js/rank_list.js``
+posts the rank numbers with htmx and gets the list back) and without JavaScript (Up/Down/Remove
+and the rank numbers form).
 
 Coordinators and directors may both prepare the list; only a program director certifies it
 (``workspace.access.can_rank``), as the NRMP leaves certification to the program director.
@@ -47,7 +49,9 @@ def _page(request, entry, status=200, **extra):
         "import_form": ImportForm(),
     }
     context.update(extra)
-    return render(request, "cycles/program_list.html", context, status=status)
+    # The htmx reorder (a drag) replaces the list only.
+    template = "cycles/_program_rank_list.html" if request.htmx else "cycles/program_list.html"
+    return render(request, template, context, status=status)
 
 
 def _write(request, plist, order) -> None:
@@ -110,6 +114,8 @@ def renumber_applicants(request, pk: int):
     if not form.is_valid():
         return _page(request, entry, status=400, numbers_form=form)
     _write(request, plist, form.cleaned_data["order"])
+    if request.htmx:
+        return _page(request, entry)
     return redirect(_url(entry))
 
 
