@@ -479,6 +479,7 @@ OBJECTS = {
     "cycles:program_list_certify": "rank_cycle_program",
     "cycles:cycle_run": "match_cycle",
     "cycles:cycle_run_progress": "match_cycle",
+    "cycles:cycle_run_cancel": "match_cycle",
     "cycles:cycle_publish": "match_cycle",
     "cycles:result": "match_cycle",
     "cycles:result_program": "match_cycle",

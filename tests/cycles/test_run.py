@@ -148,7 +148,7 @@ def test_it_refuses_a_second_run_while_one_is_under_way(client, run_market):
     )
     client.force_login(administrator())
     response = client.post(f"/match/cycles/{run_market['cycle'].pk}/run/", follow=True)
-    assert "A run is already under way" in response.content.decode()
+    assert "is running: wait for it to finish" in response.content.decode()
     assert run_market["cycle"].runs.count() == 1
 
 

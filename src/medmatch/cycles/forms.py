@@ -232,3 +232,9 @@ class LockForm(forms.Form):
         label="Lock before the certification deadline",
         help_text="Lists not yet certified can then no longer be certified.",
     )
+
+
+class CancelRunForm(forms.Form):
+    """Which run to cancel: the one the page showed, so a click never cancels a newer run."""
+
+    run = BoundedIntegerField(min_value=1, max_value=2**31 - 1, label="Run")

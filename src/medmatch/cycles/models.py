@@ -5,9 +5,12 @@ It belongs to one student and is fetched through ``get_owned_or_404``; deleting 
 deletes it.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from medmatch.catalog.models import Specialty
 from medmatch.lib.models import OwnedQuerySet, iso_or_none
@@ -412,12 +415,31 @@ class ProgramRankEntry(models.Model):
         return f"{self.rank}. {self.student}"
 
 
+# A queued run that no worker has taken within QUEUE_TIMEOUT (no ``medmatch worker`` running),
+# or a run still "running" after RUN_TIMEOUT (its worker was restarted or crashed), no longer
+# blocks a new run: the new one replaces it.
+QUEUE_TIMEOUT = datetime.timedelta(minutes=10)
+RUN_TIMEOUT = datetime.timedelta(minutes=30)
+
+
+class MatchRunQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status__in=[MatchRun.Status.QUEUED, MatchRun.Status.RUNNING])
+
+    def stale(self, now):
+        return self.filter(
+            models.Q(status=MatchRun.Status.QUEUED, queued_at__lt=now - QUEUE_TIMEOUT)
+            | models.Q(status=MatchRun.Status.RUNNING, started_at__lt=now - RUN_TIMEOUT)
+        )
+
+
 class MatchRun(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
         RUNNING = "running", "Running"
         DONE = "done", "Done"
         FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
 
     cycle = models.ForeignKey(MatchCycle, on_delete=models.CASCADE, related_name="runs")
     # The administrator who pressed Run: the run's own audit entries (finished, failed) are
@@ -425,6 +447,7 @@ class MatchRun(models.Model):
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    queued_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     progress = models.PositiveSmallIntegerField(default=0)
@@ -432,6 +455,8 @@ class MatchRun(models.Model):
     result = models.JSONField(null=True, blank=True)
     check_report = models.JSONField(null=True, blank=True)
     error = models.TextField(blank=True)
+
+    objects = MatchRunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-pk"]
@@ -443,6 +468,23 @@ class MatchRun(models.Model):
 
     def __str__(self):
         return f"Run {self.pk} of {self.cycle} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    def is_stale(self, now=None) -> bool:
+        """Queued with no worker taking it, or running with its worker gone (see the timeouts)."""
+        now = now or timezone.now()
+        if self.status == self.Status.QUEUED:
+            return self.queued_at < now - QUEUE_TIMEOUT
+        if self.status == self.Status.RUNNING and self.started_at is not None:
+            return self.started_at < now - RUN_TIMEOUT
+        return False
+
+    @property
+    def stale(self) -> bool:
+        return self.is_stale()
 
 
 class MatchOutcomeQuerySet(OwnedQuerySet):

@@ -1,6 +1,6 @@
-"""The administrator's run and publish on a cycle's page, and the run's progress (an htmx
-fragment the page polls every two seconds while a run is queued or running; without JavaScript
-the page says to reload it). Every view goes through ``cycles.access``."""
+"""The administrator's run and publish on a cycle's page, the run's progress (an htmx fragment
+the page polls every two seconds while a run is queued or running; without JavaScript the page
+says to reload it) and cancelling a queued run. Every view goes through ``cycles.access``."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from medmatch.cycles import run_services as services
 from medmatch.cycles.access import get_administered_cycle_or_404, match_administrators_only
 from medmatch.cycles.cycle_services import TransitionRefused
+from medmatch.cycles.forms import CancelRunForm
 
 
 @match_administrators_only
@@ -29,6 +30,27 @@ def show_run_progress(request, pk: int):
     cycle = get_administered_cycle_or_404(request.user, pk)
     context = {"cycle": cycle, "run": cycle.runs.first(), "fragment": True}
     return render(request, "cycles/_run_panel.html", context)
+
+
+@match_administrators_only
+@require_POST
+def cancel_run(request, pk: int):
+    cycle = get_administered_cycle_or_404(request.user, pk)
+    form = CancelRunForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Run to cancel: " + " ".join(form.errors["run"]))
+        return redirect(cycle)
+    try:
+        run = services.match_run_cancel(
+            cycle=cycle, run_pk=form.cleaned_data["run"], who=request.user
+        )
+        messages.success(
+            request,
+            f"Run {run.pk} is cancelled; nothing of it is stored. You may run the match again.",
+        )
+    except TransitionRefused as refusal:
+        messages.error(request, str(refusal))
+    return redirect(cycle)
 
 
 @match_administrators_only

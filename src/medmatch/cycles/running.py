@@ -303,13 +303,20 @@ def _set_progress(run_pk: int, progress: int, **fields) -> None:
 
 def run_match(run_pk: int) -> dict:
     """Run the queued ``MatchRun`` ``run_pk`` (the worker's task): read, solve, check, explain
-    and store, setting ``progress`` after each phase. A failure stores the error on the run,
-    marks it failed and writes nothing else; the administrator may run again. Returns the
-    seconds each phase took."""
+    and store, setting ``progress`` after each phase; a run no longer queued (cancelled, or
+    replaced) is skipped. A failure stores the error on the run, marks it failed and writes
+    nothing else; the administrator may run again. Returns the seconds each phase took."""
+    # Take the run only while it is still queued: the administrator may have cancelled it, or a
+    # newer run replaced it, before this worker got to it.
+    claimed = MatchRun.objects.filter(pk=run_pk, status=MatchRun.Status.QUEUED).update(
+        progress=5, status=MatchRun.Status.RUNNING, started_at=timezone.now()
+    )
+    if not claimed:
+        logger.info("Match run %s is no longer queued (cancelled or replaced): skipped", run_pk)
+        return {"skipped": "no longer queued"}
     run = MatchRun.objects.select_related("cycle").get(pk=run_pk)
     cycle = run.cycle
     seconds: dict[str, float] = {}
-    _set_progress(run_pk, 5, status=MatchRun.Status.RUNNING, started_at=timezone.now())
     try:
         clock = time.perf_counter()
         market = read_market(cycle)

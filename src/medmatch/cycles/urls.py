@@ -74,6 +74,7 @@ urlpatterns = [
     # Running and publishing a cycle (administrators), and its results on match day.
     path("cycles/<int:pk>/run/", run_views.run_cycle, name="cycle_run"),
     path("cycles/<int:pk>/run/progress/", run_views.show_run_progress, name="cycle_run_progress"),
+    path("cycles/<int:pk>/run/cancel/", run_views.cancel_run, name="cycle_run_cancel"),
     path("cycles/<int:pk>/publish/", run_views.publish_cycle, name="cycle_publish"),
     path("results/", result_views.list_results, name="results"),
     path("results/<int:pk>/", result_views.show_result, name="result"),
