@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from medmatch.accounts.models import User
 from medmatch.cycles.models import CycleProgram, MatchCycle
+from medmatch.workspace.access import staff_programs
 
 
 def is_match_administrator(user) -> bool:
@@ -30,6 +31,17 @@ def get_administered_cycle_or_404(user, pk: int) -> MatchCycle:
 def get_administered_cycle_program_or_404(user, cycle: MatchCycle, pk: int) -> CycleProgram:
     require_match_administrator(user)
     return get_object_or_404(CycleProgram, cycle=cycle, pk=pk)
+
+
+def staff_cycle_programs(user, cycles):
+    """The cycle programs of ``cycles`` (a queryset or list of cycles) whose program ``user``
+    is verified staff of: a program's side of the rank lists and of the results. None for
+    anyone else, an anonymous visitor included."""
+    if user is None or not user.is_authenticated:
+        return CycleProgram.objects.none()
+    return CycleProgram.objects.filter(
+        cycle__in=cycles, program__in=staff_programs(user)
+    ).select_related("cycle", "program__institution")
 
 
 def match_administrators_only(view):

@@ -8,7 +8,7 @@ the rank numbers form). Only the two partners reach a couple's pages
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from medmatch.cycles import rank_lists as lists
@@ -216,3 +216,17 @@ def end_couple(request, pk: int):
         except lists.ListClosed as refusal:
             messages.error(request, str(refusal))
     return redirect("cycles:home")
+
+
+# Couples: proposals and the joint list.
+urlpatterns = [
+    path("lists/<int:pk>/propose/", propose_couple, name="couple_propose"),
+    path("proposals/<int:pk>/withdraw/", withdraw_proposal, name="proposal_withdraw"),
+    path("proposals/<int:pk>/answer/", answer_proposal, name="proposal_answer"),
+    path("couples/<int:pk>/", show_couple, name="couple"),
+    path("couples/<int:pk>/add/", add_pair, name="couple_add"),
+    path("couples/<int:pk>/move/", move_pair, name="couple_move"),
+    path("couples/<int:pk>/order/", renumber_pairs, name="couple_order"),
+    path("couples/<int:pk>/certify/", certify_couple, name="couple_certify"),
+    path("couples/<int:pk>/end/", end_couple, name="couple_end"),
+]

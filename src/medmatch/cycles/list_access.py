@@ -4,9 +4,9 @@ program's list belongs to the program's verified staff (``workspace.access``), a
 director certifies it (``can_rank``). Anything else is a 404, never a 403: a stranger does not
 learn that the list exists."""
 
-from django.db.models import Q
 from django.http import Http404
 
+from medmatch.cycles.access import staff_cycle_programs
 from medmatch.cycles.models import (
     CoupleLink,
     CoupleProposal,
@@ -15,7 +15,6 @@ from medmatch.cycles.models import (
     StudentRankList,
 )
 from medmatch.lib.access import get_owned_or_404
-from medmatch.workspace.access import staff_programs
 
 # The cycles a student sees on the match page (a draft is the administrator's secret).
 VISIBLE_STATES = [
@@ -87,17 +86,9 @@ def get_proposal_to_me_or_404(user, pk: int) -> CoupleProposal:
     return proposal
 
 
-def ranking_cycle_programs(user):
-    """The cycle programs (of visible cycles) whose program ``user`` is verified staff of."""
-    if user is None or not user.is_authenticated:
-        return CycleProgram.objects.none()
-    return CycleProgram.objects.filter(
-        Q(program__in=staff_programs(user)), cycle__state__in=VISIBLE_STATES
-    ).select_related("cycle", "program__institution")
-
-
 def get_ranking_cycle_program_or_404(user, pk: int) -> CycleProgram:
-    entry = ranking_cycle_programs(user).filter(pk=pk).first()
+    """A program's entry in a visible cycle, for the program's verified staff."""
+    entry = staff_cycle_programs(user, visible_cycles()).filter(pk=pk).first()
     if entry is None:
         raise Http404("No such program list.")
     return entry

@@ -12,13 +12,14 @@ Another program's staff, students and anonymous visitors get a 404 (``list_acces
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from medmatch.accounts.models import User
 from medmatch.cycles import rank_lists as lists
 from medmatch.cycles import rank_selectors as selectors
-from medmatch.cycles.list_access import get_ranking_cycle_program_or_404, ranking_cycle_programs
+from medmatch.cycles.access import staff_cycle_programs
+from medmatch.cycles.list_access import get_ranking_cycle_program_or_404, visible_cycles
 from medmatch.cycles.rank_forms import ApplicantAddForm, ImportForm, MoveForm, RankNumbersForm
 from medmatch.workspace.access import can_rank
 
@@ -68,7 +69,8 @@ def _write(request, plist, order) -> None:
 
 @require_GET
 def list_program_lists(request):
-    entries = list(ranking_cycle_programs(request.user).order_by("cycle", "program__title")[:500])
+    programs = staff_cycle_programs(request.user, visible_cycles())
+    entries = list(programs.order_by("cycle", "program__title")[:500])
     if not entries:
         # Only program staff have this page; for anyone else it does not exist.
         raise Http404("No such page.")
@@ -158,3 +160,15 @@ def certify_program_list(request, pk: int):
     except (lists.ListClosed, ValueError) as refusal:
         messages.error(request, str(refusal))
     return redirect(_url(entry))
+
+
+# A program's rank list, for its staff.
+urlpatterns = [
+    path("programs/", list_program_lists, name="program_lists"),
+    path("programs/<int:pk>/", show_program_list, name="program_list"),
+    path("programs/<int:pk>/add/", add_applicant, name="program_list_add"),
+    path("programs/<int:pk>/move/", move_applicant, name="program_list_move"),
+    path("programs/<int:pk>/order/", renumber_applicants, name="program_list_order"),
+    path("programs/<int:pk>/import/", import_applicants, name="program_list_import"),
+    path("programs/<int:pk>/certify/", certify_program_list, name="program_list_certify"),
+]

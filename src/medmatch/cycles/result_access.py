@@ -11,7 +11,7 @@ Anyone else gets a 404, so a stranger does not learn that a cycle or a program's
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from medmatch.cycles.access import is_match_administrator
+from medmatch.cycles.access import is_match_administrator, staff_cycle_programs
 from medmatch.cycles.models import (
     CoupleLink,
     CycleProgram,
@@ -22,7 +22,6 @@ from medmatch.cycles.models import (
 )
 from medmatch.cycles.run_services import latest_finished_run
 from medmatch.lib.access import get_owned_or_404
-from medmatch.workspace.access import staff_programs
 
 
 def published_cycles():
@@ -67,21 +66,10 @@ def partner_outcome(outcome: MatchOutcome) -> MatchOutcome | None:
 
 def get_staff_cycle_program_or_404(user, cycle_pk: int, pk: int) -> tuple[CycleProgram, MatchRun]:
     _, run = _published_run_or_404(cycle_pk)
-    entry = (
-        CycleProgram.objects.select_related("program__institution")
-        .filter(cycle_id=cycle_pk, pk=pk, program__in=staff_programs(user))
-        .first()
-    )
+    entry = staff_cycle_programs(user, [run.cycle_id]).filter(pk=pk).first()
     if entry is None:
         raise Http404("No such program.")
     return entry, run
-
-
-def staff_cycle_programs(user):
-    """The user's programs in published cycles (none for anyone not on a program's staff)."""
-    return CycleProgram.objects.filter(
-        cycle__in=published_cycles(), program__in=staff_programs(user)
-    )
 
 
 def get_participating_cycle_or_404(user, cycle_pk: int) -> tuple[MatchCycle, MatchRun]:
@@ -91,7 +79,7 @@ def get_participating_cycle_or_404(user, cycle_pk: int) -> tuple[MatchCycle, Mat
     if not (
         is_match_administrator(user)
         or StudentRankList.objects.for_student(user).filter(cycle=cycle).exists()
-        or staff_cycle_programs(user).filter(cycle=cycle).exists()
+        or staff_cycle_programs(user, [cycle]).exists()
     ):
         raise Http404("No such result.")
     return cycle, run

@@ -4,8 +4,10 @@ see. Every object comes through ``cycles.result_access``; nothing is shown befor
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.urls import path
 from django.views.decorators.http import require_GET
 
+from medmatch.cycles.access import staff_cycle_programs
 from medmatch.cycles.models import MatchOutcome, ProgramRankEntry
 from medmatch.cycles.result_access import (
     get_own_outcome_or_404,
@@ -13,7 +15,6 @@ from medmatch.cycles.result_access import (
     get_staff_cycle_program_or_404,
     partner_outcome,
     published_cycles,
-    staff_cycle_programs,
 )
 from medmatch.cycles.result_presenters import explanation_lines, ordinal, program_names
 
@@ -28,7 +29,7 @@ def list_results(request):
         "outcomes": outcomes.select_related("run__cycle", "cycle_program__program").order_by(
             "-run__cycle__match_day", "-run_id"
         ),
-        "programs": staff_cycle_programs(request.user).select_related("cycle", "program"),
+        "programs": staff_cycle_programs(request.user, published_cycles()),
     }
     return render(request, "cycles/results.html", context)
 
@@ -81,3 +82,12 @@ def show_unfilled(request, pk: int):
     rows = [(entry, open_[entry.pk][0] - open_[entry.pk][1]) for entry in entries]
     context = {"cycle": cycle, "rows": rows, "total": sum(n for _, n in rows)}
     return render(request, "cycles/unfilled.html", context)
+
+
+# Match-day results.
+urlpatterns = [
+    path("results/", list_results, name="results"),
+    path("results/<int:pk>/", show_result, name="result"),
+    path("results/<int:pk>/programs/<int:cpk>/", show_program_result, name="result_program"),
+    path("results/<int:pk>/unfilled/", show_unfilled, name="result_unfilled"),
+]

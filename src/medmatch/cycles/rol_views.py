@@ -9,20 +9,19 @@ A list is the student's own (``list_access.get_student_list_or_404``); every cha
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_POST
 
 from medmatch.cycles import rank_lists as lists
 from medmatch.cycles import rank_selectors as selectors
-from medmatch.cycles.access import is_match_administrator
+from medmatch.cycles.access import is_match_administrator, staff_cycle_programs
 from medmatch.cycles.list_access import (
     get_student_cycle_or_404,
     get_student_list_or_404,
     is_student,
     proposals_to,
-    ranking_cycle_programs,
     visible_cycles,
 )
 from medmatch.cycles.models import CoupleProposal, StudentRankList
@@ -103,7 +102,7 @@ def show_match_home(request):
         "cycles": cycles if is_student(user) else [],
         "is_student": is_student(user),
         "proposals": proposals_to(user),
-        "program_lists": ranking_cycle_programs(user).exists(),
+        "program_lists": staff_cycle_programs(user, visible_cycles()).exists(),
         "administrator": is_match_administrator(user),
     }
     return render(request, "cycles/home.html", context)
@@ -180,3 +179,15 @@ def certify_list(request, pk: int):
     except (lists.ListClosed, ValueError) as refusal:
         messages.error(request, str(refusal))
     return redirect(_list_url(rank_list))
+
+
+# The match home and a student's rank order list (with supplemental lists).
+urlpatterns = [
+    path("", show_match_home, name="home"),
+    path("cycles/<int:pk>/start/", start_list, name="list_start"),
+    path("lists/<int:pk>/", show_list, name="list"),
+    path("lists/<int:pk>/add/", add_to_list, name="list_add"),
+    path("lists/<int:pk>/move/", move_in_list, name="list_move"),
+    path("lists/<int:pk>/order/", renumber_list, name="list_order"),
+    path("lists/<int:pk>/certify/", certify_list, name="list_certify"),
+]

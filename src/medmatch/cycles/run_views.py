@@ -4,11 +4,12 @@ says to reload it) and cancelling a queued run. Every view goes through ``cycles
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import path
 from django.views.decorators.http import require_GET, require_POST
 
 from medmatch.cycles import run_services as services
 from medmatch.cycles.access import get_administered_cycle_or_404, match_administrators_only
-from medmatch.cycles.cycle_services import TransitionRefused
+from medmatch.cycles.cycle_views import refusal_as_message
 from medmatch.cycles.forms import CancelRunForm
 
 
@@ -16,11 +17,9 @@ from medmatch.cycles.forms import CancelRunForm
 @require_POST
 def run_cycle(request, pk: int):
     cycle = get_administered_cycle_or_404(request.user, pk)
-    try:
+    with refusal_as_message(request):
         services.match_run_start(cycle=cycle, who=request.user)
         messages.success(request, "The match is queued; this page shows its progress.")
-    except TransitionRefused as refusal:
-        messages.error(request, str(refusal))
     return redirect(cycle)
 
 
@@ -40,7 +39,7 @@ def cancel_run(request, pk: int):
     if not form.is_valid():
         messages.error(request, "Run to cancel: " + " ".join(form.errors["run"]))
         return redirect(cycle)
-    try:
+    with refusal_as_message(request):
         run = services.match_run_cancel(
             cycle=cycle, run_pk=form.cleaned_data["run"], who=request.user
         )
@@ -48,8 +47,6 @@ def cancel_run(request, pk: int):
             request,
             f"Run {run.pk} is cancelled; nothing of it is stored. You may run the match again.",
         )
-    except TransitionRefused as refusal:
-        messages.error(request, str(refusal))
     return redirect(cycle)
 
 
@@ -57,9 +54,16 @@ def cancel_run(request, pk: int):
 @require_POST
 def publish_cycle(request, pk: int):
     cycle = get_administered_cycle_or_404(request.user, pk)
-    try:
+    with refusal_as_message(request):
         services.cycle_publish(cycle=cycle, who=request.user)
         messages.success(request, "The result is published: students and programs can see it.")
-    except TransitionRefused as refusal:
-        messages.error(request, str(refusal))
     return redirect(cycle)
+
+
+# Running and publishing a cycle, for match administrators.
+urlpatterns = [
+    path("cycles/<int:pk>/run/", run_cycle, name="cycle_run"),
+    path("cycles/<int:pk>/run/progress/", show_run_progress, name="cycle_run_progress"),
+    path("cycles/<int:pk>/run/cancel/", cancel_run, name="cycle_run_cancel"),
+    path("cycles/<int:pk>/publish/", publish_cycle, name="cycle_publish"),
+]

@@ -4,6 +4,7 @@ with its lessons, and deleting a run. Every run is the student's own (``get_prac
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from medmatch.catalog.models import Specialty
@@ -73,3 +74,12 @@ def delete_practice_run(request, pk: int):
     run.delete()
     messages.success(request, "Deleted the practice run.")
     return redirect("cycles:practice")
+
+
+# The practice match, for students.
+urlpatterns = [
+    path("practice/", show_practice, name="practice"),
+    path("practice/new/", build_practice_list, name="practice_new"),
+    path("practice/<int:pk>/", show_practice_run, name="practice_run"),
+    path("practice/<int:pk>/delete/", delete_practice_run, name="practice_delete"),
+]
