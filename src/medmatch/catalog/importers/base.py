@@ -50,7 +50,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import DatabaseError, connection, models, transaction
@@ -156,6 +156,35 @@ def write_transaction():
             time.sleep(YIELD_SECONDS)
 
 
+# What several importers of one run compute from the same files and the same committed rows:
+# the shipped files two importers read (HIFLD is read by four), the CMS hospitals with their HIFLD
+# names and the state indexes both NRMP importers link to. Kept for one ``run_imports`` only,
+# never across runs (the next run may bring other files or rows).
+_run_values: ContextVar[dict | None] = ContextVar("catalog_import_run", default=None)
+
+T = TypeVar("T")
+
+
+def per_run(key: tuple, compute: Callable[[], T]) -> T:
+    """``compute()``, once per import run for the same ``key`` (outside a run, every time).
+    Callers share the value: they read it and never change it."""
+    values = _run_values.get()
+    if values is None:
+        return compute()
+    if key not in values:
+        values[key] = compute()
+    return values[key]
+
+
+@contextmanager
+def _one_run():
+    token = _run_values.set({})
+    try:
+        yield
+    finally:
+        _run_values.reset(token)
+
+
 class Progress:
     """Progress reporting hook; the CLI passes one that draws a rich progress bar."""
 
@@ -197,8 +226,34 @@ class Table:
 
 
 def read_table(path: Path, columns: Iterable[str], delimiter: str = ",") -> Table:
-    """Read a UTF-8 (optionally BOM-prefixed) CSV/TSV file and check its header and row widths."""
+    """Read a UTF-8 (optionally BOM-prefixed) CSV/TSV file and check its header and row widths.
+
+    Within an import run a file read before is not parsed again (``per_run``): its header is
+    checked for ``columns`` and the same rows are returned (callers never change them)."""
     path = Path(path)
+    values = _run_values.get()
+    known = values.get(("table", path, delimiter)) if values is not None else None
+    if known is not None:
+        _check_columns(path, columns, known.header)
+        return known
+    table = _read_table(path, columns, delimiter)
+    if values is not None:
+        values["table", path, delimiter] = table
+    return table
+
+
+def _check_columns(path: Path, columns: Iterable[str], header: list[str]) -> None:
+    missing = [name for name in columns if name not in header]
+    if missing:
+        raise ImportFileError(
+            path,
+            0,
+            ", ".join(missing),
+            f"missing column(s); expected {', '.join(columns)}; found {', '.join(header)}",
+        )
+
+
+def _read_table(path: Path, columns: Iterable[str], delimiter: str) -> Table:
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -212,14 +267,7 @@ def read_table(path: Path, columns: Iterable[str], delimiter: str = ",") -> Tabl
         header = [name.strip() for name in next(reader)]
     except StopIteration:
         raise ImportFileError(path, 0, "", "the file is empty") from None
-    missing = [name for name in columns if name not in header]
-    if missing:
-        raise ImportFileError(
-            path,
-            0,
-            ", ".join(missing),
-            f"missing column(s); expected {', '.join(columns)}; found {', '.join(header)}",
-        )
+    _check_columns(path, columns, header)
     rows = []
     width = len(header)
     try:
@@ -741,7 +789,7 @@ def run_imports(
     from .lock import import_lock
 
     progress = progress or Progress()
-    with import_lock():
+    with import_lock(), _one_run():
         parsed = []
         for importer in importers:
             started = time.perf_counter()
