@@ -132,9 +132,28 @@ def program_places(programs: Iterable[Program]) -> dict[int, PlaceFacts]:
 _PLACE_COLUMNS = ("country", "postal_code", "city", "region")
 
 
-def catalog_places() -> tuple[dict[int, PlaceFacts], dict[int, PlaceFacts]]:
+PlaceKey = tuple[str, str, str, str]
+
+
+def catalog_places(
+    keys: tuple[dict[int, PlaceKey], set[int], dict[int, PlaceKey]] | None = None,
+) -> tuple[dict[int, PlaceFacts], dict[int, PlaceFacts]]:
     """({US institution pk: PlaceFacts}, {program pk: PlaceFacts}) for the whole catalog, from
-    plain rows (import reports and `medmatch stats`): one lookup for both."""
+    plain rows (import reports and `medmatch stats`): one lookup for both.
+
+    ``keys``: what ``catalog_place_keys`` returned, when the institutions and programs have not
+    changed since (the place importers of one run change only the place tables)."""
+    keys, us_institutions, program_keys = keys or catalog_place_keys()
+    found = _facts_for(set(keys.values()))
+    return (
+        {pk: found.get(keys[pk], NO_PLACE) for pk in us_institutions},
+        {pk: found.get(key, NO_PLACE) for pk, key in program_keys.items()},
+    )
+
+
+def catalog_place_keys() -> tuple[dict[int, PlaceKey], set[int], dict[int, PlaceKey]]:
+    """The place key (``place_of``) of every institution that may have a US place, the pks of
+    the US institutions, and the place key of every program: what ``catalog_places`` looks up."""
     own = [f"{name}" for name in _PLACE_COLUMNS]
     linked = [f"hospital__{name}" for name in _PLACE_COLUMNS]
     # Only US rows can have a US place (26,000 Wikidata hospitals abroad are left out).
@@ -147,11 +166,7 @@ def catalog_places() -> tuple[dict[int, PlaceFacts], dict[int, PlaceFacts]]:
         pk: keys.get(institution_id, none)
         for pk, institution_id in Program.objects.values_list("pk", "institution_id").iterator()
     }
-    found = _facts_for(set(keys.values()))
-    return (
-        {pk: found.get(keys[pk], NO_PLACE) for pk in us_institutions},
-        {pk: found.get(key, NO_PLACE) for pk, key in program_keys.items()},
-    )
+    return keys, us_institutions, program_keys
 
 
 def _key_of(own: tuple, linked: tuple) -> tuple[str, str, str, str]:
@@ -234,7 +249,8 @@ def _facts_for(keys: set[tuple[str, str, str, str]]) -> dict[tuple, PlaceFacts]:
     for row in rows:
         by_county.setdefault(row.county_fips5, []).append(row)
         if row.is_town_level:
-            towns_by_state.setdefault(row.state, []).append(row)
+            # By state and town key: each New-England place looks up its own town's rows.
+            towns_by_state.setdefault(row.state, {}).setdefault(row.town_key, []).append(row)
     source_ids = {a.source_id for a in areas.values()}
     source_ids |= {r.source_id for r in rows}
     source_ids |= {r.source_id for group in zip_rents.values() for r in group}
@@ -408,7 +424,7 @@ def _area_rent(county, city, state, by_county, towns_by_state, zip_rows, sources
     # New England: rents by town. The hospital's city, within its county, else within its state.
     wanted = town_key(city) if city else ""
     towns = [row for row in rows if row.is_town_level]
-    for candidates in (towns, towns_by_state.get(state, [])):
+    for candidates in (towns, towns_by_state.get(state, {}).get(wanted, [])):
         found = [row for row in candidates if wanted and row.town_key == wanted]
         if found:
             # "Rutland city" and "Rutland town" share a key; a hospital's city is the city.

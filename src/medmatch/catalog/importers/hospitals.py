@@ -183,8 +183,11 @@ class CmsHospitalsImporter(Importer):
             fte = current.resident_fte if current else None
             beds = current.beds if current and current.teaching_source_id else None
             values["kind"] = kind_for(values["hospital_type"], fte, beds)
-            probe = current or Institution(ccn=code)
-            snapshot = InstitutionFields.of(probe, **values)
+            snapshot = (
+                InstitutionFields.of(current, **values)
+                if current
+                else InstitutionFields(ccn=code, **values)
+            )
             values["search_text"] = institution_search_text(snapshot)
         sync_rows(Institution, "ccn", records, report, existing, progress)
 

@@ -121,6 +121,16 @@ _PHRASES = [
     (re.compile(r"\bsaint pete\b|\bst pete\b"), "saint petersburg"),  # "USF Morsani GME-St Pete"
     (re.compile(r"\bgood sam\b"), "good samaritan"),  # "Wellspan Health Good Sam Hosp"
 ]
+# Each phrase with letters that any match of it contains: most names contain none of them, and
+# a substring test is much cheaper than a search.
+_PHRASE_CHECKS = [
+    (needle, pattern, replacement)
+    for (pattern, replacement), needle in zip(
+        _PHRASES,
+        ["com", "som", "chm", "st ", " and ", "b i", "kaiser permanente", " pete", "good sam"],
+        strict=True,
+    )
+]
 # Brands that health systems put in front of their hospitals' names ("NORTHERN LIGHT EASTERN
 # MAINE MEDICAL CENTER", "HCA FLORIDA NORTHSIDE HOSPITAL", "Ascension St Francis"): a name with
 # the brand dropped is one more name of the same hospital. Normalised spelling; longest first.
@@ -377,9 +387,11 @@ _CORE_DROP = frozenset(
 )
 
 
+@lru_cache(maxsize=65536)
 def facility_core(normalised: str, *, facility_needed: bool = True) -> str:
     """The name without its facility words ("university alabama" of "university alabama
-    medical center"); "" when the name names no facility (and ``facility_needed``)."""
+    medical center"); "" when the name names no facility (and ``facility_needed``). Cached: the
+    indexes of each state, and of each sponsor's places (``subset``), ask for the same names."""
     words = normalised.split()
     if facility_needed and not (_ONE_FACILITY.search(normalised) or "children" in words):
         return ""
@@ -406,8 +418,10 @@ def _words_and_pairs(normalised: str) -> set[str]:
     return set(words) | {a + b for a, b in pairwise(words)}
 
 
+@lru_cache(maxsize=65536)
 def initials(normalised: str) -> str:
-    """ "south georgia medical center" -> "sgmc"; "" under three words."""
+    """ "south georgia medical center" -> "sgmc"; "" under three words (cached, as
+    ``facility_core``)."""
     words = normalised.split()
     return "".join(w[0] for w in words) if len(words) >= 3 else ""
 
@@ -437,13 +451,17 @@ def split_state_suffix(name: str) -> tuple[str, str]:
 def normalise_name(name: str) -> str:
     """Lower-case words with abbreviations spelled out and filler words dropped (cached: the
     import normalises the same hospital names once per state index, campus and program site)."""
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    if name.isascii():  # NFKD leaves ASCII as it is, and it has no accent to drop
+        text = name.lower()
+    else:
+        text = unicodedata.normalize("NFKD", name)
+        text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     # An apostrophe joins, never splits: "O'Bleness" is "OBleness", "St Joseph's" "St Josephs".
     text = text.replace("\u2019", "'").replace("'", "").replace("&", " and ")
     text = _NON_WORD.sub(" ", text)
-    for pattern, replacement in _PHRASES:
-        text = pattern.sub(replacement, text)
+    for needle, pattern, replacement in _PHRASE_CHECKS:
+        if needle in text:  # a pattern can match only where its letters are
+            text = pattern.sub(replacement, text)
     words = [_WORDS.get(word, word) for word in text.split()]
     words = [
         word[:-1] if word.endswith("s") and word[:-1] in _SAINTS and before == "saint" else word

@@ -19,12 +19,14 @@ from medmatch.lib.geo import city_to_place, haversine_km, zip_to_place
 from .base import (
     Importer,
     ImportReport,
+    InstitutionFields,
     SourceInfo,
     Table,
     describe,
     file_sha256,
     make_pattern,
     optional_float,
+    per_run,
     read_table,
     required_text,
     save_derived_source,
@@ -293,14 +295,7 @@ class NrmpInstitutionsImporter(Importer):
         return records
 
     def write(self, records, source, report: ImportReport, progress) -> None:
-        hospitals = {
-            inst.ccn: inst
-            for inst in Institution.objects.exclude(ccn="").select_related("coordinates_source")
-        }
-        hifld = read_hifld_places(self.hifld_path, hospitals)
-        hospital_index = _index_by_state(
-            [*(hospital_place(inst) for inst in hospitals.values()), *hifld.places]
-        )
+        hospitals, hifld, hospital_index = hospital_places(self.hifld_path)
         location_index = _index_by_state(
             read_program_locations(self.locations_path), one_kind=False
         )
@@ -442,7 +437,9 @@ class NrmpInstitutionsImporter(Importer):
                     values.update(_at_city(school.label.split(",")[0], school, schools_source))
                     method = "placed at a city (the school's city, hand-checked table)"
             methods[method] += 1
-            values["search_text"] = institution_search_text(Institution(nrmp_code=code, **values))
+            values["search_text"] = institution_search_text(
+                InstitutionFields(nrmp_code=code, **values)
+            )
             rows[code] = values
             progress.advance()
         for method in (
@@ -479,6 +476,30 @@ class HifldPlaces:
     # (normalised legal name, state) -> the CCN of the one general hospital that legal entity
     # runs there (see ``legal_name_link``).
     legal_owners: dict[tuple[str, str], str] = field(default_factory=dict)
+
+
+def hospital_places(
+    hifld_path: Path,
+) -> tuple[dict[str, Institution], HifldPlaces, dict[str, PlaceIndex]]:
+    """The CMS hospitals by CCN, the HIFLD places (``read_hifld_places``) and the index of each
+    state's hospitals and facilities that sponsors and program sites are linked to.
+
+    Computed once per import run (``per_run``): both NRMP importers link to them, and the
+    sponsors the first one writes are no hospitals (no CCN), so the second finds them unchanged.
+    Callers read them and never change them."""
+
+    def compute():
+        hospitals = {
+            inst.ccn: inst
+            for inst in Institution.objects.exclude(ccn="").select_related("coordinates_source")
+        }
+        hifld = read_hifld_places(hifld_path, hospitals)
+        index = _index_by_state(
+            [*(hospital_place(inst) for inst in hospitals.values()), *hifld.places]
+        )
+        return hospitals, hifld, index
+
+    return per_run(("NRMP hospital places", Path(hifld_path)), compute)
 
 
 def hospital_place(inst: Institution) -> tuple[str, Place]:
@@ -1411,14 +1432,11 @@ class SiteFinder:
         self._hospitals = {}
         self._cache: dict[tuple[str, str], Site | None] = {}
         self._candidates: dict[str, PlaceIndex] = {}  # the places related to each sponsor
+        self._name_words: dict[str, dict[str, frozenset[str]]] = {}  # state -> key -> words
 
     def _load(self) -> None:
-        self._hospitals = {i.ccn: i for i in Institution.objects.exclude(ccn="")}
-        hifld = read_hifld_places(self.hifld_path, self._hospitals)
+        self._hospitals, hifld, self._indexes = hospital_places(self.hifld_path)
         self._facilities = hifld.facilities
-        self._indexes = _index_by_state(
-            [*(hospital_place(inst) for inst in self._hospitals.values()), *hifld.places]
-        )
 
     def find(self, title: str, institution: Institution) -> Site | None:
         head, slash, suffix = title.rpartition("/")
@@ -1441,9 +1459,14 @@ class SiteFinder:
             return None
         sponsor_words = set(normalise_name(institution.name).split()) - index.common
         anchor = institution if institution.latitude is not None else None
+        if institution.region not in self._name_words:
+            self._name_words[institution.region] = {
+                key: frozenset(index._name_words(place)) for key, place in index.places.items()
+            }
+        name_words = self._name_words[institution.region]
 
         def related(place: Place) -> bool:
-            if sponsor_words & {w for n, _ in place.names for w in n.split()}:
+            if not sponsor_words.isdisjoint(name_words[place.key]):
                 return True
             return bool(
                 anchor

@@ -24,6 +24,7 @@ from .base import (
     db_value,
     make_pattern,
     optional_int,
+    per_run,
     plain_types,
     required_text,
     sync_rows,
@@ -222,7 +223,11 @@ def _report_reach(report: ImportReport, key: str) -> None:
     """How many catalog institutions and programs this file's facts reach, by key."""
     from medmatch.catalog import places
 
-    institutions, programs = places.catalog_places()
+    # The four place files change no institution or program: their place keys are read once
+    # per run (``import all`` runs the place importers last, after every institution's).
+    institutions, programs = places.catalog_places(
+        per_run(("catalog place keys",), places.catalog_place_keys)
+    )
     for label, found in (("US institutions", institutions), ("programs", programs)):
         counts = places.count_by(found.values(), key)
         report.figures[f"{label} matched ({len(found)})"] = ", ".join(

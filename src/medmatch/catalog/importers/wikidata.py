@@ -292,15 +292,17 @@ class WikidataHospitalsImporter(Importer):
                 "source_id": source.pk,
                 "source_row": record["row"],
             }
-            values["search_text"] = institution_search_text(
-                InstitutionFields(wikidata_id=qid, **values)
-            )
             rows[qid] = values
         report.figures["countries"] = len({values["country_name"] for values in rows.values()})
         report.figures["without a present-day country"] = sum(
             1 for values in rows.values() if not values["country"]
         )
         self.merge_into_cms(records, rows, report)
+        # The search text of the rows that stay (a merged item's would be thrown away).
+        for qid, values in rows.items():
+            values["search_text"] = institution_search_text(
+                InstitutionFields(wikidata_id=qid, **values)
+            )
         sync_rows(Institution, "wikidata_id", rows, report, progress=progress)
 
     def merge_into_cms(self, records, rows: dict[str, dict], report: ImportReport) -> None:
