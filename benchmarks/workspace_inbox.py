@@ -17,7 +17,7 @@ in process, logged in), interleaved round by round so machine load hits all of t
   user lookups as the inbox, no template) — the baseline of the ratio;
 - favicon: the site's /favicon.ico (a redirect; it never loads the user), for reference;
 - the inbox's first page, the inbox with five filters, page 30, and the inbox sorted by mean
-  score (computed in SQL over every row).
+  score (the mean stored on each submission).
 
 Printed: median and p95 of each, queries per request, and each p95 over the trivial p95. On
 PostgreSQL the server's time is in the wall-clock figures only (this process's CPU time leaves
