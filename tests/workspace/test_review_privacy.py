@@ -158,5 +158,12 @@ def test_a_student_never_sees_scores_notes_or_decisions(scene, alice):
     for url in pages:
         response = client.get(url)
         page = response.content.decode()
-        for secret in ("Secret note", "Clinical grades", "mission_fit", "Hold", "weighted_score"):
+        for secret in (
+            "Secret note",
+            "Clinical grades",
+            "mission_fit",
+            "Hold",
+            "weighted_score",
+            "mean_score",
+        ):
             assert secret not in page, (url, secret)

@@ -42,14 +42,16 @@ def can_edit_program(user, program: Program) -> bool:
     return _verified(user).filter(institution_id=program.institution_id).exists()
 
 
-def get_editable_program_or_404(user, pk: int, *, only: tuple[str, ...] = ()) -> Program:
+def get_editable_program_or_404(
+    user, pk: int, *, only: tuple[str, ...] = (), related: tuple[str, ...] = ()
+) -> Program:
     """The program ``pk`` when ``user`` is its verified coordinator; 404 for everyone else (a
     stranger must not learn whom the program has verified). One joined query (the program side's
     busiest pages call it on every request); ``only`` names the columns a page reads of the wide
-    program row."""
+    program row, ``related`` more one-to-one rows to join in (beside institution and specialty)."""
     if user is None or not user.is_authenticated or not user.is_active:
         raise Http404("No such program.")
-    programs = Program.objects.select_related("institution", "specialty").filter(
+    programs = Program.objects.select_related("institution", "specialty", *related).filter(
         pk=pk,
         institution__coordinatorships__user=user,
         institution__coordinatorships__status=Coordinatorship.Status.VERIFIED,

@@ -24,10 +24,13 @@ def staff_programs(user) -> QuerySet:
     return coordinator_programs(user)
 
 
-def get_staff_program_or_404(user, pk: int, *, only: tuple[str, ...] = ()) -> Program:
+def get_staff_program_or_404(
+    user, pk: int, *, only: tuple[str, ...] = (), related: tuple[str, ...] = ()
+) -> Program:
     """The program ``pk`` when ``user`` is its verified staff; 404 for everyone else (the
-    verified-coordinator rule of ``contributions.coordinators``)."""
-    return get_editable_program_or_404(user, pk, only=only)
+    verified-coordinator rule of ``contributions.coordinators``). ``only`` and ``related`` as
+    there: the columns read of the program row, and one-to-one rows joined in."""
+    return get_editable_program_or_404(user, pk, only=only, related=related)
 
 
 def can_rank(user, program: Program) -> bool:

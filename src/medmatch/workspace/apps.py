@@ -18,6 +18,13 @@ class WorkspaceConfig(AppConfig):
         submit_extensions.register()
         # The review panel (scores, notes, decision) beside a submission's content.
         register_submission_panel(submission_page_panel)
+        # Reviews go with their reviewer's account: the submission's stored mean follows.
+        from django.db.models.signals import post_delete
+
+        from medmatch.workspace.models import Review
+        from medmatch.workspace.review_services import review_deleted
+
+        post_delete.connect(review_deleted, sender=Review, dispatch_uid="workspace_review_deleted")
 
     def export_user_data(self, user) -> dict:
         from medmatch.workspace.models import Invitation, Submission

@@ -171,6 +171,11 @@ class Submission(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     invited_at = models.DateTimeField(null=True, blank=True)
+    # The mean of its reviews' ``weighted_score`` (those that scored; None when none did): kept
+    # on the row so the inbox sorts by it and shows it without reading the reviews. The review
+    # services rewrite it in the transaction that changes a review or the rubric's weights, and a
+    # receiver when a review is deleted (``review_services.mean_scores_refresh``).
+    mean_score = models.FloatField(null=True, blank=True)
 
     objects = SubmissionQuerySet.as_manager()
 

@@ -1,24 +1,25 @@
 """Reads of the program's review: the cycle's dashboard, the inbox, and one submission's panel.
 
 Each takes rows already limited to the user's programs by ``workspace.access``; nothing here
-widens them. The inbox is one query for its rows (the mean score, the review count and "reviewed
-by me" are SQL subqueries, not a query per row) plus the paginator's count.
+widens them. The inbox is the paginator's count, one query for the ids of a page and one for its
+rows (the review count and "reviewed by me" are SQL subqueries, not a query per row; the mean
+score is stored on the submission).
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import (
-    Avg,
     Count,
     Exists,
     F,
-    FloatField,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
 )
+from django.db.models.fields.json import KeyTextTransform
 from django.urls import reverse
 from django.utils import timezone
 
@@ -155,18 +156,11 @@ SORTS = {
 }
 
 
-def _mean_score():
-    reviews = Review.objects.filter(submission=OuterRef("pk")).order_by().values("submission")
-    return Subquery(
-        reviews.annotate(mean=Avg("weighted_score")).values("mean"), output_field=FloatField()
-    )
-
-
 def inbox(program, user, *, filters: dict) -> QuerySet:
     """The ids of the program's submissions matching the inbox form's cleaned ``filters``, in the
     order of ``filters["sort"]``: what the paginator counts and slices. Only the ids, so the
-    database sorts narrow rows and computes a row's scores and counts only for the page shown
-    (``inbox_rows``); the mean score is computed for every row only to sort by it."""
+    database sorts narrow rows and counts reviews only for the page shown (``inbox_rows``); the
+    mean score to sort by is a column of the submission."""
     reviews = Review.objects.filter(submission=OuterRef("pk"))
     rows = Submission.objects.filter(program=program)
     if not filters.get("withdrawn"):
@@ -196,20 +190,28 @@ def inbox(program, user, *, filters: dict) -> QuerySet:
         # The flags are a JSON list of fixed values; each value is quoted in the stored text.
         rows = rows.filter(Exists(reviews.filter(flags__icontains=f'"{filters["flag"]}"')))
     sort = filters.get("sort") or "newest"
-    if sort.startswith("score"):
-        rows = rows.annotate(mean_score=_mean_score())
     return rows.order_by(*SORTS[sort][1]).values_list("pk", flat=True)
 
 
 def inbox_rows(ids, user) -> list[dict]:
     """The submissions ``ids`` (one page of ``inbox``, in its order) as plain values for the
     template, with the mean weighted score (None when nobody scored), the number of reviews and
-    whether ``user`` reviewed each: two queries, the page's submissions and their reviews' three
-    small columns. Plain dicts, because a dict lookup is the template language's cheapest."""
+    whether ``user`` reviewed each: one query, the count and "mine" as subqueries over the page's
+    fifty rows, the applicant's name read out of the version's profile by the database. Plain
+    dicts, because a dict lookup is the template language's cheapest."""
     ids = list(ids)
+    reviews = Review.objects.filter(submission=OuterRef("pk")).order_by()
     found = (
         Submission.objects.filter(pk__in=ids)
-        .values(
+        .annotate(
+            name=KeyTextTransform("name", "current_version__profile"),
+            review_count=Subquery(
+                reviews.values("submission").annotate(n=Count("pk")).values("n"),
+                output_field=IntegerField(),
+            ),
+            mine=Exists(reviews.filter(reviewer=user)),
+        )
+        .values_list(
             "pk",
             "submitted_at",
             "withdrawn_at",
@@ -217,46 +219,39 @@ def inbox_rows(ids, user) -> list[dict]:
             "needs_visa",
             "signal",
             "decision",
+            "mean_score",
             "current_version__number",
-            "current_version__profile",
+            "name",
+            "review_count",
+            "mine",
         )
         .order_by()
     )
-    scores, counts, mine = {}, {}, set()
-    reviews = Review.objects.filter(submission_id__in=ids).values_list(
-        "submission_id", "reviewer_id", "weighted_score"
-    )
-    for submission_id, reviewer_id, score in reviews.order_by():
-        counts[submission_id] = counts.get(submission_id, 0) + 1
-        if reviewer_id == user.pk:
-            mine.add(submission_id)
-        if score is not None:
-            scores.setdefault(submission_id, []).append(score)
-    by_id = {submission["pk"]: submission for submission in found}
+    by_id = {row[0]: row for row in found}
     review_url = reverse("workspace:submission_staff", args=[0]).replace("/0/", "/{}/")
     labels = dict(Submission.Decision.choices)
+    visa_words = {True: "yes", False: "no", None: None}
+    zone = timezone.get_current_timezone()
     rows = []
-    for pk, submission in ((pk, by_id[pk]) for pk in ids if pk in by_id):
-        profile = submission["current_version__profile"] or {}
-        submitted = timezone.localtime(submission["submitted_at"])
-        given = scores.get(pk)
-        # The same mean as the inbox's sort (SQL's AVG over the reviews that scored).
-        mean = sum(given) / len(given) if given else None
-        decision = submission["decision"]
+    for row in (by_id[pk] for pk in ids if pk in by_id):
+        pk, submitted, withdrawn, year, visa, signal, decision, mean, version, name, count, mine = (
+            row
+        )
+        submitted = submitted.astimezone(zone)
         rows.append(
             {
                 "pk": pk,
                 "url": review_url.format(pk),
-                "name": profile.get("name") or "Applicant",
-                "version": submission["current_version__number"],
-                "withdrawn": submission["withdrawn_at"] is not None,
-                "year": submission["graduation_year"],
-                "visa": {True: "yes", False: "no", None: None}[submission["needs_visa"]],
-                "signal": "yes" if submission["signal"] else "no",
+                "name": name or "Applicant",
+                "version": version,
+                "withdrawn": withdrawn is not None,
+                "year": year,
+                "visa": visa_words[visa],
+                "signal": "yes" if signal else "no",
                 "submitted_iso": submitted.isoformat(timespec="minutes"),
                 "submitted": f"{submitted:%b} {submitted.day}, {submitted.year}",
-                "reviews": counts.get(pk, 0),
-                "mine": pk in mine,
+                "reviews": count or 0,
+                "mine": mine,
                 "mean_score": mean,
                 "score": None if mean is None else f"{mean:.0f}%",
                 "decision": decision,

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Avg, FloatField, Max, OuterRef, Subquery
 from django.utils import timezone
 
 from medmatch.workspace.models import DecisionChange, Review, RubricCriterion, Submission
@@ -34,9 +34,32 @@ def _active_criteria(program) -> list[RubricCriterion]:
     return list(RubricCriterion.objects.filter(program=program, retired=False))
 
 
+def mean_score_of_reviews():
+    """The SQL for a submission's ``mean_score``: the mean of its reviews' weighted scores (SQL's
+    AVG leaves out those that scored nothing; NULL when none scored)."""
+    reviews = Review.objects.filter(submission=OuterRef("pk")).order_by().values("submission")
+    return Subquery(
+        reviews.annotate(mean=Avg("weighted_score")).values("mean"), output_field=FloatField()
+    )
+
+
+def mean_scores_refresh(submissions) -> None:
+    """Write ``Submission.mean_score`` again for ``submissions`` (a queryset), from their reviews
+    as they are now. The rows are locked first, so that two transactions changing reviews of one
+    submission write its mean one after the other, each reading the other's committed review
+    (PostgreSQL's UPDATE would otherwise read the reviews as they were when it began to wait)."""
+    with transaction.atomic():
+        ids = list(submissions.select_for_update().order_by("pk").values_list("pk", flat=True))
+        Submission.objects.filter(pk__in=ids).update(mean_score=mean_score_of_reviews())
+
+
 def _rescore(program) -> None:
     """Write every review's ``weighted_score`` again after the rubric's weights or active criteria
-    changed (one UPDATE per review whose score moves; a program has thousands at most)."""
+    changed (one UPDATE per review whose score moves; a program has thousands at most), and the
+    means of the program's submissions with them."""
+    # Locked before the reviews are read: a review saved meanwhile waits, then reads the new rubric.
+    submissions = Submission.objects.filter(program=program)
+    list(submissions.select_for_update().order_by("pk").values_list("pk", flat=True))
     criteria = _active_criteria(program)
     changed = []
     for review in Review.objects.filter(submission__program=program).only(
@@ -47,6 +70,7 @@ def _rescore(program) -> None:
             review.weighted_score = score
             changed.append(review)
     Review.objects.bulk_update(changed, ["weighted_score"], batch_size=500)
+    submissions.update(mean_score=mean_score_of_reviews())
 
 
 # ---- reviews ------------------------------------------------------------------------------------
@@ -65,6 +89,9 @@ def review_save(
     ``note``. Scores the reviewer gave earlier for criteria since retired are kept."""
     if submission.is_withdrawn:
         raise SubmissionWithdrawn
+    # Locked first: another reviewer's review of the same submission waits for this one, so each
+    # writes a mean that counts the other's (see mean_scores_refresh).
+    list(Submission.objects.select_for_update().filter(pk=submission.pk).values_list("pk"))
     criteria = _active_criteria(submission.program_id)
     active = {str(criterion.pk) for criterion in criteria}
     review = Review.objects.filter(submission=submission, reviewer=reviewer).first()
@@ -81,7 +108,15 @@ def review_save(
     review, _ = Review.objects.update_or_create(
         submission=submission, reviewer=reviewer, defaults=values
     )
+    Submission.objects.filter(pk=submission.pk).update(mean_score=mean_score_of_reviews())
     return review
+
+
+def review_deleted(sender, instance: Review, **kwargs) -> None:
+    """A review went (its reviewer's account was deleted): the submission's mean without it.
+    Connected to ``post_delete`` of ``Review`` in ``WorkspaceConfig.ready``; it runs inside the
+    deletion's transaction."""
+    mean_scores_refresh(Submission.objects.filter(pk=instance.submission_id))
 
 
 # ---- decisions ----------------------------------------------------------------------------------

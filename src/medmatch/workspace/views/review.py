@@ -23,6 +23,7 @@ from medmatch.workspace.access import (
 )
 from medmatch.workspace.models import Intake, Review, RubricCriterion
 from medmatch.workspace.review_forms import (
+    ACTIONS,
     PAGE_SIZE,
     BulkDecisionForm,
     CriterionForm,
@@ -33,7 +34,7 @@ from medmatch.workspace.review_forms import (
     ReviewForm,
     decision_of,
 )
-from medmatch.workspace.review_rows import filter_controls, row_html
+from medmatch.workspace.review_rows import filter_grid_html, rows_html
 from medmatch.workspace.review_selectors import SORTS, dashboards, inbox, inbox_rows, panel
 
 
@@ -45,17 +46,29 @@ def show_home(request):
 
 
 # What the inbox reads of its program (a program row with its institution and specialty has about
-# eighty columns; loading them all was the largest single cost of the page).
-INBOX_PROGRAM_FIELDS = ("pk", "title", "institution__name", "specialty__name")
+# eighty columns; loading them all was the largest single cost of the page), and of its intake,
+# joined in the same query.
+INBOX_PROGRAM_FIELDS = (
+    "pk",
+    "title",
+    "institution__name",
+    "specialty__name",
+    "intake__uses_signals",
+)
 
 
 def _uses_signals(program) -> bool:
-    return Intake.objects.filter(program=program, uses_signals=True).exists()
+    try:
+        return program.intake.uses_signals
+    except Intake.DoesNotExist:  # a program that never took applications here
+        return False
 
 
 @require_GET
 def show_inbox(request, pk: int):
-    program = get_staff_program_or_404(request.user, pk, only=INBOX_PROGRAM_FIELDS)
+    program = get_staff_program_or_404(
+        request.user, pk, only=INBOX_PROGRAM_FIELDS, related=("intake",)
+    )
     uses_signals = _uses_signals(program)
     form = InboxForm(request.GET, program=program, uses_signals=uses_signals)
     page = None
@@ -63,18 +76,21 @@ def show_inbox(request, pk: int):
         rows = inbox(program, request.user, filters=form.cleaned_data)
         page = Paginator(rows, PAGE_SIZE).get_page(form.cleaned_data.get("page") or 1)
         page.rows = inbox_rows(page.object_list, request.user)
-        page.rows_html = [row_html(row, uses_signals=uses_signals) for row in page.rows]
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "program": program,
+        "inbox_url": reverse("workspace:inbox", args=[program.pk]),
         "form": form,
-        "controls": filter_controls(form),
+        "filter_grid": filter_grid_html(form),
         "uses_signals": uses_signals,
         "page": page,
+        "rows_html": rows_html(page.rows, uses_signals=uses_signals) if page else "",
         "querystring": query.urlencode(),
         "sort_label": SORTS[form.cleaned_data.get("sort") or "newest"][0] if page else "",
-        "bulk_form": BulkDecisionForm(program=program),
+        # The bulk form's choices, without building the form (it is bound only when posted).
+        "action_label": BulkDecisionForm.base_fields["action"].label,
+        "actions": ACTIONS,
     }
     return render(request, "workspace/review/inbox.html", context)
 
