@@ -214,9 +214,20 @@ def read_market(cycle: MatchCycle) -> Market:
         .values_list("rank_list__cycle_program_id", "student_id")
     )
     for program, group in groupby(program_entries, key=itemgetter(0)):
+        year = program in preliminary and two_selves
+        if not year:
+            # The common case in C loops: map each ranked student to their engine id, then
+            # leave out those who take no part (None).
+            persons = list(map(sid.get, map(itemgetter(1), group)))
+            if None not in persons:
+                ranked[program] = persons
+                places[program] = list(range(1, len(persons) + 1))
+                continue
+            ranked[program] = [person for person in persons if person is not None]
+            places[program] = [n for n, person in enumerate(persons, 1) if person is not None]
+            continue
         ranking = ranked[program] = []
         place = places[program] = []
-        year = program in preliminary and two_selves
         for number, (_, student) in enumerate(group, 1):
             person = sid.get(student)
             if person is None:
