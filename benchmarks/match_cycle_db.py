@@ -308,7 +308,8 @@ def main() -> None:
         "stable"
         if report["stable"]
         else f"NOT stable: the engine says {run.result['status']}, the checker finds "
-        f"{report['blocking_count']} blocking pairs"
+        f"{report['blocking_count']} blocking pair(s), of "
+        f"{', '.join(sorted({unit for unit, _, _ in report['blocking']})[:5])}"
     )
     print(
         f"  matched {run.result['matched']:,} of {run.result['applicants']:,}; "

@@ -284,10 +284,13 @@ def read_market(cycle: MatchCycle) -> Market:
 REASON_FIELDS = ("choice", "kind", "program", "capacity", "last_rank", "your_rank")
 
 
-def _reasons(explanation, list_places: dict[str, list[int]]) -> list[list]:
+def _reasons(
+    explanation, list_places: dict[str, list[int]], pks: dict[str | None, int | None]
+) -> list[list]:
     """An explanation as stored for the student's page: program ids and figures only, never
     another applicant (the engine's text names the lowest one a program took). Ranks become
-    places on the program's own list (a lottery's draws stay draws)."""
+    places on the program's own list (a lottery's draws stay draws). ``pks``: each program's
+    engine id to its cycle program's pk, and None to None."""
     out = []
     for reason in explanation.reasons:
         last, yours = reason.last_rank, reason.your_rank
@@ -297,9 +300,9 @@ def _reasons(explanation, list_places: dict[str, list[int]]) -> list[list]:
             yours = place[yours - 1] if yours else yours
         out.append(
             [
-                [_pk(c) if c is not None else None for c in reason.choice],
+                list(map(pks.__getitem__, reason.choice)),
                 reason.kind,
-                _pk(reason.program) if reason.program else None,
+                pks[reason.program],
                 reason.capacity,
                 last,
                 yours,
@@ -440,6 +443,8 @@ def store_result(run_pk: int, market: Market, result, report, explanations) -> N
     assignment = result.assignment
     second_members = {partner for _, partner in market.couples.values()}
     dumps = json.JSONEncoder().encode  # what the JSONField writes, without its per-row work
+    pks: dict[str | None, int | None] = {p.id: _pk(p.id) for p in market.instance.programs}
+    pks[None] = None
     outcomes = []
     for s in market.students:
         person = student_id(s)
@@ -461,7 +466,7 @@ def store_result(run_pk: int, market: Market, result, report, explanations) -> N
                         # For a couple of two selves the "partner" is the student's preliminary
                         # year.
                         "year": s in market.two_selves,
-                        "reasons": _reasons(explanation, market.list_places),
+                        "reasons": _reasons(explanation, market.list_places, pks),
                     }
                 ),
             )
