@@ -103,13 +103,13 @@ def test_it_reruns_a_locked_cycle_to_the_identical_result(
 def test_a_failed_run_writes_nothing_and_can_be_run_again(
     client, run_market, django_capture_on_commit_callbacks, monkeypatch
 ):
-    real_bulk_create = MatchOutcome.objects.bulk_create
+    real_insert = running._insert
 
-    def half_then_fail(objects, **kwargs):
-        real_bulk_create(objects[:2])
+    def half_then_fail(model, columns, rows):
+        real_insert(model, columns, rows[:2])
         raise RuntimeError("the disk is full")
 
-    monkeypatch.setattr(MatchOutcome.objects, "bulk_create", half_then_fail)
+    monkeypatch.setattr(running, "_insert", half_then_fail)
     run = run_through_the_page(client, run_market["cycle"], django_capture_on_commit_callbacks)
     run.refresh_from_db()
     assert run.status == MatchRun.Status.FAILED

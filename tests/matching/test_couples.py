@@ -32,6 +32,28 @@ def test_it_reports_a_cycle_within_the_step_bound_it_was_given():
     assert "after 50 proposals" in result.message
 
 
+def test_a_cycle_in_one_corner_leaves_the_rest_of_the_market_settled():
+    # Roth's gadget beside a couple with nothing in its way: the cycling couple is held (it
+    # moves only down) and the others still propose, so every blocking pair is the gadget's.
+    # (Stopping the whole run at the first cycle left the second couple unmatched.)
+    gadget = roth_1984_no_stable_matching()
+    instance = validate(
+        Instance(
+            applicants=gadget.applicants,
+            programs=(*gadget.programs, Program("h4", 1, ("d1",)), Program("h5", 1, ("d2",))),
+            couples=(*gadget.couples, Couple("d", ("d1", "d2"), (("h4", "h5"),))),
+        )
+    )
+    result = solve(instance, "nrmp")
+    assert result.status == NO_STABLE_MATCHING
+    assert "c kept cycling" in result.message
+    assert (result.assignment["d1"], result.assignment["d2"]) == ("h4", "h5")
+    report = check(instance, result)
+    assert report.valid
+    assert report.blocking
+    assert {pair.unit for pair in report.blocking} <= {"s", "c"}
+
+
 def test_it_places_a_couple_together_and_lets_the_displaced_single_move_on():
     instance = validate(
         Instance(

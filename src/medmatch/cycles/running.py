@@ -23,6 +23,7 @@ student's preliminary-year self, ``p<cycle program id>``, ``c<couple link id>``,
 for the couple of two selves.
 """
 
+import json
 import logging
 import time
 from collections import defaultdict
@@ -213,9 +214,20 @@ def read_market(cycle: MatchCycle) -> Market:
         .values_list("rank_list__cycle_program_id", "student_id")
     )
     for program, group in groupby(program_entries, key=itemgetter(0)):
+        year = program in preliminary and two_selves
+        if not year:
+            # The common case in C loops: map each ranked student to their engine id, then
+            # leave out those who take no part (None).
+            persons = list(map(sid.get, map(itemgetter(1), group)))
+            if None not in persons:
+                ranked[program] = persons
+                places[program] = list(range(1, len(persons) + 1))
+                continue
+            ranked[program] = [person for person in persons if person is not None]
+            places[program] = [n for n, person in enumerate(persons, 1) if person is not None]
+            continue
         ranking = ranked[program] = []
         place = places[program] = []
-        year = program in preliminary and two_selves
         for number, (_, student) in enumerate(group, 1):
             person = sid.get(student)
             if person is None:
@@ -272,10 +284,13 @@ def read_market(cycle: MatchCycle) -> Market:
 REASON_FIELDS = ("choice", "kind", "program", "capacity", "last_rank", "your_rank")
 
 
-def _reasons(explanation, list_places: dict[str, list[int]]) -> list[list]:
+def _reasons(
+    explanation, list_places: dict[str, list[int]], pks: dict[str | None, int | None]
+) -> list[list]:
     """An explanation as stored for the student's page: program ids and figures only, never
     another applicant (the engine's text names the lowest one a program took). Ranks become
-    places on the program's own list (a lottery's draws stay draws)."""
+    places on the program's own list (a lottery's draws stay draws). ``pks``: each program's
+    engine id to its cycle program's pk, and None to None."""
     out = []
     for reason in explanation.reasons:
         last, yours = reason.last_rank, reason.your_rank
@@ -285,9 +300,9 @@ def _reasons(explanation, list_places: dict[str, list[int]]) -> list[list]:
             yours = place[yours - 1] if yours else yours
         out.append(
             [
-                [_pk(c) if c is not None else None for c in reason.choice],
+                list(map(pks.__getitem__, reason.choice)),
                 reason.kind,
-                _pk(reason.program) if reason.program else None,
+                pks[reason.program],
                 reason.capacity,
                 last,
                 yours,
@@ -305,7 +320,9 @@ def run_match(run_pk: int) -> dict:
     """Run the queued ``MatchRun`` ``run_pk`` (the worker's task): read, solve, check, explain
     and store, setting ``progress`` after each phase; a run no longer queued (cancelled, or
     replaced) is skipped. A failure stores the error on the run, marks it failed and writes
-    nothing else; the administrator may run again. Returns the seconds each phase took."""
+    nothing else; the administrator may run again. Returns the seconds each phase took (wall
+    clock) and, under ``processor``, this process's processor seconds of each (the worker shares
+    its machine: the two tell waiting from working)."""
     # Take the run only while it is still queued: the administrator may have cancelled it, or a
     # newer run replaced it, before this worker got to it.
     claimed = MatchRun.objects.filter(pk=run_pk, status=MatchRun.Status.QUEUED).update(
@@ -316,33 +333,37 @@ def run_match(run_pk: int) -> dict:
         return {"skipped": "no longer queued"}
     run = MatchRun.objects.select_related("cycle").get(pk=run_pk)
     cycle = run.cycle
-    seconds: dict[str, float] = {}
+    seconds: dict = {}
+    processor: dict[str, float] = {}
+    clock = cpu = 0.0
+
+    def phase_ended(name: str, progress: int) -> None:
+        nonlocal clock, cpu
+        seconds[name] = time.perf_counter() - clock
+        processor[name] = time.process_time() - cpu
+        _set_progress(run_pk, progress)
+        clock, cpu = time.perf_counter(), time.process_time()
+
     try:
-        clock = time.perf_counter()
+        clock, cpu = time.perf_counter(), time.process_time()
         market = read_market(cycle)
-        seconds["read"] = time.perf_counter() - clock
-        _set_progress(run_pk, 30)
-        clock = time.perf_counter()
+        phase_ended("read", 30)
         result = solve(market.instance, cycle.rules, seed=cycle.pk)
-        seconds["solve"] = time.perf_counter() - clock
-        _set_progress(run_pk, 55)
-        clock = time.perf_counter()
+        phase_ended("solve", 55)
         report = check(market.instance, result)
-        seconds["check"] = time.perf_counter() - clock
-        _set_progress(run_pk, 75)
-        clock = time.perf_counter()
+        phase_ended("check", 75)
         ids = [student_id(s) for s in market.students]
         explanations = explain_all(market.instance, result, ids)
-        seconds["explain"] = time.perf_counter() - clock
-        _set_progress(run_pk, 85)
-        clock = time.perf_counter()
+        phase_ended("explain", 85)
         store_result(run_pk, market, result, report, explanations)
         seconds["store"] = time.perf_counter() - clock
+        processor["store"] = time.process_time() - cpu
     except Exception as error:
         # The run's row says what went wrong; the worker's log has the traceback.
         logger.exception("Match run %s of cycle %s failed", run_pk, cycle.pk)
         _fail(run_pk, error)
         return {"failed": str(error)}
+    seconds["processor"] = processor
     return seconds
 
 
@@ -397,12 +418,41 @@ def _summary(market: Market, result, report) -> tuple[dict, dict]:
     return summary, check_report
 
 
+OUTCOME_COLUMNS = (
+    "run_id",
+    "student_id",
+    "cycle_program_id",
+    "preliminary_program_id",
+    "explanation",
+)
+
+
+def _insert(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Many rows of plain values (JSON already encoded) in one statement: COPY on PostgreSQL,
+    executemany elsewhere. A whole market's outcomes as model objects through ``bulk_create``
+    cost more than the rest of the run (Django builds each object, then psycopg adapts each
+    value of an UNNEST array); COPY sends the rows as they are."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ", ".join(["%s"] * len(columns))
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+
+
 def store_result(run_pk: int, market: Market, result, report, explanations) -> None:
     """Write the outcomes (one bulk insert) and the run's summary and check report, in one
     transaction; the cycle moves from locked to run. Nothing is written if any step fails."""
     summary, check_report = _summary(market, result, report)
     assignment = result.assignment
     second_members = {partner for _, partner in market.couples.values()}
+    dumps = json.JSONEncoder().encode  # what the JSONField writes, without its per-row work
+    pks: dict[str | None, int | None] = {p.id: _pk(p.id) for p in market.instance.programs}
+    pks[None] = None
     outcomes = []
     for s in market.students:
         person = student_id(s)
@@ -411,19 +461,22 @@ def store_result(run_pk: int, market: Market, result, report, explanations) -> N
         year = year or result.supplemental.get(person)
         explanation = explanations[person]
         outcomes.append(
-            MatchOutcome(
-                run_id=run_pk,
-                student_id=s,
-                cycle_program_id=_pk(program) if program else None,
-                preliminary_program_id=_pk(year) if year else None,
-                explanation={
-                    "choice_number": explanation.choice_number,
-                    "couple": explanation.couple is not None and s not in market.two_selves,
-                    "me": 1 if s in second_members else 0,
-                    # For a couple of two selves the "partner" is the student's preliminary year.
-                    "year": s in market.two_selves,
-                    "reasons": _reasons(explanation, market.list_places),
-                },
+            (
+                run_pk,
+                s,
+                _pk(program) if program else None,
+                _pk(year) if year else None,
+                dumps(
+                    {
+                        "choice_number": explanation.choice_number,
+                        "couple": explanation.couple is not None and s not in market.two_selves,
+                        "me": 1 if s in second_members else 0,
+                        # For a couple of two selves the "partner" is the student's preliminary
+                        # year.
+                        "year": s in market.two_selves,
+                        "reasons": _reasons(explanation, market.list_places, pks),
+                    }
+                ),
             )
         )
     with transaction.atomic():
@@ -433,7 +486,7 @@ def store_result(run_pk: int, market: Market, result, report, explanations) -> N
             .get(pk=run_pk)
         )
         cycle = MatchCycle.objects.select_for_update().get(pk=run.cycle_id)
-        MatchOutcome.objects.bulk_create(outcomes, batch_size=5_000)
+        _insert(MatchOutcome, OUTCOME_COLUMNS, outcomes)
         run.result = summary
         run.check_report = check_report
         run.status = MatchRun.Status.DONE

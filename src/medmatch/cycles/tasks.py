@@ -8,6 +8,6 @@ from medmatch.cycles.running import run_match
 
 @task()
 def run_cycle_match(run_pk: int) -> dict:
-    """Run the queued ``MatchRun`` ``run_pk``; returns the seconds of each phase, or
-    ``{"failed": reason}`` (the run's row then holds the error)."""
+    """Run the queued ``MatchRun`` ``run_pk``; returns the seconds of each phase (and their
+    processor time), or ``{"failed": reason}`` (the run's row then holds the error)."""
     return run_match(run_pk)

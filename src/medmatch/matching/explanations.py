@@ -3,6 +3,7 @@ take them. Works from the instance records and the result only (like the checker
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from .instance import Instance
@@ -84,6 +85,7 @@ class _Context:
                 for member in couple.members:
                     position[member] = position.get(couple.id, len(position))
             self.position = position
+        self.holder_sets = {pid: set(held) for pid, held in self.holders.items()}
         self.rank_cache: dict[str, dict[str, int]] = {}
         self.holder_cache: dict[str, list[tuple[int, str]]] = {}
         self.couple_of = {m: c for c in instance.couples for m in c.members}
@@ -111,8 +113,9 @@ class _Context:
         """Why ``pid`` would not take all of ``newcomers`` (None: it would)."""
         program = self.programs[pid]
         capacity = self.result.capacities.get(pid, program.capacity)
-        for person in newcomers:
-            if self.priority(pid, person) is None:
+        ranks = [self.priority(pid, person) for person in newcomers]
+        for person, rank in zip(newcomers, ranks, strict=True):
+            if rank is None:
                 return Reason(
                     (pid,),
                     NOT_RANKED,
@@ -129,11 +132,20 @@ class _Context:
                     capacity=0,
                 )
             return Reason((pid,), NO_POSITIONS, "had no positions", program=pid, capacity=0)
-        staying = [held for held in self.ranked_holders(pid) if held[1] not in leaving]
-        pool = sorted(staying + [(self.priority(pid, a), a) for a in newcomers])
-        taken = {a for _, a in pool[:capacity]}
-        if all(a in taken for a in newcomers):
-            return None
+        staying = self.ranked_holders(pid)
+        if not leaving.isdisjoint(self.holder_sets[pid]):
+            staying = [held for held in staying if held[1] not in leaving]
+        if len(newcomers) == 1:
+            # Where it would sit among those staying (a newcomer is never one of them: it is
+            # always among those leaving); the common case, without building the pool.
+            newcomer = newcomers[0]
+            if bisect_left(staying, (ranks[0], newcomer)) < capacity:
+                return None
+        else:
+            pool = sorted(staying + list(zip(ranks, newcomers, strict=True)))
+            taken = {a for _, a in pool[:capacity]}
+            if all(a in taken for a in newcomers):
+                return None
         if not staying or capacity < len(newcomers):
             return Reason(
                 (pid,),
@@ -143,7 +155,7 @@ class _Context:
                 capacity=capacity,
             )
         worst_priority, worst = staying[-1]
-        mine = max(self.priority(pid, a) for a in newcomers)
+        mine = max(ranks)
         two = " (the couple needed two positions)" if len(newcomers) == 2 else ""
         figures = {
             "program": pid,

@@ -27,7 +27,7 @@ from .rules import RuleSet, check_supported, check_supported_compact, get_rules
 
 OPEN = 1 << 40  # threshold of a program with a free position: every acceptable key fits
 UNACCEPTABLE = 1 << 41  # key of a program that did not rank the applicant: never fits
-MAX_MOVES = 60  # displacements of one couple before a run is taken to cycle
+MAX_MOVES = 60  # moves of one unit with joint rows before it is taken to cycle (and frozen)
 OPENING_ROUNDS_FROM = 2000  # singles: above this, open with simultaneous rounds in numpy
 OPENING_ROUNDS_UNTIL = 1000  # ... until this few are free
 ADVANCED = TRACKS.index("advanced")
@@ -281,7 +281,7 @@ class _Outcome:
     agent_program: list[int]
     stable: bool
     steps: int
-    cycling: list[int]  # units that moved most often when a cycle was cut
+    cycling: list[int]  # units frozen because they cycled, most moves first
 
 
 def _rounds_to_the_end(prepared: _Prepared, capacity: list[int]) -> _Outcome:
@@ -318,8 +318,13 @@ def _deferred_acceptance(
     its next row. (3) When no one is left to propose, each vacated program walks its rank list
     from the top while a key still fits and lets an applicant who had passed it over (or was
     rejected) and prefers it leave their place and re-propose from it (Roth & Peranson's
-    re-entry). (4) Stop when nothing moves (stable), or after ``max_steps`` proposals: with
-    couples a stable matching may not exist (Roth 1984) and the cycle is reported.
+    re-entry). (4) Stop when nothing moves (stable), or after ``max_steps`` proposals. With
+    couples a stable matching may not exist (Roth 1984): a unit that has moved ``max_moves``
+    times is taken to cycle and frozen — it still moves down when displaced, but no longer up
+    (no re-entry, no move to an earlier row of its own) — so the others finish their proposals
+    and only the frozen units' rows can block; the outcome is then reported unstable, naming
+    them. (Stopping everyone at the first cycle left hundreds of singles mid-list: blocking
+    pairs that had nothing to do with the cycle.)
     """
     n_units = len(prepared.rows)
     if n_units == ci.n_singles and not prepared.phantom_of and n_units > OPENING_ROUNDS_FROM:
@@ -345,6 +350,7 @@ def _deferred_acceptance(
     pstart = ci.program_start.tolist()
     vacated: list[int] = []
     moves = [0] * n_units
+    frozen: set[int] = set()
     joint_units = list(range(n_units - 1, ci.n_singles - 1, -1))
     if shuffle is not None:
         random.Random(shuffle).shuffle(joint_units)
@@ -417,10 +423,9 @@ def _deferred_acceptance(
                 threshold[p] = -h[0]
 
     def moved(unit: int) -> None:
-        nonlocal steps
         moves[unit] += 1
         if moves[unit] > max_moves:
-            steps = max_steps + 1  # a cycle: stop here
+            frozen.add(unit)  # a cycle: from now on it moves only down
 
     def displace(agent: int) -> None:
         unit = unit_of[agent]
@@ -458,6 +463,8 @@ def _deferred_acceptance(
     def self_block(u: int, index: int) -> int:
         # A unit's own new positions can make one of its earlier rows feasible (a member's
         # seat freed for the partner): then it blocks its own match and moves up.
+        if u in frozen:
+            return -1
         rows = rows_of[u]
         here = {rows[index][0], rows[index][2]}
         candidates = [j for j in range(index) if rows[j][0] in here or rows[j][2] in here]
@@ -547,6 +554,8 @@ def _deferred_acceptance(
                 if at[unit] >= 0:
                     vacated.extend(p for _, p, _ in withdraw(unit))
             else:
+                if unit in frozen:
+                    continue
                 limit = pos[unit] if pos[unit] >= 0 else ptr[unit]
                 first, second = unit_agents[unit]
                 candidates = [
@@ -575,9 +584,8 @@ def _deferred_acceptance(
     run()
     while vacated and steps <= max_steps:
         reenter(vacated.pop())
-    stable = steps <= max_steps and not stack
-    cycling = [] if stable else sorted(range(n_units), key=lambda u: -moves[u])[:5]
-    return _Outcome(at, stable, steps, [u for u in cycling if moves[u] > 0])
+    stable = steps <= max_steps and not stack and not frozen
+    return _Outcome(at, stable, steps, sorted(frozen, key=lambda u: (-moves[u], u)))
 
 
 def _result(
@@ -719,13 +727,15 @@ def roth_peranson(
     Takes an instance (``None``/-1 on a side of a couple's row is "no match"), optional capacities
     overriding the instance's, a proposal bound (default four times the list entries), whether
     supplemental lists are used and how many couple orders to try. Returns the matching with
-    status ``stable``; or, when every order reaches the bound, ``no_stable_matching_found`` with
-    a message and a matching that respects capacities
-    and couples' rows but may have blocking pairs (``medmatch match check`` lists them). Steps: see
-    ``_deferred_acceptance``; an applicant with a supplemental list proposes the rows (advanced,
-    preliminary) for each preliminary program, then (advanced, none), at each advanced program of
-    their list, as the NRMP does. Source: Roth & Peranson (1999), "The redesign of the matching
-    market for American physicians", American Economic Review 89(4).
+    status ``stable``; or, when no order ends stable, ``no_stable_matching_found`` with a message
+    naming the units that cycled and the matching of the order with the fewest of them: it
+    respects capacities and couples' rows, but those units' rows may block (``medmatch match
+    check`` lists them). Orders are tried until one ends stable, ``attempts`` are used, or the
+    same units cycle again. Steps: see ``_deferred_acceptance``; an applicant with a supplemental
+    list proposes the rows (advanced, preliminary) for each preliminary program, then (advanced,
+    none), at each advanced program of their list, as the NRMP does. Source: Roth & Peranson
+    (1999), "The redesign of the matching market for American physicians", American Economic
+    Review 89(4).
     """
     ci = as_compact(instance)
     caps = _capacity_list(ci, capacity)
@@ -733,18 +743,33 @@ def roth_peranson(
     bound = _default_steps(ci, prepared) if max_steps is None else max_steps
     outcome = _deferred_acceptance(ci, prepared, caps, bound)
     tries = 1
+    frozen_before = set()
     while not outcome.stable and tries < attempts:
-        outcome = _deferred_acceptance(ci, prepared, caps, bound, shuffle=tries)
+        # Another order of the couples, unless the same units cycled again: the cycle is then
+        # in the lists, not in the order (a stable matching most likely does not exist).
+        frozen_before.add(tuple(sorted(outcome.cycling)))
+        retry = _deferred_acceptance(ci, prepared, caps, bound, shuffle=tries)
         tries += 1
+        if retry.stable or len(retry.cycling) < len(outcome.cycling):
+            outcome = retry
+        if outcome.cycling and tuple(sorted(retry.cycling)) in frozen_before:
+            break
     message = ""
     if not outcome.stable:
-        names = ", ".join(prepared_names(ci, outcome.cycling)) or "none recorded"
+        why = []
+        if outcome.cycling:
+            names = ", ".join(prepared_names(ci, outcome.cycling))
+            why.append(
+                f"{names} kept cycling (more than {MAX_MOVES} moves) and stayed where the run "
+                "left them, moving only down"
+            )
+        if outcome.steps > bound:
+            why.append(f"the run stopped after {bound} proposals")
         message = (
-            f"no stable matching found in {tries} orders of the couples (each run stopped "
-            f"after {bound} proposals or a unit moving {MAX_MOVES} times; most moves: {names}). "
+            f"no stable matching found in {tries} orders of the couples ({'; '.join(why)}). "
             "With couples a stable matching may not exist (Roth 1984). The matching shown "
-            "respects capacities and couples' lists but may have blocking pairs: run "
-            "'medmatch match check'."
+            "respects capacities and couples' lists; its blocking pairs are those of the units "
+            "named: run 'medmatch match check'."
         )
     return _result(ci, prepared, outcome, caps, rules, message)
 
