@@ -25,6 +25,7 @@ OBJECTS = {
     "/api/v1/applications/{pk}": lambda world: {"pk": world["application"].pk},
     "/api/v1/applications/{pk}/status": lambda world: {"pk": world["application"].pk},
     "/api/v1/shortlist/{pk}": lambda world: {"pk": world["item"].pk},
+    "/api/v1/requirements/{pk}": lambda world: {"pk": world["application"].requirements.first().pk},
     "/api/v1/cv-entries/{pk}": lambda world: {"pk": world["cv_entry"].pk},
     "/api/v1/interviews/{pk}": lambda world: {"pk": world["interview"].pk},
 }
@@ -42,6 +43,8 @@ PER_STUDENT = {
 BODIES = {
     ("patch", "/api/v1/applications/{pk}"): {"notes": "From the privacy test"},
     ("post", "/api/v1/applications/{pk}/status"): {"status": "preparing"},
+    ("patch", "/api/v1/shortlist/{pk}"): {"rating": 3},
+    ("patch", "/api/v1/requirements/{pk}"): {"done": True},
 }
 
 
