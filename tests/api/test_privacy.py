@@ -28,6 +28,9 @@ OBJECTS = {
     "/api/v1/requirements/{pk}": lambda world: {"pk": world["application"].requirements.first().pk},
     "/api/v1/cv-entries/{pk}": lambda world: {"pk": world["cv_entry"].pk},
     "/api/v1/interviews/{pk}": lambda world: {"pk": world["interview"].pk},
+    "/api/v1/statements/{pk}": lambda world: {"pk": world["statement"].pk},
+    "/api/v1/statements/{pk}/versions": lambda world: {"pk": world["statement"].pk},
+    "/api/v1/statement-versions/{pk}": lambda world: {"pk": world["statement"].versions.first().pk},
 }
 # Catalog objects: public, the same answer for everyone.
 PUBLIC = {
@@ -45,6 +48,7 @@ BODIES = {
     ("post", "/api/v1/applications/{pk}/status"): {"status": "preparing"},
     ("patch", "/api/v1/shortlist/{pk}"): {"rating": 3},
     ("patch", "/api/v1/requirements/{pk}"): {"done": True},
+    ("post", "/api/v1/statements/{pk}/versions"): {"body": "A new text."},
 }
 
 
@@ -63,6 +67,7 @@ def operations_with_parameters():
 @pytest.fixture
 def world(alice, application, goals, catalog):
     from medmatch.applications.models import CVEntry
+    from medmatch.applications.services import statement_create
     from medmatch.interviews.models import Interview
     from medmatch.research.models import ShortlistItem
 
@@ -73,6 +78,9 @@ def world(alice, application, goals, catalog):
         "item": ShortlistItem.objects.create(student=alice, program=catalog["programs"][0]),
         "cv_entry": CVEntry.objects.create(student=alice, section="research", title="Sepsis"),
         "application": application,
+        "statement": statement_create(
+            student=alice, title="Base", application=application, body="My first text."
+        ),
         "program": catalog["programs"][0],
         "institution": catalog["boston"],
     }

@@ -23,7 +23,7 @@ AREAS = {
     "catalog": "Catalog (programs and hospitals)",
     "goals": "Goals and recommendations",
     "research": "Shortlist",
-    "applications": "Applications, their checklists and CV entries",
+    "applications": "Applications, their checklists, CV entries and personal statements",
     "interviews": "Interviews",
 }
 READ, WRITE = "read", "write"
