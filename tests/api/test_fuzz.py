@@ -40,6 +40,7 @@ SCOPES = [
     "applications:write",
     "research:write",
     "interviews:write",
+    "letters:read",
 ]
 
 schema = schemathesis.openapi.from_dict(api.get_openapi_schema())

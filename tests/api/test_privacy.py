@@ -30,6 +30,8 @@ OBJECTS = {
     "/api/v1/interviews/{pk}": lambda world: {"pk": world["interview"].pk},
     "/api/v1/statements/{pk}": lambda world: {"pk": world["statement"].pk},
     "/api/v1/statements/{pk}/versions": lambda world: {"pk": world["statement"].pk},
+    "/api/v1/recommenders/{pk}": lambda world: {"pk": world["letter_request"].recommender_id},
+    "/api/v1/letter-requests/{pk}": lambda world: {"pk": world["letter_request"].pk},
     "/api/v1/statement-versions/{pk}": lambda world: {"pk": world["statement"].versions.first().pk},
 }
 # Catalog objects: public, the same answer for everyone.
@@ -69,6 +71,7 @@ def world(alice, application, goals, catalog):
     from medmatch.applications.models import CVEntry
     from medmatch.applications.services import statement_create
     from medmatch.interviews.models import Interview
+    from medmatch.letters.models import LetterRequest, Recommender
     from medmatch.research.models import ShortlistItem
 
     return {
@@ -78,6 +81,9 @@ def world(alice, application, goals, catalog):
         "item": ShortlistItem.objects.create(student=alice, program=catalog["programs"][0]),
         "cv_entry": CVEntry.objects.create(student=alice, section="research", title="Sepsis"),
         "application": application,
+        "letter_request": LetterRequest.objects.create(
+            student=alice, recommender=Recommender.objects.create(student=alice, name="Dr Chen")
+        ),
         "statement": statement_create(
             student=alice, title="Base", application=application, body="My first text."
         ),
@@ -110,6 +116,7 @@ def _clients(alice):
         "research:write",
         "interviews:read",
         "catalog:read",
+        "letters:read",
     ]
     by_token = {
         "another student (token)": bearer(make_token(bob, scopes)),

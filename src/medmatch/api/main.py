@@ -10,7 +10,15 @@ from django.urls import path, register_converter
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 
-from medmatch.api import applications, catalog, goals, interviews, research, statements
+from medmatch.api import (
+    applications,
+    catalog,
+    goals,
+    interviews,
+    letters,
+    research,
+    statements,
+)
 from medmatch.api.errors import error_response, install_handlers
 
 api = NinjaAPI(
@@ -33,6 +41,7 @@ api.add_router("/", research.router)
 api.add_router("/", applications.router)
 api.add_router("/", statements.router)
 api.add_router("/", interviews.router)
+api.add_router("/", letters.router)
 
 
 class AnyPathConverter:

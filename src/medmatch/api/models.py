@@ -25,9 +25,11 @@ AREAS = {
     "research": "Shortlist",
     "applications": "Applications, their checklists, CV entries and personal statements",
     "interviews": "Interviews",
+    "letters": "Recommenders and letter requests (never a waived letter)",
 }
 READ, WRITE = "read", "write"
-READ_ONLY_AREAS = frozenset({"catalog"})  # the API changes nothing in the catalog
+# The API changes nothing in these areas.
+READ_ONLY_AREAS = frozenset({"catalog", "letters"})
 SCOPES = [
     f"{area}:{access}"
     for area in AREAS
