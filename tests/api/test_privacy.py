@@ -32,6 +32,10 @@ OBJECTS = {
     "/api/v1/statements/{pk}/versions": lambda world: {"pk": world["statement"].pk},
     "/api/v1/recommenders/{pk}": lambda world: {"pk": world["letter_request"].recommender_id},
     "/api/v1/letter-requests/{pk}": lambda world: {"pk": world["letter_request"].pk},
+    "/api/v1/contacts/{pk}": lambda world: {"pk": world["conversation"].contact_id},
+    "/api/v1/conversations/{pk}": lambda world: {"pk": world["conversation"].pk},
+    "/api/v1/open-questions/{pk}": lambda world: {"pk": world["question"].pk},
+    "/api/v1/practice-attempts/{pk}": lambda world: {"pk": world["attempt"].pk},
     "/api/v1/statement-versions/{pk}": lambda world: {"pk": world["statement"].versions.first().pk},
 }
 # Catalog objects: public, the same answer for everyone.
@@ -70,9 +74,13 @@ def operations_with_parameters():
 def world(alice, application, goals, catalog):
     from medmatch.applications.models import CVEntry
     from medmatch.applications.services import statement_create
-    from medmatch.interviews.models import Interview
+    from medmatch.interviews.models import Interview, PracticeAttempt, Question
     from medmatch.letters.models import LetterRequest, Recommender
-    from medmatch.research.models import ShortlistItem
+    from medmatch.research.models import Contact, Conversation, OpenQuestion, ShortlistItem
+
+    program = catalog["programs"][0]
+    contact = Contact.objects.create(student=alice, name="Dr Lee", program=program)
+    question = Question.objects.create(student=alice, category="teamwork", text="A conflict?")
 
     return {
         "interview": Interview.objects.create(
@@ -81,6 +89,13 @@ def world(alice, application, goals, catalog):
         "item": ShortlistItem.objects.create(student=alice, program=catalog["programs"][0]),
         "cv_entry": CVEntry.objects.create(student=alice, section="research", title="Sepsis"),
         "application": application,
+        "conversation": Conversation.objects.create(contact=contact, date="2026-10-01"),
+        "question": OpenQuestion.objects.create(
+            student=alice, program=program, fact_key="hours", question="Weekly hours?"
+        ),
+        "attempt": PracticeAttempt.objects.create(
+            student=alice, question=question, seconds_taken=60
+        ),
         "letter_request": LetterRequest.objects.create(
             student=alice, recommender=Recommender.objects.create(student=alice, name="Dr Chen")
         ),

@@ -13,6 +13,7 @@ from ninja import NinjaAPI
 from medmatch.api import (
     applications,
     catalog,
+    contacts,
     goals,
     interviews,
     letters,
@@ -38,6 +39,7 @@ install_handlers(api)
 api.add_router("/catalog", catalog.router)
 api.add_router("/", goals.router)
 api.add_router("/", research.router)
+api.add_router("/", contacts.router)
 api.add_router("/", applications.router)
 api.add_router("/", statements.router)
 api.add_router("/", interviews.router)

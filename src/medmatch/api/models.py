@@ -22,9 +22,9 @@ PREFIX_SHOWN = 10  # "mm_" and seven characters of the secret: enough to tell to
 AREAS = {
     "catalog": "Catalog (programs and hospitals)",
     "goals": "Goals and recommendations",
-    "research": "Shortlist",
+    "research": "Shortlist, contacts, conversations and open questions",
     "applications": "Applications, their checklists, CV entries and personal statements",
-    "interviews": "Interviews",
+    "interviews": "Interviews and practice attempts",
     "letters": "Recommenders and letter requests (never a waived letter)",
 }
 READ, WRITE = "read", "write"
