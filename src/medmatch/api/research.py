@@ -60,7 +60,8 @@ class ShortlistChange(Schema):
     tags: list[str] | None = Field(
         None, max_length=50, description="All the item's tags (replaces them; [] clears them)."
     )
-    rating: int | None = Field(None, ge=1, le=5, description="1 to 5; null: not rated.")
+    # No bounds here: the page's form checks them and says so in its own words.
+    rating: int | None = Field(None, description="1 to 5; null: not rated.")
 
 
 def _out(item: ShortlistItem) -> dict:
