@@ -41,6 +41,7 @@ SCOPES = [
     "research:write",
     "interviews:write",
     "letters:read",
+    "match:read",
 ]
 
 schema = schemathesis.openapi.from_dict(api.get_openapi_schema())

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from medmatch.api.main import api
 from tests.api.conftest import bearer, make_token
+from tests.cycles.factories import make_cycle, make_student_list
 from tests.personas import make_user
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +37,7 @@ OBJECTS = {
     "/api/v1/conversations/{pk}": lambda world: {"pk": world["conversation"].pk},
     "/api/v1/open-questions/{pk}": lambda world: {"pk": world["question"].pk},
     "/api/v1/practice-attempts/{pk}": lambda world: {"pk": world["attempt"].pk},
+    "/api/v1/rank-lists/{pk}": lambda world: {"pk": world["rank_list"].pk},
     "/api/v1/statement-versions/{pk}": lambda world: {"pk": world["statement"].versions.first().pk},
 }
 # Catalog objects: public, the same answer for everyone.
@@ -89,6 +91,7 @@ def world(alice, application, goals, catalog):
         "item": ShortlistItem.objects.create(student=alice, program=catalog["programs"][0]),
         "cv_entry": CVEntry.objects.create(student=alice, section="research", title="Sepsis"),
         "application": application,
+        "rank_list": make_student_list(make_cycle(state="open", days_to_match=20), alice, []),
         "conversation": Conversation.objects.create(contact=contact, date="2026-10-01"),
         "question": OpenQuestion.objects.create(
             student=alice, program=program, fact_key="hours", question="Weekly hours?"
@@ -132,6 +135,7 @@ def _clients(alice):
         "interviews:read",
         "catalog:read",
         "letters:read",
+        "match:read",
     ]
     by_token = {
         "another student (token)": bearer(make_token(bob, scopes)),

@@ -17,6 +17,7 @@ from medmatch.api import (
     goals,
     interviews,
     letters,
+    match,
     research,
     statements,
 )
@@ -44,6 +45,7 @@ api.add_router("/", applications.router)
 api.add_router("/", statements.router)
 api.add_router("/", interviews.router)
 api.add_router("/", letters.router)
+api.add_router("/", match.router)
 
 
 class AnyPathConverter:

@@ -26,10 +26,11 @@ AREAS = {
     "applications": "Applications, their checklists, CV entries and personal statements",
     "interviews": "Interviews and practice attempts",
     "letters": "Recommenders and letter requests (never a waived letter)",
+    "match": "Your rank order lists",
 }
 READ, WRITE = "read", "write"
 # The API changes nothing in these areas.
-READ_ONLY_AREAS = frozenset({"catalog", "letters"})
+READ_ONLY_AREAS = frozenset({"catalog", "letters", "match"})
 SCOPES = [
     f"{area}:{access}"
     for area in AREAS
