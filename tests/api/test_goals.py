@@ -129,3 +129,29 @@ def test_a_read_scope_cannot_write_goals(alice, goals):
     )
     goals.refresh_from_db()
     assert "location" in goals.data
+
+
+def test_a_nul_character_is_a_422_naming_where_it_is(alice, goals):
+    writer = Client()
+    writer.defaults.update(bearer(make_token(alice, ["goals:write"])))
+    place = {"latitude": 1.0, "longitude": 2.0, "radius_km": 10, "label": "Bo\x00ston"}
+    response = writer.patch(
+        "/api/v1/goals",
+        {"answers": {"location": {"places": [place], "weight": 1}}},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["fields"][0]["field"] == "answers.location.places[0].label"
+    response = writer.put("/api/v1/goals", {"data": {"x\x00": {}}}, content_type="application/json")
+    assert response.json()["error"]["fields"][0]["field"] == "data"
+    goals.refresh_from_db()
+    assert goals.data["location"]["places"][0]["label"] == "Boston"
+
+
+def test_a_number_beyond_any_float_is_a_422_not_a_server_error(alice, goals):
+    writer = Client()
+    writer.defaults.update(bearer(make_token(alice, ["goals:write"])))
+    hours = '{"answers": {"hours": {"pace": "steady", "max_weekly_hours": 1%s}}}' % ("0" * 400)
+    response = writer.patch("/api/v1/goals", hours, content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["error"]["fields"][0]["field"] == "answers.hours.max_weekly_hours"

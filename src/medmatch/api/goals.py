@@ -144,6 +144,35 @@ def _goals_out(profile: GoalProfile | None) -> dict:
     }
 
 
+def _nul_at(value, path: str) -> str | None:
+    """Where a NUL character hides in a JSON value (a key or a string), or None. The
+    questionnaire's forms refuse it, and PostgreSQL cannot store it in a JSON column."""
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if "\x00" in key:
+                return path
+            if found := _nul_at(item, f"{path}.{key}"):
+                return found
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            if found := _nul_at(item, f"{path}[{index}]"):
+                return found
+    return None
+
+
+def _refuse_nul(value, field: str) -> None:
+    place = _nul_at(value, field)
+    if place is not None:
+        reason = "a NUL character is not allowed"
+        raise ApiError(
+            422,
+            f"The goals were not saved: {place}: {reason}.",
+            [{"field": place, "reason": reason}],
+        )
+
+
 def _save_answers(user, answers_of, *, field: str) -> dict:
     """Save through the questionnaire's own ``save_answers``, under the profile's row lock (as
     the questionnaire takes it); ``answers_of(profile)`` says which answers change. A bad answer
@@ -166,6 +195,7 @@ def _save_answers(user, answers_of, *, field: str) -> dict:
 def replace_goals(request, payload: GoalsIn):
     """Replace all your answers with a whole goals JSON (as GET /goals gives it); a question it
     leaves out is cleared."""
+    _refuse_nul(payload.data, "data")
     try:
         wanted = Goals.from_dict(payload.data).to_dict()
     except GoalsError as error:
@@ -186,6 +216,7 @@ def replace_goals(request, payload: GoalsIn):
 def answer_goals(request, payload: GoalAnswersIn):
     """Replace some answers (null clears one) and keep the others, as one questionnaire step
     does."""
+    _refuse_nul(payload.answers, "answers")
     if "format" in payload.answers:
         reason = "is not a question; the format is always medmatch-goals/1"
         raise ApiError(
