@@ -526,6 +526,20 @@ OBJECTS = {
     "api:shortlist_remove": "item",
     "api:cv_entry": "cv_entry",
     "api:interview": "interview",
+    "api:shortlist_edit": "item",
+    "api:requirement": "requirement",
+    "api:requirement_done": "requirement",
+    "api:statement": "statement",
+    "api:statement_versions": "statement",
+    "api:statement_version_create": "statement",
+    "api:statement_version": "version",
+    "api:contact": "contact",
+    "api:conversation": "conversation",
+    "api:open_question": "open_question",
+    "api:practice_attempt": "attempt",
+    "api:recommender": "recommender",
+    "api:letter_request": "letter_request",
+    "api:rank_list": "rank_list",
 }
 # Other path arguments, by name, whatever the URL.
 ARGUMENTS = {

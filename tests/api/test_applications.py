@@ -112,3 +112,34 @@ def test_another_students_application_is_a_404_as_on_the_pages(application):
     assert api.get("/api/v1/applications").json()["items"] == []
     application.refresh_from_db()
     assert application.status == "researching"
+
+
+def test_it_ticks_a_checklist_item_as_the_page_does(api, application):
+    requirement = application.requirements.first()
+    url = f"/api/v1/requirements/{requirement.pk}"
+    response = api.patch(url, {"done": True}, content_type="application/json")
+    assert response.status_code == 200
+    requirement.refresh_from_db()
+    assert requirement.done and requirement.done_at is not None
+    assert response.json()["done"] is True
+    response = api.patch(url, {"done": "maybe"}, content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["error"]["fields"][0]["field"] == "done"
+    assert (
+        api.patch(url, {"done": False}, content_type="application/json").json()["done_at"] is None
+    )
+
+
+def test_a_read_scope_or_another_student_cannot_tick(alice, application):
+    requirement = application.requirements.first()
+    url = f"/api/v1/requirements/{requirement.pk}"
+    reader = Client()
+    reader.defaults.update(bearer(make_token(alice, ["applications:read"])))
+    assert reader.get(url).status_code == 200
+    assert reader.patch(url, {"done": True}, content_type="application/json").status_code == 403
+    bob = Client()
+    bob.defaults.update(bearer(make_token(make_user("bob"))))
+    assert bob.get(url).status_code == 404
+    assert bob.patch(url, {"done": True}, content_type="application/json").status_code == 404
+    requirement.refresh_from_db()
+    assert not requirement.done

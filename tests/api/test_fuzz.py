@@ -40,6 +40,8 @@ SCOPES = [
     "applications:write",
     "research:write",
     "interviews:write",
+    "letters:read",
+    "match:read",
 ]
 
 schema = schemathesis.openapi.from_dict(api.get_openapi_schema())

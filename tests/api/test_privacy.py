@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from medmatch.api.main import api
 from tests.api.conftest import bearer, make_token
+from tests.cycles.factories import make_cycle, make_student_list
 from tests.personas import make_user
 
 pytestmark = pytest.mark.django_db
@@ -25,8 +26,19 @@ OBJECTS = {
     "/api/v1/applications/{pk}": lambda world: {"pk": world["application"].pk},
     "/api/v1/applications/{pk}/status": lambda world: {"pk": world["application"].pk},
     "/api/v1/shortlist/{pk}": lambda world: {"pk": world["item"].pk},
+    "/api/v1/requirements/{pk}": lambda world: {"pk": world["application"].requirements.first().pk},
     "/api/v1/cv-entries/{pk}": lambda world: {"pk": world["cv_entry"].pk},
     "/api/v1/interviews/{pk}": lambda world: {"pk": world["interview"].pk},
+    "/api/v1/statements/{pk}": lambda world: {"pk": world["statement"].pk},
+    "/api/v1/statements/{pk}/versions": lambda world: {"pk": world["statement"].pk},
+    "/api/v1/recommenders/{pk}": lambda world: {"pk": world["letter_request"].recommender_id},
+    "/api/v1/letter-requests/{pk}": lambda world: {"pk": world["letter_request"].pk},
+    "/api/v1/contacts/{pk}": lambda world: {"pk": world["conversation"].contact_id},
+    "/api/v1/conversations/{pk}": lambda world: {"pk": world["conversation"].pk},
+    "/api/v1/open-questions/{pk}": lambda world: {"pk": world["question"].pk},
+    "/api/v1/practice-attempts/{pk}": lambda world: {"pk": world["attempt"].pk},
+    "/api/v1/rank-lists/{pk}": lambda world: {"pk": world["rank_list"].pk},
+    "/api/v1/statement-versions/{pk}": lambda world: {"pk": world["statement"].versions.first().pk},
 }
 # Catalog objects: public, the same answer for everyone.
 PUBLIC = {
@@ -42,6 +54,9 @@ PER_STUDENT = {
 BODIES = {
     ("patch", "/api/v1/applications/{pk}"): {"notes": "From the privacy test"},
     ("post", "/api/v1/applications/{pk}/status"): {"status": "preparing"},
+    ("patch", "/api/v1/shortlist/{pk}"): {"rating": 3},
+    ("patch", "/api/v1/requirements/{pk}"): {"done": True},
+    ("post", "/api/v1/statements/{pk}/versions"): {"body": "A new text."},
 }
 
 
@@ -60,8 +75,14 @@ def operations_with_parameters():
 @pytest.fixture
 def world(alice, application, goals, catalog):
     from medmatch.applications.models import CVEntry
-    from medmatch.interviews.models import Interview
-    from medmatch.research.models import ShortlistItem
+    from medmatch.applications.services import statement_create
+    from medmatch.interviews.models import Interview, PracticeAttempt, Question
+    from medmatch.letters.models import LetterRequest, Recommender
+    from medmatch.research.models import Contact, Conversation, OpenQuestion, ShortlistItem
+
+    program = catalog["programs"][0]
+    contact = Contact.objects.create(student=alice, name="Dr Lee", program=program)
+    question = Question.objects.create(student=alice, category="teamwork", text="A conflict?")
 
     return {
         "interview": Interview.objects.create(
@@ -70,6 +91,20 @@ def world(alice, application, goals, catalog):
         "item": ShortlistItem.objects.create(student=alice, program=catalog["programs"][0]),
         "cv_entry": CVEntry.objects.create(student=alice, section="research", title="Sepsis"),
         "application": application,
+        "rank_list": make_student_list(make_cycle(state="open", days_to_match=20), alice, []),
+        "conversation": Conversation.objects.create(contact=contact, date="2026-10-01"),
+        "question": OpenQuestion.objects.create(
+            student=alice, program=program, fact_key="hours", question="Weekly hours?"
+        ),
+        "attempt": PracticeAttempt.objects.create(
+            student=alice, question=question, seconds_taken=60
+        ),
+        "letter_request": LetterRequest.objects.create(
+            student=alice, recommender=Recommender.objects.create(student=alice, name="Dr Chen")
+        ),
+        "statement": statement_create(
+            student=alice, title="Base", application=application, body="My first text."
+        ),
         "program": catalog["programs"][0],
         "institution": catalog["boston"],
     }
@@ -99,6 +134,8 @@ def _clients(alice):
         "research:write",
         "interviews:read",
         "catalog:read",
+        "letters:read",
+        "match:read",
     ]
     by_token = {
         "another student (token)": bearer(make_token(bob, scopes)),

@@ -1,7 +1,7 @@
 """A student's applications: list (by status), one with its checklist and history, track a
-program (create), change the status, and the dates and notes. Every object comes through the
-pages' own access helpers (``get_application``: another student's id is a 404) and every write
-through the pages' forms and services."""
+program (create), change the status, and the dates and notes; tick a checklist item. Every object
+comes through the pages' own access helpers (``get_application``, ``get_requirement``: another
+student's id is a 404) and every write through the pages' forms and services."""
 
 import datetime
 from decimal import Decimal
@@ -18,7 +18,7 @@ from medmatch.api.schemas import responses
 from medmatch.applications.forms import ApplicationForm, MoveForm
 from medmatch.applications.models import Application, CVEntry
 from medmatch.applications.services import application_create, application_move
-from medmatch.applications.views.common import get_application
+from medmatch.applications.views.common import get_application, get_requirement
 from medmatch.catalog.models import Program
 from medmatch.lib.access import get_owned_or_404
 from medmatch.lib.forms import MAX_INT
@@ -193,6 +193,27 @@ def move_application(request, pk: int, payload: StatusIn):
         )
     application_move(application=application, status=status)
     return _detail(get_application(request, pk))
+
+
+class RequirementDone(Schema):
+    done: bool = Field(..., description="Whether this checklist item is done.")
+
+
+@router.get("/requirements/{int:pk}", response=responses(RequirementOut), url_name="requirement")
+def show_requirement(request, pk: int):
+    """One item of an application's checklist."""
+    return get_requirement(request, pk)
+
+
+@router.patch(
+    "/requirements/{int:pk}", response=responses(RequirementOut), url_name="requirement_done"
+)
+def tick_requirement(request, pk: int, payload: RequirementDone):
+    """Tick a checklist item off (or back on), as its checkbox on the application page does."""
+    requirement = get_requirement(request, pk)
+    requirement.set_done(payload.done)
+    requirement.save(update_fields=["done", "done_at"])
+    return requirement
 
 
 class CVEntryOut(Schema):

@@ -57,8 +57,13 @@ def form_fields(form) -> list[dict]:
 
 
 def _location(loc) -> str:
-    # ninja says where: ("query", "limit"), ("body", "payload", "status"), ("path", "pk").
-    parts = [str(part) for part in loc if part not in ("query", "body", "path", "payload")]
+    # ninja says where: ("query", "limit"), ("body", "payload", "status"), ("path", "pk"). Only
+    # the leading source and the body's parameter name go: a field may itself be called "body".
+    parts = [str(part) for part in loc]
+    if parts and parts[0] in ("query", "body", "path", "header", "cookie"):
+        source = parts.pop(0)
+        if source == "body" and parts and parts[0] == "payload":
+            parts.pop(0)
     return ".".join(parts)
 
 

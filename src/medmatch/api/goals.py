@@ -1,10 +1,15 @@
 """A student's goals and the recommendations built from them, each with its explanation: the
 score, its range over the unknown facts, each criterion's part and the facts to check. The list
-is the recommendations page's (its form's filters, the engine's order)."""
+is the recommendations page's (its form's filters, the engine's order).
+
+Goals are written as the questionnaire writes them: ``GoalProfile.save_answers`` under the
+profile's row lock, which validates the whole ``medmatch-goals/1`` JSON (the fit engine's own
+``Goals.from_dict``) and saves all or nothing."""
 
 import datetime
 from dataclasses import asdict
 
+from django.db import transaction
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
@@ -14,6 +19,7 @@ from medmatch.api.errors import ApiError, form_fields
 from medmatch.api.pagination import PageParams, position
 from medmatch.api.schemas import responses
 from medmatch.catalog.models import Program
+from medmatch.fit import Goals, GoalsError
 from medmatch.goals.fitting import catalog_features, rank_goals, student_facts
 from medmatch.goals.models import GoalProfile
 from medmatch.goals.recommendations import (
@@ -34,6 +40,26 @@ class GoalsOut(Schema):
     data: dict | None  # the medmatch-goals/1 answers; null: none saved yet
     completed_steps: list[str]
     updated_at: datetime.datetime | None
+
+
+class GoalsIn(Schema):
+    data: dict = Field(
+        ...,
+        description=(
+            "The whole medmatch-goals/1 JSON, as GET /goals answers it; a question left out is "
+            "cleared."
+        ),
+    )
+
+
+class GoalAnswersIn(Schema):
+    answers: dict[str, dict | None] = Field(
+        ...,
+        description=(
+            "Some questions' answers by question name (specialties, location, hours…); null "
+            "clears one. The other answers are kept."
+        ),
+    )
 
 
 class RecommendationFilters(PageParams):
@@ -105,7 +131,10 @@ def _out(recommendation) -> dict:
 @router.get("/goals", response=responses(GoalsOut), url_name="goals")
 def show_goals(request):
     """Your saved goals (null when you have not answered the questionnaire)."""
-    profile = GoalProfile.objects.for_student(request.user).first()
+    return _goals_out(GoalProfile.objects.for_student(request.user).first())
+
+
+def _goals_out(profile: GoalProfile | None) -> dict:
     if profile is None:
         return {"data": None, "completed_steps": [], "updated_at": None}
     return {
@@ -113,6 +142,89 @@ def show_goals(request):
         "completed_steps": list(profile.completed_steps or []),
         "updated_at": profile.updated_at,
     }
+
+
+def _nul_at(value, path: str) -> str | None:
+    """Where a NUL character hides in a JSON value (a key or a string), or None. The
+    questionnaire's forms refuse it, and PostgreSQL cannot store it in a JSON column."""
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if "\x00" in key:
+                return path
+            if found := _nul_at(item, f"{path}.{key}"):
+                return found
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            if found := _nul_at(item, f"{path}[{index}]"):
+                return found
+    return None
+
+
+def _refuse_nul(value, field: str) -> None:
+    place = _nul_at(value, field)
+    if place is not None:
+        reason = "a NUL character is not allowed"
+        raise ApiError(
+            422,
+            f"The goals were not saved: {place}: {reason}.",
+            [{"field": place, "reason": reason}],
+        )
+
+
+def _save_answers(user, answers_of, *, field: str) -> dict:
+    """Save through the questionnaire's own ``save_answers``, under the profile's row lock (as
+    the questionnaire takes it); ``answers_of(profile)`` says which answers change. A bad answer
+    is a 422 naming its place in the body, and nothing is saved."""
+    with transaction.atomic():
+        profile = GoalProfile.objects.for_student(user).select_for_update().first()
+        profile = profile or GoalProfile(student=user)
+        try:
+            profile.save_answers(answers_of(profile))
+        except GoalsError as error:
+            raise ApiError(
+                422,
+                f"The goals were not saved: {field}.{error}",
+                [{"field": f"{field}.{error.field}", "reason": error.reason}],
+            ) from None
+    return _goals_out(profile)
+
+
+@router.put("/goals", response=responses(GoalsOut), url_name="goals_replace")
+def replace_goals(request, payload: GoalsIn):
+    """Replace all your answers with a whole goals JSON (as GET /goals gives it); a question it
+    leaves out is cleared."""
+    _refuse_nul(payload.data, "data")
+    try:
+        wanted = Goals.from_dict(payload.data).to_dict()
+    except GoalsError as error:
+        raise ApiError(
+            422,
+            f"The goals were not saved: data.{error}",
+            [{"field": f"data.{error.field}", "reason": error.reason}],
+        ) from None
+
+    def answers_of(profile):
+        cleared = {key: None for key in profile.data or {} if key != "format"}
+        return cleared | {key: value for key, value in wanted.items() if key != "format"}
+
+    return _save_answers(request.user, answers_of, field="data")
+
+
+@router.patch("/goals", response=responses(GoalsOut), url_name="goals_answer")
+def answer_goals(request, payload: GoalAnswersIn):
+    """Replace some answers (null clears one) and keep the others, as one questionnaire step
+    does."""
+    _refuse_nul(payload.answers, "answers")
+    if "format" in payload.answers:
+        reason = "is not a question; the format is always medmatch-goals/1"
+        raise ApiError(
+            422,
+            f"The goals were not saved: answers.format {reason}.",
+            [{"field": "answers.format", "reason": reason}],
+        )
+    return _save_answers(request.user, lambda profile: dict(payload.answers), field="answers")
 
 
 @router.get("/recommendations", response=responses(RecommendationList), url_name="recommendations")

@@ -10,7 +10,17 @@ from django.urls import path, register_converter
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 
-from medmatch.api import applications, catalog, goals, interviews, research
+from medmatch.api import (
+    applications,
+    catalog,
+    contacts,
+    goals,
+    interviews,
+    letters,
+    match,
+    research,
+    statements,
+)
 from medmatch.api.errors import error_response, install_handlers
 
 api = NinjaAPI(
@@ -30,8 +40,12 @@ install_handlers(api)
 api.add_router("/catalog", catalog.router)
 api.add_router("/", goals.router)
 api.add_router("/", research.router)
+api.add_router("/", contacts.router)
 api.add_router("/", applications.router)
+api.add_router("/", statements.router)
 api.add_router("/", interviews.router)
+api.add_router("/", letters.router)
+api.add_router("/", match.router)
 
 
 class AnyPathConverter:

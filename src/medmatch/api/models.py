@@ -22,12 +22,15 @@ PREFIX_SHOWN = 10  # "mm_" and seven characters of the secret: enough to tell to
 AREAS = {
     "catalog": "Catalog (programs and hospitals)",
     "goals": "Goals and recommendations",
-    "research": "Shortlist",
-    "applications": "Applications, their checklists and CV entries",
-    "interviews": "Interviews",
+    "research": "Shortlist, contacts, conversations and open questions",
+    "applications": "Applications, their checklists, CV entries and personal statements",
+    "interviews": "Interviews and practice attempts",
+    "letters": "Recommenders and letter requests (never a waived letter)",
+    "match": "Your rank order lists",
 }
 READ, WRITE = "read", "write"
-READ_ONLY_AREAS = frozenset({"catalog"})  # the API changes nothing in the catalog
+# The API changes nothing in these areas.
+READ_ONLY_AREAS = frozenset({"catalog", "letters", "match"})
 SCOPES = [
     f"{area}:{access}"
     for area in AREAS

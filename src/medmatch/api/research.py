@@ -1,18 +1,22 @@
-"""A student's shortlist: list (by tag), one item, add a program, remove an item — through the
-shortlist page's access helper (another student's item is a 404) and services."""
+"""A student's shortlist: list (by tag), one item, add a program, change an item's note, tags
+and rating, remove an item — through the shortlist page's access helper (another student's item
+is a 404), its form and its services."""
 
 import datetime
 
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
 from medmatch.api.auth import student_auth
+from medmatch.api.errors import ApiError, form_fields
 from medmatch.api.pagination import PageParams, keyset_page
 from medmatch.api.schemas import ERRORS, responses
 from medmatch.catalog.models import Program
 from medmatch.lib.forms import MAX_INT
+from medmatch.research.forms.shortlist import ShortlistItemForm
 from medmatch.research.models import ShortlistItem
-from medmatch.research.services import shortlist_add, shortlist_remove
+from medmatch.research.services import shortlist_add, shortlist_remove, shortlist_update
 from medmatch.research.views.shortlist import get_item
 
 router = Router(tags=["shortlist"], auth=student_auth("research"))
@@ -47,6 +51,17 @@ class ShortlistList(Schema):
 
 class ShortlistAdd(Schema):
     program_id: int = Field(..., ge=1, le=MAX_INT, description="The catalog program to keep.")
+
+
+class ShortlistChange(Schema):
+    """Only the fields sent change; the others keep their values."""
+
+    note: str | None = Field(None, max_length=20_000, description='Your note ("" clears it).')
+    tags: list[str] | None = Field(
+        None, max_length=50, description="All the item's tags (replaces them; [] clears them)."
+    )
+    # No bounds here: the page's form checks them and says so in its own words.
+    rating: int | None = Field(None, description="1 to 5; null: not rated.")
 
 
 def _out(item: ShortlistItem) -> dict:
@@ -87,6 +102,35 @@ def add_to_shortlist(request, payload: ShortlistAdd):
 @router.get("/shortlist/{int:pk}", response=responses(ShortlistItemOut), url_name="shortlist_item")
 def show_shortlist_item(request, pk: int):
     """One shortlist item with its note, rating and tags."""
+    return _out(get_item(request, pk))
+
+
+@router.patch(
+    "/shortlist/{int:pk}", response=responses(ShortlistItemOut), url_name="shortlist_edit"
+)
+def change_shortlist_item(request, pk: int, payload: ShortlistChange):
+    """Change the note, the tags or the rating, through the shortlist page's form (the same
+    limits: 12 tags of 40 characters, lowercased and each kept once; a rating of 1 to 5)."""
+    item = get_item(request, pk)
+    sent = payload.model_dump(exclude_unset=True)
+    if any("," in tag for tag in sent.get("tags") or []):
+        reason = "a tag cannot contain a comma"
+        raise ApiError(422, f"tags: {reason}.", [{"field": "tags", "reason": reason}])
+    if sent.get("note", "") is None:
+        sent["note"] = ""
+    values = {
+        "note": sent.get("note", item.note),
+        "tags": ", ".join(sent["tags"] if sent.get("tags") is not None else item.tag_names),
+        "rating": sent.get("rating", item.rating),
+    }
+    form = ShortlistItemForm.for_item(item)
+    data = QueryDict(mutable=True)
+    for name, value in values.items():
+        data[form.add_prefix(name)] = "" if value is None else str(value)
+    form = ShortlistItemForm.for_item(item, data)
+    if not form.is_valid():
+        raise ApiError(422, "The shortlist item was not saved.", form_fields(form))
+    shortlist_update(item=item, **form.cleaned_data)
     return _out(get_item(request, pk))
 
 

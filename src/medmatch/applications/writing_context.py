@@ -3,7 +3,8 @@
 ``medmatch.writing`` is pure (no Django); the statements editor and ``medmatch writing analyze
 --program ID`` call ``program_context(program)`` here and hand the result to ``analyze()``; the
 editor also hands it ``other_program_contexts(application)``, the student's other applications'
-programs, for the copy-paste check.
+programs, for the copy-paste check. ``statement_analysis`` is that whole call for a saved
+statement, shared by the editor and the API so that the two always report the same.
 """
 
 import re
@@ -12,7 +13,7 @@ from django.db import DatabaseError
 
 from medmatch.applications.models import Application
 from medmatch.catalog.models import Institution, Program
-from medmatch.writing import ProgramContext, short_forms
+from medmatch.writing import Analysis, ProgramContext, analyze, short_forms
 
 # Institution kinds that read as an academic setting in a statement, and those that read as a
 # community one; other kinds (VA, psychiatric, international...) say nothing about it.
@@ -118,3 +119,13 @@ def program_context_by_id(program_id: int) -> ProgramContext:
             "`medmatch manage migrate` first"
         ) from None
     return program_context(program)
+
+
+def statement_analysis(statement, body: str) -> Analysis:
+    """The analyzer's result for ``body`` as the text of ``statement``: checked against its
+    application's program (and, for the copy-paste check, the student's other programs) and its
+    word limit; a base statement (no application) against no program."""
+    application = statement.application
+    program = program_context_by_id(application.program_id) if application else None
+    others = other_program_contexts(application) if application else ()
+    return analyze(body, program=program, others=others, limit_words=statement.word_limit)

@@ -47,8 +47,15 @@ class GoalsError(ValueError):
 # --- small validators -------------------------------------------------------------------------
 
 
+def _finite(value: int | float) -> bool:
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer larger than any float
+        return False
+
+
 def _number(value: Any, path: str, *, low: float | None = None, low_open: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, int | float) or not _finite(value):
         raise GoalsError(path, f"must be a number, got {value!r}")
     if low is not None and (value <= low if low_open else value < low):
         sign = ">" if low_open else ">="

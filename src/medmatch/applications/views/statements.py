@@ -32,10 +32,9 @@ from medmatch.applications.statement_text import (
     word_diff,
 )
 from medmatch.applications.views.common import get_application
-from medmatch.applications.writing_context import other_program_contexts, program_context_by_id
+from medmatch.applications.writing_context import statement_analysis
 from medmatch.lib.access import get_owned_or_404
 from medmatch.lib.middleware import answers_too_large
-from medmatch.writing import analyze
 
 FLAG_LABELS = {
     "cliche": "Cliché",
@@ -94,10 +93,7 @@ def feedback(statement: Statement, body: str) -> dict:
     """The analyzer's view of ``body``: the text cut into highlighted segments with numbered
     notes, the specificity report for the statement's program (if any), the sentences that seem
     written for another program the student applies to, and the metrics."""
-    application = statement.application
-    program = program_context_by_id(application.program_id) if application else None
-    others = other_program_contexts(application) if application else ()
-    analysis = analyze(body, program=program, others=others, limit_words=statement.word_limit)
+    analysis = statement_analysis(statement, body)
     notes = [
         {
             "number": number,
