@@ -3,17 +3,25 @@ student, with a table of hostile values in its path, its query parameters and it
 
 The URLs come from the URL map itself (``get_resolver().url_patterns``, walked through every
 include and namespace), so a new view is swept without anyone listing it. Path converters get a
-real object of alice's where the view needs one (``OBJECTS``; a new URL with a ``pk`` that is
-missing there fails ``test_it_knows_an_object_for_every_url_with_an_id``) and hostile integers.
+real object of alice's where the view needs one (``OBJECTS`` for a ``pk``, ``ARGUMENTS`` for other
+names; a new URL with an argument missing there fails
+``test_it_fills_every_path_argument_of_every_url``) and hostile integers.
 
 The parameter names come from three places: every field of every form in medmatch, a fixed list
 of names views read by hand, and the names the view itself reads — each URL is requested once
 while ``QueryDict`` records which keys the view asked for, so a view that reads ``?colour=`` by
 hand is swept with hostile colours. A second request puts "²" in all those names at once and
-records again; then every name the view read gets every hostile value once: the k-th request
-gives the i-th name the (i + k)-th value, so as many requests as there are values (not the cross
-product). A field's own cleaning runs whatever the other fields hold, so one bad value does not
-hide another. POST bodies are swept the same way.
+records again; then every name the view read gets a value of every class of hostile values
+(``HOSTILE_CLASSES``) once: the k-th request gives the i-th name a value of the (i + k)-th class,
+so as many requests as there are classes (not the cross product of names and values). Which
+value of its class rotates with the name and with a fixed checksum of the URL, so the URL map as
+a whole sends every value (``test_it_sends_every_hostile_value_somewhere``). A field's own
+cleaning runs whatever the other fields hold, so one bad value does not hide another. POST
+bodies are swept the same way.
+
+The sweep is one test per URL pattern and persona (``-k cycles`` runs a namespace), so pytest-xdist
+spreads it over every core. alice's world is built once per module run, that is once per xdist
+worker (the ``world`` fixture), in a transaction rolled back when the module is done.
 
 Every request runs inside a savepoint that is rolled back, so a POST that deletes or changes
 something cannot change what the next request sees. The test client re-raises an exception from
