@@ -1,6 +1,7 @@
 """Shared fixtures. Browser tests (tests/browser) add their own in tests/browser/conftest.py."""
 
 import os
+import time
 
 import pytest
 
@@ -47,3 +48,61 @@ def fresh_import_copies():
     import_cache.clear()
     yield
     import_cache.clear()
+
+
+# -- where the suite's time goes: ``pytest --file-times`` ----------------------------------------
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--file-times",
+        action="store_true",
+        help="print each test file's total wall-clock and CPU seconds (setup, call and teardown)",
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Each phase's CPU seconds of this process ride on its report (pytest-xdist sends a
+    worker's reports, user_properties included, to the controller that prints the table). CPU
+    time, unlike wall-clock time, hardly changes with the load of a shared machine."""
+    report = yield
+    if item.config.getoption("file_times"):
+        started = item.stash.get(_CPU_STARTED, None)
+        now = time.process_time()
+        if started is not None:
+            report.user_properties.append(("cpu_seconds", now - started))
+        item.stash[_CPU_STARTED] = now
+    return report
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    if item.config.getoption("file_times"):
+        item.stash[_CPU_STARTED] = time.process_time()
+
+
+def pytest_runtest_logreport(report):
+    times = _FILE_TIMES.setdefault(report.nodeid.split("::")[0], [0.0, 0.0, 0])
+    times[0] += report.duration
+    times[1] += dict(report.user_properties).get("cpu_seconds", 0.0)
+    times[2] += report.when == "call"
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    if not config.getoption("file_times") or not _FILE_TIMES:
+        return
+    write = terminalreporter.write_line
+    terminalreporter.section("time per test file (seconds)")
+    write(f"{'wall':>8} {'cpu':>8} {'tests':>6}  file")
+    rows = sorted(_FILE_TIMES.items(), key=lambda row: -row[1][0])
+    for path, (wall, cpu, tests) in rows:
+        write(f"{wall:8.1f} {cpu:8.1f} {tests:6d}  {path}")
+    wall = sum(row[0] for row in _FILE_TIMES.values())
+    cpu = sum(row[1] for row in _FILE_TIMES.values())
+    write(f"{wall:8.1f} {cpu:8.1f} {sum(row[2] for row in _FILE_TIMES.values()):6d}  total")
+    write(f"load average at the end: {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
+
+
+_CPU_STARTED = pytest.StashKey[float]()
+_FILE_TIMES: dict[str, list] = {}

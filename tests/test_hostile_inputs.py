@@ -3,17 +3,25 @@ student, with a table of hostile values in its path, its query parameters and it
 
 The URLs come from the URL map itself (``get_resolver().url_patterns``, walked through every
 include and namespace), so a new view is swept without anyone listing it. Path converters get a
-real object of alice's where the view needs one (``OBJECTS``; a new URL with a ``pk`` that is
-missing there fails ``test_it_knows_an_object_for_every_url_with_an_id``) and hostile integers.
+real object of alice's where the view needs one (``OBJECTS`` for a ``pk``, ``ARGUMENTS`` for other
+names; a new URL with an argument missing there fails
+``test_it_fills_every_path_argument_of_every_url``) and hostile integers.
 
 The parameter names come from three places: every field of every form in medmatch, a fixed list
 of names views read by hand, and the names the view itself reads — each URL is requested once
 while ``QueryDict`` records which keys the view asked for, so a view that reads ``?colour=`` by
 hand is swept with hostile colours. A second request puts "²" in all those names at once and
-records again; then every name the view read gets every hostile value once: the k-th request
-gives the i-th name the (i + k)-th value, so as many requests as there are values (not the cross
-product). A field's own cleaning runs whatever the other fields hold, so one bad value does not
-hide another. POST bodies are swept the same way.
+records again; then every name the view read gets a value of every class of hostile values
+(``HOSTILE_CLASSES``) once: the k-th request gives the i-th name a value of the (i + k)-th class,
+so as many requests as there are classes (not the cross product of names and values). Which
+value of its class rotates with the name and with a fixed checksum of the URL, so the URL map as
+a whole sends every value (``test_it_sends_every_hostile_value_somewhere``). A field's own
+cleaning runs whatever the other fields hold, so one bad value does not hide another. POST
+bodies are swept the same way.
+
+The sweep is one test per URL pattern and persona (``-k cycles`` runs a namespace), so pytest-xdist
+spreads it over every core. alice's world is built once per module run, that is once per xdist
+worker (the ``world`` fixture), in a transaction rolled back when the module is done.
 
 Every request runs inside a savepoint that is rolled back, so a POST that deletes or changes
 something cannot change what the next request sees. The test client re-raises an exception from
@@ -26,6 +34,7 @@ visitor and a student are redirected to its login), and its views are Django's, 
 """
 
 import datetime
+import zlib
 import zoneinfo
 from dataclasses import dataclass
 
@@ -47,29 +56,18 @@ pytestmark = pytest.mark.django_db
 SUPERSCRIPT_TWO = "\u00b2"  # "²".isdigit() is True; int("²") raises ValueError
 ARABIC_INDIC_ZIP = "\u0661\u0660\u0660\u0663\u0662"  # 10032 in Arabic-Indic digits
 FULL_WIDTH_ZIP = "\uff11\uff10\uff10\uff13\uff12"  # 10032 in full-width digits
-HOSTILE = [
-    SUPERSCRIPT_TWO,
-    ARABIC_INDIC_ZIP,
-    FULL_WIDTH_ZIP,
-    "99999999999999999999",
-    "-1",
-    "0",
-    "abc",
-    "",
-    "9999-12-31",
-    "0000-00-00",
-    "9999-12-31T23:59",
-    "America",
-    "x" * 300,
-    "\x00",
-    "Eve\r\nBcc: x@example.org",
-    "' OR 1=1 --",
-    '"',
-    "*",
-    "NEAR(",
-    "a AND",
-    "<script>",
-]
+# The hostile values, by the kind of mistake each provokes. Every name a view reads gets one value
+# of every class (see Sweep.sweep_values); which one rotates with the URL and the name, so the
+# URL map as a whole sends every value (test_it_sends_every_hostile_value_somewhere).
+HOSTILE_CLASSES = {
+    "digits int() refuses": [SUPERSCRIPT_TWO, ARABIC_INDIC_ZIP, FULL_WIDTH_ZIP],
+    "numbers out of range": ["99999999999999999999", "-1", "0"],
+    "not a number": ["abc", "", "America", "*"],
+    "dates at the ends of the calendar": ["9999-12-31", "0000-00-00", "9999-12-31T23:59"],
+    "long or control characters": ["x" * 300, "\x00", "Eve\r\nBcc: x@example.org"],
+    "query and markup syntax": ["' OR 1=1 --", '"', "NEAR(", "a AND", "<script>"],
+}
+HOSTILE = [value for values in HOSTILE_CLASSES.values() for value in values]
 HOSTILE_IDS = [0, 99999999999999999999]  # 2**63 itself: tests/lib/test_forms.py
 HOSTILE_STRINGS = ["abc", "x" * 300, "-1"]
 
@@ -301,6 +299,7 @@ def build_world(alice) -> dict:
         "match_cycle": match_cycle,
         "cycle_program": cycle_program,
         "submission": submission,
+        "version_number": submission.current_version.number,
         "criterion": criterion,
         "program": program,
         "institution": hospital,
@@ -553,8 +552,20 @@ ARGUMENTS = {
     "ipk": "invitation",
     "cpk": "cycle_program",
     "program_id": "program",
+    "application_pk": "application",
+    "number": "version_number",
 }
 TOKENS = {"letters:portal": "portal_token", "applications:calendar_feed": "feed_token"}
+# URLs with a path argument no object of alice's world fills, and why; the sweep requests them with
+# hostile path values only. test_it_fills_every_path_argument_of_every_url fails on any other.
+NOT_FILLED = {
+    "accounts:signup_confirm": "a signed link from an email",
+    "accounts:password_reset_confirm": "a signed link from an email",
+    "api_not_found": "any path under /api/ that names no endpoint",
+    "workspace:submission_document": "the world has no submitted document yet",
+    "workspace:submission_staff_document": "the world has no submitted document yet",
+    "workspace:submission_staff_letter": "the world has no letter sent to a submission yet",
+}
 
 
 def real_kwargs(route: Route, world: dict) -> dict | None:
@@ -567,7 +578,8 @@ def real_kwargs(route: Route, world: dict) -> dict | None:
         if name == "pk":
             kwargs[name] = world[OBJECTS[route.name]].pk
         elif name in ARGUMENTS:
-            kwargs[name] = world[ARGUMENTS[name]].pk
+            value = world[ARGUMENTS[name]]
+            kwargs[name] = getattr(value, "pk", value)  # an object, or a number such as a version's
         elif name == "token" and route.name in TOKENS:
             kwargs[name] = world[TOKENS[route.name]]
         elif name == "step":
@@ -658,16 +670,18 @@ class Sweep:
             self.relogin()  # a logout or account deletion was rolled back; the cookie was not
         return status, read
 
-    def sweep_values(self, method: str, url: str, names: set[str], read: set[str]) -> None:
+    def sweep_values(
+        self, method: str, url: str, names: set[str], read: set[str], rotation: int
+    ) -> None:
         _, more = self.request(method, url, dict.fromkeys(names, HOSTILE[0]))
         read = read | more
         if not read:
             return  # the view reads no parameter, even when every known name is present
-        # Each name the view read gets each hostile value once, in len(HOSTILE) requests: the
-        # k-th request gives the i-th name the (i + k)-th value.
+        # Each name the view read gets one value of each class, in len(HOSTILE_CLASSES) requests
+        # (see hostile_value); a field's own cleaning runs whatever the other fields hold.
         ordered = sorted(read)
-        for k in range(len(HOSTILE) if ordered else 0):
-            data = {name: HOSTILE[(i + k) % len(HOSTILE)] for i, name in enumerate(ordered)}
+        for k in range(len(CLASSES)):
+            data = {name: hostile_value(i, k, rotation) for i, name in enumerate(ordered)}
             before = len(self.failures)
             self.request(method, url, data)
             if len(self.failures) > before and len(data) > 1:
@@ -683,6 +697,26 @@ class Sweep:
             self.failures += combined
 
 
+CLASSES = list(HOSTILE_CLASSES.values())
+
+
+def hostile_value(i: int, k: int, rotation: int) -> str:
+    """The value the i-th name a view reads gets in the k-th request of its URL: a value of the
+    (i + k)-th class, so in len(CLASSES) requests every name gets every class once (not the
+    cross product of names and values). Within a class the value moves on with the request, with
+    the name (names of one class in one request get different values) and with the URL's
+    ``rotation``, so a view that reads a single name still gets different values from its
+    neighbours in the URL map."""
+    values = CLASSES[(i + k) % len(CLASSES)]
+    return values[(rotation + i // len(CLASSES) + k) % len(values)]
+
+
+def rotation(route: Route, method: str) -> int:
+    """A fixed rotation for one URL and method: the same values on every run and every machine
+    (a checksum, not ``hash()``, which changes with PYTHONHASHSEED)."""
+    return zlib.crc32(f"{method} {route.name}".encode())
+
+
 ALL_NAMES: set[str] = set()
 
 
@@ -696,38 +730,66 @@ def sweep_route(sweep: Sweep, route: Route, world: dict) -> None:
         for method in ("get", "post"):
             status, read = sweep.request(method, url)
             if status != 405:
-                sweep.sweep_values(method, url, ALL_NAMES | read, read)
+                sweep.sweep_values(method, url, ALL_NAMES | read, read, rotation(route, method))
     for variant in hostile_kwargs(route, world):
         url = reverse(route.name, kwargs=variant)
         for method in ("get", "post"):
             sweep.request(method, url, dict.fromkeys(ALL_NAMES, "²"))
 
 
-NAMESPACES = sorted({route.namespace for route in all_routes()})
+ROUTES = all_routes()
+CYCLES_ROUTES = [route for route in ROUTES if route.namespace == "cycles"]
 
 
-@pytest.fixture
-def world(alice):
-    return build_world(alice)
+def route_id(route: Route) -> str:
+    return route.name  # "cycles:list_add": ``-k cycles`` runs a namespace
 
 
-@pytest.mark.parametrize("namespace", NAMESPACES)
-@pytest.mark.parametrize("who", ["anonymous", "student"])
-def test_it_never_answers_a_hostile_value_with_a_500(monkeypatch, alice, world, who, namespace):
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """alice's world, built once per module run (once per pytest-xdist worker), inside a
+    transaction rolled back when the module's tests are done: no other module sees its rows.
+    Each test runs in a savepoint of it (pytest-django's ``db``), each request of the sweep in a
+    savepoint of that, so nothing one test or request writes reaches the next."""
+    from tests.personas import make_user
+
+    outer = transaction.atomic()
+    with django_db_blocker.unblock():
+        outer.__enter__()
+        try:
+            alice = make_user("alice")
+            built = {
+                **build_world(alice),
+                "alice": alice,
+                "match_admin": make_user("dave", role="match_admin"),
+            }
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    yield built
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+def sweep_as(monkeypatch, user, route: Route, world: dict) -> None:
+    """Sweep one URL pattern as a user (None: an anonymous visitor); fails with every 500."""
+    from django.core.cache import cache
+
+    cache.clear()  # an earlier URL's requests must not have used up a rate limit of this one
     recorder = Recorder()
     recorder.install(monkeypatch)
     client = Client()
     relogin = None
-    if who == "student":
-        client.force_login(alice)
+    if user is not None:
+        client.force_login(user)
 
         def relogin():
-            client.force_login(alice)
+            client.force_login(user)
 
     sweep = Sweep(client, relogin, recorder, [])
-    for route in all_routes():
-        if route.namespace == namespace:
-            sweep_route(sweep, route, world)
+    sweep_route(sweep, route, world)
     assert sweep.count > 0
     failures = sweep.failures
     assert not failures, f"{len(failures)} of {sweep.count} requests failed:\n" + (
@@ -735,31 +797,45 @@ def test_it_never_answers_a_hostile_value_with_a_500(monkeypatch, alice, world, 
     )
 
 
+@pytest.mark.parametrize("route", ROUTES, ids=route_id)
+@pytest.mark.parametrize("who", ["anonymous", "student"])
+def test_it_never_answers_a_hostile_value_with_a_500(monkeypatch, world, who, route):
+    sweep_as(monkeypatch, world["alice"] if who == "student" else None, route, world)
+
+
+@pytest.mark.parametrize("route", CYCLES_ROUTES, ids=route_id)
 def test_it_never_answers_a_hostile_value_with_a_500_to_a_match_administrator(
-    monkeypatch, alice, world
+    monkeypatch, world, route
 ):
     """The match cycles' pages are 404s for everyone above; their forms are swept as the match
     administrator who runs them."""
-    from tests.personas import make_user
+    sweep_as(monkeypatch, world["match_admin"], route, world)
 
-    dave = make_user("dave", role="match_admin")
-    recorder = Recorder()
-    recorder.install(monkeypatch)
-    client = Client()
-    client.force_login(dave)
 
-    def relogin():
-        client.force_login(dave)
+def test_it_sweeps_every_url_of_the_url_map_as_each_persona():
+    """The sweep is one test per URL pattern: a URL added to the map is a new test."""
+    assert {route.name for route in ROUTES} == {route.name for route in all_routes()}
+    assert CYCLES_ROUTES and all(route.name.startswith("cycles:") for route in CYCLES_ROUTES)
 
-    sweep = Sweep(client, relogin, recorder, [])
-    for route in all_routes():
-        if route.namespace == "cycles":
-            sweep_route(sweep, route, world)
-    assert sweep.count > 0
-    failures = sweep.failures
-    assert not failures, f"{len(failures)} of {sweep.count} requests failed:\n" + (
-        "\n".join(failures)
-    )
+
+def test_it_sends_every_hostile_value_somewhere():
+    """The rotation reaches every value of every class even for views that read a single name
+    (the least any view reads), over the URL map's URLs; and each name gets every class."""
+    sent = {
+        hostile_value(0, k, rotation(route, method))
+        for route in ROUTES
+        for method in ("get", "post")
+        for k in range(len(CLASSES))
+    }
+    assert sent == set(HOSTILE)
+    for i in range(3 * len(CLASSES)):
+        classes = {
+            next(n for n, values in enumerate(CLASSES) if hostile_value(i, k, 7) in values)
+            for k in range(len(CLASSES))
+        }
+        assert classes == set(range(len(CLASSES)))
+    many = [hostile_value(i, 0, 7) for i in range(max(map(len, CLASSES)) * len(CLASSES))]
+    assert set(many) == set(HOSTILE)  # one request to a view reading many names sends them all
 
 
 def test_it_knows_an_object_for_every_url_with_an_id():
@@ -771,6 +847,39 @@ def test_it_knows_an_object_for_every_url_with_an_id():
     assert not unknown, f"add the object each of these URLs needs to OBJECTS: {unknown}"
 
 
+def test_it_fills_every_path_argument_of_every_url():
+    """Every path argument of every URL names a real object (``pk`` through OBJECTS, any other
+    name through ARGUMENTS or TOKENS), or the URL says in NOT_FILLED why none can: a new URL is
+    never swept with hostile path values alone without anyone deciding so."""
+    unfilled = [
+        f"{route.name} <{name}>"
+        for route in ROUTES
+        if route.name not in NOT_FILLED
+        for name in route.converters
+        if not (
+            (name == "pk" and route.name in OBJECTS)
+            or (name != "pk" and name in ARGUMENTS)
+            or (name == "token" and route.name in TOKENS)
+            or name == "step"
+        )
+    ]
+    assert not unfilled, f"add these path arguments to OBJECTS or ARGUMENTS: {unfilled}"
+    names = {route.name for route in ROUTES}
+    stale = [name for name in [*OBJECTS, *TOKENS, *NOT_FILLED] if name not in names]
+    assert not stale, f"these URLs are gone from the URL map: {stale}"
+
+
+def test_it_has_every_object_it_names(world):
+    named = {*OBJECTS.values(), *ARGUMENTS.values(), *TOKENS.values()}
+    assert not named - set(world), f"build_world makes none of {sorted(named - set(world))}"
+    filled = [route for route in ROUTES if real_kwargs(route, world) is not None]
+    assert (
+        not {route.name for route in ROUTES if route.converters}
+        - {route.name for route in filled}
+        - set(NOT_FILLED)
+    )
+
+
 def test_it_walks_every_namespace_of_the_url_map():
     names = {route.name for route in all_routes()}
     assert {"catalog:compare", "letters:portal", "accounts:password_reset_confirm"} <= names
@@ -778,7 +887,7 @@ def test_it_walks_every_namespace_of_the_url_map():
     assert not any(name.startswith("admin:") for name in names)
 
 
-def test_it_shows_every_page_when_saved_dates_are_at_the_ends_of_the_calendar(alice, world):
+def test_it_shows_every_page_when_saved_dates_are_at_the_ends_of_the_calendar(world):
     """Rows saved before the forms bounded dates (or written by an import) may hold 9999-12-31 or
     0001-01-01: every page and file of the URL map still answers, without a 500."""
     from medmatch.applications.models import Application, CVEntry, Requirement
@@ -797,7 +906,7 @@ def test_it_shows_every_page_when_saved_dates_are_at_the_ends_of_the_calendar(al
         time_zone="Etc/GMT-14",  # local time past 9999-12-31
     )
     client = Client()
-    client.force_login(alice)
+    client.force_login(world["alice"])
     failures = []
     for route in all_routes():
         kwargs = real_kwargs(route, world)
@@ -816,8 +925,8 @@ def test_it_shows_every_page_when_saved_dates_are_at_the_ends_of_the_calendar(al
     assert not failures, "\n".join(failures)
 
 
-def test_it_refuses_a_huge_application_id_in_the_letter_request_form(client, alice, world):
-    client.force_login(alice)
+def test_it_refuses_a_huge_application_id_in_the_letter_request_form(client, world):
+    client.force_login(world["alice"])
     data = {"recommender": world["recommender"].pk, "applications": "99999999999999999999"}
     response = client.post(reverse("letters:request_create"), data)
     assert response.status_code == 200
