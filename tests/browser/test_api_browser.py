@@ -29,7 +29,9 @@ def test_it_makes_shows_once_and_revokes_a_token(
     page.goto(f"{live_server.url}/accounts/")
     page.get_by_role("link", name="make and revoke personal access tokens").click()
     page.get_by_label("Name").fill("deadline spreadsheet")
-    page.get_by_label("Applications, their checklists and CV entries: read", exact=True).check()
+    page.get_by_label(
+        "Applications, their checklists, CV entries and personal statements: read", exact=True
+    ).check()
     page.get_by_role("button", name="Make the token").click()
     secret = page.locator(".token-secret")
     expect(secret).to_contain_text("mm_")
