@@ -35,7 +35,10 @@ OBJECTS = {
     "/api/v1/letter-requests/{pk}": lambda world: {"pk": world["letter_request"].pk},
     "/api/v1/contacts/{pk}": lambda world: {"pk": world["conversation"].contact_id},
     "/api/v1/conversations/{pk}": lambda world: {"pk": world["conversation"].pk},
+    "/api/v1/contacts/{pk}/conversations": lambda world: {"pk": world["conversation"].contact_id},
     "/api/v1/open-questions/{pk}": lambda world: {"pk": world["question"].pk},
+    "/api/v1/open-questions/{pk}/answer": lambda world: {"pk": world["question"].pk},
+    "/api/v1/open-questions/{pk}/reopen": lambda world: {"pk": world["question"].pk},
     "/api/v1/practice-attempts/{pk}": lambda world: {"pk": world["attempt"].pk},
     "/api/v1/rank-lists/{pk}": lambda world: {"pk": world["rank_list"].pk},
     "/api/v1/statement-versions/{pk}": lambda world: {"pk": world["statement"].versions.first().pk},
@@ -57,6 +60,11 @@ BODIES = {
     ("patch", "/api/v1/shortlist/{pk}"): {"rating": 3},
     ("patch", "/api/v1/requirements/{pk}"): {"done": True},
     ("post", "/api/v1/statements/{pk}/versions"): {"body": "A new text."},
+    ("patch", "/api/v1/contacts/{pk}"): {"notes": "From the privacy test"},
+    ("post", "/api/v1/contacts/{pk}/conversations"): {"date": "2026-10-05"},
+    ("patch", "/api/v1/conversations/{pk}"): {"summary": "From the privacy test"},
+    ("post", "/api/v1/open-questions/{pk}/answer"): {"answer": "About 60 hours a week"},
+    ("post", "/api/v1/open-questions/{pk}/reopen"): {},
 }
 
 

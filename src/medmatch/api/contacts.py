@@ -1,20 +1,30 @@
-"""A student's network and what it taught them, read only: contacts, the conversations with them
-(each with its insights), and the open questions about the shortlisted programs. Every object
-comes through the research pages' access helpers (another student's id is a 404); the open
-questions are brought up to date first by the pages' own ``open_questions_refresh``, so the list
-is the one the questions page shows."""
+"""A student's network and what it taught them: contacts, the conversations with them (each with
+its insights), and the open questions about the shortlisted programs — read, and written through
+the pages' own forms and services (the same checks, the same messages). Every object comes through
+the research pages' access helpers (another student's id is a 404); the open questions are
+brought up to date first by the pages' own ``open_questions_refresh``, so the list is the one the
+questions page shows."""
 
 import datetime
 
 from django.db.models import Count
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from medmatch.api.auth import student_auth
+from medmatch.api.errors import ApiError, form_fields
+from medmatch.api.forms import form_data
 from medmatch.api.pagination import PageParams, keyset_page
-from medmatch.api.schemas import responses
+from medmatch.api.schemas import ERRORS, responses
 from medmatch.lib.forms import MAX_INT
-from medmatch.research.models import Contact, Conversation, Insight, OpenQuestion
-from medmatch.research.services import open_questions_refresh
+from medmatch.research.forms.contacts import ContactForm, ConversationForm
+from medmatch.research.forms.questions import AnswerForm
+from medmatch.research.models import Aspect, Contact, Conversation, Insight, OpenQuestion
+from medmatch.research.services import (
+    conversation_save,
+    open_question_answer,
+    open_question_reopen,
+    open_questions_refresh,
+)
 from medmatch.research.views.contacts import get_contact, get_conversation
 from medmatch.research.views.questions import get_question
 
@@ -112,6 +122,70 @@ class QuestionList(Schema):
 class QuestionFilters(PageParams):
     answered: bool | None = Field(None, description="Only answered (true) or open (false) ones.")
     program_id: int | None = Field(None, ge=1, le=MAX_INT, description="Only this program's.")
+
+
+class ContactIn(Schema):
+    """A contact; ``program_id`` and ``institution_id`` must be among your shortlisted or applied
+    programs and their hospitals, as on the page."""
+
+    name: str = Field(..., max_length=200)
+    role: str = Field("resident", description="resident, alumnus, faculty, coordinator, other.")
+    program_id: int | None = Field(None, ge=1, le=MAX_INT)
+    institution_id: int | None = Field(None, ge=1, le=MAX_INT)
+    how_met: str = Field("", max_length=200)
+    email: str = Field("", max_length=254)
+    notes: str = Field("", max_length=20_000)
+
+
+class ContactChange(Schema):
+    """Only the fields sent change; null clears ``program_id`` and ``institution_id``."""
+
+    name: str | None = Field(None, max_length=200)
+    role: str | None = None
+    program_id: int | None = Field(None, ge=1, le=MAX_INT)
+    institution_id: int | None = Field(None, ge=1, le=MAX_INT)
+    how_met: str | None = Field(None, max_length=200)
+    email: str | None = Field(None, max_length=254)
+    notes: str | None = Field(None, max_length=20_000)
+
+
+class InsightIn(Schema):
+    aspect: str = Field(..., description="teaching, mentorship, workload, culture, autonomy.")
+    # No bounds here: the page's form checks them and says so in its own words.
+    rating: int = Field(..., description="1 to 5.")
+    confidence: str = Field("medium", description="low, medium, high.")
+    note: str = Field("", max_length=20_000)
+
+
+class ConversationIn(Schema):
+    date: datetime.date
+    channel: str = Field("video", description="in_person, video, phone, email, message, event.")
+    summary: str = Field("", max_length=20_000)
+    follow_up_on: datetime.date | None = None
+    follow_up_done: bool = False
+    insights: list[InsightIn] = Field(
+        [], max_length=len(Aspect), description="At most one per aspect."
+    )
+
+
+class ConversationChange(Schema):
+    """Only the fields sent change; ``insights``, when sent, replaces them all ([] removes them)."""
+
+    date: datetime.date | None = None
+    channel: str | None = None
+    summary: str | None = Field(None, max_length=20_000)
+    follow_up_on: datetime.date | None = None
+    follow_up_done: bool | None = None
+    insights: list[InsightIn] | None = Field(None, max_length=len(Aspect))
+
+
+class AnswerIn(Schema):
+    answer: str = Field("", max_length=20_000, description="What you learned, and from whom.")
+    value: float | bool | str | None = Field(
+        None,
+        description="For a fact: the typed answer that counts in your fit score (a number, "
+        "true/false, or one of the fact's choices); null: words only.",
+    )
 
 
 def _program(program) -> dict | None:
@@ -246,4 +320,191 @@ def list_open_questions(request, filters: Query[QuestionFilters]):
 @router.get("/open-questions/{int:pk}", response=responses(QuestionOut), url_name="open_question")
 def show_open_question(request, pk: int):
     """One open (or answered) question."""
+    return _question(get_question(request, pk))
+
+
+def _contact_form(request, values: dict, contact: Contact) -> ContactForm:
+    data = form_data(
+        {
+            "name": values["name"],
+            "role": values["role"],
+            "program": values["program_id"],
+            "institution": values["institution_id"],
+            "how_met": values["how_met"],
+            "email": values["email"],
+            "notes": values["notes"],
+        }
+    )
+    form = ContactForm(data, student=request.user, instance=contact)
+    if not form.is_valid():
+        raise ApiError(422, "The contact was not saved.", form_fields(form))
+    return form
+
+
+def _contact_out(request, pk: int) -> dict:
+    contact = get_contact(request, pk)
+    return _contact(contact, contact.conversations.count())
+
+
+@router.post("/contacts", response=responses(ContactOut, 201), url_name="contact_add")
+def add_contact(request, payload: ContactIn):
+    """Add a contact, through the contacts page's form."""
+    form = _contact_form(request, payload.model_dump(), Contact(student=request.user))
+    contact = form.save()
+    return Status(201, _contact_out(request, contact.pk))
+
+
+@router.patch("/contacts/{int:pk}", response=responses(ContactOut), url_name="contact_edit")
+def change_contact(request, pk: int, payload: ContactChange):
+    """Change a contact; the fields not sent keep their values."""
+    contact = get_contact(request, pk)
+    sent = payload.model_dump(exclude_unset=True)
+    values = {
+        "name": contact.name,
+        "role": contact.role,
+        "program_id": contact.program_id,
+        "institution_id": contact.institution_id,
+        "how_met": contact.how_met,
+        "email": contact.email,
+        "notes": contact.notes,
+    }
+    for name, value in sent.items():
+        values[name] = value if value is not None or name.endswith("_id") else values[name]
+    _contact_form(request, values, contact).save()
+    return _contact_out(request, pk)
+
+
+@router.delete("/contacts/{int:pk}", response={204: None, **ERRORS}, url_name="contact_delete")
+def delete_contact(request, pk: int):
+    """Delete a contact and your conversations with them."""
+    get_contact(request, pk).delete()
+    return Status(204, None)
+
+
+def _conversation_form(values: dict, insights: list[dict], conversation=None) -> ConversationForm:
+    fields = {
+        "date": values["date"],
+        "channel": values["channel"],
+        "summary": values["summary"],
+        "follow_up_on": values["follow_up_on"],
+        "follow_up_done": values["follow_up_done"],
+    }
+    seen = set()
+    for insight in insights:
+        aspect = insight["aspect"]
+        if aspect not in Aspect.values:
+            reason = f"“{aspect}” is not one of {', '.join(Aspect.values)}"
+            raise ApiError(422, f"insights: {reason}.", [{"field": "insights", "reason": reason}])
+        if aspect in seen:
+            reason = f"{aspect} is given twice; give each aspect once"
+            raise ApiError(422, f"insights: {reason}.", [{"field": "insights", "reason": reason}])
+        seen.add(aspect)
+        fields[f"{aspect}_rating"] = insight["rating"]
+        fields[f"{aspect}_confidence"] = insight["confidence"]
+        fields[f"{aspect}_note"] = insight["note"]
+    form = ConversationForm(form_data(fields), instance=conversation)
+    if not form.is_valid():
+        raise ApiError(422, "The conversation was not saved.", form_fields(form))
+    return form
+
+
+def _conversation_out(request, pk: int) -> dict:
+    conversation = get_conversation(request, pk)
+    return _conversation(
+        Conversation.objects.select_related("contact")
+        .prefetch_related("insights")
+        .get(pk=conversation.pk)
+    )
+
+
+@router.post(
+    "/contacts/{int:pk}/conversations",
+    response=responses(ConversationOut, 201),
+    url_name="conversation_add",
+)
+def add_conversation(request, pk: int, payload: ConversationIn):
+    """Record a conversation with a contact and what it taught you, per aspect. A settled
+    rating answers its fact's open question; a doubtful one raises a question."""
+    contact = get_contact(request, pk)
+    values = payload.model_dump()
+    form = _conversation_form(values, values["insights"])
+    conversation = conversation_save(
+        contact=contact, insights=form.insights(), **form.conversation_fields()
+    )
+    return Status(201, _conversation_out(request, conversation.pk))
+
+
+@router.patch(
+    "/conversations/{int:pk}", response=responses(ConversationOut), url_name="conversation_edit"
+)
+def change_conversation(request, pk: int, payload: ConversationChange):
+    """Change a conversation; the fields not sent keep their values, and ``insights`` (when
+    sent) replaces them all."""
+    conversation = get_conversation(request, pk)
+    sent = payload.model_dump(exclude_unset=True)
+    values = {
+        "date": conversation.date,
+        "channel": conversation.channel,
+        "summary": conversation.summary,
+        "follow_up_on": conversation.follow_up_on,
+        "follow_up_done": conversation.follow_up_done,
+    }
+    for name, value in sent.items():
+        if name != "insights" and (value is not None or name == "follow_up_on"):
+            values[name] = value
+    insights = sent.get("insights")
+    if insights is None:
+        insights = [
+            {"aspect": i.aspect, "rating": i.rating, "confidence": i.confidence, "note": i.note}
+            for i in conversation.insights.all()
+        ]
+    form = _conversation_form(values, insights, conversation)
+    conversation_save(
+        contact=conversation.contact,
+        conversation=conversation,
+        insights=form.insights(),
+        **form.conversation_fields(),
+    )
+    return _conversation_out(request, pk)
+
+
+@router.delete(
+    "/conversations/{int:pk}", response={204: None, **ERRORS}, url_name="conversation_delete"
+)
+def delete_conversation(request, pk: int):
+    """Delete a conversation and its insights."""
+    get_conversation(request, pk).delete()
+    return Status(204, None)
+
+
+@router.post(
+    "/open-questions/{int:pk}/answer",
+    response=responses(QuestionOut),
+    url_name="open_question_answer",
+)
+def answer_open_question(request, pk: int, payload: AnswerIn):
+    """Answer a question through the questions page's form: words, and for a fact a typed
+    ``value`` that then counts in your fit score as your own information."""
+    question = get_question(request, pk)
+    value = payload.value
+    if isinstance(value, bool):
+        value = "yes" if value else "no"
+    form = AnswerForm(
+        form_data({"answer": payload.answer, "value": value}, prefix=f"q{question.pk}"),
+        question=question,
+    )
+    if not form.is_valid():
+        raise ApiError(422, "The answer was not saved.", form_fields(form))
+    open_question_answer(question=question, answer=form.cleaned_data["answer"], value=form.value())
+    return _question(get_question(request, pk))
+
+
+@router.post(
+    "/open-questions/{int:pk}/reopen",
+    response=responses(QuestionOut),
+    url_name="open_question_reopen",
+)
+def reopen_open_question(request, pk: int):
+    """Open an answered question again; its answer no longer counts in your fit score."""
+    open_question_reopen(question=get_question(request, pk))
     return _question(get_question(request, pk))

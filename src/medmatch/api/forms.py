@@ -1,5 +1,8 @@
+import datetime
+
 from django import forms
 from django.conf import settings
+from django.http import QueryDict
 
 from medmatch.api.models import AREAS, READ, SCOPES
 from medmatch.lib.forms import BoundedIntegerField
@@ -46,3 +49,22 @@ class AccessTokenForm(forms.Form):
 
     def clean_scopes(self):
         return [scope for scope in SCOPES if scope in self.cleaned_data["scopes"]]
+
+
+def form_data(values: dict, prefix: str | None = None) -> QueryDict:
+    """A JSON body's values as a page form's POST data, so an endpoint runs the page's own form:
+    None is an empty field, a date its ISO form, a boolean the checkbox's "on" or absence."""
+    data = QueryDict(mutable=True)
+    for name, value in values.items():
+        key = f"{prefix}-{name}" if prefix else name
+        if value is False:
+            continue  # an unticked checkbox is not sent
+        if value is None:
+            data[key] = ""
+        elif value is True:
+            data[key] = "on"
+        elif isinstance(value, datetime.date):
+            data[key] = value.isoformat()
+        else:
+            data[key] = str(value)
+    return data
