@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from medmatch.api.main import api
 from tests.api.conftest import bearer, make_token
-from tests.cycles.factories import make_cycle, make_student_list
+from tests.cycles.factories import make_couple, make_cycle, make_student_list
 from tests.personas import make_user
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,8 @@ OBJECTS = {
     "/api/v1/interviews/{pk}": lambda world: {"pk": world["interview"].pk},
     "/api/v1/statements/{pk}": lambda world: {"pk": world["statement"].pk},
     "/api/v1/statements/{pk}/versions": lambda world: {"pk": world["statement"].pk},
-    "/api/v1/recommenders/{pk}": lambda world: {"pk": world["letter_request"].recommender_id},
+    # One without requests, so that alice may delete it too.
+    "/api/v1/recommenders/{pk}": lambda world: {"pk": world["recommender"].pk},
     "/api/v1/letter-requests/{pk}": lambda world: {"pk": world["letter_request"].pk},
     "/api/v1/contacts/{pk}": lambda world: {"pk": world["conversation"].contact_id},
     "/api/v1/conversations/{pk}": lambda world: {"pk": world["conversation"].pk},
@@ -41,6 +42,8 @@ OBJECTS = {
     "/api/v1/open-questions/{pk}/reopen": lambda world: {"pk": world["question"].pk},
     "/api/v1/practice-attempts/{pk}": lambda world: {"pk": world["attempt"].pk},
     "/api/v1/rank-lists/{pk}": lambda world: {"pk": world["rank_list"].pk},
+    "/api/v1/couples/{pk}": lambda world: {"pk": world["couple"].pk},
+    "/api/v1/match-results/{cycle_id}": lambda world: {"cycle_id": world["outcome"].run.cycle_id},
     "/api/v1/statement-versions/{pk}": lambda world: {"pk": world["statement"].versions.first().pk},
 }
 # Catalog objects: public, the same answer for everyone.
@@ -65,6 +68,8 @@ BODIES = {
     ("patch", "/api/v1/conversations/{pk}"): {"summary": "From the privacy test"},
     ("post", "/api/v1/open-questions/{pk}/answer"): {"answer": "About 60 hours a week"},
     ("post", "/api/v1/open-questions/{pk}/reopen"): {},
+    ("patch", "/api/v1/recommenders/{pk}"): {"notes": "From the privacy test"},
+    ("patch", "/api/v1/letter-requests/{pk}"): {"talking_points": "From the privacy test"},
 }
 
 
@@ -84,12 +89,16 @@ def operations_with_parameters():
 def world(alice, application, goals, catalog):
     from medmatch.applications.models import CVEntry
     from medmatch.applications.services import statement_create
+    from medmatch.cycles.models import MatchOutcome, MatchRun
     from medmatch.interviews.models import Interview, PracticeAttempt, Question
     from medmatch.letters.models import LetterRequest, Recommender
+    from medmatch.letters.services import request_save
     from medmatch.research.models import Contact, Conversation, OpenQuestion, ShortlistItem
 
     program = catalog["programs"][0]
     contact = Contact.objects.create(student=alice, name="Dr Lee", program=program)
+    published = make_cycle(state="published")
+    run = MatchRun.objects.create(cycle=published, status=MatchRun.Status.DONE)
     question = Question.objects.create(student=alice, category="teamwork", text="A conflict?")
 
     return {
@@ -100,6 +109,9 @@ def world(alice, application, goals, catalog):
         "cv_entry": CVEntry.objects.create(student=alice, section="research", title="Sepsis"),
         "application": application,
         "rank_list": make_student_list(make_cycle(state="open", days_to_match=20), alice, []),
+        "recommender": Recommender.objects.create(student=alice, name="Dr Ng"),
+        "couple": make_couple(published, alice, make_user("dora"), []),
+        "outcome": MatchOutcome.objects.create(run=run, student=alice),
         "conversation": Conversation.objects.create(contact=contact, date="2026-10-01"),
         "question": OpenQuestion.objects.create(
             student=alice, program=program, fact_key="hours", question="Weekly hours?"
@@ -107,8 +119,12 @@ def world(alice, application, goals, catalog):
         "attempt": PracticeAttempt.objects.create(
             student=alice, question=question, seconds_taken=60
         ),
-        "letter_request": LetterRequest.objects.create(
-            student=alice, recommender=Recommender.objects.create(student=alice, name="Dr Chen")
+        "letter_request": request_save(
+            letter_request=LetterRequest(
+                student=alice,
+                recommender=Recommender.objects.create(student=alice, name="Dr Chen"),
+            ),
+            applications=[application],
         ),
         "statement": statement_create(
             student=alice, title="Base", application=application, body="My first text."
@@ -142,7 +158,7 @@ def _clients(alice):
         "research:write",
         "interviews:read",
         "catalog:read",
-        "letters:read",
+        "letters:write",
         "match:read",
     ]
     by_token = {

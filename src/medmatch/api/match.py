@@ -1,7 +1,10 @@
-"""A student's own rank order lists in the match cycles, read only: each list through the rank
-list page's access helper (``get_student_list_or_404``: anyone else's is a 404) and its rows as
-the page builds them (``rank_selectors.student_rows``: each program with the student's fit score,
-shortlist rating and interview beside it; an advanced program with its supplemental list)."""
+"""A student's side of the match cycles, read only: their rank order lists through the rank list
+page's access helper (``get_student_list_or_404``: anyone else's is a 404) and its rows as the
+page builds them (``rank_selectors.student_rows``: each program with the student's fit score,
+shortlist rating and interview beside it; an advanced program with its supplemental list); the
+couples they are a partner of with the joint list (``get_couple_link_or_404``: both partners and
+nobody else); and their published match-day results with the reasons in words
+(``result_access.get_own_outcome_or_404``: nothing before the administrator publishes)."""
 
 import datetime
 
@@ -13,8 +16,14 @@ from medmatch.api.pagination import PageParams, keyset_page
 from medmatch.api.schemas import responses
 from medmatch.cycles import rank_lists as lists
 from medmatch.cycles import rank_selectors as selectors
-from medmatch.cycles.list_access import get_student_list_or_404
-from medmatch.cycles.models import StudentRankList
+from medmatch.cycles.list_access import get_couple_link_or_404, get_student_list_or_404
+from medmatch.cycles.models import CoupleLink, CoupleRankList, MatchOutcome, StudentRankList
+from medmatch.cycles.result_access import (
+    get_own_outcome_or_404,
+    partner_outcome,
+    published_cycles,
+)
+from medmatch.cycles.result_presenters import explanation_lines, program_names
 
 router = Router(tags=["match"], auth=student_auth("match"))
 
@@ -65,19 +74,102 @@ class RankListDetail(RankListOut):
     rows: list[RowOut]
 
 
+class SideOut(Schema):
+    cycle_program_id: int
+    program_id: int
+    program: str
+    institution: str
+    track: str
+
+
+class PairOut(Schema):
+    rank: int
+    mine: SideOut | None  # null: "no match" for you in this pair
+    partner: SideOut | None  # null: "no match" for your partner
+
+
+class CoupleOut(Schema):
+    id: int
+    cycle: CycleOut
+    partner: str  # your partner's name
+    ended_at: datetime.datetime | None  # null: the link stands
+    certified_at: datetime.datetime | None  # null: not certified by both, so it does not count
+    you_certified_at: datetime.datetime | None
+    partner_certified_at: datetime.datetime | None
+    editable: bool
+    closed_reason: str
+    length: int
+
+
+class CoupleList(Schema):
+    items: list[CoupleOut]
+    next_cursor: str | None
+
+
+class CoupleDetail(CoupleOut):
+    pairs: list[PairOut]  # best first
+
+
+class ReasonOut(Schema):
+    choice: str  # the choice you ranked higher, in words
+    why: str  # why it did not take you, in words; no other applicant is named
+
+
+class MatchedOut(Schema):
+    cycle_program_id: int
+    program_id: int
+    program: str
+    institution: str
+    track: str
+
+
+class ResultOut(Schema):
+    cycle: CycleOut
+    matched: MatchedOut | None  # null: not matched in this cycle
+    preliminary_program: str | None  # NRMP: the preliminary year with an advanced program
+    choice_number: int | None  # which of your choices matched; null: none
+
+
+class ResultList(Schema):
+    items: list[ResultOut]
+    next_cursor: str | None
+
+
+class ResultDetail(ResultOut):
+    partner_matched: MatchedOut | None  # a couple's partner's outcome; null otherwise
+    reasons: list[ReasonOut]  # for every choice above the outcome
+
+
+def _cycle(cycle) -> dict:
+    return {
+        "id": cycle.pk,
+        "name": cycle.name,
+        "rules": cycle.rules,
+        "state": cycle.state,
+        "rank_lists_open_at": cycle.rank_lists_open_at,
+        "certification_deadline": cycle.certification_deadline,
+        "match_day": cycle.match_day,
+    }
+
+
+def _side(cycle_program) -> dict | None:
+    if cycle_program is None:
+        return None
+    program = cycle_program.program
+    return {
+        "cycle_program_id": cycle_program.pk,
+        "program_id": program.pk,
+        "program": program.title,
+        "institution": program.institution.name,
+        "track": cycle_program.track,
+    }
+
+
 def _list(rank_list: StudentRankList, length: int) -> dict:
     cycle = rank_list.cycle
     return {
         "id": rank_list.pk,
-        "cycle": {
-            "id": cycle.pk,
-            "name": cycle.name,
-            "rules": cycle.rules,
-            "state": cycle.state,
-            "rank_lists_open_at": cycle.rank_lists_open_at,
-            "certification_deadline": cycle.certification_deadline,
-            "match_day": cycle.match_day,
-        },
+        "cycle": _cycle(cycle),
         "certified_at": rank_list.certified_at,
         "updated_at": rank_list.updated_at,
         "editable": lists.lists_editable(cycle),
@@ -130,3 +222,103 @@ def show_rank_list(request, pk: int):
     rank_list = get_student_list_or_404(request.user, pk)
     rows = selectors.student_rows(rank_list, selectors.Fits(request.user))
     return {**_list(rank_list, len(rows)), "rows": [_row(row) for row in rows]}
+
+
+def _couple(user, link: CoupleLink, joint: CoupleRankList | None, length: int) -> dict:
+    me_first = user.pk == link.proposer_id
+    partner = link.partner if me_first else link.proposer
+    proposer_at = joint.proposer_certified_at if joint else None
+    partner_at = joint.partner_certified_at if joint else None
+    return {
+        "id": link.pk,
+        "cycle": _cycle(link.cycle),
+        "partner": partner.get_full_name() or partner.username,
+        "ended_at": link.ended_at,
+        "certified_at": joint.certified_at if joint else None,
+        "you_certified_at": proposer_at if me_first else partner_at,
+        "partner_certified_at": partner_at if me_first else proposer_at,
+        "editable": lists.lists_editable(link.cycle) and link.ended_at is None,
+        "closed_reason": "This link has ended."
+        if link.ended_at
+        else lists.closed_reason(link.cycle),
+        "length": length,
+    }
+
+
+@router.get("/couples", response=responses(CoupleList), url_name="couples")
+def list_couples(request, filters: Query[PageParams]):
+    """The couples you are a partner of (accepted links, ended ones too), oldest first."""
+    links = (
+        CoupleLink.objects.for_student(request.user)
+        .filter(partner_accepted_at__isnull=False)
+        .select_related("cycle", "proposer", "partner", "rank_list")
+        .annotate(pair_count=Count("rank_list__pairs"))
+    )
+    page = keyset_page(links, filters, name="couples", key="pk")
+    items = []
+    for link in page.items:
+        joint = getattr(link, "rank_list", None)
+        items.append(_couple(request.user, link, joint, link.pair_count))
+    return {"items": items, "next_cursor": page.next_cursor}
+
+
+@router.get("/couples/{int:pk}", response=responses(CoupleDetail), url_name="couple")
+def show_couple(request, pk: int):
+    """A couple's joint list, best first, each pair as (your program, your partner's), with
+    null for "no match" on a side — as the couple page shows it."""
+    link = get_couple_link_or_404(request.user, pk)
+    joint = CoupleRankList.objects.filter(link=link).first()
+    rows = selectors.joint_rows(joint) if joint else []
+    me_first = request.user.pk == link.proposer_id
+    pairs = [
+        {
+            "rank": rank,
+            "mine": _side(first if me_first else second),
+            "partner": _side(second if me_first else first),
+        }
+        for rank, first, second in rows
+    ]
+    return {**_couple(request.user, link, joint, len(pairs)), "pairs": pairs}
+
+
+def _result(outcome: MatchOutcome, names: dict[int, str]) -> dict:
+    return {
+        "cycle": _cycle(outcome.run.cycle),
+        "matched": _side(outcome.cycle_program),
+        "preliminary_program": names.get(outcome.preliminary_program_id),
+        "choice_number": (outcome.explanation or {}).get("choice_number"),
+    }
+
+
+@router.get("/match-results", response=responses(ResultList), url_name="match_results")
+def list_match_results(request, filters: Query[PageParams]):
+    """Your results in the published match cycles, oldest first."""
+    outcomes = (
+        MatchOutcome.objects.for_student(request.user)
+        .filter(run__cycle__in=published_cycles())
+        .select_related("run__cycle", "cycle_program__program__institution")
+    )
+    page = keyset_page(outcomes, filters, name="match-results", key="pk")
+    names = program_names([o.preliminary_program_id for o in page.items])
+    return {
+        "items": [_result(outcome, names) for outcome in page.items],
+        "next_cursor": page.next_cursor,
+    }
+
+
+@router.get(
+    "/match-results/{int:cycle_id}", response=responses(ResultDetail), url_name="match_result"
+)
+def show_match_result(request, cycle_id: int):
+    """Your result in one published cycle and, for every program you ranked higher, why it did
+    not take you, in words (as the match-day page says it; nobody else is named)."""
+    outcome = get_own_outcome_or_404(request.user, cycle_id)
+    partner = partner_outcome(outcome) if outcome.explanation.get("couple") else None
+    names = program_names([outcome.preliminary_program_id])
+    return {
+        **_result(outcome, names),
+        "partner_matched": _side(partner.cycle_program) if partner else None,
+        "reasons": [
+            {"choice": line.choice, "why": line.why} for line in explanation_lines(outcome)
+        ],
+    }

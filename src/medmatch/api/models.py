@@ -30,7 +30,7 @@ AREAS = {
 }
 READ, WRITE = "read", "write"
 # The API changes nothing in these areas.
-READ_ONLY_AREAS = frozenset({"catalog", "letters", "match"})
+READ_ONLY_AREAS = frozenset({"catalog", "match"})
 SCOPES = [
     f"{area}:{access}"
     for area in AREAS
