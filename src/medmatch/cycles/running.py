@@ -50,6 +50,7 @@ from medmatch.cycles.models import (
     StudentRankList,
 )
 from medmatch.matching import check, explain_all, get_rules, solve
+from medmatch.matching.compact import CompactInstance, to_compact
 from medmatch.matching.instance import (
     TRACKS,
     Applicant,
@@ -79,6 +80,7 @@ class Market:
     """The engine instance of a cycle and what the run needs to map its answer back."""
 
     instance: Instance
+    compact: CompactInstance  # the instance's compact form, for the solver and explanations
     students: tuple[int, ...]  # every taking part, by user id
     two_selves: frozenset[int]  # students entered as a couple of two selves (supplemental)
     couples: dict[int, tuple[int, int]]  # couple link id -> (proposer, partner)
@@ -272,6 +274,7 @@ def read_market(cycle: MatchCycle) -> Market:
     )
     return Market(
         instance,
+        to_compact(instance),
         tuple(sorted(taking_part)),
         two_selves,
         couples,
@@ -348,12 +351,12 @@ def run_match(run_pk: int) -> dict:
         clock, cpu = time.perf_counter(), time.process_time()
         market = read_market(cycle)
         phase_ended("read", 30)
-        result = solve(market.instance, cycle.rules, seed=cycle.pk)
+        result = solve(market.compact, cycle.rules, seed=cycle.pk)
         phase_ended("solve", 55)
         report = check(market.instance, result)
         phase_ended("check", 75)
         ids = [student_id(s) for s in market.students]
-        explanations = explain_all(market.instance, result, ids)
+        explanations = explain_all(market.instance, result, ids, compact=market.compact)
         phase_ended("explain", 85)
         store_result(run_pk, market, result, report, explanations)
         seconds["store"] = time.perf_counter() - clock
