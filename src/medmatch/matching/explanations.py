@@ -91,6 +91,8 @@ class _Context:
             self.position = position
         self.holder_sets = {pid: set(held) for pid, held in self.holders.items()}
         self.rank_cache: dict[str, dict[str, int]] = {}
+        # Ranks worked out beforehand (explain_all, for the couples): program -> person -> rank.
+        self.known_ranks: dict[str, dict[str, int | None]] = {}
         self.holder_cache: dict[str, list[tuple[int, str]]] = {}
         self.couple_of = {m: c for c in instance.couples for m in c.members}
         self.applicant = {a.id: a for a in instance.applicants}
@@ -98,9 +100,13 @@ class _Context:
     def priority(self, pid: str, person: str) -> int | None:
         if self.lottery:
             return self.position.get(person)
-        if pid not in self.rank_cache:
-            self.rank_cache[pid] = {a: r for r, a in enumerate(self.programs[pid].ranking)}
-        return self.rank_cache[pid].get(person)
+        ranks = self.rank_cache.get(pid)
+        if ranks is None:
+            known = self.known_ranks.get(pid)
+            if known is not None and person in known:
+                return known[person]
+            ranks = self.rank_cache[pid] = {a: r for r, a in enumerate(self.programs[pid].ranking)}
+        return ranks.get(person)
 
     def ranked_holders(self, pid: str) -> list[tuple[int, str]]:
         """(priority, person) of everyone ``pid`` holds, best first; worked out once per
@@ -305,6 +311,7 @@ def _explain_singles(context: _Context, ci: CompactInstance | None) -> dict[str,
     order = np.argsort(held, kind="stable")
     held, held_persons = held[order], held_persons[order]
     held_start = np.searchsorted(held, np.arange(n_programs + 1, dtype=np.int64) * width)
+    _fill_for_couples(context, ci, rank_of, held % width, held_persons, held_start)
 
     # The singles' entries above their match.
     assignment = result.assignment
@@ -411,6 +418,42 @@ def _explain_singles(context: _Context, ci: CompactInstance | None) -> dict[str,
             tuple(reasons[begin:end]),
         )
     return out
+
+
+def _fill_for_couples(
+    context: _Context,
+    ci: CompactInstance,
+    rank_of,
+    held_ranks: np.ndarray,
+    held_persons: np.ndarray,
+    held_start: np.ndarray,
+) -> None:
+    """Give ``context`` what ``_explain`` asks of it for the couples, from the compact form:
+    each program's ranked holders, and each couple member's rank at every program of the
+    couple's rows (building each program's whole rank table in Python cost more than
+    explaining all the singles)."""
+    person_ids = ci.person_ids
+    ranks, names = held_ranks.tolist(), [person_ids[i] for i in held_persons.tolist()]
+    bounds = held_start.tolist()
+    for p, pid in enumerate(ci.program_ids):
+        begin, end = bounds[p], bounds[p + 1]
+        context.holder_cache[pid] = list(zip(ranks[begin:end], names[begin:end], strict=True))
+    if not ci.couple_ids:
+        return
+    couple = np.repeat(np.arange(len(ci.couple_ids), dtype=np.int64), np.diff(ci.couple_start))
+    first = ci.n_singles + 2 * couple
+    persons = np.concatenate([first, first + 1])
+    programs = np.concatenate([ci.couple_first, ci.couple_second])
+    named = programs >= 0
+    persons, programs = persons[named], programs[named]
+    known = context.known_ranks
+    for p, person, rank in zip(
+        programs.tolist(),
+        persons.tolist(),
+        rank_of(persons, programs).tolist(),
+        strict=True,
+    ):
+        known.setdefault(ci.program_ids[p], {})[person_ids[person]] = rank if rank >= 0 else None
 
 
 def _explain(context: _Context, applicant_id: str) -> Explanation:
