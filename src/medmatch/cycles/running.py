@@ -50,7 +50,7 @@ from medmatch.cycles.models import (
     StudentRankList,
 )
 from medmatch.matching import check, explain_all, get_rules, solve
-from medmatch.matching.compact import CompactInstance, to_compact
+from medmatch.matching.compact import CompactInstance, pausing_gc, to_compact
 from medmatch.matching.instance import (
     TRACKS,
     Applicant,
@@ -105,6 +105,7 @@ def _names(ids, prefix: str) -> dict[int, str]:
     return {pk: f"{prefix}{pk}" for pk in ids}
 
 
+@pausing_gc
 def read_market(cycle: MatchCycle) -> Market:
     """Read the cycle's certified lists (see the module's docstring) into an engine instance.
 
@@ -353,7 +354,10 @@ def run_match(run_pk: int) -> dict:
         phase_ended("read", 30)
         result = solve(market.compact, cycle.rules, seed=cycle.pk)
         phase_ended("solve", 55)
-        report = check(market.instance, result)
+        # Reading, checking, explaining and storing make a million objects without cycles
+        # while the market is alive: with the cyclic collector running, its collections
+        # traverse the whole market again and again (a second of processor time).
+        report = pausing_gc(check)(market.instance, result)
         phase_ended("check", 75)
         ids = [student_id(s) for s in market.students]
         explanations = explain_all(market.instance, result, ids, compact=market.compact)
@@ -447,6 +451,7 @@ def _insert(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
         cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
 
 
+@pausing_gc
 def store_result(run_pk: int, market: Market, result, report, explanations) -> None:
     """Write the outcomes (one bulk insert) and the run's summary and check report, in one
     transaction; the cycle moves from locked to run. Nothing is written if any step fails."""

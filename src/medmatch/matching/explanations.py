@@ -9,7 +9,7 @@ from itertools import chain
 
 import numpy as np
 
-from .compact import CompactInstance, to_compact
+from .compact import CompactInstance, pausing_gc, to_compact
 from .instance import Instance
 from .result import Result
 
@@ -233,6 +233,7 @@ def explain(instance: Instance, result: Result, applicant_id: str) -> Explanatio
     return _explain(_Context(instance, result), applicant_id)
 
 
+@pausing_gc
 def explain_all(
     instance: Instance,
     result: Result,
