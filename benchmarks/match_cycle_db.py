@@ -18,10 +18,10 @@ phases ``run_match`` reports — read (the lists into the engine's instance), so
 check (the independent checker), explain (every applicant's reasons), store (the outcomes in
 one COPY, the run's summary and audit, one transaction) — and the total, wall clock, median of
 ``--runs``, with the processor time of this process per phase and that of the PostgreSQL
-server process serving the run (read from /proc when the server is on this machine; its
-parallel query workers are not counted). The machine is shared: wall clock is processor time
-plus waiting, so both are printed, with the load average. Before the runs the tables are
-analysed (PostgreSQL), as autovacuum does after so many inserts.
+server process serving the run, per phase and in all (read from /proc when the server is on
+this machine; its parallel query workers are not counted). The machine is shared: wall clock
+is processor time plus waiting, so both are printed, with the load average. Before the runs
+the tables are analysed (PostgreSQL), as autovacuum does after so many inserts.
 
 Each run must finish valid, with the same outcomes; whether it is stable is printed. With
 1,100 couples a stable matching need not exist (Roth 1984): in this market one couple's rows
@@ -224,6 +224,9 @@ def write_cycle(market, seed: int):
     return cycle, supplemental_lists, sum(len(r) for r in program_rankings)
 
 
+_backend_pid: list[int] = []
+
+
 def backend_seconds() -> float | None:
     """Processor seconds of this connection's PostgreSQL server process so far (user and
     system, from /proc; its parallel workers are not counted), or None when it cannot be read
@@ -232,9 +235,11 @@ def backend_seconds() -> float | None:
 
     if connection.vendor != "postgresql":
         return None
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        (pid,) = cursor.fetchone()
+    if not _backend_pid:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            _backend_pid.append(cursor.fetchone()[0])
+    pid = _backend_pid[0]
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
@@ -255,8 +260,22 @@ def main() -> None:
     set_up_django(args.postgres)
     from django.db import connection
 
+    from medmatch.cycles import running
     from medmatch.cycles.models import MatchRun
     from medmatch.cycles.running import run_match
+
+    # The server's processor seconds at the end of each phase: run_match reports each phase's
+    # end through _set_progress (before that update is sent).
+    marks: list[float] = []
+    set_progress = running._set_progress
+
+    def noting_progress(*args, **kwargs):
+        seconds = backend_seconds()
+        if seconds is not None:
+            marks.append(seconds)
+        return set_progress(*args, **kwargs)
+
+    running._set_progress = noting_progress
 
     clock = time.perf_counter()
     market = generate(args.applicants, args.programs, args.couples, seed=args.seed)
@@ -277,6 +296,7 @@ def main() -> None:
     )
     phases: dict[str, list[float]] = {}
     phase_processor: dict[str, list[float]] = {}
+    phase_server: dict[str, list[float]] = {}
     totals = []
     processor = []
     server = []
@@ -284,12 +304,19 @@ def main() -> None:
     for _ in range(args.runs):
         run = MatchRun.objects.create(cycle=cycle)
         backend = backend_seconds()
+        marks.clear()
         clock, cpu = time.perf_counter(), time.process_time()
         seconds = run_match(run.pk)
         totals.append(time.perf_counter() - clock)
         processor.append(time.process_time() - cpu)
         if backend is not None:
-            server.append(backend_seconds() - backend)
+            end = backend_seconds()
+            server.append(end - backend)
+            # marks: each phase's end but the store's (each phase's progress update, sent
+            # after its mark, counts in the next phase).
+            starts, ends = [backend, *marks], [*marks, end]
+            for phase, a, b in zip(seconds["processor"], starts, ends, strict=True):
+                phase_server.setdefault(phase, []).append(b - a)
         run.refresh_from_db()
         if run.status != MatchRun.Status.DONE:
             raise SystemExit(f"run {run.pk} failed: {run.error}")
@@ -316,10 +343,11 @@ def main() -> None:
         f"{run.result['filled']:,} of {run.result['positions']:,} positions filled; "
         f"valid, {stable}; every run identical"
     )
-    print("  phase      wall  processor (this process)")
+    print("  phase      wall  processor (this process, database server process)")
     for phase, values in phases.items():
         cpu = statistics.median(phase_processor.get(phase, [float("nan")]))
-        print(f"  {phase:<8} {statistics.median(values):6.2f} s {cpu:6.2f} s")
+        by_server = statistics.median(phase_server.get(phase, [float("nan")]))
+        print(f"  {phase:<8} {statistics.median(values):6.2f} s {cpu:6.2f} s {by_server:6.2f} s")
     total = statistics.median(totals)
     verdict = "met" if total < TARGET_SECONDS else "NOT met"
     backend = (

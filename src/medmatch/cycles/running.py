@@ -50,6 +50,7 @@ from medmatch.cycles.models import (
     StudentRankList,
 )
 from medmatch.matching import check, explain_all, get_rules, solve
+from medmatch.matching.compact import CompactInstance, pausing_gc, to_compact
 from medmatch.matching.instance import (
     TRACKS,
     Applicant,
@@ -79,6 +80,7 @@ class Market:
     """The engine instance of a cycle and what the run needs to map its answer back."""
 
     instance: Instance
+    compact: CompactInstance  # the instance's compact form, for the solver and explanations
     students: tuple[int, ...]  # every taking part, by user id
     two_selves: frozenset[int]  # students entered as a couple of two selves (supplemental)
     couples: dict[int, tuple[int, int]]  # couple link id -> (proposer, partner)
@@ -103,6 +105,7 @@ def _names(ids, prefix: str) -> dict[int, str]:
     return {pk: f"{prefix}{pk}" for pk in ids}
 
 
+@pausing_gc
 def read_market(cycle: MatchCycle) -> Market:
     """Read the cycle's certified lists (see the module's docstring) into an engine instance.
 
@@ -272,6 +275,7 @@ def read_market(cycle: MatchCycle) -> Market:
     )
     return Market(
         instance,
+        to_compact(instance),
         tuple(sorted(taking_part)),
         two_selves,
         couples,
@@ -348,12 +352,15 @@ def run_match(run_pk: int) -> dict:
         clock, cpu = time.perf_counter(), time.process_time()
         market = read_market(cycle)
         phase_ended("read", 30)
-        result = solve(market.instance, cycle.rules, seed=cycle.pk)
+        result = solve(market.compact, cycle.rules, seed=cycle.pk)
         phase_ended("solve", 55)
-        report = check(market.instance, result)
+        # Reading, checking, explaining and storing make a million objects without cycles
+        # while the market is alive: with the cyclic collector running, its collections
+        # traverse the whole market again and again (a second of processor time).
+        report = pausing_gc(check)(market.instance, result)
         phase_ended("check", 75)
         ids = [student_id(s) for s in market.students]
-        explanations = explain_all(market.instance, result, ids)
+        explanations = explain_all(market.instance, result, ids, compact=market.compact)
         phase_ended("explain", 85)
         store_result(run_pk, market, result, report, explanations)
         seconds["store"] = time.perf_counter() - clock
@@ -444,6 +451,7 @@ def _insert(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
         cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
 
 
+@pausing_gc
 def store_result(run_pk: int, market: Market, result, report, explanations) -> None:
     """Write the outcomes (one bulk insert) and the run's summary and check report, in one
     transaction; the cycle moves from locked to run. Nothing is written if any step fails."""
