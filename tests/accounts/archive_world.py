@@ -89,15 +89,27 @@ def fill_account(user, catalog: dict) -> None:
     )
     insight = Insight.objects.create(conversation=talk, aspect="teaching", rating=4, note="Good")
     OpenQuestion.objects.create(
-        student=user, program=first, fact_key="hours", question="Weekly hours?", answered=True,
-        answer="60", answer_number=60.0, answered_on=datetime.date(2026, 10, 2),
+        student=user,
+        program=first,
+        fact_key="hours",
+        question="Weekly hours?",
+        answered=True,
+        answer="60",
+        answer_number=60.0,
+        answered_on=datetime.date(2026, 10, 2),
     )
     OpenQuestion.objects.create(
         student=user, program=second, fact_key="teaching", question="Doubtful?", insight=insight
     )
     Review.objects.create(
-        author=user, program=first, relation="resident", teaching=4, mentorship=4, workload=3,
-        culture=5, text="Kind people.",
+        author=user,
+        program=first,
+        relation="resident",
+        teaching=4,
+        mentorship=4,
+        workload=3,
+        culture=5,
+        text="Kind people.",
     )
     application = Application.objects.create(
         student=user, program=first, status="preparing", deadline=datetime.date(2026, 12, 1)
@@ -111,13 +123,21 @@ def fill_account(user, catalog: dict) -> None:
     )
     other = Application.objects.create(student=user, program=third)
     entries = [
-        CVEntry.objects.create(student=user, section="research", title="Sepsis", position=1,
-                               tags=["icu"], start_date=datetime.date(2024, 1, 1)),
+        CVEntry.objects.create(
+            student=user,
+            section="research",
+            title="Sepsis",
+            position=1,
+            tags=["icu"],
+            start_date=datetime.date(2024, 1, 1),
+        ),
         CVEntry.objects.create(student=user, section="education", title="MD", position=0),
     ]
     TailoredCV.objects.create(
-        application=application, entry_ids=[entries[1].pk, entries[0].pk, 999_999],
-        known_ids=[e.pk for e in entries], adjusted=True,
+        application=application,
+        entry_ids=[entries[1].pk, entries[0].pk, 999_999],
+        known_ids=[e.pk for e in entries],
+        adjusted=True,
     )
     base = Statement.objects.create(student=user, title="Base")
     StatementVersion.objects.create(statement=base, body="First text.", note="draft")
@@ -140,8 +160,9 @@ def fill_account(user, catalog: dict) -> None:
     LetterAssignment.objects.create(request=waived_request, application=other)
     _letter(waived_request, pdf_bytes(comment=SECRET), waived=True)
     question = Question.objects.create(student=user, category="behavioral", text="A conflict?")
-    PracticeAttempt.objects.create(student=user, question=question, seconds_taken=60,
-                                   feedback={"star": ["situation"]}, score=3)
+    PracticeAttempt.objects.create(
+        student=user, question=question, seconds_taken=60, feedback={"star": ["situation"]}, score=3
+    )
     interview = Interview.objects.create(
         application=application,
         starts_at=timezone.now() + datetime.timedelta(days=3),

@@ -91,9 +91,11 @@ def test_it_round_trips_an_account_including_its_files(alice, bob, world):
 
     assert second[ACCOUNT] == first[ACCOUNT]
     files = sorted(p for p in first if p.startswith("files/"))
-    assert files == sorted(p for p in second if p.startswith("files/")) == [
-        "files/letters/letter_request-1.pdf"
-    ]
+    assert (
+        files
+        == sorted(p for p in second if p.startswith("files/"))
+        == ["files/letters/letter_request-1.pdf"]
+    )
     assert second[files[0]] == first[files[0]] == OPEN_LETTER
     manifest = json.loads(second[MANIFEST])
     assert manifest["format"] == "medmatch-account-archive" and manifest["version"] == 2
@@ -177,7 +179,10 @@ def _tampered(alice, change) -> bytes:
 
 BAD = {
     "not a zip": (lambda c: b"hello", "archive: not a zip file"),
-    "no manifest": (lambda c: rezip({k: v for k, v in c.items() if k != MANIFEST}), "manifest.json: missing"),
+    "no manifest": (
+        lambda c: rezip({k: v for k, v in c.items() if k != MANIFEST}),
+        "manifest.json: missing",
+    ),
     "path traversal": (
         lambda c: rezip(c | {"../etc/passwd": b"x"}),
         "../etc/passwd: not a part an account archive has",
@@ -189,7 +194,11 @@ BAD = {
     ),
     "sha mismatch": (
         lambda c: rezip(
-            c | {"files/letters/letter_request-1.pdf": c["files/letters/letter_request-1.pdf"][:-1] + b"X"},
+            c
+            | {
+                "files/letters/letter_request-1.pdf": c["files/letters/letter_request-1.pdf"][:-1]
+                + b"X"
+            },
             fix_manifest=False,
         ),
         "files/letters/letter_request-1.pdf: its SHA-256 differs from the manifest's",
@@ -208,11 +217,20 @@ BAD = {
     ),
     "bad json": (lambda c: rezip(c | {ACCOUNT: b"{nope"}), "account.json: not valid JSON"),
     "bad value": (
-        lambda c: rezip(c | {ACCOUNT: c[ACCOUNT].replace(b'"status": "preparing"', b'"status": "lost"')}),
+        lambda c: rezip(
+            c | {ACCOUNT: c[ACCOUNT].replace(b'"status": "preparing"', b'"status": "lost"')}
+        ),
         "account.json applications.applications[0]: status:",
     ),
     "dangling key": (
-        lambda c: rezip(c | {ACCOUNT: c[ACCOUNT].replace(b'"based_on": "statement-1"', b'"based_on": "statement-9"')}),
+        lambda c: rezip(
+            c
+            | {
+                ACCOUNT: c[ACCOUNT].replace(
+                    b'"based_on": "statement-1"', b'"based_on": "statement-9"'
+                )
+            }
+        ),
         "account.json applications.statements[1].based_on: 'statement-9' is not a statement",
     ),
     "zip bomb": (

@@ -42,6 +42,7 @@ SCOPES = [
     "interviews:write",
     "letters:read",
     "match:read",
+    "account:read",
 ]
 
 schema = schemathesis.openapi.from_dict(api.get_openapi_schema())

@@ -33,6 +33,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from medmatch.accounts.models import User
 from medmatch.catalog.models import Institution, Program, Specialty
 
 ARCHIVE_FORMAT = "medmatch-account-archive"
@@ -46,7 +47,9 @@ MAX_PARTS = 2_000
 MAX_PART_BYTES = 20 * 1024 * 1024
 MAX_TOTAL_BYTES = 200 * 1024 * 1024
 MAX_RATIO = 200  # uncompressed / compressed size of one part; JSON compresses about 10:1
-FILE_PATH = re.compile(r"^files/[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}(/[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}){0,3}$")
+FILE_PATH = re.compile(
+    r"^files/[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}(/[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}){0,3}$"
+)
 # Fixed time stamps inside the zip: the same parts make the same bytes.
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -489,7 +492,9 @@ def resolve_catalog(account: dict) -> dict[str, object]:
         else:
             found[key] = row
     if missing:
-        shown = "; ".join(missing[:20]) + (f"; and {len(missing) - 20} more" if len(missing) > 20 else "")
+        shown = "; ".join(missing[:20]) + (
+            f"; and {len(missing) - 20} more" if len(missing) > 20 else ""
+        )
         raise ArchiveError(
             ACCOUNT,
             f"{len(missing)} catalog entr{'y is' if len(missing) == 1 else 'ies are'} not in "
@@ -519,7 +524,7 @@ def _has_content(value) -> bool:
 def import_sections(user, account: dict, context: ImportContext) -> None:
     """Write every app's section (the caller holds the transaction)."""
     profile = account.get("account")
-    values = fields_in(type(user), profile, PROFILE_FIELDS, "account.json account")
+    values = fields_in(User, profile, PROFILE_FIELDS, "account.json account")
     for name, value in values.items():
         setattr(user, name, value)
     try:

@@ -141,6 +141,7 @@ def account_import(*, user: User, content: bytes) -> None:
     Raises ``ArchiveError`` naming the part and the reason; then nothing is written (and files
     stored on the way are removed again)."""
     from medmatch.accounts.archive import (
+        ACCOUNT,
         ArchiveError,
         ImportContext,
         import_sections,
@@ -164,7 +165,10 @@ def account_import(*, user: User, content: bytes) -> None:
                     f"{user.username} already holds data ({', '.join(filled)}); an archive is "
                     "imported into an empty account only (delete those first, or use a new one)",
                 )
-            import_sections(user, account, context)
+            try:
+                import_sections(user, account, context)
+            except IntegrityError as error:  # rows of the archive that contradict each other
+                raise ArchiveError(ACCOUNT, f"it contradicts itself ({error})") from error
     except BaseException:
         for storage, name in context.saved_files:
             storage.delete(name)

@@ -74,7 +74,9 @@ def export(user, context) -> dict:
             "program": context.program(application.program),
             "status_history": [
                 fields_out(change, CHANGE)
-                for change in sorted(application.status_changes.all(), key=lambda c: (c.changed_at, c.pk))
+                for change in sorted(
+                    application.status_changes.all(), key=lambda c: (c.changed_at, c.pk)
+                )
             ],
             "requirements": [
                 fields_out(requirement, REQUIREMENT)
@@ -93,7 +95,9 @@ def export(user, context) -> dict:
         "application__created_at", "application__pk"
     )
     statements = list(
-        Statement.objects.for_student(user).prefetch_related("versions").order_by("created_at", "pk")
+        Statement.objects.for_student(user)
+        .prefetch_related("versions")
+        .order_by("created_at", "pk")
     )
     for statement in statements:
         context.key("statement", statement)
@@ -118,7 +122,9 @@ def export(user, context) -> dict:
                 "based_on": context.key_of("statement", statement.based_on_id),
                 "versions": [
                     fields_out(version, VERSION)
-                    for version in sorted(statement.versions.all(), key=lambda v: (v.created_at, v.pk))
+                    for version in sorted(
+                        statement.versions.all(), key=lambda v: (v.created_at, v.pk)
+                    )
                 ],
             }
             for statement in statements
@@ -150,7 +156,12 @@ def import_(user, data: dict, context) -> None:
         context.remember(row.get("key"), application, where)
         for number, change in enumerate(items(row, "status_history", where)):
             at = f"{where}.status_history[{number}]"
-            create(StatusChange, at, fields_in(StatusChange, change, CHANGE, at), application=application)
+            create(
+                StatusChange,
+                at,
+                fields_in(StatusChange, change, CHANGE, at),
+                application=application,
+            )
         for number, requirement in enumerate(items(row, "requirements", where)):
             at = f"{where}.requirements[{number}]"
             values = fields_in(Requirement, requirement, REQUIREMENT, at)
@@ -163,7 +174,8 @@ def import_(user, data: dict, context) -> None:
         where = f"{part}.tailored_cvs[{index}]"
         values = fields_in(TailoredCV, row, TAILORED, where)
         values["entry_ids"] = [
-            context.get(key, "cv_entry", f"{where}.entries").pk for key in items(row, "entries", where)
+            context.get(key, "cv_entry", f"{where}.entries").pk
+            for key in items(row, "entries", where)
         ]
         values["known_ids"] = [
             context.get(key, "cv_entry", f"{where}.known").pk for key in items(row, "known", where)
@@ -173,15 +185,26 @@ def import_(user, data: dict, context) -> None:
     statements = []
     for index, row in enumerate(items(data, "statements", part)):
         where = f"{part}.statements[{index}]"
-        application = context.optional(row.get("application"), "application", f"{where}.application")
+        application = context.optional(
+            row.get("application"), "application", f"{where}.application"
+        )
         statement = create(
-            Statement, where, fields_in(Statement, row, STATEMENT, where), student=user, application=application
+            Statement,
+            where,
+            fields_in(Statement, row, STATEMENT, where),
+            student=user,
+            application=application,
         )
         context.remember(row.get("key"), statement, where)
         statements.append((statement, row, where))
         for number, version in enumerate(items(row, "versions", where)):
             at = f"{where}.versions[{number}]"
-            create(StatementVersion, at, fields_in(StatementVersion, version, VERSION, at), statement=statement)
+            create(
+                StatementVersion,
+                at,
+                fields_in(StatementVersion, version, VERSION, at),
+                statement=statement,
+            )
     # A variant may be based on a statement listed after it: link once all exist.
     for statement, row, where in statements:
         based_on = context.optional(row.get("based_on"), "statement", f"{where}.based_on")

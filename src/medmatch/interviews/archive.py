@@ -111,4 +111,9 @@ def import_(user, data: dict, context) -> None:
         )
         if row.get("impression") is not None:
             at = f"{where}.impression"
-            create(Impression, at, fields_in(Impression, row["impression"], IMPRESSION, at), interview=interview)
+            create(
+                Impression,
+                at,
+                fields_in(Impression, row["impression"], IMPRESSION, at),
+                interview=interview,
+            )

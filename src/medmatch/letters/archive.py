@@ -7,10 +7,12 @@ stays with the programs it was sent to on the old server. Upload links, their ac
 reminders are this server's bookkeeping and do not move."""
 
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from medmatch.accounts.archive import ArchiveError, create, fields_in, fields_out, items, sha256
 from medmatch.letters.models import Letter, LetterAssignment, LetterRequest, Recommender
 from medmatch.letters.permissions import can_read_letter
+from medmatch.letters.uploads import UploadError, check_pdf
 from medmatch.lib.models import iso_or_none
 
 RECOMMENDER = (
@@ -52,13 +54,17 @@ def _requests(user):
 
 def export(user, context) -> dict:
     recommenders = (
-        Recommender.objects.for_student(user).select_related("specialty").order_by("created_at", "pk")
+        Recommender.objects.for_student(user)
+        .select_related("specialty")
+        .order_by("created_at", "pk")
     )
     recommenders_out = [
         fields_out(recommender, RECOMMENDER)
         | {
             "key": context.key("recommender", recommender),
-            "specialty": context.specialty(recommender.specialty) if recommender.specialty else None,
+            "specialty": context.specialty(recommender.specialty)
+            if recommender.specialty
+            else None,
         }
         for recommender in recommenders
     ]
@@ -127,7 +133,9 @@ def import_(user, data: dict, context) -> None:
         context.remember(row.get("key"), request, where)
         for number, assigned in enumerate(items(row, "applications", where)):
             at = f"{where}.applications[{number}]"
-            application = context.get(assigned.get("application"), "application", f"{at}.application")
+            application = context.get(
+                assigned.get("application"), "application", f"{at}.application"
+            )
             create(
                 LetterAssignment,
                 at,
@@ -146,6 +154,11 @@ def _import_letter(request, data, context, part: str) -> None:
     content = context.file(data.get("file"), f"{part}.file")
     if len(content) != values["size"] or sha256(content) != values["sha256"]:
         raise ArchiveError(f"{part}.file", "its size or SHA-256 differs from the letter's record")
+    try:
+        # The same checks as an upload: a real PDF within the size limit, no active content.
+        check_pdf(SimpleUploadedFile("letter.pdf", content, "application/pdf"))
+    except UploadError as error:
+        raise ArchiveError(data.get("file"), str(error)) from error
     letter = Letter(request=request, **values)
     letter.file.save("letter.pdf", ContentFile(content), save=False)
     context.file_saved(letter.file.storage, letter.file.name)

@@ -97,7 +97,9 @@ def export(user, context) -> dict:
 
 
 def records(user) -> dict:
-    reviews = Review.objects.filter(author=user).select_related("program").order_by("created_at", "pk")
+    reviews = (
+        Review.objects.filter(author=user).select_related("program").order_by("created_at", "pk")
+    )
     return {"reviews": [review.to_export() for review in reviews]}
 
 
@@ -106,7 +108,9 @@ def import_(user, data: dict, context) -> None:
     tags = {}
     for index, name in enumerate(items(data, "tags", part)):
         where = f"{part}.tags[{index}]"
-        tags[name] = create(Tag, where, fields_in(Tag, {"name": name}, ["name"], where), student=user)
+        tags[name] = create(
+            Tag, where, fields_in(Tag, {"name": name}, ["name"], where), student=user
+        )
     for index, row in enumerate(items(data, "shortlist", part)):
         where = f"{part}.shortlist[{index}]"
         item = create(
@@ -135,7 +139,10 @@ def import_(user, data: dict, context) -> None:
             for count, found in enumerate(items(talk, "insights", at)):
                 spot = f"{at}.insights[{count}]"
                 insight = create(
-                    Insight, spot, fields_in(Insight, found, INSIGHT, spot), conversation=conversation
+                    Insight,
+                    spot,
+                    fields_in(Insight, found, INSIGHT, spot),
+                    conversation=conversation,
                 )
                 context.remember(found.get("key"), insight, spot)
     for index, row in enumerate(items(data, "open_questions", part)):
