@@ -68,15 +68,13 @@ def _move_catalog(catalog):
         program.pk = None
         program.save()
     for institution in list(Institution.objects.all()):
-        old = institution.pk
-        institution.pk = None
-        institution.ccn += "9" if institution.ccn else ""
+        old, ccn = institution.pk, institution.ccn
+        institution.pk, institution.ccn = None, ""  # the CCN is unique: moved after the row
         institution.save()
         Program.objects.filter(institution_id=old).update(institution=institution)
         Institution.objects.filter(pk=old).delete()
-        if institution.ccn:
-            institution.ccn = institution.ccn[:-1]
-            institution.save()
+        institution.ccn = ccn
+        institution.save()
 
 
 def test_it_round_trips_an_account_including_its_files(alice, bob, world):
