@@ -163,6 +163,8 @@ def fill_account(user, catalog: dict) -> None:
     PracticeAttempt.objects.create(
         student=user, question=question, seconds_taken=60, feedback={"star": ["situation"]}, score=3
     )
+    bank = Question.objects.filter(student=None).exclude(key="").order_by("key").first()
+    PracticeAttempt.objects.create(student=user, question=bank, seconds_taken=90, answer="STAR")
     interview = Interview.objects.create(
         application=application,
         starts_at=timezone.now() + datetime.timedelta(days=3),

@@ -4,6 +4,7 @@ refused with the part and the reason, and writes nothing."""
 
 import io
 import json
+import re
 import zipfile
 
 import pytest
@@ -115,6 +116,9 @@ def test_it_refers_to_objects_by_keys_and_to_the_catalog_by_natural_keys(alice, 
     variant = data["applications"]["statements"][1]
     assert variant["based_on"] == "statement-1" and variant["application"] == "application-1"
     assert data["research"]["open_questions"][1]["insight"] == "insight-1"
+    attempts = data["interviews"]["practice_attempts"]
+    assert [bool(a.get("bank_question")) for a in attempts] == [False, True]
+    assert attempts[0]["question"] == "question-1"
 
 
 NATURAL = {"eras_letter_id", "carms_stream_id"}
@@ -230,6 +234,13 @@ BAD = {
             }
         ),
         "account.json applications.statements[1].based_on: 'statement-9' is not a statement",
+    ),
+    "question the bank lacks": (
+        lambda c: rezip(
+            c
+            | {ACCOUNT: re.sub(rb'"bank_question": "[^"]*"', b'"bank_question": "zz"', c[ACCOUNT])}
+        ),
+        "account.json interviews.practice_attempts[1].bank_question: 'zz' is not in this server's",
     ),
     "zip bomb": (
         lambda c: rezip(c | {"files/bomb.bin": b"\0" * 5_000_000}),
