@@ -82,6 +82,13 @@ def test_it_refuses_an_account_that_holds_data(archive, bob):
     assert Application.objects.filter(student=bob).count() == 2
 
 
+def test_it_reads_an_upload_larger_than_a_form(alice):
+    # Larger than DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB): the view takes files, so the form answers.
+    response = _client(alice).post(reverse("accounts:import"), _upload(b"x" * 3_000_000))
+    assert response.status_code == 200
+    assert b"archive: not a zip file" in response.content
+
+
 def test_it_refuses_an_archive_too_large(alice, settings, monkeypatch):
     monkeypatch.setattr("medmatch.accounts.archive.MAX_ARCHIVE_BYTES", 10)
     response = _client(alice).post(reverse("accounts:import"), _upload(b"x" * 11))

@@ -10,7 +10,7 @@ from django.utils.encoding import force_str
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from medmatch.accounts.archive import ArchiveError
+from medmatch.accounts.archive import MAX_ARCHIVE_BYTES, ArchiveError
 from medmatch.accounts.forms import (
     ConfirmSignupForm,
     DeleteAccountForm,
@@ -31,6 +31,7 @@ from medmatch.accounts.services import (
 from medmatch.accounts.tokens import signup_token_generator
 from medmatch.lib.client_ip import client_ip
 from medmatch.lib.downloads import private_download
+from medmatch.lib.middleware import accepts_uploads, answers_too_large
 
 # The demo account is shared by everyone who tries medmatch: nobody may lock the others out.
 DEMO_PROTECTED = (
@@ -130,8 +131,16 @@ def export_archive(request):
     return response
 
 
+def _archive_too_large(request):
+    form = ImportArchiveForm()
+    form.add_error(None, f"archive: at most {MAX_ARCHIVE_BYTES // (1024 * 1024)} MB.")
+    return render(request, "accounts/import.html", {"form": form}, status=413)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
+@accepts_uploads(MAX_ARCHIVE_BYTES + 1024 * 1024)  # the archive and the form around it
+@answers_too_large(_archive_too_large)
 def import_archive(request):
     if request.user.is_demo:
         messages.error(request, DEMO_PROTECTED)
