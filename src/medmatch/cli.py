@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "medmatch.goals.cli",
     "medmatch.cli_worker",
     "medmatch.lib.cli_backup",
+    "medmatch.accounts.cli",
     "medmatch.matching.cli",
     "medmatch.applications.writing_cli",
 ]

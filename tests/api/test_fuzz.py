@@ -40,8 +40,9 @@ SCOPES = [
     "applications:write",
     "research:write",
     "interviews:write",
-    "letters:read",
+    "letters:write",
     "match:read",
+    "account:read",
 ]
 
 schema = schemathesis.openapi.from_dict(api.get_openapi_schema())

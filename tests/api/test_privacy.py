@@ -160,6 +160,7 @@ def _clients(alice):
         "catalog:read",
         "letters:write",
         "match:read",
+        "account:read",
     ]
     by_token = {
         "another student (token)": bearer(make_token(bob, scopes)),
@@ -198,6 +199,32 @@ def test_nobody_but_the_owner_reaches_an_object(alice, world, path, method):
     assert 200 <= response.status_code < 300, f"alice: {method.upper()} {path}"
 
 
+# Paths answering a zip, not JSON: checked by ``test_an_archive_holds_only_the_askers_data``.
+ARCHIVES = {f"{PREFIX}/export"}
+
+
+def test_an_archive_holds_only_the_askers_data(alice, world):
+    import io
+    import zipfile
+
+    bob = make_user("bob")
+    alice.full_name = "Alice Privacy-Check"
+    alice.save()
+    for path in ARCHIVES:
+        answers = {}
+        for user in (alice, bob):
+            client = Client()
+            client.force_login(user)
+            response = client.get(path)
+            assert response.status_code == 200, path
+            with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+                answers[user.username] = b"".join(archive.read(n) for n in archive.namelist())
+        assert b"Alice Privacy-Check" in answers["alice"] and b"My first text." in answers["alice"]
+        assert b"Alice Privacy-Check" not in answers["bob"] and b"Dr Chen" not in answers["bob"]
+        assert b"My first text." not in answers["bob"]
+        assert Client().get(path).status_code == 401
+
+
 def test_every_list_is_the_owners_only(alice, world):
     """Paths without a parameter list the asker's own objects: bob's lists hold none of alice's."""
     bob = make_user("bob")
@@ -205,6 +232,8 @@ def test_every_list_is_the_owners_only(alice, world):
     client.force_login(bob)
     for path, methods in schema()["paths"].items():
         if "{" in path or "get" not in methods or path.startswith(f"{PREFIX}/catalog"):
+            continue
+        if path in ARCHIVES:
             continue
         response = client.get(path)
         assert response.status_code in (200, 409), path

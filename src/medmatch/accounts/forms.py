@@ -193,3 +193,26 @@ class DeleteAccountForm(forms.Form):
 def _caseless(text: str) -> str:
     # As Django's reset form compares: iexact in SQL is not Unicode-aware on every database.
     return unicodedata.normalize("NFKC", text).casefold()
+
+
+class ImportArchiveForm(forms.Form):
+    """An account archive (the zip from "Download my archive") to restore into this account."""
+
+    archive = forms.FileField(
+        label="Account archive (.zip)",
+        help_text="The zip another medmatch server gave you. At most 50 MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": "application/zip,.zip"}),
+        error_messages={"required": "archive: choose the .zip file to import."},
+    )
+
+    def clean_archive(self) -> bytes:
+        from medmatch.accounts.archive import MAX_ARCHIVE_BYTES
+
+        upload = self.cleaned_data["archive"]
+        if upload.size > MAX_ARCHIVE_BYTES:
+            raise forms.ValidationError(
+                f"archive: at most {MAX_ARCHIVE_BYTES // (1024 * 1024)} MB; this file is "
+                f"{upload.size / (1024 * 1024):.1f} MB."
+            )
+        upload.seek(0)
+        return upload.read()

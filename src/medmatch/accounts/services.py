@@ -127,3 +127,49 @@ def account_delete(*, user: User) -> None:
     AccessLog.objects.filter(username=user.username).delete()
     _delete_sessions(user)
     user.delete()
+
+
+def account_archive(*, user: User) -> bytes:
+    """``user``'s account as a zip archive another server imports (see ``accounts.archive``)."""
+    from medmatch.accounts.archive import build_archive
+
+    return build_archive(user)
+
+
+def account_import(*, user: User, content: bytes) -> None:
+    """Restore an archive into ``user``'s account, which must hold nothing yet; all or nothing.
+    Raises ``ArchiveError`` naming the part and the reason; then nothing is written (and files
+    stored on the way are removed again)."""
+    from medmatch.accounts.archive import (
+        ACCOUNT,
+        ArchiveError,
+        ImportContext,
+        import_sections,
+        owned_parts,
+        read_archive,
+        resolve_catalog,
+    )
+
+    _manifest, account, files = read_archive(content)
+    catalog = resolve_catalog(account)
+    context = ImportContext(files=files, catalog=catalog)
+    try:
+        with transaction.atomic():
+            # Checked inside the transaction, with the account's row locked, so that two imports
+            # into one account cannot both find it empty.
+            User.objects.select_for_update().filter(pk=user.pk).first()
+            filled = owned_parts(user)
+            if filled:
+                raise ArchiveError(
+                    "account",
+                    f"{user.username} already holds data ({', '.join(filled)}); an archive is "
+                    "imported into an empty account only (delete those first, or use a new one)",
+                )
+            try:
+                import_sections(user, account, context)
+            except IntegrityError as error:  # rows of the archive that contradict each other
+                raise ArchiveError(ACCOUNT, f"it contradicts itself ({error})") from error
+    except BaseException:
+        for storage, name in context.saved_files:
+            storage.delete(name)
+        raise

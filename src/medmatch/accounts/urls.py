@@ -22,6 +22,8 @@ urlpatterns = [
     ),
     path("logout/", views.logout_view, name="logout"),
     path("export/", views.export_account, name="export"),
+    path("export/archive/", views.export_archive, name="archive"),
+    path("import/", views.import_archive, name="import"),
     path("delete/", views.delete_account, name="delete"),
     path(
         "password-reset/",

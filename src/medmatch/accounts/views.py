@@ -10,23 +10,28 @@ from django.utils.encoding import force_str
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from medmatch.accounts.archive import MAX_ARCHIVE_BYTES, ArchiveError
 from medmatch.accounts.forms import (
     ConfirmSignupForm,
     DeleteAccountForm,
+    ImportArchiveForm,
     ProfileForm,
     SignupForm,
 )
 from medmatch.accounts.models import User
 from medmatch.accounts.services import (
+    account_archive,
     account_confirm,
     account_delete,
     account_export,
+    account_import,
     account_signup,
     account_unlock,
 )
 from medmatch.accounts.tokens import signup_token_generator
 from medmatch.lib.client_ip import client_ip
 from medmatch.lib.downloads import private_download
+from medmatch.lib.middleware import accepts_uploads, answers_too_large
 
 # The demo account is shared by everyone who tries medmatch: nobody may lock the others out.
 DEMO_PROTECTED = (
@@ -114,6 +119,43 @@ def export_account(request):
     filename = f"medmatch-{request.user.username}.json"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@login_required
+@require_GET
+@private_download
+def export_archive(request):
+    response = HttpResponse(account_archive(user=request.user), content_type="application/zip")
+    filename = f"medmatch-{request.user.username}.zip"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _archive_too_large(request):
+    form = ImportArchiveForm()
+    form.add_error(None, f"archive: at most {MAX_ARCHIVE_BYTES // (1024 * 1024)} MB.")
+    return render(request, "accounts/import.html", {"form": form}, status=413)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@accepts_uploads(MAX_ARCHIVE_BYTES + 1024 * 1024)  # the archive and the form around it
+@answers_too_large(_archive_too_large)
+def import_archive(request):
+    if request.user.is_demo:
+        messages.error(request, DEMO_PROTECTED)
+        return redirect("accounts:account")
+    posted = request.method == "POST"
+    form = ImportArchiveForm(request.POST, request.FILES) if posted else ImportArchiveForm()
+    if form.is_valid():
+        try:
+            account_import(user=request.user, content=form.cleaned_data["archive"])
+        except ArchiveError as error:
+            form.add_error("archive", f"Nothing was imported. {error}")
+        else:
+            messages.success(request, "Imported your archive: your data is here now.")
+            return redirect("accounts:account")
+    return render(request, "accounts/import.html", {"form": form})
 
 
 @login_required

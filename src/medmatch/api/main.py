@@ -14,6 +14,7 @@ from medmatch.api import (
     applications,
     catalog,
     contacts,
+    export,
     goals,
     interviews,
     letters,
@@ -46,6 +47,7 @@ api.add_router("/", statements.router)
 api.add_router("/", interviews.router)
 api.add_router("/", letters.router)
 api.add_router("/", match.router)
+api.add_router("/", export.router)
 
 
 class AnyPathConverter:

@@ -27,10 +27,11 @@ AREAS = {
     "interviews": "Interviews and practice attempts",
     "letters": "Recommenders and letter requests (never a waived letter)",
     "match": "Your rank order lists",
+    "account": "Your whole account as one archive (GET /export; never a waived letter)",
 }
 READ, WRITE = "read", "write"
 # The API changes nothing in these areas.
-READ_ONLY_AREAS = frozenset({"catalog", "match"})
+READ_ONLY_AREAS = frozenset({"catalog", "match", "account"})
 SCOPES = [
     f"{area}:{access}"
     for area in AREAS

@@ -55,3 +55,19 @@ class ApplicationsConfig(AppConfig):
                 .order_by("created_at", "pk")
             ],
         }
+
+    # The account archive (``accounts.archive``): what another server imports.
+    def archive_export(self, user, context) -> dict:
+        from medmatch.applications.archive import export
+
+        return export(user, context)
+
+    def archive_import(self, user, data, context) -> None:
+        from medmatch.applications.archive import import_
+
+        import_(user, data, context)
+
+    def archive_records(self, user) -> dict:
+        from medmatch.applications.archive import records
+
+        return records(user)

@@ -30,3 +30,14 @@ class GoalsConfig(AppConfig):
             "completed_steps": profile.completed_steps,
             "updated_at": profile.updated_at.isoformat(timespec="seconds"),
         }
+
+    # The account archive (``accounts.archive``): what another server imports.
+    def archive_export(self, user, context) -> dict:
+        from medmatch.goals.archive import export
+
+        return export(user, context)
+
+    def archive_import(self, user, data, context) -> None:
+        from medmatch.goals.archive import import_
+
+        import_(user, data, context)

@@ -35,3 +35,14 @@ class InterviewsConfig(AppConfig):
             "practice_attempts": [attempt.to_export() for attempt in attempts],
             "interviews": [interview.to_export() for interview in interviews],
         }
+
+    # The account archive (``accounts.archive``): what another server imports.
+    def archive_export(self, user, context) -> dict:
+        from medmatch.interviews.archive import export
+
+        return export(user, context)
+
+    def archive_import(self, user, data, context) -> None:
+        from medmatch.interviews.archive import import_
+
+        import_(user, data, context)

@@ -20,3 +20,19 @@ class LettersConfig(AppConfig):
         from medmatch.letters.export import export_letters
 
         return export_letters(user)
+
+    # The account archive (``accounts.archive``): what another server imports.
+    def archive_export(self, user, context) -> dict:
+        from medmatch.letters.archive import export
+
+        return export(user, context)
+
+    def archive_import(self, user, data, context) -> None:
+        from medmatch.letters.archive import import_
+
+        import_(user, data, context)
+
+    def archive_records(self, user) -> dict:
+        from medmatch.letters.archive import records
+
+        return records(user)

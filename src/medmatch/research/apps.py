@@ -39,3 +39,19 @@ class ResearchConfig(AppConfig):
             "reviews": [review.to_export() for review in reviews],
             "open_questions": [question.to_export() for question in questions],
         }
+
+    # The account archive (``accounts.archive``): what another server imports.
+    def archive_export(self, user, context) -> dict:
+        from medmatch.research.archive import export
+
+        return export(user, context)
+
+    def archive_import(self, user, data, context) -> None:
+        from medmatch.research.archive import import_
+
+        import_(user, data, context)
+
+    def archive_records(self, user) -> dict:
+        from medmatch.research.archive import records
+
+        return records(user)
