@@ -1,27 +1,29 @@
 """Reads of the program's review: the cycle's dashboard, the inbox, and one submission's panel.
 
 Each takes rows already limited to the user's programs by ``workspace.access``; nothing here
-widens them. The inbox is the paginator's count, one query for the ids of a page and one for its
-rows (the review count and "reviewed by me" are SQL subqueries, not a query per row; the mean
+widens them. The inbox's page is one query: its ids, its rows and the count of all matching rows
+together (the review count and "reviewed by me" are SQL subqueries, not a query per row; the mean
 score is stored on the submission).
 """
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db import connections
 from django.db.models import (
     Count,
     Exists,
     F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
+    Window,
 )
-from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from medmatch.catalog.import_cache import per_import
 from medmatch.catalog.models import Specialty
@@ -157,10 +159,8 @@ SORTS = {
 
 
 def inbox(program, user, *, filters: dict) -> QuerySet:
-    """The ids of the program's submissions matching the inbox form's cleaned ``filters``, in the
-    order of ``filters["sort"]``: what the paginator counts and slices. Only the ids, so the
-    database sorts narrow rows and counts reviews only for the page shown (``inbox_rows``); the
-    mean score to sort by is a column of the submission."""
+    """The program's submissions matching the inbox form's cleaned ``filters``, unordered (see
+    ``inbox_page`` for the order and the page)."""
     reviews = Review.objects.filter(submission=OuterRef("pk"))
     rows = Submission.objects.filter(program=program)
     if not filters.get("withdrawn"):
@@ -189,54 +189,91 @@ def inbox(program, user, *, filters: dict) -> QuerySet:
     if filters.get("flag"):
         # The flags are a JSON list of fixed values; each value is quoted in the stored text.
         rows = rows.filter(Exists(reviews.filter(flags__icontains=f'"{filters["flag"]}"')))
-    sort = filters.get("sort") or "newest"
-    return rows.order_by(*SORTS[sort][1]).values_list("pk", flat=True)
+    return rows.order_by()
 
 
-def inbox_rows(ids, user) -> list[dict]:
-    """The submissions ``ids`` (one page of ``inbox``, in its order) as plain values for the
-    template, with the mean weighted score (None when nobody scored), the number of reviews and
-    whether ``user`` reviewed each: one query, the count and "mine" as subqueries over the page's
-    fifty rows, the applicant's name read out of the version's profile by the database. Plain
-    dicts, because a dict lookup is the template language's cheapest."""
-    ids = list(ids)
-    reviews = Review.objects.filter(submission=OuterRef("pk")).order_by()
-    found = (
-        Submission.objects.filter(pk__in=ids)
-        .annotate(
-            name=KeyTextTransform("name", "current_version__profile"),
-            review_count=Subquery(
-                reviews.values("submission").annotate(n=Count("pk")).values("n"),
-                output_field=IntegerField(),
-            ),
-            mine=Exists(reviews.filter(reviewer=user)),
-        )
-        .values_list(
-            "pk",
-            "submitted_at",
-            "withdrawn_at",
-            "graduation_year",
-            "needs_visa",
-            "signal",
-            "decision",
-            "mean_score",
-            "current_version__number",
-            "name",
-            "review_count",
-            "mine",
-        )
-        .order_by()
+@dataclass(frozen=True)
+class InboxPage:
+    number: int  # the page shown: the one asked for, or the last when that is past the end
+    total: int  # submissions matching the filters, on every page
+    rows: list  # this page's rows, as ``inbox_rows`` makes them
+
+
+def inbox_page(program, user, *, filters: dict, number: int, size: int) -> InboxPage:
+    """Page ``number`` (from 1) of ``size`` rows of the inbox under ``filters``, in the order of
+    ``filters["sort"]``, with the number of matching submissions; a page past the end gives the
+    last page, as ``Paginator.get_page`` does.
+
+    One query. The filters are the ORM's (``inbox``): it writes the page's ids, their places and
+    the count of every matching row (a window over the same scan), sorted and sliced by the
+    database over narrow rows. The page's rows around it are SQL written here (``_PAGE_SQL``):
+    built by the ORM, those columns and subqueries cost the page more in building SQL than the
+    database takes to run it (issue 15's target is 5x a trivial view). A page past the end finds
+    no rows, so it alone takes two more queries: the count, then the last page."""
+    matching = inbox(program, user, filters=filters)
+    found = _page_rows(matching, user, filters, number, size)
+    if found or number == 1:
+        return InboxPage(number=number, total=found[0][-1] if found else 0, rows=_rows(found))
+    total = matching.count()
+    last = max(1, -(-total // size))
+    found = _page_rows(matching, user, filters, min(last, number), size)
+    return InboxPage(number=min(last, number), total=total, rows=_rows(found))
+
+
+# The page's rows around the ORM's sorted slice of ids ({page}): the columns ``_rows`` reads, the
+# review count and "mine" for these rows only, in the slice's order. {name} reads the applicant's
+# name out of the version's profile, which each database spells its own way.
+_PAGE_SQL = """
+SELECT s.id, s.submitted_at, s.withdrawn_at, s.graduation_year, s.needs_visa, s.signal,
+       s.decision, s.mean_score, v.number, {name},
+       (SELECT COUNT(*) FROM workspace_review r WHERE r.submission_id = s.id),
+       EXISTS (SELECT 1 FROM workspace_review r
+               WHERE r.submission_id = s.id AND r.reviewer_id = %s),
+       page.total
+FROM ({page}) page
+JOIN workspace_submission s ON s.id = page.pk
+LEFT JOIN workspace_submissionversion v ON v.id = s.current_version_id
+ORDER BY page.place
+"""
+_PROFILE_NAME = {
+    "postgresql": "v.profile ->> 'name'",
+    "sqlite": "json_extract(v.profile, '$.name')",
+}
+
+
+def _page_rows(matching, user, filters, number, size) -> list[tuple]:
+    order = SORTS[filters.get("sort") or "newest"][1]
+    start = (number - 1) * size
+    page = (
+        matching.annotate(place=Window(RowNumber(), order_by=order), total=Window(Count("pk")))
+        .order_by(*order)
+        .values("pk", "place", "total")[start : start + size]
     )
-    by_id = {row[0]: row for row in found}
+    connection = connections[matching.db]
+    page_sql, page_params = page.query.get_compiler(connection=connection).as_sql()
+    sql = _PAGE_SQL.format(name=_PROFILE_NAME[connection.vendor], page=page_sql)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, *page_params])
+        return cursor.fetchall()
+
+
+def _rows(found) -> list[dict]:
+    """``_page_rows``' tuples as plain values for the page, with the mean weighted score (None
+    when nobody scored), the number of reviews and whether the user reviewed each. Plain dicts,
+    because a dict lookup is the cheapest to read (``review_rows`` writes them)."""
     review_url = reverse("workspace:submission_staff", args=[0]).replace("/0/", "/{}/")
     labels = dict(Submission.Decision.choices)
     visa_words = {True: "yes", False: "no", None: None}
     zone = timezone.get_current_timezone()
     rows = []
-    for row in (by_id[pk] for pk in ids if pk in by_id):
+    for row in found:
         pk, submitted, withdrawn, year, visa, signal, decision, mean, version, name, count, mine = (
-            row
+            row[:12]
         )
+        if isinstance(submitted, str):  # SQLite's text, as Django's own converter reads it
+            submitted = parse_datetime(submitted)
+        if submitted.tzinfo is None:  # stored in UTC (USE_TZ)
+            submitted = submitted.replace(tzinfo=datetime.UTC)
         submitted = submitted.astimezone(zone)
         rows.append(
             {
@@ -251,7 +288,7 @@ def inbox_rows(ids, user) -> list[dict]:
                 "submitted_iso": submitted.isoformat(timespec="minutes"),
                 "submitted": f"{submitted:%b} {submitted.day}, {submitted.year}",
                 "reviews": count or 0,
-                "mine": mine,
+                "mine": bool(mine),
                 "mean_score": mean,
                 "score": None if mean is None else f"{mean:.0f}%",
                 "decision": decision,
