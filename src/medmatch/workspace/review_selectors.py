@@ -177,7 +177,7 @@ SELECT s.id, s.submitted_at, s.withdrawn_at, s.graduation_year, s.needs_visa, s.
                WHERE r.submission_id = s.id AND r.reviewer_id = %s),
        page.total
 FROM (
-    SELECT s.id, ROW_NUMBER() OVER (ORDER BY {order}) AS place, COUNT(*) OVER () AS total
+    SELECT s.id, (SELECT COUNT(*) FROM workspace_submission s WHERE {where}) AS total
     FROM workspace_submission s
     WHERE {where}
     ORDER BY {order}
@@ -185,7 +185,7 @@ FROM (
 ) page
 JOIN workspace_submission s ON s.id = page.id
 LEFT JOIN workspace_submissionversion v ON v.id = s.current_version_id
-ORDER BY page.place
+ORDER BY {order}
 """
 _PROFILE_NAME = {
     "postgresql": "v.profile ->> 'name'",
@@ -248,8 +248,8 @@ def inbox_page(program, user, *, filters: dict, number: int, size: int) -> Inbox
     ``filters["sort"]``, with the number of matching submissions; a page past the end gives the
     last page, as ``Paginator.get_page`` does.
 
-    One query: the page's ids, their places and the count of every matching row (a window over
-    the same scan), sorted and sliced by the database over narrow rows, and around them the
+    One query: the page's ids, sorted and sliced by the database over narrow rows (from an index
+    where it can), the count of every matching row (a subquery it runs once), and around them the
     page's rows with the review count and "mine" for these rows only. A page past the end finds
     no rows, so it alone takes two more queries: the count, then the last page."""
     connection = connections[Submission.objects.db]
@@ -260,14 +260,14 @@ def inbox_page(program, user, *, filters: dict, number: int, size: int) -> Inbox
         where=where,
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [user.pk, *params, size, (number - 1) * size])
+        cursor.execute(sql, [user.pk, *params, *params, size, (number - 1) * size])
         found = cursor.fetchall()
         if found or number == 1:
             return InboxPage(number=number, total=found[0][-1] if found else 0, rows=_rows(found))
         cursor.execute(f"SELECT COUNT(*) FROM workspace_submission s WHERE {where}", params)
         total = cursor.fetchone()[0]
         last = max(1, -(-total // size))
-        cursor.execute(sql, [user.pk, *params, size, (last - 1) * size])
+        cursor.execute(sql, [user.pk, *params, *params, size, (last - 1) * size])
         return InboxPage(number=last, total=total, rows=_rows(cursor.fetchall()))
 
 
