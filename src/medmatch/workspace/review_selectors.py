@@ -272,7 +272,7 @@ def inbox_page(program, user, *, filters: dict, number: int, size: int) -> Inbox
 
 
 def _rows(found) -> list[dict]:
-    """``_page_rows``' tuples as plain values for the page, with the mean weighted score (None
+    """The page query's tuples as plain values for the page, with the mean weighted score (None
     when nobody scored), the number of reviews and whether the user reviewed each. Plain dicts,
     because a dict lookup is the cheapest to read (``review_rows`` writes them)."""
     review_url = reverse("workspace:submission_staff", args=[0]).replace("/0/", "/{}/")
