@@ -174,15 +174,19 @@ def test_it_pages_by_fifty_in_a_fixed_number_of_queries(
             )
     first = as_erin.get(_inbox(world))
     assert len(first.context["page"].rows) == 50
-    # session, user, program with its intake, specialty choices, the count, the page's ids, its
-    # rows: not one per row.
-    with django_assert_max_num_queries(7):
+    # session, user, program with its intake, specialty choices, and the page (its rows with the
+    # count of all): not one per row.
+    with django_assert_max_num_queries(5):
         last = as_erin.get(_inbox(world), {"page": "3", "sort": "score"})
     assert len(last.context["page"].rows) == 20
-    with django_assert_max_num_queries(7):
+    assert last.context["page"].paginator.count == 120
+    assert last.context["page"].paginator.num_pages == 3
+    with django_assert_max_num_queries(5):
         as_erin.get(_inbox(world), {"visa": "unknown", "reviewed": "me", "flag": "concern"})
     beyond = as_erin.get(_inbox(world), {"page": "999"})
     assert beyond.context["page"].number == 3
+    assert _names(beyond) == _names(as_erin.get(_inbox(world), {"page": "3"}))
+    assert beyond.context["page"].paginator.count == 120
 
 
 def test_it_decides_for_the_ticked_rows_in_one_go(world, as_erin, erin, alice, bob):

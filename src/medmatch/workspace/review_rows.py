@@ -26,9 +26,10 @@ def _known(value) -> str:
 
 
 def row_html(row: dict, *, uses_signals: bool) -> str:
-    """One ``inbox_rows`` row as a ``<tr>``: a tick box (none once withdrawn), the applicant
-    (linked to their review), graduation year, visa, signal (when the program takes signals),
-    submitted date, reviews, mean score and decision. Every value from a row is escaped."""
+    """One row of ``review_selectors.inbox_page`` as a ``<tr>``: a tick box (none once
+    withdrawn), the applicant (linked to their review), graduation year, visa, signal (when the
+    program takes signals), submitted date, reviews, mean score and decision. Every value from a
+    row is escaped."""
     pk, name = _text(row["pk"]), _text(row["name"])
     pick = (
         ""

@@ -1,27 +1,26 @@
 """Reads of the program's review: the cycle's dashboard, the inbox, and one submission's panel.
 
 Each takes rows already limited to the user's programs by ``workspace.access``; nothing here
-widens them. The inbox is the paginator's count, one query for the ids of a page and one for its
-rows (the review count and "reviewed by me" are SQL subqueries, not a query per row; the mean
+widens them. The inbox's page is one query: its ids, its rows and the count of all matching rows
+together (the review count and "reviewed by me" are SQL subqueries, not a query per row; the mean
 score is stored on the submission).
 """
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db import connections
 from django.db.models import (
     Count,
     Exists,
-    F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
 )
-from django.db.models.fields.json import KeyTextTransform
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from medmatch.catalog.import_cache import per_import
 from medmatch.catalog.models import Specialty
@@ -47,13 +46,15 @@ def specialty_interests_column(keys: Iterable[str]) -> str:
 def specialty_interest_choices(program) -> list[tuple[str, str]]:
     """(key, name) of the specialty interests the program's applicants gave, by name: the only
     values the inbox's filter accepts."""
-    columns = (
-        Submission.objects.filter(program=program)
-        .exclude(specialty_interests="")
-        .values_list("specialty_interests", flat=True)
-        .distinct()
-    )
-    keys = {key for column in columns.order_by() for key in column.strip("|").split("|") if key}
+    # Plain SQL, as the inbox's page (see _PAGE_SQL): the ORM took ten times the query's time.
+    with connections[Submission.objects.db].cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT specialty_interests FROM workspace_submission"
+            " WHERE program_id = %s AND specialty_interests <> ''",
+            [program.pk],
+        )
+        columns = [column for (column,) in cursor.fetchall()]
+    keys = {key for column in columns for key in column.strip("|").split("|") if key}
     names = _specialty_names()
     return sorted(((key, names.get(key, key)) for key in keys), key=lambda pair: pair[1].casefold())
 
@@ -142,101 +143,151 @@ def dashboards(programs: QuerySet, *, now=None) -> list[Dashboard]:
 
 # ---- the inbox ----------------------------------------------------------------------------------
 
+# Each sort: its label, and its ORDER BY over the submissions ``s`` (the id last: a total order,
+# so pages neither repeat nor skip a row).
 SORTS = {
-    "newest": ("Newest first", [F("submitted_at").desc(), F("pk").desc()]),
-    "oldest": ("Oldest first", [F("submitted_at").asc(), F("pk").asc()]),
-    "score": (
-        "Highest mean score",
-        [F("mean_score").desc(nulls_last=True), F("submitted_at").desc(), F("pk").desc()],
-    ),
+    "newest": ("Newest first", "s.submitted_at DESC, s.id DESC"),
+    "oldest": ("Oldest first", "s.submitted_at ASC, s.id ASC"),
+    "score": ("Highest mean score", "s.mean_score DESC NULLS LAST, s.submitted_at DESC, s.id DESC"),
     "score_low": (
         "Lowest mean score",
-        [F("mean_score").asc(nulls_last=True), F("submitted_at").desc(), F("pk").desc()],
+        "s.mean_score ASC NULLS LAST, s.submitted_at DESC, s.id DESC",
     ),
 }
 
 
-def inbox(program, user, *, filters: dict) -> QuerySet:
-    """The ids of the program's submissions matching the inbox form's cleaned ``filters``, in the
-    order of ``filters["sort"]``: what the paginator counts and slices. Only the ids, so the
-    database sorts narrow rows and counts reviews only for the page shown (``inbox_rows``); the
-    mean score to sort by is a column of the submission."""
-    reviews = Review.objects.filter(submission=OuterRef("pk"))
-    rows = Submission.objects.filter(program=program)
+@dataclass(frozen=True)
+class InboxPage:
+    number: int  # the page shown: the one asked for, or the last when that is past the end
+    total: int  # submissions matching the filters, on every page
+    rows: list  # this page's rows, as ``_rows`` makes them
+
+
+# Why SQL written here and not the ORM: the inbox must answer within 5x a trivial view of the
+# same server (issue 15, ``benchmarks/workspace_inbox.py``). Its one query, built by the ORM
+# (filters as Exists, the rows' subqueries, a window for the count), took the page longer to
+# build and compile than the database took to run it. The SQL is plain and the same on SQLite
+# and PostgreSQL but for reading the name out of the profile's JSON; every value is a parameter.
+
+_PAGE_SQL = """
+SELECT s.id, s.submitted_at, s.withdrawn_at, s.graduation_year, s.needs_visa, s.signal,
+       s.decision, s.mean_score, v.number, {name},
+       (SELECT COUNT(*) FROM workspace_review r WHERE r.submission_id = s.id),
+       EXISTS (SELECT 1 FROM workspace_review r
+               WHERE r.submission_id = s.id AND r.reviewer_id = %s),
+       page.total
+FROM (
+    SELECT s.id, (SELECT COUNT(*) FROM workspace_submission s WHERE {where}) AS total
+    FROM workspace_submission s
+    WHERE {where}
+    ORDER BY {order}
+    LIMIT %s OFFSET %s
+) page
+JOIN workspace_submission s ON s.id = page.id
+LEFT JOIN workspace_submissionversion v ON v.id = s.current_version_id
+ORDER BY {order}
+"""
+_PROFILE_NAME = {
+    "postgresql": "v.profile ->> 'name'",
+    "sqlite": "json_extract(v.profile, '$.name')",
+}
+_MINE = (
+    "EXISTS (SELECT 1 FROM workspace_review r WHERE r.submission_id = s.id AND r.reviewer_id = %s)"
+)
+_ANY_REVIEW = "EXISTS (SELECT 1 FROM workspace_review r WHERE r.submission_id = s.id)"
+# The flags are a JSON list of fixed values; each value is quoted in the stored text.
+_FLAGGED = (
+    "EXISTS (SELECT 1 FROM workspace_review r WHERE r.submission_id = s.id"
+    " AND UPPER(CAST(r.flags AS TEXT)) LIKE UPPER(%s) ESCAPE '\\')"
+)
+
+
+def inbox_where(program, user, *, filters: dict, connection) -> tuple[str, list]:
+    """The SQL condition over submissions ``s`` of the program's submissions matching the inbox
+    form's cleaned ``filters``, with its parameters."""
+    where, params = ["s.program_id = %s"], [program.pk]
     if not filters.get("withdrawn"):
-        rows = rows.filter(withdrawn_at__isnull=True)
+        where.append("s.withdrawn_at IS NULL")
     if filters.get("specialty"):
-        rows = rows.filter(specialty_interests__contains=f"|{filters['specialty']}|")
+        where.append("s.specialty_interests LIKE %s ESCAPE '\\'")
+        params.append(f"%|{connection.ops.prep_for_like_query(filters['specialty'])}|%")
     visa = filters.get("visa")
-    if visa:
-        rows = rows.filter(needs_visa={"yes": True, "no": False, "unknown": None}[visa])
+    if visa == "unknown":
+        where.append("s.needs_visa IS NULL")
+    elif visa:
+        where.append("s.needs_visa = %s")
+        params.append(visa == "yes")
     if filters.get("year_from") is not None:
-        rows = rows.filter(graduation_year__gte=filters["year_from"])
+        where.append("s.graduation_year >= %s")
+        params.append(filters["year_from"])
     if filters.get("year_to") is not None:
-        rows = rows.filter(graduation_year__lte=filters["year_to"])
+        where.append("s.graduation_year <= %s")
+        params.append(filters["year_to"])
     if filters.get("signal"):
-        rows = rows.filter(signal=filters["signal"] == "yes")
+        where.append("s.signal = %s")
+        params.append(filters["signal"] == "yes")
     if filters.get("decision"):
-        decision = "" if filters["decision"] == "undecided" else filters["decision"]
-        rows = rows.filter(decision=decision)
-    mine = Exists(reviews.filter(reviewer=user))
+        where.append("s.decision = %s")
+        params.append("" if filters["decision"] == "undecided" else filters["decision"])
     if filters.get("reviewed") == "me":
-        rows = rows.filter(mine)
+        where.append(_MINE)
+        params.append(user.pk)
     elif filters.get("reviewed") == "not_me":
-        rows = rows.filter(~mine)
+        where.append(f"NOT {_MINE}")
+        params.append(user.pk)
     elif filters.get("reviewed") == "nobody":
-        rows = rows.filter(~Exists(reviews))
+        where.append(f"NOT {_ANY_REVIEW}")
     if filters.get("flag"):
-        # The flags are a JSON list of fixed values; each value is quoted in the stored text.
-        rows = rows.filter(Exists(reviews.filter(flags__icontains=f'"{filters["flag"]}"')))
-    sort = filters.get("sort") or "newest"
-    return rows.order_by(*SORTS[sort][1]).values_list("pk", flat=True)
+        where.append(_FLAGGED)
+        params.append(f'%"{connection.ops.prep_for_like_query(filters["flag"])}"%')
+    return " AND ".join(where), params
 
 
-def inbox_rows(ids, user) -> list[dict]:
-    """The submissions ``ids`` (one page of ``inbox``, in its order) as plain values for the
-    template, with the mean weighted score (None when nobody scored), the number of reviews and
-    whether ``user`` reviewed each: one query, the count and "mine" as subqueries over the page's
-    fifty rows, the applicant's name read out of the version's profile by the database. Plain
-    dicts, because a dict lookup is the template language's cheapest."""
-    ids = list(ids)
-    reviews = Review.objects.filter(submission=OuterRef("pk")).order_by()
-    found = (
-        Submission.objects.filter(pk__in=ids)
-        .annotate(
-            name=KeyTextTransform("name", "current_version__profile"),
-            review_count=Subquery(
-                reviews.values("submission").annotate(n=Count("pk")).values("n"),
-                output_field=IntegerField(),
-            ),
-            mine=Exists(reviews.filter(reviewer=user)),
-        )
-        .values_list(
-            "pk",
-            "submitted_at",
-            "withdrawn_at",
-            "graduation_year",
-            "needs_visa",
-            "signal",
-            "decision",
-            "mean_score",
-            "current_version__number",
-            "name",
-            "review_count",
-            "mine",
-        )
-        .order_by()
+def inbox_page(program, user, *, filters: dict, number: int, size: int) -> InboxPage:
+    """Page ``number`` (from 1) of ``size`` rows of the inbox under ``filters``, in the order of
+    ``filters["sort"]``, with the number of matching submissions; a page past the end gives the
+    last page, as ``Paginator.get_page`` does.
+
+    One query: the page's ids, sorted and sliced by the database over narrow rows (from an index
+    where it can), the count of every matching row (a subquery it runs once), and around them the
+    page's rows with the review count and "mine" for these rows only. A page past the end finds
+    no rows, so it alone takes two more queries: the count, then the last page."""
+    connection = connections[Submission.objects.db]
+    where, params = inbox_where(program, user, filters=filters, connection=connection)
+    sql = _PAGE_SQL.format(
+        name=_PROFILE_NAME[connection.vendor],
+        order=SORTS[filters.get("sort") or "newest"][1],
+        where=where,
     )
-    by_id = {row[0]: row for row in found}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, *params, *params, size, (number - 1) * size])
+        found = cursor.fetchall()
+        if found or number == 1:
+            return InboxPage(number=number, total=found[0][-1] if found else 0, rows=_rows(found))
+        cursor.execute(f"SELECT COUNT(*) FROM workspace_submission s WHERE {where}", params)
+        total = cursor.fetchone()[0]
+        last = max(1, -(-total // size))
+        cursor.execute(sql, [user.pk, *params, *params, size, (last - 1) * size])
+        return InboxPage(number=last, total=total, rows=_rows(cursor.fetchall()))
+
+
+def _rows(found) -> list[dict]:
+    """The page query's tuples as plain values for the page, with the mean weighted score (None
+    when nobody scored), the number of reviews and whether the user reviewed each. Plain dicts,
+    because a dict lookup is the cheapest to read (``review_rows`` writes them)."""
     review_url = reverse("workspace:submission_staff", args=[0]).replace("/0/", "/{}/")
     labels = dict(Submission.Decision.choices)
     visa_words = {True: "yes", False: "no", None: None}
     zone = timezone.get_current_timezone()
     rows = []
-    for row in (by_id[pk] for pk in ids if pk in by_id):
+    for row in found:
         pk, submitted, withdrawn, year, visa, signal, decision, mean, version, name, count, mine = (
-            row
+            row[:12]
         )
+        if isinstance(submitted, str):  # SQLite's text, as Django's own converter reads it
+            submitted = parse_datetime(submitted)
+        if submitted.tzinfo is None:  # stored in UTC (USE_TZ)
+            submitted = submitted.replace(tzinfo=datetime.UTC)
         submitted = submitted.astimezone(zone)
         rows.append(
             {
@@ -251,7 +302,7 @@ def inbox_rows(ids, user) -> list[dict]:
                 "submitted_iso": submitted.isoformat(timespec="minutes"),
                 "submitted": f"{submitted:%b} {submitted.day}, {submitted.year}",
                 "reviews": count or 0,
-                "mine": mine,
+                "mine": bool(mine),
                 "mean_score": mean,
                 "score": None if mean is None else f"{mean:.0f}%",
                 "decision": decision,

@@ -9,7 +9,7 @@ log in).
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -35,7 +35,7 @@ from medmatch.workspace.review_forms import (
     decision_of,
 )
 from medmatch.workspace.review_rows import filter_grid_html, rows_html
-from medmatch.workspace.review_selectors import SORTS, dashboards, inbox, inbox_rows, panel
+from medmatch.workspace.review_selectors import SORTS, dashboards, inbox_page, panel
 
 
 @login_required
@@ -73,9 +73,17 @@ def show_inbox(request, pk: int):
     form = InboxForm(request.GET, program=program, uses_signals=uses_signals)
     page = None
     if form.is_valid():
-        rows = inbox(program, request.user, filters=form.cleaned_data)
-        page = Paginator(rows, PAGE_SIZE).get_page(form.cleaned_data.get("page") or 1)
-        page.rows = inbox_rows(page.object_list, request.user)
+        found = inbox_page(
+            program,
+            request.user,
+            filters=form.cleaned_data,
+            number=form.cleaned_data.get("page") or 1,
+            size=PAGE_SIZE,
+        )
+        # A Paginator over the count alone (the rows came in the same query), for its page
+        # arithmetic; the page's object_list is its rows.
+        page = Page(found.rows, found.number, Paginator(range(found.total), PAGE_SIZE))
+        page.rows = found.rows
     query = request.GET.copy()
     query.pop("page", None)
     context = {
