@@ -386,18 +386,22 @@ def nearest_cities(
     """``nearest_city`` of each (latitude, longitude) in ``points``, in order: the same answers,
     for many points at once (the Wikidata import asks for 27,000).
 
-    The points that read the same cells are taken together: numpy scores every city of their
-    window for all of them at once. Its sines and cosines may differ from the math module's in
-    the last bits, so numpy only narrows the choice: the cities whose score is within 1e-7 of a
-    point's best (and within reach give or take 1e-7) are scored again by ``nearest_city``'s own
-    formula, in its order, so the city and the distance returned are exactly its own.
+    Every (point, city of the cells it reads) pair goes through numpy together, ~200,000 pairs
+    at a time: the window's pre-filter, then the distance and score of the pairs it keeps. Its
+    sines and cosines may differ from the math module's in the last bits, so numpy only narrows
+    the choice: the cities whose score is within 1e-7 of a point's best (and within reach give or
+    take 1e-7) are scored again by ``nearest_city``'s own formula, in its order, so the city and
+    the distance returned are exactly its own.
     """
     found: list[tuple[str, float] | None] = [None] * len(points)
     groups: dict[tuple[int, int, int, int], list[int]] = {}
     lat_cells = math.ceil(max_km / (111.0 * _CELL_DEGREES))
+    # Per point: latitude, longitude and nearest_city's window (see _search_window).
+    table = np.zeros((len(points), 4))
     for position, (latitude, longitude) in enumerate(points):
         if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
             continue
+        table[position] = (latitude, longitude, *_search_window(latitude, max_km))
         shrink = max(math.cos(math.radians(min(abs(latitude) + lat_cells, 89.9))), 0.01)
         lon_cells = min(math.ceil(max_km / (111.0 * _CELL_DEGREES * shrink)), 180)
         key = (
@@ -407,49 +411,89 @@ def nearest_cities(
             lon_cells,
         )
         groups.setdefault(key, []).append(position)
+    pair_points, pair_cities, pairs = [], [], 0
     for key, positions in groups.items():
-        rows, lats, lons = _cities_around(*key)
-        if not rows:
+        cities = _window_cities(*key)
+        if not len(cities):
             continue
-        for start in range(0, len(positions), 256):  # at most 256 points x the window's cities
-            chunk = positions[start : start + 256]
-            _nearest_in_window(points, chunk, rows, lats, lons, max_km, found)
+        pair_points.append(np.repeat(np.array(positions, dtype=np.intp), len(cities)))
+        pair_cities.append(np.tile(cities, len(positions)))
+        pairs += len(positions) * len(cities)
+        if pairs >= 200_000:
+            _nearest_of_pairs(points, table, pair_points, pair_cities, max_km, found)
+            pair_points, pair_cities, pairs = [], [], 0
+    if pairs:
+        _nearest_of_pairs(points, table, pair_points, pair_cities, max_km, found)
     return found
 
 
-def _nearest_in_window(points, positions, rows, lats, lons, max_km, found) -> None:
-    point_lats = np.array([points[p][0] for p in positions], dtype=float)[:, None]
-    point_lons = np.array([points[p][1] for p in positions], dtype=float)[:, None]
-    windows = np.array([_search_window(points[p][0], max_km) for p in positions], dtype=float)
+@cache
+def _city_arrays() -> tuple[tuple[tuple, ...], np.ndarray, np.ndarray, np.ndarray, dict]:
+    """Every city of the grid once, cell after cell: the rows, their latitudes, longitudes and
+    populations (at least 1) as arrays, and each cell's (start, stop) in them."""
+    rows, ranges = [], {}
+    for cell, cities in _city_grid().items():
+        ranges[cell] = (len(rows), len(rows) + len(cities))
+        rows.extend(cities)
+    lats = np.array([city[1] for city in rows], dtype=float)
+    lons = np.array([city[2] for city in rows], dtype=float)
+    populations = np.array([max(city[3], 1) for city in rows], dtype=float)
+    return tuple(rows), lats, lons, populations, ranges
+
+
+@lru_cache(maxsize=8192)
+def _window_cities(row: int, column: int, lat_cells: int, lon_cells: int) -> np.ndarray:
+    """The positions in ``_city_arrays`` of the cities ``_cities_around`` lists, in its order."""
+    ranges = _city_arrays()[4]
+    found = []
+    for dr in range(-lat_cells, lat_cells + 1):
+        for dc in range(-lon_cells, lon_cells + 1):
+            cell_column = (column + dc + 180) % 360 - 180  # across the antimeridian
+            if span := ranges.get((row + dr, cell_column)):
+                found.append(np.arange(*span, dtype=np.intp))
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.intp)
+
+
+def _nearest_of_pairs(points, table, pair_points, pair_cities, max_km, found) -> None:
+    rows, lats, lons, populations, _ = _city_arrays()
+    point_index = np.concatenate(pair_points)
+    city_index = np.concatenate(pair_cities)
+    point_lats, point_lons, lat_limits, lon_limits = table[point_index].T
     # The same pre-filter as nearest_city's, element for element.
-    dlon = np.abs(lons[None, :] - point_lons)
-    inside = (np.abs(lats[None, :] - point_lats) <= windows[:, :1]) & (
-        np.minimum(dlon, 360.0 - dlon) <= windows[:, 1:]
+    dlon = np.abs(lons[city_index] - point_lons)
+    inside = (np.abs(lats[city_index] - point_lats) <= lat_limits) & (
+        np.minimum(dlon, 360.0 - dlon) <= lon_limits
     )
-    if not inside.any():
+    kept = np.flatnonzero(inside)  # in order: by point, then in nearest_city's order
+    if not len(kept):
         return
-    phi1, phi2 = np.radians(point_lats), np.radians(lats)[None, :]
-    dlmb = np.radians(lons[None, :] - point_lons)
+    point_index, city_index = point_index[kept], city_index[kept]
+    point_lats, point_lons = point_lats[kept], point_lons[kept]
+    phi1, phi2 = np.radians(point_lats), np.radians(lats[city_index])
+    dlmb = np.radians(lons[city_index] - point_lons)
     a = np.sin((phi2 - phi1) / 2) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin(dlmb / 2) ** 2
     distance = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
-    populations = np.array([max(city[3], 1) for city in rows], dtype=float)[None, :]
-    score = populations / (distance + 2.0) ** 2
+    score = populations[city_index] / (distance + 2.0) ** 2
     margin = 1e-7
-    reach = inside & (distance <= max_km * (1 + margin))
-    surely = inside & (distance <= max_km * (1 - margin))
-    best = np.where(surely, score, -np.inf).max(axis=1, keepdims=True)
+    reach = distance <= max_km * (1 + margin)
+    surely = distance <= max_km * (1 - margin)
+    best = np.full(len(points), -np.inf)
+    np.maximum.at(best, point_index[surely], score[surely])
+    best = best[point_index]
     # Where no city is surely within reach, every city that may be is scored again.
     contenders = reach & ((score >= best * (1 - margin)) | np.isneginf(best))
     current, best_score = -1, -1.0
-    for point, index in zip(*(axis.tolist() for axis in np.nonzero(contenders)), strict=True):
-        if point != current:
-            current, best_score = point, -1.0
-        latitude, longitude = points[positions[point]]
+    for position, index in zip(
+        point_index[contenders].tolist(), city_index[contenders].tolist(), strict=True
+    ):
+        if position != current:
+            current, best_score = position, -1.0
+        latitude, longitude = points[position]
         name, lat, lon, population = rows[index]
         exact = haversine_km(latitude, longitude, lat, lon)
         score_exact = max(population, 1) / (exact + 2.0) ** 2
         if exact <= max_km and score_exact > best_score:
-            found[positions[point]], best_score = (name, exact), score_exact
+            found[position], best_score = (name, exact), score_exact
 
 
 @cache
