@@ -172,7 +172,8 @@ def _city_tables() -> tuple[dict[str, tuple[tuple, ...]], dict[tuple[int, int], 
         cell = (math.floor(lat / _CELL_DEGREES), math.floor(lon / _CELL_DEGREES))
         grid.setdefault(cell, []).append((city["name"], lat, lon, city.get("population") or 0))
     by_name = {
-        key: tuple(sorted(cities, key=lambda c: -c[_POPULATION])) for key, cities in index.items()
+        key: tuple(cities if len(cities) == 1 else sorted(cities, key=lambda c: -c[_POPULATION]))
+        for key, cities in index.items()
     }
     return by_name, {cell: tuple(cities) for cell, cities in grid.items()}
 
