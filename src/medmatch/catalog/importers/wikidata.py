@@ -25,6 +25,7 @@ from .base import (
     SourceInfo,
     Table,
     batches,
+    fill_nearest_cities,
     sync_rows,
     text,
     update_rows,
@@ -299,10 +300,10 @@ class WikidataHospitalsImporter(Importer):
         )
         self.merge_into_cms(records, rows, report)
         # The search text of the rows that stay (a merged item's would be thrown away).
+        fields = {qid: InstitutionFields(wikidata_id=qid, **values) for qid, values in rows.items()}
+        fill_nearest_cities(list(fields.values()))
         for qid, values in rows.items():
-            values["search_text"] = institution_search_text(
-                InstitutionFields(wikidata_id=qid, **values)
-            )
+            values["search_text"] = institution_search_text(fields[qid])
         sync_rows(Institution, "wikidata_id", rows, report, progress=progress)
 
     def merge_into_cms(self, records, rows: dict[str, dict], report: ImportReport) -> None:
