@@ -539,6 +539,18 @@ OBJECTS = {
     "api:recommender": "recommender",
     "api:letter_request": "letter_request",
     "api:rank_list": "rank_list",
+    "api:contact_edit": "contact",
+    "api:contact_delete": "contact",
+    "api:conversation_add": "contact",
+    "api:conversation_edit": "conversation",
+    "api:conversation_delete": "conversation",
+    "api:open_question_answer": "open_question",
+    "api:open_question_reopen": "open_question",
+    "api:recommender_edit": "recommender",
+    "api:recommender_delete": "recommender",
+    "api:letter_request_edit": "letter_request",
+    "api:letter_request_delete": "letter_request",
+    "api:couple": "couple_link",
 }
 # Other path arguments, by name, whatever the URL.
 ARGUMENTS = {
@@ -554,6 +566,7 @@ ARGUMENTS = {
     "program_id": "program",
     "application_pk": "application",
     "number": "version_number",
+    "cycle_id": "match_cycle",
 }
 TOKENS = {"letters:portal": "portal_token", "applications:calendar_feed": "feed_token"}
 # URLs with a path argument no object of alice's world fills, and why; the sweep requests them with
