@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from medmatch.api.auth import student_auth
 from medmatch.api.errors import ApiError, form_fields
-from medmatch.api.forms import form_data
+from medmatch.api.forms import form_data, patched
 from medmatch.api.pagination import PageParams, keyset_page
 from medmatch.api.schemas import ERRORS, responses
 from medmatch.lib.forms import MAX_INT
@@ -323,6 +323,10 @@ def show_open_question(request, pk: int):
     return _question(get_question(request, pk))
 
 
+# The API's names of the contact page's fields: the links by id.
+CONTACT_FIELDS = ["name", "role", "program_id", "institution_id", "how_met", "email", "notes"]
+
+
 def _contact_form(request, values: dict, contact: Contact) -> ContactForm:
     data = form_data(
         {
@@ -358,18 +362,8 @@ def add_contact(request, payload: ContactIn):
 def change_contact(request, pk: int, payload: ContactChange):
     """Change a contact; the fields not sent keep their values."""
     contact = get_contact(request, pk)
-    sent = payload.model_dump(exclude_unset=True)
-    values = {
-        "name": contact.name,
-        "role": contact.role,
-        "program_id": contact.program_id,
-        "institution_id": contact.institution_id,
-        "how_met": contact.how_met,
-        "email": contact.email,
-        "notes": contact.notes,
-    }
-    for name, value in sent.items():
-        values[name] = value if value is not None or name.endswith("_id") else values[name]
+    current = {name: getattr(contact, name) for name in CONTACT_FIELDS}
+    values = patched(current, payload, clearable={"program_id", "institution_id"})
     _contact_form(request, values, contact).save()
     return _contact_out(request, pk)
 
@@ -409,12 +403,7 @@ def _conversation_form(values: dict, insights: list[dict], conversation=None) ->
 
 
 def _conversation_out(request, pk: int) -> dict:
-    conversation = get_conversation(request, pk)
-    return _conversation(
-        Conversation.objects.select_related("contact")
-        .prefetch_related("insights")
-        .get(pk=conversation.pk)
-    )
+    return _conversation(get_conversation(request, pk))
 
 
 @router.post(
@@ -441,18 +430,9 @@ def change_conversation(request, pk: int, payload: ConversationChange):
     """Change a conversation; the fields not sent keep their values, and ``insights`` (when
     sent) replaces them all."""
     conversation = get_conversation(request, pk)
-    sent = payload.model_dump(exclude_unset=True)
-    values = {
-        "date": conversation.date,
-        "channel": conversation.channel,
-        "summary": conversation.summary,
-        "follow_up_on": conversation.follow_up_on,
-        "follow_up_done": conversation.follow_up_done,
-    }
-    for name, value in sent.items():
-        if name != "insights" and (value is not None or name == "follow_up_on"):
-            values[name] = value
-    insights = sent.get("insights")
+    current = {name: getattr(conversation, name) for name in ConversationForm.Meta.fields}
+    values = patched(current, payload, clearable={"follow_up_on"})
+    insights = payload.insights
     if insights is None:
         insights = [
             {"aspect": i.aspect, "rating": i.rating, "confidence": i.confidence, "note": i.note}

@@ -68,3 +68,14 @@ def form_data(values: dict, prefix: str | None = None) -> QueryDict:
         else:
             data[key] = str(value)
     return data
+
+
+def patched(current: dict, payload, *, clearable=()) -> dict:
+    """A PATCH's values: ``current`` with each field the client sent. A null keeps the current
+    value, except for the ``clearable`` fields (optional dates and links), where it clears it.
+    Fields of the payload that are not in ``current`` (handled by the caller) are left out."""
+    values = dict(current)
+    for name, value in payload.model_dump(exclude_unset=True).items():
+        if name in values and (value is not None or name in clearable):
+            values[name] = value
+    return values

@@ -19,21 +19,21 @@ from ninja import Field, Query, Router, Schema, Status
 
 from medmatch.api.auth import student_auth
 from medmatch.api.errors import ApiError, form_fields
-from medmatch.api.forms import form_data
+from medmatch.api.forms import form_data, patched
 from medmatch.api.pagination import PageParams, keyset_page
 from medmatch.api.schemas import ERRORS, responses
 from medmatch.applications.models import Application
 from medmatch.letters.forms import LetterRequestForm, RecommenderForm
 from medmatch.letters.models import LetterRequest, Recommender
 from medmatch.letters.permissions import can_read_letter
-from medmatch.letters.planning import STATE_LABELS, plan_for, plan_for_applications, today
+from medmatch.letters.planning import STATE_LABELS, plan_for, today
 from medmatch.letters.services import (
     LetterError,
     TermsFixedError,
     fixed_recommender_message,
     fixed_terms_message,
     recommender_save,
-    request_save,
+    request_submit,
 )
 from medmatch.letters.views.common import get_letter_request, get_recommender
 from medmatch.lib.forms import MAX_INT
@@ -310,22 +310,15 @@ def show_letter_request(request, pk: int):
     return _request(request.user, letter_request, today())
 
 
+# The API's names of the recommender page's fields: the specialty by id.
 RECOMMENDER_FIELDS = [
-    "name",
-    "title",
-    "role",
-    "institution",
-    "specialty",
-    "email",
-    "relationship",
-    "known_months",
-    "knows_well",
-    "notes",
+    "specialty_id" if name == "specialty" else name for name in RecommenderForm.Meta.fields
 ]
 
 
 def _recommender_form(values: dict, recommender: Recommender) -> RecommenderForm:
-    values = {**values, "specialty": values.pop("specialty_id", None)}
+    values = dict(values)
+    values["specialty"] = values.pop("specialty_id")
     form = RecommenderForm(form_data(values), instance=recommender)
     if not form.is_valid():
         raise ApiError(422, "The recommender was not saved.", form_fields(form))
@@ -346,14 +339,8 @@ def add_recommender(request, payload: RecommenderIn):
 def change_recommender(request, pk: int, payload: RecommenderChange):
     """Change a recommender; a new name or email once a letter was asked under them is a 409."""
     recommender = get_recommender(request, pk)
-    values = {name: getattr(recommender, name) for name in RECOMMENDER_FIELDS}
-    del values["specialty"]
-    values["specialty_id"] = recommender.specialty_id
-    sent = payload.model_dump(exclude_unset=True)
-    for name, value in sent.items():
-        nullable = name in ("specialty_id", "known_months", "knows_well")
-        if value is not None or nullable:
-            values[name] = value
+    current = {name: getattr(recommender, name) for name in RECOMMENDER_FIELDS}
+    values = patched(current, payload, clearable={"specialty_id", "known_months", "knows_well"})
     fixed = recommender.has_fixed_requests() and (
         values["name"] != recommender.name or values["email"] != recommender.email
     )
@@ -383,17 +370,20 @@ def delete_recommender(request, pk: int):
     return Status(204, None)
 
 
+# The API's names of the request page's fields: the recommender and the applications by id.
+REQUEST_FIELDS = [
+    {"recommender": "recommender_id", "applications": "application_ids"}.get(name, name)
+    for name in LetterRequestForm.Meta.fields
+]
+
+
 def _save_request(request, values: dict, letter_request: LetterRequest) -> LetterRequest:
     fields = {
-        "recommender": values["recommender_id"],
-        "status": values["status"],
-        "asked_on": values["asked_on"],
-        "due_on": values["due_on"],
-        "waived": values["waived"],
-        "talking_points": values["talking_points"],
-        "eras_letter_id": values["eras_letter_id"],
-        "service_uploaded_on": values["service_uploaded_on"],
+        name: values[name]
+        for name in REQUEST_FIELDS
+        if name not in ("recommender_id", "application_ids")
     }
+    fields["recommender"] = values["recommender_id"]
     data = form_data(fields)
     for pk in values["application_ids"]:
         data.appendlist("applications", str(pk))
@@ -409,10 +399,8 @@ def _save_request(request, values: dict, letter_request: LetterRequest) -> Lette
     saved = form.save(commit=False)
     saved.student = request.user
     applications = list(form.cleaned_data["applications"])
-    if saved.due_on is None:
-        saved.due_on = plan_for_applications(applications, today()).suggested_due
     try:
-        request_save(letter_request=saved, applications=applications)
+        request_submit(letter_request=saved, applications=applications)
     except TermsFixedError as error:  # a link was made meanwhile
         raise ApiError(409, str(error)) from error
     except LetterError as error:  # another request filled an application meanwhile
@@ -448,21 +436,11 @@ def change_letter_request(request, pk: int, payload: LetterRequestChange):
     """Change a request; the fields not sent keep their values. A new waiver or recommender
     after an upload link was made or the request emailed is a 409."""
     letter_request = get_letter_request(request, pk)
-    values = {
-        "recommender_id": letter_request.recommender_id,
-        "application_ids": sorted(letter_request.applications.values_list("pk", flat=True)),
-        "status": letter_request.status,
-        "asked_on": letter_request.asked_on,
-        "due_on": letter_request.due_on,
-        "waived": letter_request.waived,
-        "talking_points": letter_request.talking_points,
-        "eras_letter_id": letter_request.eras_letter_id,
-        "service_uploaded_on": letter_request.service_uploaded_on,
+    current = {
+        name: getattr(letter_request, name) for name in REQUEST_FIELDS if name != "application_ids"
     }
-    dates = ("asked_on", "due_on", "service_uploaded_on")
-    for name, value in payload.model_dump(exclude_unset=True).items():
-        if value is not None or name in dates:
-            values[name] = value
+    current["application_ids"] = sorted(letter_request.applications.values_list("pk", flat=True))
+    values = patched(current, payload, clearable={"asked_on", "due_on", "service_uploaded_on"})
     _save_request(request, values, letter_request)
     return _request_out(request, pk)
 

@@ -21,6 +21,7 @@ from medmatch.letters.models import (
     Recommender,
     UploadLink,
 )
+from medmatch.letters.planning import plan_for_applications, today
 from medmatch.letters.routes import instructions, medmatch_link_use, needs_medmatch_link
 from medmatch.lib.validators import single_line
 
@@ -149,6 +150,14 @@ def request_save(*, letter_request: LetterRequest, applications) -> LetterReques
     )
     checklists_tick(request=letter_request)
     return letter_request
+
+
+def request_submit(*, letter_request: LetterRequest, applications) -> LetterRequest:
+    """``request_save`` for what a student sent (the request page, the API): a request without
+    a due date gets the planner's suggestion, a week before the earliest deadline."""
+    if letter_request.due_on is None:
+        letter_request.due_on = plan_for_applications(applications, today()).suggested_due
+    return request_save(letter_request=letter_request, applications=applications)
 
 
 def checklists_tick(*, request: LetterRequest) -> None:

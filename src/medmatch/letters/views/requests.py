@@ -13,7 +13,7 @@ from medmatch.letters.forms import LetterRequestForm, ServiceUploadForm
 from medmatch.letters.models import Letter, Recommender
 from medmatch.letters.packet import build_packet
 from medmatch.letters.permissions import can_read_letter
-from medmatch.letters.planning import STATE_LABELS, plan_for, plan_for_applications, today
+from medmatch.letters.planning import STATE_LABELS, plan_for, today
 from medmatch.letters.routes import instructions, needs_medmatch_link, services_of
 from medmatch.letters.services import (
     LetterError,
@@ -22,7 +22,7 @@ from medmatch.letters.services import (
     link_revoke,
     portal_url,
     request_record_service_upload,
-    request_save,
+    request_submit,
 )
 from medmatch.letters.tasks import send_letter_request
 from medmatch.letters.views.common import get_letter_request, get_link
@@ -59,10 +59,8 @@ def _save_request(request, form, template):
         letter_request = form.save(commit=False)
         letter_request.student = request.user
         applications = list(form.cleaned_data["applications"])
-        if letter_request.due_on is None:
-            letter_request.due_on = plan_for_applications(applications, today()).suggested_due
         try:
-            request_save(letter_request=letter_request, applications=applications)
+            request_submit(letter_request=letter_request, applications=applications)
         except TermsFixedError as error:  # a link was made in another tab meanwhile
             form.add_error(None, str(error))
         except LetterError as error:  # a race with another tab filled an application
