@@ -149,6 +149,12 @@ def items(data, key: str, part: str) -> list:
     return value
 
 
+def rows(data, key: str, part: str):
+    """Each element of the list ``data[key]`` with where it is (``part.key[3]``), for messages."""
+    for index, row in enumerate(items(data, key, part)):
+        yield row, f"{part}.{key}[{index}]"
+
+
 # ---- the catalog by natural keys --------------------------------------------------------------
 
 

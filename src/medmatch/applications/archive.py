@@ -3,7 +3,7 @@ their history and checklists, CV entries, tailored CVs and personal statements w
 version. The calendar feed's secret cannot move (only its hash is stored): it goes to
 records.json, and a new feed is made on the new server."""
 
-from medmatch.accounts.archive import ArchiveError, create, fields_in, fields_out, items
+from medmatch.accounts.archive import ArchiveError, create, fields_in, fields_out, items, rows
 from medmatch.applications.models import (
     Application,
     CalendarFeed,
@@ -144,8 +144,7 @@ def records(user) -> dict:
 
 def import_(user, data: dict, context) -> None:
     part = "account.json applications"
-    for index, row in enumerate(items(data, "applications", part)):
-        where = f"{part}.applications[{index}]"
+    for row, where in rows(data, "applications", part):
         application = create(
             Application,
             where,
@@ -154,24 +153,20 @@ def import_(user, data: dict, context) -> None:
             program=context.ref(row.get("program"), f"{where}.program"),
         )
         context.remember(row.get("key"), application, where)
-        for number, change in enumerate(items(row, "status_history", where)):
-            at = f"{where}.status_history[{number}]"
+        for change, at in rows(row, "status_history", where):
             create(
                 StatusChange,
                 at,
                 fields_in(StatusChange, change, CHANGE, at),
                 application=application,
             )
-        for number, requirement in enumerate(items(row, "requirements", where)):
-            at = f"{where}.requirements[{number}]"
+        for requirement, at in rows(row, "requirements", where):
             values = fields_in(Requirement, requirement, REQUIREMENT, at)
             create(Requirement, at, values, application=application)
-    for index, row in enumerate(items(data, "cv_entries", part)):
-        where = f"{part}.cv_entries[{index}]"
+    for row, where in rows(data, "cv_entries", part):
         entry = create(CVEntry, where, fields_in(CVEntry, row, CV_ENTRY, where), student=user)
         context.remember(row.get("key"), entry, where)
-    for index, row in enumerate(items(data, "tailored_cvs", part)):
-        where = f"{part}.tailored_cvs[{index}]"
+    for row, where in rows(data, "tailored_cvs", part):
         values = fields_in(TailoredCV, row, TAILORED, where)
         values["entry_ids"] = [
             context.get(key, "cv_entry", f"{where}.entries").pk
@@ -183,8 +178,7 @@ def import_(user, data: dict, context) -> None:
         application = context.get(row.get("application"), "application", f"{where}.application")
         create(TailoredCV, where, values, application=application)
     statements = []
-    for index, row in enumerate(items(data, "statements", part)):
-        where = f"{part}.statements[{index}]"
+    for row, where in rows(data, "statements", part):
         application = context.optional(
             row.get("application"), "application", f"{where}.application"
         )
@@ -197,8 +191,7 @@ def import_(user, data: dict, context) -> None:
         )
         context.remember(row.get("key"), statement, where)
         statements.append((statement, row, where))
-        for number, version in enumerate(items(row, "versions", where)):
-            at = f"{where}.versions[{number}]"
+        for version, at in rows(row, "versions", where):
             create(
                 StatementVersion,
                 at,

@@ -2,7 +2,7 @@
 questions, practice attempts (at their own questions or the bank's, named by the bank's key),
 and interviews with their impressions. Reminders already sent are this server's bookkeeping."""
 
-from medmatch.accounts.archive import ArchiveError, create, fields_in, fields_out, items
+from medmatch.accounts.archive import ArchiveError, create, fields_in, fields_out, rows
 from medmatch.interviews.models import Impression, Interview, PracticeAttempt, Question
 
 QUESTION = ("category", "text", "source_label", "source_urls", "created_at")
@@ -81,12 +81,10 @@ def _impression(interview) -> dict | None:
 
 def import_(user, data: dict, context) -> None:
     part = "account.json interviews"
-    for index, row in enumerate(items(data, "questions", part)):
-        where = f"{part}.questions[{index}]"
+    for row, where in rows(data, "questions", part):
         question = create(Question, where, fields_in(Question, row, QUESTION, where), student=user)
         context.remember(row.get("key"), question, where)
-    for index, row in enumerate(items(data, "practice_attempts", part)):
-        where = f"{part}.practice_attempts[{index}]"
+    for row, where in rows(data, "practice_attempts", part):
         if "bank_question" in row:
             question = Question.objects.filter(student=None, key=row["bank_question"]).first()
             if question is None or not row["bank_question"]:
@@ -103,8 +101,7 @@ def import_(user, data: dict, context) -> None:
             student=user,
             question=question,
         )
-    for index, row in enumerate(items(data, "interviews", part)):
-        where = f"{part}.interviews[{index}]"
+    for row, where in rows(data, "interviews", part):
         application = context.get(row.get("application"), "application", f"{where}.application")
         interview = create(
             Interview, where, fields_in(Interview, row, INTERVIEW, where), application=application

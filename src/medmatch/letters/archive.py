@@ -9,7 +9,14 @@ reminders are this server's bookkeeping and do not move."""
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from medmatch.accounts.archive import ArchiveError, create, fields_in, fields_out, items, sha256
+from medmatch.accounts.archive import (
+    ArchiveError,
+    create,
+    fields_in,
+    fields_out,
+    rows,
+    sha256,
+)
 from medmatch.letters.models import Letter, LetterAssignment, LetterRequest, Recommender
 from medmatch.letters.permissions import can_read_letter
 from medmatch.letters.uploads import UploadError, check_pdf
@@ -110,8 +117,7 @@ def records(user) -> dict:
 
 def import_(user, data: dict, context) -> None:
     part = "account.json letters"
-    for index, row in enumerate(items(data, "recommenders", part)):
-        where = f"{part}.recommenders[{index}]"
+    for row, where in rows(data, "recommenders", part):
         recommender = create(
             Recommender,
             where,
@@ -120,8 +126,7 @@ def import_(user, data: dict, context) -> None:
             specialty=context.ref(row.get("specialty"), f"{where}.specialty", optional=True),
         )
         context.remember(row.get("key"), recommender, where)
-    for index, row in enumerate(items(data, "requests", part)):
-        where = f"{part}.requests[{index}]"
+    for row, where in rows(data, "requests", part):
         recommender = context.get(row.get("recommender"), "recommender", f"{where}.recommender")
         request = create(
             LetterRequest,
@@ -131,8 +136,7 @@ def import_(user, data: dict, context) -> None:
             recommender=recommender,
         )
         context.remember(row.get("key"), request, where)
-        for number, assigned in enumerate(items(row, "applications", where)):
-            at = f"{where}.applications[{number}]"
+        for assigned, at in rows(row, "applications", where):
             application = context.get(
                 assigned.get("application"), "application", f"{at}.application"
             )

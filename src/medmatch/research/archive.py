@@ -2,7 +2,7 @@
 tags, contacts with their conversations and insights, and open questions. Reviews are public
 writing moderated on this server, so they go to records.json and are not imported."""
 
-from medmatch.accounts.archive import ArchiveError, create, fields_in, fields_out, items
+from medmatch.accounts.archive import ArchiveError, create, fields_in, fields_out, items, rows
 from medmatch.research.models import (
     Contact,
     Conversation,
@@ -106,13 +106,11 @@ def records(user) -> dict:
 def import_(user, data: dict, context) -> None:
     part = "account.json research"
     tags = {}
-    for index, name in enumerate(items(data, "tags", part)):
-        where = f"{part}.tags[{index}]"
+    for name, where in rows(data, "tags", part):
         tags[name] = create(
             Tag, where, fields_in(Tag, {"name": name}, ["name"], where), student=user
         )
-    for index, row in enumerate(items(data, "shortlist", part)):
-        where = f"{part}.shortlist[{index}]"
+    for row, where in rows(data, "shortlist", part):
         item = create(
             ShortlistItem,
             where,
@@ -121,8 +119,7 @@ def import_(user, data: dict, context) -> None:
             program=context.ref(row.get("program"), f"{where}.program"),
         )
         item.tags.set([_tag(tags, name, f"{where}.tags") for name in items(row, "tags", where)])
-    for index, row in enumerate(items(data, "contacts", part)):
-        where = f"{part}.contacts[{index}]"
+    for row, where in rows(data, "contacts", part):
         contact = create(
             Contact,
             where,
@@ -131,13 +128,11 @@ def import_(user, data: dict, context) -> None:
             program=context.ref(row.get("program"), f"{where}.program", optional=True),
             institution=context.ref(row.get("institution"), f"{where}.institution", optional=True),
         )
-        for number, talk in enumerate(items(row, "conversations", where)):
-            at = f"{where}.conversations[{number}]"
+        for talk, at in rows(row, "conversations", where):
             conversation = create(
                 Conversation, at, fields_in(Conversation, talk, CONVERSATION, at), contact=contact
             )
-            for count, found in enumerate(items(talk, "insights", at)):
-                spot = f"{at}.insights[{count}]"
+            for found, spot in rows(talk, "insights", at):
                 insight = create(
                     Insight,
                     spot,
@@ -145,8 +140,7 @@ def import_(user, data: dict, context) -> None:
                     conversation=conversation,
                 )
                 context.remember(found.get("key"), insight, spot)
-    for index, row in enumerate(items(data, "open_questions", part)):
-        where = f"{part}.open_questions[{index}]"
+    for row, where in rows(data, "open_questions", part):
         create(
             OpenQuestion,
             where,
