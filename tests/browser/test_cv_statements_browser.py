@@ -128,6 +128,9 @@ def test_it_builds_a_cv_tailors_it_and_gives_statement_feedback(
     page.goto(f"{live_server.url}{application.get_absolute_url()}")
     page.get_by_role("button", name="Write a statement for this program").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Internal Medicine")
+    # htmx notes the textarea's value when it wires "keyup changed"; text typed before that is not
+    # a change to it. The click's navigation is only committed here, so wait for the page to load.
+    page.wait_for_load_state("load")
     body = page.get_by_label("Statement")
     body.fill(CLICHE)
     body.press("End")
