@@ -256,6 +256,13 @@ def run(args) -> int:
 
     started = time.perf_counter()
     program, coordinator = generate(args.submissions)
+    if connection.vendor == "postgresql":
+        # The rows went in by bulk writes, each submission rewritten three times; a server
+        # vacuums and analyzes such a table within a minute (autovacuum), and until it does the
+        # planner counts on one row and every scan reads the dead versions too. Measured right
+        # after the writes, the inbox's query took 4.5 ms instead of 1.6.
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
     print(f"generation: {time.perf_counter() - started:.1f} s")
     client = Client()
     client.force_login(coordinator)

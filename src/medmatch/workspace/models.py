@@ -184,11 +184,29 @@ class Submission(models.Model):
         indexes = [
             models.Index(fields=["program", "-submitted_at"], name="workspace_inbox"),
             models.Index(fields=["program", "decision"], name="workspace_inbox_decision"),
-            # The inbox's default rows (not withdrawn, newest first) and their count read this
-            # index alone, and the specialty filter's choices (distinct values) theirs.
+            # The inbox's rows (not withdrawn, newest first) and their count read this index
+            # alone, filtered or not: it carries every column the filters test but the reviews.
             models.Index(
-                fields=["program", "withdrawn_at", "-submitted_at"], name="workspace_inbox_current"
+                fields=[
+                    "program",
+                    "withdrawn_at",
+                    "-submitted_at",
+                    "decision",
+                    "needs_visa",
+                    "graduation_year",
+                    "signal",
+                    "specialty_interests",
+                ],
+                name="workspace_inbox_filters",
             ),
+            # Sorted by mean score, the first page is the index's first rows (SQLite, whose
+            # descending order puts the unscored last as the inbox does; without it, every
+            # current row is read and sorted for fifty).
+            models.Index(
+                fields=["program", "withdrawn_at", "-mean_score", "-submitted_at"],
+                name="workspace_inbox_score",
+            ),
+            # The specialty filter's choices (distinct values) read this one alone.
             models.Index(
                 fields=["program", "specialty_interests"], name="workspace_inbox_specialty"
             ),
