@@ -7,16 +7,20 @@ raises 404 for anything else — another program's submission is as absent as on
 exist. Students reach their own submissions with ``lib.access.get_owned_or_404``, never here.
 """
 
+from dataclasses import dataclass
+
+from django.db import connections
 from django.db.models import QuerySet
 from django.http import Http404
 
-from medmatch.catalog.models import Program
+from medmatch.catalog.models import Institution, Program, Specialty
 from medmatch.contributions.coordinators import (
     coordinator_programs,
     director_programs,
     get_editable_program_or_404,
+    verified_coordinator_sql,
 )
-from medmatch.workspace.models import Invitation, SlotRound, Submission
+from medmatch.workspace.models import Intake, Invitation, SlotRound, Submission
 
 
 def staff_programs(user) -> QuerySet:
@@ -31,6 +35,53 @@ def get_staff_program_or_404(
     verified-coordinator rule of ``contributions.coordinators``). ``only`` and ``related`` as
     there: the columns read of the program row, and one-to-one rows joined in."""
     return get_editable_program_or_404(user, pk, only=only, related=related)
+
+
+@dataclass(frozen=True)
+class ProgramHeading:
+    """What the inbox shows of its program: its names, and whether it takes signals."""
+
+    pk: int
+    title: str
+    institution_name: str
+    specialty_name: str | None
+    uses_signals: bool  # False for a program that never took applications here
+
+
+_HEADING_SQL = """
+SELECT p.id, p.title, i.name, s.name, t.uses_signals
+FROM {program} p
+JOIN {institution} i ON i.id = p.institution_id
+LEFT JOIN {specialty} s ON s.id = p.specialty_id
+LEFT JOIN {intake} t ON t.program_id = p.id
+WHERE p.id = %s AND {verified}
+"""
+
+
+def get_staff_program_heading_or_404(user, pk: int) -> ProgramHeading:
+    """The heading of program ``pk`` when ``user`` is its verified staff; 404 for everyone else,
+    exactly as :func:`get_staff_program_or_404` (the same rule, ``verified_coordinator_sql``).
+
+    Why SQL written here: the inbox must answer within 5x a trivial view (issue 15). Building
+    and compiling the ORM's joined query for four names took 0.4 ms of the page's 3.5, running
+    it 0.02 ms; this one is written once."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        raise Http404("No such program.")
+    verified, verified_params = verified_coordinator_sql("p.institution_id")
+    sql = _HEADING_SQL.format(
+        program=Program._meta.db_table,
+        institution=Institution._meta.db_table,
+        specialty=Specialty._meta.db_table,
+        intake=Intake._meta.db_table,
+        verified=verified,
+    )
+    with connections[Program.objects.db].cursor() as cursor:
+        cursor.execute(sql, [pk, *verified_params, user.pk])
+        row = cursor.fetchone()
+    if row is None:
+        raise Http404("No such program.")
+    pk, title, institution_name, specialty_name, uses_signals = row
+    return ProgramHeading(pk, title, institution_name, specialty_name, bool(uses_signals))
 
 
 def can_rank(user, program: Program) -> bool:
