@@ -67,3 +67,9 @@ def test_the_inbox_heading_follows_the_same_rule_as_the_program_helper(
             )
     assert access.get_staff_program_heading_or_404(erin, world["medicine"].pk).uses_signals
     assert not access.get_staff_program_heading_or_404(gina, world["surgery"].pk).uses_signals
+
+
+def test_an_id_past_the_column_range_is_a_404_for_the_inbox_heading(world, erin):
+    for pk in (0, -1, 2**63, 10**20):
+        with pytest.raises(Http404):
+            access.get_staff_program_heading_or_404(erin, pk)

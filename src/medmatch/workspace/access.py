@@ -65,7 +65,10 @@ def get_staff_program_heading_or_404(user, pk: int) -> ProgramHeading:
     Why SQL written here: the inbox must answer within 5x a trivial view (issue 15). Building
     and compiling the ORM's joined query for four names took 0.4 ms of the page's 3.5, running
     it 0.02 ms; this one is written once."""
-    if user is None or not user.is_authenticated or not user.is_active:
+    connection = connections[Program.objects.db]
+    low, high = connection.ops.integer_field_range(Program._meta.pk.get_internal_type())
+    # An id past the column's range names no row (the ORM answers so too; the driver would fail).
+    if user is None or not user.is_authenticated or not user.is_active or not low <= pk <= high:
         raise Http404("No such program.")
     verified, verified_params = verified_coordinator_sql("p.institution_id")
     sql = _HEADING_SQL.format(
@@ -75,7 +78,7 @@ def get_staff_program_heading_or_404(user, pk: int) -> ProgramHeading:
         intake=Intake._meta.db_table,
         verified=verified,
     )
-    with connections[Program.objects.db].cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(sql, [pk, *verified_params, user.pk])
         row = cursor.fetchone()
     if row is None:
