@@ -271,3 +271,65 @@ def test_it_writes_the_same_bytes_for_the_same_account(alice, world):
 
     now = datetime(2026, 12, 1, tzinfo=UTC)
     assert build_archive(alice, now=now) == build_archive(alice, now=now)
+
+
+def _with_parts(contents: dict[str, bytes], extra: dict[str, bytes]) -> bytes:
+    """``contents`` plus ``extra``, written with parts named twice kept (zipfile warns, but
+    writes them, as a hostile archive would)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zipped:
+        for path, data in contents.items():
+            zipped.writestr(path, data)
+        for path, data in extra.items():
+            with pytest.warns(UserWarning, match="Duplicate name"):
+                zipped.writestr(path, data)
+    return buffer.getvalue()
+
+
+def _encrypted_flag(archive: bytes, part: str) -> bytes:
+    """``archive`` with the "encrypted" bit set on ``part`` in its central directory entry."""
+    data = bytearray(archive)
+    name = part.encode()
+    at = data.find(b"PK\x01\x02")  # the first central directory entry
+    while at != -1:
+        length = int.from_bytes(data[at + 28 : at + 30], "little")
+        if bytes(data[at + 46 : at + 46 + length]) == name:
+            data[at + 8] |= 0x1
+            return bytes(data)
+        at = data.find(b"PK\x01\x02", at + 4)
+    raise AssertionError(f"{part} not in the archive")
+
+
+# The bounds on reading an archive, each lowered so that a small archive crosses it; the import
+# must name the bound and write nothing.
+BOUNDS = {
+    "too many parts": ("MAX_PARTS", 2, "archive: more than 2 parts"),
+    "a part too large": ("MAX_PART_BYTES", 1024, ": larger than 0 MB"),
+    "too much in all": ("MAX_TOTAL_BYTES", 4096, "archive: more than 0 MB"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BOUNDS))
+def test_it_refuses_an_archive_past_a_bound_and_writes_nothing(alice, world, monkeypatch, case):
+    name, value, message = BOUNDS[case]
+    archive = build_archive(alice)
+    account_delete(user=alice)
+    fresh = make_user("alice")
+    monkeypatch.setattr(f"medmatch.accounts.archive.{name}", value)
+    with pytest.raises(ArchiveError) as error:
+        account_import(user=fresh, content=archive)
+    assert message in str(error.value)
+    assert not Application.objects.filter(student=fresh).exists()
+
+
+def test_it_refuses_a_part_named_twice_and_an_encrypted_part(alice, world):
+    contents = parts(build_archive(alice))
+    account_delete(user=alice)
+    fresh = make_user("alice")
+    twice = _with_parts(contents, {ACCOUNT: contents[ACCOUNT]})
+    with pytest.raises(ArchiveError, match="archive: a part is there twice"):
+        account_import(user=fresh, content=twice)
+    encrypted = _encrypted_flag(rezip(contents), ACCOUNT)
+    with pytest.raises(ArchiveError, match=r"account\.json: encrypted"):
+        account_import(user=fresh, content=encrypted)
+    assert not Application.objects.filter(student=fresh).exists()

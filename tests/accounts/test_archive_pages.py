@@ -92,6 +92,7 @@ def test_it_reads_an_upload_larger_than_a_form(alice):
 def test_it_refuses_an_archive_too_large(alice, settings, monkeypatch):
     monkeypatch.setattr("medmatch.accounts.archive.MAX_ARCHIVE_BYTES", 10)
     response = _client(alice).post(reverse("accounts:import"), _upload(b"x" * 11))
+    assert response.status_code == 413
     assert b"archive: at most 0 MB" in response.content
 
 
