@@ -92,8 +92,21 @@ def test_it_reads_an_upload_larger_than_a_form(alice):
 def test_it_refuses_an_archive_too_large(alice, settings, monkeypatch):
     monkeypatch.setattr("medmatch.accounts.archive.MAX_ARCHIVE_BYTES", 10)
     response = _client(alice).post(reverse("accounts:import"), _upload(b"x" * 11))
-    assert response.status_code == 413
     assert b"archive: at most 0 MB" in response.content
+
+
+def test_it_answers_a_body_past_the_upload_limit_with_413_unread(alice):
+    # The request says it is larger than the page takes: refused before a byte is read, with
+    # the import page and the archive's limit named.
+    response = _client(alice).generic(
+        "POST",
+        reverse("accounts:import"),
+        b"x",
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(52 * 1024 * 1024 + 1),
+    )
+    assert response.status_code == 413
+    assert b"archive: at most 50 MB" in response.content
 
 
 def test_it_keeps_the_demo_account_as_it_is(db):
