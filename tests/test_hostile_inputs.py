@@ -656,8 +656,11 @@ class Sweep:
     failures: list
     count: int = 0
 
-    def request(self, method: str, url: str, data: dict | None = None) -> tuple[int, set[str]]:
-        """One request in a rolled-back savepoint; returns its status (0 for a crash) and the
+    def request(
+        self, method: str, url: str, data: dict | None = None, **extra
+    ) -> tuple[int, set[str]]:
+        """One request in a rolled-back savepoint (``extra``: WSGI environ values, such as a
+        CONTENT_LENGTH the body does not have); returns its status (0 for a crash) and the
         query or form keys the view read."""
         cookie = self.client.cookies.get(settings.SESSION_COOKIE_NAME)
         session = cookie.value if cookie else None
@@ -666,16 +669,20 @@ class Sweep:
         status = 0
         try:
             with transaction.atomic():
-                response = getattr(self.client, method)(url, data or {})
+                response = getattr(self.client, method)(url, data or {}, **extra)
                 transaction.set_rollback(True)
             status = response.status_code
             if status >= 500:
-                self.failures.append(f"{method.upper()} {url} {describe(data)}: {status}")
+                self.failures.append(
+                    f"{method.upper()} {url} {describe(data)}{describe_extra(extra)}: {status}"
+                )
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException as error:  # a Rust panic is a BaseException
             problem = f"{type(error).__name__}: {str(error)[:200]}"
-            self.failures.append(f"{method.upper()} {url} {describe(data)}: {problem}")
+            self.failures.append(
+                f"{method.upper()} {url} {describe(data)}{describe_extra(extra)}: {problem}"
+            )
         finally:
             read, self.recorder.keys = self.recorder.keys, None
         cookie = self.client.cookies.get(settings.SESSION_COOKIE_NAME)
@@ -711,6 +718,13 @@ class Sweep:
 
 
 CLASSES = list(HOSTILE_CLASSES.values())
+# A body larger than any page takes (the largest, an account archive, is 51 MB), as the request
+# claims it: the view must answer (413, a redirect to log in, ...) before reading it, never 500.
+OVERSIZED = str(1 << 30)
+
+
+def describe_extra(extra: dict) -> str:
+    return f" (CONTENT_LENGTH {extra['CONTENT_LENGTH']})" if "CONTENT_LENGTH" in extra else ""
 
 
 def hostile_value(i: int, k: int, rotation: int) -> str:
@@ -744,6 +758,7 @@ def sweep_route(sweep: Sweep, route: Route, world: dict) -> None:
             status, read = sweep.request(method, url)
             if status != 405:
                 sweep.sweep_values(method, url, ALL_NAMES | read, read, rotation(route, method))
+        sweep.request("post", url, CONTENT_LENGTH=OVERSIZED)
     for variant in hostile_kwargs(route, world):
         url = reverse(route.name, kwargs=variant)
         for method in ("get", "post"):
