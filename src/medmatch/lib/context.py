@@ -25,6 +25,24 @@ def _nav_items() -> tuple[tuple[str, str, bool, tuple[str, ...] | None], ...]:
     return tuple(items)
 
 
+# The layout's own links, by name: reversed once (each ``{% url %}`` reversed again on every page).
+LAYOUT_URLS = {
+    "home": "home",
+    "admin": "admin:index",
+    "cycles": "cycles:cycles",
+    "account": "accounts:account",
+    "logout": "accounts:logout",
+    "login": "accounts:login",
+    "signup": "accounts:signup",
+    "sources": "catalog:sources",
+}
+
+
+@cache
+def _layout_urls() -> dict[str, str]:
+    return {key: reverse(name) for key, name in LAYOUT_URLS.items()}
+
+
 def site(request):
     user = getattr(request, "user", None)
     logged_in = bool(user and user.is_authenticated)
@@ -41,4 +59,9 @@ def site(request):
     nav = [{"label": label, "url": url, "current": url == current} for url, label in items]
     # With no mail server configured, emails (sign-up and reset links) go to the server's terminal.
     emails_printed = settings.EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend"
-    return {"debug": settings.DEBUG, "nav": nav, "emails_printed": emails_printed}
+    return {
+        "debug": settings.DEBUG,
+        "nav": nav,
+        "layout_urls": _layout_urls(),
+        "emails_printed": emails_printed,
+    }
