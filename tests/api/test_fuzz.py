@@ -41,8 +41,9 @@ SCOPES = [
     "research:write",
     "interviews:write",
     "letters:write",
-    "match:read",
+    "match:write",
     "account:read",
+    "program:write",
 ]
 
 schema = schemathesis.openapi.from_dict(api.get_openapi_schema())
