@@ -82,7 +82,7 @@ def test_the_inbox_filters_sorts_and_pages_as_the_page_does(erin, inbox, world):
     unknown = api.get(url, {"specialty": "999"})
     assert unknown.status_code == 422
     assert [f["field"] for f in unknown.json()["error"]["fields"]] == ["specialty"]
-    # A cursor of another program's inbox is refused.
+    # Another program's inbox is a 404, as on the page.
     other = api.get(url.replace(str(world["medicine"].pk), str(world["surgery"].pk)))
     assert other.status_code == 404
 
@@ -230,3 +230,41 @@ def test_a_waived_letter_is_listed_for_the_program_as_the_page_lists_it(erin, wo
     Submission.objects.filter(pk=submission.pk).update(withdrawn_at=submission.submitted_at)
     closed = _api(erin).get(f"/api/v1/program-submissions/{submission.pk}").json()
     assert [item["url"] for item in closed["version"]["letters"]] == [None, None, None]
+
+
+def test_a_page_past_the_end_gives_the_last_page_as_the_page_does(erin, inbox, world):
+    api = _api(erin, ["program:read"])
+    url = f"/api/v1/programs/{world['medicine'].pk}/inbox"
+    first = api.get(url, {"sort": "oldest", "limit": 2}).json()
+    # The inbox shrinks before the next page is asked for: the last page, not an empty one.
+    Submission.objects.filter(pk=inbox["third"].pk).delete()
+    rest = api.get(url, {"sort": "oldest", "limit": 2, "cursor": first["next_cursor"]}).json()
+    assert [row["id"] for row in rest["items"]] == [inbox["first"].pk, inbox["second"].pk]
+    assert rest["total"] == 2 and rest["next_cursor"] is None
+    # A cursor is one program's: another program's inbox refuses it.
+    erin_elsewhere = api.get(f"/api/v1/programs/{world['medicine'].pk}/inbox", {"cursor": "forged"})
+    assert erin_elsewhere.status_code == 422
+    assert erin_elsewhere.json()["error"]["fields"][0]["field"] == "cursor"
+
+
+def test_an_earlier_version_reads_as_it_was_sent(erin, inbox):
+    from medmatch.workspace.models import SubmissionVersion
+
+    submission = inbox["first"]
+    second = SubmissionVersion.objects.create(
+        submission=submission,
+        number=2,
+        profile={"name": "Alice Renamed"},
+        statement_text="The second text.",
+        note="Fixed a typo",
+    )
+    Submission.objects.filter(pk=submission.pk).update(current_version=second)
+    api = _api(erin, ["program:read"])
+    url = f"/api/v1/program-submissions/{submission.pk}"
+    current = api.get(url).json()
+    assert current["current_version"] == 2 and current["version"]["number"] == 2
+    assert [v["number"] for v in current["versions"]] == [2, 1]
+    earlier = api.get(f"{url}/versions/1").json()["version"]
+    assert earlier["statement_text"] == "Why I want Internal Medicine."
+    assert earlier["profile"]["name"] == "alice"
+    assert api.get(f"{url}/versions/3").status_code == 404
