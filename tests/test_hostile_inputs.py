@@ -551,6 +551,16 @@ OBJECTS = {
     "api:letter_request_edit": "letter_request",
     "api:letter_request_delete": "letter_request",
     "api:couple": "couple_link",
+    "api:rank_list_edit": "rank_list",
+    "api:rank_list_certify": "rank_list",
+    "api:staff_inbox": "program",
+    "api:staff_submission": "submission",
+    "api:staff_submission_version": "submission",
+    "api:staff_review": "submission",
+    "api:staff_decision": "submission",
+    "api:program_rank_list": "rank_cycle_program",
+    "api:program_rank_list_edit": "rank_cycle_program",
+    "api:program_rank_list_certify": "rank_cycle_program",
 }
 # Other path arguments, by name, whatever the URL.
 ARGUMENTS = {

@@ -25,6 +25,7 @@ from schemathesis.specs.openapi.checks import (
 
 from medmatch.api.main import api
 from tests.api.conftest import bearer, make_token
+from tests.contributions.conftest import make_coordinatorship
 
 EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "15"))
 CHECKS = [
@@ -41,8 +42,9 @@ SCOPES = [
     "research:write",
     "interviews:write",
     "letters:write",
-    "match:read",
+    "match:write",
     "account:read",
+    "program:write",
 ]
 
 schema = schemathesis.openapi.from_dict(api.get_openapi_schema())
@@ -51,12 +53,14 @@ schema.app = get_wsgi_application()  # requests go to the app in this process, t
 
 @pytest.fixture
 def app(settings, alice, application, goals):
-    """The site as a WSGI app, for alice (a token for every area), with her objects in place.
+    """The site as a WSGI app, for alice (a token for every area), with her objects in place;
+    she directs the program she applied to as well, so the program side's lists have rows.
 
     A WSGI request closes old database connections when it starts and ends; on PostgreSQL that
     closes the test's own connection, its transaction with it. Django's test client turns this
     off for its requests; so does this fixture, for the fuzz's."""
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost"]
+    make_coordinatorship(alice, application.program.institution, role="director")
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
     try:

@@ -1,7 +1,10 @@
 """Privacy for every endpoint, generated from the API's own OpenAPI schema: each path with a path
 parameter gets alice's real object from ``OBJECTS``; another student and a coordinator must get
 404 (as on the pages), an anonymous visitor 401 — and alice herself a 2xx, so the test cannot
-pass by refusing everyone. A new path with a parameter that is not in ``OBJECTS`` fails
+pass by refusing everyone. The program side's paths (``STAFF``) belong to walt, a verified
+program director of the Boston program alice applied to: alice herself (the applicant), bob, an
+unverified coordinator and gina, the verified coordinator of another program, all get 404. A new
+path with a parameter that is not in ``OBJECTS`` fails
 ``test_it_knows_an_object_for_every_path_with_a_parameter``.
 
 Public catalog paths are in ``PUBLIC``: everyone reads them, and that is checked too.
@@ -13,8 +16,15 @@ from django.utils import timezone
 
 from medmatch.api.main import api
 from tests.api.conftest import bearer, make_token
-from tests.cycles.factories import make_couple, make_cycle, make_student_list
+from tests.contributions.conftest import make_coordinatorship
+from tests.cycles.factories import (
+    make_couple,
+    make_cycle,
+    make_program_list,
+    make_student_list,
+)
 from tests.personas import make_user
+from tests.workspace.conftest import submit
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +55,21 @@ OBJECTS = {
     "/api/v1/couples/{pk}": lambda world: {"pk": world["couple"].pk},
     "/api/v1/match-results/{cycle_id}": lambda world: {"cycle_id": world["outcome"].run.cycle_id},
     "/api/v1/statement-versions/{pk}": lambda world: {"pk": world["statement"].versions.first().pk},
+    "/api/v1/rank-lists/{pk}/certify": lambda world: {"pk": world["rank_list"].pk},
+    # The program side: walt's (see STAFF).
+    "/api/v1/programs/{pk}/inbox": lambda world: {"pk": world["program"].pk},
+    "/api/v1/program-submissions/{pk}": lambda world: {"pk": world["submission"].pk},
+    "/api/v1/program-submissions/{pk}/versions/{number}": lambda world: {
+        "pk": world["submission"].pk,
+        "number": 1,
+    },
+    "/api/v1/program-submissions/{pk}/review": lambda world: {"pk": world["submission"].pk},
+    "/api/v1/program-submissions/{pk}/decision": lambda world: {"pk": world["submission"].pk},
+    "/api/v1/program-rank-lists/{pk}": lambda world: {"pk": world["entry"].pk},
+    "/api/v1/program-rank-lists/{pk}/certify": lambda world: {"pk": world["entry"].pk},
 }
+# Paths whose owner is the program's staff (walt), not alice.
+STAFF = {path for path in OBJECTS if "/program" in path}
 # Catalog objects: public, the same answer for everyone.
 PUBLIC = {
     "/api/v1/catalog/programs/{pk}": lambda world: {"pk": world["program"].pk},
@@ -70,6 +94,14 @@ BODIES = {
     ("post", "/api/v1/open-questions/{pk}/reopen"): {},
     ("patch", "/api/v1/recommenders/{pk}"): {"notes": "From the privacy test"},
     ("patch", "/api/v1/letter-requests/{pk}"): {"talking_points": "From the privacy test"},
+    ("put", "/api/v1/rank-lists/{pk}"): lambda world: {"programs": [world["cycle_program"].pk]},
+    ("post", "/api/v1/rank-lists/{pk}/certify"): {},
+    ("put", "/api/v1/program-submissions/{pk}/review"): {"flags": ["research"], "note": "Strong"},
+    ("post", "/api/v1/program-submissions/{pk}/decision"): {"action": "hold"},
+    ("put", "/api/v1/program-rank-lists/{pk}"): lambda world: {
+        "applicants": [{"code": world["code"]}]
+    },
+    ("post", "/api/v1/program-rank-lists/{pk}/certify"): {},
 }
 
 
@@ -89,7 +121,8 @@ def operations_with_parameters():
 def world(alice, application, goals, catalog):
     from medmatch.applications.models import CVEntry
     from medmatch.applications.services import statement_create
-    from medmatch.cycles.models import MatchOutcome, MatchRun
+    from medmatch.cycles.models import CycleProgram, MatchOutcome, MatchRun
+    from medmatch.cycles.rank_lists import applicant_code
     from medmatch.interviews.models import Interview, PracticeAttempt, Question
     from medmatch.letters.models import LetterRequest, Recommender
     from medmatch.letters.services import request_save
@@ -100,6 +133,14 @@ def world(alice, application, goals, catalog):
     published = make_cycle(state="published")
     run = MatchRun.objects.create(cycle=published, status=MatchRun.Status.DONE)
     question = Question.objects.create(student=alice, category="teamwork", text="A conflict?")
+    # The program's side: walt directs the Boston programs; alice applied to one and ranks in an
+    # open cycle where it takes part, and its list ranks her.
+    walt = make_user("walt", role="coordinator")
+    make_coordinatorship(walt, catalog["boston"], role="director")
+    open_cycle = make_cycle(state="open", days_to_match=20)
+    entry = CycleProgram.objects.create(cycle=open_cycle, program=program, quota=1)
+    code = applicant_code(cycle=open_cycle, student=alice).code
+    make_program_list(entry, [alice], certified=False)
 
     return {
         "interview": Interview.objects.create(
@@ -108,7 +149,12 @@ def world(alice, application, goals, catalog):
         "item": ShortlistItem.objects.create(student=alice, program=catalog["programs"][0]),
         "cv_entry": CVEntry.objects.create(student=alice, section="research", title="Sepsis"),
         "application": application,
-        "rank_list": make_student_list(make_cycle(state="open", days_to_match=20), alice, []),
+        "rank_list": make_student_list(open_cycle, alice, [entry], certified=False),
+        "cycle_program": entry,
+        "entry": entry,
+        "code": code,
+        "walt": walt,
+        "submission": submit(alice, program),
         "recommender": Recommender.objects.create(student=alice, name="Dr Ng"),
         "couple": make_couple(published, alice, make_user("dora"), []),
         "outcome": MatchOutcome.objects.create(run=run, student=alice),
@@ -131,6 +177,7 @@ def world(alice, application, goals, catalog):
         ),
         "program": catalog["programs"][0],
         "institution": catalog["boston"],
+        "institution_elsewhere": catalog["chicago"],
     }
 
 
@@ -145,13 +192,17 @@ def test_it_knows_an_object_for_every_path_with_a_parameter():
 def _request(client, method, path, world, factories, extra=None):
     url = path.format(**factories[path](world))
     body = BODIES.get((method, path))
+    if callable(body):
+        body = body(world)
     if body is None:
         return getattr(client, method)(url, **(extra or {}))
     return getattr(client, method)(url, body, content_type="application/json", **(extra or {}))
 
 
-def _clients(alice):
+def _clients(alice, world, staff: bool):
     bob, carol = make_user("bob"), make_user("carol", role="coordinator")
+    gina = make_user("gina", role="coordinator")
+    make_coordinatorship(gina, world["institution_elsewhere"])
     scopes = [
         "applications:write",
         "goals:write",
@@ -159,22 +210,24 @@ def _clients(alice):
         "interviews:read",
         "catalog:read",
         "letters:write",
-        "match:read",
+        "match:write",
         "account:read",
+        "program:write",
     ]
-    by_token = {
-        "another student (token)": bearer(make_token(bob, scopes)),
-        "coordinator (token)": bearer(make_token(carol, scopes)),
-    }
-    as_bob, as_carol = Client(), Client()
-    as_bob.force_login(bob)
-    as_carol.force_login(carol)
-    return by_token, {"another student": as_bob, "coordinator": as_carol}
+    people = {"another student": bob, "coordinator": carol, "another program's coordinator": gina}
+    if staff:
+        people["the applicant"] = alice
+    by_token, sessions = {}, {}
+    for who, user in people.items():
+        by_token[f"{who} (token)"] = bearer(make_token(user, scopes))
+        sessions[who] = Client()
+        sessions[who].force_login(user)
+    return by_token, sessions
 
 
 @pytest.mark.parametrize("path,method", sorted(operations_with_parameters()))
 def test_nobody_but_the_owner_reaches_an_object(alice, world, path, method):
-    by_token, sessions = _clients(alice)
+    by_token, sessions = _clients(alice, world, staff=path in STAFF)
     if path in PUBLIC:
         factories = PUBLIC
         outsiders = [Client(), *sessions.values()]
@@ -194,9 +247,9 @@ def test_nobody_but_the_owner_reaches_an_object(alice, world, path, method):
         response = _request(Client(), method, path, world, factories, headers)
         assert response.status_code == expected, f"{who}: {method.upper()} {path}"
     owner = Client()
-    owner.force_login(alice)
+    owner.force_login(world["walt"] if path in STAFF else alice)
     response = _request(owner, method, path, world, factories)
-    assert 200 <= response.status_code < 300, f"alice: {method.upper()} {path}"
+    assert 200 <= response.status_code < 300, f"owner: {method.upper()} {path}: {response.json()}"
 
 
 # Paths answering a zip, not JSON: checked by ``test_an_archive_holds_only_the_askers_data``.

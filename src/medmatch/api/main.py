@@ -19,6 +19,8 @@ from medmatch.api import (
     interviews,
     letters,
     match,
+    program_lists,
+    programs,
     research,
     statements,
 )
@@ -28,7 +30,8 @@ api = NinjaAPI(
     title="medmatch API",
     version="1",
     description=(
-        "The catalog and a student's own objects. Authenticate with a personal access token "
+        "The catalog, a student's own objects, and a program's side for its verified staff. "
+        "Authenticate with a personal access token "
         "(`Authorization: Bearer mm_…`, made on /accounts/tokens/) or the site's session. "
         "Lists page with cursors (`limit`, `cursor` → `next_cursor`); every error is "
         '`{"error": {"status", "code", "message", "fields": [{"field", "reason"}]}}`.'
@@ -47,6 +50,8 @@ api.add_router("/", statements.router)
 api.add_router("/", interviews.router)
 api.add_router("/", letters.router)
 api.add_router("/", match.router)
+api.add_router("/", programs.router)
+api.add_router("/", program_lists.router)
 api.add_router("/", export.router)
 
 

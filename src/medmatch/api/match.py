@@ -1,17 +1,24 @@
-"""A student's side of the match cycles, read only: their rank order lists through the rank list
-page's access helper (``get_student_list_or_404``: anyone else's is a 404) and its rows as the
-page builds them (``rank_selectors.student_rows``: each program with the student's fit score,
+"""A student's side of the match cycles: their rank order lists through the rank list page's
+access helper (``get_student_list_or_404``: anyone else's is a 404) and its rows as the page
+builds them (``rank_selectors.student_rows``: each program with the student's fit score,
 shortlist rating and interview beside it; an advanced program with its supplemental list); the
 couples they are a partner of with the joint list (``get_couple_link_or_404``: both partners and
 nobody else); and their published match-day results with the reasons in words
-(``result_access.get_own_outcome_or_404``: nothing before the administrator publishes)."""
+(``result_access.get_own_outcome_or_404``: nothing before the administrator publishes).
+
+A list is replaced and certified through the page's services (``rank_lists.student_list_write``,
+``student_list_certify``) under the same rules: only while the cycle takes lists (else a 409 with
+the page's reason), and any change un-certifies a certified list."""
 
 import datetime
+from typing import Annotated
 
+from django.db import transaction
 from django.db.models import Count, Q
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from medmatch.api.auth import student_auth
+from medmatch.api.errors import ApiError
 from medmatch.api.pagination import PageParams, keyset_page
 from medmatch.api.schemas import responses
 from medmatch.cycles import rank_lists as lists
@@ -24,6 +31,7 @@ from medmatch.cycles.result_access import (
     published_cycles,
 )
 from medmatch.cycles.result_presenters import explanation_lines, program_names
+from medmatch.lib.forms import MAX_INT
 
 router = Router(tags=["match"], auth=student_auth("match"))
 
@@ -222,6 +230,90 @@ def show_rank_list(request, pk: int):
     rank_list = get_student_list_or_404(request.user, pk)
     rows = selectors.student_rows(rank_list, selectors.Fits(request.user))
     return {**_list(rank_list, len(rows)), "rows": [_row(row) for row in rows]}
+
+
+Id = Annotated[int, Field(ge=1, le=MAX_INT)]
+
+
+class SupplementalIn(Schema):
+    advanced: Id = Field(..., description="An advanced program on the list.")
+    programs: list[Id] = Field(..., max_length=lists.MAX_STUDENT_LIST)
+
+
+class RankListIn(Schema):
+    programs: list[Id] = Field(
+        ...,
+        max_length=lists.MAX_STUDENT_LIST,
+        description="Cycle program ids, best first: the whole main list.",
+    )
+    supplemental: list[SupplementalIn] | None = Field(
+        None,
+        max_length=lists.MAX_STUDENT_LIST,
+        description="Supplemental lists to replace; those not named are kept (null: all kept) "
+        "while their advanced program stays on the list.",
+    )
+
+
+class RankListWritten(RankListDetail):
+    uncertified: bool  # this change un-certified a certified list: certify it again
+
+
+def _closed(refusal: lists.ListClosed):
+    return ApiError(409, str(refusal), [{"field": "", "reason": str(refusal)}])
+
+
+def _refused(field: str, refusal: ValueError):
+    return ApiError(422, str(refusal), [{"field": field, "reason": str(refusal)}])
+
+
+def _detail(request, rank_list) -> dict:
+    rank_list.refresh_from_db()
+    rows = selectors.student_rows(rank_list, selectors.Fits(request.user))
+    return {**_list(rank_list, len(rows)), "rows": [_row(row) for row in rows]}
+
+
+@router.put("/rank-lists/{int:pk}", response=responses(RankListWritten), url_name="rank_list_edit")
+def replace_rank_list(request, pk: int, payload: RankListIn):
+    """Replace your list (and the supplemental lists named) in one change, through the list
+    page's service: programs of the cycle only, each once; a supplemental list belongs to an
+    advanced program on the list and ranks preliminary programs. A certified list is
+    un-certified. 409 while the cycle takes no lists."""
+    rank_list = get_student_list_or_404(request.user, pk)
+    uncertified = False
+    try:
+        with transaction.atomic():
+            uncertified = lists.student_list_write(rank_list=rank_list, order=payload.programs)
+            for index, given in enumerate(payload.supplemental or []):
+                primary = rank_list.cycle.programs.filter(pk=given.advanced).first()
+                if primary is None:
+                    raise _refused(
+                        f"supplemental.{index}.advanced", ValueError("Not a program of this cycle.")
+                    )
+                try:
+                    lists.student_list_write(
+                        rank_list=rank_list, order=given.programs, primary=primary
+                    )
+                except ValueError as refusal:
+                    raise _refused(f"supplemental.{index}", refusal) from None
+    except lists.ListClosed as refusal:
+        raise _closed(refusal) from None
+    except ValueError as refusal:
+        raise _refused("programs", refusal) from None
+    return {**_detail(request, rank_list), "uncertified": uncertified}
+
+
+@router.post(
+    "/rank-lists/{int:pk}/certify", response=responses(RankListDetail), url_name="rank_list_certify"
+)
+def certify_rank_list(request, pk: int):
+    """Certify your list as it is now, as the list page's button does: it then counts in the
+    match. 409 while the cycle takes no lists, or when the list is empty."""
+    rank_list = get_student_list_or_404(request.user, pk)
+    try:
+        lists.student_list_certify(rank_list=rank_list)
+    except (lists.ListClosed, ValueError) as refusal:
+        raise _closed(refusal) from None
+    return _detail(request, rank_list)
 
 
 def _couple(user, link: CoupleLink, joint: CoupleRankList | None, length: int) -> dict:

@@ -26,12 +26,13 @@ AREAS = {
     "applications": "Applications, their checklists, CV entries and personal statements",
     "interviews": "Interviews and practice attempts",
     "letters": "Recommenders and letter requests (never a waived letter)",
-    "match": "Your rank order lists",
+    "match": "Your rank order lists (replace and certify them)",
+    "program": "Your programs' side: inbox, submissions, reviews, decisions, program rank lists",
     "account": "Your whole account as one archive (GET /export; never a waived letter)",
 }
 READ, WRITE = "read", "write"
 # The API changes nothing in these areas.
-READ_ONLY_AREAS = frozenset({"catalog", "match", "account"})
+READ_ONLY_AREAS = frozenset({"catalog", "account"})
 SCOPES = [
     f"{area}:{access}"
     for area in AREAS
