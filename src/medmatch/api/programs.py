@@ -3,11 +3,12 @@
 one submission as it was sent (a frozen version) with the program's review panel, and writing a
 review or a decision.
 
-Every row comes through ``workspace.access`` (``staff_programs``, ``get_staff_program_or_404``,
-``get_staff_submission_or_404``): another program's submission is a 404, as on the pages, for
-students and other programs' staff alike. The inbox reads its query through the page's own
-``InboxForm`` and ``inbox_page``; a review goes through ``ReviewForm`` and ``review_save``, a
-decision through ``DecisionForm`` and ``decisions_set`` — the pages' forms and services.
+Every row comes through ``workspace.access`` (``staff_programs``,
+``get_staff_program_heading_or_404``, ``get_staff_submission_or_404``): another program's submission
+is a 404, as on the pages, for students and other programs' staff alike. The inbox reads its query
+through the page's own ``InboxForm`` and ``inbox_page``; a review goes through ``ReviewForm`` and
+``review_save``, a decision through ``DecisionForm`` and ``decisions_set`` — the pages' forms and
+services.
 
 What a submission shows is what the staff page shows (``submission_staff.html``): the version's
 content, and each letter's recommender, whether it arrived and whether the student waived their
@@ -30,7 +31,7 @@ from medmatch.api.schemas import responses
 from medmatch.lib.forms import MAX_INT
 from medmatch.workspace import review_services as services
 from medmatch.workspace.access import (
-    get_staff_program_or_404,
+    get_staff_program_heading_or_404,
     get_staff_submission_or_404,
     staff_programs,
 )
@@ -49,7 +50,6 @@ from medmatch.workspace.review_forms import (
     decision_of,
 )
 from medmatch.workspace.review_selectors import SORTS, dashboards, inbox_page, panel
-from medmatch.workspace.views.review import INBOX_PROGRAM_FIELDS, _uses_signals
 
 router = Router(tags=["program"], auth=student_auth("program"))
 
@@ -163,10 +163,8 @@ FILTER_NAMES = (
 def show_inbox(request, pk: int, filters: Query[InboxFilters]):
     """A program's submissions under the inbox page's filters and sorts, in its order; a page
     past the end (the inbox shrank meanwhile) gives the last page, as the page does."""
-    program = get_staff_program_or_404(
-        request.user, pk, only=INBOX_PROGRAM_FIELDS, related=("intake",)
-    )
-    uses_signals = _uses_signals(program)
+    program = get_staff_program_heading_or_404(request.user, pk)  # as the inbox page
+    uses_signals = program.uses_signals
     values = {name: getattr(filters, name) for name in FILTER_NAMES}
     form = InboxForm(form_data(values), program=program, uses_signals=uses_signals)
     if not form.is_valid():
