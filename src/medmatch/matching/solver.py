@@ -239,30 +239,53 @@ def _prepare(ci: CompactInstance, use_supplemental: bool) -> _Prepared:
     )
 
 
+def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The indices ``starts[i] .. starts[i] + lengths[i] - 1`` for every i, concatenated."""
+    ends = np.cumsum(lengths)
+    total = int(ends[-1]) if len(ends) else 0
+    return np.arange(total) + np.repeat(starts - (ends - lengths), lengths)
+
+
 def _opening_rounds(
-    prepared: _Prepared, capacity: np.ndarray, singles: np.ndarray, min_free: int
+    ci: CompactInstance,
+    prepared: _Prepared,
+    capacity: np.ndarray,
+    singles: np.ndarray,
+    min_free: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Simultaneous rounds of deferred acceptance for plain singles, in numpy, while many
     applicants are free (Gale & Shapley's original round form; the outcome does not depend on
     the order of proposals). Returns the held (program, key, applicant) triples sorted by
     program then key, each single's current entry index, and the singles still free.
 
-    Steps of a round: (1) every free applicant skips, in a few vectorised passes, the entries
-    whose program is full of better keys (it would reject them anyway); (2) the remaining
-    proposals and the held entries of the programs they reach are sorted by (program, key) and
-    each program keeps its best ``capacity``; (3) the rejected propose on next round. Only the
-    programs proposed to are re-sorted, so late rounds with few proposals cost little."""
+    A held or proposed entry is the code ``program * span + key``: sorting codes sorts by
+    program then key, and the applicant is the one the program ranked at key / 2 (a single's
+    key is twice the rank). Program p holds the codes in its slots ``slot_start[p]`` onwards,
+    ``count[p]`` of them, best first. Steps of a round: (1) every free applicant skips, in a few
+    vectorised passes, the entries whose program is full of better keys (it would reject them
+    anyway); (2) the remaining proposals and the held codes of the programs they reach are
+    sorted, each of those programs keeps its best ``capacity`` and they are written back to its
+    slots; (3) the rejected propose on next round. Only the programs proposed to are read and
+    written, so late rounds with few proposals cost little."""
     programs = prepared.programs_array
     keys = prepared.keys_array
     start = prepared.bounds_array
     ptr = start[:-1].copy()
     end = start[1:]
+    n_programs = len(capacity)
     threshold = np.where(capacity > 0, OPEN, -1)
-    reached = np.zeros(len(capacity), dtype=bool)
-    free = singles[ptr[singles] < end[singles]]
-    empty = np.empty(0, dtype=np.int64)
-    held_p, held_k, held_a = empty, empty, empty
     span = int(keys.max()) + 2 if len(keys) else 2
+    # A program never holds more than it ranked.
+    slot_start = np.zeros(n_programs + 1, dtype=np.int64)
+    np.cumsum(np.minimum(capacity, np.diff(ci.program_start)), out=slot_start[1:])
+    slot_code = np.empty(slot_start[-1], dtype=np.int64)
+    count = np.zeros(n_programs, dtype=np.int64)
+    reached = np.zeros(n_programs, dtype=bool)
+
+    def applicants(p: np.ndarray, k: np.ndarray) -> np.ndarray:
+        return ci.program_persons[ci.program_start[p] + (k >> 1)]
+
+    free = singles[ptr[singles] < end[singles]]
     while len(free) > min_free:
         entry = ptr[free]
         rejected = np.flatnonzero(keys[entry] >= threshold[programs[entry]])
@@ -281,38 +304,37 @@ def _opening_rounds(
             entry = ptr[free]
         if len(free) <= min_free:
             break
-        new_p = programs[entry]
-        reached[new_p] = True
-        mask = reached[held_p]
-        reached[new_p] = False
-        p = np.concatenate([held_p[mask], new_p])
-        k = np.concatenate([held_k[mask], keys[entry]])
-        a = np.concatenate([held_a[mask], free])
-        order = np.argsort(p * span + k)  # (program, key) pairs are distinct
-        p, k, a = p[order], k[order], a[order]
-        first = np.empty(len(p), dtype=bool)  # the best entry at each program
-        first[:1] = True
+        # The programs proposed to (ascending), their held codes and the new ones, sorted.
+        proposed = programs[entry]
+        reached[proposed] = True
+        targets = np.flatnonzero(reached)
+        reached[targets] = False
+        proposed *= span
+        proposed += keys[entry]
+        code = np.concatenate([slot_code[_ranges(slot_start[targets], count[targets])], proposed])
+        code.sort()
+        p = code // span
+        # One run of codes per target, in the order of targets; a code's place is its position
+        # in its run, and the first ``capacity`` places are kept.
+        first = np.empty(len(p), dtype=bool)
+        first[0] = True
         np.not_equal(p[1:], p[:-1], out=first[1:])
-        index = np.arange(len(p))
-        place = index - np.maximum.accumulate(np.where(first, index, 0))
+        run_start = np.flatnonzero(first)
+        run_length = np.diff(run_start, append=len(p))
+        place = np.arange(len(p)) - np.repeat(run_start, run_length)
         keep = place < capacity[p]
-        # A program's kept entries are the start of its run: the last of them sets its
-        # threshold when they fill it.
-        last = np.empty(len(p), dtype=bool)
-        last[-1:] = True
-        np.logical_or(first[1:], ~keep[1:], out=last[:-1])
-        full = np.flatnonzero(last & keep & (place + 1 >= capacity[p]))
-        threshold[p[full]] = k[full]
-        kept_p, kept_k = p[keep], k[keep]
-        stay = ~mask
-        held_p = np.concatenate([held_p[stay], kept_p])
-        held_k = np.concatenate([held_k[stay], kept_k])
-        held_a = np.concatenate([held_a[stay], a[keep]])
-        out = a[~keep]
+        slot_code[slot_start[p[keep]] + place[keep]] = code[keep]
+        count[targets] = np.minimum(run_length, capacity[targets])
+        full = np.flatnonzero(run_length >= capacity[targets])
+        last_kept = code[run_start[full] + capacity[targets[full]] - 1]
+        threshold[targets[full]] = last_kept - targets[full] * span
+        out_p = p[~keep]
+        out = applicants(out_p, code[~keep] - out_p * span)
         ptr[out] += 1
         free = out[ptr[out] < end[out]]
-    order = np.argsort(held_p * span + held_k)
-    return held_p[order], held_k[order], held_a[order], ptr, free
+    held_p = np.repeat(np.arange(n_programs), count)
+    held_k = slot_code[_ranges(slot_start[:-1], count)] - held_p * span
+    return held_p, held_k, applicants(held_p, held_k), ptr, free
 
 
 @dataclass(frozen=True)
@@ -323,13 +345,13 @@ class _Outcome:
     cycling: list[int]  # units frozen because they cycled, most moves first
 
 
-def _rounds_to_the_end(prepared: _Prepared, capacity: list[int]) -> _Outcome:
+def _rounds_to_the_end(ci: CompactInstance, prepared: _Prepared, capacity: list[int]) -> _Outcome:
     """Singles only (no couples, no supplemental lists): the opening rounds run until every
     single is held or has proposed to every program on their list; nothing is left for the
     sequential algorithm. ``steps`` counts the list entries proposed to."""
     singles = np.arange(len(prepared.rows), dtype=np.int64)  # rounds: the order is immaterial
     held_p, _, held_a, current, _ = _opening_rounds(
-        prepared, np.asarray(capacity, dtype=np.int64), singles, 0
+        ci, prepared, np.asarray(capacity, dtype=np.int64), singles, 0
     )
     at = np.full(len(prepared.unit_of), -1, dtype=np.int64)
     at[held_a] = held_p
@@ -367,7 +389,7 @@ def _deferred_acceptance(
     """
     n_units = len(prepared.rows)
     if n_units == ci.n_singles and not prepared.phantom_of and n_units > OPENING_ROUNDS_FROM:
-        return _rounds_to_the_end(prepared, capacity)
+        return _rounds_to_the_end(ci, prepared, capacity)
     n_agents = len(prepared.unit_of)
     held: list[list[int]] = [[] for _ in capacity]
     threshold = [OPEN if c > 0 else -1 for c in capacity]
@@ -400,7 +422,7 @@ def _deferred_acceptance(
     if len(plain) > OPENING_ROUNDS_FROM:
         # Opening rounds in numpy, then the sequential algorithm from that state.
         held_p, held_k, held_a, current, free = _opening_rounds(
-            prepared, np.asarray(capacity, dtype=np.int64), plain, OPENING_ROUNDS_UNTIL
+            ci, prepared, np.asarray(capacity, dtype=np.int64), plain, OPENING_ROUNDS_UNTIL
         )
         counts = np.bincount(held_p, minlength=len(capacity)).tolist()
         negative = (-held_k).tolist()
