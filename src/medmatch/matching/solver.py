@@ -31,7 +31,7 @@ MAX_MOVES = 60  # moves of one unit with joint rows before it is taken to cycle 
 OPENING_ROUNDS_FROM = 2000  # singles: above this, open with simultaneous rounds in numpy
 OPENING_ROUNDS_UNTIL = 1000  # ... until this few are free
 ADVANCED = TRACKS.index("advanced")
-TABLE_CELLS = 1 << 21  # most cells of the rank lookup's dense table (8 MB of int32)
+TABLE_CELLS = 1 << 21  # most cells of the rank lookup's dense table (4 MB of int16)
 
 
 @dataclass(frozen=True)
@@ -108,15 +108,19 @@ class _KeyTable:
         self.cells = cells[order]
         rank = np.arange(len(persons), dtype=np.int32)
         rank -= np.repeat(ci.program_start[:-1].astype(np.int32), self.lengths)
-        self.ranks = rank[order]
+        # Ranks in int16 when every list is shorter than 32,768 (any real one): half the table
+        # then stays in the processor's caches, which makes lookups about a third faster.
+        short = not len(self.lengths) or self.lengths.max() < 1 << 15
+        self.dtype = np.int16 if short else np.int32
+        self.ranks = rank[order].astype(self.dtype)
         self.entry_start = np.searchsorted(block_of[order], np.arange(self.n_blocks + 1)).tolist()
-        self.table = np.full(self.block * self.n_programs, -1, dtype=np.int32)
+        self.table = np.full(self.block * self.n_programs, -1, dtype=self.dtype)
 
     def rank_of(self, persons: np.ndarray, programs: np.ndarray) -> np.ndarray:
-        """Each program's rank of each person (int32), -1 where it did not rank them. Takes
-        ``persons`` in non-decreasing order (the owners of a CSR list, as every caller has) and
-        program indices (no -1)."""
-        found = np.empty(len(persons), dtype=np.int32)
+        """Each program's rank of each person (int16 or int32), -1 where it did not rank
+        them. Takes ``persons`` in non-decreasing order (the owners of a CSR list, as every
+        caller has) and program indices (no -1)."""
+        found = np.empty(len(persons), dtype=self.dtype)
         cells = persons & (self.block - 1)
         cells *= self.n_programs
         cells += programs
@@ -160,15 +164,14 @@ class _KeyTable:
 def _prepare(ci: CompactInstance, use_supplemental: bool) -> _Prepared:
     n_singles = ci.n_singles
     start = ci.applicant_start
-    owner = owners(start)
     table = _KeyTable(ci)
-    rank = table.rank_of(owner, ci.applicant_programs)
+    rank = table.rank_of(owners(start), ci.applicant_programs)
     acceptable = rank >= 0
-    # Each single's acceptable entries start where the running count of acceptable entries
-    # stands at the start of their list.
-    running = np.zeros(len(acceptable) + 1, dtype=np.int64)
-    np.cumsum(acceptable, out=running[1:])
-    accepted_start = running[start]
+    accepted_programs = ci.applicant_programs[acceptable]
+    accepted_keys = 2 * rank[acceptable].astype(np.int64)
+    # A single's acceptable entries start at their list's start less the unacceptable entries
+    # before it (there are few of those: a search among them beats a running count).
+    accepted_start = start - np.searchsorted(np.flatnonzero(~acceptable), start)
     keys = []
     if len(ci.supplemental_programs):
         keys = np.where(acceptable, 2 * rank.astype(np.int64), UNACCEPTABLE).tolist()
@@ -224,8 +227,6 @@ def _prepare(ci: CompactInstance, use_supplemental: bool) -> _Prepared:
             r0, r1 = cstart[c], cstart[c + 1]
             rows.append(list(zip(p1[r0:r1], k1[r0:r1], p2[r0:r1], k2[r0:r1], strict=False)))
             joint_agents[unit] = (first, first + 1)
-    accepted_programs = ci.applicant_programs[acceptable]
-    accepted_keys = 2 * rank[acceptable].astype(np.int64)
     return _Prepared(
         accepted_start,
         accepted_programs,
