@@ -147,6 +147,21 @@ def test_it_finds_the_same_matching_when_opening_with_simultaneous_rounds(instan
 
 @FAST
 @given(instances(max_couples=2, tracks=True))
+def test_it_finds_the_same_matching_when_the_rank_table_holds_one_applicant_at_a_time(instance):
+    whole = solve(instance, "nrmp")
+    saved = solver.TABLE_CELLS
+    solver.TABLE_CELLS = 0  # blocks of one person: every block boundary is crossed
+    try:
+        blocked = solve(instance, "nrmp")
+    finally:
+        solver.TABLE_CELLS = saved
+    assert blocked.assignment == whole.assignment
+    assert blocked.supplemental == whole.supplemental
+    assert blocked.status == whole.status
+
+
+@FAST
+@given(instances(max_couples=2, tracks=True))
 def test_it_explains_every_earlier_choice_of_every_applicant(instance):
     result = solve(instance, "nrmp")
     for person in instance.applicant_ids():

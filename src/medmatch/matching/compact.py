@@ -296,9 +296,12 @@ def owners(start: np.ndarray) -> np.ndarray:
 
 def radix_order(values: np.ndarray, bound: int) -> np.ndarray:
     """A stable sorting permutation of non-negative ``values`` below ``bound`` (< 2**32): LSD
-    radix sort on 16-bit digits (numpy sorts 16-bit integers stably in linear time)."""
+    radix sort on 16-bit digits (numpy sorts 8- and 16-bit integers stably in linear time, one
+    pass per byte, so values below 256 take a single pass)."""
     if bound > 1 << 32:
         return np.argsort(values, kind="stable")
+    if bound <= 0x100:
+        return np.argsort(values.astype(np.uint8), kind="stable")
     low = values.astype(np.uint16) if bound <= 0x10000 else (values & 0xFFFF).astype(np.uint16)
     order = np.argsort(low, kind="stable")
     if bound > 0x10000:

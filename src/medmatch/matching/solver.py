@@ -31,6 +31,7 @@ MAX_MOVES = 60  # moves of one unit with joint rows before it is taken to cycle 
 OPENING_ROUNDS_FROM = 2000  # singles: above this, open with simultaneous rounds in numpy
 OPENING_ROUNDS_UNTIL = 1000  # ... until this few are free
 ADVANCED = TRACKS.index("advanced")
+TABLE_CELLS = 1 << 21  # most cells of the rank lookup's dense table (4 MB of int16)
 
 
 @dataclass(frozen=True)
@@ -70,52 +71,89 @@ class _Prepared:
 
 
 class _KeyTable:
-    """Twice each program's rank of each person it ranked, looked up by (person, program).
+    """Each program's rank of each person it ranked, looked up by (person, program).
 
-    Steps: encode every program-list entry as person * P + program, sort the codes once (radix
-    sort), and find queried pairs by binary search (numpy). Also gives the proposal order."""
+    A dense persons x programs table would answer a lookup with one array read, but at NRMP
+    scale it has 300 million cells. So the persons are cut into blocks of ``block`` consecutive
+    indices (a power of two; the block x programs table has at most TABLE_CELLS cells), and the
+    program-list entries are grouped by block once (a radix sort). A lookup fills the table
+    with one block's ranks, reads the queries of that block's persons from it and clears it
+    again, block after block: plain array reads and writes, no search. (A binary search of the
+    sorted codes person * P + program took about three times as long: its reads jump across the
+    whole code array.) Also gives the proposal order."""
 
     def __init__(self, ci: CompactInstance) -> None:
         self.n_programs = len(ci.program_ids)
         n_persons = len(ci.person_ids)
-        start = ci.program_start
-        self.lengths = np.diff(start)
-        self.program_of = np.repeat(np.arange(self.n_programs, dtype=np.int32), self.lengths)
-        persons = ci.program_persons
-        # Codes in int32 when they fit: half the memory traffic for the sort and the search.
-        self.dtype = np.int32 if n_persons * (self.n_programs + 1) < 1 << 31 else np.int64
-        # Entries are grouped by program already, so a stable sort by person sorts the codes;
-        # the sorted persons are runs of equal values, and an entry's rank is its position
-        # less its program's start.
-        order = radix_order(persons, n_persons)
-        program_sorted = self.program_of[order]
-        person_sorted = np.repeat(
-            np.arange(n_persons, dtype=self.dtype), np.bincount(persons, minlength=n_persons)
-        )
-        self.codes = person_sorted * self.dtype(self.n_programs) + program_sorted
-        self.keys = 2 * (order - start[program_sorted])
-        self.start = start
+        self.lengths = np.diff(ci.program_start)
+        # The largest power of two that covers every person and keeps the table small enough
+        # to stay in the processor's caches (at NRMP scale 256 persons, 196 blocks). A person's
+        # block is person >> shift and their place in it person & (block - 1).
+        self.block = 1
+        while self.block < n_persons and 2 * self.block * self.n_programs <= TABLE_CELLS:
+            self.block *= 2
+        self.shift = self.block.bit_length() - 1
+        self.n_blocks = -(-n_persons // self.block)
+        # Per program-list entry, grouped by block: its cell (person within the block, program)
+        # and its rank; entry_start[b] is where block b's entries begin. Cells and ranks fit in
+        # int32 (a cell is below the table's size); the arithmetic is done in place, as every
+        # full-size temporary costs page faults as well as its pass.
+        persons = ci.program_persons.astype(np.int32)
+        block_of = persons >> self.shift
+        order = radix_order(block_of, self.n_blocks)
+        cells = persons
+        cells &= self.block - 1
+        cells *= self.n_programs
+        cells += np.repeat(np.arange(self.n_programs, dtype=np.int32), self.lengths)
+        self.cells = cells[order]
+        rank = np.arange(len(persons), dtype=np.int32)
+        rank -= np.repeat(ci.program_start[:-1].astype(np.int32), self.lengths)
+        # Ranks in int16 when every list is shorter than 32,768 (any real one): half the table
+        # then stays in the processor's caches, which makes lookups about a third faster.
+        short = not len(self.lengths) or self.lengths.max() < 1 << 15
+        self.dtype = np.int16 if short else np.int32
+        self.ranks = rank[order].astype(self.dtype)
+        self.entry_start = np.searchsorted(block_of[order], np.arange(self.n_blocks + 1)).tolist()
+        self.table = np.full(self.block * self.n_programs, -1, dtype=self.dtype)
 
-    @property
-    def rank(self) -> np.ndarray:
-        return np.arange(len(self.program_of), dtype=np.int64) - self.start[self.program_of]
+    def rank_of(self, persons: np.ndarray, programs: np.ndarray) -> np.ndarray:
+        """Each program's rank of each person (int16 or int32), -1 where it did not rank
+        them. Takes ``persons`` in non-decreasing order (the owners of a CSR list, as every
+        caller has) and program indices (no -1)."""
+        found = np.empty(len(persons), dtype=self.dtype)
+        cells = persons & (self.block - 1)
+        cells *= self.n_programs
+        cells += programs
+        # Where each block's persons start among the queries.
+        query_start = np.searchsorted(persons, np.arange(self.n_blocks + 1) * self.block)
+        query_start = query_start.tolist()
+        table, entry_start = self.table, self.entry_start
+        for b in range(self.n_blocks):
+            q0, q1 = query_start[b], query_start[b + 1]
+            if q0 == q1:
+                continue
+            mine = self.cells[entry_start[b] : entry_start[b + 1]]
+            table[mine] = self.ranks[entry_start[b] : entry_start[b + 1]]
+            np.take(table, cells[q0:q1], out=found[q0:q1])
+            table[mine] = -1
+        return found
 
     def lookup(self, persons: np.ndarray, programs: np.ndarray) -> np.ndarray:
-        """Keys of the pairs, UNACCEPTABLE where the program did not rank the person."""
-        query = persons.astype(self.dtype) * self.dtype(self.n_programs) + programs
-        if not len(self.codes):
-            return np.full(len(query), UNACCEPTABLE, dtype=np.int64)
-        found = np.minimum(np.searchsorted(self.codes, query), len(self.codes) - 1)
-        hit = (self.codes[found] == query) & (programs >= 0)
-        return np.where(hit, self.keys[found], UNACCEPTABLE)
+        """Keys (twice the rank) of the pairs, UNACCEPTABLE where the program did not rank the
+        person or there is no program (-1). ``persons`` as for :meth:`rank_of`."""
+        named = programs >= 0
+        found = self.rank_of(persons, np.where(named, programs, 0))
+        return np.where(named & (found >= 0), 2 * found.astype(np.int64), UNACCEPTABLE)
 
     def proposal_order(self, ci: CompactInstance) -> list[int]:
         """Singles ordered by how well programs rank them, best first. The outcome of deferred
         acceptance does not depend on the order (Dubins & Freedman 1981); this one makes
         displacements, which is what costs time, rare."""
-        if not len(self.program_of):
+        program_of = owners(ci.program_start)
+        if not len(program_of):
             return list(range(ci.n_singles))
-        share = (self.rank + 0.5) / np.maximum(self.lengths[self.program_of], 1)
+        rank = np.arange(len(program_of)) - ci.program_start[program_of]
+        share = (rank + 0.5) / np.maximum(self.lengths[program_of], 1)
         n = len(ci.person_ids)
         total = np.bincount(ci.program_persons, weights=share, minlength=n)
         count = np.bincount(ci.program_persons, minlength=n)
@@ -126,13 +164,17 @@ class _KeyTable:
 def _prepare(ci: CompactInstance, use_supplemental: bool) -> _Prepared:
     n_singles = ci.n_singles
     start = ci.applicant_start
-    owner = owners(start)
     table = _KeyTable(ci)
-    keys_array = table.lookup(owner, ci.applicant_programs)
-    acceptable = keys_array < UNACCEPTABLE
-    accepted_start = np.zeros(n_singles + 1, dtype=np.int64)
-    np.cumsum(np.bincount(owner[acceptable], minlength=n_singles), out=accepted_start[1:])
-    keys = keys_array.tolist() if len(ci.supplemental_programs) else []
+    rank = table.rank_of(owners(start), ci.applicant_programs)
+    acceptable = rank >= 0
+    accepted_programs = ci.applicant_programs[acceptable]
+    accepted_keys = 2 * rank[acceptable].astype(np.int64)
+    # A single's acceptable entries start at their list's start less the unacceptable entries
+    # before it (there are few of those: a search among them beats a running count).
+    accepted_start = start - np.searchsorted(np.flatnonzero(~acceptable), start)
+    keys = []
+    if len(ci.supplemental_programs):
+        keys = np.where(acceptable, 2 * rank.astype(np.int64), UNACCEPTABLE).tolist()
     rows: list = [None] * n_singles
     joint_agents: dict[int, tuple[int, int]] = {}
     unit_of = list(range(len(ci.person_ids)))
@@ -185,8 +227,6 @@ def _prepare(ci: CompactInstance, use_supplemental: bool) -> _Prepared:
             r0, r1 = cstart[c], cstart[c + 1]
             rows.append(list(zip(p1[r0:r1], k1[r0:r1], p2[r0:r1], k2[r0:r1], strict=False)))
             joint_agents[unit] = (first, first + 1)
-    accepted_programs = ci.applicant_programs[acceptable]
-    accepted_keys = keys_array[acceptable]
     return _Prepared(
         accepted_start,
         accepted_programs,
@@ -200,30 +240,53 @@ def _prepare(ci: CompactInstance, use_supplemental: bool) -> _Prepared:
     )
 
 
+def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The indices ``starts[i] .. starts[i] + lengths[i] - 1`` for every i, concatenated."""
+    ends = np.cumsum(lengths)
+    total = int(ends[-1]) if len(ends) else 0
+    return np.arange(total) + np.repeat(starts - (ends - lengths), lengths)
+
+
 def _opening_rounds(
-    prepared: _Prepared, capacity: np.ndarray, singles: np.ndarray, min_free: int
+    ci: CompactInstance,
+    prepared: _Prepared,
+    capacity: np.ndarray,
+    singles: np.ndarray,
+    min_free: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Simultaneous rounds of deferred acceptance for plain singles, in numpy, while many
     applicants are free (Gale & Shapley's original round form; the outcome does not depend on
     the order of proposals). Returns the held (program, key, applicant) triples sorted by
     program then key, each single's current entry index, and the singles still free.
 
-    Steps of a round: (1) every free applicant skips, in a few vectorised passes, the entries
-    whose program is full of better keys (it would reject them anyway); (2) the remaining
-    proposals and the held entries of the programs they reach are sorted by (program, key) and
-    each program keeps its best ``capacity``; (3) the rejected propose on next round. Only the
-    programs proposed to are re-sorted, so late rounds with few proposals cost little."""
+    A held or proposed entry is the code ``program * span + key``: sorting codes sorts by
+    program then key, and the applicant is the one the program ranked at key / 2 (a single's
+    key is twice the rank). Program p holds the codes in its slots ``slot_start[p]`` onwards,
+    ``count[p]`` of them, best first. Steps of a round: (1) every free applicant skips, in a few
+    vectorised passes, the entries whose program is full of better keys (it would reject them
+    anyway); (2) the remaining proposals and the held codes of the programs they reach are
+    sorted, each of those programs keeps its best ``capacity`` and they are written back to its
+    slots; (3) the rejected propose on next round. Only the programs proposed to are read and
+    written, so late rounds with few proposals cost little."""
     programs = prepared.programs_array
     keys = prepared.keys_array
     start = prepared.bounds_array
     ptr = start[:-1].copy()
     end = start[1:]
+    n_programs = len(capacity)
     threshold = np.where(capacity > 0, OPEN, -1)
-    reached = np.zeros(len(capacity), dtype=bool)
-    free = singles[ptr[singles] < end[singles]]
-    empty = np.empty(0, dtype=np.int64)
-    held_p, held_k, held_a = empty, empty, empty
     span = int(keys.max()) + 2 if len(keys) else 2
+    # A program never holds more than it ranked.
+    slot_start = np.zeros(n_programs + 1, dtype=np.int64)
+    np.cumsum(np.minimum(capacity, np.diff(ci.program_start)), out=slot_start[1:])
+    slot_code = np.empty(slot_start[-1], dtype=np.int64)
+    count = np.zeros(n_programs, dtype=np.int64)
+    reached = np.zeros(n_programs, dtype=bool)
+
+    def applicants(p: np.ndarray, k: np.ndarray) -> np.ndarray:
+        return ci.program_persons[ci.program_start[p] + (k >> 1)]
+
+    free = singles[ptr[singles] < end[singles]]
     while len(free) > min_free:
         entry = ptr[free]
         rejected = np.flatnonzero(keys[entry] >= threshold[programs[entry]])
@@ -242,38 +305,37 @@ def _opening_rounds(
             entry = ptr[free]
         if len(free) <= min_free:
             break
-        new_p = programs[entry]
-        reached[new_p] = True
-        mask = reached[held_p]
-        reached[new_p] = False
-        p = np.concatenate([held_p[mask], new_p])
-        k = np.concatenate([held_k[mask], keys[entry]])
-        a = np.concatenate([held_a[mask], free])
-        order = np.argsort(p * span + k)  # (program, key) pairs are distinct
-        p, k, a = p[order], k[order], a[order]
-        first = np.empty(len(p), dtype=bool)  # the best entry at each program
-        first[:1] = True
+        # The programs proposed to (ascending), their held codes and the new ones, sorted.
+        proposed = programs[entry]
+        reached[proposed] = True
+        targets = np.flatnonzero(reached)
+        reached[targets] = False
+        proposed *= span
+        proposed += keys[entry]
+        code = np.concatenate([slot_code[_ranges(slot_start[targets], count[targets])], proposed])
+        code.sort()
+        p = code // span
+        # One run of codes per target, in the order of targets; a code's place is its position
+        # in its run, and the first ``capacity`` places are kept.
+        first = np.empty(len(p), dtype=bool)
+        first[0] = True
         np.not_equal(p[1:], p[:-1], out=first[1:])
-        index = np.arange(len(p))
-        place = index - np.maximum.accumulate(np.where(first, index, 0))
+        run_start = np.flatnonzero(first)
+        run_length = np.diff(run_start, append=len(p))
+        place = np.arange(len(p)) - np.repeat(run_start, run_length)
         keep = place < capacity[p]
-        # A program's kept entries are the start of its run: the last of them sets its
-        # threshold when they fill it.
-        last = np.empty(len(p), dtype=bool)
-        last[-1:] = True
-        np.logical_or(first[1:], ~keep[1:], out=last[:-1])
-        full = np.flatnonzero(last & keep & (place + 1 >= capacity[p]))
-        threshold[p[full]] = k[full]
-        kept_p, kept_k = p[keep], k[keep]
-        stay = ~mask
-        held_p = np.concatenate([held_p[stay], kept_p])
-        held_k = np.concatenate([held_k[stay], kept_k])
-        held_a = np.concatenate([held_a[stay], a[keep]])
-        out = a[~keep]
+        slot_code[slot_start[p[keep]] + place[keep]] = code[keep]
+        count[targets] = np.minimum(run_length, capacity[targets])
+        full = np.flatnonzero(run_length >= capacity[targets])
+        last_kept = code[run_start[full] + capacity[targets[full]] - 1]
+        threshold[targets[full]] = last_kept - targets[full] * span
+        out_p = p[~keep]
+        out = applicants(out_p, code[~keep] - out_p * span)
         ptr[out] += 1
         free = out[ptr[out] < end[out]]
-    order = np.argsort(held_p * span + held_k)
-    return held_p[order], held_k[order], held_a[order], ptr, free
+    held_p = np.repeat(np.arange(n_programs), count)
+    held_k = slot_code[_ranges(slot_start[:-1], count)] - held_p * span
+    return held_p, held_k, applicants(held_p, held_k), ptr, free
 
 
 @dataclass(frozen=True)
@@ -284,13 +346,13 @@ class _Outcome:
     cycling: list[int]  # units frozen because they cycled, most moves first
 
 
-def _rounds_to_the_end(prepared: _Prepared, capacity: list[int]) -> _Outcome:
+def _rounds_to_the_end(ci: CompactInstance, prepared: _Prepared, capacity: list[int]) -> _Outcome:
     """Singles only (no couples, no supplemental lists): the opening rounds run until every
     single is held or has proposed to every program on their list; nothing is left for the
     sequential algorithm. ``steps`` counts the list entries proposed to."""
     singles = np.arange(len(prepared.rows), dtype=np.int64)  # rounds: the order is immaterial
     held_p, _, held_a, current, _ = _opening_rounds(
-        prepared, np.asarray(capacity, dtype=np.int64), singles, 0
+        ci, prepared, np.asarray(capacity, dtype=np.int64), singles, 0
     )
     at = np.full(len(prepared.unit_of), -1, dtype=np.int64)
     at[held_a] = held_p
@@ -328,7 +390,7 @@ def _deferred_acceptance(
     """
     n_units = len(prepared.rows)
     if n_units == ci.n_singles and not prepared.phantom_of and n_units > OPENING_ROUNDS_FROM:
-        return _rounds_to_the_end(prepared, capacity)
+        return _rounds_to_the_end(ci, prepared, capacity)
     n_agents = len(prepared.unit_of)
     held: list[list[int]] = [[] for _ in capacity]
     threshold = [OPEN if c > 0 else -1 for c in capacity]
@@ -361,7 +423,7 @@ def _deferred_acceptance(
     if len(plain) > OPENING_ROUNDS_FROM:
         # Opening rounds in numpy, then the sequential algorithm from that state.
         held_p, held_k, held_a, current, free = _opening_rounds(
-            prepared, np.asarray(capacity, dtype=np.int64), plain, OPENING_ROUNDS_UNTIL
+            ci, prepared, np.asarray(capacity, dtype=np.int64), plain, OPENING_ROUNDS_UNTIL
         )
         counts = np.bincount(held_p, minlength=len(capacity)).tolist()
         negative = (-held_k).tolist()
