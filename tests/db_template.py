@@ -13,9 +13,12 @@ after it, copies the template instead:
 The template's name carries a key: a hash of everything that decides what migrating an empty
 database produces — every installed app's migration files, the files a data migration reads
 (``MIGRATION_INPUTS``), the modules of the post_migrate handlers, Django's version and the
-database engine. A changed, added or removed migration gives a new key, so a new template; the
-old one is removed when the new one is made. Making and copying templates happens under one file
-lock (``LOCK_FILE``), so two workers, or two runs, never build or copy the same template at once.
+database engine. A changed, added or removed migration gives a new key, so a new template. Making
+a PostgreSQL template drops the older ones of the same database; an SQLite template file is
+removed a day after its last use (other checkouts on this machine share the directory). Making
+and copying templates happens under one file lock (``LOCK_FILE``), so two workers, or two runs,
+never build or copy a template at once. pytest-django's --reuse-db, --create-db and
+--no-migrations do not apply: the template is always migrated, and always current.
 """
 
 import contextlib
