@@ -39,6 +39,24 @@ def own_data_dir_per_worker(data_dirs, tmp_path_factory):
     settings.DATA_DIR = previous
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(
+    django_test_environment, django_db_blocker, django_db_modify_db_settings, request
+):
+    """pytest-django's fixture of this name, with the migrations run once and the migrated
+    database copied for each worker and each later run (tests/db_template.py)."""
+    from django.test.utils import teardown_databases
+
+    from tests import db_template
+
+    verbosity = request.config.option.verbose
+    with django_db_blocker.unblock():
+        old_config = db_template.setup_databases(verbosity)
+    yield
+    with django_db_blocker.unblock():
+        teardown_databases(old_config, verbosity=verbosity)
+
+
 @pytest.fixture(autouse=True)
 def fresh_import_copies():
     """Tests write catalog rows without an import stamping a Source row, and a rolled-back test's

@@ -357,9 +357,12 @@ SYNONYMS = {
 }
 
 
+@functools.cache
 def _synonym_roots() -> dict[str, str]:
     """The root of each synonym's lemma -> its group ("observation" joins "observe"); a root two
-    groups share belongs to neither."""
+    groups share belongs to neither. Built on first use, not on import: it reads wordfreq's word
+    list, and every process that imports the web application (each test worker, each command)
+    imports this module without analyzing any text."""
     found: dict[str, str] = {}
     clashes = set()
     for word, key in SYNONYMS.items():
@@ -372,7 +375,6 @@ def _synonym_roots() -> dict[str, str]:
     return {stem: key for stem, key in found.items() if stem not in clashes}
 
 
-SYNONYM_ROOTS = _synonym_roots()
 # Hyphenated words count as their parts ("home-visit" is "home" and "visit"); ``normalize`` has
 # already turned training years and durations into tokens ("pgy2", "dur8w").
 _WORD = re.compile(
@@ -531,7 +533,7 @@ def concept(word: str) -> str:
     stem = root(base)
     if zipf(base) >= ROOT_JOIN_ZIPF:
         return stem  # "continue" is too common to join "continuity" by its root
-    return SYNONYM_ROOTS.get(stem, stem)
+    return _synonym_roots().get(stem, stem)
 
 
 @functools.cache
