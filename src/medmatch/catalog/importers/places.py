@@ -226,7 +226,9 @@ def _report_reach(report: ImportReport, key: str) -> None:
     # The four place files change no institution or program: their place keys are read once
     # per run (``import all`` runs the place importers last, after every institution's).
     institutions, programs = places.catalog_places(
-        per_run(("catalog place keys",), places.catalog_place_keys)
+        per_run(("catalog place keys",), places.catalog_place_keys),
+        # Only the RUCA file's count reads the settings (the RUCA table: 41,000 ZIPs).
+        settings=key == "setting",
     )
     for label, found in (("US institutions", institutions), ("programs", programs)):
         counts = places.count_by(found.values(), key)
