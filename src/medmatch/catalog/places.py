@@ -137,14 +137,18 @@ PlaceKey = tuple[str, str, str, str]
 
 def catalog_places(
     keys: tuple[dict[int, PlaceKey], set[int], dict[int, PlaceKey]] | None = None,
+    *,
+    settings: bool = True,
 ) -> tuple[dict[int, PlaceFacts], dict[int, PlaceFacts]]:
     """({US institution pk: PlaceFacts}, {program pk: PlaceFacts}) for the whole catalog, from
     plain rows (import reports and `medmatch stats`): one lookup for both.
 
     ``keys``: what ``catalog_place_keys`` returned, when the institutions and programs have not
-    changed since (the place importers of one run change only the place tables)."""
+    changed since (the place importers of one run change only the place tables).
+    ``settings=False``: every ``setting`` is None, and the RUCA table is not read (the reports
+    of the county and rent files count no setting)."""
     keys, us_institutions, program_keys = keys or catalog_place_keys()
-    found = _facts_for(set(keys.values()))
+    found = _facts_for(set(keys.values()), settings=settings)
     return (
         {pk: found.get(keys[pk], NO_PLACE) for pk in us_institutions},
         {pk: found.get(key, NO_PLACE) for pk, key in program_keys.items()},
@@ -221,7 +225,9 @@ def _rows(model, fields, **lookups):
     return model.objects.filter(**lookups).values_list(*fields, named=True)
 
 
-def _facts_for(keys: set[tuple[str, str, str, str]]) -> dict[tuple, PlaceFacts]:
+def _facts_for(
+    keys: set[tuple[str, str, str, str]], *, settings: bool = True
+) -> dict[tuple, PlaceFacts]:
     keys = {key for key in keys if key[0] or key[3] == CITY}
     if not keys:
         return {}
@@ -234,7 +240,8 @@ def _facts_for(keys: set[tuple[str, str, str, str]]) -> dict[tuple, PlaceFacts]:
             zip_rents.setdefault(row.zip, []).append(row)
     zips |= {code for codes in city_zips.values() for code in codes}
     for chunk in _chunked(zips):
-        areas.update((a.zip, a) for a in _rows(ZipArea, AREA_FIELDS, zip__in=chunk))
+        if settings:
+            areas.update((a.zip, a) for a in _rows(ZipArea, AREA_FIELDS, zip__in=chunk))
         counties.update((c.zip, c) for c in _rows(ZipCounty, COUNTY_FIELDS, zip__in=chunk))
     county_codes = {c.county_fips5 for c in counties.values()}
     states = {key[2] for key in keys if key[2] in NEW_ENGLAND}

@@ -7,6 +7,7 @@ from the data) so that people can type either.
 """
 
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from medmatch.lib.geo import CANADIAN_PROVINCES, region_name
@@ -42,9 +43,13 @@ def acronym(name: str) -> str:
     return initials if 3 <= len(initials) <= 8 else ""
 
 
+@lru_cache(maxsize=65536)
 def name_words(name: str) -> str:
     """A name with its abbreviations spelled out ("Cook County Health and Hosps Sys" ->
-    "... hospitals system") and its acronym, so people find it by the words they type."""
+    "... hospitals system") and its acronym, so people find it by the words they type.
+
+    Cached: an import asks for the same names again (a CMS hospital's search text is written by
+    three importers, a sponsor's name is in each of its programs')."""
     if not name:
         return ""
     # The importers package imports this module; its linking rules are read when first needed.
@@ -66,10 +71,12 @@ def _join(*parts: object) -> str:
     for part in parts:
         if not part:
             continue
-        text = str(part).strip()
-        if text and text.casefold() not in seen:
-            seen.add(text.casefold())
-            words.append(text)
+        text = (part if type(part) is str else str(part)).strip()
+        if text:
+            folded = text.casefold()
+            if folded not in seen:
+                seen.add(folded)
+                words.append(text)
     return " ".join(words)
 
 

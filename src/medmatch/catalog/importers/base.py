@@ -846,7 +846,9 @@ def run_imports(
     from .lock import import_lock
 
     progress = progress or Progress()
-    with import_lock(), _one_run(), _without_cyclic_collections():
+    # The run's values (``per_run``) go before the cycle collections come back on: see
+    # ``_without_cyclic_collections``.
+    with import_lock(), _without_cyclic_collections(), _one_run():
         parsed = []
         for importer in importers:
             started, cpu = time.perf_counter(), time.process_time()
@@ -864,6 +866,7 @@ def run_imports(
             with transaction.atomic():
                 reports = _write_all(parsed, dry_run, progress)
                 transaction.set_rollback(True)
+            parsed.clear()
             return reports
         if whole_catalog and catalog_is_empty():
             started = time.perf_counter()
@@ -877,6 +880,7 @@ def run_imports(
                 reports[-1].longest_write_seconds = time.perf_counter() - started
         else:
             reports = _write_all(parsed, dry_run, progress)
+        parsed.clear()  # the parsed files, freed before the cycle collections are back on
         ensure_search_index()
         _refresh_planner_statistics()
     return reports
