@@ -4,6 +4,8 @@ counts, the inbox under the page's filters, sorts and paging, one submission as 
 shows it (a waived letter included, for the program), reviews and decisions through the pages'
 services — and none of it for another program's staff or any student."""
 
+import datetime
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -69,6 +71,10 @@ def test_the_inbox_filters_sorts_and_pages_as_the_page_does(erin, inbox, world):
     body = api.get(url, {"sort": "oldest", "limit": 2}).json()
     assert body["total"] == 3 and body["sort"] == "oldest"
     assert [row["id"] for row in body["items"]] == [inbox["first"].pk, inbox["second"].pk]
+    # When it was sent, to the millisecond of the API's JSON (the page shows the minute).
+    sent = datetime.datetime.fromisoformat(body["items"][0]["submitted_at"])
+    exact = Submission.objects.get(pk=inbox["first"].pk).submitted_at
+    assert abs(sent - exact) < datetime.timedelta(milliseconds=1)
     rest = api.get(url, {"sort": "oldest", "limit": 2, "cursor": body["next_cursor"]}).json()
     assert [row["id"] for row in rest["items"]] == [inbox["third"].pk]
     assert rest["next_cursor"] is None

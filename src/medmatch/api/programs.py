@@ -131,7 +131,7 @@ class InboxRow(Schema):
     graduation_year: int | None
     needs_visa: str | None  # "yes", "no"; null: not said
     signal: bool | None  # null: the program takes no signals
-    submitted_at: datetime.datetime  # to the minute, as the inbox shows it
+    submitted_at: datetime.datetime
     reviews: int
     reviewed_by_me: bool
     mean_score: float | None  # 0..100; null: nobody scored yet (never 0)
@@ -185,7 +185,7 @@ def show_inbox(request, pk: int, filters: Query[InboxFilters]):
             "graduation_year": row["year"],
             "needs_visa": row["visa"],
             "signal": row["signal"] == "yes" if uses_signals else None,
-            "submitted_at": datetime.datetime.fromisoformat(row["submitted_iso"]),
+            "submitted_at": row["submitted_at"],
             "reviews": row["reviews"],
             "reviewed_by_me": row["mine"],
             "mean_score": row["mean_score"],

@@ -299,6 +299,7 @@ def _rows(found) -> list[dict]:
                 "year": year,
                 "visa": visa_words[visa],
                 "signal": "yes" if signal else "no",
+                "submitted_at": submitted,
                 "submitted_iso": submitted.isoformat(timespec="minutes"),
                 "submitted": f"{submitted:%b} {submitted.day}, {submitted.year}",
                 "reviews": count or 0,
