@@ -2,7 +2,7 @@
 (issue 15's target: p95 under 5x the trivial view's p95, measured in the same run).
 
     uv run python benchmarks/workspace_inbox.py
-    uv run python benchmarks/workspace_inbox.py --submissions 3000 --rounds 60
+    uv run python benchmarks/workspace_inbox.py --submissions 3000 --rounds 300
     uv run python benchmarks/workspace_inbox.py --postgres postgres://root@127.0.0.1:5432/mm_x
 
 On a fresh SQLite file in /tmp (always: the rows are generated, not imported), or with
@@ -219,7 +219,7 @@ def scratch_postgres(url: str):
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--submissions", type=int, default=3000)
-    parser.add_argument("--rounds", type=int, default=60, help="requests per page")
+    parser.add_argument("--rounds", type=int, default=300, help="requests per page")
     parser.add_argument(
         "--postgres", metavar="URL", help="run on a scratch database on this PostgreSQL server"
     )
