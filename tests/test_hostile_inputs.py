@@ -551,6 +551,8 @@ OBJECTS = {
     "api:letter_request_edit": "letter_request",
     "api:letter_request_delete": "letter_request",
     "api:couple": "couple_link",
+    "api:couple_list": "couple_link",
+    "api:couple_certify": "couple_link",
     "api:rank_list_edit": "rank_list",
     "api:rank_list_certify": "rank_list",
     "api:staff_inbox": "program",

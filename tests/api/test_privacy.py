@@ -56,6 +56,8 @@ OBJECTS = {
     "/api/v1/match-results/{cycle_id}": lambda world: {"cycle_id": world["outcome"].run.cycle_id},
     "/api/v1/statement-versions/{pk}": lambda world: {"pk": world["statement"].versions.first().pk},
     "/api/v1/rank-lists/{pk}/certify": lambda world: {"pk": world["rank_list"].pk},
+    "/api/v1/couples/{pk}/list": lambda world: {"pk": world["couple"].pk},
+    "/api/v1/couples/{pk}/certify": lambda world: {"pk": world["couple"].pk},
     # The program side: walt's (see STAFF).
     "/api/v1/programs/{pk}/inbox": lambda world: {"pk": world["program"].pk},
     "/api/v1/program-submissions/{pk}": lambda world: {"pk": world["submission"].pk},
@@ -96,6 +98,10 @@ BODIES = {
     ("patch", "/api/v1/letter-requests/{pk}"): {"talking_points": "From the privacy test"},
     ("put", "/api/v1/rank-lists/{pk}"): lambda world: {"programs": [world["cycle_program"].pk]},
     ("post", "/api/v1/rank-lists/{pk}/certify"): {},
+    ("put", "/api/v1/couples/{pk}/list"): lambda world: {
+        "pairs": [{"mine": world["cycle_program"].pk, "partner": None}]
+    },
+    ("post", "/api/v1/couples/{pk}/certify"): {},
     ("put", "/api/v1/program-submissions/{pk}/review"): {"flags": ["research"], "note": "Strong"},
     ("post", "/api/v1/program-submissions/{pk}/decision"): {"action": "hold"},
     ("put", "/api/v1/program-rank-lists/{pk}"): lambda world: {
@@ -156,7 +162,8 @@ def world(alice, application, goals, catalog):
         "walt": walt,
         "submission": submit(alice, program),
         "recommender": Recommender.objects.create(student=alice, name="Dr Ng"),
-        "couple": make_couple(published, alice, make_user("dora"), []),
+        # In the open cycle, with a pair, so that alice may replace and certify it.
+        "couple": make_couple(open_cycle, alice, make_user("dora"), [(entry, None)]),
         "outcome": MatchOutcome.objects.create(run=run, student=alice),
         "conversation": Conversation.objects.create(contact=contact, date="2026-10-01"),
         "question": OpenQuestion.objects.create(
