@@ -556,6 +556,8 @@ OBJECTS = {
     "api:rank_list_edit": "rank_list",
     "api:rank_list_certify": "rank_list",
     "api:staff_inbox": "program",
+    "api:staff_rounds": "program",
+    "api:staff_round": "slot_round",
     "api:staff_submission": "submission",
     "api:staff_submission_version": "submission",
     "api:staff_review": "submission",
