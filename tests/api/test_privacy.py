@@ -10,6 +10,8 @@ path with a parameter that is not in ``OBJECTS`` fails
 Public catalog paths are in ``PUBLIC``: everyone reads them, and that is checked too.
 """
 
+import datetime
+
 import pytest
 from django.test import Client
 from django.utils import timezone
@@ -56,6 +58,8 @@ OBJECTS = {
     "/api/v1/match-results/{cycle_id}": lambda world: {"cycle_id": world["outcome"].run.cycle_id},
     "/api/v1/statement-versions/{pk}": lambda world: {"pk": world["statement"].versions.first().pk},
     "/api/v1/rank-lists/{pk}/certify": lambda world: {"pk": world["rank_list"].pk},
+    "/api/v1/couples/{pk}/list": lambda world: {"pk": world["couple"].pk},
+    "/api/v1/couples/{pk}/certify": lambda world: {"pk": world["couple"].pk},
     # The program side: walt's (see STAFF).
     "/api/v1/programs/{pk}/inbox": lambda world: {"pk": world["program"].pk},
     "/api/v1/program-submissions/{pk}": lambda world: {"pk": world["submission"].pk},
@@ -67,9 +71,11 @@ OBJECTS = {
     "/api/v1/program-submissions/{pk}/decision": lambda world: {"pk": world["submission"].pk},
     "/api/v1/program-rank-lists/{pk}": lambda world: {"pk": world["entry"].pk},
     "/api/v1/program-rank-lists/{pk}/certify": lambda world: {"pk": world["entry"].pk},
+    "/api/v1/programs/{pk}/rounds": lambda world: {"pk": world["program"].pk},
+    "/api/v1/rounds/{pk}": lambda world: {"pk": world["round"].pk},
 }
 # Paths whose owner is the program's staff (walt), not alice.
-STAFF = {path for path in OBJECTS if "/program" in path}
+STAFF = {path for path in OBJECTS if "/program" in path or path.startswith(f"{PREFIX}/rounds")}
 # Catalog objects: public, the same answer for everyone.
 PUBLIC = {
     "/api/v1/catalog/programs/{pk}": lambda world: {"pk": world["program"].pk},
@@ -96,6 +102,10 @@ BODIES = {
     ("patch", "/api/v1/letter-requests/{pk}"): {"talking_points": "From the privacy test"},
     ("put", "/api/v1/rank-lists/{pk}"): lambda world: {"programs": [world["cycle_program"].pk]},
     ("post", "/api/v1/rank-lists/{pk}/certify"): {},
+    ("put", "/api/v1/couples/{pk}/list"): lambda world: {
+        "pairs": [{"mine": world["cycle_program"].pk, "partner": None}]
+    },
+    ("post", "/api/v1/couples/{pk}/certify"): {},
     ("put", "/api/v1/program-submissions/{pk}/review"): {"flags": ["research"], "note": "Strong"},
     ("post", "/api/v1/program-submissions/{pk}/decision"): {"action": "hold"},
     ("put", "/api/v1/program-rank-lists/{pk}"): lambda world: {
@@ -127,6 +137,7 @@ def world(alice, application, goals, catalog):
     from medmatch.letters.models import LetterRequest, Recommender
     from medmatch.letters.services import request_save
     from medmatch.research.models import Contact, Conversation, OpenQuestion, ShortlistItem
+    from medmatch.workspace.models import InterviewSlot, Invitation, SlotRound
 
     program = catalog["programs"][0]
     contact = Contact.objects.create(student=alice, name="Dr Lee", program=program)
@@ -141,6 +152,18 @@ def world(alice, application, goals, catalog):
     entry = CycleProgram.objects.create(cycle=open_cycle, program=program, quota=1)
     code = applicant_code(cycle=open_cycle, student=alice).code
     make_program_list(entry, [alice], certified=False)
+    # An interview round of the program, alice invited to its one slot.
+    submission = submit(alice, program)
+    round_ = SlotRound.objects.create(
+        program=program,
+        title="Autumn interviews",
+        time_zone="America/Chicago",
+        window_closes_at=timezone.now() + datetime.timedelta(days=2),
+    )
+    InterviewSlot.objects.create(
+        round=round_, starts_at=timezone.now() + datetime.timedelta(days=9)
+    )
+    Invitation.objects.create(round=round_, submission=submission, priority=1)
 
     return {
         "interview": Interview.objects.create(
@@ -154,9 +177,11 @@ def world(alice, application, goals, catalog):
         "entry": entry,
         "code": code,
         "walt": walt,
-        "submission": submit(alice, program),
+        "submission": submission,
+        "round": round_,
         "recommender": Recommender.objects.create(student=alice, name="Dr Ng"),
-        "couple": make_couple(published, alice, make_user("dora"), []),
+        # In the open cycle, with a pair, so that alice may replace and certify it.
+        "couple": make_couple(open_cycle, alice, make_user("dora"), [(entry, None)]),
         "outcome": MatchOutcome.objects.create(run=run, student=alice),
         "conversation": Conversation.objects.create(contact=contact, date="2026-10-01"),
         "question": OpenQuestion.objects.create(

@@ -23,6 +23,7 @@ from medmatch.api import (
     program_lists,
     programs,
     research,
+    rounds,
     statements,
 )
 from medmatch.api.errors import error_response, install_handlers
@@ -76,6 +77,7 @@ api.add_router("/", letters.router)
 api.add_router("/", match.router)
 api.add_router("/", programs.router)
 api.add_router("/", program_lists.router)
+api.add_router("/", rounds.router)
 api.add_router("/", export.router)
 
 

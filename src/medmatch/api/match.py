@@ -8,7 +8,10 @@ nobody else); and their published match-day results with the reasons in words
 
 A list is replaced and certified through the page's services (``rank_lists.student_list_write``,
 ``student_list_certify``) under the same rules: only while the cycle takes lists (else a 409 with
-the page's reason), and any change un-certifies a certified list."""
+the page's reason), and any change un-certifies a certified list. A couple's joint list likewise
+(``couple_pairs_write``, ``couple_list_certify``, as the couple page): either partner replaces
+it, which un-certifies it for both; each certifies their side, and it counts once both have
+certified the current version; an ended link takes neither (409, as the page says)."""
 
 import datetime
 from typing import Annotated
@@ -354,14 +357,10 @@ def list_couples(request, filters: Query[PageParams]):
     return {"items": items, "next_cursor": page.next_cursor}
 
 
-@router.get("/couples/{int:pk}", response=responses(CoupleDetail), url_name="couple")
-def show_couple(request, pk: int):
-    """A couple's joint list, best first, each pair as (your program, your partner's), with
-    null for "no match" on a side — as the couple page shows it."""
-    link = get_couple_link_or_404(request.user, pk)
+def _couple_detail(user, link: CoupleLink) -> dict:
     joint = CoupleRankList.objects.filter(link=link).first()
     rows = selectors.joint_rows(joint) if joint else []
-    me_first = request.user.pk == link.proposer_id
+    me_first = user.pk == link.proposer_id
     pairs = [
         {
             "rank": rank,
@@ -370,7 +369,105 @@ def show_couple(request, pk: int):
         }
         for rank, first, second in rows
     ]
-    return {**_couple(request.user, link, joint, len(pairs)), "pairs": pairs}
+    return {**_couple(user, link, joint, len(pairs)), "pairs": pairs}
+
+
+@router.get("/couples/{int:pk}", response=responses(CoupleDetail), url_name="couple")
+def show_couple(request, pk: int):
+    """A couple's joint list, best first, each pair as (your program, your partner's), with
+    null for "no match" on a side — as the couple page shows it."""
+    return _couple_detail(request.user, get_couple_link_or_404(request.user, pk))
+
+
+class PairIn(Schema):
+    mine: Id | None = Field(..., description="Your cycle program id; null: no match for you.")
+    partner: Id | None = Field(
+        ..., description="Your partner's cycle program id; null: no match for your partner."
+    )
+
+
+class CoupleListIn(Schema):
+    pairs: list[PairIn] = Field(
+        ...,
+        max_length=lists.MAX_PAIRS,
+        description="The whole joint list, best first, as (your program, your partner's) pairs.",
+    )
+
+
+class CoupleWritten(CoupleDetail):
+    uncertified: bool  # this change un-certified a (partly) certified list: both certify again
+
+
+ENDED = "This link has ended."
+
+
+def _open_link(request, pk: int) -> CoupleLink:
+    """A couple the caller is a partner of (404 for anyone else) whose link stands (409 with the
+    couple page's reason once it has ended)."""
+    link = get_couple_link_or_404(request.user, pk)
+    if link.ended_at is not None:
+        raise _closed(lists.ListClosed(ENDED))
+    return link
+
+
+def _pair_faults(link: CoupleLink, pairs: list[PairIn]) -> list[dict]:
+    """Each pair at fault, by its place: "no match" on both sides, or a program not of the
+    couple's cycle (the service refuses both too, without saying which pair)."""
+    given = {pk for pair in pairs for pk in (pair.mine, pair.partner) if pk is not None}
+    of_cycle = set(link.cycle.programs.filter(pk__in=given).values_list("pk", flat=True))
+    faults = []
+    for index, pair in enumerate(pairs):
+        if pair.mine is None and pair.partner is None:
+            faults.append(
+                {"field": f"pairs.{index}", "reason": "“No match” for both of you is not a pair."}
+            )
+        for side in ("mine", "partner"):
+            value = getattr(pair, side)
+            if value is not None and value not in of_cycle:
+                faults.append(
+                    {"field": f"pairs.{index}.{side}", "reason": "Not a program of this cycle."}
+                )
+    return faults
+
+
+@router.put("/couples/{int:pk}/list", response=responses(CoupleWritten), url_name="couple_list")
+def replace_couple_list(request, pk: int, payload: CoupleListIn):
+    """Replace the joint list in one change, through the couple page's service: pairs of
+    programs of the cycle, each pair once, "no match" on one side at most. Any change
+    un-certifies the list for both partners. 409 while the cycle takes no lists, or once the
+    link has ended."""
+    link = _open_link(request, pk)
+    faults = _pair_faults(link, payload.pairs)
+    if faults:
+        names = ", ".join(dict.fromkeys(fault["field"] for fault in faults))
+        raise ApiError(422, f"Invalid input: {names}.", faults)
+    me_first = request.user.pk == link.proposer_id
+    pairs = [
+        (pair.mine, pair.partner) if me_first else (pair.partner, pair.mine)
+        for pair in payload.pairs
+    ]
+    try:
+        uncertified = lists.couple_pairs_write(joint=lists.joint_list(link), pairs=pairs)
+    except lists.ListClosed as refusal:
+        raise _closed(refusal) from None
+    except ValueError as refusal:
+        raise _refused("pairs", refusal) from None
+    return {**_couple_detail(request.user, link), "uncertified": uncertified}
+
+
+@router.post(
+    "/couples/{int:pk}/certify", response=responses(CoupleDetail), url_name="couple_certify"
+)
+def certify_couple(request, pk: int):
+    """Certify your side of the joint list as it is now, as the couple page's button does; it
+    counts (``certified_at``) once both partners have certified this version. 409 while the
+    cycle takes no lists, once the link has ended, or when the list is empty."""
+    link = _open_link(request, pk)
+    try:
+        lists.couple_list_certify(joint=lists.joint_list(link), student=request.user)
+    except (lists.ListClosed, ValueError) as refusal:
+        raise _closed(refusal) from None
+    return _couple_detail(request.user, link)
 
 
 def _result(outcome: MatchOutcome, names: dict[int, str]) -> dict:
