@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 
 from medmatch.api.services import access_token_create
 from medmatch.applications.services import application_create
@@ -80,3 +81,10 @@ def make_token(user, scopes=("applications:write", "goals:read", "catalog:read")
 
 def bearer(secret: str) -> dict:
     return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+
+def token_client(user, scopes) -> Client:
+    """A test client that sends a new token of ``user``'s with ``scopes`` on every request."""
+    client = Client()
+    client.defaults.update(bearer(make_token(user, list(scopes))))
+    return client

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from medmatch.cycles.models import CoupleLink, CoupleRankList, MatchCycle
 from medmatch.cycles.rank_lists import pair_order
-from tests.api.conftest import bearer, make_token
+from tests.api.conftest import token_client
 from tests.cycles.factories import make_couple
 from tests.cycles.rank_fixtures import market  # noqa: F401 (fixture)
 from tests.personas import make_user
@@ -21,12 +21,7 @@ from tests.personas import make_user
 pytestmark = pytest.mark.django_db
 
 JSON = "application/json"
-
-
-def _api(user, scopes) -> Client:
-    client = Client()
-    client.defaults.update(bearer(make_token(user, list(scopes))))
-    return client
+_api = token_client
 
 
 @pytest.fixture

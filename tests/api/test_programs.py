@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from medmatch.workspace.models import DecisionChange, Review, RubricCriterion, Submission
-from tests.api.conftest import bearer, make_token
+from tests.api.conftest import token_client
 from tests.personas import make_user
 from tests.workspace.conftest import erin, gina, rita, submit, world  # noqa: F401 (fixtures)
 from tests.workspace.submit_factories import (
@@ -29,9 +29,7 @@ NOTE = "Private: strong research, weak letters"
 
 
 def _api(user, scopes=("program:write",)) -> Client:
-    client = Client()
-    client.defaults.update(bearer(make_token(user, list(scopes))))
-    return client
+    return token_client(user, scopes)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from medmatch.cycles.models import MatchCycle, ProgramRankList, StudentRankList
 from medmatch.cycles.rank_lists import applicant_code, program_order, student_order
-from tests.api.conftest import bearer, make_token
+from tests.api.conftest import token_client
 from tests.contributions.conftest import make_coordinatorship
 from tests.cycles.factories import make_program_list, make_student_list
 from tests.cycles.rank_fixtures import market  # noqa: F401 (fixture)
@@ -18,12 +18,7 @@ from tests.personas import make_user
 pytestmark = pytest.mark.django_db
 
 JSON = "application/json"
-
-
-def _api(user, scopes) -> Client:
-    client = Client()
-    client.defaults.update(bearer(make_token(user, list(scopes))))
-    return client
+_api = token_client
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from django.test import Client
 
 from medmatch.workspace.models import Invitation
 from medmatch.workspace.tasks import assign_interview_slots
-from tests.api.conftest import bearer, make_token
+from tests.api.conftest import token_client
 from tests.workspace.conftest import erin, frank, gina, world  # noqa: F401 (fixtures)
 from tests.workspace.slot_factories import invite, make_round, rank, students
 
@@ -19,9 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _api(user, scopes=("program:read",)) -> Client:
-    client = Client()
-    client.defaults.update(bearer(make_token(user, list(scopes))))
-    return client
+    return token_client(user, scopes)
 
 
 @pytest.fixture
