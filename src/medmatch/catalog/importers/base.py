@@ -180,6 +180,21 @@ def per_run(key: tuple, compute: Callable[[], T]) -> T:
     return values[key]
 
 
+# The CMS hospitals (rows with a CCN) as model objects: ``cms_hospitals``.
+_CMS_HOSPITALS = ("CMS hospitals",)
+
+
+def cms_hospitals() -> list[Institution]:
+    """The CMS hospitals (every Institution with a CCN) as model objects, loaded once for the
+    importers that run one after another and keep them current (``keeps_cms_hospitals``).
+
+    Those importers change the objects (``update_rows`` sets the fields it writes on them), so
+    that the next one finds them as a new query would; any other importer's write drops them
+    (``_write_all``), and the next caller loads them again. Loading 5,421 hospitals as model
+    objects cost ~0.08 s, and three importers of a fresh import each loaded them."""
+    return per_run(_CMS_HOSPITALS, lambda: list(Institution.objects.exclude(ccn="")))
+
+
 @contextmanager
 def _one_run():
     token = _run_values.set({})
@@ -384,6 +399,9 @@ class Importer:
     delimiter = ","
     # Sources whose rows this one joins onto; `import all` runs them first.
     requires: tuple[str, ...] = ()
+    # True when ``write`` changes Institution rows only through the objects of
+    # ``cms_hospitals()`` (``update_rows``), which then still match the database.
+    keeps_cms_hospitals = False
 
     def __init__(self, path: Path | str | None = None):
         self.path = Path(path) if path else Path(settings.CATALOG_DATA_DIR) / self.info.file_name
@@ -992,6 +1010,10 @@ def _write_all(parsed, dry_run: bool, progress: Progress) -> list[ImportReport]:
             source = importer.save_source()
             importer.write(records, source, report, progress)
             importer.finish_source(source, report)
+            if not importer.keeps_cms_hospitals:
+                values = _run_values.get()
+                if values is not None:
+                    values.pop(_CMS_HOSPITALS, None)
         except DatabaseError as error:
             # A fresh import's batches are savepoints of one transaction that rolls back.
             written = any(r.write_transactions for r in [*reports, report]) and not _fresh.get()

@@ -20,6 +20,7 @@ from .base import (
     SourceInfo,
     Table,
     ccn,
+    cms_hospitals,
     optional_float,
     optional_int,
     per_run,
@@ -337,6 +338,7 @@ class HifldHospitalsImporter(Importer):
         "TRAUMA",
     )
     requires = ("cms-hospitals",)
+    keeps_cms_hospitals = True
 
     def parse(self, table: Table) -> list[HifldHospital]:
         hospitals = []
@@ -372,7 +374,7 @@ class HifldHospitalsImporter(Importer):
                 number = hospital.street.split()[0]
                 by_number.setdefault((number, hospital.postal_code), []).append(hospital)
             by_name.setdefault((name_key(hospital.name), hospital.postal_code), hospital)
-        hospitals = list(Institution.objects.exclude(ccn=""))
+        hospitals = cms_hospitals()
         updates, joined, by_method = {}, 0, {"street": 0, "name": 0, "street number": 0}
         fallback, without, zips = 0, 0, None
         for inst in hospitals:
@@ -462,6 +464,7 @@ class TeachingImporter(Importer):
     info = TEACHING_FTE
     columns = ("ccn", "hospital_name", "beds", "resident_fte")
     requires = ("cms-hospitals",)
+    keeps_cms_hospitals = True
 
     def parse(self, table: Table) -> dict[str, tuple[int, float, int | None]]:
         records = {}
@@ -475,7 +478,7 @@ class TeachingImporter(Importer):
         return records
 
     def write(self, records, source, report: ImportReport, progress) -> None:
-        hospitals = list(Institution.objects.exclude(ccn=""))
+        hospitals = cms_hospitals()
         known = {inst.ccn for inst in hospitals}
         report.skip(
             "CCN not among the 2025 CMS hospitals (closed or merged since FY2021)",

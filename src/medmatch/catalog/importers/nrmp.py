@@ -23,6 +23,7 @@ from .base import (
     ProgramFields,
     SourceInfo,
     Table,
+    cms_hospitals,
     describe,
     file_sha256,
     make_pattern,
@@ -490,10 +491,7 @@ def hospital_places(
     Callers read them and never change them."""
 
     def compute():
-        hospitals = {
-            inst.ccn: inst
-            for inst in Institution.objects.exclude(ccn="").select_related("coordinates_source")
-        }
+        hospitals = {inst.ccn: inst for inst in cms_hospitals()}
         hifld = read_hifld_places(hifld_path, hospitals)
         index = _index_by_state(
             [*(hospital_place(inst) for inst in hospitals.values()), *hifld.places]
