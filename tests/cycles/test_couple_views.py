@@ -96,6 +96,35 @@ def test_declining_and_ending(alice, erin, alices_list):
     )
 
 
+def test_an_ended_link_takes_no_pair_and_no_certification(alice, erin, alices_list, market):
+    # The forms are hidden once the link has ended; a post made anyway (an old tab) is refused
+    # by the service the page and the API share, and nothing changes.
+    as_alice, as_erin = logged_in(Client, alice), logged_in(Client, erin)
+    propose(as_alice, alices_list, erin.email)
+    proposal = CoupleProposal.objects.get()
+    as_erin.post(reverse("cycles:proposal_answer", args=[proposal.pk]), {"decision": "accept"})
+    link = CoupleLink.objects.get()
+    m = market["medicine"]
+    as_alice.post(
+        reverse("cycles:couple_add", args=[link.pk]),
+        {"proposer_program": m.pk, "partner_program": "none"},
+    )
+    as_erin.post(reverse("cycles:couple_end", args=[link.pk]))
+    joint = lists.joint_list(link)
+    add = reverse("cycles:couple_add", args=[link.pk])
+    page = as_alice.post(
+        add, {"proposer_program": m.pk, "partner_program": m.pk}, follow=True
+    ).content.decode()
+    assert "This link has ended." in page
+    assert lists.pair_order(joint) == [(m.pk, None)]
+    page = as_alice.post(
+        reverse("cycles:couple_certify", args=[link.pk]), follow=True
+    ).content.decode()
+    assert "This link has ended." in page
+    joint.refresh_from_db()
+    assert joint.proposer_certified_at is None
+
+
 def test_a_pair_with_no_match_on_both_sides_is_refused(alice, erin, alices_list):
     as_alice = logged_in(Client, alice)
     propose(as_alice, alices_list, erin.email)

@@ -333,9 +333,7 @@ def _couple(user, link: CoupleLink, joint: CoupleRankList | None, length: int) -
         "you_certified_at": proposer_at if me_first else partner_at,
         "partner_certified_at": partner_at if me_first else proposer_at,
         "editable": lists.lists_editable(link.cycle) and link.ended_at is None,
-        "closed_reason": "This link has ended."
-        if link.ended_at
-        else lists.closed_reason(link.cycle),
+        "closed_reason": lists.LINK_ENDED if link.ended_at else lists.closed_reason(link.cycle),
         "length": length,
     }
 
@@ -398,7 +396,7 @@ class CoupleWritten(CoupleDetail):
     uncertified: bool  # this change un-certified a (partly) certified list: both certify again
 
 
-ENDED = "This link has ended."
+ENDED = lists.LINK_ENDED
 
 
 def _open_link(request, pk: int) -> CoupleLink:

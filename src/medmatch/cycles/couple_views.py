@@ -58,9 +58,7 @@ def _couple_page(request, link, status=200, **extra):
         "partner": link.partner if me_first else link.proposer,
         "me_first": me_first,
         "editable": lists.lists_editable(link.cycle) and link.ended_at is None,
-        "closed_reason": "This link has ended."
-        if link.ended_at
-        else lists.closed_reason(link.cycle),
+        "closed_reason": lists.LINK_ENDED if link.ended_at else lists.closed_reason(link.cycle),
         "rows": selectors.joint_rows(joint),
         "numbers_form": _numbers_form(joint),
         "pair_form": PairForm(link.cycle),
@@ -191,9 +189,6 @@ def renumber_pairs(request, pk: int):
 @require_POST
 def certify_couple(request, pk: int):
     link = get_couple_link_or_404(request.user, pk)
-    if link.ended_at:
-        messages.error(request, "This link has ended.")
-        return redirect(_couple_url(link))
     try:
         if lists.couple_list_certify(joint=lists.joint_list(link), student=request.user):
             messages.success(request, "Both of you have certified: the joint list counts.")

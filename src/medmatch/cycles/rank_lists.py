@@ -75,6 +75,16 @@ def _require_editable(cycle: MatchCycle) -> None:
         raise ListClosed(reason)
 
 
+LINK_ENDED = "This link has ended."
+
+
+def _require_standing(link: CoupleLink) -> None:
+    """A couple's joint list changes only while their link stands; read again from the table, after
+    the cycle's row lock (either partner may be ending it right now)."""
+    if not CoupleLink.objects.filter(pk=link.pk, ended_at__isnull=True).exists():
+        raise ListClosed(LINK_ENDED)
+
+
 # -- plain reordering, shared by the three kinds of list ------------------------------------------
 
 
@@ -275,6 +285,7 @@ def couple_pairs_write(
     """Replace the joint list by ``pairs`` (proposer's program id, partner's; None = no match
     for that side), best first. Returns True when it un-certified a (partly) certified list."""
     _require_editable(joint.link.cycle)
+    _require_standing(joint.link)
     if len(pairs) != len(set(pairs)):
         raise ValueError("A pair is on the list twice.")
     if len(pairs) > MAX_PAIRS:
@@ -300,6 +311,7 @@ def couple_list_certify(*, joint: CoupleRankList, student) -> bool:
     """``student`` certifies the current pairs; returns True when the list now counts (both
     partners have certified this version)."""
     _require_editable(joint.link.cycle)
+    _require_standing(joint.link)
     if not joint.pairs.exists():
         raise ValueError("Add at least one pair before certifying.")
     now = timezone.now()
