@@ -23,6 +23,7 @@ from medmatch.workspace.models import (
     SubmissionDocument,
     SubmissionVersion,
 )
+from medmatch.workspace.staff_files import pdf_response
 from medmatch.workspace.submitting import (
     SubmitError,
     current_intake,
@@ -31,7 +32,6 @@ from medmatch.workspace.submitting import (
     submission_withdraw,
 )
 from medmatch.workspace.views import submit_staff
-from medmatch.workspace.views.submit_staff import pdf_response
 
 
 def _get_submission(request, pk: int) -> Submission:

@@ -10,12 +10,11 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.db.models import prefetch_related_objects
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from medmatch.letters.models import Letter
 from medmatch.workspace.access import get_staff_program_or_404, get_staff_submission_or_404
 from medmatch.workspace.forms.submit import (
     IntakeForm,
@@ -23,7 +22,14 @@ from medmatch.workspace.forms.submit import (
     QuestionMoveForm,
     QuestionRetireForm,
 )
-from medmatch.workspace.models import IntakeQuestion, SubmissionDocument, SubmissionVersion
+from medmatch.workspace.models import IntakeQuestion
+from medmatch.workspace.staff_files import (
+    cv_file,
+    document_file,
+    letter_file,
+    pdf_response,
+    staff_version_or_404,
+)
 from medmatch.workspace.submitting import (
     SubmitError,
     intake_for,
@@ -156,68 +162,29 @@ def show_submission(request, pk: int):
     return _version_page(request, submission, submission.current_version)
 
 
-def _get_version(request, pk: int, number: int) -> tuple:
-    submission = get_staff_submission_or_404(request.user, pk)
-    version = SubmissionVersion.objects.filter(submission=submission, number=number).first()
-    if version is None:
-        raise Http404("No such version.")
-    return submission, version
-
-
 @require_GET
 def show_version(request, pk: int, number: int):
-    submission, version = _get_version(request, pk, number)
+    submission, version = staff_version_or_404(request.user, pk, number)
     return _version_page(request, submission, version)
-
-
-def pdf_response(field_file, filename: str) -> FileResponse:
-    if not field_file:
-        raise Http404("No such file.")
-    response = FileResponse(field_file.open("rb"), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-def _files_open(submission):
-    # Withdrawn: the program keeps the record, not the files.
-    if submission.is_withdrawn:
-        raise Http404("No such file.")
 
 
 @require_GET
 def download_cv(request, pk: int, number: int):
-    submission, version = _get_version(request, pk, number)
-    _files_open(submission)
-    return pdf_response(version.cv_pdf, f"cv-{submission.pk}-v{version.number}.pdf")
+    found = cv_file(request.user, pk, number)
+    return pdf_response(found.file, found.filename)
 
 
 @require_GET
 def download_document(request, pk: int, document_pk: int):
-    submission = get_staff_submission_or_404(request.user, pk)
-    _files_open(submission)
-    document = SubmissionDocument.objects.filter(
-        version__submission=submission, pk=document_pk
-    ).first()
-    if document is None:
-        raise Http404("No such file.")
-    return pdf_response(document.file, f"{document.kind}-{submission.pk}.pdf")
+    found = document_file(request.user, pk, document_pk)
+    return pdf_response(found.file, found.filename)
 
 
 @require_GET
 def download_letter(request, pk: int, letter_pk: int):
-    """A letter's PDF, to the staff of the program it was sent to: its request is assigned in a
-    version (current or earlier) of this submission, and the submission is not withdrawn. This is
-    the only way a program reads a letter (``letters.permissions`` serves the student alone)."""
-    submission = get_staff_submission_or_404(request.user, pk)
-    _files_open(submission)
-    letter = Letter.objects.filter(
-        pk=letter_pk, request__submission_letters__version__submission=submission
-    ).first()
-    if letter is None:
-        raise Http404("No such file.")
-    return pdf_response(letter.file, f"letter-{submission.pk}-{letter.pk}.pdf")
+    """A letter's PDF, to the staff of the program it was sent to (``workspace.staff_files``)."""
+    found = letter_file(request.user, pk, letter_pk)
+    return pdf_response(found.file, found.filename)
 
 
 urlpatterns = [
