@@ -560,6 +560,9 @@ OBJECTS = {
     "api:staff_round": "slot_round",
     "api:staff_submission": "submission",
     "api:staff_submission_version": "submission",
+    "api:staff_submission_cv": "submission",
+    "api:staff_submission_document": "submission",
+    "api:staff_submission_letter": "submission",
     "api:staff_review": "submission",
     "api:staff_decision": "submission",
     "api:program_rank_list": "rank_cycle_program",
@@ -592,6 +595,8 @@ NOT_FILLED = {
     "workspace:submission_document": "the world has no submitted document yet",
     "workspace:submission_staff_document": "the world has no submitted document yet",
     "workspace:submission_staff_letter": "the world has no letter sent to a submission yet",
+    "api:staff_submission_document": "the world has no submitted document yet",
+    "api:staff_submission_letter": "the world has no letter sent to a submission yet",
 }
 
 

@@ -13,6 +13,7 @@ Public catalog paths are in ``PUBLIC``: everyone reads them, and that is checked
 import datetime
 
 import pytest
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.utils import timezone
 
@@ -25,8 +26,10 @@ from tests.cycles.factories import (
     make_program_list,
     make_student_list,
 )
+from tests.letters.conftest import pdf_bytes
 from tests.personas import make_user
 from tests.workspace.conftest import submit
+from tests.workspace.submit_factories import make_letter_request
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +69,18 @@ OBJECTS = {
     "/api/v1/program-submissions/{pk}/versions/{number}": lambda world: {
         "pk": world["submission"].pk,
         "number": 1,
+    },
+    "/api/v1/program-submissions/{pk}/versions/{number}/cv": lambda world: {
+        "pk": world["submission"].pk,
+        "number": 1,
+    },
+    "/api/v1/program-submissions/{pk}/documents/{document_pk}": lambda world: {
+        "pk": world["submission"].pk,
+        "document_pk": world["document"].pk,
+    },
+    "/api/v1/program-submissions/{pk}/letters/{letter_pk}": lambda world: {
+        "pk": world["submission"].pk,
+        "letter_pk": world["letter"].pk,
     },
     "/api/v1/program-submissions/{pk}/review": lambda world: {"pk": world["submission"].pk},
     "/api/v1/program-submissions/{pk}/decision": lambda world: {"pk": world["submission"].pk},
@@ -128,7 +143,7 @@ def operations_with_parameters():
 
 
 @pytest.fixture
-def world(alice, application, goals, catalog):
+def world(alice, application, goals, catalog, settings, tmp_path):
     from medmatch.applications.models import CVEntry
     from medmatch.applications.services import statement_create
     from medmatch.cycles.models import CycleProgram, MatchOutcome, MatchRun
@@ -137,7 +152,13 @@ def world(alice, application, goals, catalog):
     from medmatch.letters.models import LetterRequest, Recommender
     from medmatch.letters.services import request_save
     from medmatch.research.models import Contact, Conversation, OpenQuestion, ShortlistItem
-    from medmatch.workspace.models import InterviewSlot, Invitation, SlotRound
+    from medmatch.workspace.models import (
+        InterviewSlot,
+        Invitation,
+        SlotRound,
+        SubmissionDocument,
+        SubmissionLetter,
+    )
 
     program = catalog["programs"][0]
     contact = Contact.objects.create(student=alice, name="Dr Lee", program=program)
@@ -164,6 +185,16 @@ def world(alice, application, goals, catalog):
         round=round_, starts_at=timezone.now() + datetime.timedelta(days=9)
     )
     Invitation.objects.create(round=round_, submission=submission, priority=1)
+    # Its files: the version's CV, a document and a (waived) letter assigned to it.
+    settings.MEDIA_ROOT = tmp_path / "media"
+    version = submission.current_version
+    version.cv_pdf.save("cv.pdf", ContentFile(pdf_bytes()), save=True)
+    document = SubmissionDocument(version=version, kind="mspe", size=1, sha256="0" * 64)
+    document.file.save("mspe.pdf", ContentFile(pdf_bytes()), save=True)
+    sent = make_letter_request(alice, "Dr. Sent", waived=True)
+    SubmissionLetter.objects.create(
+        version=version, request=sent, position=1, recommender_name="Dr. Sent", waived=True
+    )
 
     return {
         "interview": Interview.objects.create(
@@ -178,6 +209,8 @@ def world(alice, application, goals, catalog):
         "code": code,
         "walt": walt,
         "submission": submission,
+        "document": document,
+        "letter": sent.letter,
         "round": round_,
         "recommender": Recommender.objects.create(student=alice, name="Dr Ng"),
         # In the open cycle, with a pair, so that alice may replace and certify it.

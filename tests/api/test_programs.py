@@ -207,7 +207,7 @@ def test_one_programs_reviews_never_show_to_another_program_or_a_student(erin, g
 
 
 @pytest.mark.usefixtures("private_media")
-def test_a_waived_letter_is_listed_for_the_program_as_the_page_lists_it(erin, world, alice):
+def test_a_waived_letter_is_listed_for_the_program_as_the_page_lists_it(erin, gina, world, alice):
     application = make_application(alice, world["medicine"])
     waived = make_letter_request(alice, "Dr. Waived", waived=True)
     open_letter = make_letter_request(alice, "Dr. Open", waived=False, arrived=False)
@@ -224,16 +224,32 @@ def test_a_waived_letter_is_listed_for_the_program_as_the_page_lists_it(erin, wo
     body = _api(erin, ["program:read"]).get(f"/api/v1/program-submissions/{submission.pk}").json()
     letters = {item["recommender"]: item for item in body["version"]["letters"]}
     assert letters["Dr. Waived"]["waived"] and letters["Dr. Waived"]["arrived"]
-    assert letters["Dr. Waived"]["url"] == reverse(
-        "workspace:submission_staff_letter", args=[submission.pk, waived.letter.pk]
+    assert letters["Dr. Waived"]["url"] == (
+        f"/api/v1/program-submissions/{submission.pk}/letters/{waived.letter.pk}"
     )
     assert letters["Dr. Open"]["arrived"] is False and letters["Dr. Open"]["url"] is None
     assert body["version"]["profile"]["name"] == "Alice Example"
-    # The page's link opens for the program's staff with the session.
-    assert logged_in(erin).get(letters["Dr. Waived"]["url"]).status_code == 200
+    # The files come through the API with the program's token: the waived letter (the program
+    # reads it) and the CV, as PDFs; the student, another program's staff and the student's own
+    # token never get them.
+    staff = _api(erin, ["program:read"])
+    letter = staff.get(letters["Dr. Waived"]["url"])
+    assert letter.status_code == 200 and letter["Content-Type"] == "application/pdf"
+    assert b"".join(letter.streaming_content) == waived.letter.file.open("rb").read()
+    cv = staff.get(body["version"]["cv_url"])
+    assert cv.status_code == 200 and b"".join(cv.streaming_content).startswith(b"%PDF")
+    assert cv["Cache-Control"] == "private, no-store"
+    for outsider in (_api(alice, ["program:read", "letters:read"]), _api(gina, ["program:read"])):
+        for url in (letters["Dr. Waived"]["url"], body["version"]["cv_url"]):
+            assert outsider.get(url).status_code == 404, url
+    # The page's link still opens for the program's staff with the session.
+    page = reverse("workspace:submission_staff_letter", args=[submission.pk, waived.letter.pk])
+    assert logged_in(erin).get(page).status_code == 200
     Submission.objects.filter(pk=submission.pk).update(withdrawn_at=submission.submitted_at)
     closed = _api(erin).get(f"/api/v1/program-submissions/{submission.pk}").json()
     assert [item["url"] for item in closed["version"]["letters"]] == [None, None, None]
+    assert closed["version"]["cv_url"] is None
+    assert staff.get(letters["Dr. Waived"]["url"]).status_code == 404
 
 
 def test_a_page_past_the_end_gives_the_last_page_as_the_page_does(erin, inbox, world):

@@ -27,7 +27,7 @@ from medmatch.api.auth import student_auth
 from medmatch.api.errors import ApiError, form_fields
 from medmatch.api.forms import form_data
 from medmatch.api.pagination import PageParams, keyset_page, position
-from medmatch.api.schemas import responses
+from medmatch.api.schemas import ERRORS, responses
 from medmatch.lib.forms import MAX_INT
 from medmatch.workspace import review_services as services
 from medmatch.workspace.access import (
@@ -50,6 +50,7 @@ from medmatch.workspace.review_forms import (
     decision_of,
 )
 from medmatch.workspace.review_selectors import SORTS, dashboards, inbox_page, panel
+from medmatch.workspace.staff_files import cv_file, document_file, letter_file, pdf_response
 
 router = Router(tags=["program"], auth=student_auth("program"))
 
@@ -240,7 +241,7 @@ class DocumentOut(Schema):
     id: int
     kind: str
     size: int
-    url: str | None  # the staff page's download (site session); null once withdrawn
+    url: str | None  # its PDF through this API (program:read); null once withdrawn
 
 
 class LetterOut(Schema):
@@ -248,7 +249,7 @@ class LetterOut(Schema):
     waived: bool  # the student waived reading it: the program reads it, the student never
     arrived: bool
     letter_id: int | None
-    url: str | None  # the staff page's PDF (site session); null until it arrives, or withdrawn
+    url: str | None  # its PDF through this API; null until it arrives, or once withdrawn
 
 
 class VersionOut(Schema):
@@ -256,7 +257,7 @@ class VersionOut(Schema):
     created_at: datetime.datetime
     note: str  # what changed
     profile: ProfileOut
-    cv_url: str | None  # the staff page's CV PDF (site session); null once withdrawn
+    cv_url: str | None  # the CV PDF through this API; null once withdrawn
     cv_entries: list[CVLine]
     statement_title: str
     statement_text: str
@@ -360,7 +361,7 @@ def _version(submission, version: SubmissionVersion) -> dict:
                 "waived": item.waived,
                 "arrived": letter is not None,
                 "letter_id": letter.pk if letter else None,
-                "url": reverse("workspace:submission_staff_letter", args=[submission.pk, letter.pk])
+                "url": reverse("api:staff_submission_letter", args=[submission.pk, letter.pk])
                 if letter and not closed
                 else None,
             }
@@ -372,11 +373,11 @@ def _version(submission, version: SubmissionVersion) -> dict:
             "size": document.size,
             "url": None
             if closed
-            else reverse("workspace:submission_staff_document", args=[submission.pk, document.pk]),
+            else reverse("api:staff_submission_document", args=[submission.pk, document.pk]),
         }
         for document in version.documents.order_by("pk")
     ]
-    cv_url = reverse("workspace:submission_staff_cv", args=[submission.pk, version.number])
+    cv_url = reverse("api:staff_submission_cv", args=[submission.pk, version.number])
     return {
         "number": version.number,
         "created_at": version.created_at,
@@ -487,6 +488,52 @@ def show_submission_version(request, pk: int, number: int):
     if version is None:
         raise Http404("No such version.")
     return _submission(request, submission, version)
+
+
+PDF = {
+    "description": "The PDF, as the staff page downloads it (private, never cached).",
+    "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+}
+
+
+def _pdf(found):
+    return pdf_response(found.file, found.filename)
+
+
+@router.get(
+    "/program-submissions/{int:pk}/versions/{int:number}/cv",
+    response=ERRORS,
+    url_name="staff_submission_cv",
+    summary="A version's CV (PDF)",
+    openapi_extra={"responses": {200: PDF}},
+)
+def download_cv(request, pk: int, number: int):
+    """The CV of version ``number`` as it was sent; 404 once the application is withdrawn."""
+    return _pdf(cv_file(request.user, pk, number))
+
+
+@router.get(
+    "/program-submissions/{int:pk}/documents/{int:document_pk}",
+    response=ERRORS,
+    url_name="staff_submission_document",
+    summary="A document sent with the application (PDF)",
+    openapi_extra={"responses": {200: PDF}},
+)
+def download_document(request, pk: int, document_pk: int):
+    return _pdf(document_file(request.user, pk, document_pk))
+
+
+@router.get(
+    "/program-submissions/{int:pk}/letters/{int:letter_pk}",
+    response=ERRORS,
+    url_name="staff_submission_letter",
+    summary="A letter assigned to the application (PDF)",
+    openapi_extra={"responses": {200: PDF}},
+)
+def download_letter(request, pk: int, letter_pk: int):
+    """A letter the student assigned in a version of this application — a waived one too: the
+    program reads it, the student never does."""
+    return _pdf(letter_file(request.user, pk, letter_pk))
 
 
 def _open_for_review(submission) -> None:
