@@ -25,6 +25,7 @@ from .base import (
     SourceInfo,
     Table,
     batches,
+    cms_hospitals,
     fill_nearest_cities,
     sync_rows,
     text,
@@ -206,13 +207,15 @@ class CmsPlaces:
 
 def find_merges(items: dict[str, dict]) -> dict[str, Merge]:
     """{qid: Merge} for the US items that are clearly a CMS hospital of the catalog."""
-    hospitals = Institution.objects.exclude(ccn="").filter(
-        coordinates_precision=Institution.CoordinatePrecision.ADDRESS,
-        latitude__isnull=False,
-        longitude__isnull=False,
-    )
+    # The run's shared CMS hospitals (``cms_hospitals``), not a query of its own: the match does
+    # not depend on their order (candidates sort by score, distance and CCN).
+    address = Institution.CoordinatePrecision.ADDRESS
     places = CmsPlaces(
-        hospitals.only("pk", "name", "city", "latitude", "longitude", "ccn", "wikidata_id")
+        inst
+        for inst in cms_hospitals()
+        if inst.coordinates_precision == address
+        and inst.latitude is not None
+        and inst.longitude is not None
     )
     merges = {}
     for qid, item in items.items():
@@ -350,7 +353,8 @@ class WikidataHospitalsImporter(Importer):
             if not inst.wikidata_id:
                 to_record[inst.pk] = (inst, merge.qid)
         if to_record:
-            hospitals = list(Institution.objects.filter(pk__in=list(to_record)).order_by("pk"))
+            # The merges' own objects (the shared CMS hospitals, as current as a query's).
+            hospitals = [to_record[pk][0] for pk in sorted(to_record)]
             values = {}
             for inst in hospitals:
                 inst_qid = to_record[inst.pk][1]
