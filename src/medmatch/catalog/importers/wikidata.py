@@ -253,15 +253,18 @@ class WikidataHospitalsImporter(Importer):
     def parse(self, table: Table) -> dict:
         items: dict[str, dict] = {}
         self.duplicates = self.no_coordinates = 0
-        for number, row in table.rows:
+        get = table.getter("item", "itemLabel", "countryLabel", "official_website", "geo")
+        for number, values in table.lines:
+            item, item_label, country_label, official_website, geo = get(values)
             # The parsers called directly (143,000 values); a row with a bad value is read again
             # value by value, which names its row and column.
             try:
-                qid = item_id(row["item"])
-                coordinates = point(row["geo"])
-                label = text(row["itemLabel"])
-                site = website(row["official_website"])
+                qid = item_id(item)
+                coordinates = point(geo)
+                label = text(item_label)
+                site = website(official_website)
             except ValueError:
+                row = table.row(values)
                 qid = table.value(number, row, "item", item_id)
                 coordinates = table.value(number, row, "geo", point)
                 label = table.value(number, row, "itemLabel", text)
@@ -276,7 +279,7 @@ class WikidataHospitalsImporter(Importer):
             items[qid] = {
                 "row": number,
                 "label": label or qid,
-                "country_label": text(row["countryLabel"]),  # never a ValueError
+                "country_label": text(country_label),  # never a ValueError
                 "website": site,
                 "coordinates": coordinates,
             }
