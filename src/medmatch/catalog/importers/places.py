@@ -260,26 +260,30 @@ class RucaImporter(Importer):
 
     def parse(self, table: Table) -> dict[str, dict]:
         records = {}
-        for number, row in table.rows:
+        get = table.getter(
+            "zip", "state", "zip_type", "po_name", "ruca_primary", "ruca_secondary", "ruca_class"
+        )
+        for number, values in table.lines:
             # The parsers called directly (the 41,000 rows' 290,000 values); a row with a bad
             # value goes again through ``_parse_row``, which names the row and column.
             try:
-                code = zip_code(row["zip"])
+                zip_value, state, zip_type, po_name, primary, secondary, ruca_class = get(values)
+                code = zip_code(zip_value)
                 if code in records:
                     raise ValueError
-                primary = ruca_primary(row["ruca_primary"])
+                primary = ruca_primary(primary)
                 expected = RUCA_CLASSES.get(primary, "")
-                _check_class(row["ruca_class"], expected)
+                _check_class(ruca_class, expected)
                 records[code] = {
-                    "state": state_code(row["state"]),
-                    "zip_type": text(row["zip_type"]),
-                    "po_name": text(row["po_name"]),
+                    "state": state_code(state),
+                    "zip_type": text(zip_type),
+                    "po_name": text(po_name),
                     "ruca_primary": primary,
-                    "ruca_secondary": secondary_code(row["ruca_secondary"]),
+                    "ruca_secondary": secondary_code(secondary),
                     "ruca_class": str(expected),
                 }
             except ValueError:
-                self._parse_row(table, number, row, records)
+                self._parse_row(table, number, table.row(values), records)
         return records
 
     def _parse_row(self, table: Table, number: int, row: dict, records: dict) -> None:
@@ -339,22 +343,32 @@ class ZipCountyImporter(Importer):
 
     def parse(self, table: Table) -> dict[str, dict]:
         records = {}
-        for number, row in table.rows:
+        get = table.getter(
+            "zip",
+            "county_fips5",
+            "usps_city",
+            "state",
+            "share_of_addresses",
+            "share_of_residential",
+            "n_counties",
+        )
+        for number, values in table.lines:
             # As RucaImporter.parse: the parsers called directly, ``_parse_row`` for a bad row.
             try:
-                code = zip_code(row["zip"])
+                zip_value, county, city, state, addresses, residential, counties = get(values)
+                code = zip_code(zip_value)
                 if code in records:
                     raise ValueError
                 records[code] = {
-                    "county_fips5": county_fips(row["county_fips5"]),
-                    "usps_city": text(row["usps_city"]),
-                    "state": state_code(row["state"]),
-                    "share_of_addresses": share(row["share_of_addresses"]),
-                    "share_of_residential": share(row["share_of_residential"]),
-                    "n_counties": count_at_least_one(row["n_counties"]),
+                    "county_fips5": county_fips(county),
+                    "usps_city": text(city),
+                    "state": state_code(state),
+                    "share_of_addresses": share(addresses),
+                    "share_of_residential": share(residential),
+                    "n_counties": count_at_least_one(counties),
                 }
             except ValueError:
-                self._parse_row(table, number, row, records)
+                self._parse_row(table, number, table.row(values), records)
         return records
 
     def _parse_row(self, table: Table, number: int, row: dict, records: dict) -> None:
@@ -471,26 +485,37 @@ class SafmrImporter(Importer):
 
     def parse(self, table: Table) -> dict[str, dict]:
         records = {}
-        for number, row in table.rows:
+        get = table.getter(
+            "zip",
+            "hud_area_code",
+            "hud_area_name",
+            "safmr_0",
+            "safmr_1",
+            "safmr_2",
+            "safmr_3",
+            "safmr_4",
+        )
+        for number, values in table.lines:
             # As RucaImporter.parse: the parsers called directly, ``_parse_row`` for a bad row.
             try:
-                code = zip_code(row["zip"])
-                area = hud_area(row["hud_area_code"])
+                zip_value, area, area_name, rent_0, rent_1, rent_2, rent_3, rent_4 = get(values)
+                code = zip_code(zip_value)
+                area = hud_area(area)
                 key = f"{code}:{area}"
                 if key in records:
                     raise ValueError
                 records[key] = {
                     "zip": code,
                     "hud_area_code": area,
-                    "hud_area_name": required_text(row["hud_area_name"]),
-                    "rent_0": rent(row["safmr_0"]),
-                    "rent_1": rent(row["safmr_1"]),
-                    "rent_2": rent(row["safmr_2"]),
-                    "rent_3": rent(row["safmr_3"]),
-                    "rent_4": rent(row["safmr_4"]),
+                    "hud_area_name": required_text(area_name),
+                    "rent_0": rent(rent_0),
+                    "rent_1": rent(rent_1),
+                    "rent_2": rent(rent_2),
+                    "rent_3": rent(rent_3),
+                    "rent_4": rent(rent_4),
                 }
             except ValueError:
-                self._parse_row(table, number, row, records)
+                self._parse_row(table, number, table.row(values), records)
         return records
 
     def _parse_row(self, table: Table, number: int, row: dict, records: dict) -> None:

@@ -25,6 +25,7 @@ from .base import (
     SourceInfo,
     Table,
     batches,
+    cms_hospitals,
     fill_nearest_cities,
     sync_rows,
     text,
@@ -206,13 +207,15 @@ class CmsPlaces:
 
 def find_merges(items: dict[str, dict]) -> dict[str, Merge]:
     """{qid: Merge} for the US items that are clearly a CMS hospital of the catalog."""
-    hospitals = Institution.objects.exclude(ccn="").filter(
-        coordinates_precision=Institution.CoordinatePrecision.ADDRESS,
-        latitude__isnull=False,
-        longitude__isnull=False,
-    )
+    # The run's shared CMS hospitals (``cms_hospitals``), not a query of its own: the match does
+    # not depend on their order (candidates sort by score, distance and CCN).
+    address = Institution.CoordinatePrecision.ADDRESS
     places = CmsPlaces(
-        hospitals.only("pk", "name", "city", "latitude", "longitude", "ccn", "wikidata_id")
+        inst
+        for inst in cms_hospitals()
+        if inst.coordinates_precision == address
+        and inst.latitude is not None
+        and inst.longitude is not None
     )
     merges = {}
     for qid, item in items.items():
@@ -250,15 +253,18 @@ class WikidataHospitalsImporter(Importer):
     def parse(self, table: Table) -> dict:
         items: dict[str, dict] = {}
         self.duplicates = self.no_coordinates = 0
-        for number, row in table.rows:
+        get = table.getter("item", "itemLabel", "countryLabel", "official_website", "geo")
+        for number, values in table.lines:
+            item, item_label, country_label, official_website, geo = get(values)
             # The parsers called directly (143,000 values); a row with a bad value is read again
             # value by value, which names its row and column.
             try:
-                qid = item_id(row["item"])
-                coordinates = point(row["geo"])
-                label = text(row["itemLabel"])
-                site = website(row["official_website"])
+                qid = item_id(item)
+                coordinates = point(geo)
+                label = text(item_label)
+                site = website(official_website)
             except ValueError:
+                row = table.row(values)
                 qid = table.value(number, row, "item", item_id)
                 coordinates = table.value(number, row, "geo", point)
                 label = table.value(number, row, "itemLabel", text)
@@ -273,7 +279,7 @@ class WikidataHospitalsImporter(Importer):
             items[qid] = {
                 "row": number,
                 "label": label or qid,
-                "country_label": text(row["countryLabel"]),  # never a ValueError
+                "country_label": text(country_label),  # never a ValueError
                 "website": site,
                 "coordinates": coordinates,
             }
@@ -350,7 +356,8 @@ class WikidataHospitalsImporter(Importer):
             if not inst.wikidata_id:
                 to_record[inst.pk] = (inst, merge.qid)
         if to_record:
-            hospitals = list(Institution.objects.filter(pk__in=list(to_record)).order_by("pk"))
+            # The merges' own objects (the shared CMS hospitals, as current as a query's).
+            hospitals = [to_record[pk][0] for pk in sorted(to_record)]
             values = {}
             for inst in hospitals:
                 inst_qid = to_record[inst.pk][1]
