@@ -10,6 +10,7 @@ many catalog institutions and programs the file reaches, and by which key.
 import re
 from collections import Counter
 from datetime import date
+from functools import partial
 from operator import itemgetter
 from types import NoneType
 
@@ -260,50 +261,40 @@ class RucaImporter(Importer):
 
     def parse(self, table: Table) -> dict[str, dict]:
         records = {}
-        get = table.getter(
-            "zip", "state", "zip_type", "po_name", "ruca_primary", "ruca_secondary", "ruca_class"
+        parse_line = table.parser(
+            [
+                ("zip", zip_code),
+                ("state", state_code),
+                ("zip_type", text),
+                ("po_name", text),
+                ("ruca_primary", ruca_primary),
+                ("ruca_secondary", secondary_code),
+                ("ruca_class", str),
+            ]
         )
         for number, values in table.lines:
-            # The parsers called directly (the 41,000 rows' 290,000 values); a row with a bad
-            # value goes again through ``_parse_row``, which names the row and column.
+            code, state, zip_type, po_name, primary, secondary, ruca_class = parse_line(
+                number, values
+            )
+            if code in records:
+                table.value(number, table.row(values), "zip", _raise_duplicate)
+            expected = RUCA_CLASSES.get(primary, "")
+            # The class column was added when staging; a row where it disagrees with the code
+            # is a broken file, not a fact to choose between.
             try:
-                zip_value, state, zip_type, po_name, primary, secondary, ruca_class = get(values)
-                code = zip_code(zip_value)
-                if code in records:
-                    raise ValueError
-                primary = ruca_primary(primary)
-                expected = RUCA_CLASSES.get(primary, "")
-                _check_class(ruca_class, expected)
-                records[code] = {
-                    "state": state_code(state),
-                    "zip_type": text(zip_type),
-                    "po_name": text(po_name),
-                    "ruca_primary": primary,
-                    "ruca_secondary": secondary_code(secondary),
-                    "ruca_class": str(expected),
-                }
+                _check_class(ruca_class, expected=expected)
             except ValueError:
-                self._parse_row(table, number, table.row(values), records)
+                check = partial(_check_class, expected=expected)
+                table.value(number, table.row(values), "ruca_class", check)
+            records[code] = {
+                "state": state,
+                "zip_type": zip_type,
+                "po_name": po_name,
+                "ruca_primary": primary,
+                "ruca_secondary": secondary,
+                "ruca_class": str(expected),
+            }
         return records
-
-    def _parse_row(self, table: Table, number: int, row: dict, records: dict) -> None:
-        """One row into ``records``, value by value: a bad value raises ImportFileError."""
-        code = table.value(number, row, "zip", zip_code)
-        if code in records:
-            table.value(number, row, "zip", _raise_duplicate)
-        primary = table.value(number, row, "ruca_primary", ruca_primary)
-        expected = RUCA_CLASSES.get(primary, "")
-        # The class column was added when staging; a row where it disagrees with the code is
-        # a broken file, not a fact to choose between.
-        table.value(number, row, "ruca_class", lambda v, e=expected: _check_class(v, e))
-        records[code] = {
-            "state": table.value(number, row, "state", state_code),
-            "zip_type": table.value(number, row, "zip_type", text),
-            "po_name": table.value(number, row, "po_name", text),
-            "ruca_primary": primary,
-            "ruca_secondary": table.value(number, row, "ruca_secondary", secondary_code),
-            "ruca_class": str(expected),
-        }
 
     def write(self, records, source, report: ImportReport, progress) -> None:
         for values in records.values():
@@ -315,7 +306,7 @@ class RucaImporter(Importer):
         _report_reach(report, "setting")
 
 
-def _check_class(value: str, expected: str) -> str:
+def _check_class(value: str, *, expected: str) -> str:
     value = value.strip()
     if value != expected:
         wanted = f"“{expected}”" if expected else "empty (RUCA 99 has no class)"
@@ -343,47 +334,30 @@ class ZipCountyImporter(Importer):
 
     def parse(self, table: Table) -> dict[str, dict]:
         records = {}
-        get = table.getter(
-            "zip",
-            "county_fips5",
-            "usps_city",
-            "state",
-            "share_of_addresses",
-            "share_of_residential",
-            "n_counties",
+        parse_line = table.parser(
+            [
+                ("zip", zip_code),
+                ("county_fips5", county_fips),
+                ("usps_city", text),
+                ("state", state_code),
+                ("share_of_addresses", share),
+                ("share_of_residential", share),
+                ("n_counties", count_at_least_one),
+            ]
         )
         for number, values in table.lines:
-            # As RucaImporter.parse: the parsers called directly, ``_parse_row`` for a bad row.
-            try:
-                zip_value, county, city, state, addresses, residential, counties = get(values)
-                code = zip_code(zip_value)
-                if code in records:
-                    raise ValueError
-                records[code] = {
-                    "county_fips5": county_fips(county),
-                    "usps_city": text(city),
-                    "state": state_code(state),
-                    "share_of_addresses": share(addresses),
-                    "share_of_residential": share(residential),
-                    "n_counties": count_at_least_one(counties),
-                }
-            except ValueError:
-                self._parse_row(table, number, table.row(values), records)
+            code, county, city, state, addresses, residential, counties = parse_line(number, values)
+            if code in records:
+                table.value(number, table.row(values), "zip", _raise_duplicate)
+            records[code] = {
+                "county_fips5": county,
+                "usps_city": city,
+                "state": state,
+                "share_of_addresses": addresses,
+                "share_of_residential": residential,
+                "n_counties": counties,
+            }
         return records
-
-    def _parse_row(self, table: Table, number: int, row: dict, records: dict) -> None:
-        """One row into ``records``, value by value: a bad value raises ImportFileError."""
-        code = table.value(number, row, "zip", zip_code)
-        if code in records:
-            table.value(number, row, "zip", _raise_duplicate)
-        records[code] = {
-            "county_fips5": table.value(number, row, "county_fips5", county_fips),
-            "usps_city": table.value(number, row, "usps_city", text),
-            "state": table.value(number, row, "state", state_code),
-            "share_of_addresses": table.value(number, row, "share_of_addresses", share),
-            "share_of_residential": table.value(number, row, "share_of_residential", share),
-            "n_counties": table.value(number, row, "n_counties", count_at_least_one),
-        }
 
     def write(self, records, source, report: ImportReport, progress) -> None:
         for values in records.values():
@@ -462,6 +436,10 @@ def _raise_twice(what: str, value: str):
     raise ValueError(f"{what} {value.strip()} appears twice")
 
 
+def _raise_twice_in_area(value: str, *, area: str):
+    _raise_twice("ZIP", f"{value} {area}")
+
+
 def _raise_prefix(value: str, key: str):
     raise ValueError(f"“{value.strip()}” is not the first five digits of fips10 {key}")
 
@@ -485,52 +463,27 @@ class SafmrImporter(Importer):
 
     def parse(self, table: Table) -> dict[str, dict]:
         records = {}
-        get = table.getter(
-            "zip",
-            "hud_area_code",
-            "hud_area_name",
-            "safmr_0",
-            "safmr_1",
-            "safmr_2",
-            "safmr_3",
-            "safmr_4",
+        parse_line = table.parser(
+            [
+                ("zip", zip_code),
+                ("hud_area_code", hud_area),
+                ("hud_area_name", required_text),
+                *((f"safmr_{n}", rent) for n in range(5)),
+            ]
         )
         for number, values in table.lines:
-            # As RucaImporter.parse: the parsers called directly, ``_parse_row`` for a bad row.
-            try:
-                zip_value, area, area_name, rent_0, rent_1, rent_2, rent_3, rent_4 = get(values)
-                code = zip_code(zip_value)
-                area = hud_area(area)
-                key = f"{code}:{area}"
-                if key in records:
-                    raise ValueError
-                records[key] = {
-                    "zip": code,
-                    "hud_area_code": area,
-                    "hud_area_name": required_text(area_name),
-                    "rent_0": rent(rent_0),
-                    "rent_1": rent(rent_1),
-                    "rent_2": rent(rent_2),
-                    "rent_3": rent(rent_3),
-                    "rent_4": rent(rent_4),
-                }
-            except ValueError:
-                self._parse_row(table, number, table.row(values), records)
+            code, area, area_name, *rents = parse_line(number, values)
+            key = f"{code}:{area}"
+            if key in records:
+                twice = partial(_raise_twice_in_area, area=area)
+                table.value(number, table.row(values), "zip", twice)
+            records[key] = {
+                "zip": code,
+                "hud_area_code": area,
+                "hud_area_name": area_name,
+                **{f"rent_{n}": value for n, value in enumerate(rents)},
+            }
         return records
-
-    def _parse_row(self, table: Table, number: int, row: dict, records: dict) -> None:
-        """One row into ``records``, value by value: a bad value raises ImportFileError."""
-        code = table.value(number, row, "zip", zip_code)
-        area = table.value(number, row, "hud_area_code", hud_area)
-        key = f"{code}:{area}"
-        if key in records:
-            table.value(number, row, "zip", lambda v, a=area: _raise_twice("ZIP", f"{v} {a}"))
-        records[key] = {
-            "zip": code,
-            "hud_area_code": area,
-            "hud_area_name": table.value(number, row, "hud_area_name", required_text),
-            **{f"rent_{n}": table.value(number, row, f"safmr_{n}", rent) for n in range(5)},
-        }
 
     def write(self, records, source, report: ImportReport, progress) -> None:
         for values in records.values():

@@ -253,22 +253,17 @@ class WikidataHospitalsImporter(Importer):
     def parse(self, table: Table) -> dict:
         items: dict[str, dict] = {}
         self.duplicates = self.no_coordinates = 0
-        get = table.getter("item", "itemLabel", "countryLabel", "official_website", "geo")
+        parse_line = table.parser(
+            [
+                ("item", item_id),
+                ("geo", point),
+                ("itemLabel", text),
+                ("official_website", website),
+                ("countryLabel", text),
+            ]
+        )
         for number, values in table.lines:
-            item, item_label, country_label, official_website, geo = get(values)
-            # The parsers called directly (143,000 values); a row with a bad value is read again
-            # value by value, which names its row and column.
-            try:
-                qid = item_id(item)
-                coordinates = point(geo)
-                label = text(item_label)
-                site = website(official_website)
-            except ValueError:
-                row = table.row(values)
-                qid = table.value(number, row, "item", item_id)
-                coordinates = table.value(number, row, "geo", point)
-                label = table.value(number, row, "itemLabel", text)
-                site = table.value(number, row, "official_website", website)
+            qid, coordinates, label, site, country_label = parse_line(number, values)
             if qid in items:
                 # The query returns one row per website (or country); the first row wins.
                 self.duplicates += 1
@@ -279,7 +274,7 @@ class WikidataHospitalsImporter(Importer):
             items[qid] = {
                 "row": number,
                 "label": label or qid,
-                "country_label": text(country_label),  # never a ValueError
+                "country_label": country_label,
                 "website": site,
                 "coordinates": coordinates,
             }
