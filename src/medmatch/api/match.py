@@ -396,18 +396,6 @@ class CoupleWritten(CoupleDetail):
     uncertified: bool  # this change un-certified a (partly) certified list: both certify again
 
 
-ENDED = lists.LINK_ENDED
-
-
-def _open_link(request, pk: int) -> CoupleLink:
-    """A couple the caller is a partner of (404 for anyone else) whose link stands (409 with the
-    couple page's reason once it has ended)."""
-    link = get_couple_link_or_404(request.user, pk)
-    if link.ended_at is not None:
-        raise _closed(lists.ListClosed(ENDED))
-    return link
-
-
 def _pair_faults(link: CoupleLink, pairs: list[PairIn]) -> list[dict]:
     """Each pair at fault, by its place: "no match" on both sides, or a program not of the
     couple's cycle (the service refuses both too, without saying which pair)."""
@@ -434,7 +422,7 @@ def replace_couple_list(request, pk: int, payload: CoupleListIn):
     programs of the cycle, each pair once, "no match" on one side at most. Any change
     un-certifies the list for both partners. 409 while the cycle takes no lists, or once the
     link has ended."""
-    link = _open_link(request, pk)
+    link = get_couple_link_or_404(request.user, pk)  # an ended link: the service's 409
     faults = _pair_faults(link, payload.pairs)
     if faults:
         names = ", ".join(dict.fromkeys(fault["field"] for fault in faults))
@@ -460,7 +448,7 @@ def certify_couple(request, pk: int):
     """Certify your side of the joint list as it is now, as the couple page's button does; it
     counts (``certified_at``) once both partners have certified this version. 409 while the
     cycle takes no lists, once the link has ended, or when the list is empty."""
-    link = _open_link(request, pk)
+    link = get_couple_link_or_404(request.user, pk)  # an ended link: the service's 409
     try:
         lists.couple_list_certify(joint=lists.joint_list(link), student=request.user)
     except (lists.ListClosed, ValueError) as refusal:
