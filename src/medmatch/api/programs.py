@@ -50,7 +50,13 @@ from medmatch.workspace.review_forms import (
     decision_of,
 )
 from medmatch.workspace.review_selectors import SORTS, dashboards, inbox_page, panel
-from medmatch.workspace.staff_files import cv_file, document_file, letter_file, pdf_response
+from medmatch.workspace.staff_files import (
+    cv_file,
+    document_file,
+    letter_file,
+    pdf_response,
+    staff_version_or_404,
+)
 
 router = Router(tags=["program"], auth=student_auth("program"))
 
@@ -483,11 +489,7 @@ def show_submission(request, pk: int):
 )
 def show_submission_version(request, pk: int, number: int):
     """The same, with an earlier version (``number``) as it was sent."""
-    submission = get_staff_submission_or_404(request.user, pk)
-    version = SubmissionVersion.objects.filter(submission=submission, number=number).first()
-    if version is None:
-        raise Http404("No such version.")
-    return _submission(request, submission, version)
+    return _submission(request, *staff_version_or_404(request.user, pk, number))
 
 
 PDF = {
