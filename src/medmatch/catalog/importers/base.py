@@ -182,6 +182,29 @@ def per_run(key: tuple, compute: Callable[[], T]) -> T:
     return values[key]
 
 
+_AFTER_WRITES = ("after writes",)
+
+
+def after_writes(key: tuple, callback: Callable[[], None]) -> None:
+    """Run ``callback`` once after the run's last importer has written (before a fresh import's
+    one commit), however many importers register it under ``key``; outside a run, at once.
+
+    For figures of the whole run that each importer would otherwise compute again from the
+    tables: the four place files' reach reports read the same ~15,000 place rows, and counting
+    them once after the last file instead of after each saved ~0.4 s of a fresh import."""
+    values = _run_values.get()
+    if values is None:
+        callback()
+    else:
+        values.setdefault(_AFTER_WRITES, {}).setdefault(key, callback)
+
+
+def _run_after_writes() -> None:
+    values = _run_values.get()
+    for callback in (values or {}).pop(_AFTER_WRITES, {}).values():
+        callback()
+
+
 # The CMS hospitals (rows with a CCN) as model objects: ``cms_hospitals``.
 _CMS_HOSPITALS = ("CMS hospitals",)
 
@@ -1063,6 +1086,11 @@ def _write_all(parsed, dry_run: bool, progress: Progress) -> list[ImportReport]:
         report.seconds = read_seconds + time.perf_counter() - started
         report.cpu_seconds = read_cpu + time.process_time() - cpu
         reports.append(report)
+    try:
+        _run_after_writes()
+    except DatabaseError as error:
+        written = any(r.write_transactions for r in reports) and not _fresh.get()
+        raise ImportWriteError(error, written=written and not dry_run) from error
     return reports
 
 
