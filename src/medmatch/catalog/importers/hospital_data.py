@@ -359,9 +359,11 @@ class H1bFilingsImporter(Importer):
         return records
 
     def write(self, records, source, report: ImportReport, progress) -> None:
+        # Plain named rows, not model objects: 7,900 deferred-field instances cost more than
+        # the join itself (InstitutionMatcher reads these fields only).
         matcher = InstitutionMatcher(
-            Institution.objects.filter(country="US").only(
-                "pk", "name", "region", "postal_code", "is_teaching", "ccn", "nrmp_code"
+            Institution.objects.filter(country="US").values_list(
+                "pk", "name", "region", "postal_code", "is_teaching", "ccn", named=True
             )
         )
         by_key: Counter = Counter()
