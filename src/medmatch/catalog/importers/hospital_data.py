@@ -722,13 +722,18 @@ class StreamPlacer:
 
     def __init__(self, hospitals):
         self.by_city: dict[tuple[str, str], list] = defaultdict(list)
-        self.by_province: dict[str, list] = defaultdict(list)
+        # Each hospital with the words of its folded name, read by every site that is no city
+        # (815 streams; folding each name again per stream was most of the placement's time).
+        self.by_province: dict[str, list[tuple[CanadianHospital, set[str]]]] = defaultdict(list)
         for hospital in hospitals:
             if _NOT_A_TEACHING_SITE.search(hospital.name.lower()):
                 continue
             self.by_city[(fold(hospital.city), hospital.province)].append(hospital)
-            self.by_province[hospital.province].append(hospital)
+            self.by_province[hospital.province].append((hospital, set(fold(hospital.name).split())))
         self.cities = {city for city, _ in self.by_city}
+        self.provinces_of: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for key in self.by_city:
+            self.provinces_of[key[0]].append(key)
 
     def place(self, site: str, region: str):
         if not site:
@@ -736,7 +741,7 @@ class StreamPlacer:
         city = fold(_SITE_SUFFIX.sub("", _SITE_PREFIX.sub("", site.strip())))
         candidates = self.by_city.get((city, region), [])
         if not candidates:
-            provinces = [key for key in self.by_city if key[0] == city]
+            provinces = self.provinces_of.get(city, [])
             if len(provinces) == 1:
                 candidates = self.by_city[provinces[0]]
         if candidates:
@@ -763,7 +768,7 @@ class StreamPlacer:
         }
         if not words or (len(words) == 1 and len(next(iter(words))) < 8):
             return None
-        named = [h for h in self.by_province.get(region, []) if words <= set(fold(h.name).split())]
+        named = [h for h, name in self.by_province.get(region, []) if words <= name]
         buildings = _distinct_buildings(named)
         if len(buildings) == 1 and buildings[0].latitude is not None:
             return (
