@@ -731,21 +731,29 @@ class StreamPlacer:
             self.by_city[(fold(hospital.city), hospital.province)].append(hospital)
             self.by_province[hospital.province].append((hospital, set(fold(hospital.name).split())))
         self.cities = {city for city, _ in self.by_city}
+        self._city_buildings: dict[tuple[str, str], list] = {}
         self.provinces_of: dict[str, list[tuple[str, str]]] = defaultdict(list)
         for key in self.by_city:
             self.provinces_of[key[0]].append(key)
+
+    def _buildings(self, key: tuple[str, str]) -> list:
+        """``_distinct_buildings`` of a city's hospitals, once per city: many streams name the
+        same city, and Toronto's hospitals compared pairwise cost 70,000 distances."""
+        found = self._city_buildings.get(key)
+        if found is None:
+            found = self._city_buildings[key] = _distinct_buildings(self.by_city[key])
+        return found
 
     def place(self, site: str, region: str):
         if not site:
             return None
         city = fold(_SITE_SUFFIX.sub("", _SITE_PREFIX.sub("", site.strip())))
-        candidates = self.by_city.get((city, region), [])
-        if not candidates:
+        key = (city, region)
+        if key not in self.by_city:
             provinces = self.provinces_of.get(city, [])
-            if len(provinces) == 1:
-                candidates = self.by_city[provinces[0]]
-        if candidates:
-            buildings = _distinct_buildings(candidates)
+            key = provinces[0] if len(provinces) == 1 else None
+        if key is not None:
+            buildings = self._buildings(key)
             if len(buildings) == 1 and buildings[0].latitude is not None:
                 hospital = buildings[0]
                 return (
