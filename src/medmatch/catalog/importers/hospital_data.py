@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from medmatch.catalog.models import (
     CanadianHospital,
@@ -152,29 +152,38 @@ class CostReportsImporter(Importer):
     def parse(self, table: Table) -> dict[str, dict]:
         records: dict[str, dict] = {}
         counts: Counter = Counter()
-        for number, row in table.rows:
-            code = table.value(number, row, "ccn", ccn)
-            year = table.value(number, row, "cost_report_year", report_year)
-            begin = table.value(number, row, "fy_begin", iso_date)
-            end = table.value(number, row, "fy_end", iso_date)
+        parse_line = table.parser(
+            [
+                ("ccn", ccn),
+                ("cost_report_year", report_year),
+                ("fy_begin", iso_date),
+                ("fy_end", iso_date),
+                ("resident_fte", non_negative),
+                ("beds", bed_count),
+                ("hospital_name", required_text),
+                ("state", text),
+                ("ime_payment", non_negative),
+            ]
+        )
+        for number, line in table.lines:
+            code, year, begin, end, fte, beds, name, state, ime = parse_line(number, line)
             if begin and end and end < begin:
-                table.value(number, row, "fy_end", lambda v, begin=begin: _raise_period(v, begin))
-            fte = table.value(number, row, "resident_fte", non_negative)
-            beds = table.value(number, row, "beds", bed_count)
+                check = partial(_raise_period, begin=begin)
+                table.value(number, table.row(line), "fy_end", check)
             ratio, flagged = flag_for(fte, beds)
             key = f"{code}-{year}"
             counts[key] += 1
             values = {
                 "ccn": code,
                 "year": year,
-                "hospital_name": table.value(number, row, "hospital_name", required_text),
-                "state": table.value(number, row, "state", text)[:2],
+                "hospital_name": name,
+                "state": state[:2],
                 "fy_begin": begin,
                 "fy_end": end,
                 "resident_fte": fte,
                 "beds": beds,
                 "residents_per_bed": ratio,
-                "ime_payment": table.value(number, row, "ime_payment", non_negative),
+                "ime_payment": ime,
                 "flagged_reason": flagged,
                 "source_row": number,
             }

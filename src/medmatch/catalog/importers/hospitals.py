@@ -7,7 +7,7 @@ fact pointing at the file it came from (``coordinates_source``, ``teaching_sourc
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from medmatch.catalog.models import Institution
 from medmatch.catalog.search_text import institution_search_text
@@ -152,25 +152,52 @@ class CmsHospitalsImporter(Importer):
 
     def parse(self, table: Table) -> dict[str, dict]:
         records = {}
-        for number, row in table.rows:
-            code = table.value(number, row, "Facility ID", ccn)
-            hospital_type = table.value(number, row, "Hospital Type", required_text)
+        parse_line = table.parser(
+            [
+                ("Facility ID", ccn),
+                ("Hospital Type", required_text),
+                ("Facility Name", required_text),
+                ("Address", text),
+                ("City/Town", text),
+                ("State", required_text),
+                ("ZIP Code", zip5),
+                ("Telephone Number", text),
+                ("Hospital Ownership", text),
+                ("Emergency Services", yes_no),
+                ("Hospital overall rating", star_rating),
+            ]
+        )
+        for number, values in table.lines:
+            (
+                code,
+                hospital_type,
+                name,
+                address,
+                city,
+                region,
+                postal_code,
+                telephone,
+                ownership,
+                emergency_services,
+                star,
+            ) = parse_line(number, values)
             if hospital_type not in TYPE_KINDS:
                 known = ", ".join(TYPE_KINDS)
-                table.value(number, row, "Hospital Type", lambda v, known=known: _raise(v, known))
+                check = partial(_raise, known=known)
+                table.value(number, table.row(values), "Hospital Type", check)
             if code in records:
-                table.value(number, row, "Facility ID", lambda v: _raise_duplicate(v))
+                table.value(number, table.row(values), "Facility ID", _raise_duplicate)
             records[code] = {
-                "name": table.value(number, row, "Facility Name", required_text),
-                "address": table.value(number, row, "Address", text),
-                "city": table.value(number, row, "City/Town", text),
-                "region": table.value(number, row, "State", required_text),
-                "postal_code": table.value(number, row, "ZIP Code", zip5),
-                "telephone": table.value(number, row, "Telephone Number", text),
+                "name": name,
+                "address": address,
+                "city": city,
+                "region": region,
+                "postal_code": postal_code,
+                "telephone": telephone,
                 "hospital_type": hospital_type,
-                "ownership": table.value(number, row, "Hospital Ownership", text),
-                "emergency_services": table.value(number, row, "Emergency Services", yes_no),
-                "cms_star_rating": table.value(number, row, "Hospital overall rating", star_rating),
+                "ownership": ownership,
+                "emergency_services": emergency_services,
+                "cms_star_rating": star,
                 "source_row": number,
             }
         return records
@@ -342,21 +369,45 @@ class HifldHospitalsImporter(Importer):
 
     def parse(self, table: Table) -> list[HifldHospital]:
         hospitals = []
-        for number, row in table.rows:
-            beds = table.value(number, row, "BEDS", optional_int)
-            designation, level = trauma(row["TRAUMA"])
+        parse_line = table.parser(
+            [
+                ("BEDS", optional_int),
+                ("TRAUMA", trauma),
+                ("ID", required_text),
+                ("NAME", required_text),
+                ("ADDRESS", street_key),
+                ("ZIP", zip5),
+                ("LATITUDE", latitude),
+                ("LONGITUDE", longitude),
+                ("WEBSITE", website),
+                ("STATUS", str),
+            ]
+        )
+        for number, values in table.lines:
+            (
+                beds,
+                (designation, level),
+                hifld_id,
+                name,
+                street,
+                postal_code,
+                lat,
+                lon,
+                site,
+                status,
+            ) = parse_line(number, values)
             hospitals.append(
                 HifldHospital(
                     row=number,
-                    hifld_id=table.value(number, row, "ID", required_text),
-                    name=table.value(number, row, "NAME", required_text),
-                    street=street_key(row["ADDRESS"]),
-                    postal_code=table.value(number, row, "ZIP", zip5),
-                    latitude=table.value(number, row, "LATITUDE", latitude),
-                    longitude=table.value(number, row, "LONGITUDE", longitude),
+                    hifld_id=hifld_id,
+                    name=name,
+                    street=street,
+                    postal_code=postal_code,
+                    latitude=lat,
+                    longitude=lon,
                     beds=beds if beds and beds > 0 else None,
-                    website=table.value(number, row, "WEBSITE", website),
-                    is_open=row["STATUS"].strip().upper() != "CLOSED",
+                    website=site,
+                    is_open=status.strip().upper() != "CLOSED",
                     trauma_designation=designation,
                     trauma_level=level,
                 )
