@@ -243,6 +243,14 @@ def test_it_finds_a_city_the_name_spells_out_but_not_a_universitys_or_an_affilia
     assert name_city("Baystate Franklin Med Ctr", "MA") is None
 
 
+def test_it_finds_a_town_too_small_for_geonames_at_its_zip_codes_centre():
+    hershey = name_city("Penn State Hershey Med Ctr", "PA")  # ~14,000 people
+    assert hershey.label == "Hershey, PA"
+    assert hershey.latitude == pytest.approx(40.26, abs=0.05)
+    assert hershey.longitude == pytest.approx(-76.65, abs=0.05)
+    assert name_city("Stony Brook Teach Hosps", "NY").label == "Stony Brook, NY"
+
+
 def test_it_places_a_sponsor_at_the_one_city_of_its_employers_h1b_worksites():
     worksites = {
         "MN": [Worksite(frozenset({"mayo"}), "Rochester", "55905")],
