@@ -358,7 +358,7 @@ def _cities_around(row: int, column: int, lat_cells: int, lon_cells: int):
     return tuple(rows), lats, lons
 
 
-def _search_window(latitude: float, max_km: float) -> tuple[float, float]:
+def search_window(latitude: float, max_km: float) -> tuple[float, float]:
     """(latitude, longitude) differences in degrees beyond which a point is surely farther than
     ``max_km`` from a point at ``latitude``: a pre-filter that never drops a point within reach.
 
@@ -400,7 +400,7 @@ def nearest_city(
     shrink = max(math.cos(math.radians(min(abs(latitude) + lat_cells, 89.9))), 0.01)
     lon_cells = min(math.ceil(max_km / (111.0 * _CELL_DEGREES * shrink)), 180)
     rows, lats, lons = _cities_around(row, column, lat_cells, lon_cells)
-    lat_limit, lon_limit = _search_window(latitude, max_km)
+    lat_limit, lon_limit = search_window(latitude, max_km)
     # Most cities of the cells read lie outside the window: numpy drops them before the
     # trigonometry (the import asks for 28,000 points; the window keeps ~5% of the cities), and
     # keeps the rest in the order the cells are read, which decides between equal scores.
@@ -432,12 +432,12 @@ def nearest_cities(
     found: list[tuple[str, float] | None] = [None] * len(points)
     groups: dict[tuple[int, int, int, int], list[int]] = {}
     lat_cells = math.ceil(max_km / (111.0 * _CELL_DEGREES))
-    # Per point: latitude, longitude and nearest_city's window (see _search_window).
+    # Per point: latitude, longitude and nearest_city's window (see search_window).
     table = np.zeros((len(points), 4))
     for position, (latitude, longitude) in enumerate(points):
         if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
             continue
-        table[position] = (latitude, longitude, *_search_window(latitude, max_km))
+        table[position] = (latitude, longitude, *search_window(latitude, max_km))
         shrink = max(math.cos(math.radians(min(abs(latitude) + lat_cells, 89.9))), 0.01)
         lon_cells = min(math.ceil(max_km / (111.0 * _CELL_DEGREES * shrink)), 180)
         key = (

@@ -14,7 +14,7 @@ from django.utils import timezone
 from medmatch.catalog.models import Institution, Program, Source, Specialty
 from medmatch.catalog.search_text import institution_search_text, program_search_text
 from medmatch.lib.geo import Place as GeoPlace
-from medmatch.lib.geo import city_to_place, haversine_km, zip_to_place
+from medmatch.lib.geo import city_to_place, haversine_km, search_window, zip_to_place
 
 from .base import (
     Importer,
@@ -1473,13 +1473,24 @@ class SiteFinder:
             }
         name_words = self._name_words[institution.region]
 
+        if anchor:
+            lat_limit, lon_limit = search_window(anchor.latitude, SITE_FROM_SPONSOR_KM)
+
         def related(place: Place) -> bool:
             if not sponsor_words.isdisjoint(name_words[place.key]):
                 return True
-            return bool(
-                anchor
-                and place.latitude is not None
-                and haversine_km(anchor.latitude, anchor.longitude, place.latitude, place.longitude)
+            if not anchor or place.latitude is None:
+                return False
+            # Most places of the state lie outside the window around the sponsor, which keeps
+            # every place within reach: no trigonometry for them (~60,000 places an import).
+            dlon = abs(place.longitude - anchor.longitude)
+            if (
+                abs(place.latitude - anchor.latitude) > lat_limit
+                or min(dlon, 360 - dlon) > lon_limit
+            ):
+                return False
+            return (
+                haversine_km(anchor.latitude, anchor.longitude, place.latitude, place.longitude)
                 < SITE_FROM_SPONSOR_KM
             )
 
