@@ -766,6 +766,7 @@ class PlaceIndex:
         # HOSPITAL").
         self.common = _GENERIC | set(common)
         self._entries: dict[str, tuple[Place, tuple[tuple[int, str], ...]]] = {}
+        self._without_city: dict[frozenset[str], list[tuple[str, frozenset[str]]]] | None = None
         self.places: dict[str, Place] = {}
         for place in places:
             known = self.places.get(place.key)
@@ -1167,14 +1168,24 @@ class PlaceIndex:
         BEND alike): a close spelling of one of them does not choose between them."""
         words = set(query.split())
         return any(
-            city
-            and set(name.split()) - set(city.split()) == words
-            and not words & set(city.split())
-            and not self._same_place(place, key)
-            for key, other in self.places.items()
-            if (city := other.city)
-            for name, _ in other.names
+            not words & city and not self._same_place(place, key)
+            for key, city in self._names_without_city().get(frozenset(words), ())
         )
+
+    def _names_without_city(self) -> dict[frozenset[str], list[tuple[str, frozenset[str]]]]:
+        """The words of each name of a place with a city but its city's -> (key, city words) of
+        the places so called: worked out once per index, where reading every name of the state
+        for each link made cost ~0.03 s an import."""
+        if self._without_city is None:
+            found: dict[frozenset[str], list[tuple[str, frozenset[str]]]] = {}
+            for key, other in self.places.items():
+                if not other.city:
+                    continue
+                city = frozenset(other.city.split())
+                for name, _ in other.names:
+                    found.setdefault(frozenset(name.split()) - city, []).append((key, city))
+            self._without_city = found
+        return self._without_city
 
     def _equally_good(self, core: str, place: Place) -> bool:
         """Whether another place of the state is called by ``core`` and words that say nothing
