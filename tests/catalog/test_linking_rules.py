@@ -243,6 +243,14 @@ def test_it_finds_a_city_the_name_spells_out_but_not_a_universitys_or_an_affilia
     assert name_city("Baystate Franklin Med Ctr", "MA") is None
 
 
+def test_it_finds_a_town_too_small_for_geonames_at_its_zip_codes_centre():
+    hershey = name_city("Penn State Hershey Med Ctr", "PA")  # ~14,000 people
+    assert hershey.label == "Hershey, PA"
+    assert hershey.latitude == pytest.approx(40.26, abs=0.05)
+    assert hershey.longitude == pytest.approx(-76.65, abs=0.05)
+    assert name_city("Stony Brook Teach Hosps", "NY").label == "Stony Brook, NY"
+
+
 def test_it_places_a_sponsor_at_the_one_city_of_its_employers_h1b_worksites():
     worksites = {
         "MN": [Worksite(frozenset({"mayo"}), "Rochester", "55905")],
@@ -292,3 +300,28 @@ def test_it_finds_a_small_town_by_its_zip_codes_only_as_two_words_or_a_hospitals
     assert name_city("Harvard South Shore", "MA") is None  # VA Boston, Brockton
     assert name_city("Mississippi State Hospital", "MS") is None  # Whitfield
     assert name_city("VCU-Shenandoah Valley", "VA") is None  # Front Royal
+
+
+def test_a_subset_reads_its_parents_tables_as_tables_of_its_own():
+    from medmatch.catalog.importers.linking import _TABLES
+
+    index = PlaceIndex(
+        [
+            Place("140001", (("mercy hospital", "cms"),), "springfield", 39.80, -89.64),
+            Place("140002", (("hshs saint john hospital", "cms"),), "springfield", 39.81, -89.65),
+            Place("140003", (("decatur memorial hospital", "cms"),), "decatur", 39.84, -88.95),
+            Place("hifld:1", (("mercy medical center", "hifld"),), "decatur", 39.85, -88.96),
+        ],
+        ["illinois", "il"],
+    )
+    subset = index.subset(lambda place: place.city == "springfield")
+    built = PlaceIndex(subset.places.values(), ["illinois", "il"])
+    for name in _TABLES:
+        kept, own = getattr(subset, name), getattr(built, name)
+        for token in [*getattr(index, name), "nowhere"]:
+            assert kept.get(token) == own.get(token)
+            assert kept.get(token, set()) == own.get(token, set())
+            assert (token in kept) == (token in own)
+            if token in own:
+                assert kept[token] == own[token]
+    assert subset.link("Mercy Hosp").key == built.link("Mercy Hosp").key == "140001"

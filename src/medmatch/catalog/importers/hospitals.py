@@ -463,7 +463,8 @@ class HifldHospitalsImporter(Importer):
                     values["beds"] = match.beds
             else:
                 if zips is None:  # hundreds of ZIP codes: one pass over the table, not one each
-                    zips = per_run(("zip table",), geo.zip_table)
+                    codes = frozenset(hospital.postal_code for hospital in hospitals)
+                    zips = per_run(("zip table", codes), lambda codes=codes: geo.zip_table(codes))
                 place = geo.zip_to_place(inst.postal_code, zips)
                 if place:
                     fallback += 1

@@ -14,7 +14,7 @@ from django.utils import timezone
 from medmatch.catalog.models import Institution, Program, Source, Specialty
 from medmatch.catalog.search_text import institution_search_text, program_search_text
 from medmatch.lib.geo import Place as GeoPlace
-from medmatch.lib.geo import city_to_place, haversine_km, zip_to_place
+from medmatch.lib.geo import city_to_place, haversine_km, search_window, zip_to_place
 
 from .base import (
     Importer,
@@ -539,10 +539,14 @@ def read_hifld_places(path: Path, hospitals: dict[str, Institution]) -> HifldPla
     by_hifld_id = {inst.hifld_id: inst for inst in hospitals.values() if inst.hifld_id}
     cms_names: Counter = Counter()
     ccn_by_name: dict[tuple[str, str], str] = {}
+    # The CMS hospitals by their distinctive words too (from the same names, worked out once).
+    by_words: dict[tuple[frozenset, str], set[str]] = {}
     for inst in hospitals.values():
         for name in _cms_names(inst):
             cms_names[name, inst.region] += 1
             ccn_by_name[name, inst.region] = inst.ccn
+            if words := _distinct_words(name, inst.region, normalise_name(inst.city)):
+                by_words.setdefault((words, inst.region), set()).add(inst.ccn)
     # The same without facility words ("upmc mckeesport" of UPMC MCKEESPORT HOSPITAL), for
     # cores of two distinctive words or more that one hospital of the state has.
     cores = Counter(
@@ -555,15 +559,10 @@ def read_hifld_places(path: Path, hospitals: dict[str, Institution]) -> HifldPla
         for i in hospitals.values()
         if cores.get((facility_core(normalise_name(i.name)), i.region)) == 1
     }
-    # The CMS hospitals by their distinctive words, and the legal names of the joined rows.
-    by_words: dict[tuple[frozenset, str], set[str]] = {}
-    for inst in hospitals.values():
-        for name in _cms_names(inst):
-            if words := _distinct_words(name, inst.region, normalise_name(inst.city)):
-                by_words.setdefault((words, inst.region), set()).add(inst.ccn)
-    # (legal name, state, HIFLD type) -> CCNs: a legal entity's psychiatric facility is not a
-    # campus of its general hospital ("KINGSBROOK JEWISH MEDICAL CENTER", a psychiatric
-    # facility legally THE BROOKDALE HOSPITAL MEDICAL CENTER, is no site of BROOKDALE).
+    # The legal names of the joined rows, (legal name, state, HIFLD type) -> CCNs: a legal
+    # entity's psychiatric facility is not a campus of its general hospital ("KINGSBROOK JEWISH
+    # MEDICAL CENTER", a psychiatric facility legally THE BROOKDALE HOSPITAL MEDICAL CENTER, is
+    # no site of BROOKDALE).
     legal_names: dict[tuple[str, str, str], set[str]] = {}
     joined_types: dict[str, set[str]] = {}  # CCN -> the HIFLD types of its joined rows
     for _, row in table.rows:
@@ -969,31 +968,41 @@ _NAME_WORD = re.compile(r"[A-Za-z]+")
 
 
 @cache
-def _towns() -> dict[tuple[str, str], tuple[str, float, float]]:
-    """(TOWN, ST) -> (town, mean latitude, mean longitude) of its ZIP centroids, for the towns
-    under 15,000 people that GeoNames' city list leaves out (Hershey, Stony Brook)."""
+def _town_rows() -> dict[tuple[str, str], list[dict]]:
+    """The ZIP code rows of each (TOWN, ST), in the package's order."""
     import zipcodes
 
-    points: dict[tuple[str, str], list[tuple[float, float]]] = {}
-    names: dict[tuple[str, str], str] = {}
+    rows: dict[tuple[str, str], list[dict]] = {}
     for row in zipcodes.list_all():
+        rows.setdefault((row["city"].upper(), row["state"]), []).append(row)
+    return rows
+
+
+@cache
+def _town_centroid(key: tuple[str, str]) -> tuple[str, float, float] | None:
+    """(town, mean latitude, mean longitude) of the ZIP centroids of (TOWN, ST), for the towns
+    under 15,000 people that GeoNames' city list leaves out (Hershey, Stony Brook); None when it
+    has none. Worked out per town asked for (~1,150 in an import, of ~30,000): converting every
+    row's coordinates and averaging every town cost ~0.08 s, grouping the rows ~0.03 s."""
+    points: list[tuple[float, float]] = []
+    name = None
+    for row in _town_rows().get(key, ()):
         try:
             point = (float(row["lat"]), float(row["long"]))
         except (TypeError, ValueError):
             continue
         if row.get("zip_code_type") not in (None, "STANDARD", "UNIQUE", "PO BOX"):
             continue
-        key = (row["city"].upper(), row["state"])
-        points.setdefault(key, []).append(point)
-        names.setdefault(key, row["city"])
-    return {
-        key: (
-            names[key],
-            sum(p[0] for p in found) / len(found),
-            sum(p[1] for p in found) / len(found),
-        )
-        for key, found in points.items()
-    }
+        points.append(point)
+        if name is None:
+            name = row["city"]
+    if not points:
+        return None
+    return (
+        name,
+        sum(p[0] for p in points) / len(points),
+        sum(p[1] for p in points) / len(points),
+    )
 
 
 def _town(text_gram: str, state: str) -> GeoPlace | None:
@@ -1005,7 +1014,7 @@ def _town(text_gram: str, state: str) -> GeoPlace | None:
         return None  # "Mississippi State Hospital" is in Whitfield
     if len(words) < 2 and len(text_gram) < 6:
         return None
-    found = _towns().get((text_gram.upper(), state))
+    found = _town_centroid((text_gram.upper(), state))
     if found is None:
         return None
     town, latitude, longitude = found
@@ -1464,13 +1473,24 @@ class SiteFinder:
             }
         name_words = self._name_words[institution.region]
 
+        if anchor:
+            lat_limit, lon_limit = search_window(anchor.latitude, SITE_FROM_SPONSOR_KM)
+
         def related(place: Place) -> bool:
             if not sponsor_words.isdisjoint(name_words[place.key]):
                 return True
-            return bool(
-                anchor
-                and place.latitude is not None
-                and haversine_km(anchor.latitude, anchor.longitude, place.latitude, place.longitude)
+            if not anchor or place.latitude is None:
+                return False
+            # Most places of the state lie outside the window around the sponsor, which keeps
+            # every place within reach: no trigonometry for them (~60,000 places an import).
+            dlon = abs(place.longitude - anchor.longitude)
+            if (
+                abs(place.latitude - anchor.latitude) > lat_limit
+                or min(dlon, 360 - dlon) > lon_limit
+            ):
+                return False
+            return (
+                haversine_km(anchor.latitude, anchor.longitude, place.latitude, place.longitude)
                 < SITE_FROM_SPONSOR_KM
             )
 
