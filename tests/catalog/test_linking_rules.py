@@ -325,3 +325,22 @@ def test_a_subset_reads_its_parents_tables_as_tables_of_its_own():
             if token in own:
                 assert kept[token] == own[token]
     assert subset.link("Mercy Hosp").key == built.link("Mercy Hosp").key == "140001"
+
+
+def test_an_import_run_forgets_the_zip_code_rows_when_it_ends():
+    """The HIFLD and NRMP importers share one read of the zipcodes package's 42,789 rows; a web
+    process that ran an import must not keep them (170,000 objects every full collection walks)."""
+    import zipcodes
+
+    from medmatch.catalog.importers import nrmp
+    from medmatch.catalog.importers.base import _one_run
+    from medmatch.lib import geo
+
+    with _one_run():
+        assert name_city("Stony Brook Teach Hosps", "NY").label == "Stony Brook, NY"
+        assert geo.zip_table(["11794"])["11794"] is not None
+        assert geo.zip_rows.cache_info().currsize == 1
+    assert geo.zip_rows.cache_info().currsize == 0
+    assert nrmp._town_rows.cache_info().currsize == 0
+    assert nrmp._town_centroid.cache_info().currsize == 0
+    assert getattr(zipcodes, "_zips_cache", None) is None  # the package kept no list of its own

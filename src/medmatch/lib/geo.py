@@ -100,6 +100,19 @@ def _zip_row(code: str) -> tuple[float, float, str, str] | None:
     return None
 
 
+@cache
+def zip_rows() -> list[dict]:
+    """The zipcodes package's 42,789 rows (dicts), read once for the callers that need them all.
+
+    Through ``filter_by()``, which hands back a new list, not ``list_all()``, which keeps its
+    list in the package for the life of the process: 42,789 dicts and ~130,000 lists that every
+    later full garbage collection of a web process would walk again. An import empties this
+    cache when it ends (``catalog.importers.base``)."""
+    import zipcodes
+
+    return zipcodes.filter_by()
+
+
 def zip_table(
     codes: Iterable[str] | None = None,
 ) -> dict[str, tuple[float, float, str, str] | None]:
@@ -109,15 +122,13 @@ def zip_table(
     call). Not kept here: the caller holds it as long as it needs it.
 
     Only the codes asked for are converted: the HIFLD import asks for the ~5,000 of its CMS
-    hospitals, and converting all 42,789 cost ~0.015 s more (the package's own ``list_all``,
-    ~0.16 s, and its first load, ~0.26 s, are paid either way)."""
-    import zipcodes
-
+    hospitals, and converting all 42,789 cost ~0.015 s more (the package's rows, ~0.16 s, and its
+    first load, ~0.26 s, are paid either way)."""
     wanted = None
     if codes is not None:
         wanted = {match.group(1) for code in codes if (match := _ZIP.match(code))}
     table: dict[str, tuple[float, float, str, str] | None] = {}
-    for row in zipcodes.list_all():
+    for row in zip_rows():
         code = row["zip_code"]
         if code in table or (wanted is not None and code not in wanted):
             continue  # matching() answers with the first row of a code
@@ -541,7 +552,7 @@ def state_bounds() -> dict[str, tuple[float, float, float, float]]:
     import zipcodes
 
     bounds: dict[str, list[float]] = {}
-    for row in zipcodes.list_all():
+    for row in zipcodes.filter_by():  # a list of its own (see zip_rows), freed when done
         try:
             lat, lon = float(row["lat"]), float(row["long"])
         except (TypeError, ValueError):

@@ -61,7 +61,7 @@ from django.utils import timezone
 
 from medmatch.catalog import import_cache
 from medmatch.catalog.models import Institution, Program, Source, Specialty
-from medmatch.lib.geo import nearest_cities
+from medmatch.lib.geo import nearest_cities, zip_rows
 
 # Rows per write transaction. On a 2-core machine under a load of 8, the longest batch of the
 # full import held SQLite's lock 0.7 s (FTS triggers included) and a concurrent writer waited at
@@ -220,6 +220,17 @@ def cms_hospitals() -> list[Institution]:
     return per_run(_CMS_HOSPITALS, lambda: list(Institution.objects.exclude(ccn="")))
 
 
+# Process-wide caches (functools) of tables only imports read, emptied when a run ends.
+_FORGET_AFTER_RUNS: list[Callable[[], None]] = [zip_rows.cache_clear]
+
+
+def forget_after_runs(*cached: Callable) -> None:
+    """Empty these ``functools.cache`` functions whenever an import run ends: tables an import
+    reads several times but a running site never does (the zipcodes package's rows are 170,000
+    objects, which every later full garbage collection of the process would walk again)."""
+    _FORGET_AFTER_RUNS.extend(function.cache_clear for function in cached)
+
+
 @contextmanager
 def _one_run():
     token = _run_values.set({})
@@ -227,6 +238,8 @@ def _one_run():
         yield
     finally:
         _run_values.reset(token)
+        for clear in _FORGET_AFTER_RUNS:
+            clear()
 
 
 class Progress:

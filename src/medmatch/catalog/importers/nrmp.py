@@ -14,7 +14,7 @@ from django.utils import timezone
 from medmatch.catalog.models import Institution, Program, Source, Specialty
 from medmatch.catalog.search_text import institution_search_text, program_search_text
 from medmatch.lib.geo import Place as GeoPlace
-from medmatch.lib.geo import city_to_place, haversine_km, search_window, zip_to_place
+from medmatch.lib.geo import city_to_place, haversine_km, search_window, zip_rows, zip_to_place
 
 from .base import (
     Importer,
@@ -26,6 +26,7 @@ from .base import (
     cms_hospitals,
     describe,
     file_sha256,
+    forget_after_runs,
     make_pattern,
     optional_float,
     per_run,
@@ -969,11 +970,10 @@ _NAME_WORD = re.compile(r"[A-Za-z]+")
 
 @cache
 def _town_rows() -> dict[tuple[str, str], list[dict]]:
-    """The ZIP code rows of each (TOWN, ST), in the package's order."""
-    import zipcodes
-
+    """The ZIP code rows of each (TOWN, ST), in the package's order. Emptied with
+    ``_town_centroid`` when an import ends (``forget_after_runs``)."""
     rows: dict[tuple[str, str], list[dict]] = {}
-    for row in zipcodes.list_all():
+    for row in zip_rows():
         rows.setdefault((row["city"].upper(), row["state"]), []).append(row)
     return rows
 
@@ -1003,6 +1003,9 @@ def _town_centroid(key: tuple[str, str]) -> tuple[str, float, float] | None:
         sum(p[0] for p in points) / len(points),
         sum(p[1] for p in points) / len(points),
     )
+
+
+forget_after_runs(_town_rows, _town_centroid)
 
 
 def _town(text_gram: str, state: str) -> GeoPlace | None:
