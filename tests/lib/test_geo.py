@@ -1,6 +1,9 @@
 import gc
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from medmatch.lib import geo
 from medmatch.lib.geo import PlaceNotFound, haversine_km, resolve_place
@@ -177,3 +180,42 @@ def test_its_index_of_one_country_is_the_whole_index_filtered():
     assert set(us) == {key for key, cities in whole.items() if any(c[3] == "US" for c in cities)}
     assert geo.city_to_place("Birmingham").label == "Birmingham, GB"
     assert geo.city_to_place("Birmingham", "US").label == "Birmingham, AL"
+
+
+def _beside_a_city(found: tuple[int, float, float]) -> tuple[float, float]:
+    cities = geo._city_arrays()[0]  # read when the test runs, not when it is collected
+    _, lat, lon, _ = cities[found[0] % len(cities)]
+    return lat + found[1], lon + found[2]
+
+
+_NEAR_A_CITY = st.tuples(st.integers(0, 10**6), st.floats(-0.5, 0.5), st.floats(-0.5, 0.5)).map(
+    _beside_a_city
+)
+_ON_A_CELL_EDGE = st.tuples(
+    st.integers(-90, 90), st.integers(-180, 180), st.sampled_from([0.0, 1e-12, -1e-12, 0.2698])
+).map(lambda edge: (edge[0] + edge[2], edge[1] - edge[2]))
+_ANYWHERE = st.tuples(st.floats(-91, 91), st.floats(-181, 181))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.one_of(_NEAR_A_CITY, _ON_A_CELL_EDGE, _ANYWHERE), max_size=300),
+    st.sampled_from([geo.NEAREST_CITY_KM, 0.5, 5.0, 100.0, 400.0]),
+)
+def test_many_points_anywhere_are_named_as_nearest_city_names_each(points, max_km):
+    assert geo.nearest_cities(points, max_km) == [
+        geo.nearest_city(lat, lon, max_km) for lat, lon in points
+    ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.floats(-90, 90), min_size=1, max_size=50),
+    st.sampled_from([geo.NEAREST_CITY_KM, 0.5, 5.0, 100.0, 400.0]),
+)
+def test_the_windows_worked_out_at_once_are_never_narrower_than_each_ones(latitudes, max_km):
+    lat_limit, lon_limits = geo._search_windows(np.array(latitudes), max_km)
+    for latitude, lon_limit in zip(latitudes, lon_limits.tolist(), strict=True):
+        exact_lat_limit, exact_lon_limit = geo.search_window(latitude, max_km)
+        assert lat_limit == exact_lat_limit
+        assert lon_limit >= exact_lon_limit

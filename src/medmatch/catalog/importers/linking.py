@@ -447,6 +447,21 @@ def split_state_suffix(name: str) -> tuple[str, str]:
     return name.strip()[: match.start()].strip(), match.group(1)
 
 
+class _WithoutAccents(dict):
+    """A ``str.translate`` table that drops combining marks (the accents NFKD splits off) and
+    keeps every other character, each character's entry made the first time it is met: the
+    import's ~4,600 names with accents (Wikidata labels) hold ~154,000 characters, which a
+    generator asking ``unicodedata.combining`` of each took 0.03 s to read."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_WITHOUT_ACCENTS = _WithoutAccents()
+
+
 @lru_cache(maxsize=65536)
 def normalise_name(name: str) -> str:
     """Lower-case words with abbreviations spelled out and filler words dropped (cached: the
@@ -454,8 +469,7 @@ def normalise_name(name: str) -> str:
     if name.isascii():  # NFKD leaves ASCII as it is, and it has no accent to drop
         text = name.lower()
     else:
-        text = unicodedata.normalize("NFKD", name)
-        text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+        text = unicodedata.normalize("NFKD", name).translate(_WITHOUT_ACCENTS).lower()
     # An apostrophe joins, never splits: "O'Bleness" is "OBleness", "St Joseph's" "St Josephs".
     text = text.replace("\u2019", "'").replace("'", "").replace("&", " and ")
     text = _NON_WORD.sub(" ", text)
@@ -463,11 +477,12 @@ def normalise_name(name: str) -> str:
         if needle in text:  # a pattern can match only where its letters are
             text = pattern.sub(replacement, text)
     words = [_WORDS.get(word, word) for word in text.split()]
-    words = [
-        word[:-1] if word.endswith("s") and word[:-1] in _SAINTS and before == "saint" else word
-        for before, word in zip(["", *words], words, strict=False)
-    ]
-    return " ".join(word for word in words if word)
+    if "saint" in words:  # 1,510 of the import's 37,237 names: the rest have no possessive
+        words = [
+            word[:-1] if word.endswith("s") and word[:-1] in _SAINTS and before == "saint" else word
+            for before, word in zip(["", *words], words, strict=False)
+        ]
+    return " ".join(filter(None, words))  # the filler words, spelled out as ""
 
 
 # Words that every hospital or employer name may carry; they say little about *which* hospital is
