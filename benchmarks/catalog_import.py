@@ -342,8 +342,9 @@ def main() -> int:
             )
         sources_cpu = sum(report.cpu_seconds for report in reports)
         print(
-            f"  {'(the rest)':20} {'':8}  {cpu - sources_cpu:5.2f} s  (a fresh import's indexes "
-            f"and full-text index built at the end, the search index check)"
+            f"  {'(the rest)':20} {'':8}  {cpu - sources_cpu:5.2f} s  (the place files' reach "
+            f"reports, counted once after the last file; a fresh import's indexes and full-text "
+            f"index built at the end; the search index check)"
         )
         longest = [getattr(report, "longest_write_seconds", None) for report in reports]
         if None not in longest:
