@@ -246,6 +246,77 @@ def test_it_looks_up_every_program_in_a_fixed_number_of_queries(
         ("hud-usps-zip-county", COUNTY_HEADER, ["60612,17031,C,IL,1.4,1,1"], 1, "share", "0 to"),
         ("hud-fmr-fy2026", FMR_HEADER, [FMR_ROWS[0].replace(",1500,", ",-5,")], 1, "fmr_1", ""),
         ("hud-safmr-fy2024", SAFMR_HEADER, [SAFMR_ROWS[0], SAFMR_ROWS[0]], 2, "zip", "twice"),
+        # Bad values in the columns parsed a column at a time (Table.parsed): the same row,
+        # column and reason as a line-by-line parse gives.
+        (
+            "usda-ruca-2020",
+            RUCA_HEADER,
+            [*RUCA_ROWS[:3], "60613,Il,x,y,1,1,urban"],
+            4,
+            "state",
+            "2-",
+        ),
+        ("usda-ruca-2020", RUCA_HEADER, ["60612,IL,x,y,1,1.23,urban"], 1, "ruca_secondary", "10.1"),
+        (
+            "usda-ruca-2020",
+            RUCA_HEADER,
+            [RUCA_ROWS[0], "62301,IL,x,y, ,,"],
+            2,
+            "ruca_primary",
+            "“”",
+        ),
+        (
+            "hud-usps-zip-county",
+            COUNTY_HEADER,
+            [*COUNTY_ROWS[:2], "60613,1703,C,IL,1,1,1"],
+            3,
+            "c",
+            "F",
+        ),
+        ("hud-usps-zip-county", COUNTY_HEADER, ["60612,17031,C,IL,1,1,0"], 1, "n_counties", "1 or"),
+        ("hud-usps-zip-county", COUNTY_HEADER, ["60612,17031,C,IL,nan,1,1"], 1, "share_of_a", "0"),
+        (
+            "hud-fmr-fy2026",
+            FMR_HEADER,
+            [FMR_ROWS[0].replace("1703199999", "17031")],
+            1,
+            "fips10",
+            "",
+        ),
+        (
+            "hud-safmr-fy2024",
+            SAFMR_HEADER,
+            [SAFMR_ROWS[0].replace("METRO", "metro")],
+            1,
+            "hud_a",
+            "",
+        ),
+        (
+            "hud-safmr-fy2024",
+            SAFMR_HEADER,
+            [SAFMR_ROWS[0], SAFMR_ROWS[1].replace('"Boston-Cambridge-Quincy, MA-NH HMFA"', " ")],
+            2,
+            "hud_area_name",
+            "a value is required here",
+        ),
+        # The first bad row is named, whatever the column: a bad last column in row 1 before a
+        # bad first column in row 2, a repeated ZIP in row 2 before a bad rent in row 3.
+        (
+            "hud-safmr-fy2024",
+            SAFMR_HEADER,
+            [SAFMR_ROWS[0].replace(",2500", ",0"), SAFMR_ROWS[1].replace("02114", "2114")],
+            1,
+            "safmr_4",
+            "monthly rent",
+        ),
+        (
+            "hud-safmr-fy2024",
+            SAFMR_HEADER,
+            [SAFMR_ROWS[0], SAFMR_ROWS[0], SAFMR_ROWS[1].replace(",3100,", ",x,")],
+            2,
+            "zip",
+            "twice",
+        ),
     ],
 )
 def test_it_names_the_row_and_column_of_a_bad_value_and_writes_nothing(
@@ -259,6 +330,16 @@ def test_it_names_the_row_and_column_of_a_bad_value_and_writes_nothing(
     assert reason in raised.value.reason
     assert not Source.objects.filter(key=key).exists()
     assert not ZipArea.objects.exists() and not ZipRent.objects.exists()
+
+
+def test_it_skips_blank_lines_and_names_a_line_of_another_width(db, tmp_path):
+    rows = [RUCA_ROWS[0], "", ",,,,,,", " , ,,,,,", RUCA_ROWS[1]]
+    report = import_sources("usda-ruca-2020", write(tmp_path, "ruca.csv", RUCA_HEADER, rows))[0]
+    assert report.created == 2
+    narrow = [*COUNTY_ROWS[:2], "", COUNTY_ROWS[2].rsplit(",", 1)[0], "6061,x,C,IL,1,1,1"]
+    with pytest.raises(ImportFileError) as raised:
+        import_sources("hud-usps-zip-county", write(tmp_path, "county.csv", COUNTY_HEADER, narrow))
+    assert str(raised.value) == "county.csv: row 4 (line 5): 6 values where the header has 7"
 
 
 def test_it_writes_nothing_on_a_dry_run(db, tmp_path):

@@ -152,7 +152,7 @@ class CostReportsImporter(Importer):
     def parse(self, table: Table) -> dict[str, dict]:
         records: dict[str, dict] = {}
         counts: Counter = Counter()
-        parse_line = table.parser(
+        lines = table.parsed(
             [
                 ("ccn", ccn),
                 ("cost_report_year", report_year),
@@ -165,8 +165,7 @@ class CostReportsImporter(Importer):
                 ("ime_payment", non_negative),
             ]
         )
-        for number, line in table.lines:
-            code, year, begin, end, fte, beds, name, state, ime = parse_line(number, line)
+        for (number, line), (code, year, begin, end, fte, beds, name, state, ime) in lines:
             if begin and end and end < begin:
                 check = partial(_raise_period, begin=begin)
                 table.value(number, table.row(line), "fy_end", check)

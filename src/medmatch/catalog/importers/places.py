@@ -272,7 +272,7 @@ class RucaImporter(Importer):
 
     def parse(self, table: Table) -> dict[str, dict]:
         records = {}
-        parse_line = table.parser(
+        lines = table.parsed(
             [
                 ("zip", zip_code),
                 ("state", state_code),
@@ -283,10 +283,8 @@ class RucaImporter(Importer):
                 ("ruca_class", str),
             ]
         )
-        for number, values in table.lines:
-            code, state, zip_type, po_name, primary, secondary, ruca_class = parse_line(
-                number, values
-            )
+        for (number, values), parsed in lines:
+            code, state, zip_type, po_name, primary, secondary, ruca_class = parsed
             if code in records:
                 table.value(number, table.row(values), "zip", _raise_duplicate)
             expected = RUCA_CLASSES.get(primary, "")
@@ -345,7 +343,7 @@ class ZipCountyImporter(Importer):
 
     def parse(self, table: Table) -> dict[str, dict]:
         records = {}
-        parse_line = table.parser(
+        lines = table.parsed(
             [
                 ("zip", zip_code),
                 ("county_fips5", county_fips),
@@ -356,8 +354,8 @@ class ZipCountyImporter(Importer):
                 ("n_counties", count_at_least_one),
             ]
         )
-        for number, values in table.lines:
-            code, county, city, state, addresses, residential, counties = parse_line(number, values)
+        for (number, values), parsed in lines:
+            code, county, city, state, addresses, residential, counties = parsed
             if code in records:
                 table.value(number, table.row(values), "zip", _raise_duplicate)
             records[code] = {
@@ -474,7 +472,7 @@ class SafmrImporter(Importer):
 
     def parse(self, table: Table) -> dict[str, dict]:
         records = {}
-        parse_line = table.parser(
+        lines = table.parsed(
             [
                 ("zip", zip_code),
                 ("hud_area_code", hud_area),
@@ -482,17 +480,22 @@ class SafmrImporter(Importer):
                 *((f"safmr_{n}", rent) for n in range(5)),
             ]
         )
-        for number, values in table.lines:
-            code, area, area_name, *rents = parse_line(number, values)
+        for (number, values), parsed in lines:
+            code, area, area_name, rent_0, rent_1, rent_2, rent_3, rent_4 = parsed
             key = f"{code}:{area}"
             if key in records:
                 twice = partial(_raise_twice_in_area, area=area)
                 table.value(number, table.row(values), "zip", twice)
+            # Written out, not a comprehension of the five rents: 0.2 µs a row, not 1 µs.
             records[key] = {
                 "zip": code,
                 "hud_area_code": area,
                 "hud_area_name": area_name,
-                **{f"rent_{n}": value for n, value in enumerate(rents)},
+                "rent_0": rent_0,
+                "rent_1": rent_1,
+                "rent_2": rent_2,
+                "rent_3": rent_3,
+                "rent_4": rent_4,
             }
         return records
 

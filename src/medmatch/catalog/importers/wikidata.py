@@ -299,7 +299,7 @@ class WikidataHospitalsImporter(Importer):
     def parse(self, table: Table) -> dict:
         items: dict[str, dict] = {}
         self.duplicates = self.no_coordinates = 0
-        parse_line = table.parser(
+        lines = table.parsed(
             [
                 ("item", item_id),
                 ("geo", point),
@@ -308,8 +308,7 @@ class WikidataHospitalsImporter(Importer):
                 ("countryLabel", text),
             ]
         )
-        for number, values in table.lines:
-            qid, coordinates, label, site, country_label = parse_line(number, values)
+        for (number, _), (qid, coordinates, label, site, country_label) in lines:
             if qid in items:
                 # The query returns one row per website (or country); the first row wins.
                 self.duplicates += 1
