@@ -294,7 +294,7 @@ def _empty_catalog() -> None:
 
 
 @pytest.mark.django_db
-def test_it_writes_a_fresh_catalog_in_one_transaction_as_the_batches_would(data_dir):
+def test_it_writes_a_fresh_catalog_in_one_transaction_as_the_batches_would(data_dir, cache_size):
     from medmatch.catalog import search
     from medmatch.catalog.importers import IMPORTERS
 
@@ -320,10 +320,22 @@ def test_it_writes_a_fresh_catalog_in_one_transaction_as_the_batches_would(data_
         with connection.cursor() as cursor:
             for table in ("catalog_institution_fts", "catalog_program_fts"):
                 cursor.execute(f"INSERT INTO {table}({table}) VALUES ('integrity-check')")
+            # The big page cache of the fresh import is the connection's usual one again.
+            cursor.execute("PRAGMA cache_size")
+            assert cursor.fetchone()[0] == cache_size
+
+
+@pytest.fixture
+def cache_size():
+    if connection.vendor != "sqlite":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        return cursor.fetchone()[0]
 
 
 @pytest.mark.django_db
-def test_it_leaves_the_catalog_empty_when_a_fresh_import_fails(data_dir, monkeypatch):
+def test_it_leaves_the_catalog_empty_when_a_fresh_import_fails(data_dir, monkeypatch, cache_size):
     from medmatch.catalog.importers.wikidata import WikidataHospitalsImporter
 
     schema = _schema()
@@ -337,3 +349,7 @@ def test_it_leaves_the_catalog_empty_when_a_fresh_import_fails(data_dir, monkeyp
     assert not error.value.written
     assert base.catalog_is_empty()
     assert _schema() == schema  # the dropped indexes and triggers are back
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size")
+            assert cursor.fetchone()[0] == cache_size

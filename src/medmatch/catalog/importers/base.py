@@ -1099,6 +1099,8 @@ def catalog_is_empty() -> bool:
 # Rows per batch of a fresh import: the batches are savepoints of its one transaction, so their
 # size bounds no lock, only the memory of one executemany.
 FRESH_BATCH_SIZE = 20_000
+# SQLite's page cache during a fresh import, in KiB (negative: a size, not a page count).
+FRESH_CACHE_KIB = -262_144
 _fresh: ContextVar[bool] = ContextVar("catalog_fresh_import", default=False)
 
 
@@ -1122,15 +1124,27 @@ def fresh_catalog_writes():
     (its save waits up to the import's length; the benchmark prints it).
     """
     token = _fresh.set(True)
+    sqlite = connection.vendor == "sqlite"
+    if sqlite:
+        # The whole new catalog (~45 MB) in SQLite's page cache, not 2 MB of it: the indexes
+        # built at the end read the tables from memory (~0.05 s of a fresh import). The
+        # connection's usual size again afterwards, outside the transaction.
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size")
+            cache_size = int(cursor.fetchone()[0])
+            cursor.execute(f"PRAGMA cache_size = {FRESH_CACHE_KIB}")
     try:
         with transaction.atomic():
-            if connection.vendor == "sqlite":
+            if sqlite:
                 with _sqlite_indexes_deferred():
                     yield
             else:
                 yield
     finally:
         _fresh.reset(token)
+        if sqlite and connection.connection is not None:
+            with connection.cursor() as cursor:
+                cursor.execute(f"PRAGMA cache_size = {cache_size}")
 
 
 @contextmanager
