@@ -829,17 +829,35 @@ def insert_rows(
         for index, column, kind in called:
             values[index] = db_value(column, kind, column.get_default())
         prepared.append(values)
-    quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} "
-        f"({', '.join(quote(column.column) for column in columns)}) "
-        f"VALUES ({', '.join(['%s'] * len(columns))})"
-    )
+    names = [column.column for column in columns]
     for batch in batches(prepared):
-        with write_transaction(), connection.cursor() as cursor:
-            cursor.executemany(sql, batch)
+        with write_transaction():
+            insert_batch(model._meta.db_table, names, batch)
         if progress:
             progress.advance(len(batch))
+
+
+def insert_batch(table: str, columns: list[str], rows: list) -> None:
+    """INSERT ``rows`` (values in the order of ``columns``, ready for the driver) into ``table``.
+
+    On PostgreSQL through ``COPY … FROM STDIN``: ``executemany`` sends one statement per row,
+    which the server parses and plans each time (a fresh import's 160,000 rows spent ~9 s in
+    the server); COPY streams them into one statement, with the same defaults, constraints,
+    generated columns and errors (raised as Django's database errors). Elsewhere one prepared
+    INSERT through ``executemany``."""
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(column) for column in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            statement = f"COPY {quote(table)} ({names}) FROM STDIN"
+            with connection.wrap_database_errors, cursor.cursor.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            placeholders = ", ".join(["%s"] * len(columns))
+            cursor.executemany(
+                f"INSERT INTO {quote(table)} ({names}) VALUES ({placeholders})", rows
+            )
 
 
 def update_rows(

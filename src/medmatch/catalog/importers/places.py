@@ -14,8 +14,6 @@ from functools import partial
 from operator import itemgetter
 from types import NoneType
 
-from django.db import connection
-
 from medmatch.catalog.models_places import AreaRent, ZipArea, ZipCounty, ZipRent
 
 from .base import (
@@ -26,6 +24,7 @@ from .base import (
     after_writes,
     batches,
     db_value,
+    insert_batch,
     make_pattern,
     optional_int,
     per_run,
@@ -199,12 +198,6 @@ def _insert_rows(model, key_field, fields, records, report, progress) -> None:
     if not records:
         return
     columns = [model._meta.get_field(name) for name in [key_field, *fields]]
-    quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} "
-        f"({', '.join(quote(column.column) for column in columns)}) "
-        f"VALUES ({', '.join(['%s'] * len(columns))})"
-    )
     # (itemgetter and map: the loops over 41,000 rows run in C.)
     if len(fields) == 1:
         rows = [[key, values[fields[0]]] for key, values in records.items()]
@@ -220,9 +213,10 @@ def _insert_rows(model, key_field, fields, records, report, progress) -> None:
             row[index] = db_value(column, kind, row[index])
     if progress:
         progress.start(str(model._meta.verbose_name_plural), len(rows))
+    names = [column.column for column in columns]
     for batch in batches(rows):
-        with write_transaction(), connection.cursor() as cursor:
-            cursor.executemany(sql, batch)
+        with write_transaction():
+            insert_batch(model._meta.db_table, names, batch)
         if progress:
             progress.advance(len(batch))
     report.created += len(rows)
