@@ -1014,7 +1014,17 @@ def _update_objects(model: type[models.Model], objects: list, field_names: list[
         for obj in objects
     ]
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        if connection.vendor == "postgresql":
+            # Bound by the server, not spliced into one statement text per row (Django's
+            # client-side cursor): the statement is parsed once and the rows stream through
+            # psycopg's pipeline (a fresh import 9.7 -> 9.2 s: the teaching and HIFLD updates
+            # of 5,400 hospitals each).
+            import psycopg
+
+            with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as raw:
+                raw.executemany(sql, rows)
+        else:
+            cursor.executemany(sql, rows)
 
 
 def ensure_search_index() -> None:
@@ -1157,7 +1167,8 @@ def fresh_catalog_writes():
                 with _sqlite_indexes_deferred():
                     yield
             else:
-                yield
+                with _postgres_indexes_deferred():
+                    yield
     finally:
         _fresh.reset(token)
         if sqlite and connection.connection is not None:
@@ -1191,6 +1202,32 @@ def _sqlite_indexes_deferred():
         for _, _, sql in deferred:
             cursor.execute(sql)
     search.rebuild_index()  # the full-text triggers again, and the index filled in one pass
+
+
+@contextmanager
+def _postgres_indexes_deferred():
+    """Drop the catalog tables' secondary indexes (the search's GIN index among them); create
+    them again when the block ends without an error. Inside the transaction: PostgreSQL's DDL
+    rolls back with it. Indexes that back a constraint (primary keys, unique fields) stay.
+
+    Each index built once over the whole table instead of updated row by row (the GIN index
+    of the search vector most of all): a fresh import 10.5 -> 9.7 s."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+            "AND tablename LIKE 'catalog\\_%%' AND indexname NOT IN "
+            "(SELECT conname FROM pg_constraint WHERE conindid <> 0)"
+        )
+        deferred = cursor.fetchall()
+        for name, _ in deferred:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    yield
+    with connection.cursor() as cursor:
+        # The foreign keys' deferred checks first (an index cannot be built on a table with
+        # pending trigger events); they would run at the commit anyway.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for _, sql in deferred:
+            cursor.execute(sql)
 
 
 def _write_all(parsed, dry_run: bool, progress: Progress) -> list[ImportReport]:
