@@ -263,9 +263,15 @@ def test_insert_rows_writes_what_bulk_create_writes():
 
 
 def _schema() -> list:
-    """The catalog's tables, indexes and triggers on SQLite (PostgreSQL keeps its indexes)."""
+    """The catalog's tables, indexes and triggers on SQLite; its indexes on PostgreSQL."""
     if connection.vendor != "sqlite":
-        return []
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT tablename, indexname, indexdef FROM pg_indexes "
+                "WHERE schemaname = current_schema() AND tablename LIKE 'catalog%%' "
+                "ORDER BY tablename, indexname"
+            )
+            return cursor.fetchall()
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT type, name, sql FROM sqlite_master WHERE tbl_name LIKE 'catalog_%' "

@@ -1145,8 +1145,8 @@ def fresh_catalog_writes():
     inserted, then the indexes created again and the full-text index built once (FTS5
     ``'rebuild'``) before the commit. A failure anywhere (a bad row, a unique index that no longer
     builds, a full disk, kill -9) rolls all of it back, the dropped indexes and triggers included:
-    the catalog is as empty as before. On PostgreSQL the indexes stay (its expression index for
-    search needs no trigger); the one transaction and the big batches are the same code path.
+    the catalog is as empty as before. On PostgreSQL the same (``_postgres_indexes_deferred``:
+    its DDL is transactional too), with the rows streamed by COPY (``insert_batch``).
 
     The cost: a site already serving while its first catalog loads waits for the one commit
     (its save waits up to the import's length; the benchmark prints it).
