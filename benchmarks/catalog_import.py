@@ -28,28 +28,29 @@ Two lock figures per import:
   as a web server would, so that it does not wait for this one's GIL. SQLite's busy handler sleeps
   in steps of up to 100 ms, so it is accurate to about 0.1 s.
 
-Measured (2026-12-04, SQLite, a 2-core machine shared with other jobs; the floor itself moves
-between runs, 0.29-0.38 s, so compare runs made minutes apart):
-- load average ~2 (`uptime`): fresh import 7.0 s wall, 6.7 s CPU against a floor of 0.29 s:
-  24.2x, CPU 23.7x (issue 11's 20x not met); the same run before this round's changes (gc
-  collection after the import, search-text name cache, place reports without the RUCA table):
-  8.1 s, 7.4 s CPU = 27.4x, CPU 25.1x. A run whose floor took 0.38 s printed 18.1x / 17.9x:
-  the target is met only when the floor is slow.
-- load average 4-6: 11.2 s wall, 7.3 s CPU = 21.7x, CPU 23.7x (before: 16.6 s, 9.3 s CPU =
-  23.2x, CPU 27.3x).
-- PostgreSQL (load ~1): fresh import 14.9 s wall (the server's work is in it), 8.1 s CPU:
-  35.5x, CPU 19.5x; its catalog tables dump (scripts/catalog_dump.py) to the same per-table
-  sha256 as SQLite's.
-- Later the same day (load average 3-5, so every figure is higher than at load ~2): after the
-  CMS hospitals loaded once for three importers, the ZIP and Wikidata parsers calling the value
-  parsers directly and the GeoNames city tables built without a call per name: fresh import
-  7.9 s wall, 7.9 s CPU against a floor of 0.34 s = 23.1x, CPU 22.9x (issue 11's 20x still
-  not met); the run just before with the code before those changes: 8.4 s, 8.3 s CPU against
-  0.33 s = 25.1x, CPU 25.0x.
-- The CPU of a fresh import, by source: Wikidata 1.3 s (search text of 27,000 rows 0.3, nearest
-  cities 0.2, insert 0.3), NRMP sponsors 1.2 s (hospital places 0.4, city names 0.3, linking
-  0.2), the four ZIP files 1.6 s (parse 0.4, insert, reach reports 0.5), the end 0.7 s (indexes,
-  full-text rebuild, the first cycle collection).
+Measured (2026-12-04, SQLite unless said, a 2-core machine; the floor itself moves between runs
+and machines, 0.29-0.41 s, so compare runs made back to back):
+- Afternoon, idle machine (load ~1, the benchmark itself), the code at the start of the session
+  (8b9bd5d, git worktree) and this code one after the other: fresh import 8.2 s (23.2x the
+  floor of 0.36 s, CPU 23.0x) before, 6.5 s (18.5x the floor of 0.35 s, CPU 18.4x) after; two
+  more runs of this code: 18.2x and 18.7x (CPU 18.1x, 18.5x). Issue 11's 20x: met on SQLite.
+  What changed: the place files' reach reports counted once after the last file; hand-written
+  IN queries for the place facts; Wikidata's search texts from one refilled object, its merge
+  from plain rows; the NRMP linking's indexes, town centroids and city tables built only for
+  what is asked; nearest cities fully in numpy; names normalised with fewer passes; the biggest
+  files parsed a column at a time (each distinct value once); CMS, HIFLD and cost-report lines
+  parsed without a dict per row; ODHF placement once per city; the zipcodes rows read once per
+  run and not kept by the package (the first collection after an import 0.175 -> 0.054 s); a
+  256 MiB page cache for the fresh import's one transaction.
+- Where the fresh import's time goes now (py-spy, 500 Hz): SQLite's own inserts, updates,
+  index and full-text builds ~1.9 s; NRMP sponsors 1.2 s; Wikidata 1.1 s; HIFLD 0.7 s (of
+  which the zipcodes package 0.4 s: its first load and its 42,789 rows); reading the files
+  0.8 s (the csv parse, the floor's part, 0.15 s); the reach reports 0.35 s.
+- PostgreSQL, same afternoon: fresh import 16.8 s wall, 7.0 s CPU before; rows through COPY,
+  the secondary indexes built once at the end and the updates bound by the server: 9.2 s wall,
+  4.9 s CPU (28.9x the floor's wall, 15.4x its CPU: the server's own work, ~4.3 s of foreign-key
+  checks, index builds, ANALYZE and writes, is in the wall time). Its catalog dumps
+  (scripts/catalog_dump.py) to the same per-table sha256 as SQLite's.
 """
 
 import multiprocessing
