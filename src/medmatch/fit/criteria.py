@@ -585,7 +585,8 @@ def location_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         near += np.float32(1)
         np.minimum(s, near, out=s)
         np.clip(s, 0, 1, out=s)
-        np.fmax(score[positions], s, out=s)
+        if reached:  # the first place's are the only scores there so far (fmax(0, s) is s)
+            np.fmax(score[positions], s, out=s)
         score[positions] = s
         if inside is not None:
             inside[positions[d <= place.radius_km]] = True
@@ -725,6 +726,10 @@ class _LocationIndex:
         # radians of -180 degrees are below -pi).
         ordinal = np.repeat(np.arange(starts.size), np.diff(np.r_[starts, row.size]))
         self.key = ordinal * 8.0 + (lon + 4)
+        self.row_key = np.arange(starts.size) * 8.0
+        # Per row, the smallest cos(latitude) of its programs (at its edge farther from the
+        # equator), for the longitude window of reach.
+        self.cos_far = np.maximum(np.minimum(np.cos(self.south), np.cos(self.north)), 0)
         self.base = np.where(np.isnan(f.lat_rad), NAN, np.float32(0))
         self.sorted_at = np.full(len(f), -1, dtype=np.intp)
         self.sorted_at[self.positions] = np.arange(self.positions.size)
@@ -751,16 +756,26 @@ class _LocationIndex:
         if not delta < math.pi / 2 or size == 0:
             return slice(None)
         phi, lam = math.radians(lat), math.radians(lon)
-        gap = np.maximum(self.south - phi, phi - self.north)
-        rows = np.flatnonzero(gap <= delta)
-        cos_far = np.minimum(np.cos(self.south[rows]), np.cos(self.north[rows]))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = math.sin(delta / 2) / np.sqrt(np.maximum(cos_far, 0) * max(math.cos(phi), 0))
-        width = 2 * np.arcsin(np.minimum(ratio, 1)) + 1e-6
-        whole = ~(ratio < 1) | (lam - width < -math.pi) | (lam + width > math.pi)
-        offset = rows * 8.0 + 4
-        starts = np.searchsorted(self.key, np.where(whole, rows * 8.0, offset + lam - width))
-        stops = np.searchsorted(self.key, np.where(whole, rows * 8.0 + 8, offset + lam + width))
+        # The rows ascend in latitude: those within delta of phi are a run of them.
+        first = int(self.north.searchsorted(phi - delta))
+        rows = slice(first, max(first, int(self.south.searchsorted(phi + delta, side="right"))))
+        with np.errstate(divide="ignore"):
+            ratio = math.sin(delta / 2) / np.sqrt(self.cos_far[rows] * max(math.cos(phi), 0))
+        np.minimum(ratio, 1, out=ratio)
+        width = np.arcsin(ratio, out=ratio)
+        width *= 2
+        width += 1e-6
+        # Windows that reach +-180 degrees (or whole rows: ratio 1) take the whole row; the
+        # others are clipped to it (no effect: lon + 4 is inside (0.8, 7.2)).
+        width[(width >= math.pi) | (width > lam + math.pi) | (width > math.pi - lam)] = 8
+        row_key = self.row_key[rows]
+        low = row_key + 4 + lam
+        high = low + width
+        low -= width
+        np.maximum(low, row_key, out=low)
+        np.minimum(high, row_key + 8, out=high)
+        starts = self.key.searchsorted(low)
+        stops = self.key.searchsorted(high)
         counts = stops - starts
         total = int(counts.sum())
         if total * 2 > size:  # the gathers would cost more than the haversine they save
