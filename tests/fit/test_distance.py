@@ -60,3 +60,54 @@ def test_it_uses_the_best_of_several_places():
     features = build_features([make_row("chicago", latitude=41.9, longitude=-87.6)])
     explanation = rank(goals, features).explain("chicago")
     assert explanation.contributions[0].sentence.startswith("3 km from Chicago (within 50 km)")
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_reach_index_gives_the_bits_of_every_program_s_distance(seed):
+    """The location column computes the haversine only for the programs within reach of a
+    place (criteria._LocationIndex): scores, deal-breaker failures and named distances are
+    those of the full pass over every program, near the poles and across +-180 degrees too."""
+    from medmatch.fit.criteria import AT_RADIUS, _km, _nearness, location_column
+
+    rng = np.random.default_rng(seed)
+    lats = np.r_[rng.uniform(-90, 90, 1500), rng.choice([-89.99, 0.0, 60.0, 89.99], 500)]
+    lons = np.r_[rng.uniform(-180, 180, 1500), rng.choice([-180.0, -179.95, 179.95, 180.0], 500)]
+    rows = [
+        make_row(i, latitude=float(a), longitude=float(o))
+        for i, (a, o) in enumerate(zip(lats.tolist(), lons.tolist(), strict=True))
+    ]
+    rows += [make_row(len(rows) + i) for i in range(50)]  # position unknown
+    features = build_features(rows)
+    for _ in range(8):
+        places = tuple(
+            Place(
+                float(rng.choice([rng.uniform(-90, 90), 89.9, -89.9, 0.0])),
+                float(rng.choice([rng.uniform(-180, 180), 179.9, -179.9, 180.0])),
+                float(rng.choice([1, 50, 300, 1000, 3000, 8000])),
+                f"P{k}",
+            )
+            for k in range(int(rng.integers(1, 4)))
+        )
+        goals = make_goals(location=Location(places=places, weight=3, dealbreaker=True))
+        column = location_column(features, goals)
+        distances = [
+            vectorised_haversine_km(
+                features.lat_rad, features.lon_rad, features.cos_lat, p.latitude, p.longitude
+            )
+            for p in places
+        ]
+        score = None
+        for place, d in zip(places, distances, strict=True):
+            r = np.float32(place.radius_km)
+            s = d * np.float32(-AT_RADIUS / (2 * place.radius_km)) + np.float32(AT_RADIUS * 1.5)
+            s = np.clip(np.minimum(s, d * (np.float32(-(1 - AT_RADIUS)) / r) + np.float32(1)), 0, 1)
+            score = s if score is None else np.fmax(score, s)
+        assert column.score.view(np.uint32).tolist() == score.view(np.uint32).tolist()
+        within = np.any([d <= p.radius_km for p, d in zip(places, distances, strict=True)], 0)
+        assert column.fails.tolist() == (~within & ~np.isnan(score)).tolist()
+        for i in range(len(features)):
+            best = max(
+                range(len(places)),
+                key=lambda k: (_nearness(distances[k][i], places[k].radius_km), -distances[k][i]),
+            )
+            assert column.describe(i).startswith(f"{_km(distances[best][i])} from P{best} (")

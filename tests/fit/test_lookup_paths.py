@@ -30,10 +30,11 @@ class Codes:
             self._derived["groups"].clear()
 
 
-def lookup_columns(rng, n, count):
+def lookup_columns(rng, n, count, unknown=(0.0, 0.5, 0.97, 0.995)):
     """Lookup columns over random codes: tables of few or many distinct values (0/1
-    membership, a handful of grades, dozens of values), NaN for code 0 (unknown), random
-    weights and deal-breakers whose failing codes are the zeros or any other codes."""
+    membership, a handful of grades, dozens of values), NaN for code 0 (unknown) at one of the
+    ``unknown`` shares of programs, random weights and deal-breakers whose failing codes are the
+    zeros or any other codes."""
     columns = []
     grades = np.array([0.0, 0.1, 0.25, 0.4, 0.5, 0.7, 0.75, 1.0, 1 / 3], dtype=np.float32)
     for c in range(count):
@@ -47,7 +48,7 @@ def lookup_columns(rng, n, count):
             values = rng.random(size)
         table = np.array([np.nan, *values.astype(np.float32)], dtype=np.float32)
         codes = rng.integers(0, size + 1, n).astype(np.intp)
-        codes[rng.random(n) < rng.choice([0.0, 0.5, 0.97, 0.995])] = 0  # the last ones sparse
+        codes[rng.random(n) < rng.choice(unknown)] = 0  # the last ones sparse
         dealbreaker = bool(rng.random() < 0.6)
         fails_table = None
         if dealbreaker:
@@ -65,8 +66,18 @@ def lookup_columns(rng, n, count):
 @pytest.mark.parametrize("seed", range(16))
 def test_every_path_gives_the_bits_of_the_built_columns(seed):
     rng = np.random.default_rng(seed)
-    n = 4_000
-    columns = lookup_columns(rng, n, int(rng.integers(1, 7)))
+    assert_paths_agree(lookup_columns(rng, 4_000, int(rng.integers(1, 7))), 4_000)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_span_of_codes_gives_the_bits_of_the_built_columns(seed):
+    """5-11% of programs known: too many for the non-zero codes' positions, few enough for
+    the span of codes (SPAN_SHARE), zero codes inside it included."""
+    rng = np.random.default_rng(100 + seed)
+    assert_paths_agree(lookup_columns(rng, 4_000, int(rng.integers(1, 7)), (0.89, 0.93)), 4_000)
+
+
+def assert_paths_agree(columns, n):
     built = tuple(
         dataclasses.replace(c, values=c.score, fails=c.failing, table=None, codes=None)
         for c in columns

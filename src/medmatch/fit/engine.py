@@ -600,18 +600,31 @@ def weigh_columns(
 
 
 SPARSE_SHARE = 25
+# A lookup whose programs with a non-zero weighted score are more than n / SPARSE_SHARE but whose
+# codes from the first to the last non-zero one hold at most n / SPAN_SHARE programs adds the
+# whole span (contiguous in the programs grouped by code): K[p] += table[code[p]] there, x + 0
+# = x for the zero codes inside it. Measured on 100,000 programs: gather, add and scatter of
+# 5,000 programs ~20 us, of 10,000 ~35 us, of 20,000 ~63 us, against ~60 us (~90 us amid the
+# other columns) for the full gather and add. Hours and length (97% unknown for NRMP rows:
+# ~5% of programs known, every known value scoring) take it.
+SPAN_SHARE = 8
 
 
 def _add_sparse(column, weighted_table, groups, known_score, excluded, excluded_by) -> bool:
     """K[p] += weighted_table[code[p]] at the programs whose weighted score is not 0, when
-    they are under n / SPARSE_SHARE (and the same for its deal-breaker failures); False (and
-    nothing done) otherwise."""
+    they are under n / SPARSE_SHARE, or at every program of the span of codes from the first
+    to the last non-zero one, when those are under n / SPAN_SHARE (and the same for its
+    deal-breaker failures); False (and nothing done) otherwise."""
     order, bounds = groups
     n = known_score.size
     nonzero = np.flatnonzero(weighted_table[: bounds.size - 1] != 0)
     counts = bounds[nonzero + 1] - bounds[nonzero]
+    span = None
     if int(counts.sum()) * SPARSE_SHARE > n:
-        return False
+        first, stop = int(bounds[nonzero[0]]), int(bounds[nonzero[-1] + 1])
+        if (stop - first) * SPAN_SHARE > n:
+            return False
+        span = order[first:stop]
     failing = None
     if (
         excluded is not None
@@ -622,7 +635,13 @@ def _add_sparse(column, weighted_table, groups, known_score, excluded, excluded_
         failing = np.flatnonzero(column.fails_table[: bounds.size - 1])
         if int((bounds[failing + 1] - bounds[failing]).sum()) * SPARSE_SHARE > n:
             return False
-    if nonzero.size:
+    if span is not None:
+        # The programs' own codes, gathered at the span only: table[code] is the weighted
+        # value of each (0 for the zero codes among them).
+        values = weighted_table.take(column.codes[span], mode="clip")
+        values += known_score[span]  # K + x, as known_score += x there
+        known_score[span] = values
+    elif nonzero.size:
         positions = np.concatenate([order[bounds[c] : bounds[c + 1]] for c in nonzero.tolist()])
         values = np.repeat(weighted_table[nonzero], counts)
         values += known_score[positions]  # K + x, as known_score += x there
