@@ -64,6 +64,13 @@ def assert_accessible():
     axe = Axe()
 
     def check(page, label: str) -> None:
+        # A settled page: no htmx request in flight and no loading indicator mid-fade (axe
+        # measured a fading "Searching…" at a blended colour and failed its contrast: CI, once).
+        page.wait_for_function(
+            """() => !document.querySelector('.htmx-request') && Array.from(
+                document.querySelectorAll('.htmx-indicator')).every(
+                (element) => ['0', '1'].includes(getComputedStyle(element).opacity))"""
+        )
         results = axe.run(page)
         bad = [
             f"{v['id']} ({v['impact']}): {v['help']} — "
