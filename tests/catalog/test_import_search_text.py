@@ -1,8 +1,8 @@
 """The importers compute search texts from plain values (``InstitutionFields``,
-``ProgramFields``, ``fill_nearest_cities``) instead of model objects: the texts must be the ones
+``ProgramFields``, ``nearest_city_names``) instead of model objects: the texts must be the ones
 the models give."""
 
-from medmatch.catalog.importers.base import InstitutionFields, ProgramFields, fill_nearest_cities
+from medmatch.catalog.importers.base import InstitutionFields, ProgramFields, nearest_city_names
 from medmatch.catalog.models import Institution, Program, Specialty
 from medmatch.catalog.search_text import institution_search_text, program_search_text
 
@@ -53,7 +53,9 @@ def test_nearest_cities_filled_at_once_are_the_models_own():
         {"name": "No coordinates"},
     ]
     fields = [InstitutionFields(**row) for row in rows]
-    fill_nearest_cities(fields)
+    places = [(f.city, f.latitude, f.longitude) for f in fields]
+    for f, city in zip(fields, nearest_city_names(places), strict=True):
+        f._nearest_city = city
     assert [f.nearest_city for f in fields] == [Institution(**row).nearest_city for row in rows]
     assert fields[0].nearest_city == "Delhi"
     assert [institution_search_text(f) for f in fields] == [

@@ -910,7 +910,7 @@ class InstitutionFields:
     _defaults: dict[str, Any] | None = None
     _kind_labels = dict(Institution.Kind.choices)
     has_coordinates = Institution.has_coordinates
-    _nearest_city: str | None = None  # worked out for many rows at once: fill_nearest_cities
+    _nearest_city: str | None = None  # worked out for many rows at once: nearest_city_names
 
     @property
     def nearest_city(self) -> str:
@@ -968,16 +968,21 @@ class ProgramFields:
         return self._program_type_labels.get(self.program_type, self.program_type)
 
 
-def fill_nearest_cities(rows: list[InstitutionFields]) -> None:
-    """Work out the ``nearest_city`` of many rows at once (``geo.nearest_cities``): the same
-    answers as the model's property gives one row at a time, at a fraction of the cost (the
-    Wikidata import asks for 27,000)."""
-    wanted = [row for row in rows if not row.city and row.has_coordinates]
-    found = nearest_cities([(row.latitude, row.longitude) for row in wanted])
-    for row in rows:
-        row._nearest_city = ""
-    for row, city in zip(wanted, found, strict=True):
-        row._nearest_city = city[0] if city else ""
+def nearest_city_names(places: list[tuple[str, float | None, float | None]]) -> list[str]:
+    """The model's ``nearest_city`` of each (city, latitude, longitude), worked out for all at
+    once (``geo.nearest_cities``; the Wikidata import asks for 27,000): "" for a place with a
+    city or without coordinates, as ``Institution.nearest_city`` says, else the city of its
+    answer ("" when none is near)."""
+    wanted = [
+        index
+        for index, (city, latitude, longitude) in enumerate(places)
+        if not city and latitude is not None and longitude is not None
+    ]
+    found = nearest_cities([places[index][1:] for index in wanted])
+    names = [""] * len(places)
+    for index, city in zip(wanted, found, strict=True):
+        names[index] = city[0] if city else ""
+    return names
 
 
 def batches(items: list) -> Iterable[list]:

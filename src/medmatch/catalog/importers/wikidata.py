@@ -16,7 +16,7 @@ from typing import NamedTuple
 from rapidfuzz import fuzz
 
 from medmatch.catalog.models import Institution
-from medmatch.lib.geo import haversine_km, nearest_cities
+from medmatch.lib.geo import haversine_km
 
 from ..search_text import institution_search_text
 from .base import (
@@ -26,6 +26,7 @@ from .base import (
     SourceInfo,
     Table,
     batches,
+    nearest_city_names,
     sync_rows,
     text,
     update_rows,
@@ -245,7 +246,7 @@ def find_merges(items: dict[str, dict]) -> dict[str, Merge]:
 def search_texts(rows: dict[str, dict]) -> dict[str, str]:
     """{qid: ``institution_search_text``} of the rows to write: each row's values over the
     model's defaults (``InstitutionFields``) with its Wikidata id and its nearest city, the
-    nearest cities worked out at once (``fill_nearest_cities``' rule: no city, coordinates).
+    nearest cities worked out at once (``nearest_city_names``).
 
     One InstitutionFields is refilled for each row in turn, a new dict of the defaults and the
     row's values each time (no value of the row before is left): an object per row, 28,000 kept
@@ -258,17 +259,18 @@ def search_texts(rows: dict[str, dict]) -> dict[str, str]:
         probe.__dict__ = {**defaults, **values, "wikidata_id": qid}
         return probe
 
-    points = {}
-    for qid, values in rows.items():
-        row = fields(qid, values)
-        if not row.city and row.has_coordinates:
-            points[qid] = (row.latitude, row.longitude)
-    cities = dict(zip(points, nearest_cities(list(points.values())), strict=True))
+    places = [
+        (
+            values.get("city", defaults["city"]),
+            values.get("latitude", defaults["latitude"]),
+            values.get("longitude", defaults["longitude"]),
+        )
+        for values in rows.values()
+    ]
     texts = {}
-    for qid, values in rows.items():
+    for (qid, values), city in zip(rows.items(), nearest_city_names(places), strict=True):
         row = fields(qid, values)
-        city = cities.get(qid)
-        row._nearest_city = city[0] if city else ""
+        row._nearest_city = city
         texts[qid] = institution_search_text(row)
     return texts
 
