@@ -585,13 +585,7 @@ def write_review(request, pk: int, payload: ReviewIn):
     form = ReviewForm(data, criteria=criteria)
     if not form.is_valid():
         raise ApiError(422, "The review was not saved.", form_fields(form))
-    services.review_save(
-        submission=submission,
-        reviewer=request.user,
-        scores=form.scores(),
-        flags=form.cleaned_data["flags"],
-        note=form.cleaned_data["note"],
-    )
+    form.save(submission=submission, reviewer=request.user)
     return _panel(request, get_staff_submission_or_404(request.user, pk))
 
 

@@ -6,6 +6,7 @@ from django import forms
 from medmatch.lib.forms import BoundedIntegerField, IdsMultipleChoiceField, one_line
 from medmatch.workspace.models import HolisticFlag, RubricCriterion, Submission
 from medmatch.workspace.review_selectors import SORTS, specialty_interest_choices
+from medmatch.workspace.review_services import review_save
 
 PAGE_SIZE = 50
 MAX_PAGE = 10_000  # 500,000 submissions: past any program's inbox
@@ -160,6 +161,17 @@ class ReviewForm(forms.Form):
             str(criterion.pk): self.cleaned_data.get(self.score_name(criterion))
             for criterion in self.criteria
         }
+
+    def save(self, *, submission, reviewer):
+        """Save this valid form as ``reviewer``'s review of ``submission`` (the staff page and
+        the API's review write both come here)."""
+        return review_save(
+            submission=submission,
+            reviewer=reviewer,
+            scores=self.scores(),
+            flags=self.cleaned_data["flags"],
+            note=self.cleaned_data["note"],
+        )
 
 
 class CriterionForm(forms.ModelForm):

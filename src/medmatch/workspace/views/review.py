@@ -209,13 +209,7 @@ def review_submission(request, pk: int):
         criteria = RubricCriterion.objects.filter(program_id=submission.program_id, retired=False)
         form = ReviewForm(request.POST, criteria=criteria)
         if form.is_valid() and not submission.is_withdrawn:
-            services.review_save(
-                submission=submission,
-                reviewer=request.user,
-                scores=form.scores(),
-                flags=form.cleaned_data["flags"],
-                note=form.cleaned_data["note"],
-            )
+            form.save(submission=submission, reviewer=request.user)
             messages.success(request, "Your review is saved.")
             return redirect("workspace:submission_staff", submission.pk)
     context = panel_context(request, submission, review_form=form)
