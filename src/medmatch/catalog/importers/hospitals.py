@@ -152,7 +152,7 @@ class CmsHospitalsImporter(Importer):
 
     def parse(self, table: Table) -> dict[str, dict]:
         records = {}
-        parse_line = table.parser(
+        lines = table.parsed(
             [
                 ("Facility ID", ccn),
                 ("Hospital Type", required_text),
@@ -167,7 +167,7 @@ class CmsHospitalsImporter(Importer):
                 ("Hospital overall rating", star_rating),
             ]
         )
-        for number, values in table.lines:
+        for (number, values), parsed in lines:
             (
                 code,
                 hospital_type,
@@ -180,7 +180,7 @@ class CmsHospitalsImporter(Importer):
                 ownership,
                 emergency_services,
                 star,
-            ) = parse_line(number, values)
+            ) = parsed
             if hospital_type not in TYPE_KINDS:
                 known = ", ".join(TYPE_KINDS)
                 check = partial(_raise, known=known)
@@ -369,7 +369,7 @@ class HifldHospitalsImporter(Importer):
 
     def parse(self, table: Table) -> list[HifldHospital]:
         hospitals = []
-        parse_line = table.parser(
+        lines = table.parsed(
             [
                 ("BEDS", optional_int),
                 ("TRAUMA", trauma),
@@ -383,7 +383,7 @@ class HifldHospitalsImporter(Importer):
                 ("STATUS", str),
             ]
         )
-        for number, values in table.lines:
+        for (number, _), parsed in lines:
             (
                 beds,
                 (designation, level),
@@ -395,7 +395,7 @@ class HifldHospitalsImporter(Importer):
                 lon,
                 site,
                 status,
-            ) = parse_line(number, values)
+            ) = parsed
             hospitals.append(
                 HifldHospital(
                     row=number,
