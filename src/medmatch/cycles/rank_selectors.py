@@ -54,8 +54,7 @@ class Fits:
             self._ranking, self._ranked = ranking, True
         if self._ranking is None:
             return {}
-        index = self._ranking.features.index
-        return {pid: self._ranking.explain(pid) for pid in program_ids if pid in index}
+        return self._ranking.explain_many(program_ids)
 
 
 def _known(user, cycle_programs: list[CycleProgram], fits: Fits | None = None) -> dict[int, Known]:

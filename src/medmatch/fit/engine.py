@@ -7,6 +7,7 @@ as a sentence. See docs/fit.md for the rules in prose.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -153,8 +154,7 @@ class Ranking:
         """Explanations of the first ``n`` programs of the list."""
         stop = min(n, self.kept)
         positions = (self.head if stop <= len(self.head) else self.order())[:stop]
-        self._fetch(positions)
-        return [self._explain(int(i), rank) for rank, i in enumerate(positions, start=1)]
+        return self._explanations(positions, range(1, stop + 1))
 
     def explain(self, program_id: Any) -> Explanation:
         """Why this program scores what it does, or which deal-breaker filtered it out.
@@ -162,44 +162,36 @@ class Ranking:
         Takes a program id; returns an Explanation (its rank is looked up in the list order).
         Raises KeyError for an id that is not among the features.
         """
-        position = self.features.index[program_id]
-        rank = None
-        if not self.excluded[position]:
-            found = np.flatnonzero(self.head == position)
-            if found.size == 0:
-                found = np.flatnonzero(self.order() == position)
-            rank = int(found[0]) + 1
-        return self._explain(position, rank)
+        positions = np.array([self.features.index[program_id]], dtype=np.intp)
+        return self._explanations(positions, self._ranks(positions))[0]
 
-    def _fetch(self, positions: np.ndarray) -> None:
-        """Read the numbers of these programs in one gather per array, for ``_explain``.
+    def explain_many(self, program_ids: Iterable) -> dict[Any, Explanation]:
+        """``{program id: Explanation}`` of these programs (a page of the list, a shortlist),
+        built together; ids that are not among the features are left out."""
+        index = self.features.index
+        ids = list(dict.fromkeys(pid for pid in program_ids if pid in index))
+        positions = np.array([index[pid] for pid in ids], dtype=np.intp)
+        return dict(zip(ids, self._explanations(positions, self._ranks(positions)), strict=True))
 
-        Keeps, per position, ``(scores, fails, known_weight, total, low, high, excluded)`` as
-        Python values (scores and fails one per column), the same values ``.item(i)`` gives.
-        """
-        rows = self._cache.setdefault("rows", {})
-        positions = np.asarray(positions, dtype=np.intp)
-        if positions.size == 0:
-            return
-        none = [()] * positions.size  # no columns: no goals answered
-        scores = [column.score_at(positions).tolist() for column in self.columns]
-        no = [False] * positions.size
-        fails = [
-            no if failing is None else failing.tolist()
-            for failing in (c.failing_at(positions) for c in self.columns)
-        ]
-        total, low, high, known_weight = self.totals.at(positions)
-        numbers = zip(
-            list(zip(*scores, strict=True)) or none,
-            list(zip(*fails, strict=True)) or none,
-            known_weight.tolist(),
-            total.tolist(),
-            low.tolist(),
-            high.tolist(),
-            self.excluded[positions].tolist(),
-            strict=True,
-        )
-        rows.update(zip(positions.tolist(), numbers, strict=True))
+    def _ranks(self, positions: np.ndarray) -> list[int | None]:
+        """The 1-based place in the list of each position, None where excluded."""
+        head = self._cache.get("head_rank")
+        if head is None:
+            head = self._cache["head_rank"] = {p: r for r, p in enumerate(self.head.tolist(), 1)}
+        ranks: list[int | None] = []
+        for position, excluded in zip(
+            positions.tolist(), self.excluded[positions].tolist(), strict=True
+        ):
+            rank = None if excluded else head.get(position)
+            if rank is None and not excluded:
+                if "rank" not in self._cache:
+                    order = self.order()
+                    place = np.empty(len(self.features), dtype=np.intp)
+                    place[order] = np.arange(1, order.size + 1)
+                    self._cache["rank"] = place
+                rank = int(self._cache["rank"][position])
+            ranks.append(rank)
+        return ranks
 
     def _parts(self) -> tuple:
         """Per-ranking constants of the explanations: per column its fields, 100 x weight and
@@ -223,90 +215,123 @@ class Ranking:
                         widening, sentence, f"{label} unknown",
                     )
                 )  # fmt: skip
-                columns.append(
-                    (column.key, label, weight, column.dealbreaker, 100 * weight, column.describe)
-                )
+                columns.append((column.key, label, weight, column.dealbreaker, 100 * weight))
             # A stable sort by -widening of all columns, filtered to the unknown ones, is the
             # stable sort of the unknown ones.
             by_widening = sorted(range(len(unknown)), key=lambda c: -unknown[c].widening)
             self._cache["parts"] = (tuple(columns), tuple(unknown), tuple(by_widening))
         return self._cache["parts"]
 
-    def _explain(self, i: int, rank: int | None) -> Explanation:
-        row = self._cache.get("rows", {}).get(i)
-        if row is None:
-            self._fetch(np.array([i]))
-            row = self._cache["rows"][i]
-        scores, fails, known_weight, total, low, high, excluded = row
-        columns, unknown_contributions, by_widening = self._parts()
-        known, failed = [], []
-        for c, (key, label, weight, dealbreaker, scale, describe) in enumerate(columns):
-            s = scores[c]
-            if s != s:  # NaN: unknown
-                continue
-            points = scale * (s - 0.5) / known_weight if known_weight else 0.0
-            fact = describe(i)
-            if fails[c]:
-                failed.append(
-                    _contribution(
-                        key, label, weight, dealbreaker, "fails", s, points, 0.0,
-                        f"Deal-breaker: {fact}", fact,
-                    )
-                )  # fmt: skip
-                continue
-            if weight:
-                rounded = round(points)  # _signed, inlined (one call per contribution)
-                if rounded > 0:
-                    sentence = f"{fact}: +{rounded}"
-                elif rounded < 0:
-                    sentence = f"{fact}: {MINUS}{-rounded}"
+    def _explanations(self, positions: np.ndarray, ranks) -> list[Explanation]:
+        """The explanations of these program positions, with these ranks, built a column at a
+        time: each column's scores, points and failures for all of them in one numpy pass, its
+        facts and contributions in one loop over the programs where it is known.
+
+        A contribution's points are ``100 x weight x (score - 0.5) / known weight`` (0 where
+        nothing is known), the same float64 operations as one program at a time; its sentence
+        is the fact and the rounded points (half to even, as ``round``). Known contributions
+        are sorted by size of effect, then the unknown ones by widening (the same for every
+        program with the same unknown columns: made once per such set), then the failed
+        deal-breakers.
+        """
+        positions = np.asarray(positions, dtype=np.intp)
+        m = positions.size
+        at = positions.tolist()
+        total, low, high, known_weight = self.totals.at(positions)
+        parts, unknown_contributions, by_widening = self._parts()
+        known: list[list] = [[] for _ in range(m)]
+        failed: list[list] = [[] for _ in range(m)]
+        unknown_at = np.zeros((m, len(parts)), dtype=bool)
+        nothing_known = known_weight == 0
+        for c, (column, part) in enumerate(zip(self.columns, parts, strict=True)):
+            key, label, weight, dealbreaker, scale = part
+            score = column.score_at(positions)
+            # Assigned, not out=: NumPy 2.4.6 writes isnan into a strided bool out wrong.
+            unknown_at[:, c] = np.isnan(score)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                points = (score.astype(np.float64) - 0.5) * scale / known_weight
+            points[nothing_known] = 0.0
+            fails = column.failing_at(positions)
+            fails = [False] * m if fails is None else fails.tolist()
+            scores, points_of = score.tolist(), points.tolist()
+            rounded = np.rint(points).tolist() if weight else None
+            describe = column.describe
+            for j in np.flatnonzero(~unknown_at[:, c]).tolist():
+                s, p, fact = scores[j], points_of[j], describe(at[j])
+                if fails[j]:
+                    failed[j].append(
+                        _contribution(
+                            key, label, weight, dealbreaker, "fails", s, p, 0.0,
+                            f"Deal-breaker: {fact}", fact,
+                        )
+                    )  # fmt: skip
+                    continue
+                if rounded is None:
+                    sentence = f"{fact} (deal-breaker met)"
                 else:
-                    sentence = f"{fact}: ±0"
-            else:
-                sentence = f"{fact} (deal-breaker met)"
-            # _contribution(key, label, ..., sentence, fact), inlined (the commonest case)
-            contribution = _new_object(Contribution)
+                    r = int(rounded[j])
+                    if r > 0:
+                        sentence = f"{fact}: +{r}"
+                    elif r < 0:
+                        sentence = f"{fact}: {MINUS}{-r}"
+                    else:
+                        sentence = f"{fact}: ±0"
+                # _contribution(key, label, ..., sentence, fact), inlined (the commonest case)
+                contribution = _new_object(Contribution)
+                _set_attribute(
+                    contribution,
+                    "__dict__",
+                    {
+                        "criterion": key,
+                        "label": label,
+                        "weight": weight,
+                        "dealbreaker": dealbreaker,
+                        "status": "known",
+                        "score": s,
+                        "points": p,
+                        "widening": 0.0,
+                        "sentence": sentence,
+                        "fact": fact,
+                    },
+                )
+                known[j].append(contribution)
+        unknown_sets: dict[bytes, tuple] = {}
+        explanations = []
+        rows = zip(
+            at, ranks, total.tolist(), low.tolist(), high.tolist(),
+            self.excluded[positions].tolist(), known, failed, unknown_at, strict=True,
+        )  # fmt: skip
+        ids = self.features.ids
+        for i, rank, total_i, low_i, high_i, excluded, known_i, failed_i, unknown_row in rows:
+            pattern = unknown_row.tobytes()
+            unknown = unknown_sets.get(pattern)
+            if unknown is None:
+                unknown = tuple(unknown_contributions[c] for c in by_widening if unknown_row[c])
+                checks = tuple(c.sentence for c in unknown if c.dealbreaker)
+                unknown = unknown_sets[pattern] = (unknown, checks)
+            known_i.sort(key=_by_effect)
+            if failed_i:
+                failed_i.sort(key=_by_effect)
+            # As Explanation(...) with these fields, without the frozen dataclass's per-field
+            # object.__setattr__ (see _contribution).
+            explanation = _new_object(Explanation)
             _set_attribute(
-                contribution,
+                explanation,
                 "__dict__",
                 {
-                    "criterion": key,
-                    "label": label,
-                    "weight": weight,
-                    "dealbreaker": dealbreaker,
-                    "status": "known",
-                    "score": s,
-                    "points": points,
-                    "widening": 0.0,
-                    "sentence": sentence,
-                    "fact": fact,
+                    "program_id": ids[i],
+                    "rank": rank,
+                    "total": 100 * total_i,
+                    "low": 100 * low_i,
+                    "high": 100 * high_i,
+                    "excluded": excluded,
+                    "excluded_by": tuple([c.sentence for c in failed_i]) if failed_i else (),
+                    "checks": unknown[1],
+                    "contributions": (*known_i, *unknown[0], *failed_i),
                 },
             )
-            known.append(contribution)
-        unknown = [unknown_contributions[c] for c in by_widening if scores[c] != scores[c]]
-        # Known ones by size of effect, then unknown ones by widening, then failed deal-breakers
-        # (stable sorts, as one sort on (status, -|points|, -widening)).
-        known.sort(key=_by_effect)
-        failed.sort(key=_by_effect)
-        # As Explanation(...) with these fields, without the frozen dataclass's per-field
-        # object.__setattr__ (see _contribution).
-        explanation = _new_object(Explanation)
-        _set_attribute(
-            explanation,
-            "__dict__",
-            {
-                "program_id": self.features.ids[i],
-                "rank": rank,
-                "total": 100 * total,
-                "low": 100 * low,
-                "high": 100 * high,
-                "excluded": excluded,
-                "excluded_by": tuple([c.sentence for c in failed]) if failed else (),
-                "checks": tuple([c.sentence for c in unknown if c.dealbreaker]),
-                "contributions": (*known, *unknown, *failed),
-            },
-        )
-        return explanation
+            explanations.append(explanation)
+        return explanations
 
 
 _new_object = object.__new__

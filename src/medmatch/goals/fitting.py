@@ -500,8 +500,7 @@ def explain_for_user(user, program_ids: Iterable) -> dict[Any, Explanation]:
     ranking = rank_for_user(user)
     if ranking is None:
         return {}
-    index = ranking.features.index
-    return {pid: ranking.explain(pid) for pid in program_ids if pid in index}
+    return ranking.explain_many(program_ids)
 
 
 # --- the student's own information -------------------------------------------------------------
@@ -626,7 +625,12 @@ class StudentRanking(Ranking):
 
     own_criteria: Mapping[int, frozenset[str]] = field(default_factory=dict)
 
-    def _explain(self, i: int, rank: int | None) -> Explanation:
-        explanation = super()._explain(i, rank)
-        criteria = self.own_criteria.get(i)
-        return mark_own_information(explanation, criteria) if criteria else explanation
+    def _explanations(self, positions: np.ndarray, ranks) -> list[Explanation]:
+        explanations = super()._explanations(positions, ranks)
+        own = self.own_criteria
+        if not own:
+            return explanations
+        return [
+            mark_own_information(explanation, own[i]) if i in own else explanation
+            for i, explanation in zip(np.asarray(positions).tolist(), explanations, strict=True)
+        ]

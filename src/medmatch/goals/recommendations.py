@@ -219,4 +219,5 @@ def recommendation_page(ranking: Ranking, filters: dict[str, Any], number: int) 
 
 def explained_programs(ranking: Ranking, ids: list) -> list[Recommendation]:
     programs = Program.objects.select_related("institution", "specialty").in_bulk(ids)
-    return [Recommendation(programs[pid], ranking.explain(pid)) for pid in ids if pid in programs]
+    explanations = ranking.explain_many(pid for pid in ids if pid in programs)
+    return [Recommendation(programs[pid], explanations[pid]) for pid in ids if pid in programs]
