@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from medmatch.fit.criteria import Column
-from medmatch.fit.engine import _compare_plan, _runs, weigh_columns
+from medmatch.fit.engine import _compare_plan, _runs, grouped_take, weigh_columns
 from medmatch.fit.features import ProgramFeatures
 
 
@@ -19,6 +19,7 @@ class Codes:
     _register = ProgramFeatures._register
     narrow_codes = ProgramFeatures.narrow_codes
     code_groups = ProgramFeatures.code_groups
+    grouped_codes = ProgramFeatures.grouped_codes
 
     def __init__(self, groups: bool = True) -> None:
         self._derived = {}
@@ -28,6 +29,7 @@ class Codes:
         self._register(codes)
         if not self.groups:
             self._derived["groups"].clear()
+        return codes
 
 
 def lookup_columns(rng, n, count, unknown=(0.0, 0.5, 0.97, 0.995)):
@@ -66,7 +68,26 @@ def lookup_columns(rng, n, count, unknown=(0.0, 0.5, 0.97, 0.995)):
 @pytest.mark.parametrize("seed", range(16))
 def test_every_path_gives_the_bits_of_the_built_columns(seed):
     rng = np.random.default_rng(seed)
-    assert_paths_agree(lookup_columns(rng, 4_000, int(rng.integers(1, 7))), 4_000)
+    n = 4_000 + seed % 4  # codes grouped in fours leave 0-3 programs over
+    assert_paths_agree(lookup_columns(rng, n, int(rng.integers(1, 7))), n)
+
+
+@pytest.mark.parametrize("size", [1, 3, 8, 9, 47, 128, 129, 300])
+@pytest.mark.parametrize("n", [0, 1, 5, 1_001, 1_002])
+def test_a_grouped_gather_reads_the_same_bytes_as_take(size, n):
+    """Fours, pairs, one by one and the programs left over; -0.0, NaN and a clipped code."""
+    rng = np.random.default_rng(size * 10_000 + n)
+    table = rng.random(size + 1).astype(np.float32)
+    table[0], table[-1] = np.nan, -0.0
+    features = Codes()
+    codes = features.register(rng.integers(0, size + 1, n).astype(np.intp))
+    grouped = features.grouped_codes(codes)
+    group = 1 if grouped is None else grouped[0]
+    radix = int(codes.max(initial=0)) + 1
+    assert group == (1 if n == 0 else 4 if radix <= 8 else 2 if radix <= 128 else 1)
+    out = np.empty(n, dtype=np.float32)
+    grouped_take(table, codes, grouped, out)
+    assert out.view(np.uint32).tolist() == table.take(codes, mode="clip").view(np.uint32).tolist()
 
 
 @pytest.mark.parametrize("seed", range(8))

@@ -154,7 +154,8 @@ class Ranking:
         """Explanations of the first ``n`` programs of the list."""
         stop = min(n, self.kept)
         positions = (self.head if stop <= len(self.head) else self.order())[:stop]
-        return self._explanations(positions, range(1, stop + 1))
+        self._fetch(positions)
+        return [self._explain(int(i), rank) for rank, i in enumerate(positions, start=1)]
 
     def explain(self, program_id: Any) -> Explanation:
         """Why this program scores what it does, or which deal-breaker filtered it out.
@@ -162,8 +163,14 @@ class Ranking:
         Takes a program id; returns an Explanation (its rank is looked up in the list order).
         Raises KeyError for an id that is not among the features.
         """
-        positions = np.array([self.features.index[program_id]], dtype=np.intp)
-        return self._explanations(positions, self._ranks(positions))[0]
+        position = self.features.index[program_id]
+        rank = None
+        if not self.excluded[position]:
+            found = np.flatnonzero(self.head == position)
+            if found.size == 0:
+                found = np.flatnonzero(self.order() == position)
+            rank = int(found[0]) + 1
+        return self._explain(position, rank)
 
     def explain_many(self, program_ids: Iterable) -> dict[Any, Explanation]:
         """``{program id: Explanation}`` of these programs (a page of the list, a shortlist),
@@ -171,7 +178,12 @@ class Ranking:
         index = self.features.index
         ids = list(dict.fromkeys(pid for pid in program_ids if pid in index))
         positions = np.array([index[pid] for pid in ids], dtype=np.intp)
-        return dict(zip(ids, self._explanations(positions, self._ranks(positions)), strict=True))
+        self._fetch(positions)
+        ranks = self._ranks(positions)
+        return {
+            pid: self._explain(i, rank)
+            for pid, i, rank in zip(ids, positions.tolist(), ranks, strict=True)
+        }
 
     def _ranks(self, positions: np.ndarray) -> list[int | None]:
         """The 1-based place in the list of each position, None where excluded."""
@@ -192,6 +204,36 @@ class Ranking:
                 rank = int(self._cache["rank"][position])
             ranks.append(rank)
         return ranks
+
+    def _fetch(self, positions: np.ndarray) -> None:
+        """Read the numbers of these programs in one gather per array, for ``_explain``.
+
+        Keeps, per position, ``(scores, fails, known_weight, total, low, high, excluded)`` as
+        Python values (scores and fails one per column), the same values ``.item(i)`` gives.
+        """
+        rows = self._cache.setdefault("rows", {})
+        positions = np.asarray(positions, dtype=np.intp)
+        if positions.size == 0:
+            return
+        none = [()] * positions.size  # no columns: no goals answered
+        scores = [column.score_at(positions).tolist() for column in self.columns]
+        no = [False] * positions.size
+        fails = [
+            no if failing is None else failing.tolist()
+            for failing in (c.failing_at(positions) for c in self.columns)
+        ]
+        total, low, high, known_weight = self.totals.at(positions)
+        numbers = zip(
+            list(zip(*scores, strict=True)) or none,
+            list(zip(*fails, strict=True)) or none,
+            known_weight.tolist(),
+            total.tolist(),
+            low.tolist(),
+            high.tolist(),
+            self.excluded[positions].tolist(),
+            strict=True,
+        )
+        rows.update(zip(positions.tolist(), numbers, strict=True))
 
     def _parts(self) -> tuple:
         """Per-ranking constants of the explanations: per column its fields, 100 x weight and
@@ -215,123 +257,90 @@ class Ranking:
                         widening, sentence, f"{label} unknown",
                     )
                 )  # fmt: skip
-                columns.append((column.key, label, weight, column.dealbreaker, 100 * weight))
+                columns.append(
+                    (column.key, label, weight, column.dealbreaker, 100 * weight, column.describe)
+                )
             # A stable sort by -widening of all columns, filtered to the unknown ones, is the
             # stable sort of the unknown ones.
             by_widening = sorted(range(len(unknown)), key=lambda c: -unknown[c].widening)
             self._cache["parts"] = (tuple(columns), tuple(unknown), tuple(by_widening))
         return self._cache["parts"]
 
-    def _explanations(self, positions: np.ndarray, ranks) -> list[Explanation]:
-        """The explanations of these program positions, with these ranks, built a column at a
-        time: each column's scores, points and failures for all of them in one numpy pass, its
-        facts and contributions in one loop over the programs where it is known.
-
-        A contribution's points are ``100 x weight x (score - 0.5) / known weight`` (0 where
-        nothing is known), the same float64 operations as one program at a time; its sentence
-        is the fact and the rounded points (half to even, as ``round``). Known contributions
-        are sorted by size of effect, then the unknown ones by widening (the same for every
-        program with the same unknown columns: made once per such set), then the failed
-        deal-breakers.
-        """
-        positions = np.asarray(positions, dtype=np.intp)
-        m = positions.size
-        at = positions.tolist()
-        total, low, high, known_weight = self.totals.at(positions)
-        parts, unknown_contributions, by_widening = self._parts()
-        known: list[list] = [[] for _ in range(m)]
-        failed: list[list] = [[] for _ in range(m)]
-        unknown_at = np.zeros((m, len(parts)), dtype=bool)
-        nothing_known = known_weight == 0
-        for c, (column, part) in enumerate(zip(self.columns, parts, strict=True)):
-            key, label, weight, dealbreaker, scale = part
-            score = column.score_at(positions)
-            # Assigned, not out=: NumPy 2.4.6 writes isnan into a strided bool out wrong.
-            unknown_at[:, c] = np.isnan(score)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                points = (score.astype(np.float64) - 0.5) * scale / known_weight
-            points[nothing_known] = 0.0
-            fails = column.failing_at(positions)
-            fails = [False] * m if fails is None else fails.tolist()
-            scores, points_of = score.tolist(), points.tolist()
-            rounded = np.rint(points).tolist() if weight else None
-            describe = column.describe
-            for j in np.flatnonzero(~unknown_at[:, c]).tolist():
-                s, p, fact = scores[j], points_of[j], describe(at[j])
-                if fails[j]:
-                    failed[j].append(
-                        _contribution(
-                            key, label, weight, dealbreaker, "fails", s, p, 0.0,
-                            f"Deal-breaker: {fact}", fact,
-                        )
-                    )  # fmt: skip
-                    continue
-                if rounded is None:
-                    sentence = f"{fact} (deal-breaker met)"
+    def _explain(self, i: int, rank: int | None) -> Explanation:
+        row = self._cache.get("rows", {}).get(i)
+        if row is None:
+            self._fetch(np.array([i]))
+            row = self._cache["rows"][i]
+        scores, fails, known_weight, total, low, high, excluded = row
+        columns, unknown_contributions, by_widening = self._parts()
+        known, failed = [], []
+        for c, (key, label, weight, dealbreaker, scale, describe) in enumerate(columns):
+            s = scores[c]
+            if s != s:  # NaN: unknown
+                continue
+            points = scale * (s - 0.5) / known_weight if known_weight else 0.0
+            fact = describe(i)
+            if fails[c]:
+                failed.append(
+                    _contribution(
+                        key, label, weight, dealbreaker, "fails", s, points, 0.0,
+                        f"Deal-breaker: {fact}", fact,
+                    )
+                )  # fmt: skip
+                continue
+            if weight:
+                rounded = round(points)  # _signed, inlined (one call per contribution)
+                if rounded > 0:
+                    sentence = f"{fact}: +{rounded}"
+                elif rounded < 0:
+                    sentence = f"{fact}: {MINUS}{-rounded}"
                 else:
-                    r = int(rounded[j])
-                    if r > 0:
-                        sentence = f"{fact}: +{r}"
-                    elif r < 0:
-                        sentence = f"{fact}: {MINUS}{-r}"
-                    else:
-                        sentence = f"{fact}: ±0"
-                # _contribution(key, label, ..., sentence, fact), inlined (the commonest case)
-                contribution = _new_object(Contribution)
-                _set_attribute(
-                    contribution,
-                    "__dict__",
-                    {
-                        "criterion": key,
-                        "label": label,
-                        "weight": weight,
-                        "dealbreaker": dealbreaker,
-                        "status": "known",
-                        "score": s,
-                        "points": p,
-                        "widening": 0.0,
-                        "sentence": sentence,
-                        "fact": fact,
-                    },
-                )
-                known[j].append(contribution)
-        unknown_sets: dict[bytes, tuple] = {}
-        explanations = []
-        rows = zip(
-            at, ranks, total.tolist(), low.tolist(), high.tolist(),
-            self.excluded[positions].tolist(), known, failed, unknown_at, strict=True,
-        )  # fmt: skip
-        ids = self.features.ids
-        for i, rank, total_i, low_i, high_i, excluded, known_i, failed_i, unknown_row in rows:
-            pattern = unknown_row.tobytes()
-            unknown = unknown_sets.get(pattern)
-            if unknown is None:
-                unknown = tuple(unknown_contributions[c] for c in by_widening if unknown_row[c])
-                checks = tuple(c.sentence for c in unknown if c.dealbreaker)
-                unknown = unknown_sets[pattern] = (unknown, checks)
-            known_i.sort(key=_by_effect)
-            if failed_i:
-                failed_i.sort(key=_by_effect)
-            # As Explanation(...) with these fields, without the frozen dataclass's per-field
-            # object.__setattr__ (see _contribution).
-            explanation = _new_object(Explanation)
+                    sentence = f"{fact}: ±0"
+            else:
+                sentence = f"{fact} (deal-breaker met)"
+            # _contribution(key, label, ..., sentence, fact), inlined (the commonest case)
+            contribution = _new_object(Contribution)
             _set_attribute(
-                explanation,
+                contribution,
                 "__dict__",
                 {
-                    "program_id": ids[i],
-                    "rank": rank,
-                    "total": 100 * total_i,
-                    "low": 100 * low_i,
-                    "high": 100 * high_i,
-                    "excluded": excluded,
-                    "excluded_by": tuple([c.sentence for c in failed_i]) if failed_i else (),
-                    "checks": unknown[1],
-                    "contributions": (*known_i, *unknown[0], *failed_i),
+                    "criterion": key,
+                    "label": label,
+                    "weight": weight,
+                    "dealbreaker": dealbreaker,
+                    "status": "known",
+                    "score": s,
+                    "points": points,
+                    "widening": 0.0,
+                    "sentence": sentence,
+                    "fact": fact,
                 },
             )
-            explanations.append(explanation)
-        return explanations
+            known.append(contribution)
+        unknown = [unknown_contributions[c] for c in by_widening if scores[c] != scores[c]]
+        # Known ones by size of effect, then unknown ones by widening, then failed deal-breakers
+        # (stable sorts, as one sort on (status, -|points|, -widening)).
+        known.sort(key=_by_effect)
+        failed.sort(key=_by_effect)
+        # As Explanation(...) with these fields, without the frozen dataclass's per-field
+        # object.__setattr__ (see _contribution).
+        explanation = _new_object(Explanation)
+        _set_attribute(
+            explanation,
+            "__dict__",
+            {
+                "program_id": self.features.ids[i],
+                "rank": rank,
+                "total": 100 * total,
+                "low": 100 * low,
+                "high": 100 * high,
+                "excluded": excluded,
+                "excluded_by": tuple([c.sentence for c in failed]) if failed else (),
+                "checks": tuple([c.sentence for c in unknown if c.dealbreaker]),
+                "contributions": (*known, *unknown, *failed),
+            },
+        )
+        return explanation
 
 
 _new_object = object.__new__
@@ -558,7 +567,9 @@ def weigh_columns(
                 plan = ()  # done: no gather, no add
             else:
                 codes8 = None if codes is None else codes.narrow_codes(column.codes)
-                plan = None if codes8 is None else _compare_plan(weighted_table)
+                grouped = None if codes8 is None else codes.grouped_codes(column.codes)
+                cost = GATHER_COST[1 if grouped is None else grouped[0]]
+                plan = None if codes8 is None else _compare_plan(weighted_table, cost)
             if plan:
                 if masks is None:
                     masks = (np.empty(n, dtype=bool), np.empty(n, dtype=bool))
@@ -588,7 +599,7 @@ def weigh_columns(
             if signed:
                 weighted_table[column.fails_table] = -0.0
             if plan is None:
-                weighted_table.take(column.codes, out=buffer, mode="clip")
+                grouped_take(weighted_table, column.codes, grouped, buffer)
             if signed:
                 excluded |= np.signbit(buffer)
                 excluded_by.add(column.key)
@@ -633,23 +644,36 @@ SPARSE_SHARE = 25
 # other columns) for the full gather and add. Hours and length (97% unknown for NRMP rows:
 # ~5% of programs known, every known value scoring) take it.
 SPAN_SHARE = 8
+SMALL_TABLE = 64  # codes up to which _add_sparse scans a table in Python
 
 
 def _add_sparse(column, weighted_table, groups, known_score, excluded, excluded_by) -> bool:
     """K[p] += weighted_table[code[p]] at the programs whose weighted score is not 0, when
     they are under n / SPARSE_SHARE, or at every program of the span of codes from the first
     to the last non-zero one, when those are under n / SPAN_SHARE (and the same for its
-    deal-breaker failures); False (and nothing done) otherwise."""
+    deal-breaker failures); False (and nothing done) otherwise.
+
+    The programs are grouped by code (``order[bounds[c]:bounds[c + 1]]``), so a span's
+    weighted values are each code's value repeated over its programs: no gather of codes.
+    """
     order, bounds = groups
     n = known_score.size
-    nonzero = np.flatnonzero(weighted_table[: bounds.size - 1] != 0)
+    size = bounds.size - 1
+    if size <= SMALL_TABLE:
+        # A few dozen codes: a Python scan is cheaper than numpy's calls on them.
+        table = weighted_table[:size].tolist()
+        nonzero_codes = [c for c, value in enumerate(table) if value != 0]
+        nonzero = np.array(nonzero_codes, dtype=np.intp)
+    else:
+        nonzero = np.flatnonzero(weighted_table[:size] != 0)
     counts = bounds[nonzero + 1] - bounds[nonzero]
     span = None
     if int(counts.sum()) * SPARSE_SHARE > n:
-        first, stop = int(bounds[nonzero[0]]), int(bounds[nonzero[-1] + 1])
+        first_code, last_code = int(nonzero[0]), int(nonzero[-1])
+        first, stop = int(bounds[first_code]), int(bounds[last_code + 1])
         if (stop - first) * SPAN_SHARE > n:
             return False
-        span = order[first:stop]
+        span = (first, stop, first_code, last_code)
     failing = None
     if (
         excluded is not None
@@ -657,15 +681,16 @@ def _add_sparse(column, weighted_table, groups, known_score, excluded, excluded_
         and column.fails is None
         and column.fails_table is not None
     ):
-        failing = np.flatnonzero(column.fails_table[: bounds.size - 1])
+        failing = np.flatnonzero(column.fails_table[:size])
         if int((bounds[failing + 1] - bounds[failing]).sum()) * SPARSE_SHARE > n:
             return False
     if span is not None:
-        # The programs' own codes, gathered at the span only: table[code] is the weighted
-        # value of each (0 for the zero codes among them).
-        values = weighted_table.take(column.codes[span], mode="clip")
-        values += known_score[span]  # K + x, as known_score += x there
-        known_score[span] = values
+        first, stop, first_code, last_code = span
+        positions = order[first:stop]
+        sizes = np.diff(bounds[first_code : last_code + 2])
+        values = np.repeat(weighted_table[first_code : last_code + 1], sizes)
+        values += known_score[positions]  # K + x, as known_score += x there
+        known_score[positions] = values
     elif nonzero.size:
         positions = np.concatenate([order[bounds[c] : bounds[c + 1]] for c in nonzero.tolist()])
         values = np.repeat(weighted_table[nonzero], counts)
@@ -679,8 +704,33 @@ def _add_sparse(column, weighted_table, groups, known_score, excluded, excluded_
 
 
 # Cost model of _compare_plan, in microseconds per 100,000 programs (measured: a float32 gather
-# ~130, a uint8 comparison ~3, bool -> float32, multiply and add ~10 each).
-GATHER_COST, VALUE_COST, RUN_COST = 110, 30, 6
+# ~130, a uint8 comparison ~3, bool -> float32, multiply and add ~10 each); the gather of codes
+# grouped in pairs or fours (grouped_take) costs about a half and a third of one by one.
+GATHER_COST, VALUE_COST, RUN_COST = {1: 110, 2: 60, 4: 40}, 30, 6
+# The wide items grouped_take reads: two or four float32 scores at once.
+GROUPED_ITEMS = {2: np.uint64, 4: np.complex128}
+
+
+def grouped_take(table: np.ndarray, codes: np.ndarray, grouped, out: np.ndarray) -> None:
+    """``out`` = ``table.take(codes, mode="clip")`` (float32 table, codes below its size),
+    through the codes grouped by ``ProgramFeatures.grouped_codes`` when given: a table of
+    every combination of ``group`` codes (radix^group entries of ``group`` float32 values,
+    built here) is gathered at the packed codes, ``group`` programs per item, and the
+    remainder one by one. The items are copied as bytes, so ``out`` holds the same values.
+    """
+    if grouped is None:
+        table.take(codes, out=out, mode="clip")
+        return
+    group, radix, packed = grouped
+    combinations = np.empty((radix,) * group + (group,), dtype=np.float32)
+    digits = table[:radix]
+    for k in range(group):
+        combinations[..., k] = digits.reshape([radix if j == k else 1 for j in range(group)])
+    item = GROUPED_ITEMS[group]
+    whole = packed.size * group
+    combinations.reshape(-1).view(item).take(packed, out=out[:whole].view(item), mode="clip")
+    if whole < codes.size:
+        table.take(codes[whole:], out=out[whole:], mode="clip")
 
 
 def _runs(codes) -> list[tuple[int, int]]:
@@ -695,17 +745,17 @@ def _runs(codes) -> list[tuple[int, int]]:
     return [(first, last) for first, last in runs]
 
 
-def _compare_plan(weighted_table: np.ndarray) -> list | None:
+def _compare_plan(weighted_table: np.ndarray, gather_cost: float = GATHER_COST[1]) -> list | None:
     """``[(value, runs of codes), ...]`` for each distinct non-zero value of a weighted lookup
-    table (float32), in increasing value, or None when a gather is cheaper (GATHER_COST) or a
-    code is above 255."""
+    table (float32), in increasing value, or None when a gather is cheaper (``gather_cost``,
+    from GATHER_COST) or a code is above 255."""
     if weighted_table.size > 256:
         return None
     by_value: dict[float, list[int]] = {}
     for code, value in enumerate(weighted_table.tolist()):  # the float32 values, exactly
         if value != 0:  # fmax made NaN 0
             by_value.setdefault(value, []).append(code)
-    if len(by_value) * VALUE_COST >= GATHER_COST:
+    if len(by_value) * VALUE_COST >= gather_cost:
         return None
     plan = []
     cost = len(by_value) * VALUE_COST
@@ -713,7 +763,7 @@ def _compare_plan(weighted_table: np.ndarray) -> list | None:
         runs = _runs(by_value[value])
         cost += len(runs) * RUN_COST
         plan.append((np.float32(value), runs))
-    return plan if cost < GATHER_COST else None
+    return plan if cost < gather_cost else None
 
 
 def _code_mask(codes8, runs, size: int, out: np.ndarray, scratch: np.ndarray) -> None:

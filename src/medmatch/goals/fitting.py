@@ -625,12 +625,7 @@ class StudentRanking(Ranking):
 
     own_criteria: Mapping[int, frozenset[str]] = field(default_factory=dict)
 
-    def _explanations(self, positions: np.ndarray, ranks) -> list[Explanation]:
-        explanations = super()._explanations(positions, ranks)
-        own = self.own_criteria
-        if not own:
-            return explanations
-        return [
-            mark_own_information(explanation, own[i]) if i in own else explanation
-            for i, explanation in zip(np.asarray(positions).tolist(), explanations, strict=True)
-        ]
+    def _explain(self, i: int, rank: int | None) -> Explanation:
+        explanation = super()._explain(i, rank)
+        criteria = self.own_criteria.get(i)
+        return mark_own_information(explanation, criteria) if criteria else explanation
