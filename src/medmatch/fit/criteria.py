@@ -42,6 +42,7 @@ Scoring rules (also in docs/fit.md):
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -330,6 +331,11 @@ def specialty_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     )
 
 
+def _any_departments(f: ProgramFeatures) -> bool:
+    """Whether any program has departments recorded (goal-independent, kept)."""
+    return bool(f.departments_known.any())
+
+
 def _interest_codes(f: ProgramFeatures, goals: Goals) -> dict[int, float]:
     weights = goals.specialties.weights
     top = max(weights.values())
@@ -342,7 +348,7 @@ def department_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     # When no program has departments recorded the criterion can be known nowhere: it would only
     # widen every range by the same amount (the largest widening on a catalog without them) and
     # never order anything, and no student can answer it per program. Leave it out.
-    if not goals.is_decided or not f.departments_known.any():
+    if not goals.is_decided or not f.derived("any_departments", _any_departments):
         return None
     answer = goals.specialties
     interest = _interest_codes(f, goals)
@@ -564,16 +570,14 @@ def location_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     index = f.derived("location_index", _LocationIndex)
     score = index.base.copy()  # 0 where the coordinates are known (beyond reach), NaN where not
     inside = np.zeros(len(score), dtype=bool) if answer.dealbreaker else None
-    reached = []  # per place: (rows of the index, distances) of the programs within its reach
+    reached = []  # per place: (runs of the index, distances) of the programs within its reach
     for place in answer.places:
-        rows = index.reach(place.latitude, place.longitude, 3 * place.radius_km)
-        positions = index.positions[rows]
-        half_lat = index.half_lat[rows]
+        runs = index.reach(place.latitude, place.longitude, 3 * place.radius_km)
+        positions, half_lat, half_lon, cos_lat = index.gather(runs)
         # With the halves given, haversine_km reads its first argument for the dtype only.
         d = haversine_km(
-            half_lat, None, index.cos_lat[rows], place.latitude, place.longitude,
-            (half_lat, index.half_lon[rows]),
-        )  # fmt: skip
+            half_lat, None, cos_lat, place.latitude, place.longitude, (half_lat, half_lon)
+        )
         # Outside: AT_RADIUS x (1 - (d - r) / 2r); inside: 1 - (1 - AT_RADIUS) x d / r. The two
         # lines meet at d = r and the outside one is the higher below r and the lower above it,
         # so the score is their minimum (no mask), clipped to [0, 1]; computed in place. Beyond
@@ -590,7 +594,7 @@ def location_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         score[positions] = s
         if inside is not None:
             inside[positions[d <= place.radius_km]] = True
-        reached.append((rows, d))
+        reached.append((runs, d))
     unknown = "coordinates"
     # A program whose position is unknown but whose state is known lies in the state's box: when
     # even the box's nearest point is beyond three radii of every place, its score is known to
@@ -621,13 +625,11 @@ def location_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     def distance(k: int, i: int, beyond: bool = True):
         """Program i's float32 distance to place k (the value of the full haversine pass), or
         None beyond its reach unless ``beyond``."""
-        rows, d = reached[k]
+        runs, d = reached[k]
         r = index.sorted_at.item(i)  # i's place in the index's order (-1: unknown)
-        if r >= 0 and isinstance(rows, slice):
-            return d[r]
         if r >= 0:
-            j = int(rows.searchsorted(r))  # rows ascend
-            if j < rows.size and rows.item(j) == r:
+            j = index.find(runs, r)
+            if j is not None:
                 return d[j]
         if not beyond:
             return None
@@ -733,6 +735,7 @@ class _LocationIndex:
         self.base = np.where(np.isnan(f.lat_rad), NAN, np.float32(0))
         self.sorted_at = np.full(len(f), -1, dtype=np.intp)
         self.sorted_at[self.positions] = np.arange(self.positions.size)
+        self.arrays = (self.positions, self.half_lat, self.half_lon, self.cos_lat)
         self._f = f
 
     def half_lat_at(self, i: int) -> np.ndarray:
@@ -741,9 +744,10 @@ class _LocationIndex:
     def half_lon_at(self, i: int) -> np.ndarray:
         return self._f.lon_rad[i : i + 1] * np.float32(0.5)
 
-    def reach(self, lat: float, lon: float, km: float) -> np.ndarray | slice:
-        """Indices (into the sorted arrays) of every program that can be within ``km`` of
-        (lat, lon) (with REACH_MARGIN), ascending; ``slice(None)`` when that is most of them.
+    def reach(self, lat: float, lon: float, km: float) -> tuple[list[int], list[int]]:
+        """The runs of the sorted arrays (``(starts, stops)``, ascending and disjoint) that
+        hold every program that can be within ``km`` of (lat, lon) (with REACH_MARGIN): a
+        longitude window per latitude row, or the whole index when that is most of it.
 
         Bounds: a great-circle distance is at least R x the latitude difference (rows too far
         south or north are left out), and haversine's a = sin^2(dphi/2) + cos phi1 cos phi2
@@ -752,9 +756,10 @@ class _LocationIndex:
         +-180 degrees takes the whole row.
         """
         size = self.positions.size
+        everything = ([0], [size])
         delta = (km * (1 + REACH_MARGIN) + REACH_MARGIN_KM) / EARTH_RADIUS_KM
         if not delta < math.pi / 2 or size == 0:
-            return slice(None)
+            return everything
         phi, lam = math.radians(lat), math.radians(lon)
         # The rows ascend in latitude: those within delta of phi are a run of them.
         first = int(self.north.searchsorted(phi - delta))
@@ -774,16 +779,31 @@ class _LocationIndex:
         low -= width
         np.maximum(low, row_key, out=low)
         np.minimum(high, row_key + 8, out=high)
-        starts = self.key.searchsorted(low)
-        stops = self.key.searchsorted(high)
-        counts = stops - starts
-        total = int(counts.sum())
-        if total * 2 > size:  # the gathers would cost more than the haversine they save
-            return slice(None)
-        # starts[r] .. stops[r] - 1 for each row, concatenated (ascending: rows ascend).
-        shift = starts.copy()
-        shift[1:] -= np.cumsum(counts[:-1])
-        return np.arange(total) + np.repeat(shift, counts)
+        starts = self.key.searchsorted(low).tolist()
+        stops = self.key.searchsorted(high).tolist()
+        if (sum(stops) - sum(starts)) * 2 > size:  # the slices would cost more than they save
+            return everything
+        return starts, stops
+
+    def gather(self, runs: tuple[list[int], list[int]]) -> tuple[np.ndarray, ...]:
+        """``(positions, half_lat, half_lon, cos_lat)`` of the programs in these runs, in
+        order: slices joined, which for a dozen runs costs half a gather by index (measured
+        on the benchmark: ~15 against ~35 us for 15,000 programs)."""
+        starts, stops = runs
+        if len(starts) <= 1:
+            window = slice(starts[0], stops[0]) if starts else slice(0, 0)
+            return tuple(a[window] for a in self.arrays)
+        windows = [slice(a, b) for a, b in zip(starts, stops, strict=True)]
+        return tuple(np.concatenate([a[w] for w in windows]) for a in self.arrays)
+
+    @staticmethod
+    def find(runs: tuple[list[int], list[int]], r: int) -> int | None:
+        """Where the sorted index ``r`` is in the arrays ``gather(runs)`` gives, or None."""
+        starts, stops = runs
+        j = bisect.bisect_right(starts, r) - 1
+        if j < 0 or r >= stops[j]:
+            return None
+        return sum(stops[:j]) - sum(starts[:j]) + r - starts[j]
 
 
 def _boxed(f: ProgramFeatures) -> np.ndarray:
