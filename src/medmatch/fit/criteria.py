@@ -542,7 +542,12 @@ def setting_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     answer = goals.setting
     if answer is None:
         return None
-    score = f.academic if answer.value == "academic" else 1 - f.academic
+
+    def score_of(academic: np.ndarray) -> np.ndarray:
+        return academic if answer.value == "academic" else 1 - academic
+
+    # Scored on the distinct degrees (a handful: one per kind of institution) and gathered.
+    table, codes, values = _value_lookup(f, "academic", score_of)
 
     def describe(i: int) -> str:
         kind_code = f.kind.item(i)
@@ -556,10 +561,13 @@ def setting_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         "Setting",
         answer.weight,
         answer.dealbreaker,
-        score,
-        _fails(answer.dealbreaker, score, score < 0.5),
+        None,
+        None,
         describe,
         unknown="academic",
+        table=table,
+        codes=codes,
+        fails_table=_value_fails(answer.dealbreaker, lambda v: score_of(v) < 0.5, values),
     )
 
 
@@ -1009,12 +1017,10 @@ def hours_column(f: ProgramFeatures, goals: Goals) -> Column | None:
 
     # Scored on the distinct weekly hours (a few dozen) and gathered.
     table, codes, values = _value_lookup(f, "weekly_hours", score_of)
-    fails = fails_table = None
+    fails_table = None
     if answer.dealbreaker:
-        if cap is not None:
-            fails = hours > cap  # NaN > cap is False: unknown never fails
-        else:
-            fails_table = _value_fails(True, lambda v: pace_of(v) == 0, values)
+        fail = (lambda v: v > cap) if cap is not None else (lambda v: pace_of(v) == 0)
+        fails_table = _value_fails(True, fail, values)
     wish = []
     if answer.pace != "either":
         wish.append(f"{answer.pace} pace")
@@ -1030,7 +1036,7 @@ def hours_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         answer.weight,
         answer.dealbreaker,
         None,
-        fails,
+        None,
         describe,
         unknown="weekly_hours",
         table=table,
@@ -1044,7 +1050,12 @@ def stipend_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     if answer is None:
         return None
     minimum = answer.min_amount
-    score = np.clip(f.stipend / np.float32(minimum), 0, 1)
+
+    def score_of(stipend: np.ndarray) -> np.ndarray:
+        return np.clip(stipend / np.float32(minimum), 0, 1)
+
+    # Scored on the distinct stipends (published for a few percent of programs) and gathered.
+    table, codes, values = _value_lookup(f, "stipend", score_of)
 
     def describe(i: int) -> str:
         return f"Stipend {_amount(f.stipend.item(i))} (wish: at least {_amount(minimum)})"
@@ -1054,10 +1065,13 @@ def stipend_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         "Stipend",
         answer.weight,
         answer.dealbreaker,
-        score,
-        _fails(answer.dealbreaker, score, f.stipend < minimum),
+        None,
+        None,
         describe,
         unknown="stipend",
+        table=table,
+        codes=codes,
+        fails_table=_value_fails(answer.dealbreaker, lambda v: v < minimum, values),
     )
 
 
