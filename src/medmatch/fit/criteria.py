@@ -433,6 +433,29 @@ def exposure_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     )
 
 
+def _residencies(f: ProgramFeatures) -> tuple[np.ndarray, np.ndarray]:
+    """The residency programs' positions grouped by specialty: ``(positions, specialties)``,
+    both sorted by specialty (goal-independent, kept)."""
+    positions = np.flatnonzero(f.program_type == PROGRAM_TYPES.index("residency"))
+    order = np.argsort(f.specialty[positions], kind="stable")
+    return positions[order], f.specialty[positions][order]
+
+
+def _affiliations(f: ProgramFeatures) -> tuple[np.ndarray, np.ndarray]:
+    """The programs of the residency affiliations grouped by the affiliation's specialty:
+    ``(programs, specialties)``, both sorted by specialty (goal-independent, kept)."""
+    order = np.argsort(f.affiliation_specialty, kind="stable")
+    return f.affiliation_program[order], f.affiliation_specialty[order]
+
+
+def _of_specialty(grouped: tuple[np.ndarray, np.ndarray], code: int) -> np.ndarray:
+    """The positions of ``grouped`` (``_residencies``, ``_affiliations``) in specialty ``code``."""
+    positions, specialties = grouped
+    # The bounds in the array's own dtype: Python ints would make numpy cast every entry.
+    first, stop = specialties.searchsorted(np.array((code, code + 1), dtype=specialties.dtype))
+    return positions[first:stop]
+
+
 def residency_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     answer = goals.residency
     if answer is None or not answer.affiliation:
@@ -444,15 +467,12 @@ def residency_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         return None
     code = f.specialty_code(target)
     name = f.specialty_name(target)
-    # The programs of the specialty (code -1: of unknown specialty), read from the programs
-    # grouped by specialty instead of comparing every program's code.
-    codes = f.lookup_codes("specialty")
-    order, bounds = f.code_groups(codes)
-    same = order[bounds[code + 1] : bounds[code + 2]] if code + 2 < bounds.size else order[:0]
-    own_positions = same[f.program_type[same] == PROGRAM_TYPES.index("residency")]
+    # The residencies of the specialty and the programs affiliated with one, read from them
+    # grouped by specialty instead of comparing every program's or affiliation's code.
+    own_positions = _of_specialty(f.derived("residencies", _residencies), code)
     own = np.zeros(len(f), dtype=bool)
     own[own_positions] = True
-    affiliated_positions = f.affiliation_program[f.affiliation_specialty == code]
+    affiliated_positions = _of_specialty(f.derived("affiliations", _affiliations), code)
     affiliated = np.zeros(len(f), dtype=bool)
     affiliated[affiliated_positions] = True
     score = f.affiliations_floor.copy()  # 0 where affiliations are known, NaN where not

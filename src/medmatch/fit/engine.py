@@ -102,7 +102,6 @@ class Ranking:
     totals: Totals
     total_weight: float
     excluded: np.ndarray
-    check: np.ndarray
     head: np.ndarray
     diversified: bool
     _cache: dict = field(default_factory=dict, repr=False)
@@ -126,6 +125,14 @@ class Ranking:
     def known_weight(self) -> np.ndarray:
         """Every program's weight of known criteria, float64."""
         return self.totals.full()[3]
+
+    @property
+    def check(self) -> np.ndarray:
+        """Which kept programs are flagged "check this": a deal-breaker whose fact is
+        unknown for them (bool per program); computed when first read."""
+        if "check" not in self._cache:
+            self._cache["check"] = _flagged(self.columns, self.features, self.excluded)
+        return self._cache["check"]
 
     @property
     def kept(self) -> int:
@@ -821,20 +828,9 @@ def rank(goals: Goals, features: ProgramFeatures, *, head: int = 50) -> Ranking:
     patterns = features.unknown_patterns()
     excluded = np.zeros(n, dtype=bool)
     totals = weigh_columns(columns, n, patterns, excluded, features)
-    check = np.zeros(n, dtype=bool)
-    pattern_check = None  # deal-breakers unknown by pattern of unknown facts, gathered once
     for column in columns:
-        if column.dealbreaker:
-            if column.key not in totals.excluded_by:
-                excluded |= column.failing
-            if column.unknown is not None:
-                unknown = patterns[1][column.unknown]
-                pattern_check = unknown if pattern_check is None else pattern_check | unknown
-            else:
-                check |= np.isnan(column.score)
-    if pattern_check is not None:
-        check |= pattern_check.take(patterns[0])
-    check &= ~excluded
+        if column.dealbreaker and column.key not in totals.excluded_by:
+            excluded |= column.failing
     kept = n - int(np.count_nonzero(excluded))
     diversified = goals.is_exploring
     size = min(head, kept)
@@ -851,10 +847,27 @@ def rank(goals: Goals, features: ProgramFeatures, *, head: int = 50) -> Ranking:
         totals=totals,
         total_weight=totals.total_weight,
         excluded=excluded,
-        check=check,
         head=head_positions,
         diversified=diversified,
     )
+
+
+def _flagged(columns, features: ProgramFeatures, excluded: np.ndarray) -> np.ndarray:
+    """The kept programs where a deal-breaker's fact is unknown (bool per program)."""
+    patterns = features.unknown_patterns()
+    check = np.zeros(len(features), dtype=bool)
+    pattern_check = None  # deal-breakers unknown by pattern of unknown facts, gathered once
+    for column in columns:
+        if column.dealbreaker:
+            if column.unknown is not None:
+                unknown = patterns[1][column.unknown]
+                pattern_check = unknown if pattern_check is None else pattern_check | unknown
+            else:
+                check |= np.isnan(column.score)
+    if pattern_check is not None:
+        check |= pattern_check.take(patterns[0])
+    check &= ~excluded
+    return check
 
 
 def _best_of(totals: Totals, excluded: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
