@@ -264,9 +264,25 @@ class Ranking:
                         widening, sentence, f"{label} unknown",
                     )
                 )  # fmt: skip
+                # A known contribution's fields in order, its own four to be filled in.
+                fields = {
+                    "criterion": column.key,
+                    "label": label,
+                    "weight": weight,
+                    "dealbreaker": column.dealbreaker,
+                    "status": "known",
+                    "score": None,
+                    "points": 0.0,
+                    "widening": 0.0,
+                    "sentence": "",
+                    "fact": "",
+                }
                 columns.append(
-                    (column.key, label, weight, column.dealbreaker, 100 * weight, column.describe)
-                )
+                    (
+                        column.key, label, weight, column.dealbreaker, 100 * weight,
+                        column.describe, fields,
+                    )
+                )  # fmt: skip
             # A stable sort by -widening of all columns, filtered to the unknown ones, is the
             # stable sort of the unknown ones.
             by_widening = sorted(range(len(unknown)), key=lambda c: -unknown[c].widening)
@@ -281,10 +297,10 @@ class Ranking:
         scores, fails, known_weight, total, low, high, excluded = row
         columns, unknown_contributions, by_widening = self._parts()
         known, failed = [], []
-        for c, (key, label, weight, dealbreaker, scale, describe) in enumerate(columns):
-            s = scores[c]
+        for c, s in enumerate(scores):
             if s != s:  # NaN: unknown
                 continue
+            key, label, weight, dealbreaker, scale, describe, fields = columns[c]
             points = scale * (s - 0.5) / known_weight if known_weight else 0.0
             fact = describe(i)
             if fails[c]:
@@ -305,24 +321,15 @@ class Ranking:
                     sentence = f"{fact}: ±0"
             else:
                 sentence = f"{fact} (deal-breaker met)"
-            # _contribution(key, label, ..., sentence, fact), inlined (the commonest case)
+            # _contribution(key, label, ..., sentence, fact), inlined (the commonest case): the
+            # column's fields copied, then this program's.
+            values = fields.copy()
+            values["score"] = s
+            values["points"] = points
+            values["sentence"] = sentence
+            values["fact"] = fact
             contribution = _new_object(Contribution)
-            _set_attribute(
-                contribution,
-                "__dict__",
-                {
-                    "criterion": key,
-                    "label": label,
-                    "weight": weight,
-                    "dealbreaker": dealbreaker,
-                    "status": "known",
-                    "score": s,
-                    "points": points,
-                    "widening": 0.0,
-                    "sentence": sentence,
-                    "fact": fact,
-                },
-            )
+            _set_attribute(contribution, "__dict__", values)
             known.append(contribution)
         unknown = [unknown_contributions[c] for c in by_widening if scores[c] != scores[c]]
         # Known ones by size of effect, then unknown ones by widening, then failed deal-breakers
