@@ -322,14 +322,14 @@ class Ranking:
             else:
                 sentence = f"{fact} (deal-breaker met)"
             # _contribution(key, label, ..., sentence, fact), inlined (the commonest case): the
-            # column's fields copied, then this program's.
-            values = fields.copy()
+            # column's fields, then this program's, into the new object's own dict.
+            contribution = _new_object(Contribution)
+            values = contribution.__dict__
+            values.update(fields)
             values["score"] = s
             values["points"] = points
             values["sentence"] = sentence
             values["fact"] = fact
-            contribution = _new_object(Contribution)
-            _set_attribute(contribution, "__dict__", values)
             known.append(contribution)
         unknown = [unknown_contributions[c] for c in by_widening if scores[c] != scores[c]]
         # Known ones by size of effect, then unknown ones by widening, then failed deal-breakers
