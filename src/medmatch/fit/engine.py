@@ -7,6 +7,7 @@ as a sentence. See docs/fit.md for the rules in prose.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -736,15 +737,22 @@ def grouped_take(table: np.ndarray, codes: np.ndarray, grouped, out: np.ndarray)
         table.take(codes, out=out, mode="clip")
         return
     group, radix, packed = grouped
-    combinations = np.empty((radix,) * group + (group,), dtype=np.float32)
-    digits = table[:radix]
-    for k in range(group):
-        combinations[..., k] = digits.reshape([radix if j == k else 1 for j in range(group)])
+    combinations = table[:radix].take(_combination_digits(radix, group))
     item = GROUPED_ITEMS[group]
     whole = packed.size * group
     combinations.reshape(-1).view(item).take(packed, out=out[:whole].view(item), mode="clip")
     if whole < codes.size:
         table.take(codes[whole:], out=out[whole:], mode="clip")
+
+
+@functools.cache
+def _combination_digits(radix: int, group: int) -> np.ndarray:
+    """Every combination of ``group`` codes below ``radix`` in the order of their packed
+    value (``ProgramFeatures.grouped_codes``: the first code is the most significant digit),
+    as a (radix^group, group) array of codes."""
+    digits = np.indices((radix,) * group).reshape(group, -1).T.copy()
+    digits.flags.writeable = False
+    return digits
 
 
 def _runs(codes) -> list[tuple[int, int]]:
