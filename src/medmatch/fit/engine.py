@@ -1013,17 +1013,17 @@ def _mmr(pool: np.ndarray, relevance: np.ndarray, features: ProgramFeatures, k: 
         + SIMILARITY_SETTING * ((setting[:, None] == setting[None, :]) & (setting >= 0)[:, None])
     )
     relevant = MMR_LAMBDA * rel
-    max_sim = np.zeros(pool.size)
-    value = np.empty(pool.size)
-    taken = np.zeros(pool.size, dtype=bool)
+    # value = relevant - (1 - lambda) x (max similarity to the picked ones), kept as the minimum
+    # over the picked ones of relevant - (1 - lambda) x similarity: x -> r - c x rounds
+    # monotonically, so the minimum is the value at the maximum, the same bits.
+    penalised = similarity * (1 - MMR_LAMBDA)
+    np.subtract(relevant, penalised, out=penalised)
+    value = relevant.copy()
     picks = []
     pick = 0
     for _ in range(k):
         picks.append(pick)
-        taken[pick] = True
-        np.maximum(max_sim, similarity[pick], out=max_sim)
-        np.multiply(max_sim, 1 - MMR_LAMBDA, out=value)
-        np.subtract(relevant, value, out=value)
-        value[taken] = -np.inf
+        np.minimum(value, penalised[pick], out=value)
+        value[pick] = -np.inf  # and stays so: the minimum keeps it
         pick = int(np.argmax(value))
     return pool[np.array(picks, dtype=np.intp)]
