@@ -622,7 +622,7 @@ def location_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         score[positions] = s
         if inside is not None:
             inside[positions[d <= place.radius_km]] = True
-        reached.append((runs, d))
+        reached.append((runs, index.offsets(runs), d))
     unknown = "coordinates"
     # A program whose position is unknown but whose state is known lies in the state's box: when
     # even the box's nearest point is beyond three radii of every place, its score is known to
@@ -653,12 +653,12 @@ def location_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     def distance(k: int, i: int, beyond: bool = True):
         """Program i's float32 distance to place k (the value of the full haversine pass), or
         None beyond its reach unless ``beyond``."""
-        runs, d = reached[k]
+        (starts, stops), offsets, d = reached[k]
         r = index.sorted_at.item(i)  # i's place in the index's order (-1: unknown)
         if r >= 0:
-            j = index.find(runs, r)
-            if j is not None:
-                return d[j]
+            run = bisect.bisect_right(starts, r) - 1
+            if run >= 0 and r < stops[run]:
+                return d[offsets[run] + r - starts[run]]
         if not beyond:
             return None
         # One program, the same float32 operations element by element (same bits).
@@ -682,11 +682,11 @@ def location_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         # max() with that key), in float32 as the scores; one place needs no comparison. A
         # place beyond reach has a negative nearness: when a place within reach has a positive
         # one, the others are not needed (the same best); else every distance is.
-        best = 0
+        best, found = 0, {}
         if len(places) > 1:
             best_key = None
             for k, place in enumerate(places):
-                d = distance(k, i, beyond=False)
+                d = found[k] = distance(k, i, beyond=False)
                 if d is None:
                     continue
                 key = (_nearness(d, place.radius_km), -d)
@@ -695,11 +695,13 @@ def location_column(f: ProgramFeatures, goals: Goals) -> Column | None:
             if best_key is None or not best_key[0] > 0:
                 best, best_key = 0, None
                 for k, place in enumerate(places):
-                    d = distance(k, i)
+                    d = found[k] = distance(k, i)
                     key = (_nearness(d, place.radius_km), -d)
                     if best_key is None or key > best_key:
                         best, best_key = k, key
-        place, d = places[best], distance(best, i)
+        place, d = places[best], found.get(best)
+        if d is None:
+            d = distance(best, i)
         label = place.label or f"({place.latitude:.2f}, {place.longitude:.2f})"
         wish = "within" if d <= place.radius_km else "wish: within"
         return f"{_km(d)} from {label} ({wish} {_km(place.radius_km)})"
@@ -828,13 +830,15 @@ class _LocationIndex:
         return tuple(np.concatenate([a[w] for w in windows]) for a in self.arrays)
 
     @staticmethod
-    def find(runs: tuple[list[int], list[int]], r: int) -> int | None:
-        """Where the sorted index ``r`` is in the arrays ``gather(runs)`` gives, or None."""
+    def offsets(runs: tuple[list[int], list[int]]) -> list[int]:
+        """Where each run starts in the arrays ``gather(runs)`` gives: the sorted index ``r``
+        of run ``j`` is at ``offsets[j] + r - starts[j]`` there."""
         starts, stops = runs
-        j = bisect.bisect_right(starts, r) - 1
-        if j < 0 or r >= stops[j]:
-            return None
-        return sum(stops[:j]) - sum(starts[:j]) + r - starts[j]
+        offsets, total = [], 0
+        for start, stop in zip(starts, stops, strict=True):
+            offsets.append(total)
+            total += stop - start
+        return offsets
 
 
 def _boxed(f: ProgramFeatures) -> np.ndarray:
