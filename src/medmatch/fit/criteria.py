@@ -1212,7 +1212,8 @@ def area_column(f: ProgramFeatures, goals: Goals) -> Column | None:
 
     def describe(i: int) -> str:
         label = AREA_LABELS[AREA_CLASSES[f.area.item(i)]]
-        where = f", {f.place_label[i]}" if f.place_label[i] else ""
+        place = f.place_label[i]
+        where = f", {place}" if place else ""
         return f"{label} (RUCA {f.ruca.item(i):.0f}{where}; USDA 2020) (you want {wish})"
 
     return Column(
@@ -1245,14 +1246,17 @@ def rent_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     # gathered.
     table, codes, _ = _value_lookup(f, "rent", score_of)
 
+    wish = f"(you can pay ${answer.max_monthly:,.0f})"
+
     def describe(i: int) -> str:
-        where = f" ({f.rent_label[i]})" if f.rent_label[i] else ""
+        label = f.rent_label[i]
+        where = f" ({label})" if label else ""
         share = ""
-        if f.stipend[i] > 0:
+        if f.stipend.item(i) > 0:
             share = f", {float(100 * 12 * f.rent[i] / f.stipend[i]):.0f}% of the stipend"
         return (
             f"Rent near the program ${f.rent.item(i):,.0f} a month for one bedroom{where}{share} "
-            f"(you can pay ${answer.max_monthly:,.0f})"
+            f"{wish}"
         )
 
     return Column(
@@ -1306,7 +1310,8 @@ def teaching_column(f: ProgramFeatures, goals: Goals) -> Column | None:
         if not math.isnan(f.fte_growth.item(i)):
             first, last = f.fte_first.item(i), f.fte_last.item(i)
             parts.append(f"resident FTE {first:,.0f} \u2192 {last:,.0f}")
-        where = f" ({f.teaching_label[i]}; CMS cost reports)" if f.teaching_label[i] else ""
+        label = f.teaching_label[i]
+        where = f" ({label}; CMS cost reports)" if label else ""
         return f"{'; '.join(parts)}{where} (you want {wish})"
 
     return Column(
