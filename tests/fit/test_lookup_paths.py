@@ -130,3 +130,24 @@ def test_it_compares_only_when_few_values_make_it_cheaper():
     assert _compare_plan(np.zeros(5, dtype=np.float32)) == []
     assert _compare_plan(np.arange(40, dtype=np.float32)) is None  # too many values: gather
     assert _runs([1, 2, 3, 7, 9, 10]) == [(1, 3), (7, 7), (9, 10)]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_unknown_weights_summed_per_pattern_give_the_bits_of_per_program_sums(seed):
+    """Weights unknown by pattern of unknown facts (summed per pattern in column order, then
+    gathered) against the same columns summed program by program: the same known weights."""
+    rng = np.random.default_rng(500 + seed)
+    n, facts = 3_000, [f"f{k}" for k in range(int(rng.integers(1, 25)))]
+    distinct = rng.random((int(rng.integers(1, 300)), len(facts))) < 0.5
+    pattern = rng.integers(0, len(distinct), n).astype(np.intp)
+    table = {fact: distinct[:, k] for k, fact in enumerate(facts)}
+    columns = []
+    for k, fact in enumerate(facts):
+        score = rng.random(n).astype(np.float32)
+        score[distinct[pattern, k]] = np.nan
+        weight = float(rng.choice([0.01, 0.3, 1.0, 2.5, 4.7]) * rng.random())
+        columns.append(Column(fact, fact, weight, False, score, None, lambda i: "", unknown=fact))
+    by_pattern = weigh_columns(tuple(columns), n, (pattern, table))
+    by_program = weigh_columns(tuple(columns), n)
+    for got, expected in zip(by_pattern.full(), by_program.full(), strict=True):
+        assert got.view(np.uint64).tolist() == expected.view(np.uint64).tolist()

@@ -566,7 +566,7 @@ def weigh_columns(
     zero = np.zeros(n, dtype=np.float32)  # fmax against an array is SIMD, against 0 is not
     buffer = np.empty(n, dtype=np.float32)
     unknown_weight = None
-    pattern_weight = None
+    pattern_facts = []  # (fact, weight) of the columns unknown by pattern, in column order
     excluded_by = set()
     masks = None
     for column in weighted:
@@ -624,16 +624,21 @@ def weigh_columns(
         if column.table is None or plan is None:
             known_score += buffer
         if patterns is not None and column.unknown is not None:
-            table = patterns[1]
-            if pattern_weight is None:
-                pattern_weight = np.zeros(len(table[column.unknown]), dtype=np.float32)
-            pattern_weight += table[column.unknown] * weight
+            pattern_facts.append((column.unknown, weight))
         else:
             if unknown_weight is None:
                 unknown_weight = np.zeros(n, dtype=np.float32)
             np.isnan(column.score, out=buffer, casting="unsafe")
             buffer *= weight
             unknown_weight += buffer
+    pattern_weight = None
+    if pattern_facts:
+        # Per pattern, the weights of its unknown facts summed in float32 in column order: a
+        # reduction over the first axis adds the rows one after the other.
+        table = patterns[1]
+        unknown = np.array([table[fact] for fact, _ in pattern_facts], dtype=np.float32)
+        unknown *= np.array([[w] for _, w in pattern_facts], dtype=np.float32)
+        pattern_weight = np.add.reduce(unknown, axis=0)
     weights = np.array([c.weight for c in weighted], dtype=np.float32)
     total_weight = float(weights.sum(dtype=np.float64))
     shape = {"min_weight": float(weights.min()), "columns": len(weighted)}
