@@ -575,16 +575,17 @@ def weigh_columns(
             # w x fmax(table, 0) gathered: per program the same float32 product as below.
             weighted_table = np.fmax(column.table, 0)
             weighted_table *= weight
+            scanned = _scan(weighted_table)
             groups = None if codes is None else codes.code_groups(column.codes)
             if groups is not None and _add_sparse(
-                column, weighted_table, groups, known_score, excluded, excluded_by
+                column, weighted_table, groups, known_score, excluded, excluded_by, scanned
             ):
                 plan = ()  # done: no gather, no add
             else:
                 codes8 = None if codes is None else codes.narrow_codes(column.codes)
                 grouped = None if codes8 is None else codes.grouped_codes(column.codes)
                 cost = GATHER_COST[1 if grouped is None else grouped[0]]
-                plan = None if codes8 is None else _compare_plan(weighted_table, cost)
+                plan = None if codes8 is None else _compare_plan(weighted_table, cost, scanned)
             if plan:
                 if masks is None:
                     masks = (np.empty(n, dtype=bool), np.empty(n, dtype=bool))
@@ -664,10 +665,21 @@ SPARSE_SHARE = 25
 # other columns) for the full gather and add. Hours and length (97% unknown for NRMP rows:
 # ~5% of programs known, every known value scoring) take it.
 SPAN_SHARE = 8
-SMALL_TABLE = 64  # codes up to which _add_sparse scans a table in Python
 
 
-def _add_sparse(column, weighted_table, groups, known_score, excluded, excluded_by) -> bool:
+def _scan(weighted_table: np.ndarray) -> tuple[list[float], list[int]] | None:
+    """A small weighted table's values as Python floats and its non-zero codes, read once for
+    ``_add_sparse`` and ``_compare_plan`` (a Python scan of up to 256 codes is cheaper than
+    numpy's calls on them), or None for a larger table."""
+    if weighted_table.size > 256:
+        return None
+    values = weighted_table.tolist()  # the float32 values, exactly
+    return values, [code for code, value in enumerate(values) if value != 0]  # NaN made 0
+
+
+def _add_sparse(
+    column, weighted_table, groups, known_score, excluded, excluded_by, scanned=None
+) -> bool:
     """K[p] += weighted_table[code[p]] at the programs whose weighted score is not 0, when
     they are under n / SPARSE_SHARE, or at every program of the span of codes from the first
     to the last non-zero one, when those are under n / SPAN_SHARE (and the same for its
@@ -679,11 +691,8 @@ def _add_sparse(column, weighted_table, groups, known_score, excluded, excluded_
     order, bounds = groups
     n = known_score.size
     size = bounds.size - 1
-    if size <= SMALL_TABLE:
-        # A few dozen codes: a Python scan is cheaper than numpy's calls on them.
-        table = weighted_table[:size].tolist()
-        nonzero_codes = [c for c, value in enumerate(table) if value != 0]
-        nonzero = np.array(nonzero_codes, dtype=np.intp)
+    if scanned is not None:  # codes from the size on have no programs
+        nonzero = np.array([c for c in scanned[1] if c < size], dtype=np.intp)
     else:
         nonzero = np.flatnonzero(weighted_table[:size] != 0)
     counts = bounds[nonzero + 1] - bounds[nonzero]
@@ -772,16 +781,21 @@ def _runs(codes) -> list[tuple[int, int]]:
     return [(first, last) for first, last in runs]
 
 
-def _compare_plan(weighted_table: np.ndarray, gather_cost: float = GATHER_COST[1]) -> list | None:
+def _compare_plan(
+    weighted_table: np.ndarray, gather_cost: float = GATHER_COST[1], scanned=None
+) -> list | None:
     """``[(value, runs of codes), ...]`` for each distinct non-zero value of a weighted lookup
     table (float32), in increasing value, or None when a gather is cheaper (``gather_cost``,
-    from GATHER_COST) or a code is above 255."""
-    if weighted_table.size > 256:
+    from GATHER_COST) or a code is above 255. ``scanned`` is the table's ``_scan``, when
+    made already."""
+    if scanned is None:
+        scanned = _scan(weighted_table)
+    if scanned is None:
         return None
+    values, nonzero = scanned
     by_value: dict[float, list[int]] = {}
-    for code, value in enumerate(weighted_table.tolist()):  # the float32 values, exactly
-        if value != 0:  # fmax made NaN 0
-            by_value.setdefault(value, []).append(code)
+    for code in nonzero:
+        by_value.setdefault(values[code], []).append(code)
     if len(by_value) * VALUE_COST >= gather_cost:
         return None
     plan = []
