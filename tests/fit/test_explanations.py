@@ -89,3 +89,25 @@ def test_it_does_not_mutate_features_or_goals():
     assert goals == before_goals
     for name, values in before.items():
         assert np.array_equal(getattr(features, name), values, equal_nan=True)
+
+
+def test_it_explains_many_programs_as_one_at_a_time():
+    """A page's explanations at once: the same as each program's own, with its rank in the
+    list (also beyond the eagerly ordered head), None for a filtered-out one; unknown ids are
+    left out."""
+    goals = make_goals(hours=Hours(max_weekly_hours=60, weight=2, dealbreaker=True))
+    rows = [
+        make_row(f"p{k}", specialty="cardio" if k % 3 else "im", weekly_hours=40 + 3 * k)
+        for k in range(12)
+    ]
+    features = build_features(rows, NAMES)
+    ids = ["p11", "p0", "missing", "p7", "p3"]  # p7, p11: over 60 hours, filtered out
+    many = rank(goals, features, head=2).explain_many(ids)
+    assert list(many) == ["p11", "p0", "p7", "p3"]
+    one_by_one = rank(goals, features, head=2)
+    for program_id, explanation in many.items():
+        assert explanation == one_by_one.explain(program_id)
+    assert many["p11"].rank is None and many["p7"].rank is None
+    assert [many["p0"].rank, many["p3"].rank] == [
+        one_by_one.ids().index(p) + 1 for p in ("p0", "p3")
+    ]
