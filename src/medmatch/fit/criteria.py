@@ -358,11 +358,11 @@ def department_column(f: ProgramFeatures, goals: Goals) -> Column | None:
     score = f.departments_floor.copy()  # 0 where departments are known, NaN where not
     # Only entries in the student's specialties score above 0: each program's best value is the
     # maximum over those (a program has one entry per specialty; its floor is 0).
-    entries, bounds = f.department_entries()
+    programs, strengths, bounds = f.department_entries()
     for code in interest:
-        rows = entries[bounds[code] : bounds[code + 1]]
-        positions = f.department_program[rows]
-        score[positions] = np.maximum(score[positions], table[code] * f.department_strength[rows])
+        rows = slice(bounds[code], bounds[code + 1])
+        positions = programs[rows]
+        score[positions] = np.maximum(score[positions], table[code] * strengths[rows])
     best_specialty = {}
     names = [i.specialty for i in goals.specialties.interests]
 

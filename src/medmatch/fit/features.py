@@ -402,19 +402,23 @@ class ProgramFeatures:
             self._derived[key] = make(self)
         return self._derived[key]
 
-    def department_entries(self) -> tuple[np.ndarray, np.ndarray]:
-        """Department entries grouped by specialty: ``(entries, bounds)``.
+    def department_entries(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Department entries grouped by specialty: ``(programs, strengths, bounds)``.
 
-        ``entries`` are the entry indices sorted by specialty code (stable, so by program
-        within a code) and ``entries[bounds[c]:bounds[c + 1]]`` are those of code ``c``; a
-        student's department score then reads only the entries of their few specialties.
-        Built on first use, kept.
+        ``programs`` and ``strengths`` are the entries' program positions and strengths sorted
+        by specialty code (stable, so by program within a code); those of code ``c`` are at
+        ``bounds[c]:bounds[c + 1]``. A student's department score then reads slices of their
+        few specialties, no gather. Built on first use, kept.
         """
         if "department_entries" not in self._derived:
             specialty = self.department_specialty
             entries = np.argsort(specialty, kind="stable").astype(np.intp)
             bounds = np.searchsorted(specialty[entries], np.arange(len(self.specialty_keys) + 1))
-            self._derived["department_entries"] = (entries, bounds.astype(np.intp))
+            self._derived["department_entries"] = (
+                self.department_program[entries],
+                self.department_strength[entries],
+                bounds.astype(np.intp),
+            )
         return self._derived["department_entries"]
 
     def matrix(self) -> np.ndarray:
