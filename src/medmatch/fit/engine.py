@@ -685,20 +685,21 @@ def _add_sparse(
     to the last non-zero one, when those are under n / SPAN_SHARE (and the same for its
     deal-breaker failures); False (and nothing done) otherwise.
 
-    The programs are grouped by code (``order[bounds[c]:bounds[c + 1]]``), so a span's
+    The programs are grouped by code (``ProgramFeatures.code_groups``), so a span's
     weighted values are each code's value repeated over its programs: no gather of codes.
     """
-    order, bounds = groups
+    order, bounds, sizes, size_list = groups
     n = known_score.size
-    size = bounds.size - 1
-    if scanned is not None:  # codes from the size on have no programs
-        nonzero = np.array([c for c in scanned[1] if c < size], dtype=np.intp)
+    size = sizes.size
+    if scanned is not None and size_list is not None:  # codes from the size on: no programs
+        nonzero_codes = [c for c in scanned[1] if c < size]
+        known = sum([size_list[c] for c in nonzero_codes])
     else:
-        nonzero = np.flatnonzero(weighted_table[:size] != 0)
-    counts = bounds[nonzero + 1] - bounds[nonzero]
+        nonzero_codes = np.flatnonzero(weighted_table[:size] != 0)
+        known = int(sizes[nonzero_codes].sum())
     span = None
-    if int(counts.sum()) * SPARSE_SHARE > n:
-        first_code, last_code = int(nonzero[0]), int(nonzero[-1])
+    if known * SPARSE_SHARE > n:
+        first_code, last_code = int(nonzero_codes[0]), int(nonzero_codes[-1])
         first, stop = int(bounds[first_code]), int(bounds[last_code + 1])
         if (stop - first) * SPAN_SHARE > n:
             return False
@@ -711,18 +712,20 @@ def _add_sparse(
         and column.fails_table is not None
     ):
         failing = np.flatnonzero(column.fails_table[:size])
-        if int((bounds[failing + 1] - bounds[failing]).sum()) * SPARSE_SHARE > n:
+        if int(sizes[failing].sum()) * SPARSE_SHARE > n:
             return False
     if span is not None:
         first, stop, first_code, last_code = span
         positions = order[first:stop]
-        sizes = np.diff(bounds[first_code : last_code + 2])
-        values = np.repeat(weighted_table[first_code : last_code + 1], sizes)
+        repeats = sizes[first_code : last_code + 1]
+        values = np.repeat(weighted_table[first_code : last_code + 1], repeats)
         values += known_score[positions]  # K + x, as known_score += x there
         known_score[positions] = values
-    elif nonzero.size:
-        positions = np.concatenate([order[bounds[c] : bounds[c + 1]] for c in nonzero.tolist()])
-        values = np.repeat(weighted_table[nonzero], counts)
+    elif len(nonzero_codes):
+        positions = np.concatenate(
+            [order[bounds[c] : bounds[c + 1]] for c in np.asarray(nonzero_codes).tolist()]
+        )
+        values = np.repeat(weighted_table[nonzero_codes], sizes[nonzero_codes])
         values += known_score[positions]  # K + x, as known_score += x there
         known_score[positions] = values
     if failing is not None:

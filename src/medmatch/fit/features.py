@@ -318,13 +318,15 @@ class ProgramFeatures:
         self._derived.setdefault("groups", {})[id(codes)] = (codes, None)
         return codes
 
-    def code_groups(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    def code_groups(self, codes: np.ndarray) -> tuple | None:
         """Programs grouped by lookup code, for codes made by ``lookup_codes`` /
-        ``value_codes`` (the same array object), else None: ``(order, bounds)`` with
-        ``order[bounds[c]:bounds[c + 1]]`` the positions of code ``c`` (ascending). A lookup
-        whose non-zero scores are few programs (hours and length are 97% unknown, a student's
-        specialties a few percent of programs) adds them at those positions only
-        (``engine.weigh_columns``). Built on first use per codes, kept.
+        ``value_codes`` (the same array object), else None: ``(order, bounds, sizes,
+        size_list)`` with ``order[bounds[c]:bounds[c + 1]]`` the positions of code ``c``
+        (ascending), ``sizes[c]`` their number and ``size_list`` the same as Python ints (for
+        up to 256 codes, else None). A lookup whose non-zero scores are few programs (hours
+        and length are 97% unknown, a student's specialties a few percent of programs) adds
+        them at those positions only (``engine.weigh_columns``). Built on first use per
+        codes, kept.
         """
         groups = self._derived.get("groups", {})
         entry = groups.get(id(codes))
@@ -333,7 +335,9 @@ class ProgramFeatures:
         if entry[1] is None:
             order = np.argsort(codes, kind="stable")
             bounds = np.searchsorted(codes[order], np.arange(int(codes.max(initial=0)) + 2))
-            entry = groups[id(codes)] = (codes, (order, bounds))
+            sizes = np.diff(bounds)
+            size_list = sizes.tolist() if sizes.size <= 256 else None
+            entry = groups[id(codes)] = (codes, (order, bounds, sizes, size_list))
         return entry[1]
 
     def narrow_codes(self, codes: np.ndarray) -> np.ndarray | None:
