@@ -994,8 +994,8 @@ def batches(items: list) -> Iterable[list]:
 
 
 def _update_objects(model: type[models.Model], objects: list, field_names: list[str]) -> None:
-    """UPDATE each object's ``field_names`` with one prepared statement run for all of them
-    (on PostgreSQL one statement for all of them: ``_postgres_update``).
+    """UPDATE each object's ``field_names``: one prepared statement run for every object (on
+    PostgreSQL one statement for all of them, ``_postgres_update``).
 
     Django's ``bulk_update`` builds a CASE expression with one branch per row for every field,
     which SQLite evaluates per row: 5,000 hospitals took ~10 s. A parameterised UPDATE by primary
@@ -1042,9 +1042,10 @@ def _postgres_update(model: type[models.Model], fields: list, rows: list[list]) 
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     names = [f"v{index}" for index in range(len(fields))]
-    arrays = ", ".join(
-        f"%s::{column.db_type(connection).split('(')[0]}[]" for column in [*fields, model._meta.pk]
-    )
+    types = [
+        re.sub(r"\(.*?\)", "", column.db_type(connection)) for column in [*fields, model._meta.pk]
+    ]
+    arrays = ", ".join(f"%s::{kind}[]" for kind in types)
     assignments = ", ".join(
         f"{quote(field.column)} = new.{name}" for field, name in zip(fields, names, strict=True)
     )
