@@ -12,7 +12,10 @@ wall and CPU time.
         uv run python benchmarks/catalog_import.py
 
 With DATABASE_URL pointing at PostgreSQL, the catalog tables of that database are emptied first,
-so use a database meant for benchmarks.
+so use a database meant for benchmarks, and a new one for each run you compare (``dropdb`` and
+``createdb``): the emptied rows stay in the tables' files until a VACUUM, and where autovacuum is
+off every run reads more of them (a reused database waited 1.37 s for the foreign-key
+checks of a fresh import that a new one waited 0.65 s for).
 
 The fresh import writes into empty tables in one transaction (``fresh_catalog_writes``): its
 "longest write transaction" is the whole import, and a concurrent writer waits for it; the
@@ -51,6 +54,25 @@ and machines, 0.29-0.41 s, so compare runs made back to back):
   4.9 s CPU (28.9x the floor's wall, 15.4x its CPU: the server's own work, ~4.3 s of foreign-key
   checks, index builds, ANALYZE and writes, is in the wall time). Its catalog dumps
   (scripts/catalog_dump.py) to the same per-table sha256 as SQLite's.
+- PostgreSQL, evening, each run on a new database, 9767cc9 (git worktree) and this code one
+  after the other, 8 runs each, load 1.3-3.4 (another benchmark on the machine): fresh import
+  median 10.3 -> 9.25 s wall, faster in each of the 8 pairs (by 0.1-2.3 s, median 0.5 s); CPU
+  ~5 s both; 29-30x the floor (0.26-0.50 s). What changed: the foreign keys between catalog
+  tables dropped and added again at the end (one checking query each instead of a trigger
+  event per row), the updates as one UPDATE ... FROM unnest(arrays) per batch. The import's
+  waits for the server (psycopg's waits timed in the client, new database, 2 runs each): 3.7
+  -> 3.1 s, of which the foreign-key checks 0.65 -> 0.11 s and the updates 0.58 -> 0.29 s.
+  What it waits for now: the index builds 0.95 s (the institutions' GIN index 0.37 s and
+  their 15 B-trees 0.45 s, each reading the whole 33,000-row table), the COPYs 0.6 s (a row
+  with a stored search vector, an institution or a program, ~23 us of the server's time, a
+  ZIP table's 3.5 us), ANALYZE 0.46 s (kept: the search's plans need it), the importers' own
+  reads ~0.4 s. Tried without gain: binary COPY (its waits 0.85 s against 0.56 s), a bigger
+  maintenance_work_mem (the GIN build 0.27 s either way), turning off nested loops (at most
+  0.07 s: two counts of the rules importers) or parallel scans for the import's
+  reads. Issue 11's 20x is missed on PostgreSQL: the client's CPU alone is ~16x the floor, and
+  the server's ~3 s comes after the client's work, not beside it (reading the files in a
+  second thread while the first writes took the fresh import 7.64 -> 7.04 s, medians of 3,
+  but finds a bad file only after rows were written).
 """
 
 import multiprocessing

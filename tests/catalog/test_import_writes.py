@@ -1,13 +1,16 @@
 """How an import writes (issue 10, M5): short transactions, only changed rows, a true no-op on
 identical files, and an interrupted import that a rerun completes."""
 
+import datetime
 import shutil
 import threading
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, DataError, IntegrityError, connection
+from tests.catalog.factories import make_program
 from tests.catalog.test_hospital_data_import import HOSPITAL_DATA_FILES
 from tests.catalog.test_import import (
     CMS_HEADER,
@@ -262,8 +265,30 @@ def test_insert_rows_writes_what_bulk_create_writes():
     assert synced["Q1"].name == "Hôtel-Dieu"
 
 
+@pytest.mark.django_db
+def test_it_updates_rows_to_the_values_a_save_would_write():
+    first, second = make_program(), make_program(title="Surgery", latitude=45.5)
+    values = {
+        "title": "Family Medicine",
+        "institution_id": second.institution_id,
+        "stipend_amount": Decimal("61234.50"),
+        "application_deadline": datetime.date(2026, 1, 15),
+        "length_months": 36,
+        "latitude": None,
+    }
+    assert base.update_rows(Program, [first, second], {first.pk: values, second.pk: values}) == 2
+    for program in Program.objects.all():
+        assert {name: getattr(program, name) for name in values} == values
+    if connection.vendor == "postgresql":
+        # Refused, not cut to the column's 300 characters.
+        with pytest.raises(DataError):
+            base.update_rows(Program, [first], {first.pk: {"title": "x" * 301}})
+        assert Program.objects.get(pk=first.pk).title == "Family Medicine"
+
+
 def _schema() -> list:
-    """The catalog's tables, indexes and triggers on SQLite; its indexes on PostgreSQL."""
+    """The catalog's tables, indexes and triggers on SQLite; its indexes and constraints on
+    PostgreSQL."""
     if connection.vendor != "sqlite":
         with connection.cursor() as cursor:
             cursor.execute(
@@ -271,7 +296,13 @@ def _schema() -> list:
                 "WHERE schemaname = current_schema() AND tablename LIKE 'catalog%%' "
                 "ORDER BY tablename, indexname"
             )
-            return cursor.fetchall()
+            indexes = cursor.fetchall()
+            cursor.execute(
+                "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), convalidated "
+                "FROM pg_constraint WHERE conrelid::regclass::text LIKE 'catalog%%' "
+                "ORDER BY 1, 2"
+            )
+            return indexes + cursor.fetchall()
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT type, name, sql FROM sqlite_master WHERE tbl_name LIKE 'catalog_%' "
@@ -338,6 +369,28 @@ def cache_size():
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA cache_size")
         return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_fresh_catalog_with_a_row_that_points_nowhere(data_dir, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite checks foreign keys at the commit, which a test never reaches")
+    from medmatch.catalog.importers.wikidata import WikidataHospitalsImporter
+
+    schema = _schema()
+    write = WikidataHospitalsImporter.write
+
+    def write_then_point_nowhere(self, *args):
+        write(self, *args)
+        Institution.objects.filter(ccn="010001").update(hospital_id=10**9)
+
+    monkeypatch.setattr(WikidataHospitalsImporter, "write", write_then_point_nowhere)
+    with pytest.raises(IntegrityError) as error:
+        import_sources("all")
+    assert "catalog_institution_hospital_id" in str(error.value)
+    assert "Key (hospital_id)=(1000000000) is not present" in str(error.value)
+    assert base.catalog_is_empty()
+    assert _schema() == schema  # the dropped indexes and foreign keys are back
 
 
 @pytest.mark.django_db
