@@ -1039,6 +1039,8 @@ def _postgres_update(model: type[models.Model], fields: list, rows: list[list]) 
     ``varchar(200)`` cuts it short."""
     import psycopg
 
+    if not rows:
+        return
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     names = [f"v{index}" for index in range(len(fields))]
