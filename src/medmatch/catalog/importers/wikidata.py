@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from operator import itemgetter
 from typing import NamedTuple
 
 from rapidfuzz import fuzz
@@ -275,6 +276,35 @@ def search_texts(rows: dict[str, dict]) -> dict[str, str]:
     return texts
 
 
+def changed_rows(rows: dict[str, dict], stored_ids: set[str]) -> dict[str, dict]:
+    """The rows, in order, that are new or differ in some value from their item's stored row.
+
+    The stored rows are compared as plain values (``values_list`` of the fields the rows
+    give), not as model objects: a re-import with every row unchanged loaded 26,698
+    Institutions (all ~60 fields each) for sync_rows to compare, 0.4 s. A fresh import (no
+    row's item stored yet) reads nothing."""
+    if not any(qid in stored_ids for qid in rows):
+        return rows
+    names = list(next(iter(rows.values())))
+    values_of = itemgetter(*names)
+    stored = {
+        row[0]: row[1:]
+        for row in Institution.objects.exclude(wikidata_id="").values_list("wikidata_id", *names)
+    }
+    return {qid: values for qid, values in rows.items() if stored.get(qid) != values_of(values)}
+
+
+def stored_objects(qids: list[str]) -> dict[str, Institution]:
+    """{qid: Institution} of these items' stored rows, for sync_rows to update."""
+    found = {}
+    for start in range(0, len(qids), 2000):
+        chunk = qids[start : start + 2000]
+        found.update(
+            (inst.wikidata_id, inst) for inst in Institution.objects.filter(wikidata_id__in=chunk)
+        )
+    return found
+
+
 def referenced_pks(pks: Iterable[int]) -> set[int]:
     """The institutions among ``pks`` that any row of any model points at (programs, contacts,
     sponsors' hospital links...), hidden relations included."""
@@ -362,10 +392,10 @@ class WikidataHospitalsImporter(Importer):
         # The search text of the rows that stay (a merged item's would be thrown away).
         for qid, words in search_texts(rows).items():
             rows[qid]["search_text"] = words
-        # No row of these items yet (a fresh import): sync_rows need not load the Institutions
-        # that have a Wikidata id (the CMS hospitals just merged) to find none of them there.
-        existing = None if any(qid in self.stored_ids for qid in rows) else {}
-        sync_rows(Institution, "wikidata_id", rows, report, existing=existing, progress=progress)
+        changed = changed_rows(rows, self.stored_ids)
+        report.unchanged += len(rows) - len(changed)
+        existing = stored_objects([qid for qid in changed if qid in self.stored_ids])
+        sync_rows(Institution, "wikidata_id", changed, report, existing=existing, progress=progress)
 
     def merge_into_cms(self, records, rows: dict[str, dict], report: ImportReport) -> None:
         """Take the items that are CMS hospitals out of ``rows`` and record their ids instead.
