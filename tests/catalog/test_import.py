@@ -312,6 +312,26 @@ def test_it_dedupes_wikidata_items_and_maps_countries(tmp_path):
     assert Institution.objects.get(wikidata_id="Q1").country_name == "Unknown"
 
 
+@pytest.mark.django_db
+def test_it_updates_only_the_wikidata_rows_that_changed(tmp_path):
+    ENTITY = "http://www.wikidata.org/entity/"
+    header = "item\titemLabel\tcountryLabel\tofficial_website\tgeo"
+    rows = [
+        f"{ENTITY}Q4013\tHôtel-Dieu de Lyon\tFrance\t\tPoint(4.83 45.75)",
+        f"{ENTITY}Q23198\tShanghai Tenth\tPeople's Republic of China\t\tPoint(121.4 31.2)",
+        f"{ENTITY}Q1\tNowhere Hospital\t\t\tPoint(10 10)",
+    ]
+    run("wikidata-hospitals", write(tmp_path, "w.tsv", header, rows))
+    rows[1] = rows[1].replace("Point(121.4 31.2)", "Point(121.5 31.2)")
+    rows.append(f"{ENTITY}Q2\tNew Hospital\tFrance\t\tPoint(2.35 48.85)")
+    report = run("wikidata-hospitals", write(tmp_path, "w.tsv", header, rows))
+    assert (report.created, report.updated, report.unchanged) == (1, 1, 2)
+    moved = Institution.objects.get(wikidata_id="Q23198")
+    assert moved.longitude == 121.5 and moved.name == "Shanghai Tenth"
+    report = run("wikidata-hospitals", write(tmp_path, "w.tsv", header, rows))
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 4)
+
+
 def test_it_lists_the_same_source_keys_in_the_cli_as_the_registry():
     assert list(cli_import.SOURCE_KEYS) == list(IMPORTERS)
 

@@ -1,6 +1,6 @@
 """The search text's fast paths give the words the plain code gives: the website host read by a
-regex where urlsplit would read the same, and the Wikidata rows' texts from one refilled
-``InstitutionFields``."""
+regex where urlsplit would read the same, and the Wikidata rows' texts joined from the parts they
+have."""
 
 from urllib.parse import urlsplit
 
@@ -57,6 +57,13 @@ def test_wikidata_search_texts_are_the_models():
         "Q4": {"name": "Boston Medical Center", "kind": "", "country": "US",
                "country_name": "United States", "website": "https://www.bmc.org/",
                "latitude": 42.3349, "longitude": -71.0727},
+        # Words the text has already (the name is the nearest city, the country its name).
+        "Q5": {"name": "Lyon", "kind": "international", "country": "FR",
+               "country_name": "France", "website": "https://www.lyon.fr/",
+               "latitude": 45.7578, "longitude": 4.832},
+        "Q6": {"name": "CANADA", "kind": "international", "country": "CA",
+               "country_name": "Canada", "website": "", "latitude": 43.6532,
+               "longitude": -79.3832},
     }  # fmt: skip
     expected = {
         qid: institution_search_text(Institution(wikidata_id=qid, **values))
