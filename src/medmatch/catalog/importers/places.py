@@ -9,6 +9,7 @@ many catalog institutions and programs the file reaches, and by which key.
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from datetime import date
 from functools import partial
 from operator import itemgetter
@@ -104,7 +105,7 @@ _RUCA_CODES = {str(code): code for code in (*RUCA_CLASSES, RUCA_UNKNOWN)}
 _RUCA_CLASS_VALUES = {code: str(setting) for code, setting in RUCA_CLASSES.items()}
 
 
-def _stripped_column(column: list[str]) -> list[str]:
+def _stripped_column(column: Sequence[str]) -> list[str]:
     return list(map(str.strip, column))
 
 
