@@ -209,8 +209,8 @@ def _sync_and_delete(model, key_field, fields, records, source, report, progress
 
 
 def _insert_rows(model, names, records, source_pk, report, progress) -> None:
-    """INSERT ``records`` ({key: values}: the ``names`` fields but the last, ``source_pk``)
-    ``BATCH_SIZE`` rows per write transaction."""
+    """INSERT ``records`` ({key: values}) as rows of the ``names`` fields (the key, the values,
+    then ``source_pk``), ``BATCH_SIZE`` rows per write transaction."""
     if not records:
         return
     fields = [model._meta.get_field(name) for name in names]
@@ -367,7 +367,7 @@ class ZipCountyImporter(Importer):
             code = parsed[0]
             if code in records:
                 table.value(number, table.row(values), "zip", _raise_duplicate)
-            records[code] = parsed[1:]
+            records[code] = parsed[1:]  # the columns after the ZIP are ``fields``
         return records
 
     def write(self, records, source, report: ImportReport, progress) -> None:
@@ -501,7 +501,7 @@ class SafmrImporter(Importer):
             if key in records:
                 twice = partial(_raise_twice_in_area, area=area)
                 table.value(number, table.row(values), "zip", twice)
-            records[key] = parsed
+            records[key] = parsed  # the columns are ``fields``
         return records
 
     def write(self, records, source, report: ImportReport, progress) -> None:
