@@ -6,6 +6,7 @@ import pytest
 
 from medmatch.catalog import cli_import
 from medmatch.catalog.importers import IMPORTERS, ImportFileError, import_sources
+from medmatch.catalog.importers.base import read_table, required_text, text
 from medmatch.catalog.models import Institution, Program, Source, Specialty
 
 CMS_HEADER = (
@@ -263,6 +264,22 @@ def test_it_rejects_a_file_that_is_not_utf8(tmp_path):
     assert (error.value.row, error.value.column) == (2, "name")
     assert "UTF-8" in error.value.reason
     assert Specialty.objects.count() == 0
+
+
+def test_it_parses_a_file_column_by_column_as_line_by_line(tmp_path):
+    """``Table.parsed`` reads the columns of all lines at once: each line gets the values that
+    ``row`` gives it (of a repeated column name, the last), and a file of no line parses to
+    none; a bad value still names its line and column."""
+    fields = [("name", text), ("code", required_text)]
+    path = write(tmp_path, "t.csv", "code,name,code", ["1, A ,2", "3,,4"])
+    table = read_table(path, ["code", "name"])
+    assert [parsed for _, parsed in table.parsed(fields)] == [("A", "2"), ("", "4")]
+    empty = read_table(write(tmp_path, "e.csv", "code,name,code", []), ["code"])
+    assert list(empty.parsed(fields)) == []
+    bad = read_table(write(tmp_path, "b.csv", "code,name,code", ["1,A,2", "3,B, "]), ["code"])
+    with pytest.raises(ImportFileError) as error:
+        list(bad.parsed(fields))
+    assert (error.value.row, error.value.column) == (2, "code")
 
 
 @pytest.mark.django_db

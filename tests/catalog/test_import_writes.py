@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import DatabaseError, DataError, IntegrityError, connection
+from django.db import DatabaseError, DataError, IntegrityError, connection, transaction
 from tests.catalog.factories import make_program
 from tests.catalog.test_hospital_data_import import HOSPITAL_DATA_FILES
 from tests.catalog.test_import import (
@@ -263,6 +263,27 @@ def test_insert_rows_writes_what_bulk_create_writes():
     )
     assert synced["Q3"].pk == Institution.objects.get(wikidata_id="Q3").pk
     assert synced["Q1"].name == "Hôtel-Dieu"
+
+
+@pytest.mark.django_db
+def test_it_inserts_a_batch_of_several_statements_in_order():
+    """A batch is inserted many rows per statement: every full group and the rest are written,
+    in the order given (the ids follow it), and a refused row writes none of its batch."""
+    source = Source.objects.create(
+        key="s", name="S", publisher="P", url="https://example.org", license="L",
+        retrieved_on=datetime.date(2025, 1, 1),
+    )  # fmt: skip
+    columns = ["zip", "county_fips5", "usps_city", "state", "share_of_addresses"]
+    columns += ["share_of_residential", "n_counties", "source_id"]
+    # On SQLite 124 rows per statement (999 values): two full statements and the rest.
+    rows = [[f"{n:05}", "01001", "", "AL", 1.0, 1.0, 1, source.pk] for n in range(250)]
+    base.insert_batch(ZipCounty._meta.db_table, columns, rows)
+    stored = list(ZipCounty.objects.order_by("pk").values_list("zip", flat=True))
+    assert stored == [row[0] for row in rows]
+    refused = [["99999", *rows[0][1:]], rows[-1]]  # the last row's ZIP is taken
+    with pytest.raises(IntegrityError), transaction.atomic():
+        base.insert_batch(ZipCounty._meta.db_table, columns, refused)
+    assert not ZipCounty.objects.filter(zip="99999").exists()
 
 
 @pytest.mark.django_db

@@ -362,6 +362,12 @@ def test_it_reimports_without_writing_and_deletes_rows_gone_from_the_file(catalo
     assert (report.created, report.updated, report.deleted) == (0, 1, 1)
     assert not ZipArea.objects.filter(zip="99950").exists()
     assert ZipArea.objects.get(zip="60612").ruca_primary == 2
+    # A town-level row whose one-bedroom rent is no longer published: updated in place.
+    boston = FMR_ROWS[2].replace(",2500,2700,", ",2500,,")
+    report = import_all(tmp_path, **{"hud-fmr-fy2026": [*FMR_ROWS[:2], boston, *FMR_ROWS[3:]]})
+    assert (report["hud-fmr-fy2026"].created, report["hud-fmr-fy2026"].updated) == (0, 1)
+    row = AreaRent.objects.get(fips10="2502507000")
+    assert (row.is_town_level, row.town_key, row.rent_1, row.rent_2) == (True, "boston", None, 3200)
 
 
 def test_it_shows_setting_and_rent_with_scope_and_year_on_the_pages(client, catalog, tmp_path):

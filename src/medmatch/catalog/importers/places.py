@@ -9,6 +9,7 @@ many catalog institutions and programs the file reaches, and by which key.
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from datetime import date
 from functools import partial
 from operator import itemgetter
@@ -23,6 +24,7 @@ from .base import (
     Table,
     after_writes,
     batches,
+    column_form,
     db_value,
     insert_batch,
     make_pattern,
@@ -99,6 +101,18 @@ NEW_ENGLAND = frozenset({"CT", "MA", "ME", "NH", "RI", "VT"})
 
 
 _RUCA_CODES = {str(code): code for code in (*RUCA_CLASSES, RUCA_UNKNOWN)}
+# The class column's text of each primary code (plain str: what is written and compared).
+_RUCA_CLASS_VALUES = {code: str(setting) for code, setting in RUCA_CLASSES.items()}
+
+
+def _stripped_column(column: Sequence[str]) -> list[str]:
+    return list(map(str.strip, column))
+
+
+@column_form(_stripped_column)
+def stripped(value: str) -> str:
+    """The value without surrounding spaces, as it is otherwise (a "no value" word included)."""
+    return value.strip()
 
 
 def ruca_primary(value: str) -> int:
@@ -157,15 +171,16 @@ def town_key(name: str) -> str:
         key = shorter
 
 
-def _sync_and_delete(model, key_field, records, report, progress) -> None:
+def _sync_and_delete(model, key_field, fields, records, source, report, progress) -> None:
     """Write new rows, update changed ones, delete the ones the new file no longer has.
 
-    The tables hold up to 41,000 rows, so: compare plain tuples first (an unchanged re-import
-    loads no model objects and writes nothing); insert new rows with one prepared INSERT per
-    batch (``bulk_create`` builds a model object and compiles SQL for every row: three times
-    slower on a fresh import); update changed rows through ``sync_rows``.
+    ``records``: {key: values}, the values of ``fields`` in that order; every row is
+    ``source``'s. The tables hold up to 41,000 rows, so: compare plain tuples first (an
+    unchanged re-import loads no model objects and writes nothing); insert new rows many per
+    statement (``insert_batch``: ``bulk_create`` builds a model object and compiles SQL for every
+    row, three times slower on a fresh import); update changed rows through ``sync_rows``.
     """
-    fields = list(next(iter(records.values()))) if records else []
+    fields = (*fields, "source_id")
     current = {
         row[0]: row[1:] for row in model.objects.values_list(key_field, "pk", *fields).iterator()
     }
@@ -174,12 +189,12 @@ def _sync_and_delete(model, key_field, records, report, progress) -> None:
         row = current.get(key)
         if row is None:
             new[key] = values
-        elif tuple(values[name] for name in fields) != row[1:]:
-            changed[key] = values
+        elif (*values, source.pk) != row[1:]:
+            changed[key] = dict(zip(fields, (*values, source.pk), strict=True))
             changed_pks.append(row[0])
         else:
             report.unchanged += 1
-    _insert_rows(model, key_field, fields, new, report, progress)
+    _insert_rows(model, [key_field, *fields], new, source.pk, report, progress)
     existing = {}
     for batch in batches(changed_pks):
         existing.update(
@@ -193,33 +208,34 @@ def _sync_and_delete(model, key_field, records, report, progress) -> None:
     report.deleted += len(gone)
 
 
-def _insert_rows(model, key_field, fields, records, report, progress) -> None:
-    """INSERT ``records`` ({key: values}) ``BATCH_SIZE`` rows per write transaction."""
+def _insert_rows(model, names, records, source_pk, report, progress) -> None:
+    """INSERT ``records`` ({key: values}) as rows of the ``names`` fields (the key, the values,
+    then ``source_pk``), ``BATCH_SIZE`` rows per write transaction."""
     if not records:
         return
-    columns = [model._meta.get_field(name) for name in [key_field, *fields]]
-    # (itemgetter and map: the loops over 41,000 rows run in C.)
-    if len(fields) == 1:
-        rows = [[key, values[fields[0]]] for key, values in records.items()]
-    else:
-        take = itemgetter(*fields)
-        rows = [[key, *take(values)] for key, values in records.items()]
-    # Most columns hold only values of their plain type (or None): checked once per column, so
-    # that only the others go through get_db_prep_save, value by value (db_value).
-    for index, (column, kind) in enumerate(zip(columns, plain_types(columns), strict=True)):
-        if kind is not None and set(map(type, map(itemgetter(index), rows))) <= {kind, NoneType}:
-            continue
-        for row in rows:
-            row[index] = db_value(column, kind, row[index])
+    fields = [model._meta.get_field(name) for name in names]
+    # Column by column (zip and map: the loops over 41,000 rows run in C). Most columns hold
+    # only values of their plain type (or None): checked once per column, so that only the
+    # others go through get_db_prep_save, value by value (db_value).
+    columns = [list(records), *zip(*records.values(), strict=True), [source_pk] * len(records)]
+    for index, (field, kind) in enumerate(zip(fields, plain_types(fields), strict=True)):
+        if kind is None or not set(map(type, columns[index])) <= {kind, NoneType}:
+            columns[index] = [db_value(field, kind, value) for value in columns[index]]
+    rows = list(zip(*columns, strict=True))
     if progress:
         progress.start(str(model._meta.verbose_name_plural), len(rows))
-    names = [column.column for column in columns]
+    names = [field.column for field in fields]
     for batch in batches(rows):
         with write_transaction():
             insert_batch(model._meta.db_table, names, batch)
         if progress:
             progress.advance(len(batch))
     report.created += len(rows)
+
+
+def _values(records: dict[str, tuple], fields: tuple[str, ...], name: str) -> list:
+    """The ``name`` value of every record (``records``' values are those of ``fields``)."""
+    return list(map(itemgetter(fields.index(name)), records.values()))
 
 
 _REACH = ("place reach reports",)
@@ -263,8 +279,10 @@ class RucaImporter(Importer):
         "ruca_secondary",
         "ruca_class",
     )
+    # The model fields of each record's values, in order (after the ZIP).
+    fields = ("state", "zip_type", "po_name", "ruca_primary", "ruca_secondary", "ruca_class")
 
-    def parse(self, table: Table) -> dict[str, dict]:
+    def parse(self, table: Table) -> dict[str, tuple]:
         records = {}
         lines = table.parsed(
             [
@@ -274,38 +292,26 @@ class RucaImporter(Importer):
                 ("po_name", text),
                 ("ruca_primary", ruca_primary),
                 ("ruca_secondary", secondary_code),
-                ("ruca_class", str),
+                ("ruca_class", stripped),
             ]
         )
         for (number, values), parsed in lines:
             code, state, zip_type, po_name, primary, secondary, ruca_class = parsed
             if code in records:
                 table.value(number, table.row(values), "zip", _raise_duplicate)
-            expected = RUCA_CLASSES.get(primary, "")
+            expected = _RUCA_CLASS_VALUES.get(primary, "")
             # The class column was added when staging; a row where it disagrees with the code
             # is a broken file, not a fact to choose between.
-            try:
-                _check_class(ruca_class, expected=expected)
-            except ValueError:
+            if ruca_class != expected:
                 check = partial(_check_class, expected=expected)
                 table.value(number, table.row(values), "ruca_class", check)
-            records[code] = {
-                "state": state,
-                "zip_type": zip_type,
-                "po_name": po_name,
-                "ruca_primary": primary,
-                "ruca_secondary": secondary,
-                "ruca_class": str(expected),
-            }
+            records[code] = (state, zip_type, po_name, primary, secondary, expected)
         return records
 
     def write(self, records, source, report: ImportReport, progress) -> None:
-        for values in records.values():
-            values["source_id"] = source.pk
-        report.figures["ZIPs with RUCA 99 (setting unknown)"] = sum(
-            1 for values in records.values() if not values["ruca_class"]
-        )
-        _sync_and_delete(ZipArea, "zip", records, report, progress)
+        classes = _values(records, self.fields, "ruca_class")
+        report.figures["ZIPs with RUCA 99 (setting unknown)"] = classes.count("")
+        _sync_and_delete(ZipArea, "zip", self.fields, records, source, report, progress)
         _report_reach(report, "setting")
 
 
@@ -334,8 +340,17 @@ class ZipCountyImporter(Importer):
         "share_of_residential",
         "n_counties",
     )
+    # The model fields of each record's values, in order (after the ZIP).
+    fields = (
+        "county_fips5",
+        "usps_city",
+        "state",
+        "share_of_addresses",
+        "share_of_residential",
+        "n_counties",
+    )
 
-    def parse(self, table: Table) -> dict[str, dict]:
+    def parse(self, table: Table) -> dict[str, tuple]:
         records = {}
         lines = table.parsed(
             [
@@ -349,28 +364,19 @@ class ZipCountyImporter(Importer):
             ]
         )
         for (number, values), parsed in lines:
-            code, county, city, state, addresses, residential, counties = parsed
+            code = parsed[0]
             if code in records:
                 table.value(number, table.row(values), "zip", _raise_duplicate)
-            records[code] = {
-                "county_fips5": county,
-                "usps_city": city,
-                "state": state,
-                "share_of_addresses": addresses,
-                "share_of_residential": residential,
-                "n_counties": counties,
-            }
+            records[code] = parsed[1:]  # the columns after the ZIP are ``fields``
         return records
 
     def write(self, records, source, report: ImportReport, progress) -> None:
-        for values in records.values():
-            values["source_id"] = source.pk
+        counties = _values(records, self.fields, "n_counties")
+        shares = _values(records, self.fields, "share_of_addresses")
         report.figures["ZIPs split across counties, main county < 70% of addresses"] = sum(
-            1
-            for values in records.values()
-            if values["n_counties"] > 1 and values["share_of_addresses"] < 0.7
+            1 for count, share in zip(counties, shares, strict=True) if count > 1 and share < 0.7
         )
-        _sync_and_delete(ZipCounty, "zip", records, report, progress)
+        _sync_and_delete(ZipCounty, "zip", self.fields, records, source, report, progress)
         _report_reach(report, "county")
 
 
@@ -396,9 +402,24 @@ class FmrImporter(Importer):
         "fmr_4",
     )
     requires = ("hud-usps-zip-county",)
+    # The model fields of each record's values, in order (after the FIPS code).
+    fields = (
+        "state",
+        "county_fips5",
+        "is_town_level",
+        "county_name",
+        "town_name",
+        "town_key",
+        "hud_area_code",
+        "hud_area_name",
+        "metro",
+        "population",
+        *(f"rent_{n}" for n in range(5)),
+    )
 
-    def parse(self, table: Table) -> dict[str, dict]:
+    def parse(self, table: Table) -> dict[str, tuple]:
         records = {}
+        take = itemgetter(*self.fields)
         for number, row in table.rows:
             key = table.value(number, row, "fips10", fips_10)
             if key in records:
@@ -410,7 +431,7 @@ class FmrImporter(Importer):
             town = table.value(number, row, "county_town_name", text)
             if is_town and not town:
                 table.value(number, row, "county_town_name", required_text)
-            records[key] = {
+            values = {
                 "state": table.value(number, row, "state", state_code),
                 "county_fips5": county,
                 "is_town_level": is_town,
@@ -423,15 +444,13 @@ class FmrImporter(Importer):
                 "population": table.value(number, row, "population_2023", optional_int),
                 **{f"rent_{n}": table.value(number, row, f"fmr_{n}", rent) for n in range(5)},
             }
+            records[key] = take(values)
         return records
 
     def write(self, records, source, report: ImportReport, progress) -> None:
-        for values in records.values():
-            values["source_id"] = source.pk
-        report.figures["town-level rows (New England)"] = sum(
-            1 for values in records.values() if values["is_town_level"]
-        )
-        _sync_and_delete(AreaRent, "fips10", records, report, progress)
+        towns = _values(records, self.fields, "is_town_level")
+        report.figures["town-level rows (New England)"] = sum(towns)
+        _sync_and_delete(AreaRent, "fips10", self.fields, records, source, report, progress)
         _report_reach(report, "county_rent")
 
 
@@ -463,8 +482,10 @@ class SafmrImporter(Importer):
         "safmr_4",
     )
     requires = ("hud-fmr-fy2026",)
+    # The model fields of each record's values, in order (after the key "ZIP:area").
+    fields = ("zip", "hud_area_code", "hud_area_name", *(f"rent_{n}" for n in range(5)))
 
-    def parse(self, table: Table) -> dict[str, dict]:
+    def parse(self, table: Table) -> dict[str, tuple]:
         records = {}
         lines = table.parsed(
             [
@@ -475,30 +496,18 @@ class SafmrImporter(Importer):
             ]
         )
         for (number, values), parsed in lines:
-            code, area, area_name, rent_0, rent_1, rent_2, rent_3, rent_4 = parsed
+            code, area = parsed[:2]
             key = f"{code}:{area}"
             if key in records:
                 twice = partial(_raise_twice_in_area, area=area)
                 table.value(number, table.row(values), "zip", twice)
-            # Written out, not a comprehension of the five rents: 0.2 µs a row, not 1 µs.
-            records[key] = {
-                "zip": code,
-                "hud_area_code": area,
-                "hud_area_name": area_name,
-                "rent_0": rent_0,
-                "rent_1": rent_1,
-                "rent_2": rent_2,
-                "rent_3": rent_3,
-                "rent_4": rent_4,
-            }
+            records[key] = parsed  # the columns are ``fields``
         return records
 
     def write(self, records, source, report: ImportReport, progress) -> None:
-        for values in records.values():
-            values["source_id"] = source.pk
-        per_zip = Counter(values["zip"] for values in records.values())
+        per_zip = Counter(_values(records, self.fields, "zip"))
         report.figures["ZIPs with rows in two or more HUD areas"] = sum(
             1 for n in per_zip.values() if n > 1
         )
-        _sync_and_delete(ZipRent, "key", records, report, progress)
+        _sync_and_delete(ZipRent, "key", self.fields, records, source, report, progress)
         _report_reach(report, "zip_rent")
