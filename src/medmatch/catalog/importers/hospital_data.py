@@ -12,6 +12,8 @@ from collections import Counter, defaultdict
 from datetime import date
 from functools import lru_cache, partial
 
+from django.db.models import F
+
 from medmatch.catalog.models import (
     CanadianHospital,
     CarmsStreamSite,
@@ -289,7 +291,6 @@ def distinctive_words(name: str) -> set[str]:
     return {word for word in normalise_name(name).split() if word not in _GENERIC}
 
 
-@lru_cache(maxsize=5_000)
 @lru_cache(maxsize=20_000)
 def name_words(name: str) -> frozenset[str]:
     """The words that say *which* employer or sponsor, places left out: "Mayo Clinic" and "Mayo
@@ -672,10 +673,15 @@ class OdhfHospitalsImporter(Importer):
 
     def _place_streams(self, hospitals, source, report: ImportReport, placed_before) -> None:
         placer = StreamPlacer(hospitals)
-        programs = list(Program.objects.exclude(carms_stream_id="").select_related("institution"))
+        # The faculty's region beside each stream, not the faculty (815 institution objects).
+        programs = list(
+            Program.objects.exclude(carms_stream_id="").annotate(
+                faculty_region=F("institution__region")
+            )
+        )
         sites, coordinates, by_evidence = {}, {}, Counter()
         for program in programs:
-            found = placer.place(program.site, program.region or program.institution.region)
+            found = placer.place(program.site, program.region or program.faculty_region)
             if found is None:
                 if program.carms_stream_id not in placed_before:
                     continue  # as the CaRMS import left it
