@@ -322,6 +322,30 @@ def test_carms_streams_are_placed_only_on_strong_evidence(carms_streams, tmp_pat
     assert report.figures["CaRMS streams placed at an ODHF hospital"].startswith("2 of 4")
 
 
+def test_it_places_streams_whatever_the_order_of_the_hospitals(carms_streams, tmp_path):
+    from itertools import permutations
+
+    from medmatch.catalog.importers.hospital_data import StreamPlacer, placement_rows
+
+    run("odhf-hospitals", write(tmp_path, "odhf.csv", ODHF_HEADER, ODHF_ROWS))
+    rows = placement_rows()
+    assert [row.pk for row in rows] == sorted(CanadianHospital.objects.values_list("pk", flat=True))
+    sites = [(program.site, program.region) for program in carms_streams.values()]
+
+    def placed(hospitals):
+        placer = StreamPlacer(hospitals)
+        return [placer.place(site, region) for site, region in sites]
+
+    expected = placed(rows)
+    assert [found and found[0].name for found in expected] == [
+        "Red Deer Regional Hospital Centre",
+        None,
+        "Hôpital Montfort Hospital",
+        None,
+    ]
+    assert all(placed(list(order)) == expected for order in permutations(rows))
+
+
 def test_odhf_reimport_changes_nothing(carms_streams, tmp_path):
     path = write(tmp_path, "odhf.csv", ODHF_HEADER, ODHF_ROWS)
     run("odhf-hospitals", path)

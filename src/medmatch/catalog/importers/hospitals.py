@@ -23,7 +23,6 @@ from .base import (
     cms_hospitals,
     optional_float,
     optional_int,
-    per_run,
     required_text,
     save_derived_source,
     sync_rows,
@@ -426,8 +425,7 @@ class HifldHospitalsImporter(Importer):
                 by_number.setdefault((number, hospital.postal_code), []).append(hospital)
             by_name.setdefault((name_key(hospital.name), hospital.postal_code), hospital)
         hospitals = cms_hospitals()
-        updates, joined, by_method = {}, 0, {"street": 0, "name": 0, "street number": 0}
-        fallback, without, zips = 0, 0, None
+        updates, unjoined, by_method = {}, [], {"street": 0, "name": 0, "street number": 0}
         for inst in hospitals:
             match, method = None, ""
             street = street_key(inst.address)
@@ -443,61 +441,62 @@ class HifldHospitalsImporter(Importer):
                 ]
                 if len(same) == 1:
                     match, method = same[0], "street number"
-            values: dict = {}
-            if match:
-                joined += 1
-                by_method[method] += 1
-                values = {
-                    "latitude": match.latitude,
-                    "longitude": match.longitude,
-                    "coordinates_precision": Institution.CoordinatePrecision.ADDRESS,
-                    "coordinates_source_id": source.pk,
-                    "hifld_id": match.hifld_id,
-                    "website": match.website or inst.website,
-                    "trauma_designation": match.trauma_designation,
-                    "trauma_level": match.trauma_level,
-                }
-                # Beds from the cost report (teaching import) are Medicare's own count; HIFLD's
-                # state-licence count only fills the gap for the other hospitals.
-                if inst.resident_fte is None:
-                    values["beds"] = match.beds
-            else:
-                if zips is None:  # hundreds of ZIP codes: one pass over the table, not one each
-                    codes = frozenset(hospital.postal_code for hospital in hospitals)
-                    zips = per_run(("zip table", codes), lambda codes=codes: geo.zip_table(codes))
-                place = geo.zip_to_place(inst.postal_code, zips)
-                if place:
-                    fallback += 1
-                    values = {
-                        "latitude": place.latitude,
-                        "longitude": place.longitude,
-                        "coordinates_precision": Institution.CoordinatePrecision.POSTAL_CODE,
-                        "coordinates_source_id": zip_source.pk,
-                        "hifld_id": "",
-                        "trauma_designation": "",
-                        "trauma_level": None,
-                    }
-                else:
-                    without += 1
-                    values = {
-                        "latitude": None,
-                        "longitude": None,
-                        "coordinates_precision": "",
-                        "coordinates_source_id": None,
-                        "hifld_id": "",
-                        "trauma_designation": "",
-                        "trauma_level": None,
-                    }
+            if not match:
+                unjoined.append(inst)
+                continue
+            by_method[method] += 1
+            values = {
+                "latitude": match.latitude,
+                "longitude": match.longitude,
+                "coordinates_precision": Institution.CoordinatePrecision.ADDRESS,
+                "coordinates_source_id": source.pk,
+                "hifld_id": match.hifld_id,
+                "website": match.website or inst.website,
+                "trauma_designation": match.trauma_designation,
+                "trauma_level": match.trauma_level,
+            }
+            # Beds from the cost report (teaching import) are Medicare's own count; HIFLD's
+            # state-licence count only fills the gap for the other hospitals.
+            if inst.resident_fte is None:
+                values["beds"] = match.beds
             updates[inst.pk] = values
+        fallback = self._zip_centroids(unjoined, zip_source, updates)
+        joined = len(hospitals) - len(unjoined)
         total = len(hospitals)
         report.figures["CMS hospitals joined to HIFLD"] = (
             f"{joined} of {total} ({100 * joined / total:.1f}%)" if total else "0"
         )
         report.figures["joined by"] = ", ".join(f"{k}: {v}" for k, v in by_method.items())
         report.figures["ZIP centroid fallback"] = fallback
-        report.figures["no coordinates"] = without
+        report.figures["no coordinates"] = len(unjoined) - fallback
         report.skip("HIFLD facility not among CMS hospitals", max(0, len(records) - joined))
         update_rows(Institution, hospitals, updates, report, progress)
+
+    @staticmethod
+    def _zip_centroids(hospitals, zip_source, updates) -> int:
+        """Put the centroid of its ZIP code in ``updates`` for each of ``hospitals`` (those no
+        join found), or no coordinates when the code is unknown; returns how many got one.
+
+        Their ~400 codes from one pass over the zipcodes package's rows, which the NRMP import
+        reads too (``geo.zip_rows``, once per run), and only theirs converted, not the 5,400
+        codes of every CMS hospital."""
+        zips = geo.zip_table(inst.postal_code for inst in hospitals) if hospitals else {}
+        fallback = 0
+        for inst in hospitals:
+            place = geo.zip_to_place(inst.postal_code, zips)
+            fallback += place is not None
+            updates[inst.pk] = {
+                "latitude": place.latitude if place else None,
+                "longitude": place.longitude if place else None,
+                "coordinates_precision": (
+                    Institution.CoordinatePrecision.POSTAL_CODE if place else ""
+                ),
+                "coordinates_source_id": zip_source.pk if place else None,
+                "hifld_id": "",
+                "trauma_designation": "",
+                "trauma_level": None,
+            }
+        return fallback
 
 
 # --- Teaching status ---------------------------------------------------------------------------
