@@ -155,15 +155,6 @@ def test_it_names_the_cities_of_many_points_as_it_names_each():
     assert geo.nearest_cities([]) == []
 
 
-def test_its_zip_rows_are_the_packages_rows_in_a_list_of_its_own():
-    import zipcodes
-
-    rows = geo.zip_rows.__wrapped__()
-    assert len(rows) == 42_789
-    assert rows == zipcodes.filter_by()  # the same dicts, in the same order
-    assert geo.zip_rows.__wrapped__() is not rows  # not a list the package keeps
-
-
 def test_its_zip_table_answers_as_the_package_does():
     table = geo.zip_table()
     assert len(table) > 40_000

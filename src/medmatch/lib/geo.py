@@ -104,15 +104,13 @@ def _zip_row(code: str) -> tuple[float, float, str, str] | None:
 def zip_rows() -> list[dict]:
     """The zipcodes package's 42,789 rows (dicts), read once for the callers that need them all.
 
-    From its compiled extension's ``list_all()``, which hands back a new list each call: the
-    package's own ``list_all()`` keeps that list for the life of the process (42,789 dicts and
-    ~130,000 lists that every later full garbage collection of a web process would walk again),
-    and ``filter_by()`` with no filter, the same rows, took ~50% longer to build them (0.13 s
-    against 0.085 s, with no garbage collection, as an import runs). An import empties this
+    Through ``filter_by()``, which hands back a new list, not ``list_all()``, which keeps its
+    list in the package for the life of the process: 42,789 dicts and ~130,000 lists that every
+    later full garbage collection of a web process would walk again. An import empties this
     cache when it ends (``catalog.importers.base``)."""
-    from zipcodes import _zipcodes
+    import zipcodes
 
-    return _zipcodes.list_all()
+    return zipcodes.filter_by()
 
 
 def zip_table(
