@@ -724,10 +724,16 @@ def _cms_names(inst: Institution) -> list[str]:
 def _distinct_words(name: str, state: str, city: str) -> frozenset[str]:
     """The words that say which hospital a name is in its city: not generic, the state's or
     the city's ("miami" says nothing in Miami)."""
-    state_words = {state.lower(), *normalise_name(_state_names().get(state, "")).split()}
     return frozenset(
-        set(name.split()) - GENERIC_WORDS - state_words - set(city.split()) - {"memorial"}
+        set(name.split()) - GENERIC_WORDS - _state_words(state) - set(city.split()) - {"memorial"}
     )
+
+
+@cache
+def _state_words(state: str) -> frozenset[str]:
+    """The state's code and the words of its name ("ny", "new", "york"); cached, since every
+    CMS and HIFLD name of the state asks (~20,000 an import)."""
+    return frozenset([state.lower(), *normalise_name(_state_names().get(state, "")).split()])
 
 
 def _same_kind(cms_name: str, name: str) -> bool:
