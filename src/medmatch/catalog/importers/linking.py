@@ -249,9 +249,11 @@ def other_names(normalised: str, city: str) -> list[str]:
     return ([bare] if bare else []) + shorter_names(normalised, city)
 
 
+@lru_cache(maxsize=65536)
 def branded_name(normalised: str, city: str) -> str:
     """The name with the system brand dropped, when what remains still says which hospital
-    ("eastern maine medical center", not "hospital" nor an operator's "valley hospitals")."""
+    ("eastern maine medical center", not "hospital" nor an operator's "valley hospitals").
+    Cached: each index asks it twice of each name (``shorter_names`` too)."""
     bare = without_brand(normalised)
     if (
         bare
@@ -705,18 +707,25 @@ def _index_entries(place: Place) -> tuple[tuple[int, str], ...]:
             found.append((4, core))
         if place.city and brand_of(name) and without_brand(name) == place.city:
             found.append((5, place.city))
-        # "Advocate Christ Hospital & Medical Center" is called ACMC as well as ACHMC,
-        # which makes ACMC two hospitals (Advocate Condell is one): no link then.
-        shorter = " ".join(w for w in name.split() if w not in ("hospital", "hospitals"))
-        # The initials up to the first "hospital": "CVPH" of CHAMPLAIN VALLEY PHYSICIANS
-        # HOSPITAL MEDICAL CENTER, "RWJUH" of ROBERT WOOD JOHNSON UNIVERSITY HOSPITAL ...
-        words = name.split()
-        head = " ".join(words[: words.index("hospital") + 1]) if "hospital" in words else ""
-        for initial in {initials(name), initials(shorter), initials(head)} - {""}:
-            found.append((6, initial))
+        found.extend((6, initial) for initial in _all_initials(name))
     for word in {w for name, _ in place.names for w in name.split()} | set(place.city.split()):
         found.append((7, word))
     return tuple(found)
+
+
+def _all_initials(name: str) -> set[str]:
+    """The initials a place of a normalised name goes by: of the whole name, of the name
+    without "hospital" ("Advocate Christ Hospital & Medical Center" is called ACMC as well as
+    ACHMC, which makes ACMC two hospitals, Advocate Condell being one: no link then), and of
+    the name up to its first "hospital" ("CVPH" of CHAMPLAIN VALLEY PHYSICIANS HOSPITAL MEDICAL
+    CENTER, "RWJUH" of ROBERT WOOD JOHNSON UNIVERSITY HOSPITAL ...)."""
+    words = name.split()
+    found = {initials(name)}
+    if "hospital" in words or "hospitals" in words:
+        found.add(initials(" ".join(w for w in words if w not in ("hospital", "hospitals"))))
+    if "hospital" in words:
+        found.add(initials(" ".join(words[: words.index("hospital") + 1])))
+    return found - {""}
 
 
 # The tables of a PlaceIndex (see ``PlaceIndex._build_indexes``): token -> place keys.

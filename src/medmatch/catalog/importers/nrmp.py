@@ -551,15 +551,16 @@ def read_hifld_places(path: Path, hospitals: dict[str, Institution]) -> HifldPla
                 by_words.setdefault((words, inst.region), set()).add(inst.ccn)
     # The same without facility words ("upmc mckeesport" of UPMC MCKEESPORT HOSPITAL), for
     # cores of two distinctive words or more that one hospital of the state has.
+    core_of = {ccn: facility_core(normalise_name(i.name)) for ccn, i in hospitals.items()}
     cores = Counter(
-        (core, i.region)
-        for i in hospitals.values()
-        if len(set((core := facility_core(normalise_name(i.name))).split()) - GENERIC_WORDS) >= 2
+        (core_of[ccn], i.region)
+        for ccn, i in hospitals.items()
+        if len(set(core_of[ccn].split()) - GENERIC_WORDS) >= 2
     )
     ccn_by_core = {
-        (facility_core(normalise_name(i.name)), i.region): i.ccn
-        for i in hospitals.values()
-        if cores.get((facility_core(normalise_name(i.name)), i.region)) == 1
+        (core_of[ccn], i.region): ccn
+        for ccn, i in hospitals.items()
+        if cores.get((core_of[ccn], i.region)) == 1
     }
     # The legal names of the joined rows, (legal name, state, HIFLD type) -> CCNs: a legal
     # entity's psychiatric facility is not a campus of its general hospital ("KINGSBROOK JEWISH
