@@ -101,7 +101,7 @@ def test_it_places_an_unlinked_school_at_its_city_and_says_so(us_catalog, tmp_pa
     assert source.key == "medmatch-school-cities"
 
 
-def _michigan():
+def _michigan(*more):
     from tests.catalog.test_linking import index
 
     return index(
@@ -112,6 +112,7 @@ def _michigan():
         ("230999", ["MCLAREN BAY SPECIAL CARE"], "BAY CITY", 43.59, -83.89),
         ("230301", ["ASCENSION ST JOHN HOSPITAL"], "DETROIT", 42.42, -82.92),
         ("230302", ["MCLAREN ST JOHN CLINIC"], "LANSING", 42.73, -84.55),
+        *more,
         common=("mi", "michigan"),
     )
 
@@ -137,10 +138,7 @@ def test_it_leaves_a_suffix_of_hospitals_in_two_cities_or_of_no_hospital_of_the_
     sponsor = Institution(name="McLaren Health Care Corp", region="MI")
     # Only McLaren's St John counts (Ascension's is another system's): one city, Lansing.
     assert named_hospitals_city("St John", sponsor, _michigan()).city == "Lansing"
-    two_cities = _michigan()
-    two_cities.places["230303"] = two_cities.places["230302"].__class__(
-        "230303", (("mclaren saint john", "cms"),), "flint", 43.01, -83.69
-    )
+    two_cities = _michigan(("230303", ["MCLAREN ST JOHN"], "FLINT", 43.01, -83.69))
     assert named_hospitals_city("St John", sponsor, two_cities) is None
     assert named_hospitals_city("Petoskey", sponsor, _michigan()) is None  # no hospital of it
     other = Institution(name="Beaumont Health", region="MI")

@@ -249,9 +249,11 @@ def other_names(normalised: str, city: str) -> list[str]:
     return ([bare] if bare else []) + shorter_names(normalised, city)
 
 
+@lru_cache(maxsize=65536)
 def branded_name(normalised: str, city: str) -> str:
     """The name with the system brand dropped, when what remains still says which hospital
-    ("eastern maine medical center", not "hospital" nor an operator's "valley hospitals")."""
+    ("eastern maine medical center", not "hospital" nor an operator's "valley hospitals").
+    Cached: each index asks it twice of each name (``shorter_names`` too)."""
     bare = without_brand(normalised)
     if (
         bare
@@ -705,18 +707,25 @@ def _index_entries(place: Place) -> tuple[tuple[int, str], ...]:
             found.append((4, core))
         if place.city and brand_of(name) and without_brand(name) == place.city:
             found.append((5, place.city))
-        # "Advocate Christ Hospital & Medical Center" is called ACMC as well as ACHMC,
-        # which makes ACMC two hospitals (Advocate Condell is one): no link then.
-        shorter = " ".join(w for w in name.split() if w not in ("hospital", "hospitals"))
-        # The initials up to the first "hospital": "CVPH" of CHAMPLAIN VALLEY PHYSICIANS
-        # HOSPITAL MEDICAL CENTER, "RWJUH" of ROBERT WOOD JOHNSON UNIVERSITY HOSPITAL ...
-        words = name.split()
-        head = " ".join(words[: words.index("hospital") + 1]) if "hospital" in words else ""
-        for initial in {initials(name), initials(shorter), initials(head)} - {""}:
-            found.append((6, initial))
+        found.extend((6, initial) for initial in _all_initials(name))
     for word in {w for name, _ in place.names for w in name.split()} | set(place.city.split()):
         found.append((7, word))
     return tuple(found)
+
+
+def _all_initials(name: str) -> set[str]:
+    """The initials a place of a normalised name goes by: of the whole name, of the name
+    without "hospital" ("Advocate Christ Hospital & Medical Center" is called ACMC as well as
+    ACHMC, which makes ACMC two hospitals, Advocate Condell being one: no link then), and of
+    the name up to its first "hospital" ("CVPH" of CHAMPLAIN VALLEY PHYSICIANS HOSPITAL MEDICAL
+    CENTER, "RWJUH" of ROBERT WOOD JOHNSON UNIVERSITY HOSPITAL ...)."""
+    words = name.split()
+    found = {initials(name)}
+    if "hospital" in words or "hospitals" in words:
+        found.add(initials(" ".join(w for w in words if w not in ("hospital", "hospitals"))))
+    if "hospital" in words:
+        found.add(initials(" ".join(words[: words.index("hospital") + 1])))
+    return found - {""}
 
 
 # The tables of a PlaceIndex (see ``PlaceIndex._build_indexes``): token -> place keys.
@@ -782,6 +791,8 @@ class PlaceIndex:
         self.common = _GENERIC | set(common)
         self._entries: dict[str, tuple[Place, tuple[tuple[int, str], ...]]] = {}
         self._without_city: dict[frozenset[str], list[tuple[str, frozenset[str]]]] | None = None
+        self._by_edge_word: dict[int, dict[str, list[tuple[str, str, str]]]] = {}
+        self._by_word_or_pair: dict[str, set[str]] | None = None
         self.places: dict[str, Place] = {}
         for place in places:
             known = self.places.get(place.key)
@@ -1044,9 +1055,9 @@ class PlaceIndex:
             return False
         prefix = f"{query} "
         groups = {
-            place.group
-            for place in self.places.values()
-            if any(name.startswith(prefix) and origin == "cms" for name, origin in place.names)
+            self.places[key].group
+            for key, name, origin in self._names_by_edge_word(0).get(query.split()[0], ())
+            if name.startswith(prefix) and origin == "cms"
         }
         return len(groups) >= 2
 
@@ -1141,10 +1152,11 @@ class PlaceIndex:
                 haversine_km(latitude, longitude, place.latitude, place.longitude) < radius_km
             )
 
+        by_word = self._places_by_word_or_pair()
         bearers = {
             key
-            for key, place in self.places.items()
-            if any(distinct <= _words_and_pairs(n) for n, _ in place.names)
+            for key in set.intersection(*(by_word.get(word, set()) for word in distinct))
+            if any(distinct <= _words_and_pairs(n) for n, _ in self.places[key].names)
         }
         if not bearers and len(distinct) == 1 and len(word := next(iter(distinct))) >= 3:
             bearers = {
@@ -1168,9 +1180,8 @@ class PlaceIndex:
         # Network" has an Einstein hospital in another town too.
         rivals = {
             other
-            for other, bearer in self.places.items()
-            if any(distinct & _words_and_pairs(n) for n, _ in bearer.names)
-            and not self._same_place(place, other)
+            for other in set().union(*(by_word.get(word, ()) for word in distinct))
+            if not self._same_place(place, other)
             and (self._kinds(self.places[other], "") == kinds or near(self.places[other]))
         }
         if rivals:
@@ -1201,6 +1212,33 @@ class PlaceIndex:
                     found.setdefault(frozenset(name.split()) - city, []).append((key, city))
             self._without_city = found
         return self._without_city
+
+    def _names_by_edge_word(self, position: int) -> dict[str, list[tuple[str, str, str]]]:
+        """(key, name, origin) of every name of the places by its first word (``position`` 0)
+        or its last (-1): a name that begins or ends with a query begins or ends with the
+        query's first or last word. Built once per index, where reading every name of the state
+        for each link made cost ~0.02 s an import."""
+        found = self._by_edge_word.get(position)
+        if found is None:
+            found = self._by_edge_word[position] = {}
+            for key, place in self.places.items():
+                for name, origin in place.names:
+                    if name:
+                        found.setdefault(name.split()[position], []).append((key, name, origin))
+        return found
+
+    def _places_by_word_or_pair(self) -> dict[str, set[str]]:
+        """Each word of a name, and each two neighbours run together (``_words_and_pairs``) ->
+        the keys of the places with such a name; built once per index, as
+        ``_names_by_edge_word``."""
+        if self._by_word_or_pair is None:
+            found: dict[str, set[str]] = {}
+            for key, place in self.places.items():
+                for name, _ in place.names:
+                    for word in _words_and_pairs(name):
+                        found.setdefault(word, set()).add(key)
+            self._by_word_or_pair = found
+        return self._by_word_or_pair
 
     def _equally_good(self, core: str, place: Place) -> bool:
         """Whether another place of the state is called by ``core`` and words that say nothing
@@ -1303,8 +1341,7 @@ class PlaceIndex:
         ending = f" {query}"
         keys = {
             key
-            for key, place in self.places.items()
-            for name, _ in place.names
+            for key, name, _ in self._names_by_edge_word(-1).get(words[-1], ())
             if name.endswith(ending) and len(name.split()) - len(words) <= 2
         }
         key = self._one_place(keys)
@@ -1320,10 +1357,11 @@ class PlaceIndex:
         if not is_system(query):
             return None
         words = set(query.split())
+        # A name that begins with a system's name and adds facility words only begins with its
+        # first word: no facility word begins with a system's ending word ("health", "system").
         keys = {
             key
-            for key, place in self.places.items()
-            for name, origin in place.names
+            for key, name, origin in self._names_by_edge_word(0).get(query.split()[0], ())
             if origin == "cms"
             and words < set(name.split())
             and set(name.split()) - words <= _FACILITY_SUFFIX
@@ -1384,6 +1422,13 @@ class PlaceIndex:
         again: an import makes ~300 subsets (one per sponsor with program sites, one per
         campus), asks each for a few names, and putting their places' entries in tables of
         their own cost ~0.05 s."""
+        return self._with_places({k: p for k, p in self.places.items() if keep(p)})
+
+    def subset_of(self, keys: set[str]) -> "PlaceIndex":
+        """The places of ``keys``, as ``subset`` makes them (in this index's order)."""
+        return self._with_places({k: p for k, p in self.places.items() if k in keys})
+
+    def _with_places(self, places: dict[str, Place]) -> "PlaceIndex":
         index = PlaceIndex(
             [],
             self.common - _GENERIC,
@@ -1391,7 +1436,7 @@ class PlaceIndex:
             state_codes=self.state_codes,
             rare_words=self.rare_words,
         )
-        index.places = {k: p for k, p in self.places.items() if keep(p)}
+        index.places = places
         kept = frozenset(index.places)
         for name in _TABLES:
             setattr(index, name, _KeptTable(getattr(self, name), kept))
