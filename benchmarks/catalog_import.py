@@ -73,6 +73,24 @@ and machines, 0.29-0.41 s, so compare runs made back to back):
   the server's ~3 s comes after the client's work, not beside it (reading the files in a
   second thread while the first writes took the fresh import 7.64 -> 7.04 s, medians of 3,
   but finds a bad file only after rows were written).
+- Night (18:50-18:54 UTC, idle machine, load ~1), 9767cc9 (git worktree) and this code one after
+  the other, two runs each, PostgreSQL on a new database for each run:
+
+  | | 9767cc9 | this code |
+  |---|---|---|
+  | SQLite fresh import | 5.3 s, 5.7 s (18.3x, 19.9x) | 4.9 s, 4.6 s (17.6x, 16.7x) |
+  | SQLite re-import | 13.9x, 15.5x | 12.8x, 12.6x |
+  | PostgreSQL fresh import | 8.8 s, 8.1 s (30.1x, 27.4x) | 7.1 s, 6.9 s (25.9x, 23.9x) |
+  | PostgreSQL fresh, CPU | 17.6x, 16.2x | 16.4x, 15.4x |
+
+  (floor 0.28-0.30 s). What changed for both databases: SQLite inserts as many rows per
+  statement as it binds (its AUTOINCREMENT bookkeeping, a scan of sqlite_sequence, ran once per
+  statement, so once per row); the place files' records as tuples checked a column at a time;
+  ``Table.parsed`` transposes the lines once; Wikidata's stored rows read once as plain values
+  for the merge and the re-import's comparison (only changed rows become model objects); NRMP
+  programs read their sponsors as plain rows and find related places from a word index; ODHF
+  placement from named tuples. Issue 11's 20x: met on SQLite with a margin; on PostgreSQL still
+  missed (24-26x), for the reason above.
 """
 
 import multiprocessing
