@@ -279,8 +279,7 @@ class RucaImporter(Importer):
         "ruca_secondary",
         "ruca_class",
     )
-    # The model fields of each record's values, in order (after the ZIP).
-    fields = ("state", "zip_type", "po_name", "ruca_primary", "ruca_secondary", "ruca_class")
+    fields = columns[1:]  # the model fields of each record's values, in order (after the ZIP)
 
     def parse(self, table: Table) -> dict[str, tuple]:
         records = {}
@@ -340,15 +339,7 @@ class ZipCountyImporter(Importer):
         "share_of_residential",
         "n_counties",
     )
-    # The model fields of each record's values, in order (after the ZIP).
-    fields = (
-        "county_fips5",
-        "usps_city",
-        "state",
-        "share_of_addresses",
-        "share_of_residential",
-        "n_counties",
-    )
+    fields = columns[1:]  # the model fields of each record's values, in order (after the ZIP)
 
     def parse(self, table: Table) -> dict[str, tuple]:
         records = {}
@@ -367,7 +358,7 @@ class ZipCountyImporter(Importer):
             code = parsed[0]
             if code in records:
                 table.value(number, table.row(values), "zip", _raise_duplicate)
-            records[code] = parsed[1:]  # the columns after the ZIP are ``fields``
+            records[code] = parsed[1:]  # ``fields``
         return records
 
     def write(self, records, source, report: ImportReport, progress) -> None:
