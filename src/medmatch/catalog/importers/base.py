@@ -1070,6 +1070,7 @@ def _postgres_update(model: type[models.Model], fields: list, rows: list[list]) 
 
     if not rows:
         return
+    connection.ensure_connection()  # the raw cursor below does not open it
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     names = [f"v{index}" for index in range(len(fields))]
