@@ -172,13 +172,7 @@ class Ranking:
         Raises KeyError for an id that is not among the features.
         """
         position = self.features.index[program_id]
-        rank = None
-        if not self.excluded[position]:
-            found = np.flatnonzero(self.head == position)
-            if found.size == 0:
-                found = np.flatnonzero(self.order() == position)
-            rank = int(found[0]) + 1
-        return self._explain(position, rank)
+        return self._explain(position, self._ranks(np.array([position], dtype=np.intp))[0])
 
     def explain_many(self, program_ids: Iterable) -> dict[Any, Explanation]:
         """``{program id: Explanation}`` of these programs (a page of the list, a shortlist),
